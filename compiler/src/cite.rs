@@ -1,0 +1,179 @@
+//! Citations: checking them against the regulation text and labelling them the way Chinese
+//! legal texts do (《标题》第二十条第二款第二项).
+
+use crate::ir::{Cite, RegId, RegulationText};
+use datalex_lang::ast::Citation;
+use datalex_lang::Diagnostic;
+
+/// Resolves a citation against `regulations`. `default` is the package's own regulation, used
+/// when the citation names none.
+pub fn resolve(
+    c: &Citation,
+    regulations: &[RegulationText],
+    default: Option<RegId>,
+) -> Result<Cite, Diagnostic> {
+    let reg_id = match &c.regulation {
+        Some(name) => regulations.iter().position(|r| r.id == name.name).ok_or_else(|| {
+            Diagnostic::error("E0103", name.span, format!("unknown regulation `{}`", name.name))
+                .with_help("declare it with `regulation ID \"title\" { … }` in this package or one it extends")
+        })?,
+        None => default.ok_or_else(|| {
+            Diagnostic::error("E0113", c.span, "this citation does not name a regulation")
+                .with_help("a bare `§N` cites the regulation declared in the same package; this package declares none, so write `REGULATION §N`")
+        })?,
+    };
+    let Some(reg) = regulations.get(reg_id) else {
+        return Err(Diagnostic::error("E0103", c.span, "unknown regulation"));
+    };
+    let mut cite = Cite {
+        regulation: reg_id,
+        regulation_id: reg.id.clone(),
+        article: None,
+        paragraph: None,
+        item: None,
+        label: format!("《{}》", reg.title),
+    };
+    let Some((&article_no, rest)) = c.path.split_first() else {
+        cite.label.push_str("（条款未详）");
+        return Ok(cite);
+    };
+    if let Some(why) = &reg.unavailable {
+        return Err(Diagnostic::error(
+            "E0112",
+            c.span,
+            format!(
+                "the text of `{}` is not available, so its articles cannot be checked",
+                reg.id
+            ),
+        )
+        .with_help(format!(
+            "cite it as `{} §?` (article unknown): {why}",
+            reg.id
+        )));
+    }
+    let Some(article) = reg.articles.get(&article_no) else {
+        let mut d = Diagnostic::error(
+            "E0104",
+            c.span,
+            format!("`{}` has no article {article_no}", reg.id),
+        );
+        if let Some((a, b, note)) = reg
+            .missing
+            .iter()
+            .find(|(a, b, _)| (*a..=*b).contains(&article_no))
+        {
+            d = d.with_help(format!(
+                "articles {a}–{b} are declared missing ({note}); cite `{} §?` instead",
+                reg.id
+            ));
+        }
+        return Err(d);
+    };
+    cite.article = Some(article_no);
+    let mut label = format!("第{}条", chinese_number(article_no));
+    // In a single-paragraph article the second number is the item (第四十五条第三项).
+    let (para_no, item_no) = match (article.single, rest) {
+        (_, []) => (None, None),
+        (true, [i]) => (None, Some(*i)),
+        (true, [p, i]) if *p == 1 => (None, Some(*i)),
+        (false, [p]) => (Some(*p), None),
+        (false, [p, i]) => (Some(*p), Some(*i)),
+        _ => {
+            return Err(Diagnostic::error(
+                "E0104",
+                c.span,
+                format!(
+                    "article {article_no} of `{}` has no such paragraph or item",
+                    reg.id
+                ),
+            ))
+        }
+    };
+    let para = para_no.map_or(article.paras.first(), |p| {
+        article.paras.get((p as usize).wrapping_sub(1))
+    });
+    let Some(para) = para else {
+        return Err(Diagnostic::error(
+            "E0104",
+            c.span,
+            format!(
+                "article {article_no} of `{}` has {} paragraph(s), not {}",
+                reg.id,
+                article.paras.len(),
+                para_no.unwrap_or(1)
+            ),
+        ));
+    };
+    if let Some(p) = para_no {
+        label.push_str(&format!("第{}款", chinese_number(p)));
+    }
+    if let Some(i) = item_no {
+        if !para.items.iter().any(|(n, _)| *n == i) {
+            return Err(Diagnostic::error(
+                "E0104",
+                c.span,
+                format!("article {article_no} of `{}` has no item {i} there", reg.id),
+            )
+            .with_help(format!("that paragraph has {} item(s)", para.items.len())));
+        }
+        label.push_str(&format!("第{}项", chinese_number(i)));
+    }
+    cite.paragraph = para_no;
+    cite.item = item_no;
+    cite.label.push_str(&label);
+    Ok(cite)
+}
+
+/// A number in Chinese numerals as used in article numbers: 1 → 一, 20 → 二十, 45 → 四十五,
+/// 101 → 一百零一.
+pub fn chinese_number(n: u32) -> String {
+    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let digit = |d: u32| DIGITS.get(d as usize).copied().unwrap_or("");
+    if n == 0 {
+        return "零".to_string();
+    }
+    if n >= 1000 {
+        return n.to_string();
+    }
+    let (h, t, u) = (n / 100, (n / 10) % 10, n % 10);
+    let mut s = String::new();
+    if h > 0 {
+        s.push_str(digit(h));
+        s.push('百');
+        if t == 0 && u > 0 {
+            s.push('零');
+        }
+    }
+    if t > 0 {
+        if !(t == 1 && h == 0) {
+            s.push_str(digit(t));
+        }
+        s.push('十');
+    }
+    if u > 0 {
+        s.push_str(digit(u));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chinese_number;
+
+    #[test]
+    fn chinese_numerals() {
+        let cases = [
+            (1, "一"),
+            (10, "十"),
+            (12, "十二"),
+            (20, "二十"),
+            (45, "四十五"),
+            (100, "一百"),
+            (101, "一百零一"),
+            (110, "一百一十"),
+        ];
+        for (n, s) in cases {
+            assert_eq!(chinese_number(n), s, "{n}");
+        }
+    }
+}

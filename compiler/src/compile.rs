@@ -1,0 +1,1377 @@
+//! From parsed files to a [`PolicySet`]: packages, regulations, types, and one decision plan per
+//! package and request kind.
+
+use crate::cite;
+use crate::graph;
+use crate::ir::*;
+use crate::lower::{self, Locals, Resolved, Resolver};
+use crate::types::{EnumDef, FieldDef, RecordDef, RecordId, Ty, Types};
+use datalex_lang::ast::{self, Item, RuleRole, TypeExpr};
+use datalex_lang::{Diagnostic, FileId, SourceMap, Span};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+/// The name of the standard library package, which every package builds on.
+pub const STD: &str = "std";
+
+/// The result of compiling: the policy set if there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The policy set, absent if any error was found.
+    pub policy: Option<PolicySet>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Compiles every file of `sources` (the prelude among them) into one policy set.
+pub fn compile(sources: &SourceMap) -> Compiled {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    for (id, src) in sources.iter() {
+        let (file, mut d) = datalex_lang::parse(id, &src.text);
+        diags.append(&mut d);
+        files.push((id, file));
+    }
+    let mut cx = Cx::default();
+    cx.diags = diags;
+    let policy = cx.build(&files, sources);
+    let mut diagnostics = std::mem::take(&mut cx.diags);
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.code, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.code,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Compiled {
+        policy: if failed { None } else { policy },
+        diagnostics,
+    }
+}
+
+/// One package's declarations, gathered from all its files.
+#[derive(Default)]
+struct PackageSrc<'a> {
+    name: String,
+    extends: Option<ast::Ident>,
+    files: Vec<FileId>,
+    regulations: Vec<&'a ast::Regulation>,
+    params: Vec<&'a ast::ParamDecl>,
+    values: Vec<&'a ast::ValueDecl>,
+    rules: Vec<&'a ast::RuleDecl>,
+    tests: Vec<(FileId, &'a ast::TestDecl)>,
+}
+
+#[derive(Default)]
+struct Cx {
+    diags: Vec<Diagnostic>,
+    types: Types,
+    facts: Vec<FactDef>,
+    kinds: Vec<KindDef>,
+    regulations: Vec<RegulationText>,
+}
+
+impl Cx {
+    fn build(&mut self, files: &[(FileId, ast::File)], sources: &SourceMap) -> Option<PolicySet> {
+        let packages = self.gather(files);
+        self.declare_types(files);
+        self.declare_facts_and_kinds(files);
+        for p in &packages {
+            for r in &p.regulations {
+                self.declare_regulation(r, &p.name);
+            }
+        }
+        let order = self.package_order(&packages);
+        let mut compiled: Vec<Package> = Vec::new();
+        let mut tests = Vec::new();
+        for &i in &order {
+            let Some(p) = packages.get(i) else { continue };
+            let chain = chain_of(&packages, i);
+            compiled.push(self.compile_package(p, &chain, &packages));
+            for (file, t) in &p.tests {
+                tests.push(self.test_case(*file, t, &p.name));
+            }
+        }
+        let graph = graph::build(&self.regulations, &compiled);
+        Some(PolicySet {
+            regulations: std::mem::take(&mut self.regulations),
+            types: std::mem::take(&mut self.types),
+            facts: std::mem::take(&mut self.facts),
+            kinds: std::mem::take(&mut self.kinds),
+            packages: compiled,
+            graph,
+            tests,
+            hash: content_hash(sources),
+        })
+    }
+
+    // ---- packages -------------------------------------------------------------------------
+
+    fn gather<'a>(&mut self, files: &'a [(FileId, ast::File)]) -> Vec<PackageSrc<'a>> {
+        let mut packages: Vec<PackageSrc<'a>> = Vec::new();
+        for (fid, file) in files {
+            let decl = file.items.iter().find_map(|i| match i {
+                Item::Package(p) => Some(p),
+                _ => None,
+            });
+            let Some(decl) = decl else {
+                if !file.items.is_empty() {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0118",
+                            Span::new(*fid, 0, 0),
+                            "this file does not say which package it belongs to",
+                        )
+                        .with_help("start the file with `package NAME`"),
+                    );
+                }
+                continue;
+            };
+            let idx = match packages.iter().position(|p| p.name == decl.name.name) {
+                Some(i) => i,
+                None => {
+                    packages.push(PackageSrc {
+                        name: decl.name.name.clone(),
+                        ..PackageSrc::default()
+                    });
+                    packages.len() - 1
+                }
+            };
+            let Some(p) = packages.get_mut(idx) else {
+                continue;
+            };
+            p.files.push(*fid);
+            if let Some(ext) = &decl.extends {
+                match &p.extends {
+                    Some(prev) if prev.name != ext.name => self.diags.push(
+                        Diagnostic::error(
+                            "E0118",
+                            ext.span,
+                            format!("package `{}` already extends `{}`", p.name, prev.name),
+                        )
+                        .with_label(prev.span, "declared here"),
+                    ),
+                    _ => p.extends = Some(ext.clone()),
+                }
+            }
+            for item in &file.items {
+                match item {
+                    Item::Regulation(r) => p.regulations.push(r),
+                    Item::Param(x) => p.params.push(x),
+                    Item::Value(x) => p.values.push(x),
+                    Item::Rule(x) => p.rules.push(x),
+                    Item::Test(x) => p.tests.push((*fid, x)),
+                    Item::Package(extra) if !std::ptr::eq(extra, decl) => {
+                        self.diags.push(
+                            Diagnostic::error("E0118", extra.span, "a file belongs to one package")
+                                .with_label(decl.span, "declared here"),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        packages
+    }
+
+    /// Packages in dependency order; reports unknown bases and cycles.
+    fn package_order(&mut self, packages: &[PackageSrc<'_>]) -> Vec<usize> {
+        for p in packages {
+            if let Some(ext) = &p.extends {
+                if !packages.iter().any(|q| q.name == ext.name) {
+                    self.diags.push(
+                        Diagnostic::error("E0111", ext.span, format!("unknown package `{}`", ext.name))
+                            .with_help("a package is the set of files that start with `package NAME`; check the paths given to the compiler"),
+                    );
+                }
+            }
+        }
+        let mut order = Vec::new();
+        let mut state = vec![0u8; packages.len()];
+        fn visit(
+            i: usize,
+            packages: &[PackageSrc<'_>],
+            state: &mut [u8],
+            order: &mut Vec<usize>,
+            diags: &mut Vec<Diagnostic>,
+        ) {
+            match state.get(i) {
+                Some(2) | None => return,
+                Some(1) => {
+                    if let Some(ext) = packages.get(i).and_then(|p| p.extends.as_ref()) {
+                        diags.push(Diagnostic::error(
+                            "E0111",
+                            ext.span,
+                            "packages extend each other in a cycle",
+                        ));
+                    }
+                    return;
+                }
+                _ => {}
+            }
+            if let Some(s) = state.get_mut(i) {
+                *s = 1;
+            }
+            if let Some(base) = packages
+                .get(i)
+                .and_then(|p| p.extends.as_ref())
+                .and_then(|e| packages.iter().position(|q| q.name == e.name))
+            {
+                visit(base, packages, state, order, diags);
+            }
+            if let Some(s) = state.get_mut(i) {
+                *s = 2;
+            }
+            order.push(i);
+        }
+        for i in 0..packages.len() {
+            visit(i, packages, &mut state, &mut order, &mut self.diags);
+        }
+        order
+    }
+
+    // ---- regulations ----------------------------------------------------------------------
+
+    fn declare_regulation(&mut self, r: &ast::Regulation, package: &str) {
+        if let Some(prev) = self.regulations.iter().find(|x| x.id == r.id.name) {
+            self.diags.push(
+                Diagnostic::error(
+                    "E0106",
+                    r.id.span,
+                    format!("regulation `{}` is declared twice", r.id.name),
+                )
+                .with_label(prev.span, "first declared here"),
+            );
+            return;
+        }
+        if let Some(rank) = &r.rank {
+            let known = self
+                .types
+                .enum_named("LegalRank")
+                .and_then(|e| self.types.enums.get(e))
+                .is_none_or(|e| e.position(&rank.name).is_some());
+            if !known {
+                self.diags.push(Diagnostic::error(
+                    "E0102",
+                    rank.span,
+                    format!("`{}` is not a `LegalRank`", rank.name),
+                ));
+            }
+        }
+        let mut articles = BTreeMap::new();
+        for a in &r.articles {
+            if articles.contains_key(&a.number) {
+                self.diags.push(Diagnostic::error(
+                    "E0106",
+                    a.span,
+                    format!("article {} is declared twice", a.number),
+                ));
+                continue;
+            }
+            for (i, p) in a.paras.iter().enumerate() {
+                if p.number as usize != i + 1 {
+                    self.diags.push(Diagnostic::error(
+                        "E0119",
+                        p.span,
+                        format!(
+                            "paragraph {} of article {} should be numbered {}",
+                            p.number,
+                            a.number,
+                            i + 1
+                        ),
+                    ));
+                }
+                for (j, it) in p.items.iter().enumerate() {
+                    if it.number as usize != j + 1 {
+                        self.diags.push(Diagnostic::error(
+                            "E0119",
+                            it.span,
+                            format!("item {} should be numbered {}", it.number, j + 1),
+                        ));
+                    }
+                }
+            }
+            articles.insert(
+                a.number,
+                ArticleText {
+                    number: a.number,
+                    chapter: a.chapter,
+                    partial: a.partial,
+                    single: a.single,
+                    paras: a
+                        .paras
+                        .iter()
+                        .map(|p| ParaText {
+                            text: p.text.value.clone(),
+                            items: p
+                                .items
+                                .iter()
+                                .map(|i| (i.number, i.text.value.clone()))
+                                .collect(),
+                        })
+                        .collect(),
+                    span: a.span,
+                },
+            );
+        }
+        self.regulations.push(RegulationText {
+            id: r.id.name.clone(),
+            title: r.title.value.clone(),
+            issuer: r.issuer.as_ref().map(|s| s.value.clone()),
+            number: r.number.as_ref().map(|s| s.value.clone()),
+            rank: r.rank.as_ref().map(|s| s.name.clone()),
+            effective: r.effective.map(|(d, _)| d),
+            unavailable: r.unavailable.as_ref().map(|s| s.value.clone()),
+            package: package.to_string(),
+            articles,
+            missing: r
+                .missing
+                .iter()
+                .map(|m| (m.from, m.to, m.note.value.clone()))
+                .collect(),
+            chapters: r
+                .chapters
+                .iter()
+                .map(|c| (c.number, c.title.value.clone()))
+                .collect(),
+            span: r.span,
+        });
+    }
+
+    // ---- types, facts, kinds --------------------------------------------------------------
+
+    fn declare_types(&mut self, files: &[(FileId, ast::File)]) {
+        let mut records: Vec<&ast::RecordDecl> = Vec::new();
+        for (_, f) in files {
+            for item in &f.items {
+                match item {
+                    Item::Enum(e) => {
+                        if self.types.enum_named(&e.name.name).is_some()
+                            || records.iter().any(|r| r.name.name == e.name.name)
+                        {
+                            self.diags.push(Diagnostic::error(
+                                "E0106",
+                                e.name.span,
+                                format!("type `{}` is declared twice", e.name.name),
+                            ));
+                            continue;
+                        }
+                        self.types.enums.push(EnumDef {
+                            name: e.name.name.clone(),
+                            ordered: e.ordered,
+                            members: e
+                                .members
+                                .iter()
+                                .map(|(m, d)| (m.name.clone(), d.as_ref().map(|s| s.value.clone())))
+                                .collect(),
+                            doc: e.doc.as_ref().map(|s| s.value.clone()),
+                            span: e.span,
+                        });
+                    }
+                    Item::Record(r) => {
+                        if records.iter().any(|x| x.name.name == r.name.name) {
+                            self.diags.push(Diagnostic::error(
+                                "E0106",
+                                r.name.span,
+                                format!("type `{}` is declared twice", r.name.name),
+                            ));
+                            continue;
+                        }
+                        records.push(r);
+                        self.types.records.push(RecordDef {
+                            name: r.name.name.clone(),
+                            fields: Vec::new(),
+                            doc: r.doc.as_ref().map(|s| s.value.clone()),
+                            span: r.span,
+                        });
+                    }
+                    _ => {}
+                }
+            }
+        }
+        for (rid, r) in records.iter().enumerate() {
+            for f in &r.fields {
+                let ty = self.resolve_type(&f.ty);
+                let fid = self.types.fields.len();
+                self.types.fields.push(FieldDef {
+                    record: rid,
+                    name: f.name.name.clone(),
+                    ty,
+                    doc: f.doc.as_ref().map(|s| s.value.clone()),
+                });
+                if let Some(rec) = self.types.records.get_mut(rid) {
+                    rec.fields.push(fid);
+                }
+            }
+        }
+    }
+
+    fn resolve_type(&mut self, t: &TypeExpr) -> Ty {
+        match t {
+            TypeExpr::List(inner, _) => Ty::List(Box::new(self.resolve_type(inner))),
+            TypeExpr::Named(n) => match n.name.as_str() {
+                "Bool" => Ty::Bool,
+                "Int" => Ty::Int,
+                "Text" => Ty::Text,
+                "Date" => Ty::Date,
+                "Duration" => Ty::Duration,
+                other => {
+                    if let Some(e) = self.types.enum_named(other) {
+                        Ty::Enum(e)
+                    } else if let Some(r) = self.types.record_named(other) {
+                        Ty::Record(r)
+                    } else {
+                        self.diags.push(Diagnostic::error(
+                            "E0109",
+                            n.span,
+                            format!("unknown type `{other}`"),
+                        ));
+                        Ty::Error
+                    }
+                }
+            },
+        }
+    }
+
+    fn declare_facts_and_kinds(&mut self, files: &[(FileId, ast::File)]) {
+        for (_, f) in files {
+            for item in &f.items {
+                match item {
+                    Item::Fact(fd) => {
+                        let ty = self.resolve_type(&fd.ty);
+                        let Ty::List(elem) = ty else {
+                            self.diags.push(Diagnostic::error(
+                                "E0107",
+                                fd.ty.span(),
+                                "a fact is a list of records, such as `[Dataset]`",
+                            ));
+                            continue;
+                        };
+                        let Ty::Record(record) = *elem else {
+                            self.diags.push(Diagnostic::error(
+                                "E0107",
+                                fd.ty.span(),
+                                "a fact is a list of records, such as `[Dataset]`",
+                            ));
+                            continue;
+                        };
+                        let key = fd.keyed.as_ref().and_then(|k| {
+                            let f = self.types.field(record, &k.name);
+                            if f.is_none() {
+                                self.diags.push(Diagnostic::error(
+                                    "E0102",
+                                    k.span,
+                                    format!("the record has no field `{}`", k.name),
+                                ));
+                            }
+                            f
+                        });
+                        self.facts.push(FactDef {
+                            name: fd.name.name.clone(),
+                            record,
+                            key,
+                        });
+                    }
+                    Item::Kind(k) => match self.types.record_named(&k.request.name) {
+                        Some(request) => self.kinds.push(KindDef {
+                            name: k.name.name.clone(),
+                            request,
+                        }),
+                        None => self.diags.push(Diagnostic::error(
+                            "E0109",
+                            k.request.span,
+                            format!("unknown record `{}`", k.request.name),
+                        )),
+                    },
+                    _ => {}
+                }
+            }
+        }
+    }
+
+    // ---- packages -------------------------------------------------------------------------
+
+    fn compile_package(
+        &mut self,
+        p: &PackageSrc<'_>,
+        chain: &[&PackageSrc<'_>],
+        _all: &[PackageSrc<'_>],
+    ) -> Package {
+        let own_reg = self.own_regulation(p);
+        // Params visible in the package: the chain's, later packages shadowing earlier ones.
+        let mut params: HashMap<String, (Ex, Ty)> = HashMap::new();
+        let mut param_defs = Vec::new();
+        for q in chain {
+            let reg = self.own_regulation(q);
+            for prm in &q.params {
+                let mut sink = ConstResolver { cx: self };
+                let mut locals = Locals::default();
+                let lowered = lower::lower(&mut sink, &mut locals, &prm.value, None);
+                let cites = self.cites(&prm.cites, reg);
+                if q.params
+                    .iter()
+                    .take_while(|x| !std::ptr::eq(**x, *prm))
+                    .any(|x| x.name.name == prm.name.name)
+                {
+                    self.diags.push(Diagnostic::error(
+                        "E0106",
+                        prm.name.span,
+                        format!("param `{}` is declared twice", prm.name.name),
+                    ));
+                }
+                params.insert(prm.name.name.clone(), lowered);
+                param_defs.push(ParamDef {
+                    name: format!("{}.{}", q.name, prm.name.name),
+                    source: render_expr_source(&prm.value),
+                    cites,
+                    doc: prm.doc.as_ref().map(|d| d.value.clone()),
+                });
+            }
+        }
+        let mut plans = Vec::new();
+        for kind_id in 0..self.kinds.len() {
+            let Some(kind) = self.kinds.get(kind_id).cloned() else {
+                continue;
+            };
+            let has_rules = chain.iter().any(|q| {
+                q.rules
+                    .iter()
+                    .any(|r| r.kinds.iter().any(|k| k.name == kind.name))
+            });
+            if !has_rules {
+                continue;
+            }
+            plans.push(self.compile_plan(p, chain, kind_id, &kind, &params));
+        }
+        self.check_kinds(p);
+        Package {
+            name: p.name.clone(),
+            extends: p.extends.as_ref().map(|e| e.name.clone()),
+            regulation: own_reg,
+            plans,
+            params: param_defs,
+            files: p.files.clone(),
+        }
+    }
+
+    fn check_kinds(&mut self, p: &PackageSrc<'_>) {
+        let known: HashSet<String> = self.kinds.iter().map(|k| k.name.clone()).collect();
+        let mut bad = Vec::new();
+        for r in &p.rules {
+            bad.extend(r.kinds.iter().filter(|k| !known.contains(&k.name)).cloned());
+        }
+        for v in &p.values {
+            bad.extend(v.kinds.iter().filter(|k| !known.contains(&k.name)).cloned());
+        }
+        for k in bad {
+            let mut names: Vec<&String> = known.iter().collect();
+            names.sort();
+            self.diags.push(
+                Diagnostic::error(
+                    "E0108",
+                    k.span,
+                    format!("unknown request kind `{}`", k.name),
+                )
+                .with_help(format!(
+                    "the kinds are {}",
+                    names
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            );
+        }
+    }
+
+    fn own_regulation(&self, p: &PackageSrc<'_>) -> Option<RegId> {
+        match p.regulations.as_slice() {
+            [one] => self.regulations.iter().position(|r| r.id == one.id.name),
+            _ => None,
+        }
+    }
+
+    fn cites(&mut self, cites: &[ast::Citation], default: Option<RegId>) -> Vec<Cite> {
+        let mut out = Vec::new();
+        for c in cites {
+            match cite::resolve(c, &self.regulations, default) {
+                Ok(x) => out.push(x),
+                Err(d) => self.diags.push(d),
+            }
+        }
+        out
+    }
+
+    fn compile_plan(
+        &mut self,
+        p: &PackageSrc<'_>,
+        chain: &[&PackageSrc<'_>],
+        kind_id: usize,
+        kind: &KindDef,
+        params: &HashMap<String, (Ex, Ty)>,
+    ) -> KindPlan {
+        // Values visible for this kind: later packages in the chain shadow earlier ones.
+        let mut value_decls: HashMap<String, (&ast::ValueDecl, Option<RegId>, String)> =
+            HashMap::new();
+        for q in chain {
+            let reg = self.own_regulation(q);
+            let mut seen: HashMap<&str, Span> = HashMap::new();
+            for v in &q.values {
+                if !v.kinds.iter().any(|k| k.name == kind.name) {
+                    continue;
+                }
+                if let Some(prev) = seen.insert(v.name.name.as_str(), v.name.span) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0106",
+                            v.name.span,
+                            format!(
+                                "value `{}` is declared twice for `{}`",
+                                v.name.name, kind.name
+                            ),
+                        )
+                        .with_label(prev, "first declared here"),
+                    );
+                }
+                value_decls.insert(v.name.name.clone(), (v, reg, q.name.clone()));
+            }
+        }
+        let mut b = PlanBuilder {
+            cx: self,
+            kind: kind.clone(),
+            params,
+            value_decls,
+            value_state: HashMap::new(),
+            values: Vec::new(),
+            value_uses: Vec::new(),
+            uses: Vec::new(),
+            max_locals: 0,
+        };
+        // Rules of the chain; a later package's rule with the same name replaces the earlier one.
+        let mut decls: Vec<(&ast::RuleDecl, Option<RegId>, String)> = Vec::new();
+        for q in chain {
+            let reg = b.cx.own_regulation(q);
+            for r in &q.rules {
+                if !r.kinds.iter().any(|k| k.name == kind.name) {
+                    continue;
+                }
+                let name = r.name.as_ref().map(|n| n.name.clone());
+                if let Some(n) = &name {
+                    if let Some(pos) = decls.iter().position(|(d, _, pk)| {
+                        d.name.as_ref().is_some_and(|x| &x.name == n) && pk != &q.name
+                    }) {
+                        decls.remove(pos);
+                    } else if let Some((prev, _, _)) = decls
+                        .iter()
+                        .find(|(d, _, _)| d.name.as_ref().is_some_and(|x| &x.name == n))
+                    {
+                        b.cx.diags.push(
+                            Diagnostic::error(
+                                "E0106",
+                                r.head,
+                                format!("rule `{n}` is declared twice"),
+                            )
+                            .with_label(prev.head, "first declared here"),
+                        );
+                        continue;
+                    }
+                }
+                decls.push((r, reg, q.name.clone()));
+            }
+        }
+        let mut rules = Vec::new();
+        for (r, reg, pkg) in &decls {
+            rules.push(b.rule(r, *reg, pkg));
+        }
+        // Overrides.
+        let names: Vec<Option<&str>> = decls
+            .iter()
+            .map(|(d, _, _)| d.name.as_ref().map(|n| n.name.as_str()))
+            .collect();
+        let mut over_spans: Vec<Vec<Span>> = vec![Vec::new(); rules.len()];
+        for (i, (d, _, _)) in decls.iter().enumerate() {
+            for o in &d.over {
+                match names.iter().position(|n| *n == Some(o.name.as_str())) {
+                    Some(j) if j == i => b.cx.diags.push(Diagnostic::error("E0105", o.span, format!("`{}` overrides itself", o.name))),
+                    Some(j) => {
+                        if let Some(rule) = rules.get_mut(i) {
+                            rule.overrides.push(j);
+                        }
+                        if let Some(s) = over_spans.get_mut(i) {
+                            s.push(o.span);
+                        }
+                    }
+                    None => b.cx.diags.push(
+                        Diagnostic::error("E0110", o.span, format!("`{}` is not a rule of `{}` requests here", o.name, kind.name))
+                            .with_help("an exception overrides a rule, guard or exception of the same request kind, in its package or one it extends"),
+                    ),
+                }
+            }
+        }
+        if let Some(cycle) = graph::override_cycle(&rules) {
+            let mut d = Diagnostic::error(
+                "E0105",
+                over_spans.get(cycle.first().copied().unwrap_or(0)).and_then(|s| s.first()).copied().unwrap_or_default(),
+                format!(
+                    "exceptions override each other in a cycle: {}",
+                    cycle.iter().filter_map(|i| rules.get(*i)).map(|r| format!("`{}`", r.name)).collect::<Vec<_>>().join(" → ")
+                ),
+            )
+            .with_help("the override relation must be acyclic: decide which exception is the more specific one");
+            for i in cycle.iter().skip(1) {
+                if let Some(s) = over_spans.get(*i).and_then(|s| s.first()) {
+                    d = d.with_label(*s, "part of the cycle");
+                }
+            }
+            b.cx.diags.push(d);
+        } else {
+            graph::assign_depths(&mut rules);
+        }
+        // Transitive value uses.
+        for (i, rule) in rules.iter_mut().enumerate() {
+            rule.uses_values = b.closure(b.uses.get(i).cloned().unwrap_or_default());
+        }
+        let mut guards = Vec::new();
+        let mut deciding = Vec::new();
+        let mut checks = Vec::new();
+        let mut otherwise = None;
+        for (i, r) in rules.iter().enumerate() {
+            match r.role {
+                RuleRole::Guard => guards.push(i),
+                RuleRole::Rule | RuleRole::Exception => deciding.push(i),
+                RuleRole::Check => checks.push(i),
+                RuleRole::Otherwise => {
+                    if otherwise.is_some() {
+                        b.cx.diags.push(Diagnostic::error(
+                            "E0106",
+                            r.span,
+                            format!("`{}` requests have two `otherwise` defaults", kind.name),
+                        ));
+                    }
+                    otherwise = Some(i);
+                }
+            }
+        }
+        if otherwise.is_none() && !deciding.is_empty() {
+            let span = decls
+                .iter()
+                .find(|(d, _, pk)| pk == &p.name && d.role != RuleRole::Check)
+                .or(decls.first())
+                .map(|(d, _, _)| d.head)
+                .unwrap_or_default();
+            b.cx.diags.push(
+                Diagnostic::error("E0116", span, format!("`{}` requests have rules but no `otherwise`", kind.name))
+                    .with_help(format!("say what happens when no rule applies, with its citation: `otherwise on {} cites §N => deny no_applicable_rule \"…\"`", kind.name)),
+            );
+        }
+        // Reported values.
+        let mut reported = Vec::new();
+        let decl_names: Vec<String> = b.value_decls.keys().cloned().collect();
+        for name in decl_names {
+            let key = b
+                .value_decls
+                .get(&name)
+                .and_then(|(v, _, _)| v.reported.as_ref().map(|k| k.name.clone()));
+            if let Some(key) = key {
+                if let Some(Resolved::Value(id, _)) = b.resolve(&name, Span::default()) {
+                    reported.push((key, id));
+                }
+            }
+        }
+        reported.sort();
+        // Lower every value, used or not, so their errors are reported.
+        let all: Vec<String> = b.value_decls.keys().cloned().collect();
+        for name in all {
+            let _ = b.resolve(&name, Span::default());
+        }
+        let max_locals = b.max_locals;
+        let values = std::mem::take(&mut b.values)
+            .into_iter()
+            .map(|v| v.unwrap_or_else(placeholder_value))
+            .collect();
+        KindPlan {
+            kind: kind.name.clone(),
+            kind_id,
+            values,
+            rules,
+            guards,
+            deciding,
+            checks,
+            otherwise,
+            reported,
+            max_locals,
+        }
+    }
+
+    fn test_case(&mut self, file: FileId, t: &ast::TestDecl, package: &str) -> TestCase {
+        let request = t.request.as_ref().map(|r| {
+            let mut fields = vec![format!("\"kind\":{}", json_str(&r.kind.name))];
+            for (name, lit) in &r.fields {
+                fields.push(format!("{}:{}", json_str(&name.name), literal_json(lit)));
+            }
+            format!("{{{}}}", fields.join(","))
+        });
+        if t.request.is_none() {
+            self.diags.push(Diagnostic::error(
+                "E0120",
+                t.name.span,
+                "this test has no `request`",
+            ));
+        }
+        TestCase {
+            name: t.name.value.clone(),
+            package: package.to_string(),
+            file,
+            facts: t.facts.as_ref().map(|f| f.value.clone()),
+            request,
+            expects: t.expects.iter().map(|e| e.kind.clone()).collect(),
+            span: t.span,
+        }
+    }
+}
+
+fn placeholder_value() -> ValueDef {
+    ValueDef {
+        name: String::new(),
+        ty: Ty::Error,
+        default: Ex::Const(Const::Bool(false)),
+        cites: Vec::new(),
+        exceptions: Vec::new(),
+        plumbing: true,
+        span: Span::default(),
+    }
+}
+
+fn json_str(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+fn literal_json(l: &ast::TestLiteral) -> String {
+    match l {
+        ast::TestLiteral::Date(d) => json_str(&d.to_string()),
+        ast::TestLiteral::Str(s) | ast::TestLiteral::Word(s) => json_str(s),
+        ast::TestLiteral::Int(i) => i.to_string(),
+        ast::TestLiteral::List(items) => format!(
+            "[{}]",
+            items.iter().map(literal_json).collect::<Vec<_>>().join(",")
+        ),
+    }
+}
+
+fn chain_of<'a, 'b>(packages: &'b [PackageSrc<'a>], i: usize) -> Vec<&'b PackageSrc<'a>> {
+    let mut chain = Vec::new();
+    let mut seen = HashSet::new();
+    let mut cur = Some(i);
+    while let Some(c) = cur {
+        if !seen.insert(c) {
+            break;
+        }
+        let Some(p) = packages.get(c) else { break };
+        chain.push(p);
+        cur = p
+            .extends
+            .as_ref()
+            .and_then(|e| packages.iter().position(|q| q.name == e.name));
+    }
+    if let Some(std_pkg) = packages.iter().position(|q| q.name == STD) {
+        if !seen.contains(&std_pkg) {
+            if let Some(p) = packages.get(std_pkg) {
+                chain.push(p);
+            }
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+fn content_hash(sources: &SourceMap) -> String {
+    let mut files: Vec<_> = sources.iter().map(|(_, s)| s).collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(f.name.as_bytes());
+        h.update([0]);
+        h.update(f.text.as_bytes());
+        h.update([0]);
+    }
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// An expression's source text with whitespace folded, for traces.
+fn render_expr_source(e: &ast::Expr) -> String {
+    crate::source::expr_to_string(e)
+}
+
+/// Lowers params: only constants and enum members are in scope.
+struct ConstResolver<'a> {
+    cx: &'a mut Cx,
+}
+
+impl Resolver for ConstResolver<'_> {
+    fn types(&self) -> &Types {
+        &self.cx.types
+    }
+    fn facts(&self) -> &[FactDef] {
+        &[]
+    }
+    fn request(&self) -> Option<RecordId> {
+        None
+    }
+    fn resolve(&mut self, _name: &str, _span: Span) -> Option<Resolved> {
+        None
+    }
+    fn report(&mut self, d: Diagnostic) {
+        self.cx.diags.push(d);
+    }
+}
+
+enum ValueState {
+    InProgress(Span),
+    Done(ValueId, Ty),
+}
+
+/// Builds one [`KindPlan`]; lowers values on demand, detecting cycles between them.
+struct PlanBuilder<'c, 'd> {
+    cx: &'c mut Cx,
+    kind: KindDef,
+    params: &'d HashMap<String, (Ex, Ty)>,
+    value_decls: HashMap<String, (&'d ast::ValueDecl, Option<RegId>, String)>,
+    value_state: HashMap<String, ValueState>,
+    values: Vec<Option<ValueDef>>,
+    /// Values each value uses directly.
+    value_uses: Vec<Vec<ValueId>>,
+    /// Values each rule uses directly, by rule index.
+    uses: Vec<Vec<ValueId>>,
+    max_locals: usize,
+}
+
+impl Resolver for PlanBuilder<'_, '_> {
+    fn types(&self) -> &Types {
+        &self.cx.types
+    }
+    fn facts(&self) -> &[FactDef] {
+        &self.cx.facts
+    }
+    fn request(&self) -> Option<RecordId> {
+        Some(self.kind.request)
+    }
+    fn resolve(&mut self, name: &str, span: Span) -> Option<Resolved> {
+        match self.value_state.get(name) {
+            Some(ValueState::Done(id, ty)) => return Some(Resolved::Value(*id, ty.clone())),
+            Some(ValueState::InProgress(at)) => {
+                let at = *at;
+                self.cx.diags.push(
+                    Diagnostic::error("E0114", span, format!("value `{name}` depends on itself"))
+                        .with_label(at, "defined here")
+                        .with_help("values cannot be recursive: every evaluation must terminate"),
+                );
+                return Some(Resolved::Param(Ex::Const(Const::Bool(false)), Ty::Error));
+            }
+            None => {}
+        }
+        if let Some((decl, reg, pkg)) = self
+            .value_decls
+            .get(name)
+            .map(|(d, r, p)| (*d, *r, p.clone()))
+        {
+            return Some(self.lower_value(decl, reg, &pkg));
+        }
+        self.params
+            .get(name)
+            .map(|(ex, ty)| Resolved::Param(ex.clone(), ty.clone()))
+    }
+    fn report(&mut self, d: Diagnostic) {
+        self.cx.diags.push(d);
+    }
+}
+
+impl PlanBuilder<'_, '_> {
+    fn lower_value(&mut self, v: &ast::ValueDecl, reg: Option<RegId>, pkg: &str) -> Resolved {
+        let name = v.name.name.clone();
+        self.value_state
+            .insert(name.clone(), ValueState::InProgress(v.name.span));
+        let id = self.values.len();
+        self.values.push(None);
+        self.value_uses.push(Vec::new());
+        let declared = v.ty.as_ref().map(|t| self.cx.resolve_type(t));
+        let cites = self.cx.cites(&v.cites, reg);
+        let mut locals = Locals::default();
+        let (default, ty, default_cites, exceptions) = match &v.body {
+            ast::ValueBody::Expr(e) => {
+                let (ex, ty) = lower::lower(self, &mut locals, e, declared.as_ref());
+                (ex, declared.clone().unwrap_or(ty), Vec::new(), Vec::new())
+            }
+            ast::ValueBody::Block {
+                default,
+                exceptions,
+            } => {
+                let (dex, dty) = lower::lower(self, &mut locals, &default.0, declared.as_ref());
+                let ty = declared.clone().unwrap_or(dty);
+                let dcites = self.cx.cites(&default.1, reg);
+                let mut branches = Vec::new();
+                for x in exceptions {
+                    let (when, witnesses) = lower::lower_condition(self, &mut locals, &x.when);
+                    let mut out_locals = locals.outcome_scope(&witnesses);
+                    let (result, _) = lower::lower(self, &mut out_locals, &x.result, Some(&ty));
+                    let bcites = self.cx.cites(&x.cites, reg);
+                    if x.cites.is_empty() {
+                        self.cx.diags.push(Diagnostic::error(
+                            "E0115",
+                            x.name.span,
+                            format!("exception `{}` cites nothing", x.name.name),
+                        ));
+                    }
+                    let parts = self.parts(&x.parts, &mut out_locals, reg, &bcites);
+                    self.max_locals = self.max_locals.max(out_locals.count());
+                    branches.push(Branch {
+                        name: format!("{pkg}.{}.{}", v.name.name, x.name.name),
+                        overrides: Vec::new(),
+                        cites: bcites,
+                        when,
+                        result,
+                        parts,
+                        when_source: crate::source::expr_to_string(&x.when),
+                        span: x.span,
+                    });
+                }
+                for (i, x) in exceptions.iter().enumerate() {
+                    for o in &x.over {
+                        match exceptions.iter().position(|y| y.name.name == o.name) {
+                            Some(j) if j != i => {
+                                if let Some(b) = branches.get_mut(i) {
+                                    b.overrides.push(j);
+                                }
+                            }
+                            Some(_) => self.cx.diags.push(Diagnostic::error(
+                                "E0105",
+                                o.span,
+                                format!("`{}` overrides itself", o.name),
+                            )),
+                            None => self.cx.diags.push(Diagnostic::error(
+                                "E0110",
+                                o.span,
+                                format!("value `{}` has no exception `{}`", v.name.name, o.name),
+                            )),
+                        }
+                    }
+                }
+                if let Some(cycle) = graph::branch_cycle(&branches) {
+                    let first = cycle
+                        .first()
+                        .and_then(|i| exceptions.get(*i))
+                        .and_then(|x| x.over.first())
+                        .map_or(v.name.span, |o| o.span);
+                    self.cx.diags.push(Diagnostic::error(
+                        "E0105",
+                        first,
+                        format!(
+                            "exceptions of `{}` override each other in a cycle: {}",
+                            v.name.name,
+                            cycle
+                                .iter()
+                                .filter_map(|i| exceptions.get(*i))
+                                .map(|x| format!("`{}`", x.name.name))
+                                .collect::<Vec<_>>()
+                                .join(" → ")
+                        ),
+                    ));
+                }
+                (dex, ty, dcites, branches)
+            }
+        };
+        self.max_locals = self.max_locals.max(locals.count());
+        let mut uses = Vec::new();
+        collect_values(&default, &mut uses);
+        for b in &exceptions {
+            collect_values(&b.when, &mut uses);
+            collect_values(&b.result, &mut uses);
+            b.parts.iter().for_each(|p| part_values(p, &mut uses));
+        }
+        if let Some(slot) = self.value_uses.get_mut(id) {
+            *slot = uses;
+        }
+        let mut all_cites = cites;
+        all_cites.extend(default_cites);
+        let plumbing = pkg == STD;
+        if let Some(slot) = self.values.get_mut(id) {
+            *slot = Some(ValueDef {
+                name: format!("{pkg}.{name}"),
+                ty: ty.clone(),
+                default,
+                cites: all_cites,
+                exceptions,
+                plumbing,
+                span: v.span,
+            });
+        }
+        self.value_state
+            .insert(name, ValueState::Done(id, ty.clone()));
+        Resolved::Value(id, ty)
+    }
+
+    fn closure(&self, direct: Vec<ValueId>) -> Vec<ValueId> {
+        let mut seen: Vec<ValueId> = Vec::new();
+        let mut stack = direct;
+        while let Some(v) = stack.pop() {
+            if seen.contains(&v) {
+                continue;
+            }
+            seen.push(v);
+            if let Some(more) = self.value_uses.get(v) {
+                stack.extend(more.iter().copied());
+            }
+        }
+        seen.sort_unstable();
+        seen
+    }
+
+    fn rule(&mut self, r: &ast::RuleDecl, reg: Option<RegId>, pkg: &str) -> RuleDef {
+        let name = match &r.name {
+            Some(n) => format!("{pkg}.{}", n.name),
+            None => format!("{pkg}.otherwise.{}", self.kind.name),
+        };
+        let cites = self.cx.cites(&r.cites, reg);
+        if r.cites.is_empty() {
+            self.cx.diags.push(Diagnostic::error(
+                "E0115",
+                r.head,
+                format!("{} `{name}` cites nothing", r.role.keyword()),
+            ));
+        }
+        match (r.role, &r.outcome.effect) {
+            (RuleRole::Check, Some((_, code, _))) => self.cx.diags.push(
+                Diagnostic::error(
+                    "E0117",
+                    code.span,
+                    "a check never decides; it has findings but no effect",
+                )
+                .with_help("make it a `rule`, or drop the effect"),
+            ),
+            (
+                RuleRole::Guard | RuleRole::Rule | RuleRole::Exception | RuleRole::Otherwise,
+                None,
+            ) => self.cx.diags.push(
+                Diagnostic::error(
+                    "E0117",
+                    r.head,
+                    format!("{} `{name}` has no effect", r.role.keyword()),
+                )
+                .with_help("write `=> permit CODE \"text\"`, `=> deny …` or `=> review …`"),
+            ),
+            (RuleRole::Otherwise, Some((eff, code, _))) if *eff != ast::Effect::Deny => {
+                self.cx.diags.push(Diagnostic::error(
+                    "E0117",
+                    code.span,
+                    "`otherwise` must deny: when no rule applies, the decision fails closed",
+                ))
+            }
+            _ => {}
+        }
+        if r.role != RuleRole::Exception && !r.over.is_empty() {
+            if let Some(o) = r.over.first() {
+                self.cx.diags.push(Diagnostic::error(
+                    "E0117",
+                    o.span,
+                    "only an `exception` overrides other rules",
+                ));
+            }
+        }
+        let mut locals = Locals::default();
+        let (when, witnesses) = match &r.when {
+            Some(w) => {
+                let (ex, wit) = lower::lower_condition(self, &mut locals, w);
+                (Some(ex), wit)
+            }
+            None => (None, Vec::new()),
+        };
+        let mut out_locals = locals.outcome_scope(&witnesses);
+        let parts = self.parts(&r.outcome.parts, &mut out_locals, reg, &cites);
+        self.max_locals = self.max_locals.max(out_locals.count()).max(locals.count());
+        let mut uses = Vec::new();
+        if let Some(w) = &when {
+            collect_values(w, &mut uses);
+        }
+        for p in &parts {
+            part_values(p, &mut uses);
+        }
+        self.uses.push(uses);
+        RuleDef {
+            name,
+            role: r.role,
+            when,
+            effect: r
+                .outcome
+                .effect
+                .as_ref()
+                .map(|(e, c, t)| (*e, c.name.clone(), t.value.clone())),
+            parts,
+            cites,
+            overrides: Vec::new(),
+            depth: 0,
+            uses_values: Vec::new(),
+            when_source: r
+                .when
+                .as_ref()
+                .map(crate::source::expr_to_string)
+                .unwrap_or_default(),
+            span: r.span,
+        }
+    }
+
+    fn parts(
+        &mut self,
+        parts: &[ast::OutcomePart],
+        locals: &mut Locals,
+        reg: Option<RegId>,
+        inherited: &[Cite],
+    ) -> Vec<Part> {
+        let mut out = Vec::new();
+        for p in parts {
+            let own = |this: &mut Self, c: &[ast::Citation]| -> Vec<Cite> {
+                if c.is_empty() {
+                    inherited.to_vec()
+                } else {
+                    this.cx.cites(c, reg)
+                }
+            };
+            out.push(match p {
+                ast::OutcomePart::Reason { code, text, cites } => Part::Reason {
+                    code: code.name.clone(),
+                    text: text.value.clone(),
+                    cites: own(self, cites),
+                },
+                ast::OutcomePart::Obligation {
+                    code,
+                    party,
+                    until,
+                    text,
+                    cites,
+                } => {
+                    let until = until
+                        .as_ref()
+                        .map(|u| lower::lower(self, locals, u, Some(&Ty::Date)).0);
+                    Part::Obligation {
+                        code: code.name.clone(),
+                        party: party.name.clone(),
+                        until,
+                        text: text.value.clone(),
+                        cites: own(self, cites),
+                    }
+                }
+                ast::OutcomePart::Deadline {
+                    code,
+                    party,
+                    within,
+                    from,
+                    met_by,
+                    text,
+                    cites,
+                } => {
+                    let param = match &within.kind {
+                        ast::ExprKind::Name(n) if self.params.contains_key(n) => Some(n.clone()),
+                        _ => None,
+                    };
+                    let w = lower::lower(self, locals, within, Some(&Ty::Duration)).0;
+                    let f = lower::lower(self, locals, from, Some(&Ty::Date)).0;
+                    let m = met_by
+                        .as_ref()
+                        .map(|m| lower::lower(self, locals, m, Some(&Ty::Date)).0);
+                    Part::Deadline {
+                        code: code.name.clone(),
+                        party: party.name.clone(),
+                        within: w,
+                        param,
+                        from: f,
+                        met_by: m,
+                        text: text.value.clone(),
+                        cites: own(self, cites),
+                    }
+                }
+                ast::OutcomePart::Finding {
+                    code,
+                    severity,
+                    subject,
+                    text,
+                    cites,
+                } => {
+                    let s = lower::lower(self, locals, subject, Some(&Ty::Text)).0;
+                    Part::Finding {
+                        code: code.name.clone(),
+                        severity: *severity,
+                        subject: s,
+                        text: text.value.clone(),
+                        cites: own(self, cites),
+                    }
+                }
+            });
+        }
+        out
+    }
+}
+
+fn collect_values(e: &Ex, out: &mut Vec<ValueId>) {
+    match e {
+        Ex::Value(v) => {
+            if !out.contains(v) {
+                out.push(*v);
+            }
+        }
+        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) => {}
+        Ex::Field(a, _) | Ex::Lookup(_, a) | Ex::Not(a) | Ex::IsMissing(a) | Ex::Exists(a) => {
+            collect_values(a, out)
+        }
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, _, a, b) | Ex::Add(a, b) | Ex::Sub(a, b) => {
+            collect_values(a, out);
+            collect_values(b, out);
+        }
+        Ex::In { elem, coll, .. } => {
+            collect_values(elem, out);
+            collect_values(coll, out);
+        }
+        Ex::List(xs) => xs.iter().for_each(|x| collect_values(x, out)),
+        Ex::Quant { coll, body, .. }
+        | Ex::Each {
+            coll, cond: body, ..
+        } => {
+            collect_values(coll, out);
+            collect_values(body, out);
+        }
+    }
+}
+
+fn part_values(p: &Part, out: &mut Vec<ValueId>) {
+    match p {
+        Part::Reason { .. } => {}
+        Part::Obligation { until, .. } => until.iter().for_each(|u| collect_values(u, out)),
+        Part::Deadline {
+            within,
+            from,
+            met_by,
+            ..
+        } => {
+            collect_values(within, out);
+            collect_values(from, out);
+            met_by.iter().for_each(|m| collect_values(m, out));
+        }
+        Part::Finding { subject, .. } => collect_values(subject, out),
+    }
+}

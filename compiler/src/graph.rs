@@ -1,0 +1,282 @@
+//! The policy graph: regulations, articles, packages, rules, values and params as nodes;
+//! cites, overrides, uses and extends as edges. Reviewers and auditors look at it
+//! (`datalex graph`); the compiler uses the override part of it to reject cycles and to rank
+//! rules by specificity.
+
+use crate::ir::{Branch, Ex, Package, Part, RegulationText, RuleDef};
+use petgraph::algo::tarjan_scc;
+use petgraph::graph::{DiGraph, NodeIndex};
+use std::collections::HashMap;
+
+/// A node of the policy graph.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Node {
+    /// A regulation, by id.
+    Regulation(String),
+    /// An article: regulation id and number.
+    Article(String, u32),
+    /// A package.
+    Package(String),
+    /// A rule, guard, exception, check or otherwise, by qualified name, with its role keyword.
+    Rule(String, &'static str),
+    /// A derived value, by qualified name.
+    Value(String),
+    /// A param, by qualified name.
+    Param(String),
+}
+
+/// An edge of the policy graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Edge {
+    /// A rule or value cites an article (or a regulation, article unknown).
+    Cites,
+    /// An exception overrides a rule.
+    Overrides,
+    /// A rule uses a value.
+    Uses,
+    /// A package builds on another; a regulation belongs to a package.
+    Extends,
+    /// An article belongs to a regulation; a rule to a package.
+    PartOf,
+}
+
+/// The graph with an index from node to node id.
+#[derive(Debug, Clone, Default)]
+pub struct PolicyGraph {
+    /// The graph.
+    pub graph: DiGraph<Node, Edge>,
+    index: HashMap<Node, NodeIndex>,
+}
+
+impl PolicyGraph {
+    fn node(&mut self, n: Node) -> NodeIndex {
+        if let Some(i) = self.index.get(&n) {
+            return *i;
+        }
+        let i = self.graph.add_node(n.clone());
+        self.index.insert(n, i);
+        i
+    }
+
+    fn edge(&mut self, a: NodeIndex, b: NodeIndex, e: Edge) {
+        if !self.graph.edges_connecting(a, b).any(|x| *x.weight() == e) {
+            self.graph.add_edge(a, b, e);
+        }
+    }
+
+    /// The node id of `n`, if it is in the graph.
+    pub fn find(&self, n: &Node) -> Option<NodeIndex> {
+        self.index.get(n).copied()
+    }
+}
+
+/// Builds the graph of a compiled policy set.
+pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGraph {
+    let mut g = PolicyGraph::default();
+    for r in regulations {
+        let reg = g.node(Node::Regulation(r.id.clone()));
+        let pkg = g.node(Node::Package(r.package.clone()));
+        g.edge(reg, pkg, Edge::PartOf);
+        for n in r.articles.keys() {
+            let a = g.node(Node::Article(r.id.clone(), *n));
+            g.edge(a, reg, Edge::PartOf);
+        }
+    }
+    for p in packages {
+        let pkg = g.node(Node::Package(p.name.clone()));
+        if let Some(base) = &p.extends {
+            let b = g.node(Node::Package(base.clone()));
+            g.edge(pkg, b, Edge::Extends);
+        }
+        for prm in &p.params {
+            let n = g.node(Node::Param(prm.name.clone()));
+            cite_edges(&mut g, n, &prm.cites);
+        }
+        for plan in &p.plans {
+            let value_nodes: Vec<NodeIndex> = plan
+                .values
+                .iter()
+                .map(|v| g.node(Node::Value(v.name.clone())))
+                .collect();
+            for (v, &vn) in plan.values.iter().zip(&value_nodes) {
+                cite_edges(&mut g, vn, &v.cites);
+                for b in &v.exceptions {
+                    cite_edges(&mut g, vn, &b.cites);
+                    branch_uses(&mut g, vn, b, &value_nodes);
+                }
+                let mut used = Vec::new();
+                uses_of(&v.default, &mut used);
+                for u in used {
+                    if let Some(&t) = value_nodes.get(u) {
+                        g.edge(vn, t, Edge::Uses);
+                    }
+                }
+            }
+            let rule_nodes: Vec<NodeIndex> = plan
+                .rules
+                .iter()
+                .map(|r| g.node(Node::Rule(r.name.clone(), r.role.keyword())))
+                .collect();
+            for (r, &rn) in plan.rules.iter().zip(&rule_nodes) {
+                let owner = r.name.split('.').next().unwrap_or_default().to_string();
+                let op = g.node(Node::Package(owner));
+                g.edge(rn, op, Edge::PartOf);
+                cite_edges(&mut g, rn, &r.cites);
+                for p in &r.parts {
+                    cite_edges(&mut g, rn, part_cites(p));
+                }
+                for &o in &r.overrides {
+                    if let Some(&t) = rule_nodes.get(o) {
+                        g.edge(rn, t, Edge::Overrides);
+                    }
+                }
+                let mut used = Vec::new();
+                if let Some(w) = &r.when {
+                    uses_of(w, &mut used);
+                }
+                for u in used {
+                    if let Some(&t) = value_nodes.get(u) {
+                        g.edge(rn, t, Edge::Uses);
+                    }
+                }
+            }
+        }
+    }
+    g
+}
+
+fn branch_uses(g: &mut PolicyGraph, from: NodeIndex, b: &Branch, value_nodes: &[NodeIndex]) {
+    let mut used = Vec::new();
+    uses_of(&b.when, &mut used);
+    for u in used {
+        if let Some(&t) = value_nodes.get(u) {
+            if t != from {
+                g.edge(from, t, Edge::Uses);
+            }
+        }
+    }
+}
+
+fn part_cites(p: &Part) -> &[crate::ir::Cite] {
+    match p {
+        Part::Reason { cites, .. }
+        | Part::Obligation { cites, .. }
+        | Part::Deadline { cites, .. }
+        | Part::Finding { cites, .. } => cites,
+    }
+}
+
+fn cite_edges(g: &mut PolicyGraph, from: NodeIndex, cites: &[crate::ir::Cite]) {
+    for c in cites {
+        let to = match c.article {
+            Some(a) => g.node(Node::Article(c.regulation_id.clone(), a)),
+            None => g.node(Node::Regulation(c.regulation_id.clone())),
+        };
+        g.edge(from, to, Edge::Cites);
+    }
+}
+
+fn uses_of(e: &Ex, out: &mut Vec<usize>) {
+    match e {
+        Ex::Value(v) => out.push(*v),
+        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) => {}
+        Ex::Field(a, _) | Ex::Lookup(_, a) | Ex::Not(a) | Ex::IsMissing(a) | Ex::Exists(a) => {
+            uses_of(a, out)
+        }
+        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, _, a, b) | Ex::Add(a, b) | Ex::Sub(a, b) => {
+            uses_of(a, out);
+            uses_of(b, out);
+        }
+        Ex::In { elem, coll, .. } => {
+            uses_of(elem, out);
+            uses_of(coll, out);
+        }
+        Ex::List(xs) => xs.iter().for_each(|x| uses_of(x, out)),
+        Ex::Quant { coll, body, .. }
+        | Ex::Each {
+            coll, cond: body, ..
+        } => {
+            uses_of(coll, out);
+            uses_of(body, out);
+        }
+    }
+}
+
+/// A cycle in the override relation of `rules`, as rule indices, if there is one.
+pub fn override_cycle(rules: &[RuleDef]) -> Option<Vec<usize>> {
+    cycle(rules.len(), |i| {
+        rules
+            .get(i)
+            .map(|r| r.overrides.clone())
+            .unwrap_or_default()
+    })
+}
+
+/// A cycle among the exceptions of one value, if there is one.
+pub fn branch_cycle(branches: &[Branch]) -> Option<Vec<usize>> {
+    cycle(branches.len(), |i| {
+        branches
+            .get(i)
+            .map(|b| b.overrides.clone())
+            .unwrap_or_default()
+    })
+}
+
+fn cycle(n: usize, edges: impl Fn(usize) -> Vec<usize>) -> Option<Vec<usize>> {
+    let mut g: DiGraph<usize, ()> = DiGraph::new();
+    let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
+    for i in 0..n {
+        for j in edges(i) {
+            if let (Some(&a), Some(&b)) = (nodes.get(i), nodes.get(j)) {
+                g.add_edge(a, b, ());
+            }
+        }
+    }
+    tarjan_scc(&g)
+        .into_iter()
+        .find(|scc| scc.len() > 1 || scc.first().is_some_and(|&x| g.contains_edge(x, x)))
+        .map(|scc| {
+            let mut v: Vec<usize> = scc
+                .iter()
+                .filter_map(|x| g.node_weight(*x).copied())
+                .collect();
+            v.sort_unstable();
+            v
+        })
+}
+
+/// Sets each rule's depth: 0 for a rule nothing of its own overrides, else one more than the
+/// deepest rule it overrides. Requires an acyclic override relation.
+pub fn assign_depths(rules: &mut [RuleDef]) {
+    let n = rules.len();
+    let mut depth = vec![0usize; n];
+    // Longest path by relaxation; n rounds suffice for an acyclic relation.
+    for _ in 0..n {
+        let mut changed = false;
+        for i in 0..n {
+            let d = rules
+                .get(i)
+                .map(|r| {
+                    r.overrides
+                        .iter()
+                        .filter_map(|&o| depth.get(o))
+                        .map(|d| d + 1)
+                        .max()
+                        .unwrap_or(0)
+                })
+                .unwrap_or(0);
+            if let Some(slot) = depth.get_mut(i) {
+                if *slot != d {
+                    *slot = d;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    for (r, d) in rules.iter_mut().zip(depth) {
+        r.depth = d;
+    }
+}

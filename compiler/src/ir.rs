@@ -1,0 +1,498 @@
+//! The compiled policy: what the evaluator executes and what explanations quote.
+//!
+//! Names are resolved, types checked and citations validated before anything lands here, so the
+//! evaluator never looks a name up by string on its hot path.
+
+use crate::graph::PolicyGraph;
+use crate::types::{EnumId, FieldId, RecordId, Ty, Types};
+use datalex_lang::ast::{Effect, FindingSeverity, RuleRole};
+use datalex_lang::date::Date;
+use datalex_lang::{FileId, Span};
+use std::collections::BTreeMap;
+
+/// Index of a regulation in [`PolicySet::regulations`].
+pub type RegId = usize;
+/// Index of a fact collection in [`PolicySet::facts`].
+pub type FactId = usize;
+/// Index of a value in [`KindPlan::values`].
+pub type ValueId = usize;
+/// Index of a rule in [`KindPlan::rules`].
+pub type RuleId = usize;
+
+/// A compiled policy set: every package, with a decision plan per package and request kind.
+#[derive(Debug, Clone)]
+pub struct PolicySet {
+    /// The regulations with their text.
+    pub regulations: Vec<RegulationText>,
+    /// Enums and records.
+    pub types: Types,
+    /// Fact collections the evaluator must supply.
+    pub facts: Vec<FactDef>,
+    /// Request kinds: name and request record.
+    pub kinds: Vec<KindDef>,
+    /// Packages, in dependency order (a package after the one it extends).
+    pub packages: Vec<Package>,
+    /// The policy graph.
+    pub graph: PolicyGraph,
+    /// Tests written in the language.
+    pub tests: Vec<TestCase>,
+    /// `sha256:…` of every source text, in name order.
+    pub hash: String,
+}
+
+impl PolicySet {
+    /// The package with this name.
+    pub fn package(&self, name: &str) -> Option<&Package> {
+        self.packages.iter().find(|p| p.name == name)
+    }
+
+    /// The regulation with this id.
+    pub fn regulation(&self, id: &str) -> Option<&RegulationText> {
+        self.regulations.iter().find(|r| r.id == id)
+    }
+
+    /// The text a citation points at: the item, the paragraph, or the whole article.
+    pub fn cited_text(&self, cite: &Cite) -> Option<String> {
+        let reg = self.regulations.get(cite.regulation)?;
+        let article = reg.articles.get(&cite.article?)?;
+        match (cite.paragraph, cite.item) {
+            (p, Some(i)) => {
+                let para = article.paras.get(p.unwrap_or(1) as usize - 1)?;
+                para.items
+                    .iter()
+                    .find(|(n, _)| *n == i)
+                    .map(|(_, t)| t.clone())
+            }
+            (Some(p), None) => article
+                .paras
+                .get(p as usize - 1)
+                .map(|para| para.full_text()),
+            (None, None) => Some(
+                article
+                    .paras
+                    .iter()
+                    .map(ParaText::full_text)
+                    .collect::<Vec<_>>()
+                    .join(""),
+            ),
+        }
+    }
+}
+
+/// A regulation as compiled.
+#[derive(Debug, Clone)]
+pub struct RegulationText {
+    /// Id, e.g. `binzhou-2023`.
+    pub id: String,
+    /// Title, e.g. 滨州市公共数据管理办法.
+    pub title: String,
+    /// Issuing body.
+    pub issuer: Option<String>,
+    /// Document number.
+    pub number: Option<String>,
+    /// Rank in the legal hierarchy.
+    pub rank: Option<String>,
+    /// Date in force.
+    pub effective: Option<Date>,
+    /// Why the text is not available, if it is not.
+    pub unavailable: Option<String>,
+    /// The package that declares it.
+    pub package: String,
+    /// Articles by number.
+    pub articles: BTreeMap<u32, ArticleText>,
+    /// Article ranges whose text is lost, with a note.
+    pub missing: Vec<(u32, u32, String)>,
+    /// Chapters: number and title.
+    pub chapters: Vec<(u32, String)>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// An article's text.
+#[derive(Debug, Clone)]
+pub struct ArticleText {
+    /// Article number.
+    pub number: u32,
+    /// Chapter, if declared.
+    pub chapter: Option<u32>,
+    /// The beginning is lost.
+    pub partial: bool,
+    /// Written as a single paragraph (items are then cited directly: 第四十五条第三项).
+    pub single: bool,
+    /// Paragraphs in order (numbered from 1).
+    pub paras: Vec<ParaText>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A paragraph's text and items.
+#[derive(Debug, Clone)]
+pub struct ParaText {
+    /// The paragraph's own text.
+    pub text: String,
+    /// Items: number and text.
+    pub items: Vec<(u32, String)>,
+}
+
+impl ParaText {
+    /// The paragraph with its items, as one text.
+    pub fn full_text(&self) -> String {
+        let mut s = self.text.clone();
+        for (n, t) in &self.items {
+            s.push('（');
+            s.push_str(&crate::cite::chinese_number(*n));
+            s.push('）');
+            s.push_str(t);
+        }
+        s
+    }
+}
+
+/// A resolved citation.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Cite {
+    /// The regulation.
+    pub regulation: RegId,
+    /// Its id, as in the decision JSON.
+    pub regulation_id: String,
+    /// Article (absent: "article unknown").
+    pub article: Option<u32>,
+    /// Paragraph.
+    pub paragraph: Option<u32>,
+    /// Item.
+    pub item: Option<u32>,
+    /// 《滨州市公共数据管理办法》第二十条第二款第二项
+    pub label: String,
+}
+
+/// A fact collection.
+#[derive(Debug, Clone)]
+pub struct FactDef {
+    /// Name, e.g. `catalog`.
+    pub name: String,
+    /// Element record.
+    pub record: RecordId,
+    /// Lookup key field, for `catalog[id]`.
+    pub key: Option<FieldId>,
+}
+
+/// A request kind.
+#[derive(Debug, Clone)]
+pub struct KindDef {
+    /// Name, e.g. `share`.
+    pub name: String,
+    /// The request record.
+    pub request: RecordId,
+}
+
+/// A package and its decision plans.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// Name, e.g. `binzhou`.
+    pub name: String,
+    /// The package it builds on.
+    pub extends: Option<String>,
+    /// The package's own regulation (for bare `§` citations).
+    pub regulation: Option<RegId>,
+    /// One plan per request kind that has rules in this package or its bases.
+    pub plans: Vec<KindPlan>,
+    /// Params visible in the package: qualified name and value as written.
+    pub params: Vec<ParamDef>,
+    /// Files of the package.
+    pub files: Vec<FileId>,
+}
+
+impl Package {
+    /// The plan for a request kind.
+    pub fn plan(&self, kind: &str) -> Option<&KindPlan> {
+        self.plans.iter().find(|p| p.kind == kind)
+    }
+}
+
+/// A param as compiled.
+#[derive(Debug, Clone)]
+pub struct ParamDef {
+    /// Qualified name.
+    pub name: String,
+    /// The value as written, for explanations.
+    pub source: String,
+    /// Citations.
+    pub cites: Vec<Cite>,
+    /// Its documentation.
+    pub doc: Option<String>,
+}
+
+/// How one package decides one kind of request.
+#[derive(Debug, Clone)]
+pub struct KindPlan {
+    /// Request kind.
+    pub kind: String,
+    /// The kind's index in [`PolicySet::kinds`].
+    pub kind_id: usize,
+    /// Derived values, in dependency order (a value after those it uses).
+    pub values: Vec<ValueDef>,
+    /// All rules: guards, rules, exceptions, checks and the otherwise.
+    pub rules: Vec<RuleDef>,
+    /// Guards in order.
+    pub guards: Vec<RuleId>,
+    /// Rules and exceptions.
+    pub deciding: Vec<RuleId>,
+    /// Checks.
+    pub checks: Vec<RuleId>,
+    /// The fail-closed default.
+    pub otherwise: Option<RuleId>,
+    /// Values reported in `effective_tier`: key and value.
+    pub reported: Vec<(String, ValueId)>,
+    /// Locals any one rule or value needs.
+    pub max_locals: usize,
+}
+
+/// A derived value.
+#[derive(Debug, Clone)]
+pub struct ValueDef {
+    /// Qualified name.
+    pub name: String,
+    /// Its type.
+    pub ty: Ty,
+    /// The default (or only) definition.
+    pub default: Ex,
+    /// Citations of the default or the value.
+    pub cites: Vec<Cite>,
+    /// Exceptions in order.
+    pub exceptions: Vec<Branch>,
+    /// Whether it is fact plumbing from the prelude (hidden in traces).
+    pub plumbing: bool,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// An exception of a value.
+#[derive(Debug, Clone)]
+pub struct Branch {
+    /// Qualified name.
+    pub name: String,
+    /// Exceptions of the same value it overrides (indices into `exceptions`).
+    pub overrides: Vec<usize>,
+    /// Citations.
+    pub cites: Vec<Cite>,
+    /// When it applies.
+    pub when: Ex,
+    /// The value it gives.
+    pub result: Ex,
+    /// What it adds to the decision when it decides the value.
+    pub parts: Vec<Part>,
+    /// The condition as written, for traces.
+    pub when_source: String,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A guard, rule, exception, check or otherwise.
+#[derive(Debug, Clone)]
+pub struct RuleDef {
+    /// Qualified name, e.g. `binzhou.conditional_share`.
+    pub name: String,
+    /// Its role.
+    pub role: RuleRole,
+    /// Condition (always true for `otherwise`).
+    pub when: Option<Ex>,
+    /// Effect, reason code and text.
+    pub effect: Option<(Effect, String, String)>,
+    /// Obligations, deadlines, findings, further reasons.
+    pub parts: Vec<Part>,
+    /// Citations.
+    pub cites: Vec<Cite>,
+    /// Rules it overrides.
+    pub overrides: Vec<RuleId>,
+    /// How many exceptions deep it is (0 for base rules); reasons list deeper rules first.
+    pub depth: usize,
+    /// Values its condition and outcome use, directly or through other values.
+    pub uses_values: Vec<ValueId>,
+    /// The condition as written, for traces.
+    pub when_source: String,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// One part of an outcome.
+#[derive(Debug, Clone)]
+pub enum Part {
+    /// A further reason.
+    Reason {
+        /// Code.
+        code: String,
+        /// Text.
+        text: String,
+        /// Citations.
+        cites: Vec<Cite>,
+    },
+    /// An obligation.
+    Obligation {
+        /// Code.
+        code: String,
+        /// Who is bound.
+        party: String,
+        /// Until when.
+        until: Option<Ex>,
+        /// Text.
+        text: String,
+        /// Citations.
+        cites: Vec<Cite>,
+    },
+    /// A deadline.
+    Deadline {
+        /// Code.
+        code: String,
+        /// Who must act.
+        party: String,
+        /// How long.
+        within: Ex,
+        /// The param the duration comes from, if it is one.
+        param: Option<String>,
+        /// From when.
+        from: Ex,
+        /// When the act was done, if known.
+        met_by: Option<Ex>,
+        /// Text.
+        text: String,
+        /// Citations.
+        cites: Vec<Cite>,
+    },
+    /// A finding.
+    Finding {
+        /// Code.
+        code: String,
+        /// Severity.
+        severity: FindingSeverity,
+        /// Subject.
+        subject: Ex,
+        /// Text.
+        text: String,
+        /// Citations.
+        cites: Vec<Cite>,
+    },
+}
+
+/// A constant.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Const {
+    /// `true` / `false`.
+    Bool(bool),
+    /// A whole number.
+    Int(i64),
+    /// Text.
+    Text(String),
+    /// A date.
+    Date(Date),
+    /// A duration.
+    Duration {
+        /// How many.
+        count: i64,
+        /// Working days (else calendar days).
+        working: bool,
+    },
+    /// An enum member.
+    Enum(EnumId, String),
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CmpOp {
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+}
+
+/// A compiled, type-checked expression.
+#[derive(Debug, Clone)]
+pub enum Ex {
+    /// A constant.
+    Const(Const),
+    /// The request.
+    Request,
+    /// A fact collection.
+    Fact(FactId),
+    /// A derived value (memoized per decision).
+    Value(ValueId),
+    /// A quantifier variable.
+    Local(usize),
+    /// A record field.
+    Field(Box<Ex>, FieldId),
+    /// `fact[key]`.
+    Lookup(FactId, Box<Ex>),
+    /// `not`.
+    Not(Box<Ex>),
+    /// `and` (short-circuit).
+    And(Box<Ex>, Box<Ex>),
+    /// `or` (short-circuit).
+    Or(Box<Ex>, Box<Ex>),
+    /// A comparison; `Some(enum)` when members of an ordered enum are compared by rank.
+    Cmp(CmpOp, Option<EnumId>, Box<Ex>, Box<Ex>),
+    /// `date + duration`, `int + int`.
+    Add(Box<Ex>, Box<Ex>),
+    /// `date - duration`, `int - int`.
+    Sub(Box<Ex>, Box<Ex>),
+    /// `is missing`.
+    IsMissing(Box<Ex>),
+    /// `exists`.
+    Exists(Box<Ex>),
+    /// Membership.
+    In {
+        /// `not in`.
+        negated: bool,
+        /// Element.
+        elem: Box<Ex>,
+        /// Collection.
+        coll: Box<Ex>,
+    },
+    /// A set or list literal.
+    List(Vec<Ex>),
+    /// `any` / `all`.
+    Quant {
+        /// `all` (else `any`).
+        all: bool,
+        /// The local it binds.
+        var: usize,
+        /// Collection.
+        coll: Box<Ex>,
+        /// Condition.
+        body: Box<Ex>,
+    },
+    /// `each x in c where p`.
+    Each {
+        /// The local it binds.
+        var: usize,
+        /// Collection.
+        coll: Box<Ex>,
+        /// Condition.
+        cond: Box<Ex>,
+    },
+}
+
+/// A test written in the language.
+#[derive(Debug, Clone)]
+pub struct TestCase {
+    /// Its name.
+    pub name: String,
+    /// The package it belongs to.
+    pub package: String,
+    /// The file it is in.
+    pub file: FileId,
+    /// Facts directory as written (relative to the file).
+    pub facts: Option<String>,
+    /// The request as JSON.
+    pub request: Option<String>,
+    /// Expectations.
+    pub expects: Vec<datalex_lang::ast::ExpectKind>,
+    /// Where it is.
+    pub span: Span,
+}

@@ -1,0 +1,13 @@
+//! The Datalex compiler: resolves names, types and citations, builds the policy graph, and
+//! returns a [`PolicySet`] or diagnostics. It does no IO: it gets source texts with file ids.
+
+pub mod cite;
+pub mod compile;
+pub mod graph;
+pub mod ir;
+pub mod lower;
+pub mod source;
+pub mod types;
+
+pub use compile::{compile, Compiled, STD};
+pub use ir::PolicySet;

@@ -1,0 +1,583 @@
+//! Expressions: name resolution and type checking, from syntax to [`Ex`].
+//!
+//! Lowering happens per package and request kind (a [`Plan`](crate::compile) builder implements
+//! [`Resolver`]), because `dataset` in a share rule and `dataset` in an open rule may be different
+//! values. Every error is reported and lowering goes on with [`Ty::Error`], so one mistake gives
+//! one diagnostic.
+
+use crate::ir::{CmpOp, Const, Ex, FactDef, FactId, ValueId};
+use crate::types::{RecordId, Ty, Types};
+use datalex_lang::ast::{BinOp, Expr, ExprKind};
+use datalex_lang::{Diagnostic, Span};
+
+/// What a name outside the expression's own locals can refer to.
+pub enum Resolved {
+    /// A derived value.
+    Value(ValueId, Ty),
+    /// A param, already lowered.
+    Param(Ex, Ty),
+}
+
+/// The context an expression is lowered in.
+pub trait Resolver {
+    /// The types.
+    fn types(&self) -> &Types;
+    /// The fact collections.
+    fn facts(&self) -> &[FactDef];
+    /// The request record of the kind, if lowering for a kind.
+    fn request(&self) -> Option<RecordId>;
+    /// Resolves a value or param name (may lower the value on demand).
+    fn resolve(&mut self, name: &str, span: Span) -> Option<Resolved>;
+    /// Reports a diagnostic.
+    fn report(&mut self, d: Diagnostic);
+}
+
+/// Locals in scope while lowering one rule or value. Every binding gets its own slot, so a
+/// quantifier's witness can still be read after its scope has closed.
+#[derive(Default)]
+pub struct Locals {
+    stack: Vec<(String, usize, Ty)>,
+    slots: Vec<Ty>,
+}
+
+impl Locals {
+    /// Number of local slots used so far.
+    pub fn count(&self) -> usize {
+        self.slots.len()
+    }
+
+    fn push(&mut self, name: &str, ty: Ty) -> usize {
+        let slot = self.slots.len();
+        self.slots.push(ty.clone());
+        self.stack.push((name.to_string(), slot, ty));
+        slot
+    }
+
+    /// The scope of an outcome: the witnesses of its condition, and fresh slots after the
+    /// condition's own.
+    pub fn outcome_scope(&self, witnesses: &[(String, usize)]) -> Locals {
+        Locals {
+            stack: witnesses
+                .iter()
+                .map(|(n, s)| {
+                    (
+                        n.clone(),
+                        *s,
+                        self.slots.get(*s).cloned().unwrap_or(Ty::Error),
+                    )
+                })
+                .collect(),
+            slots: self.slots.clone(),
+        }
+    }
+
+    fn pop(&mut self) {
+        self.stack.pop();
+    }
+
+    fn get(&self, name: &str) -> Option<(usize, Ty)> {
+        self.stack
+            .iter()
+            .rev()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, s, t)| (*s, t.clone()))
+    }
+}
+
+/// Lowers `e`, expecting `expected` if given (which resolves bare enum members).
+pub fn lower(
+    r: &mut dyn Resolver,
+    locals: &mut Locals,
+    e: &Expr,
+    expected: Option<&Ty>,
+) -> (Ex, Ty) {
+    let (ex, ty) = lower_inner(r, locals, e, expected);
+    if let Some(want) = expected {
+        if !compatible(&ty, want) {
+            let types = r.types();
+            let d = Diagnostic::error(
+                "E0107",
+                e.span,
+                format!("expected {}, found {}", types.show(want), types.show(&ty)),
+            );
+            r.report(d);
+            return (ex, Ty::Error);
+        }
+    }
+    (ex, ty)
+}
+
+/// Lowers a condition, which must be a truth value.
+pub fn lower_bool(r: &mut dyn Resolver, locals: &mut Locals, e: &Expr) -> Ex {
+    lower(r, locals, e, Some(&Ty::Bool)).0
+}
+
+/// Lowers a rule's condition. Returns, besides the condition, the variables of the `any`
+/// quantifiers that are top-level conjuncts: when the condition holds, each is bound to the
+/// element that satisfied it, and the outcome may use it (`until e.end`).
+pub fn lower_condition(
+    r: &mut dyn Resolver,
+    locals: &mut Locals,
+    e: &Expr,
+) -> (Ex, Vec<(String, usize)>) {
+    match &e.kind {
+        ExprKind::Binary(BinOp::And, a, b) => {
+            let (ax, mut aw) = lower_condition(r, locals, a);
+            let (bx, bw) = lower_condition(r, locals, b);
+            aw.extend(bw);
+            (Ex::And(Box::new(ax), Box::new(bx)), aw)
+        }
+        ExprKind::Quant {
+            all: false, var, ..
+        } => {
+            let ex = lower_bool(r, locals, e);
+            let witness = match &ex {
+                Ex::Quant { var: slot, .. } => vec![(var.name.clone(), *slot)],
+                _ => Vec::new(),
+            };
+            (ex, witness)
+        }
+        _ => (lower_bool(r, locals, e), Vec::new()),
+    }
+}
+
+/// Whether a value of type `a` can stand where `b` is expected.
+pub fn compatible(a: &Ty, b: &Ty) -> bool {
+    match (a, b) {
+        (Ty::Error, _) | (_, Ty::Error) => true,
+        (Ty::List(x), Ty::List(y)) => compatible(x, y),
+        _ => a == b,
+    }
+}
+
+fn err(r: &mut dyn Resolver, d: Diagnostic) -> (Ex, Ty) {
+    r.report(d);
+    (Ex::Const(Const::Bool(false)), Ty::Error)
+}
+
+fn lower_inner(
+    r: &mut dyn Resolver,
+    locals: &mut Locals,
+    e: &Expr,
+    expected: Option<&Ty>,
+) -> (Ex, Ty) {
+    match &e.kind {
+        ExprKind::Name(name) => lower_name(r, locals, name, e.span, expected),
+        ExprKind::Field(base, field) => {
+            // `ShareTier.conditional`: a member named through its enum.
+            if let ExprKind::Name(tname) = &base.kind {
+                if locals.get(tname).is_none() {
+                    if let Some(eid) = r.types().enum_named(tname) {
+                        let known = r
+                            .types()
+                            .enums
+                            .get(eid)
+                            .and_then(|d| d.position(&field.name))
+                            .is_some();
+                        return if known {
+                            (
+                                Ex::Const(Const::Enum(eid, field.name.clone())),
+                                Ty::Enum(eid),
+                            )
+                        } else {
+                            err(
+                                r,
+                                Diagnostic::error(
+                                    "E0102",
+                                    field.span,
+                                    format!("`{tname}` has no member `{}`", field.name),
+                                ),
+                            )
+                        };
+                    }
+                }
+            }
+            let (bex, bty) = lower(r, locals, base, None);
+            match bty {
+                Ty::Record(rid) => match r.types().field(rid, &field.name) {
+                    Some(fid) => {
+                        let fty = r
+                            .types()
+                            .fields
+                            .get(fid)
+                            .map_or(Ty::Error, |f| f.ty.clone());
+                        (Ex::Field(Box::new(bex), fid), fty)
+                    }
+                    None => {
+                        let types = r.types();
+                        let rec = types.records.get(rid);
+                        let fields: Vec<String> = rec
+                            .map(|rd| {
+                                rd.fields
+                                    .iter()
+                                    .filter_map(|f| types.fields.get(*f))
+                                    .map(|f| format!("`{}`", f.name))
+                                    .collect()
+                            })
+                            .unwrap_or_default();
+                        let d = Diagnostic::error(
+                            "E0102",
+                            field.span,
+                            format!(
+                                "`{}` has no field `{}`",
+                                rec.map_or("?", |x| x.name.as_str()),
+                                field.name
+                            ),
+                        )
+                        .with_help(format!("its fields are {}", fields.join(", ")));
+                        err(r, d)
+                    }
+                },
+                Ty::Error => (Ex::Const(Const::Bool(false)), Ty::Error),
+                other => {
+                    let shown = r.types().show(&other);
+                    err(
+                        r,
+                        Diagnostic::error(
+                            "E0107",
+                            field.span,
+                            format!("a value of type {shown} has no field `{}`", field.name),
+                        ),
+                    )
+                }
+            }
+        }
+        ExprKind::Index(base, key) => {
+            let fact = match &base.kind {
+                ExprKind::Name(n) => r.facts().iter().position(|f| &f.name == n),
+                _ => None,
+            };
+            let Some(fid) = fact else {
+                return err(
+                    r,
+                    Diagnostic::error(
+                        "E0107",
+                        base.span,
+                        "only a fact collection keyed by a field can be looked up with `[…]`",
+                    )
+                    .with_help("for example `catalog[request.dataset]`"),
+                );
+            };
+            let Some(def) = r.facts().get(fid).cloned() else {
+                return err(r, Diagnostic::error("E0101", base.span, "unknown fact"));
+            };
+            let Some(key_field) = def.key else {
+                return err(
+                    r,
+                    Diagnostic::error(
+                        "E0107",
+                        base.span,
+                        format!(
+                            "`{}` is not keyed; it cannot be looked up with `[…]`",
+                            def.name
+                        ),
+                    ),
+                );
+            };
+            let key_ty = r
+                .types()
+                .fields
+                .get(key_field)
+                .map_or(Ty::Error, |f| f.ty.clone());
+            let (kex, _) = lower(r, locals, key, Some(&key_ty));
+            (Ex::Lookup(fid, Box::new(kex)), Ty::Record(def.record))
+        }
+        ExprKind::Bool(b) => (Ex::Const(Const::Bool(*b)), Ty::Bool),
+        ExprKind::Int(i) => (Ex::Const(Const::Int(*i)), Ty::Int),
+        ExprKind::Str(s) => (Ex::Const(Const::Text(s.clone())), Ty::Text),
+        ExprKind::Date(d) => (Ex::Const(Const::Date(*d)), Ty::Date),
+        ExprKind::Duration { count, working } => (
+            Ex::Const(Const::Duration {
+                count: *count,
+                working: *working,
+            }),
+            Ty::Duration,
+        ),
+        ExprKind::Set(items) | ExprKind::List(items) => {
+            let mut elem_ty = match expected {
+                Some(Ty::List(t)) => Some((**t).clone()),
+                _ => None,
+            };
+            let mut exs = Vec::with_capacity(items.len());
+            for item in items {
+                let (ex, ty) = lower(r, locals, item, elem_ty.as_ref());
+                if elem_ty.is_none() && ty != Ty::Error {
+                    elem_ty = Some(ty);
+                }
+                exs.push(ex);
+            }
+            (
+                Ex::List(exs),
+                Ty::List(Box::new(elem_ty.unwrap_or(Ty::Error))),
+            )
+        }
+        ExprKind::Not(inner) => (Ex::Not(Box::new(lower_bool(r, locals, inner))), Ty::Bool),
+        ExprKind::Binary(op, a, b) => lower_binary(r, locals, *op, a, b, e.span),
+        ExprKind::IsMissing(inner) => (
+            Ex::IsMissing(Box::new(lower(r, locals, inner, None).0)),
+            Ty::Bool,
+        ),
+        ExprKind::Exists(inner) => (
+            Ex::Exists(Box::new(lower(r, locals, inner, None).0)),
+            Ty::Bool,
+        ),
+        ExprKind::In {
+            negated,
+            elem,
+            coll,
+        } if matches!(coll.kind, ExprKind::Set(_) | ExprKind::List(_)) => {
+            // `x in {a, b}`: the element's type tells what the members of the literal are.
+            let (eex, ety) = lower(r, locals, elem, None);
+            let (cex, _) = lower(r, locals, coll, Some(&Ty::List(Box::new(ety))));
+            (
+                Ex::In {
+                    negated: *negated,
+                    elem: Box::new(eex),
+                    coll: Box::new(cex),
+                },
+                Ty::Bool,
+            )
+        }
+        ExprKind::In {
+            negated,
+            elem,
+            coll,
+        } => {
+            let (cex, cty) = lower(r, locals, coll, None);
+            let elem_ty = match cty {
+                Ty::List(t) => Some(*t),
+                Ty::Error => None,
+                other => {
+                    let shown = r.types().show(&other);
+                    r.report(Diagnostic::error(
+                        "E0107",
+                        coll.span,
+                        format!("`in` needs a list, found {shown}"),
+                    ));
+                    None
+                }
+            };
+            let (eex, _) = lower(r, locals, elem, elem_ty.as_ref());
+            (
+                Ex::In {
+                    negated: *negated,
+                    elem: Box::new(eex),
+                    coll: Box::new(cex),
+                },
+                Ty::Bool,
+            )
+        }
+        ExprKind::Quant {
+            all,
+            var,
+            coll,
+            body,
+        } => {
+            let (cex, elem) = lower_collection(r, locals, coll);
+            let slot = locals.push(&var.name, elem);
+            let bex = lower_bool(r, locals, body);
+            locals.pop();
+            (
+                Ex::Quant {
+                    all: *all,
+                    var: slot,
+                    coll: Box::new(cex),
+                    body: Box::new(bex),
+                },
+                Ty::Bool,
+            )
+        }
+        ExprKind::Each { var, coll, cond } => {
+            let (cex, elem) = lower_collection(r, locals, coll);
+            let slot = locals.push(&var.name, elem.clone());
+            let bex = lower_bool(r, locals, cond);
+            locals.pop();
+            (
+                Ex::Each {
+                    var: slot,
+                    coll: Box::new(cex),
+                    cond: Box::new(bex),
+                },
+                Ty::List(Box::new(elem)),
+            )
+        }
+    }
+}
+
+fn lower_collection(r: &mut dyn Resolver, locals: &mut Locals, coll: &Expr) -> (Ex, Ty) {
+    let (cex, cty) = lower(r, locals, coll, None);
+    let elem = match cty {
+        Ty::List(t) => *t,
+        Ty::Error => Ty::Error,
+        other => {
+            let shown = r.types().show(&other);
+            r.report(Diagnostic::error(
+                "E0107",
+                coll.span,
+                format!("expected a list to range over, found {shown}"),
+            ));
+            Ty::Error
+        }
+    };
+    (cex, elem)
+}
+
+fn lower_name(
+    r: &mut dyn Resolver,
+    locals: &Locals,
+    name: &str,
+    span: Span,
+    expected: Option<&Ty>,
+) -> (Ex, Ty) {
+    if let Some((slot, ty)) = locals.get(name) {
+        return (Ex::Local(slot), ty);
+    }
+    // An enum member where an enum is expected takes precedence over other names.
+    if let Some(Ty::Enum(eid)) = expected {
+        if r.types()
+            .enums
+            .get(*eid)
+            .and_then(|d| d.position(name))
+            .is_some()
+        {
+            return (
+                Ex::Const(Const::Enum(*eid, name.to_string())),
+                Ty::Enum(*eid),
+            );
+        }
+    }
+    if name == "request" {
+        if let Some(rid) = r.request() {
+            return (Ex::Request, Ty::Record(rid));
+        }
+    }
+    if let Some(res) = r.resolve(name, span) {
+        return match res {
+            Resolved::Value(id, ty) => (Ex::Value(id), ty),
+            Resolved::Param(ex, ty) => (ex, ty),
+        };
+    }
+    if let Some(fid) = r.facts().iter().position(|f| f.name == name) {
+        let rec = r.facts().get(fid).map_or(0, |f| f.record);
+        return (Ex::Fact(fid as FactId), Ty::List(Box::new(Ty::Record(rec))));
+    }
+    let owners = r.types().enums_with_member(name);
+    if expected == Some(&Ty::Error) && !owners.is_empty() {
+        // The other side already failed to type; do not pile a second error on the first.
+        return (Ex::Const(Const::Bool(false)), Ty::Error);
+    }
+    match owners.as_slice() {
+        [eid] => (Ex::Const(Const::Enum(*eid, name.to_string())), Ty::Enum(*eid)),
+        [] => err(r, Diagnostic::error("E0101", span, format!("unknown name `{name}`"))
+            .with_help("a name must be a value, param, fact, `request`, a quantifier variable in scope, or an enum member")),
+        many => {
+            let names: Vec<String> = many
+                .iter()
+                .filter_map(|e| r.types().enums.get(*e))
+                .map(|d| format!("`{}.{name}`", d.name))
+                .collect();
+            err(r, Diagnostic::error("E0107", span, format!("`{name}` is a member of several enums")).with_help(format!("write {}", names.join(" or "))))
+        }
+    }
+}
+
+/// Whether `e` is a bare name that only an expected type can resolve (an enum member).
+fn needs_context(r: &mut dyn Resolver, locals: &Locals, e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Name(n) => {
+            locals.get(n).is_none()
+                && n != "request"
+                && !r.facts().iter().any(|f| &f.name == n)
+                && !r.types().enums_with_member(n).is_empty()
+                && r.resolve(n, e.span).is_none()
+        }
+        ExprKind::Set(_) | ExprKind::List(_) => true,
+        _ => false,
+    }
+}
+
+fn lower_binary(
+    r: &mut dyn Resolver,
+    locals: &mut Locals,
+    op: BinOp,
+    a: &Expr,
+    b: &Expr,
+    span: Span,
+) -> (Ex, Ty) {
+    match op {
+        BinOp::And | BinOp::Or => {
+            let ax = lower_bool(r, locals, a);
+            let bx = lower_bool(r, locals, b);
+            let ex = if op == BinOp::And {
+                Ex::And(Box::new(ax), Box::new(bx))
+            } else {
+                Ex::Or(Box::new(ax), Box::new(bx))
+            };
+            (ex, Ty::Bool)
+        }
+        BinOp::Add | BinOp::Sub => {
+            let (ax, at) = lower(r, locals, a, None);
+            let (bx, bt) = lower(r, locals, b, None);
+            let ty = match (&at, &bt) {
+                (Ty::Date, Ty::Duration) => Ty::Date,
+                (Ty::Int, Ty::Int) => Ty::Int,
+                (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
+                _ => {
+                    let (sa, sb) = (r.types().show(&at), r.types().show(&bt));
+                    return err(r, Diagnostic::error("E0107", span, format!("cannot apply `{}` to {sa} and {sb}", op.as_str()))
+                        .with_help("dates move by durations (`request.at - 365 days`); whole numbers add and subtract"));
+                }
+            };
+            let ex = if op == BinOp::Add {
+                Ex::Add(Box::new(ax), Box::new(bx))
+            } else {
+                Ex::Sub(Box::new(ax), Box::new(bx))
+            };
+            (ex, ty)
+        }
+        _ => {
+            let cmp = match op {
+                BinOp::Eq => CmpOp::Eq,
+                BinOp::Ne => CmpOp::Ne,
+                BinOp::Lt => CmpOp::Lt,
+                BinOp::Le => CmpOp::Le,
+                BinOp::Gt => CmpOp::Gt,
+                _ => CmpOp::Ge,
+            };
+            // Type the side that can stand alone first, so `conditional == x` works too.
+            let ((ax, at), (bx, _)) = if needs_context(r, locals, a) && !needs_context(r, locals, b)
+            {
+                let bside = lower(r, locals, b, None);
+                let aside = lower(r, locals, a, Some(&bside.1));
+                (aside, bside)
+            } else {
+                let aside = lower(r, locals, a, None);
+                let bside = lower(r, locals, b, Some(&aside.1));
+                (aside, bside)
+            };
+            let ordered_enum = match &at {
+                Ty::Enum(eid) => Some(*eid),
+                _ => None,
+            };
+            if !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
+                let ok = match &at {
+                    Ty::Int | Ty::Date | Ty::Duration | Ty::Error => true,
+                    Ty::Enum(eid) => r.types().enums.get(*eid).is_some_and(|d| d.ordered),
+                    _ => false,
+                };
+                if !ok {
+                    let shown = r.types().show(&at);
+                    return err(r, Diagnostic::error("E0107", span, format!("values of type {shown} have no order")).with_help(
+                        "`<`, `<=`, `>`, `>=` compare numbers, dates, durations and members of `ordered` enums",
+                    ));
+                }
+            }
+            let rank = if matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
+                None
+            } else {
+                ordered_enum
+            };
+            (Ex::Cmp(cmp, rank, Box::new(ax), Box::new(bx)), Ty::Bool)
+        }
+    }
+}

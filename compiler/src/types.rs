@@ -1,0 +1,149 @@
+//! The types of the language: built-in scalars, lists, and the enums and records that the
+//! prelude declares.
+
+use datalex_lang::Span;
+use std::fmt;
+
+/// Index of an enum in [`Types::enums`].
+pub type EnumId = usize;
+/// Index of a record in [`Types::records`].
+pub type RecordId = usize;
+/// Index of a field in [`Types::fields`].
+pub type FieldId = usize;
+
+/// A type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Ty {
+    /// Truth value.
+    Bool,
+    /// Whole number.
+    Int,
+    /// Text.
+    Text,
+    /// Calendar date.
+    Date,
+    /// Calendar or working days.
+    Duration,
+    /// An enum.
+    Enum(EnumId),
+    /// A record.
+    Record(RecordId),
+    /// A list.
+    List(Box<Ty>),
+    /// The type of an expression that already had an error (accepts anything).
+    Error,
+}
+
+/// An enum.
+#[derive(Debug, Clone)]
+pub struct EnumDef {
+    /// Name.
+    pub name: String,
+    /// Members compare by rank.
+    pub ordered: bool,
+    /// Members (lowest first when ordered) with their documentation.
+    pub members: Vec<(String, Option<String>)>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Where declared.
+    pub span: Span,
+}
+
+impl EnumDef {
+    /// The rank of a member.
+    pub fn position(&self, member: &str) -> Option<usize> {
+        self.members.iter().position(|(m, _)| m == member)
+    }
+}
+
+/// A record.
+#[derive(Debug, Clone)]
+pub struct RecordDef {
+    /// Name.
+    pub name: String,
+    /// Its fields (indices into [`Types::fields`]).
+    pub fields: Vec<FieldId>,
+    /// Documentation.
+    pub doc: Option<String>,
+    /// Where declared.
+    pub span: Span,
+}
+
+/// A field of a record.
+#[derive(Debug, Clone)]
+pub struct FieldDef {
+    /// The record it belongs to.
+    pub record: RecordId,
+    /// Name.
+    pub name: String,
+    /// Type.
+    pub ty: Ty,
+    /// Documentation.
+    pub doc: Option<String>,
+}
+
+/// Every enum and record.
+#[derive(Debug, Clone, Default)]
+pub struct Types {
+    /// Enums.
+    pub enums: Vec<EnumDef>,
+    /// Records.
+    pub records: Vec<RecordDef>,
+    /// Fields of all records.
+    pub fields: Vec<FieldDef>,
+}
+
+impl Types {
+    /// The enum named `name`.
+    pub fn enum_named(&self, name: &str) -> Option<EnumId> {
+        self.enums.iter().position(|e| e.name == name)
+    }
+
+    /// The record named `name`.
+    pub fn record_named(&self, name: &str) -> Option<RecordId> {
+        self.records.iter().position(|r| r.name == name)
+    }
+
+    /// The field `name` of `record`.
+    pub fn field(&self, record: RecordId, name: &str) -> Option<FieldId> {
+        let r = self.records.get(record)?;
+        r.fields
+            .iter()
+            .copied()
+            .find(|&f| self.fields.get(f).is_some_and(|fd| fd.name == name))
+    }
+
+    /// The enums that have a member called `name`.
+    pub fn enums_with_member(&self, name: &str) -> Vec<EnumId> {
+        (0..self.enums.len())
+            .filter(|&i| {
+                self.enums
+                    .get(i)
+                    .is_some_and(|e| e.position(name).is_some())
+            })
+            .collect()
+    }
+
+    /// A type as people read it.
+    pub fn show(&self, ty: &Ty) -> String {
+        ShowTy(self, ty).to_string()
+    }
+}
+
+struct ShowTy<'a>(&'a Types, &'a Ty);
+
+impl fmt::Display for ShowTy<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.1 {
+            Ty::Bool => f.write_str("Bool"),
+            Ty::Int => f.write_str("Int"),
+            Ty::Text => f.write_str("Text"),
+            Ty::Date => f.write_str("Date"),
+            Ty::Duration => f.write_str("Duration"),
+            Ty::Enum(e) => f.write_str(self.0.enums.get(*e).map_or("?", |d| d.name.as_str())),
+            Ty::Record(r) => f.write_str(self.0.records.get(*r).map_or("?", |d| d.name.as_str())),
+            Ty::List(t) => write!(f, "[{}]", ShowTy(self.0, t)),
+            Ty::Error => f.write_str("?"),
+        }
+    }
+}

@@ -1,0 +1,962 @@
+//! Deciding a request with a compiled policy.
+//!
+//! The evaluator knows the language, the calendar and the fact shapes; what is permitted when is
+//! only in the policy. It is pure (same policy, facts and request, same decision) and total: every
+//! evaluation is bounded by [`STEP_BUDGET`] and nothing in it panics.
+//!
+//! Deciding follows the language's semantics:
+//! 1. guards, in order: the first whose condition holds decides;
+//! 2. otherwise every rule and exception is tried; exceptions remove the rules they override;
+//!    what remains decides if all of it has one effect, is a conflict (deny) if not, and the
+//!    `otherwise` default (deny) decides if nothing remains;
+//! 3. checks add findings whatever the effect; reported values fill `effective_tier`.
+
+use crate::calendar::Calendar;
+use crate::decision::{
+    self, Deadline, Decision, Finding, Obligation, PolicyRef, Reason, TraceStep,
+};
+use crate::facts::Facts;
+use crate::request::Request;
+use crate::value::{Accessor, FactSource, List, Rec, Value};
+use datalex_compiler::ir::{Branch, CmpOp, Const, Ex, KindPlan, Part, RuleDef};
+use datalex_compiler::PolicySet;
+use datalex_lang::ast::Effect;
+use datalex_lang::date::Date;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// The most evaluation steps one decision may take.
+pub const STEP_BUDGET: u32 = 1_000_000;
+
+/// Why a policy cannot be used by this evaluator.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BindError {
+    /// The policy set has no such package.
+    #[error("no policy package `{0}`")]
+    UnknownPackage(String),
+    /// The prelude declares a field the evaluator does not supply.
+    #[error("the prelude declares `{record}.{field}`, which the evaluator does not supply")]
+    UnknownField {
+        /// Record.
+        record: String,
+        /// Field.
+        field: String,
+    },
+    /// The prelude declares a fact the evaluator does not supply.
+    #[error("the prelude declares the fact `{0}`, which the evaluator does not supply")]
+    UnknownFact(String),
+}
+
+/// Why a request could not be decided.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EvalError {
+    /// The evaluation took more than [`STEP_BUDGET`] steps.
+    #[error("evaluation exceeded its budget of {STEP_BUDGET} steps (in `{rule}`); the policy or the facts are too large for one decision")]
+    BudgetExceeded {
+        /// The rule or value being evaluated.
+        rule: String,
+    },
+    /// The package has no rules for this kind of request.
+    #[error("package `{package}` has no rules for `{kind}` requests")]
+    NoPlan {
+        /// Package.
+        package: String,
+        /// Kind.
+        kind: String,
+    },
+}
+
+/// A policy package bound to this evaluator's fact shapes.
+#[derive(Debug, Clone)]
+pub struct Engine {
+    policy: Arc<PolicySet>,
+    package: usize,
+    accessors: Vec<Accessor>,
+    facts: Vec<FactSource>,
+}
+
+impl Engine {
+    /// Binds `package` of `policy`.
+    pub fn new(policy: Arc<PolicySet>, package: &str) -> Result<Engine, BindError> {
+        let pkg = policy
+            .packages
+            .iter()
+            .position(|p| p.name == package)
+            .ok_or_else(|| BindError::UnknownPackage(package.to_string()))?;
+        let mut accessors = Vec::with_capacity(policy.types.fields.len());
+        for f in &policy.types.fields {
+            let record = policy
+                .types
+                .records
+                .get(f.record)
+                .map_or("?", |r| r.name.as_str());
+            accessors.push(Accessor::resolve(record, &f.name).ok_or_else(|| {
+                BindError::UnknownField {
+                    record: record.to_string(),
+                    field: f.name.clone(),
+                }
+            })?);
+        }
+        let mut facts = Vec::with_capacity(policy.facts.len());
+        for f in &policy.facts {
+            facts.push(
+                FactSource::resolve(&f.name)
+                    .ok_or_else(|| BindError::UnknownFact(f.name.clone()))?,
+            );
+        }
+        Ok(Engine {
+            policy,
+            package: pkg,
+            accessors,
+            facts,
+        })
+    }
+
+    /// The compiled policy.
+    pub fn policy(&self) -> &Arc<PolicySet> {
+        &self.policy
+    }
+
+    /// The bound package's name.
+    pub fn package_name(&self) -> &str {
+        self.policy
+            .packages
+            .get(self.package)
+            .map_or("", |p| p.name.as_str())
+    }
+
+    /// Decides `request`. `decision_id` is left empty for the caller.
+    pub fn decide(
+        &self,
+        facts: &Facts,
+        calendar: &Calendar,
+        request: &Request,
+        policy: PolicyRef,
+    ) -> Result<Decision, EvalError> {
+        let package = self.policy.packages.get(self.package);
+        let plan = package
+            .and_then(|p| p.plan(request.kind()))
+            .ok_or_else(|| EvalError::NoPlan {
+                package: self.package_name().to_string(),
+                kind: request.kind().to_string(),
+            })?;
+        let rec = match request {
+            Request::Share(r) => Rec::ShareRequest(r),
+            Request::Open(r) => Rec::OpenRequest(r),
+            Request::Develop(r) => Rec::DevelopRequest(r),
+            Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
+        };
+        let mut cx = Cx {
+            engine: self,
+            plan,
+            facts,
+            calendar,
+            request: rec,
+            memo: (0..plan.values.len()).map(|_| None).collect(),
+            locals: Vec::new(),
+            base: 0,
+            steps: 0,
+            current: String::new(),
+            trace: Vec::new(),
+            conflicts: Vec::new(),
+        };
+        cx.decide(policy)
+    }
+}
+
+/// What an applicable rule or value exception contributes.
+#[derive(Debug, Clone, Default)]
+struct Materials {
+    reasons: Vec<Reason>,
+    obligations: Vec<Obligation>,
+    deadlines: Vec<Deadline>,
+    findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone)]
+struct ValueOutcome<'a> {
+    value: Value<'a>,
+    /// The exception that decided the value, with what it contributes.
+    chosen: Option<(usize, Materials)>,
+    /// Findings of every applicable exception.
+    findings: Vec<Finding>,
+}
+
+struct Cx<'a> {
+    engine: &'a Engine,
+    plan: &'a KindPlan,
+    facts: &'a Facts,
+    calendar: &'a Calendar,
+    request: Rec<'a>,
+    memo: Vec<Option<Rc<ValueOutcome<'a>>>>,
+    locals: Vec<Value<'a>>,
+    base: usize,
+    steps: u32,
+    current: String,
+    trace: Vec<TraceStep>,
+    /// Value conflicts: the value and the two exceptions.
+    conflicts: Vec<(String, String, String, Vec<datalex_compiler::ir::Cite>)>,
+}
+
+type R<T> = Result<T, EvalError>;
+
+impl<'a> Cx<'a> {
+    fn decide(&mut self, policy: PolicyRef) -> R<Decision> {
+        let plan = self.plan;
+        // 1. Guards.
+        let mut deciding: Vec<(usize, Materials)> = Vec::new();
+        for &g in &plan.guards {
+            let Some(rule) = plan.rules.get(g) else {
+                continue;
+            };
+            let (matched, mats) = self.try_rule(rule)?;
+            self.trace
+                .push(step(&rule.name, matched, &rule.when_source));
+            if matched {
+                deciding.push((g, mats));
+                break;
+            }
+        }
+        // 2. Rules and exceptions.
+        if deciding.is_empty() {
+            let mut applicable: Vec<(usize, Materials)> = Vec::new();
+            for &i in &plan.deciding {
+                let Some(rule) = plan.rules.get(i) else {
+                    continue;
+                };
+                let (matched, mats) = self.try_rule(rule)?;
+                self.trace
+                    .push(step(&rule.name, matched, &rule.when_source));
+                if matched {
+                    applicable.push((i, mats));
+                }
+            }
+            let overridden: Vec<usize> = applicable
+                .iter()
+                .filter_map(|(i, _)| plan.rules.get(*i))
+                .flat_map(|r| r.overrides.iter().copied())
+                .collect();
+            for (i, _) in &applicable {
+                if overridden.contains(i) {
+                    if let (Some(rule), Some(by)) = (
+                        plan.rules.get(*i),
+                        applicable
+                            .iter()
+                            .filter_map(|(j, _)| plan.rules.get(*j))
+                            .find(|r| r.overrides.contains(i)),
+                    ) {
+                        self.trace.push(step(
+                            &rule.name,
+                            true,
+                            &format!("overridden by {}", by.name),
+                        ));
+                    }
+                }
+            }
+            applicable.retain(|(i, _)| !overridden.contains(i));
+            applicable.sort_by_key(|(i, _)| {
+                (
+                    std::cmp::Reverse(plan.rules.get(*i).map_or(0, |r| r.depth)),
+                    *i,
+                )
+            });
+            deciding = applicable;
+        }
+        let (effect, mut reasons, mut obligations, mut deadlines, mut findings) =
+            if deciding.is_empty() {
+                match plan
+                    .otherwise
+                    .and_then(|o| plan.rules.get(o).map(|r| (o, r)))
+                {
+                    Some((o, rule)) => {
+                        let (_, mats) = self.try_rule(rule)?;
+                        self.trace.push(step(&rule.name, true, "no rule applied"));
+                        deciding.push((o, mats));
+                        self.assemble(&deciding)?
+                    }
+                    None => (Effect::Deny, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+                }
+            } else {
+                self.assemble(&deciding)?
+            };
+        let mut effect = effect;
+        // Conflicts between deciding rules, or inside a value they used, fail closed.
+        let effects: Vec<Effect> = deciding
+            .iter()
+            .filter_map(|(i, _)| plan.rules.get(*i))
+            .filter_map(|r| r.effect.as_ref().map(|e| e.0))
+            .collect();
+        let rule_conflict = effects.windows(2).any(|w| matches!(w, [a, b] if a != b));
+        if rule_conflict || !self.conflicts.is_empty() {
+            effect = Effect::Deny;
+            let mut texts = Vec::new();
+            let mut all_cites = Vec::new();
+            let mut rules = Vec::new();
+            if rule_conflict {
+                for (i, _) in &deciding {
+                    if let Some(r) = plan.rules.get(*i) {
+                        rules.push(r.name.clone());
+                        all_cites.extend(r.cites.iter().cloned());
+                    }
+                }
+                texts.push(format!(
+                    "规则 {} 同时适用且结论不同，任何一条都不优先于另一条",
+                    rules.join("、")
+                ));
+            }
+            for (value, a, b, c) in &self.conflicts {
+                texts.push(format!(
+                    "派生值 {value} 的例外 {a} 与 {b} 同时适用且结果不同"
+                ));
+                rules.push(value.clone());
+                all_cites.extend(c.iter().cloned());
+            }
+            all_cites.dedup();
+            reasons.insert(
+                0,
+                Reason {
+                    code: "rule_conflict".into(),
+                    rule: rules.join(", "),
+                    text: format!("{}；按照安全可控原则不予准许。", texts.join("；")),
+                    cites: decision::cites(&all_cites),
+                },
+            );
+        }
+        // 3. Checks.
+        for &c in &plan.checks {
+            let Some(rule) = plan.rules.get(c) else {
+                continue;
+            };
+            let (matched, mats) = self.try_rule(rule)?;
+            self.trace
+                .push(step(&rule.name, matched, &rule.when_source));
+            if matched {
+                findings.extend(mats.findings);
+            }
+        }
+        // Reported values, and the findings of every value evaluated.
+        let mut effective_tier = BTreeMap::new();
+        for (key, id) in &plan.reported {
+            let out = self.value(*id)?;
+            match &out.value {
+                Value::Enum(s) | Value::Text(s) => {
+                    effective_tier.insert(key.clone(), (*s).to_string());
+                }
+                _ => {}
+            }
+        }
+        for out in self.memo.iter().flatten() {
+            findings.extend(out.findings.iter().cloned());
+        }
+        if effect == Effect::Deny {
+            obligations.clear();
+        }
+        dedup_reasons(&mut reasons);
+        dedup_by(&mut findings, |f| (f.code.clone(), f.subject.clone()));
+        dedup_by(&mut obligations, |o| (o.code.clone(), o.party.clone()));
+        dedup_by(&mut deadlines, |d| (d.code.clone(), d.party.clone()));
+        deadlines.sort_by(|a, b| a.code.cmp(&b.code));
+        Ok(Decision {
+            decision_id: String::new(),
+            effect: effect.as_str(),
+            effective_tier,
+            reasons,
+            obligations,
+            deadlines,
+            findings,
+            trace: std::mem::take(&mut self.trace),
+            policy,
+        })
+    }
+
+    /// The effect and parts of the deciding rules, with the contributions of the value
+    /// exceptions they relied on first (those are the most specific reasons).
+    #[allow(clippy::type_complexity)]
+    fn assemble(
+        &mut self,
+        deciding: &[(usize, Materials)],
+    ) -> R<(
+        Effect,
+        Vec<Reason>,
+        Vec<Obligation>,
+        Vec<Deadline>,
+        Vec<Finding>,
+    )> {
+        let plan = self.plan;
+        let mut effect = Effect::Deny;
+        let mut reasons = Vec::new();
+        let mut obligations = Vec::new();
+        let mut deadlines = Vec::new();
+        let mut findings = Vec::new();
+        let mut used_values: Vec<usize> = Vec::new();
+        for (i, _) in deciding {
+            if let Some(r) = plan.rules.get(*i) {
+                for v in &r.uses_values {
+                    if !used_values.contains(v) {
+                        used_values.push(*v);
+                    }
+                }
+            }
+        }
+        for v in used_values {
+            let out = self.value(v)?;
+            if let Some((_, m)) = &out.chosen {
+                reasons.extend(m.reasons.iter().cloned());
+                obligations.extend(m.obligations.iter().cloned());
+                deadlines.extend(m.deadlines.iter().cloned());
+            }
+        }
+        for (n, (i, mats)) in deciding.iter().enumerate() {
+            let Some(rule) = plan.rules.get(*i) else {
+                continue;
+            };
+            if let Some((e, _, _)) = &rule.effect {
+                if n == 0 {
+                    effect = *e;
+                }
+            }
+            reasons.extend(mats.reasons.iter().cloned());
+            obligations.extend(mats.obligations.iter().cloned());
+            deadlines.extend(mats.deadlines.iter().cloned());
+            findings.extend(mats.findings.iter().cloned());
+        }
+        Ok((effect, reasons, obligations, deadlines, findings))
+    }
+
+    /// Evaluates a rule's condition and, if it holds, its outcome (in the same frame, so the
+    /// condition's witnesses are in scope).
+    fn try_rule(&mut self, rule: &'a RuleDef) -> R<(bool, Materials)> {
+        self.current.clone_from(&rule.name);
+        let saved = self.push_frame();
+        let result = (|| {
+            let matched = match &rule.when {
+                Some(w) => truthy(&self.eval(w)?),
+                None => true,
+            };
+            if !matched {
+                return Ok((false, Materials::default()));
+            }
+            let mut m = Materials::default();
+            if let Some((_, code, text)) = &rule.effect {
+                m.reasons.push(Reason {
+                    code: code.clone(),
+                    rule: rule.name.clone(),
+                    text: text.clone(),
+                    cites: decision::cites(&rule.cites),
+                });
+            }
+            self.parts(&rule.parts, &rule.name, &mut m)?;
+            Ok((true, m))
+        })();
+        self.pop_frame(saved);
+        result
+    }
+
+    fn parts(&mut self, parts: &'a [Part], rule: &str, m: &mut Materials) -> R<()> {
+        for p in parts {
+            match p {
+                Part::Reason { code, text, cites } => m.reasons.push(Reason {
+                    code: code.clone(),
+                    rule: rule.to_string(),
+                    text: text.clone(),
+                    cites: decision::cites(cites),
+                }),
+                Part::Obligation {
+                    code,
+                    party,
+                    until,
+                    text,
+                    cites,
+                } => {
+                    let until = match until {
+                        Some(u) => match self.eval(u)? {
+                            Value::Date(d) => Some(d),
+                            _ => None,
+                        },
+                        None => None,
+                    };
+                    m.obligations.push(Obligation {
+                        code: code.clone(),
+                        party: party.clone(),
+                        text: text.clone(),
+                        until,
+                        cites: decision::cites(cites),
+                    });
+                }
+                Part::Deadline {
+                    code,
+                    party,
+                    within,
+                    from,
+                    met_by,
+                    text,
+                    cites,
+                    ..
+                } => {
+                    let (Value::Date(start), Value::Duration { count, working }) =
+                        (self.eval(from)?, self.eval(within)?)
+                    else {
+                        m.findings.push(Finding {
+                            code: "deadline_not_computed".into(),
+                            severity: "warning",
+                            subject: code.clone(),
+                            text: format!("期限 {code} 的起算日或期间未知，无法计算"),
+                            cites: decision::cites(cites),
+                        });
+                        continue;
+                    };
+                    let (due, outside) = self.add_days(start, count, working);
+                    if outside {
+                        m.findings.push(Finding {
+                            code: "calendar_not_loaded".into(),
+                            severity: "warning",
+                            subject: code.clone(),
+                            text: format!("期限 {code} 超出已加载的法定节假日安排年份，仅按周末计算工作日，到期日 {due} 需待国务院公布该年安排后复核"),
+                            cites: decision::cites(cites),
+                        });
+                    }
+                    let status = match met_by {
+                        Some(mb) => match self.eval(mb)? {
+                            Value::Date(done) if done <= due => "met",
+                            Value::Date(_) => "missed",
+                            _ => "open",
+                        },
+                        None => "open",
+                    };
+                    m.deadlines.push(Deadline {
+                        code: code.clone(),
+                        party: party.clone(),
+                        start,
+                        working_days: working.then_some(count),
+                        calendar_days: (!working).then_some(count),
+                        due,
+                        status,
+                        text: text.clone(),
+                        cites: decision::cites(cites),
+                    });
+                }
+                Part::Finding {
+                    code,
+                    severity,
+                    subject,
+                    text,
+                    cites,
+                } => {
+                    let subject = match self.eval(subject)? {
+                        Value::Text(s) | Value::Enum(s) => s.to_string(),
+                        _ => String::new(),
+                    };
+                    m.findings.push(Finding {
+                        code: code.clone(),
+                        severity: severity.as_str(),
+                        subject,
+                        text: text.clone(),
+                        cites: decision::cites(cites),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// `start` plus `count` working or calendar days (negative counts go back); whether the
+    /// count left the loaded calendar years.
+    fn add_days(&self, start: Date, count: i64, working: bool) -> (Date, bool) {
+        let n = i32::try_from(count.clamp(-1_000_000, 1_000_000)).unwrap_or(0);
+        if !working {
+            return (start.add_days(n), false);
+        }
+        if n >= 0 {
+            let w = self.calendar.add_working_days(start, n.unsigned_abs());
+            return (w.due, w.outside_loaded);
+        }
+        let mut d = start;
+        let mut left = n.unsigned_abs().min(crate::calendar::MAX_WORKING_DAYS);
+        let mut outside = false;
+        while left > 0 && d > Date::MIN {
+            d = d.add_days(-1);
+            outside |= !self.calendar.is_loaded(d.year());
+            if self.calendar.is_working_day(d) {
+                left -= 1;
+            }
+        }
+        (d, outside)
+    }
+
+    fn push_frame(&mut self) -> usize {
+        let saved = self.base;
+        self.base = self.locals.len();
+        self.locals
+            .resize(self.base + self.plan.max_locals, Value::Missing);
+        saved
+    }
+
+    fn pop_frame(&mut self, saved: usize) {
+        self.locals.truncate(self.base);
+        self.base = saved;
+    }
+
+    fn value(&mut self, id: usize) -> R<Rc<ValueOutcome<'a>>> {
+        if let Some(Some(done)) = self.memo.get(id) {
+            return Ok(Rc::clone(done));
+        }
+        let Some(def) = self.plan.values.get(id) else {
+            return Ok(Rc::new(ValueOutcome {
+                value: Value::Missing,
+                chosen: None,
+                findings: Vec::new(),
+            }));
+        };
+        // Values are acyclic (the compiler rejects cycles), so recursion here is bounded.
+        let outer = std::mem::replace(&mut self.current, def.name.clone());
+        let saved = self.push_frame();
+        let result = self.compute_value(def);
+        self.pop_frame(saved);
+        self.current = outer;
+        let out = Rc::new(result?);
+        if !def.plumbing {
+            let detail = match &out.chosen {
+                Some((b, _)) => format!(
+                    "= {} (exception {})",
+                    show(&out.value),
+                    def.exceptions.get(*b).map_or("?", |x| x.name.as_str())
+                ),
+                None => format!("= {} (default)", show(&out.value)),
+            };
+            self.trace.push(TraceStep {
+                rule: def.name.clone(),
+                matched: true,
+                detail,
+            });
+        }
+        if let Some(slot) = self.memo.get_mut(id) {
+            *slot = Some(Rc::clone(&out));
+        }
+        Ok(out)
+    }
+
+    fn compute_value(&mut self, def: &'a datalex_compiler::ir::ValueDef) -> R<ValueOutcome<'a>> {
+        let mut applicable: Vec<(usize, Value<'a>, Materials)> = Vec::new();
+        for (i, b) in def.exceptions.iter().enumerate() {
+            if truthy(&self.eval(&b.when)?) {
+                let v = self.eval(&b.result)?;
+                let mut m = Materials::default();
+                self.parts(&b.parts, &b.name, &mut m)?;
+                applicable.push((i, v, m));
+            }
+            self.trace.push(step(
+                &b.name,
+                applicable.last().is_some_and(|(j, _, _)| *j == i),
+                &b.when_source,
+            ));
+        }
+        let findings: Vec<Finding> = applicable
+            .iter()
+            .flat_map(|(_, _, m)| m.findings.iter().cloned())
+            .collect();
+        let overridden: Vec<usize> = applicable
+            .iter()
+            .filter_map(|(i, _, _)| def.exceptions.get(*i))
+            .flat_map(|b: &Branch| b.overrides.iter().copied())
+            .collect();
+        applicable.retain(|(i, _, _)| !overridden.contains(i));
+        let mut it = applicable.into_iter();
+        match it.next() {
+            None => Ok(ValueOutcome {
+                value: self.eval(&def.default)?,
+                chosen: None,
+                findings,
+            }),
+            Some((i, v, m)) => {
+                for (j, w, _) in it {
+                    if !same(&v, &w) {
+                        let names = |k: usize| {
+                            def.exceptions
+                                .get(k)
+                                .map_or_else(String::new, |b| b.name.clone())
+                        };
+                        let mut c = def
+                            .exceptions
+                            .get(i)
+                            .map(|b| b.cites.clone())
+                            .unwrap_or_default();
+                        c.extend(
+                            def.exceptions
+                                .get(j)
+                                .map(|b| b.cites.clone())
+                                .unwrap_or_default(),
+                        );
+                        self.conflicts
+                            .push((def.name.clone(), names(i), names(j), c));
+                        return Ok(ValueOutcome {
+                            value: Value::Missing,
+                            chosen: None,
+                            findings,
+                        });
+                    }
+                }
+                Ok(ValueOutcome {
+                    value: v,
+                    chosen: Some((i, m)),
+                    findings,
+                })
+            }
+        }
+    }
+
+    fn tick(&mut self) -> R<()> {
+        self.steps += 1;
+        if self.steps > STEP_BUDGET {
+            return Err(EvalError::BudgetExceeded {
+                rule: self.current.clone(),
+            });
+        }
+        Ok(())
+    }
+
+    fn eval(&mut self, e: &'a Ex) -> R<Value<'a>> {
+        self.tick()?;
+        Ok(match e {
+            Ex::Const(c) => match c {
+                Const::Bool(b) => Value::Bool(*b),
+                Const::Int(i) => Value::Int(*i),
+                Const::Text(s) => Value::Text(s),
+                Const::Date(d) => Value::Date(*d),
+                Const::Duration { count, working } => Value::Duration {
+                    count: *count,
+                    working: *working,
+                },
+                Const::Enum(_, m) => Value::Enum(m),
+            },
+            Ex::Request => Value::Rec(self.request),
+            Ex::Fact(f) => match self.engine.facts.get(*f) {
+                Some(src) => Value::List(src.list(self.facts)),
+                None => Value::Missing,
+            },
+            Ex::Value(v) => self.value(*v)?.value.clone(),
+            Ex::Local(slot) => self
+                .locals
+                .get(self.base + slot)
+                .cloned()
+                .unwrap_or(Value::Missing),
+            Ex::Field(base, field) => match self.eval(base)? {
+                Value::Rec(r) => match self.engine.accessors.get(*field) {
+                    Some(acc) => acc.get(r),
+                    None => Value::Missing,
+                },
+                _ => Value::Missing,
+            },
+            Ex::Lookup(f, key) => match (self.eval(key)?, self.engine.facts.get(*f)) {
+                (Value::Text(k), Some(src)) => src.lookup(self.facts, k),
+                _ => Value::Missing,
+            },
+            Ex::Not(x) => Value::Bool(!truthy(&self.eval(x)?)),
+            Ex::And(a, b) => Value::Bool(truthy(&self.eval(a)?) && truthy(&self.eval(b)?)),
+            Ex::Or(a, b) => Value::Bool(truthy(&self.eval(a)?) || truthy(&self.eval(b)?)),
+            Ex::Cmp(op, rank, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                Value::Bool(self.compare(*op, *rank, &x, &y))
+            }
+            Ex::Add(a, b) | Ex::Sub(a, b) => {
+                let sign = if matches!(e, Ex::Sub(..)) { -1 } else { 1 };
+                match (self.eval(a)?, self.eval(b)?) {
+                    (Value::Date(d), Value::Duration { count, working }) => {
+                        Value::Date(self.add_days(d, sign * count, working).0)
+                    }
+                    (Value::Int(x), Value::Int(y)) => Value::Int(x.saturating_add(sign * y)),
+                    _ => Value::Missing,
+                }
+            }
+            Ex::IsMissing(x) => Value::Bool(matches!(self.eval(x)?, Value::Missing)),
+            Ex::Exists(x) => Value::Bool(!matches!(self.eval(x)?, Value::Missing)),
+            Ex::In {
+                negated,
+                elem,
+                coll,
+            } => {
+                let (x, c) = (self.eval(elem)?, self.eval(coll)?);
+                match (&x, &c) {
+                    (Value::Missing, _) | (_, Value::Missing) => Value::Bool(false),
+                    (_, Value::List(list)) => {
+                        let found = contains(list, &x);
+                        Value::Bool(found != *negated)
+                    }
+                    _ => Value::Bool(false),
+                }
+            }
+            Ex::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for i in items {
+                    out.push(self.eval(i)?);
+                }
+                Value::List(List::Values(Rc::new(out)))
+            }
+            Ex::Quant {
+                all,
+                var,
+                coll,
+                body,
+            } => {
+                let Value::List(list) = self.eval(coll)? else {
+                    return Ok(Value::Bool(*all));
+                };
+                let mut result = *all;
+                for i in 0..list.len() {
+                    self.tick()?;
+                    self.set_local(*var, list.get(i));
+                    let holds = truthy(&self.eval(body)?);
+                    if *all && !holds {
+                        result = false;
+                        break;
+                    }
+                    if !*all && holds {
+                        result = true;
+                        break;
+                    }
+                }
+                Value::Bool(result)
+            }
+            Ex::Each { var, coll, cond } => {
+                let Value::List(list) = self.eval(coll)? else {
+                    return Ok(Value::List(List::Values(Rc::new(Vec::new()))));
+                };
+                let mut out = Vec::new();
+                for i in 0..list.len() {
+                    self.tick()?;
+                    let item = list.get(i);
+                    self.set_local(*var, item.clone());
+                    if truthy(&self.eval(cond)?) {
+                        out.push(item);
+                    }
+                }
+                Value::List(List::Values(Rc::new(out)))
+            }
+        })
+    }
+
+    fn set_local(&mut self, slot: usize, v: Value<'a>) {
+        if let Some(s) = self.locals.get_mut(self.base + slot) {
+            *s = v;
+        }
+    }
+
+    fn compare(&self, op: CmpOp, rank: Option<usize>, x: &Value<'a>, y: &Value<'a>) -> bool {
+        use std::cmp::Ordering;
+        let ord: Option<Ordering> = match (x, y) {
+            (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+            (Value::Date(a), Value::Date(b)) => Some(a.cmp(b)),
+            (
+                Value::Duration {
+                    count: a,
+                    working: wa,
+                },
+                Value::Duration {
+                    count: b,
+                    working: wb,
+                },
+            ) if wa == wb => Some(a.cmp(b)),
+            (Value::Text(a), Value::Text(b)) => {
+                (matches!(op, CmpOp::Eq | CmpOp::Ne)).then(|| a.cmp(b))
+            }
+            (Value::Bool(a), Value::Bool(b)) => {
+                (matches!(op, CmpOp::Eq | CmpOp::Ne)).then(|| a.cmp(b))
+            }
+            (Value::Enum(a), Value::Enum(b)) => {
+                match rank.and_then(|r| self.engine.policy.types.enums.get(r)) {
+                    Some(def) => match (def.position(a), def.position(b)) {
+                        (Some(i), Some(j)) => Some(i.cmp(&j)),
+                        _ => None,
+                    },
+                    None => (matches!(op, CmpOp::Eq | CmpOp::Ne)).then(|| a.cmp(b)),
+                }
+            }
+            _ => None,
+        };
+        let Some(ord) = ord else { return false };
+        match op {
+            CmpOp::Eq => ord == Ordering::Equal,
+            CmpOp::Ne => ord != Ordering::Equal,
+            CmpOp::Lt => ord == Ordering::Less,
+            CmpOp::Le => ord != Ordering::Greater,
+            CmpOp::Gt => ord == Ordering::Greater,
+            CmpOp::Ge => ord != Ordering::Less,
+        }
+    }
+}
+
+fn truthy(v: &Value<'_>) -> bool {
+    matches!(v, Value::Bool(true))
+}
+
+fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
+    match (a, b) {
+        (Value::Enum(x), Value::Enum(y)) | (Value::Text(x), Value::Text(y)) => x == y,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::Date(x), Value::Date(y)) => x == y,
+        (Value::Missing, Value::Missing) => true,
+        _ => false,
+    }
+}
+
+fn contains(list: &List<'_>, x: &Value<'_>) -> bool {
+    if let (List::Texts(items), Value::Text(t)) = (list, x) {
+        return items.iter().any(|s| s == t);
+    }
+    (0..list.len()).any(|i| same(&list.get(i), x))
+}
+
+fn show(v: &Value<'_>) -> String {
+    match v {
+        Value::Missing => "missing".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Int(i) => i.to_string(),
+        Value::Text(s) => format!("\"{s}\""),
+        Value::Date(d) => d.to_string(),
+        Value::Duration { count, working } => {
+            format!("{count} {}days", if *working { "working " } else { "" })
+        }
+        Value::Enum(s) => (*s).to_string(),
+        Value::Rec(_) => "record".into(),
+        Value::List(l) => format!("{} item(s)", l.len()),
+    }
+}
+
+fn step(rule: &str, matched: bool, detail: &str) -> TraceStep {
+    TraceStep {
+        rule: rule.to_string(),
+        matched,
+        detail: detail.to_string(),
+    }
+}
+
+fn dedup_reasons(reasons: &mut Vec<Reason>) {
+    let mut out: Vec<Reason> = Vec::with_capacity(reasons.len());
+    for r in reasons.drain(..) {
+        match out.iter_mut().find(|x| x.code == r.code) {
+            Some(prev) => {
+                for c in r.cites {
+                    if !prev.cites.contains(&c) {
+                        prev.cites.push(c);
+                    }
+                }
+            }
+            None => out.push(r),
+        }
+    }
+    *reasons = out;
+}
+
+fn dedup_by<T, K: PartialEq>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
+    let mut seen: Vec<K> = Vec::new();
+    items.retain(|x| {
+        let k = key(x);
+        if seen.contains(&k) {
+            false
+        } else {
+            seen.push(k);
+            true
+        }
+    });
+}

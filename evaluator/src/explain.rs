@@ -1,0 +1,213 @@
+//! Decisions explained for people: the effect, each deciding rule with the text of the articles
+//! it cites, deadlines with their dates, obligations, findings, and the trace.
+
+use crate::calendar::Calendar;
+use crate::decision::{CiteOut, Decision};
+use crate::facts::Facts;
+use crate::request::Request;
+use datalex_compiler::ir::Cite;
+use datalex_compiler::PolicySet;
+use std::fmt::Write as _;
+
+/// The explanation of `decision`, made for `request`.
+pub fn explain(
+    decision: &Decision,
+    request: &Request,
+    facts: &Facts,
+    policy: &PolicySet,
+    calendar: &Calendar,
+) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "{} — {}", decision.effect, headline(request, facts));
+    let _ = writeln!(s, "  jurisdiction {}", decision.policy.jurisdiction);
+    for (k, v) in &decision.effective_tier {
+        let _ = writeln!(s, "  effective {k} tier: {v}");
+    }
+    if !decision.reasons.is_empty() {
+        let _ = writeln!(s, "\nreasons");
+        for r in &decision.reasons {
+            let _ = writeln!(s, "  {}  ({})", r.code, r.rule);
+            let _ = writeln!(s, "    {}", r.text);
+            quote(&mut s, &r.cites, policy);
+        }
+    }
+    if !decision.deadlines.is_empty() {
+        let _ = writeln!(s, "\ndeadlines");
+        for d in &decision.deadlines {
+            let count = match (d.working_days, d.calendar_days) {
+                (Some(n), _) => format!("{n} working days"),
+                (_, Some(n)) => format!("{n} days"),
+                _ => String::new(),
+            };
+            let _ = writeln!(
+                s,
+                "  {}: {} by {} ({count} after {}) [{}]",
+                d.code,
+                party(&d.party, request, facts),
+                d.due,
+                d.start,
+                d.status
+            );
+            let _ = writeln!(s, "    {}", d.text);
+            let skipped = holidays_between(calendar, d.start, d.due);
+            if !skipped.is_empty() {
+                let _ = writeln!(s, "    not counted: {}", skipped.join(", "));
+            }
+            quote(&mut s, &d.cites, policy);
+        }
+    }
+    if !decision.obligations.is_empty() {
+        let _ = writeln!(s, "\nobligations");
+        for o in &decision.obligations {
+            let until = o.until.map(|u| format!(" until {u}")).unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "  {}: {}{until}",
+                o.code,
+                party(&o.party, request, facts)
+            );
+            let _ = writeln!(s, "    {}", o.text);
+            quote(&mut s, &o.cites, policy);
+        }
+    }
+    if !decision.findings.is_empty() {
+        let _ = writeln!(s, "\nfindings");
+        for f in &decision.findings {
+            let _ = writeln!(s, "  {} {} on {}", f.severity, f.code, f.subject);
+            let _ = writeln!(s, "    {}", f.text);
+            quote(&mut s, &f.cites, policy);
+        }
+    }
+    let _ = writeln!(s, "\ntrace");
+    for t in &decision.trace {
+        let _ = writeln!(
+            s,
+            "  {} {}  {}",
+            if t.matched { "✔" } else { "✘" },
+            t.rule,
+            t.detail
+        );
+    }
+    s
+}
+
+fn headline(request: &Request, facts: &Facts) -> String {
+    let ds = |id: &str| match facts.dataset(id) {
+        Some(d) => format!("{id} ({})", d.name),
+        None => format!("{id} (not in the catalog)"),
+    };
+    let inst = |id: &str| match facts.institution(id) {
+        Some(i) => format!("{id} ({})", i.name),
+        None => format!("{id} (not a registered body)"),
+    };
+    match request {
+        Request::Share(r) => format!(
+            "{} asks to share {} for {}, {}",
+            inst(&r.requester),
+            ds(&r.dataset),
+            r.scenario,
+            request.at()
+        ),
+        Request::Open(r) => format!(
+            "{} {} asks to open {}, {}",
+            r.requester.kind.as_str(),
+            r.requester.id,
+            ds(&r.dataset),
+            request.at()
+        ),
+        Request::Develop(r) => {
+            let dev = match facts.developer(&r.developer) {
+                Some(d) => format!("{} ({})", r.developer, d.name),
+                None => format!("{} (not a registered developer)", r.developer),
+            };
+            let sets: Vec<String> = r.datasets.iter().map(|d| ds(d)).collect();
+            format!(
+                "{dev} asks to develop {} for {} in the {} environment, {}",
+                sets.join(", "),
+                r.scenario,
+                r.environment.as_str(),
+                request.at()
+            )
+        }
+        Request::CatalogChange(r) => format!(
+            "{} files a catalog change ({}) of {}: basis changed {}, filed {}",
+            inst(&r.institution),
+            r.change.as_str(),
+            r.dataset
+                .as_deref()
+                .map_or_else(|| "a new dataset".to_string(), ds),
+            r.basis_changed_on,
+            r.filed_on
+                .map_or_else(|| request.at().to_string(), |d| d.to_string()),
+        ),
+    }
+}
+
+/// Names the party concretely where the request says who it is.
+fn party(role: &str, request: &Request, facts: &Facts) -> String {
+    let who = match (role, request) {
+        ("requester", Request::Share(r)) => Some(r.requester.clone()),
+        ("requester", Request::Open(r)) => Some(r.requester.id.clone()),
+        ("provider", Request::Share(r)) => facts.dataset(&r.dataset).map(|d| d.provider.clone()),
+        ("provider", Request::Open(r)) => facts.dataset(&r.dataset).map(|d| d.provider.clone()),
+        ("institution", Request::CatalogChange(r)) => Some(r.institution.clone()),
+        ("big_data_authority", _) => facts
+            .institutions
+            .iter()
+            .find(|i| i.big_data_authority)
+            .map(|i| i.id.clone()),
+        ("developer", Request::Develop(r)) => Some(r.developer.clone()),
+        _ => None,
+    };
+    match who {
+        Some(id) => match facts.institution(&id) {
+            Some(i) => format!("{role} {id} ({})", i.name),
+            None => format!("{role} {id}"),
+        },
+        None => role.to_string(),
+    }
+}
+
+fn holidays_between(
+    calendar: &Calendar,
+    start: datalex_lang::date::Date,
+    due: datalex_lang::date::Date,
+) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut d = start.add_days(1);
+    let mut guard = 0;
+    while d <= due && guard < 400 {
+        if let Some(n) = calendar.holiday_name(d) {
+            if !names.iter().any(|x| x.starts_with(n)) {
+                names.push(n.to_string());
+            }
+        }
+        if calendar.is_adjusted_workday(d) {
+            names.push(format!("{d} is a working weekend day"));
+        }
+        d = d.add_days(1);
+        guard += 1;
+    }
+    names
+}
+
+fn quote(s: &mut String, cites: &[CiteOut], policy: &PolicySet) {
+    for c in cites {
+        let _ = writeln!(s, "    {}", c.label);
+        let full = policy
+            .regulations
+            .iter()
+            .position(|r| r.id == c.regulation)
+            .map(|regulation| Cite {
+                regulation,
+                regulation_id: c.regulation.clone(),
+                article: c.article,
+                paragraph: c.paragraph,
+                item: c.item,
+                label: c.label.clone(),
+            });
+        if let Some(text) = full.and_then(|cite| policy.cited_text(&cite)) {
+            let _ = writeln!(s, "      「{text}」");
+        }
+    }
+}

@@ -1,0 +1,73 @@
+//! The Datalex evaluator: facts, requests, the working-day calendar, deciding, explaining.
+//!
+//! It does no IO and never panics: the binary reads files and owns the clock; this crate turns
+//! a compiled policy, facts and a request into a [`Decision`].
+
+pub mod calendar;
+pub mod decision;
+pub mod engine;
+pub mod explain;
+pub mod facts;
+pub mod request;
+pub mod value;
+
+pub use calendar::Calendar;
+pub use decision::Decision;
+pub use engine::{BindError, Engine, EvalError};
+pub use facts::Facts;
+pub use request::{Request, RequestError};
+
+use datalex_compiler::PolicySet;
+use sha2::{Digest, Sha256};
+use std::sync::Arc;
+
+/// A jurisdiction ready to decide: a bound policy package, its facts and the calendar.
+#[derive(Debug, Clone)]
+pub struct Jurisdiction {
+    /// Its name (the policy package's).
+    pub name: String,
+    /// The bound package.
+    pub engine: Engine,
+    /// Its facts.
+    pub facts: Arc<Facts>,
+    /// The working-day calendar.
+    pub calendar: Arc<Calendar>,
+    /// `sha256:…` of the policy set and the facts together: `policy.version` of its decisions.
+    pub version: String,
+}
+
+impl Jurisdiction {
+    /// Binds `package` of `policy` to `facts`.
+    pub fn new(
+        policy: Arc<PolicySet>,
+        package: &str,
+        facts: Arc<Facts>,
+        calendar: Arc<Calendar>,
+    ) -> Result<Jurisdiction, BindError> {
+        let mut h = Sha256::new();
+        h.update(policy.hash.as_bytes());
+        h.update([0]);
+        h.update(facts.hash.as_bytes());
+        let version = format!("sha256:{}", datalex_compiler::compile::hex(&h.finalize()));
+        Ok(Jurisdiction {
+            name: package.to_string(),
+            engine: Engine::new(policy, package)?,
+            facts,
+            calendar,
+            version,
+        })
+    }
+
+    /// Decides a request. `decision_id` is left empty for the caller.
+    pub fn decide(&self, request: &Request) -> Result<Decision, EvalError> {
+        self.engine.decide(
+            &self.facts,
+            &self.calendar,
+            request,
+            decision::PolicyRef {
+                jurisdiction: self.name.clone(),
+                version: self.version.clone(),
+            },
+        )
+    }
+}

@@ -1,0 +1,304 @@
+//! Requests (shared/contract/decision-api.md §2). A request that is not of the contract's shape
+//! is not a decision: parsing fails with an error that names the field.
+
+use datalex_lang::date::Date;
+use serde::Deserialize;
+use serde_json::Value as Json;
+
+/// A request to decide.
+#[derive(Debug, Clone)]
+pub enum Request {
+    /// Sharing between public bodies.
+    Share(ShareRequest),
+    /// Opening to the public.
+    Open(OpenRequest),
+    /// Developing public data into products.
+    Develop(DevelopRequest),
+    /// Changing the catalog.
+    CatalogChange(CatalogChangeRequest),
+}
+
+/// `share`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ShareRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// Requesting institution.
+    pub requester: String,
+    /// Dataset.
+    pub dataset: String,
+    /// Scenario.
+    pub scenario: String,
+    /// Purpose.
+    pub purpose: Option<String>,
+}
+
+/// Who asks for open data.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OpenRequester {
+    /// `citizen`, `legal_person` or `organization`.
+    #[serde(rename = "type")]
+    pub kind: RequesterType,
+    /// Their id.
+    pub id: String,
+}
+
+/// Kinds of open-data requester.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RequesterType {
+    /// 公民.
+    Citizen,
+    /// 法人.
+    LegalPerson,
+    /// 其他组织.
+    Organization,
+}
+
+impl RequesterType {
+    /// As in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RequesterType::Citizen => "citizen",
+            RequesterType::LegalPerson => "legal_person",
+            RequesterType::Organization => "organization",
+        }
+    }
+}
+
+/// `open`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OpenRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// Who asks.
+    pub requester: OpenRequester,
+    /// Dataset.
+    pub dataset: String,
+    /// Purpose.
+    pub purpose: Option<String>,
+}
+
+/// Development environments.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Environment {
+    /// 可信环境.
+    Trusted,
+    /// Outside the trusted environment.
+    External,
+}
+
+impl Environment {
+    /// As in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Trusted => "trusted",
+            Environment::External => "external",
+        }
+    }
+}
+
+/// `develop`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DevelopRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// Developer.
+    pub developer: String,
+    /// Exactly one scenario: one scenario, one application.
+    pub scenario: String,
+    /// Datasets (non-empty).
+    pub datasets: Vec<String>,
+    /// Environment.
+    pub environment: Environment,
+    /// Purpose.
+    pub purpose: Option<String>,
+}
+
+/// Catalog change kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeKind {
+    /// 新增.
+    Add,
+    /// 修改.
+    Modify,
+    /// 删减.
+    Delete,
+}
+
+impl ChangeKind {
+    /// As in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeKind::Add => "add",
+            ChangeKind::Modify => "modify",
+            ChangeKind::Delete => "delete",
+        }
+    }
+}
+
+/// `catalog_change`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CatalogChangeRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// Institution filing the change.
+    pub institution: String,
+    /// Dataset (optional for `add`).
+    pub dataset: Option<String>,
+    /// Change kind.
+    pub change: ChangeKind,
+    /// When the basis or duty changed.
+    pub basis_changed_on: Date,
+    /// When the change was filed (default `at`).
+    pub filed_on: Option<Date>,
+}
+
+/// A request that is not of the contract's shape.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{}{message}", field.as_ref().map(|f| format!("field `{f}`: ")).unwrap_or_default())]
+pub struct RequestError {
+    /// The field that is wrong, as a path (`requester.type`), if one is.
+    pub field: Option<String>,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The request kinds, as in the `kind` field.
+pub const KINDS: [&str; 4] = ["share", "open", "develop", "catalog_change"];
+
+impl Request {
+    /// Parses one request. `today` is the default for `at` (the caller owns the clock).
+    pub fn from_json(json: &Json, today: Date) -> Result<Request, RequestError> {
+        let obj = json.as_object().ok_or_else(|| RequestError {
+            field: None,
+            message: "a request is a JSON object".into(),
+        })?;
+        let kind = match obj.get("kind") {
+            Some(Json::String(k)) => k.as_str(),
+            Some(_) => return Err(err("kind", "expected a string")),
+            None => {
+                return Err(err(
+                    "kind",
+                    "missing; expected one of `share`, `open`, `develop`, `catalog_change`",
+                ))
+            }
+        };
+        let mut req = match kind {
+            "share" => Request::Share(typed(json)?),
+            "open" => Request::Open(typed(json)?),
+            "develop" => Request::Develop(typed(json)?),
+            "catalog_change" => Request::CatalogChange(typed(json)?),
+            other => return Err(err("kind", &format!("unknown kind `{other}`; expected one of `share`, `open`, `develop`, `catalog_change`"))),
+        };
+        match &mut req {
+            Request::Share(r) => {
+                r.at.get_or_insert(today);
+            }
+            Request::Open(r) => {
+                r.at.get_or_insert(today);
+            }
+            Request::Develop(r) => {
+                r.at.get_or_insert(today);
+                if r.datasets.is_empty() {
+                    return Err(err("datasets", "must name at least one dataset"));
+                }
+            }
+            Request::CatalogChange(r) => {
+                let at = *r.at.get_or_insert(today);
+                r.filed_on.get_or_insert(at);
+                if r.dataset.is_none() && r.change != ChangeKind::Add {
+                    return Err(err("dataset", "missing; only an `add` may leave it out"));
+                }
+            }
+        }
+        Ok(req)
+    }
+
+    /// The kind, as in the `kind` field.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Request::Share(_) => "share",
+            Request::Open(_) => "open",
+            Request::Develop(_) => "develop",
+            Request::CatalogChange(_) => "catalog_change",
+        }
+    }
+
+    /// The date decided as of.
+    pub fn at(&self) -> Date {
+        let at = match self {
+            Request::Share(r) => r.at,
+            Request::Open(r) => r.at,
+            Request::Develop(r) => r.at,
+            Request::CatalogChange(r) => r.at,
+        };
+        at.unwrap_or(Date::MIN)
+    }
+
+    /// The jurisdiction named, if any.
+    pub fn jurisdiction(&self) -> Option<&str> {
+        match self {
+            Request::Share(r) => r.jurisdiction.as_deref(),
+            Request::Open(r) => r.jurisdiction.as_deref(),
+            Request::Develop(r) => r.jurisdiction.as_deref(),
+            Request::CatalogChange(r) => r.jurisdiction.as_deref(),
+        }
+    }
+}
+
+fn err(field: &str, message: &str) -> RequestError {
+    RequestError {
+        field: Some(field.to_string()),
+        message: message.to_string(),
+    }
+}
+
+fn typed<T: serde::de::DeserializeOwned>(json: &Json) -> Result<T, RequestError> {
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.inner().to_string();
+        // serde names missing and unknown fields in the message, not the path.
+        let field = if let Some(f) = between(&inner, "missing field `", "`") {
+            Some(if path == "." {
+                f.to_string()
+            } else {
+                format!("{path}.{f}")
+            })
+        } else if let Some(f) = between(&inner, "unknown field `", "`") {
+            Some(if path == "." {
+                f.to_string()
+            } else {
+                format!("{path}.{f}")
+            })
+        } else if path == "." {
+            None
+        } else {
+            Some(path)
+        };
+        RequestError {
+            field,
+            message: inner,
+        }
+    })
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let rest = s.get(i..)?;
+    rest.find(end).and_then(|j| rest.get(..j))
+}

@@ -1,0 +1,300 @@
+//! Runtime values. Records and lists borrow from the facts and the request, so evaluating a
+//! condition allocates nothing except for `each … where …` results.
+
+use crate::facts::{
+    Dataset, Developer, Emergency, Facts, Institution, LegalBasis, ShareConditions,
+};
+use crate::request::{
+    CatalogChangeRequest, DevelopRequest, OpenRequest, OpenRequester, ShareRequest,
+};
+use datalex_lang::date::Date;
+use std::rc::Rc;
+
+/// A value during evaluation.
+#[derive(Debug, Clone)]
+pub enum Value<'a> {
+    /// Absent in the facts or the request, or an unknown id.
+    Missing,
+    /// Truth value.
+    Bool(bool),
+    /// Whole number.
+    Int(i64),
+    /// Text.
+    Text(&'a str),
+    /// Date.
+    Date(Date),
+    /// Duration.
+    Duration {
+        /// How many days.
+        count: i64,
+        /// Working days (else calendar days).
+        working: bool,
+    },
+    /// An enum member, by name.
+    Enum(&'a str),
+    /// A record.
+    Rec(Rec<'a>),
+    /// A list.
+    List(List<'a>),
+}
+
+/// A record, borrowed.
+#[derive(Debug, Clone, Copy)]
+pub enum Rec<'a> {
+    /// Catalog entry.
+    Dataset(&'a Dataset),
+    /// Institution.
+    Institution(&'a Institution),
+    /// Legal basis.
+    LegalBasis(&'a LegalBasis),
+    /// Sharing conditions.
+    ShareConditions(&'a ShareConditions),
+    /// Emergency.
+    Emergency(&'a Emergency),
+    /// Developer.
+    Developer(&'a Developer),
+    /// Open-data requester.
+    OpenRequester(&'a OpenRequester),
+    /// Share request.
+    ShareRequest(&'a ShareRequest),
+    /// Open request.
+    OpenRequest(&'a OpenRequest),
+    /// Develop request.
+    DevelopRequest(&'a DevelopRequest),
+    /// Catalog change request.
+    CatalogChangeRequest(&'a CatalogChangeRequest),
+}
+
+/// A list, borrowed where it can be.
+#[derive(Debug, Clone)]
+pub enum List<'a> {
+    /// Texts.
+    Texts(&'a [String]),
+    /// Catalog entries.
+    Datasets(&'a [Dataset]),
+    /// Institutions.
+    Institutions(&'a [Institution]),
+    /// Legal bases.
+    LegalBases(&'a [LegalBasis]),
+    /// Emergencies.
+    Emergencies(&'a [Emergency]),
+    /// Developers.
+    Developers(&'a [Developer]),
+    /// Computed (a literal or an `each`).
+    Values(Rc<Vec<Value<'a>>>),
+}
+
+impl<'a> List<'a> {
+    /// Number of elements.
+    pub fn len(&self) -> usize {
+        match self {
+            List::Texts(x) => x.len(),
+            List::Datasets(x) => x.len(),
+            List::Institutions(x) => x.len(),
+            List::LegalBases(x) => x.len(),
+            List::Emergencies(x) => x.len(),
+            List::Developers(x) => x.len(),
+            List::Values(x) => x.len(),
+        }
+    }
+
+    /// Whether it is empty.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Element `i` (Missing past the end).
+    pub fn get(&self, i: usize) -> Value<'a> {
+        let v = match self {
+            List::Texts(x) => x.get(i).map(|s| Value::Text(s.as_str())),
+            List::Datasets(x) => x.get(i).map(|d| Value::Rec(Rec::Dataset(d))),
+            List::Institutions(x) => x.get(i).map(|d| Value::Rec(Rec::Institution(d))),
+            List::LegalBases(x) => x.get(i).map(|d| Value::Rec(Rec::LegalBasis(d))),
+            List::Emergencies(x) => x.get(i).map(|d| Value::Rec(Rec::Emergency(d))),
+            List::Developers(x) => x.get(i).map(|d| Value::Rec(Rec::Developer(d))),
+            List::Values(x) => x.get(i).cloned(),
+        };
+        v.unwrap_or(Value::Missing)
+    }
+}
+
+fn text(s: &str) -> Value<'_> {
+    Value::Text(s)
+}
+
+fn opt_text(s: &Option<String>) -> Value<'_> {
+    s.as_deref().map_or(Value::Missing, Value::Text)
+}
+
+fn texts(v: &[String]) -> Value<'_> {
+    Value::List(List::Texts(v))
+}
+
+fn opt_texts(v: &Option<Vec<String>>) -> Value<'_> {
+    v.as_deref()
+        .map_or(Value::Missing, |x| Value::List(List::Texts(x)))
+}
+
+fn opt_date(d: Option<Date>) -> Value<'static> {
+    d.map_or(Value::Missing, Value::Date)
+}
+
+macro_rules! accessors {
+    ($( $rec:ident ( $b:ident ) { $( $name:literal => $variant:ident => $e:expr ),* $(,)? } )*) => {
+        /// A field of a fact or request record, resolved once when a policy is bound.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum Accessor { $( $( #[doc = concat!(stringify!($rec), ".", $name)] $variant, )* )* }
+
+        impl Accessor {
+            /// The accessor for `record.field`, if the evaluator supplies that field.
+            pub fn resolve(record: &str, field: &str) -> Option<Accessor> {
+                match (record, field) {
+                    $( $( (stringify!($rec), $name) => Some(Accessor::$variant), )* )*
+                    _ => None,
+                }
+            }
+
+            /// The field's value in `r` (Missing if `r` is another record).
+            pub fn get<'a>(self, r: Rec<'a>) -> Value<'a> {
+                match (self, r) {
+                    $( $( (Accessor::$variant, Rec::$rec($b)) => $e, )* )*
+                    _ => Value::Missing,
+                }
+            }
+        }
+    };
+}
+
+accessors! {
+    Dataset(d) {
+        "id" => DatasetId => text(&d.id),
+        "name" => DatasetName => text(&d.name),
+        "provider" => DatasetProvider => text(&d.provider),
+        "share" => DatasetShare => Value::Enum(d.share.as_str()),
+        "share_conditions" => DatasetShareConditions => d.share_conditions.as_ref().map_or(Value::Missing, |c| Value::Rec(Rec::ShareConditions(c))),
+        "open" => DatasetOpen => Value::Enum(d.open.as_str()),
+        "security_level" => DatasetSecurityLevel => d.security_level.map_or(Value::Missing, |s| Value::Enum(s.as_str())),
+        "categories" => DatasetCategories => texts(&d.categories),
+        "legal_basis" => DatasetLegalBasis => Value::List(List::LegalBases(&d.legal_basis)),
+        "key_identifiers" => DatasetKeyIdentifiers => texts(&d.key_identifiers),
+        "last_evaluated" => DatasetLastEvaluated => opt_date(d.last_evaluated),
+        "openable_after_desensitization" => DatasetOpenable => d.openable_after_desensitization.map_or(Value::Missing, Value::Bool),
+    }
+    ShareConditions(c) {
+        "institutions" => ConditionsInstitutions => opt_texts(&c.institutions),
+        "scenarios" => ConditionsScenarios => opt_texts(&c.scenarios),
+    }
+    LegalBasis(b) {
+        "title" => BasisTitle => text(&b.title),
+        "rank" => BasisRank => Value::Enum(b.rank.as_str()),
+        "article" => BasisArticle => opt_text(&b.article),
+    }
+    Institution(i) {
+        "id" => InstitutionId => text(&i.id),
+        "name" => InstitutionName => text(&i.name),
+        "kind" => InstitutionKind => Value::Enum(i.kind.as_str()),
+        "level" => InstitutionLevel => Value::Enum(i.level.as_str()),
+        "duties" => InstitutionDuties => texts(&i.duties),
+        "big_data_authority" => InstitutionBigData => Value::Bool(i.big_data_authority),
+    }
+    Emergency(e) {
+        "id" => EmergencyId => text(&e.id),
+        "title" => EmergencyTitle => text(&e.title),
+        "declared_by" => EmergencyDeclaredBy => opt_text(&e.declared_by),
+        "start" => EmergencyStart => Value::Date(e.start),
+        "end" => EmergencyEnd => Value::Date(e.end),
+        "datasets" => EmergencyDatasets => texts(&e.datasets),
+        "categories" => EmergencyCategories => texts(&e.categories),
+        "responders" => EmergencyResponders => texts(&e.responders),
+        "scenario" => EmergencyScenario => opt_text(&e.scenario),
+    }
+    Developer(d) {
+        "id" => DeveloperId => text(&d.id),
+        "name" => DeveloperName => text(&d.name),
+        "qualified" => DeveloperQualified => Value::Bool(d.qualified),
+    }
+    OpenRequester(r) {
+        "type" => RequesterType => Value::Enum(r.kind.as_str()),
+        "id" => RequesterId => text(&r.id),
+    }
+    ShareRequest(r) {
+        "at" => ShareAt => opt_date(r.at),
+        "requester" => ShareRequester => text(&r.requester),
+        "dataset" => ShareDataset => text(&r.dataset),
+        "scenario" => ShareScenario => text(&r.scenario),
+        "purpose" => SharePurpose => opt_text(&r.purpose),
+    }
+    OpenRequest(r) {
+        "at" => OpenAt => opt_date(r.at),
+        "requester" => OpenRequesterField => Value::Rec(Rec::OpenRequester(&r.requester)),
+        "dataset" => OpenDataset => text(&r.dataset),
+        "purpose" => OpenPurpose => opt_text(&r.purpose),
+    }
+    DevelopRequest(r) {
+        "at" => DevelopAt => opt_date(r.at),
+        "developer" => DevelopDeveloper => text(&r.developer),
+        "scenario" => DevelopScenario => text(&r.scenario),
+        "datasets" => DevelopDatasets => texts(&r.datasets),
+        "environment" => DevelopEnvironment => Value::Enum(r.environment.as_str()),
+        "purpose" => DevelopPurpose => opt_text(&r.purpose),
+    }
+    CatalogChangeRequest(r) {
+        "at" => ChangeAt => opt_date(r.at),
+        "institution" => ChangeInstitution => text(&r.institution),
+        "dataset" => ChangeDataset => opt_text(&r.dataset),
+        "change" => ChangeChange => Value::Enum(r.change.as_str()),
+        "basis_changed_on" => ChangeBasisChangedOn => Value::Date(r.basis_changed_on),
+        "filed_on" => ChangeFiledOn => opt_date(r.filed_on),
+    }
+}
+
+/// A fact collection the evaluator supplies, resolved once when a policy is bound.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FactSource {
+    /// `catalog`.
+    Catalog,
+    /// `institutions`.
+    Institutions,
+    /// `emergencies`.
+    Emergencies,
+    /// `developers`.
+    Developers,
+}
+
+impl FactSource {
+    /// The source for a fact name.
+    pub fn resolve(name: &str) -> Option<FactSource> {
+        Some(match name {
+            "catalog" => FactSource::Catalog,
+            "institutions" => FactSource::Institutions,
+            "emergencies" => FactSource::Emergencies,
+            "developers" => FactSource::Developers,
+            _ => return None,
+        })
+    }
+
+    /// The whole collection.
+    pub fn list(self, facts: &Facts) -> List<'_> {
+        match self {
+            FactSource::Catalog => List::Datasets(&facts.catalog),
+            FactSource::Institutions => List::Institutions(&facts.institutions),
+            FactSource::Emergencies => List::Emergencies(&facts.emergencies),
+            FactSource::Developers => List::Developers(&facts.developers),
+        }
+    }
+
+    /// The entry with this id (Missing if unknown or not keyed).
+    pub fn lookup<'a>(self, facts: &'a Facts, id: &str) -> Value<'a> {
+        let rec = match self {
+            FactSource::Catalog => facts.dataset(id).map(Rec::Dataset),
+            FactSource::Institutions => facts.institution(id).map(Rec::Institution),
+            FactSource::Developers => facts.developer(id).map(Rec::Developer),
+            FactSource::Emergencies => facts
+                .emergencies
+                .iter()
+                .find(|e| e.id == id)
+                .map(Rec::Emergency),
+        };
+        rec.map_or(Value::Missing, Value::Rec)
+    }
+}

@@ -1,0 +1,700 @@
+//! The syntax tree of a policy file. Every node that a diagnostic can point at carries a [`Span`].
+
+use crate::date::Date;
+use crate::span::Span;
+
+/// A name as written, with where it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ident {
+    /// The name (may be Chinese).
+    pub name: String,
+    /// Where it stands.
+    pub span: Span,
+}
+
+/// A string literal after unescaping.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Str {
+    /// The unescaped text.
+    pub value: String,
+    /// The literal, quotes included.
+    pub span: Span,
+}
+
+/// One parsed file: its items in source order. Items that failed to parse are absent; their
+/// diagnostics were reported by the parser.
+#[derive(Debug, Clone, Default)]
+pub struct File {
+    /// The items of the file.
+    pub items: Vec<Item>,
+}
+
+/// A top-level declaration.
+#[derive(Debug, Clone)]
+pub enum Item {
+    /// `package binzhou extends shandong`
+    Package(PackageDecl),
+    /// `regulation id "title" { … }`
+    Regulation(Regulation),
+    /// `enum ShareTier { … }`
+    Enum(EnumDecl),
+    /// `record Dataset { … }`
+    Record(RecordDecl),
+    /// `fact catalog: [Dataset] keyed by id`
+    Fact(FactDecl),
+    /// `kind share: ShareRequest`
+    Kind(KindDecl),
+    /// `param reply_period = 10 working days cites …`
+    Param(ParamDecl),
+    /// `value effective_share: ShareTier on share { … }`
+    Value(ValueDecl),
+    /// `guard`, `rule`, `exception`, `check` and `otherwise`.
+    Rule(RuleDecl),
+    /// `test "name" { … }`
+    Test(TestDecl),
+}
+
+/// `package NAME [extends BASE]`
+#[derive(Debug, Clone)]
+pub struct PackageDecl {
+    /// The package name.
+    pub name: Ident,
+    /// The package it builds on.
+    pub extends: Option<Ident>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A regulation with its metadata and text.
+#[derive(Debug, Clone)]
+pub struct Regulation {
+    /// Its id, e.g. `binzhou-2023`.
+    pub id: Ident,
+    /// Its title, e.g. 滨州市公共数据管理办法.
+    pub title: Str,
+    /// Issuing body.
+    pub issuer: Option<Str>,
+    /// Document number.
+    pub number: Option<Str>,
+    /// Rank in the legal hierarchy (a `LegalRank` member).
+    pub rank: Option<Ident>,
+    /// Date it took effect.
+    pub effective: Option<(Date, Span)>,
+    /// Set when the text is not available: articles can only be cited as `§?`.
+    pub unavailable: Option<Str>,
+    /// Chapters in order.
+    pub chapters: Vec<Chapter>,
+    /// Articles in order.
+    pub articles: Vec<Article>,
+    /// Articles known to exist whose text is lost.
+    pub missing: Vec<Missing>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `chapter N "title"`: the articles after it belong to it.
+#[derive(Debug, Clone)]
+pub struct Chapter {
+    /// Chapter number.
+    pub number: u32,
+    /// Chapter title.
+    pub title: Str,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// `missing A..B "why"`
+#[derive(Debug, Clone)]
+pub struct Missing {
+    /// First missing article.
+    pub from: u32,
+    /// Last missing article (inclusive).
+    pub to: u32,
+    /// Why the text is missing.
+    pub note: Str,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// An article (条).
+#[derive(Debug, Clone)]
+pub struct Article {
+    /// Article number.
+    pub number: u32,
+    /// The start of the article is lost.
+    pub partial: bool,
+    /// The chapter it belongs to, if chapters are declared.
+    pub chapter: Option<u32>,
+    /// Its paragraphs (款). An article written as one string is one paragraph.
+    pub paras: Vec<Para>,
+    /// Whether the article was written as one paragraph (`article N "…" { item … }`), which
+    /// changes how it is cited: `§45.3` is then item 3, as in 第四十五条第三项.
+    pub single: bool,
+    /// Number and span of the article header.
+    pub span: Span,
+}
+
+/// A paragraph (款).
+#[derive(Debug, Clone)]
+pub struct Para {
+    /// Paragraph number.
+    pub number: u32,
+    /// Its text (for a paragraph with items, the lead-in).
+    pub text: Str,
+    /// Its items (项).
+    pub items: Vec<ItemText>,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// An item (项).
+#[derive(Debug, Clone)]
+pub struct ItemText {
+    /// Item number.
+    pub number: u32,
+    /// Its text.
+    pub text: Str,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A citation: `§20.2.2`, `binzhou-2023 §22`, `shandong-2019 §?`.
+#[derive(Debug, Clone)]
+pub struct Citation {
+    /// The regulation named, or `None` for the package's own regulation.
+    pub regulation: Option<Ident>,
+    /// Article, paragraph, item; empty for `§?` (article unknown).
+    pub path: Vec<u32>,
+    /// The whole citation.
+    pub span: Span,
+}
+
+impl Citation {
+    /// Whether this is an "article unknown" citation (`§?`).
+    pub fn is_unknown(&self) -> bool {
+        self.path.is_empty()
+    }
+}
+
+/// `enum NAME [ordered] { member … }`
+#[derive(Debug, Clone)]
+pub struct EnumDecl {
+    /// Type name.
+    pub name: Ident,
+    /// Members compare by declaration order (lowest first).
+    pub ordered: bool,
+    /// Documentation.
+    pub doc: Option<Str>,
+    /// Members with their documentation.
+    pub members: Vec<(Ident, Option<Str>)>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `record NAME { field: Type … }`
+#[derive(Debug, Clone)]
+pub struct RecordDecl {
+    /// Type name.
+    pub name: Ident,
+    /// Documentation.
+    pub doc: Option<Str>,
+    /// Fields in order.
+    pub fields: Vec<FieldDecl>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// One field of a record.
+#[derive(Debug, Clone)]
+pub struct FieldDecl {
+    /// Field name.
+    pub name: Ident,
+    /// Field type.
+    pub ty: TypeExpr,
+    /// Documentation.
+    pub doc: Option<Str>,
+}
+
+/// A type as written.
+#[derive(Debug, Clone)]
+pub enum TypeExpr {
+    /// `Text`, `Dataset`, …
+    Named(Ident),
+    /// `[T]`
+    List(Box<TypeExpr>, Span),
+}
+
+impl TypeExpr {
+    /// Where the type is written.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Named(i) => i.span,
+            TypeExpr::List(_, s) => *s,
+        }
+    }
+}
+
+/// `fact NAME: Type [keyed by FIELD]`: a collection the facts supply.
+#[derive(Debug, Clone)]
+pub struct FactDecl {
+    /// The name rules use.
+    pub name: Ident,
+    /// Its type (a list).
+    pub ty: TypeExpr,
+    /// The field it can be looked up by with `name[key]`.
+    pub keyed: Option<Ident>,
+    /// Documentation.
+    pub doc: Option<Str>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `kind NAME: RequestRecord`: a request kind and the record type of its requests.
+#[derive(Debug, Clone)]
+pub struct KindDecl {
+    /// Kind name (`share`, `open`, …).
+    pub name: Ident,
+    /// Record type of `request`.
+    pub request: Ident,
+    /// Documentation.
+    pub doc: Option<Str>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `param NAME = EXPR cites …`
+#[derive(Debug, Clone)]
+pub struct ParamDecl {
+    /// Param name.
+    pub name: Ident,
+    /// Its value.
+    pub value: Expr,
+    /// Where the number comes from.
+    pub cites: Vec<Citation>,
+    /// Documentation.
+    pub doc: Option<Str>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// A derived value: either `= EXPR` or a default with exceptions.
+#[derive(Debug, Clone)]
+pub struct ValueDecl {
+    /// Value name.
+    pub name: Ident,
+    /// Declared type.
+    pub ty: Option<TypeExpr>,
+    /// The request kinds it is defined for.
+    pub kinds: Vec<Ident>,
+    /// `reported as KEY`: the decision's `effective_tier.KEY` reports this value.
+    pub reported: Option<Ident>,
+    /// Citations of the whole value.
+    pub cites: Vec<Citation>,
+    /// The definition.
+    pub body: ValueBody,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// How a value is defined.
+#[derive(Debug, Clone)]
+pub enum ValueBody {
+    /// `= EXPR`
+    Expr(Expr),
+    /// `{ default EXPR  exception … }`
+    Block {
+        /// The default and its citations.
+        default: (Expr, Vec<Citation>),
+        /// Exceptions in order.
+        exceptions: Vec<ValueException>,
+    },
+}
+
+/// `exception NAME [over A, B] cites … when COND => EXPR parts…` inside a value.
+#[derive(Debug, Clone)]
+pub struct ValueException {
+    /// Exception name.
+    pub name: Ident,
+    /// Other exceptions of the same value it overrides.
+    pub over: Vec<Ident>,
+    /// Citations.
+    pub cites: Vec<Citation>,
+    /// When it applies.
+    pub when: Expr,
+    /// The value it gives.
+    pub result: Expr,
+    /// Reasons, obligations and findings it adds when it decides the value.
+    pub parts: Vec<OutcomePart>,
+    /// The whole exception.
+    pub span: Span,
+}
+
+/// The role a rule plays in deciding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RuleRole {
+    /// Checked first, in order; the first that holds decides.
+    Guard,
+    /// A base rule.
+    Rule,
+    /// A rule that overrides the rules it names.
+    Exception,
+    /// Never decides; adds findings whenever it holds.
+    Check,
+    /// The fail-closed default when no rule applies.
+    Otherwise,
+}
+
+impl RuleRole {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            RuleRole::Guard => "guard",
+            RuleRole::Rule => "rule",
+            RuleRole::Exception => "exception",
+            RuleRole::Check => "check",
+            RuleRole::Otherwise => "otherwise",
+        }
+    }
+}
+
+/// A guard, rule, exception, check or otherwise.
+#[derive(Debug, Clone)]
+pub struct RuleDecl {
+    /// Its role.
+    pub role: RuleRole,
+    /// Its name (absent only for `otherwise`).
+    pub name: Option<Ident>,
+    /// Rules it overrides (exceptions only).
+    pub over: Vec<Ident>,
+    /// The request kinds it applies to.
+    pub kinds: Vec<Ident>,
+    /// Citations.
+    pub cites: Vec<Citation>,
+    /// Its condition (absent only for `otherwise`).
+    pub when: Option<Expr>,
+    /// What it decides.
+    pub outcome: Outcome,
+    /// The keyword and name, for diagnostics.
+    pub head: Span,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// The effect of a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Effect {
+    /// May proceed now.
+    Permit,
+    /// May not.
+    Deny,
+    /// May proceed after the named human steps.
+    Review,
+}
+
+impl Effect {
+    /// The keyword, as in the decision JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Permit => "permit",
+            Effect::Deny => "deny",
+            Effect::Review => "review",
+        }
+    }
+}
+
+/// `permit CODE "text"` and what comes with it.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    /// The effect with its reason code and text.
+    pub effect: Option<(Effect, Ident, Str)>,
+    /// Further reasons, obligations, deadlines, findings.
+    pub parts: Vec<OutcomePart>,
+}
+
+/// Severity of a finding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FindingSeverity {
+    /// For information.
+    Info,
+    /// Should be looked at.
+    Warning,
+    /// Breaks a rule.
+    Violation,
+}
+
+impl FindingSeverity {
+    /// As in the decision JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FindingSeverity::Info => "info",
+            FindingSeverity::Warning => "warning",
+            FindingSeverity::Violation => "violation",
+        }
+    }
+}
+
+/// One part of an outcome.
+#[derive(Debug, Clone)]
+pub enum OutcomePart {
+    /// `reason CODE "text" [cites …]`
+    Reason {
+        /// Reason code.
+        code: Ident,
+        /// Reason text.
+        text: Str,
+        /// Own citations (default: the rule's).
+        cites: Vec<Citation>,
+    },
+    /// `obligation CODE on PARTY [until EXPR] "text" [cites …]`
+    Obligation {
+        /// Obligation code.
+        code: Ident,
+        /// Who is bound.
+        party: Ident,
+        /// Until when.
+        until: Option<Expr>,
+        /// What they must do.
+        text: Str,
+        /// Own citations.
+        cites: Vec<Citation>,
+    },
+    /// `deadline CODE on PARTY within DURATION from DATE [met by DATE] "text" [cites …]`
+    Deadline {
+        /// Deadline code.
+        code: Ident,
+        /// Who must act.
+        party: Ident,
+        /// How long.
+        within: Expr,
+        /// From when (counting starts the day after).
+        from: Expr,
+        /// The date the act was done, if known.
+        met_by: Option<Expr>,
+        /// What must be done.
+        text: Str,
+        /// Own citations.
+        cites: Vec<Citation>,
+    },
+    /// `finding CODE SEVERITY on SUBJECT "text" [cites …]`
+    Finding {
+        /// Finding code.
+        code: Ident,
+        /// Severity.
+        severity: FindingSeverity,
+        /// What it is about.
+        subject: Expr,
+        /// What a reviewer should know.
+        text: Str,
+        /// Own citations.
+        cites: Vec<Citation>,
+    },
+}
+
+/// `test "name" { facts …  request …  expect … }`
+#[derive(Debug, Clone)]
+pub struct TestDecl {
+    /// The test's name.
+    pub name: Str,
+    /// Data directory, relative to the file.
+    pub facts: Option<Str>,
+    /// The request.
+    pub request: Option<TestRequest>,
+    /// Expectations.
+    pub expects: Vec<Expect>,
+    /// The whole test.
+    pub span: Span,
+}
+
+/// `request KIND { field value, … }`
+#[derive(Debug, Clone)]
+pub struct TestRequest {
+    /// Request kind.
+    pub kind: Ident,
+    /// Fields as written.
+    pub fields: Vec<(Ident, TestLiteral)>,
+    /// The whole request.
+    pub span: Span,
+}
+
+/// A literal in a test request.
+#[derive(Debug, Clone)]
+pub enum TestLiteral {
+    /// A date.
+    Date(Date),
+    /// A string.
+    Str(String),
+    /// A whole number.
+    Int(i64),
+    /// A bare word (an enum member such as `trusted`).
+    Word(String),
+    /// A list.
+    List(Vec<TestLiteral>),
+}
+
+/// Which part of a decision an expectation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PartKind {
+    /// `reasons`
+    Reason,
+    /// `obligations`
+    Obligation,
+    /// `findings`
+    Finding,
+    /// `deadlines`
+    Deadline,
+}
+
+impl PartKind {
+    /// The keyword.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartKind::Reason => "reason",
+            PartKind::Obligation => "obligation",
+            PartKind::Finding => "finding",
+            PartKind::Deadline => "deadline",
+        }
+    }
+}
+
+/// One expectation of a test.
+#[derive(Debug, Clone)]
+pub struct Expect {
+    /// What is expected.
+    pub kind: ExpectKind,
+    /// Where it is written.
+    pub span: Span,
+}
+
+/// What a test expects.
+#[derive(Debug, Clone)]
+pub enum ExpectKind {
+    /// `expect review conditional_share_application`: the effect, and reasons that must appear.
+    Effect(Effect, Vec<Ident>),
+    /// `expect finding X`
+    Has(PartKind, Ident),
+    /// `expect no finding X`
+    HasNo(PartKind, Ident),
+    /// `expect deadline X due DATE [status S]`
+    Deadline(Ident, Date, Option<Ident>),
+    /// `expect tier share conditional`
+    Tier(Ident, Ident),
+}
+
+/// An expression.
+#[derive(Debug, Clone)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it is.
+    pub span: Span,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `and`
+    And,
+    /// `or`
+    Or,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BinOp::And => "and",
+            BinOp::Or => "or",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+        }
+    }
+}
+
+/// The forms of expression.
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    /// A name: a binding, value, param, fact, local or enum member.
+    Name(String),
+    /// `base.field`
+    Field(Box<Expr>, Ident),
+    /// `collection[key]`
+    Index(Box<Expr>, Box<Expr>),
+    /// `true`, `false`
+    Bool(bool),
+    /// `42`
+    Int(i64),
+    /// `"text"`
+    Str(String),
+    /// `2026-03-02`
+    Date(Date),
+    /// `10 working days`, `365 days`
+    Duration {
+        /// How many.
+        count: i64,
+        /// Working days (else calendar days).
+        working: bool,
+    },
+    /// `{a, b}`
+    Set(Vec<Expr>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `not e`
+    Not(Box<Expr>),
+    /// `a OP b`
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `e is missing`
+    IsMissing(Box<Expr>),
+    /// `e exists`
+    Exists(Box<Expr>),
+    /// `a in b`, `a not in b`
+    In {
+        /// `not in`
+        negated: bool,
+        /// The element.
+        elem: Box<Expr>,
+        /// The collection.
+        coll: Box<Expr>,
+    },
+    /// `any x in c: p`, `all x in c: p`
+    Quant {
+        /// `all` (else `any`).
+        all: bool,
+        /// The bound name.
+        var: Ident,
+        /// The collection.
+        coll: Box<Expr>,
+        /// The condition.
+        body: Box<Expr>,
+    },
+    /// `each x in c where p`
+    Each {
+        /// The bound name.
+        var: Ident,
+        /// The collection.
+        coll: Box<Expr>,
+        /// The condition.
+        cond: Box<Expr>,
+    },
+}

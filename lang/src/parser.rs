@@ -1,0 +1,1267 @@
+//! Source text to syntax tree. Parsing never fails: it returns every item it could read and a
+//! diagnostic for every item it could not.
+//!
+//! Recovery works at item boundaries: the text is cut into items at top-level keywords (see
+//! [`split_items`]) and each item is parsed on its own, so three broken items give three errors.
+
+use crate::ast::*;
+use crate::date::Date;
+use crate::diagnostic::Diagnostic;
+use crate::span::{FileId, Span};
+use pest::iterators::{Pair, Pairs};
+use pest::Parser as _;
+
+mod generated {
+    #![allow(
+        clippy::all,
+        clippy::pedantic,
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )]
+    #[derive(pest_derive::Parser)]
+    #[grammar = "grammar.pest"]
+    pub struct PolicyParser;
+}
+use generated::{PolicyParser, Rule};
+
+/// Keywords that start a top-level item.
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "package",
+    "regulation",
+    "enum",
+    "record",
+    "fact",
+    "kind",
+    "param",
+    "value",
+    "guard",
+    "rule",
+    "exception",
+    "check",
+    "otherwise",
+    "test",
+];
+
+/// Parses one file. Spans carry `file`.
+pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut diags = Vec::new();
+    for (start, end) in split_items(text) {
+        let chunk = text.get(start..end).unwrap_or("");
+        if chunk.trim().is_empty() || is_only_comments(chunk) {
+            continue;
+        }
+        let cx = Cx { file, base: start };
+        match PolicyParser::parse(Rule::item_entry, chunk) {
+            Ok(mut pairs) => {
+                let item = pairs
+                    .next()
+                    .and_then(|entry| entry.into_inner().find(|p| p.as_rule() != Rule::EOI));
+                match item.map(|p| cx.item(p)) {
+                    Some(Ok(item)) => items.push(item),
+                    Some(Err(d)) => diags.push(d),
+                    None => diags.push(Diagnostic::error(
+                        "E0001",
+                        Span::new(file, start, end),
+                        "expected a declaration",
+                    )),
+                }
+            }
+            Err(e) => diags.push(cx.syntax_error(&e, chunk)),
+        }
+    }
+    (File { items }, diags)
+}
+
+fn is_only_comments(chunk: &str) -> bool {
+    chunk
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with("//"))
+}
+
+/// Cuts `text` into item chunks `(start, end)`. A chunk starts at a line whose first word is an
+/// item keyword, either at brace depth 0 or in column 0 (so an unclosed brace does not swallow
+/// the rest of the file). Comments and strings do not count for depth.
+pub fn split_items(text: &str) -> Vec<(usize, usize)> {
+    let mut starts = vec![0usize];
+    let mut depth: i64 = 0;
+    let mut offset = 0usize;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start_matches([' ', '\t', '\u{3000}', '\u{FEFF}']);
+        let column0 = trimmed.len() == line.len();
+        let word: String = trimmed
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if offset > 0
+            && ITEM_KEYWORDS.contains(&word.as_str())
+            && (depth <= 0 || (column0 && word != "exception"))
+        {
+            starts.push(offset);
+            depth = 0;
+        }
+        depth += brace_delta(line);
+        offset += line.len();
+    }
+    let mut chunks = Vec::with_capacity(starts.len());
+    for (i, &s) in starts.iter().enumerate() {
+        let e = starts.get(i + 1).copied().unwrap_or(text.len());
+        chunks.push((s, e));
+    }
+    chunks
+}
+
+fn brace_delta(line: &str) -> i64 {
+    let mut delta = 0;
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut prev_slash = false;
+    for c in line.chars() {
+        if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+            continue;
+        }
+        match c {
+            '"' => in_str = true,
+            '/' if prev_slash => break,
+            '{' | '[' => delta += 1,
+            '}' | ']' => delta -= 1,
+            _ => {}
+        }
+        prev_slash = c == '/';
+    }
+    delta
+}
+
+struct Cx {
+    file: FileId,
+    base: usize,
+}
+
+type PResult<T> = Result<T, Diagnostic>;
+
+impl Cx {
+    fn span(&self, p: &Pair<'_, Rule>) -> Span {
+        let s = p.as_span();
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
+    }
+
+    fn bug(&self, p: &Pair<'_, Rule>, what: &str) -> Diagnostic {
+        Diagnostic::error("E0001", self.span(p), format!("could not read {what}"))
+            .with_help("this is a bug in the datalex parser; please report it with the file")
+    }
+
+    fn syntax_error(&self, e: &pest::error::Error<Rule>, chunk: &str) -> Diagnostic {
+        use pest::error::{ErrorVariant, InputLocation};
+        let (start, end) = match e.location {
+            InputLocation::Pos(p) => (p, p),
+            InputLocation::Span((s, e)) => (s, e),
+        };
+        // Point at the whole offending token, not an empty position.
+        let token_end = if end > start {
+            end
+        } else {
+            let rest = chunk.get(start..).unwrap_or("");
+            let len: usize = rest
+                .chars()
+                .take_while(|c| !c.is_whitespace())
+                .map(char::len_utf8)
+                .sum::<usize>()
+                .max(rest.chars().next().map_or(0, char::len_utf8));
+            start + len
+        };
+        let span = Span::new(self.file, self.base + start, self.base + token_end);
+        let found = chunk
+            .get(start..token_end)
+            .filter(|s| !s.is_empty())
+            .map_or_else(|| "the end of the item".to_string(), |s| format!("`{s}`"));
+        let message = match &e.variant {
+            ErrorVariant::ParsingError { positives, .. } => {
+                let mut words: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
+                words.sort_unstable();
+                words.dedup();
+                if words.is_empty() {
+                    format!("unexpected {found}")
+                } else {
+                    format!("expected {}, found {found}", join_or(&words))
+                }
+            }
+            ErrorVariant::CustomError { message } => message.clone(),
+        };
+        Diagnostic::error("E0001", span, message)
+            .with_help("the item is skipped; the parser continues with the next declaration")
+    }
+
+    fn item(&self, p: Pair<'_, Rule>) -> PResult<Item> {
+        Ok(match p.as_rule() {
+            Rule::package_decl => Item::Package(self.package(p)?),
+            Rule::regulation => Item::Regulation(self.regulation(p)?),
+            Rule::enum_decl => Item::Enum(self.enum_decl(p)?),
+            Rule::record_decl => Item::Record(self.record(p)?),
+            Rule::fact_decl => Item::Fact(self.fact(p)?),
+            Rule::kind_decl => Item::Kind(self.kind(p)?),
+            Rule::param_decl => Item::Param(self.param(p)?),
+            Rule::value_decl => Item::Value(self.value(p)?),
+            Rule::guard_decl => Item::Rule(self.rule(p, RuleRole::Guard)?),
+            Rule::rule_decl => Item::Rule(self.rule(p, RuleRole::Rule)?),
+            Rule::exception_decl => Item::Rule(self.rule(p, RuleRole::Exception)?),
+            Rule::check_decl => Item::Rule(self.rule(p, RuleRole::Check)?),
+            Rule::otherwise_decl => Item::Rule(self.rule(p, RuleRole::Otherwise)?),
+            Rule::test_decl => Item::Test(self.test(p)?),
+            _ => return Err(self.bug(&p, "a declaration")),
+        })
+    }
+
+    fn ident(&self, p: &Pair<'_, Rule>) -> Ident {
+        Ident {
+            name: p.as_str().to_string(),
+            span: self.span(p),
+        }
+    }
+
+    fn string(&self, p: &Pair<'_, Rule>) -> Str {
+        // `string` holds `str_inner`; a `doc` holds a `string`.
+        let inner = match p.as_rule() {
+            Rule::doc => p
+                .clone()
+                .into_inner()
+                .next()
+                .and_then(|s| s.into_inner().next()),
+            _ => p.clone().into_inner().next(),
+        };
+        Str {
+            value: unescape(inner.map_or("", |i| i.as_str())),
+            span: self.span(p),
+        }
+    }
+
+    fn int(&self, p: &Pair<'_, Rule>) -> PResult<u32> {
+        p.as_str().parse::<u32>().map_err(|_| {
+            Diagnostic::error(
+                "E0002",
+                self.span(p),
+                format!("number `{}` is too large", p.as_str()),
+            )
+        })
+    }
+
+    fn date(&self, p: &Pair<'_, Rule>) -> PResult<Date> {
+        Date::parse(p.as_str()).map_err(|e| Diagnostic::error("E0003", self.span(p), e.to_string()))
+    }
+
+    fn package(&self, p: Pair<'_, Rule>) -> PResult<PackageDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "a package name")?);
+        let extends = it.next().map(|b| self.ident(&b));
+        Ok(PackageDecl {
+            name,
+            extends,
+            span,
+        })
+    }
+
+    fn regulation(&self, p: Pair<'_, Rule>) -> PResult<Regulation> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let id = self.ident(&need(&mut it, span, "a regulation id")?);
+        let title = self.string(&need(&mut it, span, "a title")?);
+        let mut reg = Regulation {
+            id,
+            title,
+            issuer: None,
+            number: None,
+            rank: None,
+            effective: None,
+            unavailable: None,
+            chapters: Vec::new(),
+            articles: Vec::new(),
+            missing: Vec::new(),
+            span,
+        };
+        for e in it {
+            let espan = self.span(&e);
+            match e.as_rule() {
+                Rule::reg_issuer => reg.issuer = first(e).map(|s| self.string(&s)),
+                Rule::reg_number => reg.number = first(e).map(|s| self.string(&s)),
+                Rule::reg_rank => reg.rank = first(e).map(|s| self.ident(&s)),
+                Rule::reg_effective => {
+                    if let Some(d) = first(e) {
+                        reg.effective = Some((self.date(&d)?, espan));
+                    }
+                }
+                Rule::reg_unavailable => reg.unavailable = first(e).map(|s| self.string(&s)),
+                Rule::chapter => {
+                    let mut c = e.into_inner();
+                    let number = self.int(&need(&mut c, espan, "a chapter number")?)?;
+                    let title = self.string(&need(&mut c, espan, "a chapter title")?);
+                    reg.chapters.push(Chapter {
+                        number,
+                        title,
+                        span: espan,
+                    });
+                }
+                Rule::missing => {
+                    let parts: Vec<_> = e.into_inner().collect();
+                    let (from, to, note) = match parts.as_slice() {
+                        [a, n] => (self.int(a)?, self.int(a)?, self.string(n)),
+                        [a, b, n] => (self.int(a)?, self.int(b)?, self.string(n)),
+                        _ => {
+                            return Err(Diagnostic::error(
+                                "E0001",
+                                espan,
+                                "could not read `missing`",
+                            ))
+                        }
+                    };
+                    reg.missing.push(Missing {
+                        from,
+                        to,
+                        note,
+                        span: espan,
+                    });
+                }
+                Rule::article => {
+                    let chapter = reg.chapters.last().map(|c| c.number);
+                    reg.articles.push(self.article(e, chapter)?);
+                }
+                _ => return Err(self.bug(&e, "a regulation entry")),
+            }
+        }
+        Ok(reg)
+    }
+
+    fn article(&self, p: Pair<'_, Rule>, chapter: Option<u32>) -> PResult<Article> {
+        let span = self.span(&p);
+        let mut it = p.into_inner().peekable();
+        let num = need(&mut it, span, "an article number")?;
+        let number = self.int(&num)?;
+        let mut partial = false;
+        if it.peek().map(|x| x.as_rule()) == Some(Rule::partial) {
+            partial = true;
+            it.next();
+        }
+        let body = need(&mut it, span, "the article text")?;
+        let head = self.span(&num).to(Span::new(
+            self.file,
+            span.start as usize,
+            span.start as usize,
+        ));
+        let (paras, single) = match body.as_rule() {
+            Rule::article_body => {
+                let mut paras = Vec::new();
+                for para in body.into_inner() {
+                    let pspan = self.span(&para);
+                    let mut pi = para.into_inner();
+                    let number = self.int(&need(&mut pi, pspan, "a paragraph number")?)?;
+                    let text = self.string(&need(&mut pi, pspan, "the paragraph text")?);
+                    let items = match pi.next() {
+                        Some(items) => self.items(items)?,
+                        None => Vec::new(),
+                    };
+                    paras.push(Para {
+                        number,
+                        text,
+                        items,
+                        span: pspan,
+                    });
+                }
+                (paras, false)
+            }
+            Rule::string => {
+                let text = self.string(&body);
+                let items = match it.next() {
+                    Some(items) => self.items(items)?,
+                    None => Vec::new(),
+                };
+                (
+                    vec![Para {
+                        number: 1,
+                        text,
+                        items,
+                        span,
+                    }],
+                    true,
+                )
+            }
+            _ => return Err(self.bug(&body, "an article body")),
+        };
+        Ok(Article {
+            number,
+            partial,
+            chapter,
+            paras,
+            single,
+            span: head,
+        })
+    }
+
+    fn items(&self, p: Pair<'_, Rule>) -> PResult<Vec<ItemText>> {
+        let mut out = Vec::new();
+        for i in p.into_inner() {
+            let span = self.span(&i);
+            let mut ii = i.into_inner();
+            let number = self.int(&need(&mut ii, span, "an item number")?)?;
+            let text = self.string(&need(&mut ii, span, "the item text")?);
+            out.push(ItemText { number, text, span });
+        }
+        Ok(out)
+    }
+
+    fn cites(&self, p: Pair<'_, Rule>) -> PResult<Vec<Citation>> {
+        let mut out = Vec::new();
+        for c in p.into_inner() {
+            let span = self.span(&c);
+            let mut regulation = None;
+            let mut path = Vec::new();
+            for part in c.into_inner() {
+                match part.as_rule() {
+                    Rule::reg_id => regulation = Some(self.ident(&part)),
+                    Rule::cite_unknown => {}
+                    Rule::cite_path => {
+                        for n in part.into_inner() {
+                            path.push(self.int(&n)?);
+                        }
+                    }
+                    _ => return Err(self.bug(&part, "a citation")),
+                }
+            }
+            out.push(Citation {
+                regulation,
+                path,
+                span,
+            });
+        }
+        Ok(out)
+    }
+
+    fn enum_decl(&self, p: Pair<'_, Rule>) -> PResult<EnumDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "an enum name")?);
+        let mut decl = EnumDecl {
+            name,
+            ordered: false,
+            doc: None,
+            members: Vec::new(),
+            span,
+        };
+        for e in it {
+            match e.as_rule() {
+                Rule::ordered => decl.ordered = true,
+                Rule::doc => decl.doc = Some(self.string(&e)),
+                Rule::enum_member => {
+                    let mut m = e.into_inner();
+                    let mname = self.ident(&need(&mut m, span, "a member name")?);
+                    let doc = m.next().map(|d| self.string(&d));
+                    decl.members.push((mname, doc));
+                }
+                _ => return Err(self.bug(&e, "an enum")),
+            }
+        }
+        Ok(decl)
+    }
+
+    fn type_expr(&self, p: Pair<'_, Rule>) -> PResult<TypeExpr> {
+        let span = self.span(&p);
+        let inner = first(p).ok_or_else(|| Diagnostic::error("E0001", span, "expected a type"))?;
+        match inner.as_rule() {
+            Rule::ident => Ok(TypeExpr::Named(self.ident(&inner))),
+            Rule::list_type => {
+                let ispan = self.span(&inner);
+                let elem = first(inner)
+                    .ok_or_else(|| Diagnostic::error("E0001", ispan, "expected a type"))?;
+                Ok(TypeExpr::List(Box::new(self.type_expr(elem)?), ispan))
+            }
+            _ => Err(self.bug(&inner, "a type")),
+        }
+    }
+
+    fn record(&self, p: Pair<'_, Rule>) -> PResult<RecordDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "a record name")?);
+        let mut decl = RecordDecl {
+            name,
+            doc: None,
+            fields: Vec::new(),
+            span,
+        };
+        for e in it {
+            match e.as_rule() {
+                Rule::doc => decl.doc = Some(self.string(&e)),
+                Rule::field_decl => {
+                    let fspan = self.span(&e);
+                    let mut f = e.into_inner();
+                    let fname = self.ident(&need(&mut f, fspan, "a field name")?);
+                    let ty = self.type_expr(need(&mut f, fspan, "a field type")?)?;
+                    let doc = f.next().map(|d| self.string(&d));
+                    decl.fields.push(FieldDecl {
+                        name: fname,
+                        ty,
+                        doc,
+                    });
+                }
+                _ => return Err(self.bug(&e, "a record")),
+            }
+        }
+        Ok(decl)
+    }
+
+    fn fact(&self, p: Pair<'_, Rule>) -> PResult<FactDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "a fact name")?);
+        let ty = self.type_expr(need(&mut it, span, "a type")?)?;
+        let mut decl = FactDecl {
+            name,
+            ty,
+            keyed: None,
+            doc: None,
+            span,
+        };
+        for e in it {
+            match e.as_rule() {
+                Rule::keyed => decl.keyed = first(e).map(|k| self.ident(&k)),
+                Rule::doc => decl.doc = Some(self.string(&e)),
+                _ => return Err(self.bug(&e, "a fact")),
+            }
+        }
+        Ok(decl)
+    }
+
+    fn kind(&self, p: Pair<'_, Rule>) -> PResult<KindDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "a kind name")?);
+        let request = self.ident(&need(&mut it, span, "a request record")?);
+        let doc = it.next().map(|d| self.string(&d));
+        Ok(KindDecl {
+            name,
+            request,
+            doc,
+            span,
+        })
+    }
+
+    fn param(&self, p: Pair<'_, Rule>) -> PResult<ParamDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "a param name")?);
+        let value = self.expr(need(&mut it, span, "a value")?)?;
+        let cites = self.cites(need(&mut it, span, "citations")?)?;
+        let doc = it.next().map(|d| self.string(&d));
+        Ok(ParamDecl {
+            name,
+            value,
+            cites,
+            doc,
+            span,
+        })
+    }
+
+    fn idents(&self, p: Pair<'_, Rule>) -> Vec<Ident> {
+        p.into_inner().map(|i| self.ident(&i)).collect()
+    }
+
+    fn value(&self, p: Pair<'_, Rule>) -> PResult<ValueDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "a value name")?);
+        let mut ty = None;
+        let mut kinds = Vec::new();
+        let mut reported = None;
+        let mut cites = Vec::new();
+        let mut body = None;
+        for e in it {
+            match e.as_rule() {
+                Rule::type_expr => ty = Some(self.type_expr(e)?),
+                Rule::on_kinds => kinds = self.idents(e),
+                Rule::reported => reported = first(e).map(|k| self.ident(&k)),
+                Rule::cites => cites = self.cites(e)?,
+                Rule::expr => body = Some(ValueBody::Expr(self.expr(e)?)),
+                Rule::value_block => body = Some(self.value_block(e)?),
+                _ => return Err(self.bug(&e, "a value")),
+            }
+        }
+        let body =
+            body.ok_or_else(|| Diagnostic::error("E0001", span, "expected a value definition"))?;
+        Ok(ValueDecl {
+            name,
+            ty,
+            kinds,
+            reported,
+            cites,
+            body,
+            span,
+        })
+    }
+
+    fn value_block(&self, p: Pair<'_, Rule>) -> PResult<ValueBody> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let d = need(&mut it, span, "a default")?;
+        let dspan = self.span(&d);
+        let mut di = d.into_inner();
+        let dexpr = self.expr(need(&mut di, dspan, "the default value")?)?;
+        let dcites = match di.next() {
+            Some(c) => self.cites(c)?,
+            None => Vec::new(),
+        };
+        let mut exceptions = Vec::new();
+        for e in it {
+            let espan = self.span(&e);
+            let mut ei = e.into_inner();
+            let name = self.ident(&need(&mut ei, espan, "an exception name")?);
+            let mut over = Vec::new();
+            let mut cites = Vec::new();
+            let mut exprs = Vec::new();
+            let mut parts = Vec::new();
+            for x in ei {
+                match x.as_rule() {
+                    Rule::over => over = self.idents(x),
+                    Rule::cites => cites = self.cites(x)?,
+                    Rule::expr => exprs.push(self.expr(x)?),
+                    _ => parts.push(self.outcome_part(x)?),
+                }
+            }
+            let mut exprs = exprs.into_iter();
+            let (Some(when), Some(result)) = (exprs.next(), exprs.next()) else {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    espan,
+                    "expected `when CONDITION => VALUE`",
+                ));
+            };
+            exceptions.push(ValueException {
+                name,
+                over,
+                cites,
+                when,
+                result,
+                parts,
+                span: espan,
+            });
+        }
+        Ok(ValueBody::Block {
+            default: (dexpr, dcites),
+            exceptions,
+        })
+    }
+
+    fn rule(&self, p: Pair<'_, Rule>, role: RuleRole) -> PResult<RuleDecl> {
+        let span = self.span(&p);
+        let mut decl = RuleDecl {
+            role,
+            name: None,
+            over: Vec::new(),
+            kinds: Vec::new(),
+            cites: Vec::new(),
+            when: None,
+            outcome: Outcome {
+                effect: None,
+                parts: Vec::new(),
+            },
+            head: span,
+            span,
+        };
+        for e in p.into_inner() {
+            match e.as_rule() {
+                Rule::ident => {
+                    let name = self.ident(&e);
+                    decl.head = Span::new(self.file, span.start as usize, name.span.end as usize);
+                    decl.name = Some(name);
+                }
+                Rule::over => decl.over = self.idents(e),
+                Rule::on_kinds => decl.kinds = self.idents(e),
+                Rule::cites => decl.cites = self.cites(e)?,
+                Rule::expr => decl.when = Some(self.expr(e)?),
+                Rule::outcome => decl.outcome = self.outcome(e)?,
+                _ => return Err(self.bug(&e, "a rule")),
+            }
+        }
+        if role == RuleRole::Otherwise {
+            decl.head = Span::new(
+                self.file,
+                span.start as usize,
+                span.start as usize + "otherwise".len(),
+            );
+        }
+        Ok(decl)
+    }
+
+    fn outcome(&self, p: Pair<'_, Rule>) -> PResult<Outcome> {
+        let span = self.span(&p);
+        let mut it = p.into_inner().peekable();
+        let mut effect = None;
+        if it.peek().map(|x| x.as_rule()) == Some(Rule::effect) {
+            let e = need(&mut it, span, "an effect")?;
+            let eff = match e.as_str() {
+                "permit" => Effect::Permit,
+                "review" => Effect::Review,
+                _ => Effect::Deny,
+            };
+            let code = self.ident(&need(&mut it, span, "a reason code")?);
+            let text = self.string(&need(&mut it, span, "a reason text")?);
+            effect = Some((eff, code, text));
+        }
+        let mut parts = Vec::new();
+        for x in it {
+            parts.push(self.outcome_part(x)?);
+        }
+        Ok(Outcome { effect, parts })
+    }
+
+    fn outcome_part(&self, p: Pair<'_, Rule>) -> PResult<OutcomePart> {
+        let span = self.span(&p);
+        let rule = p.as_rule();
+        let mut it = p.into_inner().peekable();
+        let code = self.ident(&need(&mut it, span, "a code")?);
+        let trailing_cites =
+            |it: &mut std::iter::Peekable<Pairs<'_, Rule>>| -> PResult<Vec<Citation>> {
+                match it.next() {
+                    Some(c) => self.cites(c),
+                    None => Ok(Vec::new()),
+                }
+            };
+        Ok(match rule {
+            Rule::reason_part => {
+                let text = self.string(&need(&mut it, span, "a reason text")?);
+                OutcomePart::Reason {
+                    code,
+                    text,
+                    cites: trailing_cites(&mut it)?,
+                }
+            }
+            Rule::obligation_part => {
+                let party = self.ident(&need(&mut it, span, "a party")?);
+                let mut until = None;
+                if it.peek().map(|x| x.as_rule()) == Some(Rule::until) {
+                    let u = need(&mut it, span, "a date")?;
+                    let uspan = self.span(&u);
+                    until =
+                        Some(self.expr(first(u).ok_or_else(|| {
+                            Diagnostic::error("E0001", uspan, "expected a date")
+                        })?)?);
+                }
+                let text = self.string(&need(&mut it, span, "the obligation text")?);
+                OutcomePart::Obligation {
+                    code,
+                    party,
+                    until,
+                    text,
+                    cites: trailing_cites(&mut it)?,
+                }
+            }
+            Rule::deadline_part => {
+                let party = self.ident(&need(&mut it, span, "a party")?);
+                let within = self.expr(need(&mut it, span, "a duration")?)?;
+                let from = self.expr(need(&mut it, span, "a start date")?)?;
+                let mut met_by = None;
+                if it.peek().map(|x| x.as_rule()) == Some(Rule::met_by) {
+                    let m = need(&mut it, span, "a date")?;
+                    let mspan = self.span(&m);
+                    met_by =
+                        Some(self.expr(first(m).ok_or_else(|| {
+                            Diagnostic::error("E0001", mspan, "expected a date")
+                        })?)?);
+                }
+                let text = self.string(&need(&mut it, span, "the deadline text")?);
+                OutcomePart::Deadline {
+                    code,
+                    party,
+                    within,
+                    from,
+                    met_by,
+                    text,
+                    cites: trailing_cites(&mut it)?,
+                }
+            }
+            Rule::finding_part => {
+                let sev = need(&mut it, span, "a severity")?;
+                let severity = match sev.as_str() {
+                    "info" => FindingSeverity::Info,
+                    "warning" => FindingSeverity::Warning,
+                    _ => FindingSeverity::Violation,
+                };
+                let subject = self.expr(need(&mut it, span, "a subject")?)?;
+                let text = self.string(&need(&mut it, span, "the finding text")?);
+                OutcomePart::Finding {
+                    code,
+                    severity,
+                    subject,
+                    text,
+                    cites: trailing_cites(&mut it)?,
+                }
+            }
+            _ => {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    span,
+                    "expected a reason, obligation, deadline or finding",
+                ))
+            }
+        })
+    }
+
+    fn test(&self, p: Pair<'_, Rule>) -> PResult<TestDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.string(&need(&mut it, span, "a test name")?);
+        let mut decl = TestDecl {
+            name,
+            facts: None,
+            request: None,
+            expects: Vec::new(),
+            span,
+        };
+        for e in it {
+            let espan = self.span(&e);
+            match e.as_rule() {
+                Rule::test_facts => decl.facts = first(e).map(|s| self.string(&s)),
+                Rule::test_request => {
+                    let mut ri = e.into_inner();
+                    let kind = self.ident(&need(&mut ri, espan, "a request kind")?);
+                    let mut fields = Vec::new();
+                    for f in ri {
+                        let fspan = self.span(&f);
+                        let mut fi = f.into_inner();
+                        let fname = self.ident(&need(&mut fi, fspan, "a field name")?);
+                        let lit = self.test_literal(need(&mut fi, fspan, "a value")?)?;
+                        fields.push((fname, lit));
+                    }
+                    decl.request = Some(TestRequest {
+                        kind,
+                        fields,
+                        span: espan,
+                    });
+                }
+                Rule::test_expect => {
+                    let x = first(e).ok_or_else(|| {
+                        Diagnostic::error("E0001", espan, "expected an expectation")
+                    })?;
+                    decl.expects.push(Expect {
+                        kind: self.expect(x)?,
+                        span: espan,
+                    });
+                }
+                _ => return Err(self.bug(&e, "a test")),
+            }
+        }
+        Ok(decl)
+    }
+
+    fn test_literal(&self, p: Pair<'_, Rule>) -> PResult<TestLiteral> {
+        let span = self.span(&p);
+        let inner = if p.as_rule() == Rule::test_literal {
+            first(p).ok_or_else(|| Diagnostic::error("E0001", span, "expected a value"))?
+        } else {
+            p
+        };
+        Ok(match inner.as_rule() {
+            Rule::date => TestLiteral::Date(self.date(&inner)?),
+            Rule::string => TestLiteral::Str(self.string(&inner).value),
+            Rule::int => TestLiteral::Int(i64::from(self.int(&inner)?)),
+            Rule::ident => TestLiteral::Word(inner.as_str().to_string()),
+            Rule::test_list => TestLiteral::List(
+                inner
+                    .into_inner()
+                    .map(|x| self.test_literal(x))
+                    .collect::<PResult<_>>()?,
+            ),
+            _ => return Err(self.bug(&inner, "a test value")),
+        })
+    }
+
+    fn expect(&self, p: Pair<'_, Rule>) -> PResult<ExpectKind> {
+        let span = self.span(&p);
+        let rule = p.as_rule();
+        let mut it = p.into_inner();
+        let part_kind = |s: &str| match s {
+            "reason" => PartKind::Reason,
+            "obligation" => PartKind::Obligation,
+            "finding" => PartKind::Finding,
+            _ => PartKind::Deadline,
+        };
+        Ok(match rule {
+            Rule::expect_effect => {
+                let e = need(&mut it, span, "an effect")?;
+                let eff = match e.as_str() {
+                    "permit" => Effect::Permit,
+                    "review" => Effect::Review,
+                    _ => Effect::Deny,
+                };
+                ExpectKind::Effect(eff, it.map(|i| self.ident(&i)).collect())
+            }
+            Rule::expect_part => {
+                let k = need(&mut it, span, "a part")?;
+                ExpectKind::Has(
+                    part_kind(k.as_str()),
+                    self.ident(&need(&mut it, span, "a code")?),
+                )
+            }
+            Rule::expect_no => {
+                let k = need(&mut it, span, "a part")?;
+                ExpectKind::HasNo(
+                    part_kind(k.as_str()),
+                    self.ident(&need(&mut it, span, "a code")?),
+                )
+            }
+            Rule::expect_deadline => {
+                let code = self.ident(&need(&mut it, span, "a deadline code")?);
+                let due = self.date(&need(&mut it, span, "a date")?)?;
+                let status = it.next().map(|s| self.ident(&s));
+                ExpectKind::Deadline(code, due, status)
+            }
+            Rule::expect_tier => {
+                let key = self.ident(&need(&mut it, span, "a tier name")?);
+                let value = self.ident(&need(&mut it, span, "a tier")?);
+                ExpectKind::Tier(key, value)
+            }
+            _ => return Err(Diagnostic::error("E0001", span, "expected an expectation")),
+        })
+    }
+
+    // ---- expressions ----------------------------------------------------------------------
+
+    fn expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        match p.as_rule() {
+            Rule::expr => {
+                let inner = first(p)
+                    .ok_or_else(|| Diagnostic::error("E0001", span, "expected an expression"))?;
+                self.expr(inner)
+            }
+            Rule::or_expr | Rule::and_expr => {
+                let op = if p.as_rule() == Rule::or_expr {
+                    BinOp::Or
+                } else {
+                    BinOp::And
+                };
+                let mut it = p
+                    .into_inner()
+                    .filter(|x| !matches!(x.as_rule(), Rule::or_op | Rule::and_op));
+                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
+                for rhs in it {
+                    let rhs = self.expr(rhs)?;
+                    let s = acc.span.to(rhs.span);
+                    acc = Expr {
+                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
+                        span: s,
+                    };
+                }
+                Ok(acc)
+            }
+            Rule::not_expr => {
+                let mut it = p.into_inner();
+                let first_pair = need(&mut it, span, "an operand")?;
+                if first_pair.as_rule() == Rule::not_op {
+                    let operand = self.expr(need(&mut it, span, "an operand")?)?;
+                    Ok(Expr {
+                        kind: ExprKind::Not(Box::new(operand)),
+                        span,
+                    })
+                } else {
+                    self.expr(first_pair)
+                }
+            }
+            Rule::cmp_expr => {
+                let mut it = p.into_inner();
+                let lhs = self.expr(need(&mut it, span, "an operand")?)?;
+                let Some(op) = it.next() else { return Ok(lhs) };
+                let kind = match op.as_rule() {
+                    Rule::is_missing => ExprKind::IsMissing(Box::new(lhs)),
+                    Rule::exists_op => ExprKind::Exists(Box::new(lhs)),
+                    Rule::in_op => {
+                        let negated = first(op).is_some_and(|x| x.as_rule() == Rule::not_in);
+                        let coll = self.expr(need(&mut it, span, "a collection")?)?;
+                        ExprKind::In {
+                            negated,
+                            elem: Box::new(lhs),
+                            coll: Box::new(coll),
+                        }
+                    }
+                    Rule::cmp_op => {
+                        let bop = match op.as_str() {
+                            "==" => BinOp::Eq,
+                            "!=" => BinOp::Ne,
+                            "<" => BinOp::Lt,
+                            "<=" => BinOp::Le,
+                            ">" => BinOp::Gt,
+                            _ => BinOp::Ge,
+                        };
+                        let rhs = self.expr(need(&mut it, span, "an operand")?)?;
+                        ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs))
+                    }
+                    _ => return Err(self.bug(&op, "a comparison")),
+                };
+                Ok(Expr { kind, span })
+            }
+            Rule::sum_expr => {
+                let mut it = p.into_inner();
+                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
+                while let Some(op) = it.next() {
+                    let bop = if op.as_str() == "+" {
+                        BinOp::Add
+                    } else {
+                        BinOp::Sub
+                    };
+                    let rhs = self.expr(need(&mut it, span, "an operand")?)?;
+                    let s = acc.span.to(rhs.span);
+                    acc = Expr {
+                        kind: ExprKind::Binary(bop, Box::new(acc), Box::new(rhs)),
+                        span: s,
+                    };
+                }
+                Ok(acc)
+            }
+            Rule::postfix => {
+                let mut it = p.into_inner();
+                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
+                for suffix in it {
+                    let sspan = self.span(&suffix);
+                    let rule = suffix.as_rule();
+                    let inner = first(suffix)
+                        .ok_or_else(|| Diagnostic::error("E0001", sspan, "expected a name"))?;
+                    let s = acc.span.to(sspan);
+                    acc = match rule {
+                        Rule::field_suffix => Expr {
+                            kind: ExprKind::Field(Box::new(acc), self.ident(&inner)),
+                            span: s,
+                        },
+                        _ => Expr {
+                            kind: ExprKind::Index(Box::new(acc), Box::new(self.expr(inner)?)),
+                            span: s,
+                        },
+                    };
+                }
+                Ok(acc)
+            }
+            Rule::quantifier => {
+                let mut it = p.into_inner();
+                let all = need(&mut it, span, "`any` or `all`")?.as_str() == "all";
+                let var = self.ident(&need(&mut it, span, "a name")?);
+                let coll = self.expr(skip_kw(&mut it, span)?)?;
+                let body = match it.next() {
+                    Some(b) => self.expr(b)?,
+                    None if all => {
+                        return Err(Diagnostic::error(
+                            "E0004",
+                            span,
+                            "`all` needs a condition: `all x in c: …`",
+                        ))
+                    }
+                    None => Expr {
+                        kind: ExprKind::Bool(true),
+                        span: coll.span,
+                    },
+                };
+                Ok(Expr {
+                    kind: ExprKind::Quant {
+                        all,
+                        var,
+                        coll: Box::new(coll),
+                        body: Box::new(body),
+                    },
+                    span,
+                })
+            }
+            Rule::each_expr => {
+                let mut it = p.into_inner().filter(|x| {
+                    !matches!(x.as_rule(), Rule::kw_each | Rule::kw_in | Rule::kw_where)
+                });
+                let var = self.ident(&need(&mut it, span, "a name")?);
+                let coll = self.expr(need(&mut it, span, "a collection")?)?;
+                let cond = self.expr(need(&mut it, span, "a condition")?)?;
+                Ok(Expr {
+                    kind: ExprKind::Each {
+                        var,
+                        coll: Box::new(coll),
+                        cond: Box::new(cond),
+                    },
+                    span,
+                })
+            }
+            Rule::duration => {
+                let mut it = p.into_inner();
+                let n = need(&mut it, span, "a number")?;
+                let count = i64::from(self.int(&n)?);
+                let unit = need(&mut it, span, "a unit")?;
+                Ok(Expr {
+                    kind: ExprKind::Duration {
+                        count,
+                        working: unit.as_rule() == Rule::working_days,
+                    },
+                    span,
+                })
+            }
+            Rule::date => Ok(Expr {
+                kind: ExprKind::Date(self.date(&p)?),
+                span,
+            }),
+            Rule::int => Ok(Expr {
+                kind: ExprKind::Int(i64::from(self.int(&p)?)),
+                span,
+            }),
+            Rule::string => Ok(Expr {
+                kind: ExprKind::Str(self.string(&p).value),
+                span,
+            }),
+            Rule::bool_lit => Ok(Expr {
+                kind: ExprKind::Bool(p.as_str() == "true"),
+                span,
+            }),
+            Rule::set_lit => Ok(Expr {
+                kind: ExprKind::Set(
+                    p.into_inner()
+                        .map(|x| self.expr(x))
+                        .collect::<PResult<_>>()?,
+                ),
+                span,
+            }),
+            Rule::list_lit => Ok(Expr {
+                kind: ExprKind::List(
+                    p.into_inner()
+                        .map(|x| self.expr(x))
+                        .collect::<PResult<_>>()?,
+                ),
+                span,
+            }),
+            Rule::name => Ok(Expr {
+                kind: ExprKind::Name(p.as_str().to_string()),
+                span,
+            }),
+            _ => Err(self.bug(&p, "an expression")),
+        }
+    }
+}
+
+fn skip_kw<'i>(it: &mut Pairs<'i, Rule>, span: Span) -> PResult<Pair<'i, Rule>> {
+    for p in it.by_ref() {
+        if p.as_rule() != Rule::kw_in {
+            return Ok(p);
+        }
+    }
+    Err(Diagnostic::error("E0001", span, "expected a collection"))
+}
+
+fn first(p: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
+    p.into_inner().next()
+}
+
+fn need<'i>(
+    it: &mut impl Iterator<Item = Pair<'i, Rule>>,
+    span: Span,
+    what: &str,
+) -> PResult<Pair<'i, Rule>> {
+    it.next()
+        .ok_or_else(|| Diagnostic::error("E0001", span, format!("expected {what}")))
+}
+
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some(other) => out.push(other),
+                None => {}
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+fn join_or(words: &[&str]) -> String {
+    match words {
+        [] => String::new(),
+        [one] => (*one).to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+/// Human names of grammar rules for "expected …" messages; `None` hides a rule.
+fn describe(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::ident | Rule::name => "a name",
+        Rule::reg_id => "a regulation id",
+        Rule::string | Rule::doc => "a string",
+        Rule::int => "a number",
+        Rule::date => "a date (YYYY-MM-DD)",
+        Rule::cites => "`cites`",
+        Rule::citation => "a citation such as `§20.2`",
+        Rule::on_kinds => "`on KIND`",
+        Rule::over => "`over RULE`",
+        Rule::expr
+        | Rule::or_expr
+        | Rule::and_expr
+        | Rule::not_expr
+        | Rule::cmp_expr
+        | Rule::sum_expr
+        | Rule::postfix => "an expression",
+        Rule::effect => "`permit`, `deny` or `review`",
+        Rule::outcome => "an outcome",
+        Rule::reason_part => "`reason`",
+        Rule::obligation_part => "`obligation`",
+        Rule::deadline_part => "`deadline`",
+        Rule::finding_part => "`finding`",
+        Rule::severity => "`info`, `warning` or `violation`",
+        Rule::type_expr => "a type",
+        Rule::cmp_op => "a comparison",
+        Rule::and_op => "`and`",
+        Rule::or_op => "`or`",
+        Rule::in_op => "`in`",
+        Rule::is_missing => "`is missing`",
+        Rule::exists_op => "`exists`",
+        Rule::add_op => "`+` or `-`",
+        Rule::field_suffix => "`.field`",
+        Rule::index_suffix => "`[key]`",
+        Rule::working_days | Rule::calendar_days => "`days` or `working days`",
+        Rule::article => "`article`",
+        Rule::para => "`para`",
+        Rule::item_text => "`item`",
+        Rule::chapter => "`chapter`",
+        Rule::missing => "`missing`",
+        Rule::reg_issuer
+        | Rule::reg_number
+        | Rule::reg_rank
+        | Rule::reg_effective
+        | Rule::reg_unavailable => "regulation metadata",
+        Rule::value_default => "`default`",
+        Rule::value_exception => "`exception`",
+        Rule::enum_member => "an enum member",
+        Rule::field_decl => "a field",
+        Rule::test_facts => "`facts`",
+        Rule::test_request => "`request`",
+        Rule::test_expect => "`expect`",
+        Rule::test_field => "a field",
+        Rule::test_literal => "a value",
+        Rule::EOI => "the end of the declaration",
+        Rule::package_decl
+        | Rule::regulation
+        | Rule::enum_decl
+        | Rule::record_decl
+        | Rule::fact_decl
+        | Rule::kind_decl
+        | Rule::param_decl
+        | Rule::value_decl
+        | Rule::guard_decl
+        | Rule::rule_decl
+        | Rule::exception_decl
+        | Rule::check_decl
+        | Rule::otherwise_decl
+        | Rule::test_decl => "a declaration",
+        _ => return None,
+    })
+}

@@ -1,0 +1,114 @@
+//! `datalex`: the command line and the decision service, thin layers over the crates.
+//!
+//! Exit codes: 0 success, 1 a check or test failed, 2 bad usage or bad input.
+
+mod cli;
+mod load;
+mod serve;
+mod testing;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Policy-as-code for public-data sharing, opening and development.
+#[derive(Parser)]
+#[command(name = "datalex", version, about)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where the policies and facts are.
+#[derive(clap::Args, Clone)]
+pub struct Setup {
+    /// Policy directory (every `.dlx` below it).
+    #[arg(long, default_value = "policies")]
+    pub policies: PathBuf,
+    /// Data directory of the jurisdiction (default: `data/<jurisdiction>`).
+    #[arg(long)]
+    pub data: Option<PathBuf>,
+    /// The jurisdiction (policy package) to decide with (default: the request's `jurisdiction`,
+    /// else the only package that has a data directory).
+    #[arg(long)]
+    pub jurisdiction: Option<String>,
+    /// Extra calendar year files (`YYYY.toml`) that add to or replace the embedded 2023–2026.
+    #[arg(long)]
+    pub calendar: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Compile policies and print every diagnostic; exit 1 on any error.
+    Check {
+        /// Files or directories (default: `policies`).
+        paths: Vec<PathBuf>,
+    },
+    /// Decide requests: FILE holds one JSON request or JSON Lines (`-` reads stdin); prints one
+    /// decision per line.
+    Eval {
+        #[command(flatten)]
+        setup: Setup,
+        /// The request file, or `-`.
+        file: PathBuf,
+    },
+    /// The same decisions, explained for people with the cited article text.
+    Explain {
+        #[command(flatten)]
+        setup: Setup,
+        /// The request file, or `-`.
+        file: PathBuf,
+        /// `text` (default) or `json` (the decision of the contract).
+        #[arg(long, default_value = "text")]
+        format: String,
+    },
+    /// Run the tests written in the policy files; exit 1 on any failure.
+    Test {
+        /// Files or directories (default: `policies`).
+        paths: Vec<PathBuf>,
+    },
+    /// Serve decisions over HTTP.
+    Serve {
+        #[command(flatten)]
+        setup: Setup,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        addr: String,
+    },
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let result = match args.command {
+        Command::Check { paths } => cli::check(&default_paths(paths)),
+        Command::Eval { setup, file } => cli::eval(&setup, &file, cli::Output::Json),
+        Command::Explain {
+            setup,
+            file,
+            format,
+        } => match format.as_str() {
+            "text" => cli::eval(&setup, &file, cli::Output::Text),
+            "json" => cli::eval(&setup, &file, cli::Output::Json),
+            other => Err(cli::usage(format!(
+                "--format: unknown format `{other}`; expected `text` or `json`"
+            ))),
+        },
+        Command::Test { paths } => testing::run(&default_paths(paths)),
+        Command::Serve { setup, addr } => serve::run(&setup, &addr),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+    if paths.is_empty() {
+        vec![PathBuf::from("policies")]
+    } else {
+        paths
+    }
+}

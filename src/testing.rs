@@ -1,0 +1,212 @@
+//! `datalex test`: runs the tests written in the policy files and reports, per package, the
+//! tests run and failed and the rules no test exercised.
+
+use crate::{cli, load};
+use anyhow::Result;
+use datalex_compiler::ir::TestCase;
+use datalex_evaluator::{Decision, Jurisdiction, Request};
+use datalex_lang::ast::{ExpectKind, PartKind};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// Runs every test under `paths`.
+pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
+    let (sources, compiled) = load::compile_paths(paths)?;
+    let Some(policy) = compiled.policy else {
+        eprint!(
+            "{}",
+            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false)
+        );
+        println!("the policies do not compile; no test was run");
+        return Ok(ExitCode::from(1));
+    };
+    let policy = Arc::new(policy);
+    let calendar = Arc::new(load::calendar(None)?);
+    let mut by_package: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let mut exercised: BTreeSet<String> = BTreeSet::new();
+    let mut jurisdictions: HashMap<(String, PathBuf), Jurisdiction> = HashMap::new();
+    let mut failed_total = 0;
+    for t in &policy.tests {
+        let file = sources
+            .get(t.file)
+            .map(|s| PathBuf::from(&s.name))
+            .unwrap_or_default();
+        let (line, _) = sources.line_col(t.span);
+        let entry = by_package.entry(t.package.clone()).or_default();
+        entry.0 += 1;
+        let outcome = run_one(t, &file, &policy, &calendar, &mut jurisdictions);
+        match outcome {
+            Ok(decision) => {
+                let failures = check(t, &decision);
+                for r in &decision.reasons {
+                    exercised.extend(r.rule.split(", ").map(str::to_string));
+                }
+                for s in decision.trace.iter().filter(|s| s.matched) {
+                    exercised.insert(s.rule.clone());
+                }
+                if failures.is_empty() {
+                    println!("ok     {}:{line} {}", file.display(), t.name);
+                } else {
+                    entry.1 += 1;
+                    failed_total += 1;
+                    println!("FAILED {}:{line} {}", file.display(), t.name);
+                    for f in failures {
+                        println!("         {f}");
+                    }
+                }
+            }
+            Err(e) => {
+                entry.1 += 1;
+                failed_total += 1;
+                println!(
+                    "FAILED {}:{line} {}\n         {e:#}",
+                    file.display(),
+                    t.name
+                );
+            }
+        }
+    }
+    println!();
+    for (pkg, (run, failed)) in &by_package {
+        println!("{pkg}: {run} test(s), {failed} failed");
+        if let Some(p) = policy.package(pkg) {
+            let mut untested: BTreeSet<&str> = BTreeSet::new();
+            for plan in &p.plans {
+                for r in &plan.rules {
+                    if r.name.starts_with(&format!("{pkg}.")) && !exercised.contains(&r.name) {
+                        untested.insert(&r.name);
+                    }
+                }
+            }
+            if !untested.is_empty() {
+                println!(
+                    "  rules no test exercised: {}",
+                    untested.into_iter().collect::<Vec<_>>().join(", ")
+                );
+            }
+        }
+    }
+    let total: usize = by_package.values().map(|(r, _)| r).sum();
+    println!(
+        "test result: {} passed, {failed_total} failed",
+        total - failed_total
+    );
+    Ok(if failed_total > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn run_one(
+    t: &TestCase,
+    file: &Path,
+    policy: &Arc<datalex_compiler::PolicySet>,
+    calendar: &Arc<datalex_evaluator::Calendar>,
+    cache: &mut HashMap<(String, PathBuf), Jurisdiction>,
+) -> Result<Decision> {
+    let facts_dir = match &t.facts {
+        Some(rel) => file.parent().unwrap_or(Path::new(".")).join(rel),
+        None => anyhow::bail!("the test names no `facts` directory"),
+    };
+    let key = (t.package.clone(), facts_dir.clone());
+    if !cache.contains_key(&key) {
+        let facts = Arc::new(load::facts(&facts_dir)?);
+        let j = Jurisdiction::new(Arc::clone(policy), &t.package, facts, Arc::clone(calendar))?;
+        cache.insert(key.clone(), j);
+    }
+    let j = cache
+        .get(&key)
+        .ok_or_else(|| anyhow::anyhow!("internal: jurisdiction cache"))?;
+    let json: serde_json::Value = serde_json::from_str(t.request.as_deref().unwrap_or("null"))?;
+    let request = Request::from_json(&json, cli::today())?;
+    Ok(j.decide(&request)?)
+}
+
+/// What failed, one line each.
+fn check(t: &TestCase, d: &Decision) -> Vec<String> {
+    let mut out = Vec::new();
+    let codes = |k: PartKind| -> Vec<&str> {
+        match k {
+            PartKind::Reason => d.reasons.iter().map(|x| x.code.as_str()).collect(),
+            PartKind::Obligation => d.obligations.iter().map(|x| x.code.as_str()).collect(),
+            PartKind::Finding => d.findings.iter().map(|x| x.code.as_str()).collect(),
+            PartKind::Deadline => d.deadlines.iter().map(|x| x.code.as_str()).collect(),
+        }
+    };
+    for e in &t.expects {
+        match e {
+            ExpectKind::Effect(effect, reasons) => {
+                if effect.as_str() != d.effect {
+                    out.push(format!(
+                        "expected {}, got {} ({})",
+                        effect.as_str(),
+                        d.effect,
+                        codes(PartKind::Reason).join(", ")
+                    ));
+                }
+                for r in reasons {
+                    if !codes(PartKind::Reason).contains(&r.name.as_str()) {
+                        out.push(format!(
+                            "expected reason {}, got {}",
+                            r.name,
+                            codes(PartKind::Reason).join(", ")
+                        ));
+                    }
+                }
+            }
+            ExpectKind::Has(k, code) => {
+                if !codes(*k).contains(&code.name.as_str()) {
+                    out.push(format!(
+                        "expected {} {}, got [{}]",
+                        k.as_str(),
+                        code.name,
+                        codes(*k).join(", ")
+                    ));
+                }
+            }
+            ExpectKind::HasNo(k, code) => {
+                if codes(*k).contains(&code.name.as_str()) {
+                    out.push(format!("expected no {} {}", k.as_str(), code.name));
+                }
+            }
+            ExpectKind::Deadline(code, due, status) => {
+                match d.deadlines.iter().find(|x| x.code == code.name) {
+                    None => out.push(format!(
+                        "expected deadline {}, got [{}]",
+                        code.name,
+                        codes(PartKind::Deadline).join(", ")
+                    )),
+                    Some(x) => {
+                        if x.due != *due {
+                            out.push(format!(
+                                "deadline {}: expected due {due}, got {}",
+                                code.name, x.due
+                            ));
+                        }
+                        if let Some(s) = status {
+                            if x.status != s.name {
+                                out.push(format!(
+                                    "deadline {}: expected status {}, got {}",
+                                    code.name, s.name, x.status
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            ExpectKind::Tier(key, value) => match d.effective_tier.get(&key.name) {
+                Some(v) if *v == value.name => {}
+                other => out.push(format!(
+                    "expected effective {} tier {}, got {}",
+                    key.name,
+                    value.name,
+                    other.map_or("none", String::as_str)
+                )),
+            },
+        }
+    }
+    out
+}
