@@ -245,7 +245,14 @@ pub fn eval(setup: &Setup, file: &Path, output: Output) -> Result<ExitCode> {
                 continue;
             }
         };
-        let mut decision = j.decide(&request).map_err(|e| anyhow!(at(e.to_string())))?;
+        let mut decision = match j.decide(&request) {
+            Ok(d) => d,
+            Err(e) => {
+                eprintln!("error: {}", at(e.to_string()));
+                bad += 1;
+                continue;
+            }
+        };
         decision.decision_id = ulid::Ulid::new().to_string();
         match output {
             Output::Json => writeln!(out, "{}", serde_json::to_string(&decision)?)?,

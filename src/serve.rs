@@ -112,21 +112,48 @@ pub fn run(setup: &Setup, addr: &str) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn error(status: StatusCode, code: &str, message: &str, field: Option<&str>) -> Response {
-    (
-        status,
-        Json(json!({ "error": { "code": code, "message": message, "field": field } })),
-    )
-        .into_response()
+/// An error answer: `{ "error": { "code", "message", "field" } }` with a 4xx status.
+struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    field: Option<String>,
+}
+
+impl ApiError {
+    fn new(
+        status: StatusCode,
+        code: &'static str,
+        message: impl Into<String>,
+        field: Option<&str>,
+    ) -> Box<ApiError> {
+        Box::new(ApiError {
+            status,
+            code,
+            message: message.into(),
+            field: field.map(str::to_string),
+        })
+    }
+
+    fn body(&self) -> Value {
+        json!({ "error": { "code": self.code, "message": self.message, "field": self.field } })
+    }
+}
+
+impl IntoResponse for Box<ApiError> {
+    fn into_response(self) -> Response {
+        (self.status, Json(self.body())).into_response()
+    }
 }
 
 /// Decides one JSON request, or says why it is not a request.
-fn decide_value(state: &AppState, body: &Value) -> Result<Decision, Response> {
+fn decide_value(state: &AppState, body: &Value) -> Result<Decision, Box<ApiError>> {
+    let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let request = Request::from_json(body, cli::today()).map_err(|e| {
-        error(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::new(
+            unprocessable,
             "invalid_request",
-            &e.message,
+            e.message,
             e.field.as_deref(),
         )
     })?;
@@ -141,21 +168,16 @@ fn decide_value(state: &AppState, body: &Value) -> Result<Decision, Response> {
             .iter()
             .map(|j| j.name.as_str())
             .collect();
-        error(
-            StatusCode::UNPROCESSABLE_ENTITY,
+        ApiError::new(
+            unprocessable,
             "unknown_jurisdiction",
-            &format!("name one of: {}", known.join(", ")),
+            format!("name one of: {}", known.join(", ")),
             Some("jurisdiction"),
         )
     })?;
-    let mut d = j.decide(&request).map_err(|e| {
-        error(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "evaluation_failed",
-            &e.to_string(),
-            None,
-        )
-    })?;
+    let mut d = j
+        .decide(&request)
+        .map_err(|e| ApiError::new(unprocessable, "evaluation_failed", e.to_string(), None))?;
     d.decision_id = ulid::Ulid::new().to_string();
     if let Ok(mut m) = state.metrics.lock() {
         *m.entry((
@@ -177,52 +199,48 @@ fn decide_value(state: &AppState, body: &Value) -> Result<Decision, Response> {
     Ok(d)
 }
 
-fn parse_body(body: &str) -> Result<Value, Response> {
+fn parse_body(body: &str) -> Result<Value, Box<ApiError>> {
     serde_json::from_str(body).map_err(|e| {
-        error(
+        ApiError::new(
             StatusCode::BAD_REQUEST,
             "malformed_json",
-            &e.to_string(),
+            e.to_string(),
             None,
         )
     })
 }
 
 async fn decide_one(State(state): State<Arc<AppState>>, body: String) -> Response {
-    let value = match parse_body(&body) {
-        Ok(v) => v,
-        Err(r) => return r,
-    };
-    match decide_value(&state, &value) {
+    match parse_body(&body).and_then(|v| decide_value(&state, &v)) {
         Ok(d) => Json(d).into_response(),
-        Err(r) => r,
+        Err(e) => e.into_response(),
     }
 }
 
 async fn decide_batch(State(state): State<Arc<AppState>>, body: String) -> Response {
     let value = match parse_body(&body) {
         Ok(v) => v,
-        Err(r) => return r,
+        Err(e) => return e.into_response(),
     };
     let Some(items) = value.get("requests").and_then(Value::as_array) else {
-        return error(
+        return ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid_request",
             "expected `{\"requests\": [ … ]}`",
             Some("requests"),
-        );
+        )
+        .into_response();
     };
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
         out.push(match decide_value(&state, item) {
             Ok(d) => serde_json::to_value(d).unwrap_or(Value::Null),
-            Err(_) => {
-                let e = Request::from_json(item, cli::today()).err();
-                json!({ "error": {
-                    "code": "invalid_request",
-                    "message": e.as_ref().map_or_else(|| "not decided".to_string(), |e| e.message.clone()),
-                    "field": e.and_then(|e| e.field).map(|f| format!("requests[{i}].{f}")),
-                }})
+            Err(mut e) => {
+                e.field = Some(match e.field.take() {
+                    Some(f) => format!("requests[{i}].{f}"),
+                    None => format!("requests[{i}]"),
+                });
+                e.body()
             }
         });
     }
@@ -240,12 +258,13 @@ async fn get_decision(
         .and_then(|log| log.by_id.get(&id).cloned());
     match found {
         Some(v) => Json(v).into_response(),
-        None => error(
+        None => ApiError::new(
             StatusCode::NOT_FOUND,
             "not_found",
-            &format!("no decision `{id}`"),
+            format!("no decision `{id}`"),
             None,
-        ),
+        )
+        .into_response(),
     }
 }
 

@@ -32,8 +32,10 @@ pub fn compile(sources: &SourceMap) -> Compiled {
         diags.append(&mut d);
         files.push((id, file));
     }
-    let mut cx = Cx::default();
-    cx.diags = diags;
+    let mut cx = Cx {
+        diags,
+        ..Cx::default()
+    };
     let policy = cx.build(&files, sources);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     diagnostics.sort_by(|a, b| {
@@ -696,6 +698,10 @@ impl Cx {
             for o in &d.over {
                 match names.iter().position(|n| *n == Some(o.name.as_str())) {
                     Some(j) if j == i => b.cx.diags.push(Diagnostic::error("E0105", o.span, format!("`{}` overrides itself", o.name))),
+                    Some(j) if !matches!(decls.get(j).map(|(d, _, _)| d.role), Some(RuleRole::Rule | RuleRole::Exception)) => b.cx.diags.push(
+                        Diagnostic::error("E0110", o.span, format!("`{}` is not a rule or exception, so nothing can be an exception to it", o.name))
+                            .with_help("guards decide first and checks never decide; exceptions override rules and other exceptions"),
+                    ),
                     Some(j) => {
                         if let Some(rule) = rules.get_mut(i) {
                             rule.overrides.push(j);
@@ -868,6 +874,14 @@ fn literal_json(l: &ast::TestLiteral) -> String {
         ast::TestLiteral::List(items) => format!(
             "[{}]",
             items.iter().map(literal_json).collect::<Vec<_>>().join(",")
+        ),
+        ast::TestLiteral::Object(fields) => format!(
+            "{{{}}}",
+            fields
+                .iter()
+                .map(|(k, v)| format!("{}:{}", json_str(&k.name), literal_json(v)))
+                .collect::<Vec<_>>()
+                .join(",")
         ),
     }
 }

@@ -113,8 +113,11 @@ fn write(e: &Expr, out: &mut String, min: u8) {
             out.push_str(&var.name);
             out.push_str(" in ");
             write(coll, out, 5);
-            out.push_str(": ");
-            write(body, out, 0);
+            // `any x in c` is written without a condition; the parser supplies `true`.
+            if !matches!(body.kind, ExprKind::Bool(true)) {
+                out.push_str(": ");
+                write(body, out, 0);
+            }
         }
         ExprKind::Each { var, coll, cond } => {
             out.push_str("each ");

@@ -232,6 +232,31 @@ impl<'a> Cx<'a> {
                     applicable.push((i, mats));
                 }
             }
+            // An exception is an exception to the rules it names: it counts only where one of
+            // them applies. Shallow rules are settled first, so chains of exceptions work.
+            applicable.sort_by_key(|(i, _)| (plan.rules.get(*i).map_or(0, |r| r.depth), *i));
+            let mut settled: Vec<(usize, Materials)> = Vec::with_capacity(applicable.len());
+            for (i, m) in applicable {
+                let Some(rule) = plan.rules.get(i) else {
+                    continue;
+                };
+                if rule.overrides.is_empty()
+                    || rule
+                        .overrides
+                        .iter()
+                        .any(|t| settled.iter().any(|(j, _)| j == t))
+                {
+                    settled.push((i, m));
+                } else if let Some(last) = self.trace.iter_mut().rev().find(|s| s.rule == rule.name)
+                {
+                    last.matched = false;
+                    last.detail = format!(
+                        "when {} (holds, but no rule it is an exception to applies)",
+                        rule.when_source
+                    );
+                }
+            }
+            let mut applicable = settled;
             let overridden: Vec<usize> = applicable
                 .iter()
                 .filter_map(|(i, _)| plan.rules.get(*i))
@@ -246,11 +271,11 @@ impl<'a> Cx<'a> {
                             .filter_map(|(j, _)| plan.rules.get(*j))
                             .find(|r| r.overrides.contains(i)),
                     ) {
-                        self.trace.push(step(
-                            &rule.name,
-                            true,
-                            &format!("overridden by {}", by.name),
-                        ));
+                        self.trace.push(TraceStep {
+                            rule: rule.name.clone(),
+                            matched: true,
+                            detail: format!("overridden by {}", by.name),
+                        });
                     }
                 }
             }
@@ -271,7 +296,11 @@ impl<'a> Cx<'a> {
                 {
                     Some((o, rule)) => {
                         let (_, mats) = self.try_rule(rule)?;
-                        self.trace.push(step(&rule.name, true, "no rule applied"));
+                        self.trace.push(TraceStep {
+                            rule: rule.name.clone(),
+                            matched: true,
+                            detail: "no rule applied".into(),
+                        });
                         deciding.push((o, mats));
                         self.assemble(&deciding)?
                     }

@@ -49,9 +49,8 @@ pub fn explain(
                 d.status
             );
             let _ = writeln!(s, "    {}", d.text);
-            let skipped = holidays_between(calendar, d.start, d.due);
-            if !skipped.is_empty() {
-                let _ = writeln!(s, "    not counted: {}", skipped.join(", "));
+            if let Some(notes) = calendar_notes(calendar, d.start, d.due) {
+                let _ = writeln!(s, "    {notes}");
             }
             quote(&mut s, &d.cites, policy);
         }
@@ -168,27 +167,39 @@ fn party(role: &str, request: &Request, facts: &Facts) -> String {
     }
 }
 
-fn holidays_between(
+/// The holidays skipped and the working weekend days counted between `start` and `due`.
+fn calendar_notes(
     calendar: &Calendar,
     start: datalex_lang::date::Date,
     due: datalex_lang::date::Date,
-) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
+) -> Option<String> {
+    let mut holidays: Vec<String> = Vec::new();
+    let mut workdays: Vec<String> = Vec::new();
     let mut d = start.add_days(1);
     let mut guard = 0;
     while d <= due && guard < 400 {
         if let Some(n) = calendar.holiday_name(d) {
-            if !names.iter().any(|x| x.starts_with(n)) {
-                names.push(n.to_string());
+            if !holidays.iter().any(|x| x == n) {
+                holidays.push(n.to_string());
             }
         }
         if calendar.is_adjusted_workday(d) {
-            names.push(format!("{d} is a working weekend day"));
+            workdays.push(d.to_string());
         }
         d = d.add_days(1);
         guard += 1;
     }
-    names
+    let mut parts = Vec::new();
+    if !holidays.is_empty() {
+        parts.push(format!("holidays not counted: {}", holidays.join(", ")));
+    }
+    if !workdays.is_empty() {
+        parts.push(format!(
+            "working weekend days counted: {}",
+            workdays.join(", ")
+        ));
+    }
+    (!parts.is_empty()).then(|| parts.join("; "))
 }
 
 fn quote(s: &mut String, cites: &[CiteOut], policy: &PolicySet) {

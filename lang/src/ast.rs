@@ -529,6 +529,8 @@ pub enum TestLiteral {
     Word(String),
     /// A list.
     List(Vec<TestLiteral>),
+    /// An object: `{ type citizen, id "…" }`.
+    Object(Vec<(Ident, TestLiteral)>),
 }
 
 /// Which part of a decision an expectation is about.

@@ -871,6 +871,16 @@ impl Cx {
             Rule::string => TestLiteral::Str(self.string(&inner).value),
             Rule::int => TestLiteral::Int(i64::from(self.int(&inner)?)),
             Rule::ident => TestLiteral::Word(inner.as_str().to_string()),
+            Rule::test_object => {
+                let mut fields = Vec::new();
+                for f in inner.into_inner() {
+                    let fspan = self.span(&f);
+                    let mut fi = f.into_inner();
+                    let name = self.ident(&need(&mut fi, fspan, "a field name")?);
+                    fields.push((name, self.test_literal(need(&mut fi, fspan, "a value")?)?));
+                }
+                TestLiteral::Object(fields)
+            }
             Rule::test_list => TestLiteral::List(
                 inner
                     .into_inner()

@@ -1,0 +1,233 @@
+//! The command line: exit codes, diagnostics that point at the line, bad requests.
+
+mod common;
+
+use serde_json::Value;
+
+#[test]
+fn check_accepts_the_bundled_policies() {
+    let out = common::run(&["check", "policies/binzhou"], "");
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        common::stdout(&out).starts_with("ok:"),
+        "{}",
+        common::stdout(&out)
+    );
+}
+
+/// Replaces `from` by `to` in a copy of the policies and runs `check` on it.
+fn check_edited(file: &str, from: &str, to: &str) -> (i32, String) {
+    let dir = common::scratch_policies();
+    let path = dir.path().join("policies").join(file);
+    let text = std::fs::read_to_string(&path).expect("policy file");
+    assert!(text.contains(from), "{file} no longer contains {from:?}");
+    std::fs::write(&path, text.replacen(from, to, 1)).expect("write");
+    let out = common::run_in(dir.path(), &["check", "policies/binzhou"], "");
+    (out.status.code().unwrap_or(-1), common::stderr(&out))
+}
+
+fn line_of(file: &str, needle: &str) -> usize {
+    let text =
+        std::fs::read_to_string(common::root().join("policies").join(file)).expect("policy file");
+    text.lines()
+        .position(|l| l.contains(needle))
+        .expect("needle in file")
+        + 1
+}
+
+#[test]
+fn a_broken_citation_fails_at_its_line() {
+    let line = line_of(
+        "binzhou/sharing.dlx",
+        "rule unconditional_share on share cites §20.2.1",
+    );
+    let (code, err) = check_edited(
+        "binzhou/sharing.dlx",
+        "rule unconditional_share on share cites §20.2.1",
+        "rule unconditional_share on share cites §20.2.9",
+    );
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("E0104"), "{err}");
+    assert!(
+        err.contains(&format!("sharing.dlx:{line}:")),
+        "diagnostic should point at line {line}:\n{err}"
+    );
+}
+
+#[test]
+fn an_article_that_does_not_exist_is_an_error() {
+    let (code, err) = check_edited("binzhou/sharing.dlx", "cites §9\n", "cites §99\n");
+    assert_eq!(code, 1, "{err}");
+    assert!(err.contains("has no article 99"), "{err}");
+}
+
+#[test]
+fn an_override_cycle_fails_at_its_line() {
+    let (code, err) = check_edited(
+        "binzhou/sharing.dlx",
+        "exception scenario_not_in_conditions over conditional_share on share",
+        "exception scenario_not_in_conditions over conditional_share, institution_not_in_conditions on share",
+    );
+    assert_eq!(code, 0, "one direction alone is fine: {err}");
+    let dir = common::scratch_policies();
+    let path = dir.path().join("policies/binzhou/sharing.dlx");
+    let text = std::fs::read_to_string(&path).expect("policy file");
+    let text = text
+        .replacen(
+            "exception scenario_not_in_conditions over conditional_share on share",
+            "exception scenario_not_in_conditions over institution_not_in_conditions on share",
+            1,
+        )
+        .replacen(
+            "exception institution_not_in_conditions over conditional_share on share",
+            "exception institution_not_in_conditions over scenario_not_in_conditions on share",
+            1,
+        );
+    std::fs::write(&path, &text).expect("write");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("exception institution_not_in_conditions"))
+        .expect("line")
+        + 1;
+    let out = common::run_in(dir.path(), &["check", "policies/binzhou"], "");
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("E0105") && err.contains("cycle"), "{err}");
+    assert!(
+        err.contains(&format!("sharing.dlx:{line}:")),
+        "diagnostic should point at line {line}:\n{err}"
+    );
+}
+
+#[test]
+fn several_syntax_errors_are_reported_at_once() {
+    let dir = common::scratch_policies();
+    let path = dir.path().join("policies/binzhou/sharing.dlx");
+    let text = std::fs::read_to_string(&path)
+        .expect("policy file")
+        .replacen(
+            "guard dataset_not_in_catalog on share, open cites §9",
+            "guard dataset_not_in_catalog on share, open cites",
+            1,
+        )
+        .replacen(
+            "rule not_shared on share cites §20.2.3",
+            "rule not_shared on share cites §20.2.3 when when",
+            1,
+        );
+    std::fs::write(&path, text).expect("write");
+    let out = common::run_in(dir.path(), &["check", "policies/binzhou"], "");
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(err.matches("E0001").count(), 2, "{err}");
+}
+
+fn eval(request: &str) -> (i32, String, String) {
+    let out = common::run(&["eval", "-"], request);
+    (
+        out.status.code().unwrap_or(-1),
+        common::stdout(&out),
+        common::stderr(&out),
+    )
+}
+
+#[test]
+fn a_missing_field_is_bad_input_naming_the_field() {
+    let (code, out, err) = eval(
+        r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "scenario": "public_health"}"#,
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    assert!(err.contains("`dataset`"), "{err}");
+}
+
+#[test]
+fn an_unknown_kind_is_bad_input_naming_the_field() {
+    let (code, _, err) = eval(r#"{"kind": "borrow", "dataset": "bz-ga-0001"}"#);
+    assert_eq!(code, 2);
+    assert!(err.contains("`kind`") && err.contains("borrow"), "{err}");
+}
+
+#[test]
+fn an_impossible_date_is_bad_input_naming_the_field() {
+    let (code, _, err) = eval(
+        r#"{"kind": "share", "at": "2026-02-30", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("`at`") && err.contains("2026-02-30"), "{err}");
+}
+
+#[test]
+fn a_mistyped_field_is_bad_input_naming_the_field() {
+    let (code, _, err) = eval(
+        r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "robot", "id": "x"}, "dataset": "bz-ga-0001"}"#,
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("requester.type"), "{err}");
+}
+
+#[test]
+fn an_unknown_dataset_is_a_deny_decision() {
+    let (code, out, err) = eval(
+        r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-nope", "scenario": "public_health"}"#,
+    );
+    assert_eq!(code, 0, "{err}");
+    let d: Value = serde_json::from_str(out.trim()).expect("decision");
+    assert_eq!(d["effect"], "deny");
+    assert_eq!(d["reasons"][0]["code"], "dataset_not_in_catalog");
+    assert_eq!(d["reasons"][0]["cites"][0]["article"], 9);
+}
+
+#[test]
+fn a_timestamp_is_read_in_shanghai_time() {
+    let (code, out, err) = eval(
+        r#"{"kind": "share", "at": "2026-03-01T16:30:00Z", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#,
+    );
+    assert_eq!(code, 0, "{err}");
+    let d: Value = serde_json::from_str(out.trim()).expect("decision");
+    assert_eq!(d["deadlines"][0]["start"], "2026-03-02");
+    assert_eq!(d["deadlines"][0]["due"], "2026-03-16");
+}
+
+#[test]
+fn json_lines_give_one_decision_each_and_bad_lines_exit_2() {
+    let input = concat!(
+        r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-scj-0001"}"#,
+        "\n",
+        "not json\n",
+        r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-ga-0001"}"#,
+        "\n",
+    );
+    let (code, out, err) = eval(input);
+    assert_eq!(code, 2);
+    assert_eq!(out.lines().count(), 2);
+    assert!(err.contains("line 2"), "{err}");
+}
+
+#[test]
+fn the_same_request_gives_the_same_decision() {
+    let req = r#"{"kind": "share", "at": "2025-02-01", "requester": "bz-scj", "dataset": "bz-ga-0001", "scenario": "epidemic_response"}"#;
+    let strip = |s: String| {
+        let mut v: Value = serde_json::from_str(s.trim()).expect("decision");
+        v["decision_id"] = Value::Null;
+        v
+    };
+    assert_eq!(strip(eval(req).1), strip(eval(req).1));
+}
+
+#[test]
+fn policy_tests_pass() {
+    let out = common::run(&["test", "policies"], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+    assert!(
+        common::stdout(&out).contains(" passed, 0 failed"),
+        "{}",
+        common::stdout(&out)
+    );
+}

@@ -1,0 +1,77 @@
+//! Helpers for the end-to-end tests: run the built `datalex` binary from the repository root.
+
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository root (where `policies/` and `data/` are).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `shared/` beside the checkout.
+pub fn shared() -> PathBuf {
+    let p = root().join("../shared");
+    assert!(
+        p.is_dir(),
+        "these tests need ../shared beside the checkout ({})",
+        p.display()
+    );
+    p
+}
+
+/// Runs `datalex ARGS` in `dir` with `stdin`, returning its output.
+pub fn run_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_datalex"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("datalex starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(stdin.as_bytes())
+        .expect("write stdin");
+    child.wait_with_output().expect("datalex runs")
+}
+
+/// Runs `datalex ARGS` at the repository root.
+pub fn run(args: &[&str], stdin: &str) -> Output {
+    run_in(&root(), args, stdin)
+}
+
+/// Standard output as text.
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// Standard error as text.
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copies `policies/` into a scratch directory, for tests that break it on purpose.
+pub fn scratch_policies() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    copy_dir(&root().join("policies"), &dir.path().join("policies"));
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for e in std::fs::read_dir(from).expect("read dir") {
+        let e = e.expect("entry");
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), target).expect("copy");
+        }
+    }
+}

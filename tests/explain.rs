@@ -1,0 +1,28 @@
+//! Explanations for people, snapshotted.
+
+mod common;
+
+fn explain(request: &str) -> String {
+    let out = common::run(&["explain", "-"], request);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    common::stdout(&out)
+}
+
+#[test]
+fn conditional_share() {
+    let text = explain(
+        r#"{"kind": "share", "at": "2026-02-10", "requester": "bz-rsj", "dataset": "bz-ga-0001", "scenario": "social_security"}"#,
+    );
+    // What the issue asks of it: the effect, each deciding rule with its article text, the deadline with its date.
+    assert!(text.starts_with("review — "));
+    assert!(text.contains("「有条件共享类公共数据,即公共数据可以提供给部分公共管理和服务机构共享"));
+    assert!(text.contains("provider_reply: provider bz-ga (滨州市公安局) by 2026-03-02"));
+    insta::assert_snapshot!(text);
+}
+
+#[test]
+fn emergency_share() {
+    insta::assert_snapshot!(explain(
+        r#"{"kind": "share", "at": "2026-07-15", "requester": "bz-yjj", "dataset": "bz-sl-0002", "scenario": "emergency_response"}"#
+    ));
+}
