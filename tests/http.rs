@@ -21,7 +21,11 @@ impl Drop for Server {
 }
 
 fn start() -> Server {
-    let port = TcpListener::bind("127.0.0.1:0").expect("bind").local_addr().expect("addr").port();
+    let port = TcpListener::bind("127.0.0.1:0")
+        .expect("bind")
+        .local_addr()
+        .expect("addr")
+        .port();
     let addr = format!("127.0.0.1:{port}");
     let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
         .args(["serve", "--addr", &addr])
@@ -49,7 +53,10 @@ fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<(u1
     let mut raw = String::new();
     s.read_to_string(&mut raw)?;
     let status = raw.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = raw.split_once("\r\n\r\n").map(|(_, b)| b.to_string()).unwrap_or_default();
+    let body = raw
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_string())
+        .unwrap_or_default();
     Ok((status, body))
 }
 
@@ -68,24 +75,50 @@ fn serves_decisions_on_the_bundled_policies() {
     assert_eq!(d["policy"]["jurisdiction"], "binzhou");
     let id = d["decision_id"].as_str().expect("decision id");
 
-    let (status, body) = http(&server.addr, "GET", &format!("/v1/decisions/{id}"), "").expect("get");
+    let (status, body) =
+        http(&server.addr, "GET", &format!("/v1/decisions/{id}"), "").expect("get");
     assert_eq!(status, 200);
     assert_eq!(json(&body)["decision_id"], id);
-    assert_eq!(http(&server.addr, "GET", "/v1/decisions/01NOTADECISION", "").expect("get").0, 404);
+    assert_eq!(
+        http(&server.addr, "GET", "/v1/decisions/01NOTADECISION", "")
+            .expect("get")
+            .0,
+        404
+    );
 
     let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", r#"{"requests": [{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-scj-0001"}, {"kind": "share", "at": "2026-02-30"}]}"#).expect("batch");
     assert_eq!(status, 200, "{body}");
     let b = json(&body);
     assert_eq!(b["decisions"][0]["effect"], "permit");
-    assert!(b["decisions"][1]["error"]["field"].as_str().is_some_and(|f| f.starts_with("requests[1].")), "{body}");
+    assert!(
+        b["decisions"][1]["error"]["field"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("requests[1].")),
+        "{body}"
+    );
 
     let (status, body) = http(&server.addr, "GET", "/v1/policies", "").expect("policies");
     assert_eq!(status, 200);
-    assert!(json(&body)["policies"][0]["version"].as_str().is_some_and(|v| v.starts_with("sha256:")), "{body}");
-    assert_eq!(http(&server.addr, "GET", "/healthz", "").expect("healthz").0, 200);
+    assert!(
+        json(&body)["policies"][0]["version"]
+            .as_str()
+            .is_some_and(|v| v.starts_with("sha256:")),
+        "{body}"
+    );
+    assert_eq!(
+        http(&server.addr, "GET", "/healthz", "")
+            .expect("healthz")
+            .0,
+        200
+    );
     let (status, body) = http(&server.addr, "GET", "/metrics", "").expect("metrics");
     assert_eq!(status, 200);
-    assert!(body.contains("datalex_decisions_total{jurisdiction=\"binzhou\",kind=\"share\",effect=\"review\"} 1"), "{body}");
+    assert!(
+        body.contains(
+            "datalex_decisions_total{jurisdiction=\"binzhou\",kind=\"share\",effect=\"review\"} 1"
+        ),
+        "{body}"
+    );
 }
 
 #[test]
