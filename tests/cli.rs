@@ -1,5 +1,12 @@
 //! The command line: exit codes, diagnostics that point at the line, bad requests.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
+
 mod common;
 
 use serde_json::Value;

@@ -1,5 +1,12 @@
 //! Explanations for people, snapshotted.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
+
 mod common;
 
 fn explain(request: &str) -> String {

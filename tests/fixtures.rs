@@ -3,6 +3,13 @@
 //! appear), obligations (exact set), deadlines (exact set of code, due, status), findings (must
 //! appear) and, for share requests, the effective tier.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
+
 mod common;
 
 use serde_json::Value;

@@ -1,5 +1,12 @@
 //! The decision service, started as the README starts it, on a free loopback port.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
+
 mod common;
 
 use serde_json::Value;

@@ -1275,3 +1275,72 @@ fn describe(rule: Rule) -> Option<&'static str> {
         _ => return None,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_split_at_top_level_keywords_only() {
+        let text = "package p\nvalue v: T on share {\n  default 1\n  exception e cites §1\n    when true => 2\n}\nrule r on share cites §1 when true => permit x \"y\"\n";
+        let chunks = split_items(text);
+        assert_eq!(chunks.len(), 3, "{chunks:?}");
+    }
+
+    #[test]
+    fn an_unclosed_brace_does_not_swallow_the_file() {
+        let text = "package p\nregulation r \"R\" {\n  article 1 \"一\"\nrule a on share cites §1 when true => permit x \"y\"\n";
+        let (file, diags) = parse(0, text);
+        assert_eq!(diags.len(), 1, "{diags:?}");
+        assert_eq!(file.items.len(), 2);
+    }
+
+    #[test]
+    fn three_broken_items_give_three_errors() {
+        let text = "package p\nrule a on share cites when true => permit x \"y\"\nrule b on share cites §1 when => permit x \"y\"\nrule c on share cites §1 when true => allow x \"y\"\nrule d on share cites §1 when true => permit x \"y\"\n";
+        let (file, diags) = parse(0, text);
+        assert_eq!(diags.len(), 3, "{diags:?}");
+        assert!(diags.iter().all(|d| d.code == "E0001"));
+        assert_eq!(file.items.len(), 2, "package and rule d parse");
+        let lines: Vec<usize> = diags
+            .iter()
+            .map(|d| text[..d.span.start as usize].matches('\n').count() + 1)
+            .collect();
+        assert_eq!(lines, vec![2, 3, 4]);
+    }
+
+    #[test]
+    fn chinese_names_and_strings() {
+        let text =
+            "package 滨州\nparam 答复期限 = 10 working days cites 山东-2019 §? \"十个工作日\"\n";
+        let (file, diags) = parse(0, text);
+        assert!(diags.is_empty(), "{diags:?}");
+        match file.items.get(1) {
+            Some(Item::Param(p)) => {
+                assert_eq!(p.name.name, "答复期限");
+                assert_eq!(
+                    p.cites
+                        .first()
+                        .and_then(|c| c.regulation.as_ref())
+                        .map(|r| r.name.as_str()),
+                    Some("山东-2019")
+                );
+                assert!(p.cites.first().is_some_and(Citation::is_unknown));
+            }
+            other => panic!("expected a param, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn keywords_do_not_eat_names_that_start_with_them() {
+        let text = "package p\nrule r on share cites §1 when nothing_known and notable or anyone => permit x \"y\"\n";
+        let (_, diags) = parse(0, text);
+        assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn an_impossible_date_is_reported() {
+        let (_, diags) = parse(0, "package p\nparam d = 2026-02-30 cites §1\n");
+        assert_eq!(diags.first().map(|d| d.code), Some("E0003"), "{diags:?}");
+    }
+}

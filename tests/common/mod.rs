@@ -1,6 +1,6 @@
 //! Helpers for the end-to-end tests: run the built `datalex` binary from the repository root.
 
-#![allow(dead_code)]
+#![allow(dead_code)] // each test crate uses a different subset of the helpers
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
