@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a check or test failed, 2 bad usage or bad input.
 
 mod cli;
+mod fmt;
 mod load;
 mod serve;
 mod testing;
@@ -67,6 +68,14 @@ enum Command {
         /// Files or directories (default: `policies`).
         paths: Vec<PathBuf>,
     },
+    /// Format policy files in the canonical layout (`--check`: only report, exit 1 if any differs).
+    Fmt {
+        /// Only check.
+        #[arg(long)]
+        check: bool,
+        /// Files or directories (default: `policies`).
+        paths: Vec<PathBuf>,
+    },
     /// Serve decisions over HTTP.
     Serve {
         #[command(flatten)]
@@ -94,6 +103,7 @@ fn main() -> ExitCode {
             ))),
         },
         Command::Test { paths } => testing::run(&default_paths(paths)),
+        Command::Fmt { check, paths } => fmt::run(&default_paths(paths), check),
         Command::Serve { setup, addr } => serve::run(&setup, &addr),
     };
     match result {

@@ -7,6 +7,7 @@
 pub mod ast;
 pub mod date;
 pub mod diagnostic;
+pub mod format;
 pub mod parser;
 pub mod span;
 

@@ -149,9 +149,19 @@ struct Cx {
 type PResult<T> = Result<T, Diagnostic>;
 
 impl Cx {
+    /// The pair's span, without the whitespace pest includes when a trailing optional part
+    /// is absent.
     fn span(&self, p: &Pair<'_, Rule>) -> Span {
         let s = p.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let text = p.as_str();
+        let trimmed = text
+            .trim_end_matches([' ', '\t', '\r', '\n', '\u{3000}'])
+            .len();
+        Span::new(
+            self.file,
+            self.base + s.start(),
+            self.base + s.start() + trimmed,
+        )
     }
 
     fn bug(&self, p: &Pair<'_, Rule>, what: &str) -> Diagnostic {
