@@ -4,6 +4,7 @@
 
 mod cli;
 mod fmt;
+mod graph;
 mod load;
 mod serve;
 mod testing;
@@ -76,6 +77,14 @@ enum Command {
         /// Files or directories (default: `policies`).
         paths: Vec<PathBuf>,
     },
+    /// The compiled policy graph: rules, values, params, articles and their edges.
+    Graph {
+        /// `dot`, `mermaid` or `json`.
+        #[arg(long, default_value = "dot")]
+        format: String,
+        /// Files or directories (default: `policies`).
+        paths: Vec<PathBuf>,
+    },
     /// Serve decisions over HTTP.
     Serve {
         #[command(flatten)]
@@ -104,6 +113,7 @@ fn main() -> ExitCode {
         },
         Command::Test { paths } => testing::run(&default_paths(paths)),
         Command::Fmt { check, paths } => fmt::run(&default_paths(paths), check),
+        Command::Graph { format, paths } => graph::run(&default_paths(paths), &format),
         Command::Serve { setup, addr } => serve::run(&setup, &addr),
     };
     match result {

@@ -5,26 +5,66 @@ use crate::ir::{Cite, RegId, RegulationText};
 use datalex_lang::ast::Citation;
 use datalex_lang::Diagnostic;
 
-/// Resolves a citation against `regulations`. `default` is the package's own regulation, used
-/// when the citation names none.
+/// The regulation a bare `§N` cites: the one the package declares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefaultRegulation {
+    /// The package declares exactly this one.
+    One(RegId),
+    /// The package declares none.
+    None,
+    /// The package declares this many.
+    Several(usize),
+    /// Unknown because a syntax error hid part of the package; already reported.
+    Hidden,
+}
+
+impl DefaultRegulation {
+    /// The regulation, if there is exactly one.
+    pub fn id(self) -> Option<RegId> {
+        match self {
+            DefaultRegulation::One(r) => Some(r),
+            _ => None,
+        }
+    }
+}
+
+/// Resolves a citation against `regulations`. `default` is what a bare `§N` cites. `Err(None)`
+/// means the citation cannot be checked for a reason already reported.
 pub fn resolve(
     c: &Citation,
     regulations: &[RegulationText],
-    default: Option<RegId>,
-) -> Result<Cite, Diagnostic> {
-    let reg_id = match &c.regulation {
-        Some(name) => regulations.iter().position(|r| r.id == name.name).ok_or_else(|| {
+    default: DefaultRegulation,
+) -> Result<Cite, Option<Diagnostic>> {
+    let reg_id = match (&c.regulation, default) {
+        (Some(name), _) => regulations.iter().position(|r| r.id == name.name).ok_or_else(|| {
             Diagnostic::error("E0103", name.span, format!("unknown regulation `{}`", name.name))
                 .with_help("declare it with `regulation ID \"title\" { … }` in this package or one it extends")
         })?,
-        None => default.ok_or_else(|| {
-            Diagnostic::error("E0113", c.span, "this citation does not name a regulation")
-                .with_help("a bare `§N` cites the regulation declared in the same package; this package declares none, so write `REGULATION §N`")
-        })?,
+        (None, DefaultRegulation::One(r)) => r,
+        (None, DefaultRegulation::Hidden) => return Err(None),
+        (None, DefaultRegulation::None) => {
+            return Err(Some(Diagnostic::error("E0113", c.span, "this citation does not name a regulation").with_help(
+                "a bare `§N` cites the regulation declared in the same package; this package declares none, so write `REGULATION §N`",
+            )))
+        }
+        (None, DefaultRegulation::Several(n)) => {
+            return Err(Some(Diagnostic::error("E0113", c.span, "this citation does not name a regulation").with_help(format!(
+                "this package declares {n} regulations, so a bare `§N` is ambiguous: write `REGULATION §N`"
+            ))))
+        }
     };
     let Some(reg) = regulations.get(reg_id) else {
-        return Err(Diagnostic::error("E0103", c.span, "unknown regulation"));
+        return Err(Some(Diagnostic::error(
+            "E0103",
+            c.span,
+            "unknown regulation",
+        )));
     };
+    check_path(c, reg_id, reg).map_err(Some)
+}
+
+/// Checks the article, paragraph and item of a citation of `reg` and labels it.
+fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite, Diagnostic> {
     let mut cite = Cite {
         regulation: reg_id,
         regulation_id: reg.id.clone(),
@@ -62,8 +102,13 @@ pub fn resolve(
             .iter()
             .find(|(a, b, _)| (*a..=*b).contains(&article_no))
         {
+            let which = if a == b {
+                format!("article {a} is")
+            } else {
+                format!("articles {a}–{b} are")
+            };
             d = d.with_help(format!(
-                "articles {a}–{b} are declared missing ({note}); cite `{} §?` instead",
+                "{which} declared missing ({note}); cite `{} §?` instead",
                 reg.id
             ));
         }

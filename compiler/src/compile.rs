@@ -1,7 +1,7 @@
 //! From parsed files to a [`PolicySet`]: packages, regulations, types, and one decision plan per
 //! package and request kind.
 
-use crate::cite;
+use crate::cite::{self, DefaultRegulation};
 use crate::graph;
 use crate::ir::*;
 use crate::lower::{self, Locals, Resolved, Resolver};
@@ -119,6 +119,14 @@ impl Cx {
                 Item::Package(p) => Some(p),
                 _ => None,
             });
+            if let (Some(d), Some(first)) = (decl, file.items.first()) {
+                if !matches!(first, Item::Package(_)) {
+                    self.diags.push(
+                        Diagnostic::error("E0118", d.span, "`package` must be the first declaration of the file")
+                            .with_help("move this line to the top, so a reader knows from the start which package the file belongs to"),
+                    );
+                }
+            }
             let Some(decl) = decl else {
                 if !file.items.is_empty() {
                     self.diags.push(
@@ -513,6 +521,16 @@ impl Cx {
                 let mut locals = Locals::default();
                 let lowered = lower::lower(&mut sink, &mut locals, &prm.value, None);
                 let cites = self.cites(&prm.cites, reg);
+                if prm.cites.is_empty() && q.name == p.name {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0115",
+                            prm.name.span,
+                            format!("param `{}` cites nothing", prm.name.name),
+                        )
+                        .with_help("a param says where its number comes from: add `cites §N`"),
+                    );
+                }
                 if q.params
                     .iter()
                     .take_while(|x| !std::ptr::eq(**x, *prm))
@@ -538,21 +556,28 @@ impl Cx {
             let Some(kind) = self.kinds.get(kind_id).cloned() else {
                 continue;
             };
-            let has_rules = chain.iter().any(|q| {
+            let mentions = |q: &&PackageSrc<'_>| {
                 q.rules
                     .iter()
                     .any(|r| r.kinds.iter().any(|k| k.name == kind.name))
-            });
-            if !has_rules {
+                    || q.values
+                        .iter()
+                        .any(|v| v.kinds.iter().any(|k| k.name == kind.name))
+            };
+            if !chain.iter().any(mentions) {
                 continue;
             }
-            plans.push(self.compile_plan(p, chain, kind_id, &kind, &params));
+            // Values are checked for every kind they name; only kinds with rules get a plan.
+            let plan = self.compile_plan(p, chain, kind_id, &kind, &params);
+            if !plan.rules.is_empty() {
+                plans.push(plan);
+            }
         }
         self.check_kinds(p);
         Package {
             name: p.name.clone(),
             extends: p.extends.as_ref().map(|e| e.name.clone()),
-            regulation: own_reg,
+            regulation: own_reg.id(),
             plans,
             params: param_defs,
             files: p.files.clone(),
@@ -589,19 +614,34 @@ impl Cx {
         }
     }
 
-    fn own_regulation(&self, p: &PackageSrc<'_>) -> Option<RegId> {
+    /// The regulation a bare `§N` in package `p` cites.
+    fn own_regulation(&self, p: &PackageSrc<'_>) -> DefaultRegulation {
         match p.regulations.as_slice() {
-            [one] => self.regulations.iter().position(|r| r.id == one.id.name),
-            _ => None,
+            [one] => self
+                .regulations
+                .iter()
+                .position(|r| r.id == one.id.name)
+                .map_or(DefaultRegulation::Hidden, DefaultRegulation::One),
+            // A regulation may be among the items a syntax error skipped: say nothing more.
+            _ if self
+                .diags
+                .iter()
+                .any(|d| d.code < "E0100" && p.files.contains(&d.span.file)) =>
+            {
+                DefaultRegulation::Hidden
+            }
+            [] => DefaultRegulation::None,
+            several => DefaultRegulation::Several(several.len()),
         }
     }
 
-    fn cites(&mut self, cites: &[ast::Citation], default: Option<RegId>) -> Vec<Cite> {
+    fn cites(&mut self, cites: &[ast::Citation], default: DefaultRegulation) -> Vec<Cite> {
         let mut out = Vec::new();
         for c in cites {
             match cite::resolve(c, &self.regulations, default) {
                 Ok(x) => out.push(x),
-                Err(d) => self.diags.push(d),
+                Err(Some(d)) => self.diags.push(d),
+                Err(None) => {}
             }
         }
         out
@@ -616,7 +656,7 @@ impl Cx {
         params: &HashMap<String, (Ex, Ty)>,
     ) -> KindPlan {
         // Values visible for this kind: later packages in the chain shadow earlier ones.
-        let mut value_decls: HashMap<String, (&ast::ValueDecl, Option<RegId>, String)> =
+        let mut value_decls: HashMap<String, (&ast::ValueDecl, DefaultRegulation, String)> =
             HashMap::new();
         for q in chain {
             let reg = self.own_regulation(q);
@@ -653,7 +693,7 @@ impl Cx {
             max_locals: 0,
         };
         // Rules of the chain; a later package's rule with the same name replaces the earlier one.
-        let mut decls: Vec<(&ast::RuleDecl, Option<RegId>, String)> = Vec::new();
+        let mut decls: Vec<(&ast::RuleDecl, DefaultRegulation, String)> = Vec::new();
         for q in chain {
             let reg = b.cx.own_regulation(q);
             for r in &q.rules {
@@ -693,7 +733,8 @@ impl Cx {
             .iter()
             .map(|(d, _, _)| d.name.as_ref().map(|n| n.name.as_str()))
             .collect();
-        let mut over_spans: Vec<Vec<Span>> = vec![Vec::new(); rules.len()];
+        // For each rule, the `over` names it wrote, with their targets.
+        let mut over_spans: Vec<Vec<(usize, Span)>> = vec![Vec::new(); rules.len()];
         for (i, (d, _, _)) in decls.iter().enumerate() {
             for o in &d.over {
                 match names.iter().position(|n| *n == Some(o.name.as_str())) {
@@ -707,29 +748,37 @@ impl Cx {
                             rule.overrides.push(j);
                         }
                         if let Some(s) = over_spans.get_mut(i) {
-                            s.push(o.span);
+                            s.push((j, o.span));
                         }
                     }
                     None => b.cx.diags.push(
                         Diagnostic::error("E0110", o.span, format!("`{}` is not a rule of `{}` requests here", o.name, kind.name))
-                            .with_help("an exception overrides a rule, guard or exception of the same request kind, in its package or one it extends"),
+                            .with_help("an exception names a rule or another exception of the same request kind, in its package or one it extends"),
                     ),
                 }
             }
         }
         if let Some(cycle) = graph::override_cycle(&rules) {
+            // Point at the `over` names that close the cycle.
+            let in_cycle = |i: usize| -> Option<Span> {
+                over_spans
+                    .get(i)?
+                    .iter()
+                    .find(|(t, _)| cycle.contains(t))
+                    .map(|(_, s)| *s)
+            };
             let mut d = Diagnostic::error(
                 "E0105",
-                over_spans.get(cycle.first().copied().unwrap_or(0)).and_then(|s| s.first()).copied().unwrap_or_default(),
+                cycle.first().and_then(|&i| in_cycle(i)).unwrap_or_default(),
                 format!(
                     "exceptions override each other in a cycle: {}",
-                    cycle.iter().filter_map(|i| rules.get(*i)).map(|r| format!("`{}`", r.name)).collect::<Vec<_>>().join(" → ")
+                    cycle.iter().filter_map(|i| decls.get(*i)).filter_map(|(d, _, _)| d.name.as_ref()).map(|n| format!("`{}`", n.name)).collect::<Vec<_>>().join(" → ")
                 ),
             )
             .with_help("the override relation must be acyclic: decide which exception is the more specific one");
-            for i in cycle.iter().skip(1) {
-                if let Some(s) = over_spans.get(*i).and_then(|s| s.first()) {
-                    d = d.with_label(*s, "part of the cycle");
+            for &i in cycle.iter().skip(1) {
+                if let Some(s) = in_cycle(i) {
+                    d = d.with_label(s, "part of the cycle");
                 }
             }
             b.cx.diags.push(d);
@@ -750,12 +799,18 @@ impl Cx {
                 RuleRole::Rule | RuleRole::Exception => deciding.push(i),
                 RuleRole::Check => checks.push(i),
                 RuleRole::Otherwise => {
-                    if otherwise.is_some() {
-                        b.cx.diags.push(Diagnostic::error(
-                            "E0106",
-                            r.span,
-                            format!("`{}` requests have two `otherwise` defaults", kind.name),
-                        ));
+                    if let Some(first) = otherwise {
+                        let head =
+                            |k: usize| decls.get(k).map(|(d, _, _)| d.head).unwrap_or_default();
+                        b.cx.diags.push(
+                            Diagnostic::error(
+                                "E0106",
+                                head(i),
+                                format!("`{}` requests have two `otherwise` defaults", kind.name),
+                            )
+                            .with_label(head(first), "the first one")
+                            .with_help("keep one: when no rule applies, one default decides"),
+                        );
                     }
                     otherwise = Some(i);
                 }
@@ -968,7 +1023,7 @@ struct PlanBuilder<'c, 'd> {
     cx: &'c mut Cx,
     kind: KindDef,
     params: &'d HashMap<String, (Ex, Ty)>,
-    value_decls: HashMap<String, (&'d ast::ValueDecl, Option<RegId>, String)>,
+    value_decls: HashMap<String, (&'d ast::ValueDecl, DefaultRegulation, String)>,
     value_state: HashMap<String, ValueState>,
     values: Vec<Option<ValueDef>>,
     /// Values each value uses directly.
@@ -1019,7 +1074,7 @@ impl Resolver for PlanBuilder<'_, '_> {
 }
 
 impl PlanBuilder<'_, '_> {
-    fn lower_value(&mut self, v: &ast::ValueDecl, reg: Option<RegId>, pkg: &str) -> Resolved {
+    fn lower_value(&mut self, v: &ast::ValueDecl, reg: DefaultRegulation, pkg: &str) -> Resolved {
         let name = v.name.name.clone();
         self.value_state
             .insert(name.clone(), ValueState::InProgress(v.name.span));
@@ -1158,18 +1213,21 @@ impl PlanBuilder<'_, '_> {
         seen
     }
 
-    fn rule(&mut self, r: &ast::RuleDecl, reg: Option<RegId>, pkg: &str) -> RuleDef {
+    fn rule(&mut self, r: &ast::RuleDecl, reg: DefaultRegulation, pkg: &str) -> RuleDef {
         let name = match &r.name {
             Some(n) => format!("{pkg}.{}", n.name),
             None => format!("{pkg}.otherwise.{}", self.kind.name),
         };
+        let written = r.name.as_ref().map_or_else(
+            || format!("otherwise on {}", self.kind.name),
+            |n| n.name.clone(),
+        );
         let cites = self.cx.cites(&r.cites, reg);
         if r.cites.is_empty() {
-            self.cx.diags.push(Diagnostic::error(
-                "E0115",
-                r.head,
-                format!("{} `{name}` cites nothing", r.role.keyword()),
-            ));
+            self.cx.diags.push(
+                Diagnostic::error("E0115", r.head, format!("{} `{written}` cites nothing", r.role.keyword()))
+                    .with_help("every rule cites the articles it implements: add `cites §N` after the request kinds"),
+            );
         }
         match (r.role, &r.outcome.effect) {
             (RuleRole::Check, Some((_, code, _))) => self.cx.diags.push(
@@ -1187,7 +1245,7 @@ impl PlanBuilder<'_, '_> {
                 Diagnostic::error(
                     "E0117",
                     r.head,
-                    format!("{} `{name}` has no effect", r.role.keyword()),
+                    format!("{} `{written}` has no effect", r.role.keyword()),
                 )
                 .with_help("write `=> permit CODE \"text\"`, `=> deny …` or `=> review …`"),
             ),
@@ -1202,12 +1260,38 @@ impl PlanBuilder<'_, '_> {
         }
         if r.role != RuleRole::Exception && !r.over.is_empty() {
             if let Some(o) = r.over.first() {
-                self.cx.diags.push(Diagnostic::error(
-                    "E0117",
-                    o.span,
-                    "only an `exception` overrides other rules",
-                ));
+                self.cx.diags.push(
+                    Diagnostic::error(
+                        "E0117",
+                        o.span,
+                        format!(
+                            "only an `exception` overrides other rules; this is a {}",
+                            r.role.keyword()
+                        ),
+                    )
+                    .with_help(format!("write `exception {written} over …`")),
+                );
             }
+        }
+        if r.role == RuleRole::Check {
+            for part in &r.outcome.parts {
+                let (kind, code) = match part {
+                    ast::OutcomePart::Finding { .. } => continue,
+                    ast::OutcomePart::Reason { code, .. } => ("reason", code),
+                    ast::OutcomePart::Obligation { code, .. } => ("obligation", code),
+                    ast::OutcomePart::Deadline { code, .. } => ("deadline", code),
+                };
+                self.cx.diags.push(
+                    Diagnostic::error("E0117", code.span, format!("a check only reports findings; this {kind} would never reach a decision"))
+                        .with_help("put it in the rule that decides, or make this check a rule"),
+                );
+            }
+        }
+        if r.role == RuleRole::Exception && r.over.is_empty() {
+            self.cx.diags.push(
+                Diagnostic::error("E0117", r.head, format!("exception `{written}` does not say what it is an exception to"))
+                    .with_help("name the rules it overrides: `exception NAME over RULE on KIND …`, or make it a `rule`"),
+            );
         }
         let mut locals = Locals::default();
         let (when, witnesses) = match &r.when {
@@ -1255,7 +1339,7 @@ impl PlanBuilder<'_, '_> {
         &mut self,
         parts: &[ast::OutcomePart],
         locals: &mut Locals,
-        reg: Option<RegId>,
+        reg: DefaultRegulation,
         inherited: &[Cite],
     ) -> Vec<Part> {
         let mut out = Vec::new();

@@ -3,6 +3,7 @@
 
 pub mod cite;
 pub mod compile;
+pub mod export;
 pub mod graph;
 pub mod ir;
 pub mod lower;

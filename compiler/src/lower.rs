@@ -544,17 +544,25 @@ fn lower_binary(
                 BinOp::Gt => CmpOp::Gt,
                 _ => CmpOp::Ge,
             };
-            // Type the side that can stand alone first, so `conditional == x` works too.
-            let ((ax, at), (bx, _)) = if needs_context(r, locals, a) && !needs_context(r, locals, b)
-            {
-                let bside = lower(r, locals, b, None);
-                let aside = lower(r, locals, a, Some(&bside.1));
-                (aside, bside)
-            } else {
-                let aside = lower(r, locals, a, None);
-                let bside = lower(r, locals, b, Some(&aside.1));
-                (aside, bside)
-            };
+            // Type the side that can stand alone first; the other side gets its type only to
+            // resolve bare enum members (`conditional == x` works too), so a mismatch is one error.
+            let hint = |t: &Ty| matches!(t, Ty::Enum(_) | Ty::List(_)).then(|| t.clone());
+            let ((ax, at), (bx, bt)) =
+                if needs_context(r, locals, a) && !needs_context(r, locals, b) {
+                    let bside = lower(r, locals, b, None);
+                    let aside = lower(r, locals, a, hint(&bside.1).as_ref());
+                    (aside, bside)
+                } else {
+                    let aside = lower(r, locals, a, None);
+                    let bside = lower(r, locals, b, hint(&aside.1).as_ref());
+                    (aside, bside)
+                };
+            if !compatible(&at, &bt) {
+                let (sa, sb) = (r.types().show(&at), r.types().show(&bt));
+                return err(r, Diagnostic::error("E0107", span, format!("cannot compare {sa} with {sb}")).with_help(
+                    "both sides of a comparison have the same type; a text is not a number, a date is not a duration",
+                ));
+            }
             let ordered_enum = match &at {
                 Ty::Enum(eid) => Some(*eid),
                 _ => None,

@@ -114,7 +114,7 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         )
         .with_code(d.code)
         .with_message(&d.message)
-        .with_label(ALabel::new((name(d.span), d.span.range())));
+        .with_label(ALabel::new((name(d.span), d.span.range())).with_message(primary_label(d)));
     for l in &d.labels {
         report =
             report.with_label(ALabel::new((name(l.span), l.span.range())).with_message(&l.message));
@@ -143,6 +143,17 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         return s;
     }
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// The note under the primary span: the message again, shortened to its first clause, so the
+/// underline says what is wrong where it is wrong.
+fn primary_label(d: &Diagnostic) -> String {
+    d.message
+        .split([';', ':'])
+        .next()
+        .unwrap_or(&d.message)
+        .trim()
+        .to_string()
 }
 
 fn severity_word(d: &Diagnostic) -> &'static str {

@@ -53,7 +53,11 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
         if chunk.trim().is_empty() || is_only_comments(chunk) {
             continue;
         }
-        let cx = Cx { file, base: start };
+        let cx = Cx {
+            file,
+            base: start,
+            soft: std::cell::RefCell::new(Vec::new()),
+        };
         match PolicyParser::parse(Rule::item_entry, chunk) {
             Ok(mut pairs) => {
                 let item = pairs
@@ -71,6 +75,7 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
             }
             Err(e) => diags.push(cx.syntax_error(&e, chunk)),
         }
+        diags.append(&mut cx.soft.borrow_mut());
     }
     (File { items }, diags)
 }
@@ -113,6 +118,42 @@ pub fn split_items(text: &str) -> Vec<(usize, usize)> {
     chunks
 }
 
+/// The byte offset of the last `{` in `text` that no `}` closes (strings and comments aside).
+fn unclosed_brace(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut in_str = false;
+    let mut escaped = false;
+    let mut comment = false;
+    let mut prev = '\0';
+    for (i, c) in text.char_indices() {
+        if comment {
+            if c == '\n' {
+                comment = false;
+            }
+        } else if in_str {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' || c == '\n' {
+                in_str = false;
+            }
+        } else {
+            match c {
+                '"' => in_str = true,
+                '/' if prev == '/' => comment = true,
+                '{' => open.push(i),
+                '}' => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        prev = c;
+    }
+    open.pop()
+}
+
 fn brace_delta(line: &str) -> i64 {
     let mut delta = 0;
     let mut in_str = false;
@@ -144,6 +185,8 @@ fn brace_delta(line: &str) -> i64 {
 struct Cx {
     file: FileId,
     base: usize,
+    /// Errors found in an item that was still read (an impossible date, a huge number).
+    soft: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 type PResult<T> = Result<T, Diagnostic>;
@@ -188,6 +231,25 @@ impl Cx {
                 .max(rest.chars().next().map_or(0, char::len_utf8));
             start + len
         };
+        // Reaching the end of the item inside braces means a `{` was never closed: say so, at it.
+        if chunk
+            .get(start..)
+            .is_some_and(|rest| rest.trim().is_empty())
+        {
+            if let Some(open) = unclosed_brace(chunk) {
+                let end = chunk.trim_end().len();
+                return Diagnostic::error(
+                    "E0001",
+                    Span::new(self.file, self.base + open, self.base + open + 1),
+                    "this `{` is never closed",
+                )
+                .with_label(
+                    Span::new(self.file, self.base + end, self.base + end),
+                    "the declaration ends here",
+                )
+                .with_help("close it with `}` before the next declaration");
+            }
+        }
         let span = Span::new(self.file, self.base + start, self.base + token_end);
         let found = chunk
             .get(start..token_end)
@@ -253,18 +315,30 @@ impl Cx {
         }
     }
 
+    /// A number; one too large is reported and read as 0, so the item still parses.
     fn int(&self, p: &Pair<'_, Rule>) -> PResult<u32> {
-        p.as_str().parse::<u32>().map_err(|_| {
-            Diagnostic::error(
+        Ok(p.as_str().parse::<u32>().unwrap_or_else(|_| {
+            self.soft(Diagnostic::error(
                 "E0002",
                 self.span(p),
                 format!("number `{}` is too large", p.as_str()),
-            )
-        })
+            ));
+            0
+        }))
     }
 
+    /// A date; one that does not exist is reported and read as the earliest date, so the item
+    /// still parses and later errors in it are found too.
     fn date(&self, p: &Pair<'_, Rule>) -> PResult<Date> {
-        Date::parse(p.as_str()).map_err(|e| Diagnostic::error("E0003", self.span(p), e.to_string()))
+        Ok(Date::parse(p.as_str()).unwrap_or_else(|e| {
+            self.soft(Diagnostic::error("E0003", self.span(p), e.to_string()));
+            Date::MIN
+        }))
+    }
+
+    /// Records an error that does not stop the item from being read.
+    fn soft(&self, d: Diagnostic) {
+        self.soft.borrow_mut().push(d);
     }
 
     fn package(&self, p: Pair<'_, Rule>) -> PResult<PackageDecl> {
@@ -567,8 +641,14 @@ impl Cx {
         let mut it = p.into_inner();
         let name = self.ident(&need(&mut it, span, "a param name")?);
         let value = self.expr(need(&mut it, span, "a value")?)?;
-        let cites = self.cites(need(&mut it, span, "citations")?)?;
-        let doc = it.next().map(|d| self.string(&d));
+        let mut cites = Vec::new();
+        let mut doc = None;
+        for x in it {
+            match x.as_rule() {
+                Rule::cites => cites = self.cites(x)?,
+                _ => doc = Some(self.string(&x)),
+            }
+        }
         Ok(ParamDecl {
             name,
             value,
@@ -1230,13 +1310,13 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::cmp_expr
         | Rule::sum_expr
         | Rule::postfix => "an expression",
-        Rule::effect => "`permit`, `deny` or `review`",
+        Rule::effect => "an effect (`permit`, `deny`, `review`)",
         Rule::outcome => "an outcome",
         Rule::reason_part => "`reason`",
         Rule::obligation_part => "`obligation`",
         Rule::deadline_part => "`deadline`",
         Rule::finding_part => "`finding`",
-        Rule::severity => "`info`, `warning` or `violation`",
+        Rule::severity => "a severity (`info`, `warning`, `violation`)",
         Rule::type_expr => "a type",
         Rule::cmp_op => "a comparison",
         Rule::and_op => "`and`",

@@ -1,0 +1,29 @@
+//! `datalex graph`: the compiled policy graph as DOT, Mermaid or JSON.
+
+use crate::load;
+use anyhow::{bail, Result};
+use datalex_compiler::export;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Prints the graph of the policies under `paths`.
+pub fn run(paths: &[PathBuf], format: &str) -> Result<ExitCode> {
+    if !matches!(format, "dot" | "mermaid" | "json") {
+        bail!("--format: unknown format `{format}`; expected `dot`, `mermaid` or `json`");
+    }
+    let (sources, compiled) = load::compile_paths(paths)?;
+    let Some(policy) = compiled.policy else {
+        eprint!(
+            "{}",
+            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false)
+        );
+        return Ok(ExitCode::from(1));
+    };
+    let view = export::view(&policy);
+    match format {
+        "dot" => print!("{}", export::to_dot(&view)),
+        "mermaid" => print!("{}", export::to_mermaid(&view)),
+        _ => println!("{}", serde_json::to_string_pretty(&view)?),
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,206 @@
+//! Every example of the language reference compiles, or fails as it says it does.
+//!
+//! `docs/language.md` states the convention: a ```` ```dlx ```` block is a complete file,
+//! compiled together with the prelude and everything under `policies/`; a block whose info
+//! string is ```` ```dlx error=E0104 ```` must fail to compile with (at least) that code. Blocks
+//! in other languages (```` ```text ````, ```` ```json ````) are not compiled, and a block without
+//! a language is an error here, so that no example escapes the check by omission.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
+
+use datalex_lang::{diagnostic, Diagnostic, FileId, SourceMap};
+use std::path::{Path, PathBuf};
+
+/// The prelude, as the CLI embeds it.
+const PRELUDE: &str = include_str!("../stdlib/prelude.dlx");
+
+/// The reference must keep at least this many checked examples.
+const MIN_BLOCKS: usize = 25;
+
+/// One fenced code block of the document.
+struct Block {
+    /// The 1-based line of the opening fence.
+    line: usize,
+    /// The info string after the backticks, trimmed (`dlx`, `dlx error=E0104`, `text`).
+    info: String,
+    /// The text between the fences.
+    text: String,
+}
+
+/// The fenced code blocks of a Markdown text, with the line of their opening fence.
+fn blocks(markdown: &str) -> Result<Vec<Block>, String> {
+    let mut out = Vec::new();
+    let mut open: Option<Block> = None;
+    for (i, line) in markdown.lines().enumerate() {
+        let fence = line.trim_start().starts_with("```");
+        match open.take() {
+            None if fence => {
+                open = Some(Block {
+                    line: i + 1,
+                    info: line.trim_start().trim_start_matches('`').trim().to_string(),
+                    text: String::new(),
+                });
+            }
+            None => {}
+            Some(b) if fence && line.trim() == "```" => out.push(b),
+            Some(mut b) => {
+                b.text.push_str(line);
+                b.text.push('\n');
+                open = Some(b);
+            }
+        }
+    }
+    match open {
+        Some(b) => Err(format!(
+            "the code block opened at line {} is never closed",
+            b.line
+        )),
+        None => Ok(out),
+    }
+}
+
+/// What a ```` ```dlx ```` block expects: `None` to compile cleanly, `Some(code)` to fail with it.
+fn expectation(info: &str) -> Result<Option<String>, String> {
+    let mut words = info.split_whitespace();
+    let _dlx = words.next();
+    let mut expected = None;
+    for w in words {
+        match w.strip_prefix("error=") {
+            Some(code) if code.starts_with('E') && code.len() == 5 => {
+                expected = Some(code.to_string());
+            }
+            _ => {
+                return Err(format!(
+                    "unknown attribute `{w}` (only `error=E0123` is known)"
+                ))
+            }
+        }
+    }
+    Ok(expected)
+}
+
+/// Every `.dlx` file under `dir`, recursively, sorted by path.
+fn dlx_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for e in std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display())) {
+        let path = e.expect("directory entry").path();
+        if path.is_dir() {
+            dlx_files(&path, out);
+        } else if path.extension().is_some_and(|x| x == "dlx") {
+            out.push(path);
+        }
+    }
+}
+
+/// The prelude and the policies, as (name, text), in the order the CLI loads them.
+fn base_sources(root: &Path) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    dlx_files(&root.join("policies"), &mut files);
+    files.sort();
+    let mut out = vec![("stdlib/prelude.dlx".to_string(), PRELUDE.to_string())];
+    for f in files {
+        let name = f.strip_prefix(root).unwrap_or(&f).display().to_string();
+        let text = std::fs::read_to_string(&f).unwrap_or_else(|e| panic!("reading {name}: {e}"));
+        out.push((name, text));
+    }
+    out
+}
+
+/// Compiles the base sources plus `extra`, returning the source map, the id of `extra` and the
+/// error diagnostics.
+fn compile_with(
+    base: &[(String, String)],
+    extra: Option<(&str, &str)>,
+) -> (SourceMap, Option<FileId>, Vec<Diagnostic>) {
+    let mut sources = SourceMap::new();
+    for (name, text) in base {
+        sources.add(name.clone(), text.clone());
+    }
+    let id = extra.map(|(name, text)| sources.add(name, text));
+    let compiled = datalex_compiler::compile(&sources);
+    let errors = compiled
+        .diagnostics
+        .into_iter()
+        .filter(Diagnostic::is_error)
+        .collect();
+    (sources, id, errors)
+}
+
+#[test]
+fn every_example_of_the_language_reference_is_checked() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let markdown =
+        std::fs::read_to_string(root.join("docs/language.md")).expect("docs/language.md");
+    let base = base_sources(&root);
+
+    // The examples are checked against the policies; if those are broken, say so once.
+    let (sources, _, errors) = compile_with(&base, None);
+    assert!(
+        errors.is_empty(),
+        "the prelude and policies/ do not compile on their own, so no example can be checked:\n{}",
+        diagnostic::render(&errors, &sources, false)
+    );
+
+    let blocks = blocks(&markdown).unwrap_or_else(|e| panic!("docs/language.md: {e}"));
+    let mut failures = Vec::new();
+    let mut checked = 0;
+    for b in &blocks {
+        let name = format!("docs/language.md:{}", b.line);
+        let lang = b.info.split_whitespace().next().unwrap_or_default();
+        if lang.is_empty() {
+            failures.push(format!(
+                "{name}: a code block without a language; write ```dlx for an example, ```text for anything else"
+            ));
+            continue;
+        }
+        if lang != "dlx" {
+            continue;
+        }
+        let expected = match expectation(&b.info) {
+            Ok(e) => e,
+            Err(e) => {
+                failures.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
+        checked += 1;
+        let (sources, id, errors) = compile_with(&base, Some((&name, &b.text)));
+        match expected {
+            None if !errors.is_empty() => failures.push(format!(
+                "{name}: the example should compile, but (lines counted from the block's first line):\n{}",
+                diagnostic::render(&errors, &sources, false)
+            )),
+            None => {}
+            // The error must be the example's own, not one it provokes in policies/.
+            Some(code) if !errors.iter().any(|d| d.code == code && Some(d.span.file) == id) => {
+                let found = if errors.is_empty() {
+                    "it compiled without errors".to_string()
+                } else {
+                    format!(
+                        "it failed with (lines counted from the block's first line):\n{}",
+                        diagnostic::render(&errors, &sources, false)
+                    )
+                };
+                failures.push(format!(
+                    "{name}: the example should fail with {code}, but {found}"
+                ));
+            }
+            Some(_) => {}
+        }
+    }
+
+    assert!(
+        failures.is_empty(),
+        "{} of the examples in docs/language.md are wrong:\n\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
+    assert!(
+        checked >= MIN_BLOCKS,
+        "only {checked} ```dlx blocks were checked in docs/language.md; expected at least {MIN_BLOCKS}"
+    );
+}
