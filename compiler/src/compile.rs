@@ -513,6 +513,7 @@ impl Cx {
         let own_reg = self.own_regulation(p);
         // Params visible in the package: the chain's, later packages shadowing earlier ones.
         let mut params: HashMap<String, (Ex, Ty)> = HashMap::new();
+        let mut param_origin: HashMap<String, String> = HashMap::new();
         let mut param_defs = Vec::new();
         for q in chain {
             let reg = self.own_regulation(q);
@@ -542,6 +543,12 @@ impl Cx {
                         format!("param `{}` is declared twice", prm.name.name),
                     ));
                 }
+                let base = param_origin
+                    .get(&prm.name.name)
+                    .filter(|o| **o != q.name)
+                    .cloned();
+                self.check_replacement("param", &prm.name, prm.replaces, base.as_deref());
+                param_origin.insert(prm.name.name.clone(), q.name.clone());
                 params.insert(prm.name.name.clone(), lowered);
                 param_defs.push(ParamDef {
                     name: format!("{}.{}", q.name, prm.name.name),
@@ -614,6 +621,29 @@ impl Cx {
         }
     }
 
+    /// A declaration that shares its name with one of a base package must say `override`, and
+    /// only such a declaration may (requirement 10 of the language: layers never override
+    /// silently).
+    fn check_replacement(
+        &mut self,
+        what: &str,
+        name: &ast::Ident,
+        replaces: Option<Span>,
+        base: Option<&str>,
+    ) {
+        match (replaces, base) {
+            (None, Some(base)) => self.diags.push(
+                Diagnostic::error("E0121", name.span, format!("{what} `{}` replaces the one of package `{base}` without saying so", name.name))
+                    .with_help(format!("write `override {what} {}` if it is meant to replace it, or give it another name", name.name)),
+            ),
+            (Some(at), None) => self.diags.push(
+                Diagnostic::error("E0122", at, format!("`override`, but no package this one extends has a {what} `{}`", name.name))
+                    .with_help("drop `override`, or check the name and the `extends` of the package"),
+            ),
+            _ => {}
+        }
+    }
+
     /// The regulation a bare `§N` in package `p` cites.
     fn own_regulation(&self, p: &PackageSrc<'_>) -> DefaultRegulation {
         match p.regulations.as_slice() {
@@ -678,6 +708,11 @@ impl Cx {
                         .with_label(prev, "first declared here"),
                     );
                 }
+                let base = value_decls
+                    .get(&v.name.name)
+                    .map(|(_, _, pk)| pk.clone())
+                    .filter(|pk| *pk != q.name);
+                self.check_replacement("value", &v.name, v.replaces, base.as_deref());
                 value_decls.insert(v.name.name.clone(), (v, reg, q.name.clone()));
             }
         }
@@ -701,25 +736,40 @@ impl Cx {
                     continue;
                 }
                 let name = r.name.as_ref().map(|n| n.name.clone());
-                if let Some(n) = &name {
-                    if let Some(pos) = decls.iter().position(|(d, _, pk)| {
-                        d.name.as_ref().is_some_and(|x| &x.name == n) && pk != &q.name
-                    }) {
-                        decls.remove(pos);
-                    } else if let Some((prev, _, _)) = decls
+                // The same rule (by name; for `otherwise`, by being the default) in a base package.
+                let in_base = decls.iter().position(|(d, _, pk)| {
+                    pk != &q.name
+                        && match (&name, &d.name) {
+                            (Some(n), Some(x)) => &x.name == n,
+                            (None, None) => {
+                                r.role == RuleRole::Otherwise && d.role == RuleRole::Otherwise
+                            }
+                            _ => false,
+                        }
+                });
+                let written = r.name.clone().unwrap_or_else(|| ast::Ident {
+                    name: format!("otherwise on {}", kind.name),
+                    span: r.head,
+                });
+                let base = in_base
+                    .and_then(|pos| decls.get(pos))
+                    .map(|(_, _, pk)| pk.clone());
+                b.cx.check_replacement(r.role.keyword(), &written, r.replaces, base.as_deref());
+                if let Some(pos) = in_base {
+                    decls.remove(pos);
+                }
+                // Declared twice in the same package.
+                let twin = name.as_ref().and_then(|n| {
+                    decls
                         .iter()
                         .find(|(d, _, _)| d.name.as_ref().is_some_and(|x| &x.name == n))
-                    {
-                        b.cx.diags.push(
-                            Diagnostic::error(
-                                "E0106",
-                                r.head,
-                                format!("rule `{n}` is declared twice"),
-                            )
+                });
+                if let (Some(n), Some((prev, _, _))) = (&name, twin) {
+                    b.cx.diags.push(
+                        Diagnostic::error("E0106", r.head, format!("rule `{n}` is declared twice"))
                             .with_label(prev.head, "first declared here"),
-                        );
-                        continue;
-                    }
+                    );
+                    continue;
                 }
                 decls.push((r, reg, q.name.clone()));
             }

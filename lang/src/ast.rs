@@ -265,6 +265,8 @@ pub struct KindDecl {
 /// `param NAME = EXPR cites …`
 #[derive(Debug, Clone)]
 pub struct ParamDecl {
+    /// `override`: it replaces the param of the same name in a package this one extends.
+    pub replaces: Option<Span>,
     /// Param name.
     pub name: Ident,
     /// Its value.
@@ -280,6 +282,8 @@ pub struct ParamDecl {
 /// A derived value: either `= EXPR` or a default with exceptions.
 #[derive(Debug, Clone)]
 pub struct ValueDecl {
+    /// `override`: it replaces the value of the same name in a package this one extends.
+    pub replaces: Option<Span>,
     /// Value name.
     pub name: Ident,
     /// Declared type.
@@ -360,6 +364,9 @@ impl RuleRole {
 /// A guard, rule, exception, check or otherwise.
 #[derive(Debug, Clone)]
 pub struct RuleDecl {
+    /// `override`: it replaces the rule of the same name (for `otherwise`, of the same kinds) in a
+    /// package this one extends.
+    pub replaces: Option<Span>,
     /// Its role.
     pub role: RuleRole,
     /// Its name (absent only for `otherwise`).

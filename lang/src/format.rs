@@ -261,12 +261,15 @@ impl Printer<'_> {
                 self.line(0, &l);
             }
             Item::Param(p) => {
-                let head = format!(
-                    "param {} = {} cites {}",
+                let mut head = format!(
+                    "{}param {} = {}",
+                    prefix(p.replaces),
                     p.name.name,
-                    expr_to_string(&p.value),
-                    cites_str(&p.cites)
+                    expr_to_string(&p.value)
                 );
+                if !p.cites.is_empty() {
+                    let _ = write!(head, " cites {}", cites_str(&p.cites));
+                }
                 self.line(0, &head);
                 if let Some(doc) = &p.doc {
                     self.line(2, &quote(&doc.value));
@@ -429,7 +432,7 @@ impl Printer<'_> {
     }
 
     fn value(&mut self, v: &ValueDecl) {
-        let mut head = format!("value {}", v.name.name);
+        let mut head = format!("{}value {}", prefix(v.replaces), v.name.name);
         if let Some(t) = &v.ty {
             let _ = write!(head, ": {}", type_str(t));
         }
@@ -533,7 +536,7 @@ impl Printer<'_> {
     }
 
     fn rule(&mut self, r: &RuleDecl) {
-        let mut head = r.role.keyword().to_string();
+        let mut head = format!("{}{}", prefix(r.replaces), r.role.keyword());
         if let Some(n) = &r.name {
             let _ = write!(head, " {}", n.name);
         }
@@ -786,6 +789,14 @@ fn flatten<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
             out.push(b);
         }
         _ => out.push(e),
+    }
+}
+
+fn prefix(replaces: Option<crate::span::Span>) -> &'static str {
+    if replaces.is_some() {
+        "override "
+    } else {
+        ""
     }
 }
 

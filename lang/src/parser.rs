@@ -28,6 +28,7 @@ use generated::{PolicyParser, Rule};
 
 /// Keywords that start a top-level item.
 pub const ITEM_KEYWORDS: &[&str] = &[
+    "override",
     "package",
     "regulation",
     "enum",
@@ -638,7 +639,8 @@ impl Cx {
 
     fn param(&self, p: Pair<'_, Rule>) -> PResult<ParamDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.into_inner().peekable();
+        let replaces = self.replaces(&mut it);
         let name = self.ident(&need(&mut it, span, "a param name")?);
         let value = self.expr(need(&mut it, span, "a value")?)?;
         let mut cites = Vec::new();
@@ -650,6 +652,7 @@ impl Cx {
             }
         }
         Ok(ParamDecl {
+            replaces,
             name,
             value,
             cites,
@@ -658,13 +661,20 @@ impl Cx {
         })
     }
 
+    /// A leading `override`, if there is one.
+    fn replaces<'i>(&self, it: &mut std::iter::Peekable<Pairs<'i, Rule>>) -> Option<Span> {
+        let p = it.next_if(|p| p.as_rule() == Rule::override_kw)?;
+        Some(self.span(&p))
+    }
+
     fn idents(&self, p: Pair<'_, Rule>) -> Vec<Ident> {
         p.into_inner().map(|i| self.ident(&i)).collect()
     }
 
     fn value(&self, p: Pair<'_, Rule>) -> PResult<ValueDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.into_inner().peekable();
+        let replaces = self.replaces(&mut it);
         let name = self.ident(&need(&mut it, span, "a value name")?);
         let mut ty = None;
         let mut kinds = Vec::new();
@@ -685,6 +695,7 @@ impl Cx {
         let body =
             body.ok_or_else(|| Diagnostic::error("E0001", span, "expected a value definition"))?;
         Ok(ValueDecl {
+            replaces,
             name,
             ty,
             kinds,
@@ -750,6 +761,7 @@ impl Cx {
     fn rule(&self, p: Pair<'_, Rule>, role: RuleRole) -> PResult<RuleDecl> {
         let span = self.span(&p);
         let mut decl = RuleDecl {
+            replaces: None,
             role,
             name: None,
             over: Vec::new(),
@@ -770,6 +782,7 @@ impl Cx {
                     decl.head = Span::new(self.file, span.start as usize, name.span.end as usize);
                     decl.name = Some(name);
                 }
+                Rule::override_kw => decl.replaces = Some(self.span(&e)),
                 Rule::over => decl.over = self.idents(e),
                 Rule::on_kinds => decl.kinds = self.idents(e),
                 Rule::cites => decl.cites = self.cites(e)?,
