@@ -38,6 +38,10 @@ pub fn compile(sources: &SourceMap) -> Compiled {
     };
     let policy = cx.build(&files, sources);
     let mut diagnostics = std::mem::take(&mut cx.diags);
+    // Static analysis needs a policy without errors; its findings are warnings.
+    if let Some(p) = policy.as_ref().filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
+        diagnostics.extend(crate::analysis::analyze(p));
+    }
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.code, &a.message).cmp(&(
             b.span.file,
@@ -70,6 +74,8 @@ struct PackageSrc<'a> {
 #[derive(Default)]
 struct Cx {
     diags: Vec<Diagnostic>,
+    /// Names of values and params some expression used.
+    used: HashSet<String>,
     types: Types,
     facts: Vec<FactDef>,
     kinds: Vec<KindDef>,
@@ -97,6 +103,7 @@ impl Cx {
                 tests.push(self.test_case(*file, t, &p.name));
             }
         }
+        self.unused(&packages);
         let graph = graph::build(&self.regulations, &compiled);
         Some(PolicySet {
             regulations: std::mem::take(&mut self.regulations),
@@ -185,6 +192,28 @@ impl Cx {
             }
         }
         packages
+    }
+
+    /// Warns about params and values nothing uses (the prelude's lookups aside).
+    fn unused(&mut self, packages: &[PackageSrc<'_>]) {
+        for p in packages.iter().filter(|p| p.name != STD) {
+            for prm in &p.params {
+                if !self.used.contains(&prm.name.name) {
+                    self.diags.push(
+                        Diagnostic::warning("W0001", prm.name.span, format!("param `{}` is never used", prm.name.name))
+                            .with_help("use it in a rule or value, or remove it"),
+                    );
+                }
+            }
+            for v in &p.values {
+                if v.reported.is_none() && !self.used.contains(&v.name.name) {
+                    self.diags.push(
+                        Diagnostic::warning("W0002", v.name.span, format!("value `{}` is never used", v.name.name))
+                            .with_help("use it in a rule, report it with `reported as`, or remove it"),
+                    );
+                }
+            }
+        }
     }
 
     /// Packages in dependency order; reports unknown bases and cycles.
@@ -1121,6 +1150,9 @@ impl Resolver for PlanBuilder<'_, '_> {
     fn report(&mut self, d: Diagnostic) {
         self.cx.diags.push(d);
     }
+    fn note_use(&mut self, name: &str) {
+        self.cx.used.insert(name.to_string());
+    }
 }
 
 impl PlanBuilder<'_, '_> {
@@ -1381,6 +1413,7 @@ impl PlanBuilder<'_, '_> {
                 .as_ref()
                 .map(crate::source::expr_to_string)
                 .unwrap_or_default(),
+            head: r.head,
             span: r.span,
         }
     }

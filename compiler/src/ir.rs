@@ -310,6 +310,8 @@ pub struct RuleDef {
     pub uses_values: Vec<ValueId>,
     /// The condition as written, for traces.
     pub when_source: String,
+    /// Its keyword and name, for diagnostics.
+    pub head: Span,
     /// Where it is declared.
     pub span: Span,
 }

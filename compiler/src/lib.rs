@@ -1,6 +1,7 @@
 //! The Datalex compiler: resolves names, types and citations, builds the policy graph, and
 //! returns a [`PolicySet`] or diagnostics. It does no IO: it gets source texts with file ids.
 
+pub mod analysis;
 pub mod cite;
 pub mod compile;
 pub mod export;

@@ -30,6 +30,8 @@ pub trait Resolver {
     fn resolve(&mut self, name: &str, span: Span) -> Option<Resolved>;
     /// Reports a diagnostic.
     fn report(&mut self, d: Diagnostic);
+    /// Notes that an expression used the value or param `name`.
+    fn note_use(&mut self, _name: &str) {}
 }
 
 /// Locals in scope while lowering one rule or value. Every binding gets its own slot, so a
@@ -452,6 +454,7 @@ fn lower_name(
         }
     }
     if let Some(res) = r.resolve(name, span) {
+        r.note_use(name);
         return match res {
             Resolved::Value(id, ty) => (Ex::Value(id), ty),
             Resolved::Param(ex, ty) => (ex, ty),
