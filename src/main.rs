@@ -3,6 +3,7 @@
 //! Exit codes: 0 success, 1 a check or test failed, 2 bad usage or bad input.
 
 mod cli;
+mod coverage;
 mod fmt;
 mod graph;
 mod load;
@@ -85,6 +86,17 @@ enum Command {
         /// Files or directories (default: `policies`).
         paths: Vec<PathBuf>,
     },
+    /// For every article of a regulation: the rules that cite it, or why none does.
+    Coverage {
+        /// Only this regulation (default: every regulation whose text is in the policies).
+        #[arg(long)]
+        regulation: Option<String>,
+        /// Exit 1 if an article is neither encoded nor explained by a `coverage` note.
+        #[arg(long)]
+        strict: bool,
+        /// Files or directories (default: `policies`).
+        paths: Vec<PathBuf>,
+    },
     /// Serve decisions over HTTP.
     Serve {
         #[command(flatten)]
@@ -114,6 +126,11 @@ fn main() -> ExitCode {
         Command::Test { paths } => testing::run(&default_paths(paths)),
         Command::Fmt { check, paths } => fmt::run(&default_paths(paths), check),
         Command::Graph { format, paths } => graph::run(&default_paths(paths), &format),
+        Command::Coverage {
+            regulation,
+            strict,
+            paths,
+        } => coverage::run(&default_paths(paths), regulation.as_deref(), strict),
         Command::Serve { setup, addr } => serve::run(&setup, &addr),
     };
     match result {

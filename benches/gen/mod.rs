@@ -254,7 +254,10 @@ impl Gen {
                 "    para 1 \"第{a}条第1款：公共管理和服务机构应当依法履行公共数据管理职责。\""
             );
             if has_items(a) {
-                let _ = writeln!(s, "    para 2 \"第{a}条第2款：有下列情形之一的，依照本条处理：\" {{");
+                let _ = writeln!(
+                    s,
+                    "    para 2 \"第{a}条第2款：有下列情形之一的，依照本条处理：\" {{"
+                );
                 for i in 1..=3 {
                     let _ = writeln!(s, "      item {i} \"第{a}条第2款第{i}项。\"");
                 }
@@ -338,10 +341,7 @@ impl Gen {
         }
         let pool: &[&str] = match on {
             On::All => COMMON_ATOMS,
-            On::One(k) if self.rng.chance(40) => {
-                let _ = k;
-                COMMON_ATOMS
-            }
+            On::One(_) if self.rng.chance(40) => COMMON_ATOMS,
             On::One(Kind::Share) => SHARE_ATOMS,
             On::One(Kind::Open) => OPEN_ATOMS,
             On::One(Kind::CatalogChange) => CATALOG_ATOMS,
@@ -368,9 +368,8 @@ impl Gen {
 
     /// A last `any` condition whose element `e` the outcome may name.
     fn witness(&mut self, on: On) -> String {
-        let mut w = String::from(
-            "any e in emergencies: e.start <= request.at and request.at <= e.end",
-        );
+        let mut w =
+            String::from("any e in emergencies: e.start <= request.at and request.at <= e.end");
         if on == On::One(Kind::Share) {
             w.push_str(" and requester.id in e.responders");
         }
@@ -502,7 +501,8 @@ impl Gen {
     }
 
     fn effect(&mut self) -> &'static str {
-        *self.rng.pick(&["permit", "review", "review", "deny"])
+        const EFFECTS: [&str; 4] = ["permit", "review", "review", "deny"];
+        EFFECTS[self.rng.below(EFFECTS.len())]
     }
 
     /// The rules, one file per kind, as (name, text).

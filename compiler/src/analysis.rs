@@ -72,7 +72,9 @@ impl Abstraction {
             Ex::Not(x) => F::Not(Box::new(self.formula(x, p))),
             Ex::And(a, b) => F::And(Box::new(self.formula(a, p)), Box::new(self.formula(b, p))),
             Ex::Or(a, b) => F::Or(Box::new(self.formula(a, p)), Box::new(self.formula(b, p))),
-            Ex::IsMissing(x) => F::Not(Box::new(F::Atom(self.atom(format!("{} exists", p.show(x)))))),
+            Ex::IsMissing(x) => F::Not(Box::new(F::Atom(
+                self.atom(format!("{} exists", p.show(x))),
+            ))),
             Ex::Exists(x) => F::Atom(self.atom(format!("{} exists", p.show(x)))),
             Ex::Cmp(op, _, a, b) => {
                 let (subject, eid, member, op) = match (&**a, &**b) {
@@ -80,8 +82,12 @@ impl Abstraction {
                     (Ex::Const(Const::Enum(eid, m)), x) => (x, *eid, m, flip(*op)),
                     _ => return F::Atom(self.atom(p.show(e))),
                 };
-                let Some(def) = p.types.enums.get(eid) else { return F::Atom(self.atom(p.show(e))) };
-                let Some(rank) = def.position(member) else { return F::Const(false) };
+                let Some(def) = p.types.enums.get(eid) else {
+                    return F::Atom(self.atom(p.show(e)));
+                };
+                let Some(rank) = def.position(member) else {
+                    return F::Const(false);
+                };
                 let members: Vec<String> = def.members.iter().map(|(m, _)| m.clone()).collect();
                 let mut set = 0u64;
                 for i in 0..members.len().min(64) {
@@ -99,8 +105,14 @@ impl Abstraction {
                 }
                 F::Is(self.var(p.show(subject), members), set)
             }
-            Ex::In { negated, elem, coll } => {
-                let Ex::List(items) = &**coll else { return F::Atom(self.atom(p.show(e))).negate_if(*negated) };
+            Ex::In {
+                negated,
+                elem,
+                coll,
+            } => {
+                let Ex::List(items) = &**coll else {
+                    return F::Atom(self.atom(p.show(e))).negate_if(*negated);
+                };
                 let consts: Option<Vec<(usize, &String)>> = items
                     .iter()
                     .map(|i| match i {
@@ -112,7 +124,9 @@ impl Abstraction {
                     return F::Atom(self.atom(p.show(e))).negate_if(*negated);
                 };
                 let eid = consts.first().map_or(0, |(e, _)| *e);
-                let Some(def) = p.types.enums.get(eid) else { return F::Atom(self.atom(p.show(e))) };
+                let Some(def) = p.types.enums.get(eid) else {
+                    return F::Atom(self.atom(p.show(e)));
+                };
                 let members: Vec<String> = def.members.iter().map(|(m, _)| m.clone()).collect();
                 let mut set = 0u64;
                 for (_, m) in consts {
@@ -201,7 +215,10 @@ impl Printer<'_> {
 
     fn local(names: &mut BTreeMap<usize, String>, slot: usize) -> String {
         let n = names.len();
-        names.entry(slot).or_insert_with(|| format!("x{}", n + 1)).clone()
+        names
+            .entry(slot)
+            .or_insert_with(|| format!("x{}", n + 1))
+            .clone()
     }
 
     fn go(&self, e: &Ex, names: &mut BTreeMap<usize, String>) -> String {
@@ -211,15 +228,32 @@ impl Printer<'_> {
                 Const::Int(i) => i.to_string(),
                 Const::Text(t) => format!("\"{t}\""),
                 Const::Date(d) => d.to_string(),
-                Const::Duration { count, working } => format!("{count} {}days", if *working { "working " } else { "" }),
+                Const::Duration { count, working } => {
+                    format!("{count} {}days", if *working { "working " } else { "" })
+                }
                 Const::Enum(_, m) => m.clone(),
             },
             Ex::Request => "request".into(),
-            Ex::Fact(f) => self.policy.facts.get(*f).map_or_else(|| "?".into(), |f| f.name.clone()),
-            Ex::Value(v) => self.plan.values.get(*v).map_or_else(|| "?".into(), |v| v.name.rsplit('.').next().unwrap_or_default().to_string()),
+            Ex::Fact(f) => self
+                .policy
+                .facts
+                .get(*f)
+                .map_or_else(|| "?".into(), |f| f.name.clone()),
+            Ex::Value(v) => self.plan.values.get(*v).map_or_else(
+                || "?".into(),
+                |v| v.name.rsplit('.').next().unwrap_or_default().to_string(),
+            ),
             Ex::Local(slot) => Self::local(names, *slot),
-            Ex::Field(b, f) => format!("{}.{}", self.go(b, names), self.types.fields.get(*f).map_or("?", |f| f.name.as_str())),
-            Ex::Lookup(f, k) => format!("{}[{}]", self.policy.facts.get(*f).map_or("?", |f| f.name.as_str()), self.go(k, names)),
+            Ex::Field(b, f) => format!(
+                "{}.{}",
+                self.go(b, names),
+                self.types.fields.get(*f).map_or("?", |f| f.name.as_str())
+            ),
+            Ex::Lookup(f, k) => format!(
+                "{}[{}]",
+                self.policy.facts.get(*f).map_or("?", |f| f.name.as_str()),
+                self.go(k, names)
+            ),
             Ex::Not(x) => format!("not ({})", self.go(x, names)),
             Ex::And(a, b) => format!("({} and {})", self.go(a, names), self.go(b, names)),
             Ex::Or(a, b) => format!("({} or {})", self.go(a, names), self.go(b, names)),
@@ -238,12 +272,36 @@ impl Printer<'_> {
             Ex::Sub(a, b) => format!("{} - {}", self.go(a, names), self.go(b, names)),
             Ex::IsMissing(x) => format!("{} is missing", self.go(x, names)),
             Ex::Exists(x) => format!("{} exists", self.go(x, names)),
-            Ex::In { negated, elem, coll } => format!("{} {}in {}", self.go(elem, names), if *negated { "not " } else { "" }, self.go(coll, names)),
-            Ex::List(xs) => format!("{{{}}}", xs.iter().map(|x| self.go(x, names)).collect::<Vec<_>>().join(", ")),
-            Ex::Quant { all, var, coll, body } => {
+            Ex::In {
+                negated,
+                elem,
+                coll,
+            } => format!(
+                "{} {}in {}",
+                self.go(elem, names),
+                if *negated { "not " } else { "" },
+                self.go(coll, names)
+            ),
+            Ex::List(xs) => format!(
+                "{{{}}}",
+                xs.iter()
+                    .map(|x| self.go(x, names))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            Ex::Quant {
+                all,
+                var,
+                coll,
+                body,
+            } => {
                 let c = self.go(coll, names);
                 let v = Self::local(names, *var);
-                format!("{} {v} in {c}: {}", if *all { "all" } else { "any" }, self.go(body, names))
+                format!(
+                    "{} {v} in {c}: {}",
+                    if *all { "all" } else { "any" },
+                    self.go(body, names)
+                )
             }
             Ex::Each { var, coll, cond } => {
                 let c = self.go(coll, names);
@@ -267,16 +325,43 @@ pub fn analyze(policy: &PolicySet) -> Vec<Diagnostic> {
 }
 
 fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
-    let printer = Printer { policy, plan, types: &policy.types };
+    let printer = Printer {
+        policy,
+        plan,
+        types: &policy.types,
+    };
     let mut abs = Abstraction::default();
-    let formula = |abs: &mut Abstraction, r: &RuleDef| r.when.as_ref().map_or(F::Const(true), |w| abs.formula(w, &printer));
-    let guards: Vec<(usize, F)> = plan.guards.iter().filter_map(|&g| plan.rules.get(g).map(|r| (g, formula(&mut abs, r)))).collect();
-    let deciding: Vec<(usize, F)> = plan.deciding.iter().filter_map(|&d| plan.rules.get(d).map(|r| (d, formula(&mut abs, r)))).collect();
+    let formula = |abs: &mut Abstraction, r: &RuleDef| {
+        r.when
+            .as_ref()
+            .map_or(F::Const(true), |w| abs.formula(w, &printer))
+    };
+    let guards: Vec<(usize, F)> = plan
+        .guards
+        .iter()
+        .filter_map(|&g| plan.rules.get(g).map(|r| (g, formula(&mut abs, r))))
+        .collect();
+    let deciding: Vec<(usize, F)> = plan
+        .deciding
+        .iter()
+        .filter_map(|&d| plan.rules.get(d).map(|r| (d, formula(&mut abs, r))))
+        .collect();
     if deciding.is_empty() {
         return;
     }
-    let total = abs.vars.iter().try_fold(1u64, |acc, v| acc.checked_mul(v.members.len().max(1) as u64)).and_then(|n| n.checked_mul(1u64.checked_shl(u32::try_from(abs.atoms.len()).unwrap_or(64))?));
-    let first_head = plan.rules.get(deciding.first().map_or(0, |d| d.0)).map_or_else(Span::default, |r| r.head);
+    let total = abs
+        .vars
+        .iter()
+        .try_fold(1u64, |acc, v| {
+            acc.checked_mul(v.members.len().max(1) as u64)
+        })
+        .and_then(|n| {
+            n.checked_mul(1u64.checked_shl(u32::try_from(abs.atoms.len()).unwrap_or(64))?)
+        });
+    let first_head = plan
+        .rules
+        .get(deciding.first().map_or(0, |d| d.0))
+        .map_or_else(Span::default, |r| r.head);
     let Some(total) = total.filter(|t| *t <= MAX_ASSIGNMENTS) else {
         out.push(
             Diagnostic::warning(
@@ -290,7 +375,12 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
     };
     // Order rules as the evaluator settles them: shallow first.
     let mut order: Vec<usize> = (0..deciding.len()).collect();
-    order.sort_by_key(|&k| deciding.get(k).and_then(|(i, _)| plan.rules.get(*i)).map_or(0, |r| r.depth));
+    order.sort_by_key(|&k| {
+        deciding
+            .get(k)
+            .and_then(|(i, _)| plan.rules.get(*i))
+            .map_or(0, |r| r.depth)
+    });
     let mut satisfiable = vec![false; deciding.len()];
     let mut decides = vec![false; deciding.len()];
     let mut conflicts: BTreeMap<(usize, usize), Assignment> = BTreeMap::new();
@@ -303,7 +393,9 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
         }
         let mut applicable: Vec<usize> = Vec::new();
         for &k in &order {
-            let Some((i, f)) = deciding.get(k) else { continue };
+            let Some((i, f)) = deciding.get(k) else {
+                continue;
+            };
             if !f.eval(&a) {
                 continue;
             }
@@ -311,13 +403,33 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
                 *s = true;
             }
             let rule = plan.rules.get(*i);
-            let targets_apply = rule.is_none_or(|r| r.overrides.is_empty() || r.overrides.iter().any(|t| applicable.iter().any(|&j| deciding.get(j).is_some_and(|(x, _)| x == t))));
+            let targets_apply = rule.is_none_or(|r| {
+                r.overrides.is_empty()
+                    || r.overrides.iter().any(|t| {
+                        applicable
+                            .iter()
+                            .any(|&j| deciding.get(j).is_some_and(|(x, _)| x == t))
+                    })
+            });
             if targets_apply {
                 applicable.push(k);
             }
         }
-        let overridden: Vec<usize> = applicable.iter().filter_map(|&k| deciding.get(k)).filter_map(|(i, _)| plan.rules.get(*i)).flat_map(|r| r.overrides.iter().copied()).collect();
-        let remaining: Vec<usize> = applicable.iter().copied().filter(|&k| deciding.get(k).is_some_and(|(i, _)| !overridden.contains(i))).collect();
+        let overridden: Vec<usize> = applicable
+            .iter()
+            .filter_map(|&k| deciding.get(k))
+            .filter_map(|(i, _)| plan.rules.get(*i))
+            .flat_map(|r| r.overrides.iter().copied())
+            .collect();
+        let remaining: Vec<usize> = applicable
+            .iter()
+            .copied()
+            .filter(|&k| {
+                deciding
+                    .get(k)
+                    .is_some_and(|(i, _)| !overridden.contains(i))
+            })
+            .collect();
         for &k in &remaining {
             if let Some(d) = decides.get_mut(k) {
                 *d = true;
@@ -330,7 +442,12 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
             }
             continue;
         }
-        let effect = |k: usize| deciding.get(k).and_then(|(i, _)| plan.rules.get(*i)).and_then(|r| r.effect.as_ref().map(|e| e.0));
+        let effect = |k: usize| {
+            deciding
+                .get(k)
+                .and_then(|(i, _)| plan.rules.get(*i))
+                .and_then(|r| r.effect.as_ref().map(|e| e.0))
+        };
         for (x, &k1) in remaining.iter().enumerate() {
             for &k2 in remaining.iter().skip(x + 1) {
                 if effect(k1) != effect(k2) {
@@ -351,7 +468,9 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
         (vars, atoms)
     };
     for ((k1, k2), a) in &conflicts {
-        let (Some(r1), Some(r2)) = (rule(*k1), rule(*k2)) else { continue };
+        let (Some(r1), Some(r2)) = (rule(*k1), rule(*k2)) else {
+            continue;
+        };
         let (vars, atoms) = mentioned(&[*k1, *k2]);
         out.push(
             Diagnostic::warning(
@@ -385,8 +504,15 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
             );
         } else if !decides.get(k).copied().unwrap_or(true) && r.role != RuleRole::Otherwise {
             out.push(
-                Diagnostic::warning("W0104", r.head, format!("`{}` never decides: wherever it applies, an exception overrides it", short(&r.name)))
-                    .with_help("its exceptions cover every case it applies to; drop it or narrow them"),
+                Diagnostic::warning(
+                    "W0104",
+                    r.head,
+                    format!(
+                        "`{}` never decides: wherever it applies, an exception overrides it",
+                        short(&r.name)
+                    ),
+                )
+                .with_help("its exceptions cover every case it applies to; drop it or narrow them"),
             );
         }
     }
@@ -410,7 +536,11 @@ fn describe(a: &Assignment, abs: &Abstraction, vars: &[usize], atoms: &[usize]) 
     let mut parts = Vec::new();
     for &v in vars {
         if let (Some(var), Some(m)) = (abs.vars.get(v), a.vars.get(v)) {
-            parts.push(format!("`{}` is `{}`", var.name, var.members.get(*m).map_or("?", String::as_str)));
+            parts.push(format!(
+                "`{}` is `{}`",
+                var.name,
+                var.members.get(*m).map_or("?", String::as_str)
+            ));
         }
     }
     for &i in atoms {

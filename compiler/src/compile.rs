@@ -39,7 +39,10 @@ pub fn compile(sources: &SourceMap) -> Compiled {
     let policy = cx.build(&files, sources);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     // Static analysis needs a policy without errors; its findings are warnings.
-    if let Some(p) = policy.as_ref().filter(|_| !diagnostics.iter().any(Diagnostic::is_error)) {
+    if let Some(p) = policy
+        .as_ref()
+        .filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+    {
         diagnostics.extend(crate::analysis::analyze(p));
     }
     diagnostics.sort_by(|a, b| {
@@ -69,6 +72,7 @@ struct PackageSrc<'a> {
     values: Vec<&'a ast::ValueDecl>,
     rules: Vec<&'a ast::RuleDecl>,
     tests: Vec<(FileId, &'a ast::TestDecl)>,
+    coverage: Vec<&'a ast::CoverageDecl>,
 }
 
 #[derive(Default)]
@@ -104,7 +108,27 @@ impl Cx {
             }
         }
         self.unused(&packages);
+        let coverage = self.coverage_notes(&packages);
         let graph = graph::build(&self.regulations, &compiled);
+        for note in &coverage {
+            let Some(reg) = self.regulations.get(note.regulation) else {
+                continue;
+            };
+            let cited = graph
+                .find(&graph::Node::Article(reg.id.clone(), note.article))
+                .is_some_and(|n| {
+                    graph
+                        .graph
+                        .edges_directed(n, petgraph::Direction::Incoming)
+                        .any(|e| *e.weight() == graph::Edge::Cites)
+                });
+            if cited {
+                self.diags.push(
+                    Diagnostic::warning("W0003", note.span, format!("article {} is cited by rules, but the coverage note says it is not encoded", note.article))
+                        .with_help("drop the note, or the citations if the note is right"),
+                );
+            }
+        }
         Some(PolicySet {
             regulations: std::mem::take(&mut self.regulations),
             types: std::mem::take(&mut self.types),
@@ -113,6 +137,7 @@ impl Cx {
             packages: compiled,
             graph,
             tests,
+            coverage,
             hash: content_hash(sources),
         })
     }
@@ -181,6 +206,7 @@ impl Cx {
                     Item::Value(x) => p.values.push(x),
                     Item::Rule(x) => p.rules.push(x),
                     Item::Test(x) => p.tests.push((*fid, x)),
+                    Item::Coverage(x) => p.coverage.push(x),
                     Item::Package(extra) if !std::ptr::eq(extra, decl) => {
                         self.diags.push(
                             Diagnostic::error("E0118", extra.span, "a file belongs to one package")
@@ -194,22 +220,87 @@ impl Cx {
         packages
     }
 
+    /// The `coverage` declarations, checked against the regulation text.
+    fn coverage_notes(&mut self, packages: &[PackageSrc<'_>]) -> Vec<CoverageNote> {
+        let mut out = Vec::new();
+        for p in packages {
+            for decl in &p.coverage {
+                let Some(reg) = self
+                    .regulations
+                    .iter()
+                    .position(|r| r.id == decl.regulation.name)
+                else {
+                    self.diags.push(Diagnostic::error(
+                        "E0103",
+                        decl.regulation.span,
+                        format!("unknown regulation `{}`", decl.regulation.name),
+                    ));
+                    continue;
+                };
+                for e in &decl.entries {
+                    for (path, span) in &e.articles {
+                        let article = path.first().copied().unwrap_or(0);
+                        let known = self
+                            .regulations
+                            .get(reg)
+                            .is_some_and(|r| r.articles.contains_key(&article));
+                        if !known {
+                            self.diags.push(Diagnostic::error(
+                                "E0104",
+                                *span,
+                                format!("`{}` has no article {article}", decl.regulation.name),
+                            ));
+                            continue;
+                        }
+                        if out
+                            .iter()
+                            .any(|n: &CoverageNote| n.regulation == reg && n.article == article)
+                        {
+                            self.diags.push(Diagnostic::error(
+                                "E0106",
+                                *span,
+                                format!("article {article} has two coverage notes"),
+                            ));
+                            continue;
+                        }
+                        out.push(CoverageNote {
+                            regulation: reg,
+                            article,
+                            decidable: e.decidable,
+                            reason: e.reason.value.clone(),
+                            span: *span,
+                        });
+                    }
+                }
+            }
+        }
+        out
+    }
+
     /// Warns about params and values nothing uses (the prelude's lookups aside).
     fn unused(&mut self, packages: &[PackageSrc<'_>]) {
         for p in packages.iter().filter(|p| p.name != STD) {
             for prm in &p.params {
                 if !self.used.contains(&prm.name.name) {
                     self.diags.push(
-                        Diagnostic::warning("W0001", prm.name.span, format!("param `{}` is never used", prm.name.name))
-                            .with_help("use it in a rule or value, or remove it"),
+                        Diagnostic::warning(
+                            "W0001",
+                            prm.name.span,
+                            format!("param `{}` is never used", prm.name.name),
+                        )
+                        .with_help("use it in a rule or value, or remove it"),
                     );
                 }
             }
             for v in &p.values {
                 if v.reported.is_none() && !self.used.contains(&v.name.name) {
                     self.diags.push(
-                        Diagnostic::warning("W0002", v.name.span, format!("value `{}` is never used", v.name.name))
-                            .with_help("use it in a rule, report it with `reported as`, or remove it"),
+                        Diagnostic::warning(
+                            "W0002",
+                            v.name.span,
+                            format!("value `{}` is never used", v.name.name),
+                        )
+                        .with_help("use it in a rule, report it with `reported as`, or remove it"),
                     );
                 }
             }
@@ -757,66 +848,96 @@ impl Cx {
             max_locals: 0,
         };
         // Rules of the chain; a later package's rule with the same name replaces the earlier one.
-        let mut decls: Vec<(&ast::RuleDecl, DefaultRegulation, String)> = Vec::new();
-        for q in chain {
+        // The rules of the chain in declaration order (base packages first). A slot emptied by a
+        // replacement keeps the order of the rest; `by_name` indexes the live slots, with the
+        // `otherwise` under the key "" (names cannot be empty).
+        let mut slots: Vec<Option<(&ast::RuleDecl, DefaultRegulation, usize)>> = Vec::new();
+        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        for (qi, q) in chain.iter().enumerate() {
             let reg = b.cx.own_regulation(q);
             for r in &q.rules {
                 if !r.kinds.iter().any(|k| k.name == kind.name) {
                     continue;
                 }
-                let name = r.name.as_ref().map(|n| n.name.clone());
-                // The same rule (by name; for `otherwise`, by being the default) in a base package.
-                let in_base = decls.iter().position(|(d, _, pk)| {
-                    pk != &q.name
-                        && match (&name, &d.name) {
-                            (Some(n), Some(x)) => &x.name == n,
-                            (None, None) => {
-                                r.role == RuleRole::Otherwise && d.role == RuleRole::Otherwise
-                            }
-                            _ => false,
+                let key = match (&r.name, r.role) {
+                    (Some(n), _) => n.name.as_str(),
+                    (None, _) => "",
+                };
+                let existing = by_name
+                    .get(key)
+                    .copied()
+                    .and_then(|i| slots.get(i).copied().flatten().map(|s| (i, s)));
+                match existing {
+                    // Declared twice in the same package.
+                    Some((_, (prev, _, pk))) if pk == qi => {
+                        let what = if key.is_empty() {
+                            format!("`{}` requests have two `otherwise` defaults", kind.name)
+                        } else {
+                            format!("rule `{key}` is declared twice")
+                        };
+                        let mut d = Diagnostic::error("E0106", r.head, what)
+                            .with_label(prev.head, "first declared here");
+                        if key.is_empty() {
+                            d = d.with_help("keep one: when no rule applies, one default decides");
                         }
-                });
-                let written = r.name.clone().unwrap_or_else(|| ast::Ident {
-                    name: format!("otherwise on {}", kind.name),
-                    span: r.head,
-                });
-                let base = in_base
-                    .and_then(|pos| decls.get(pos))
-                    .map(|(_, _, pk)| pk.clone());
-                b.cx.check_replacement(r.role.keyword(), &written, r.replaces, base.as_deref());
-                if let Some(pos) = in_base {
-                    decls.remove(pos);
+                        b.cx.diags.push(d);
+                        continue;
+                    }
+                    // The same rule in a base package: only `override` replaces it.
+                    Some((i, (_, _, pk))) => {
+                        let written = r.name.clone().unwrap_or_else(|| ast::Ident {
+                            name: format!("otherwise on {}", kind.name),
+                            span: r.head,
+                        });
+                        let base = chain.get(pk).map(|q| q.name.clone());
+                        b.cx.check_replacement(
+                            r.role.keyword(),
+                            &written,
+                            r.replaces,
+                            base.as_deref(),
+                        );
+                        if let Some(slot) = slots.get_mut(i) {
+                            *slot = None;
+                        }
+                    }
+                    None => {
+                        let written = r.name.clone().unwrap_or_else(|| ast::Ident {
+                            name: format!("otherwise on {}", kind.name),
+                            span: r.head,
+                        });
+                        b.cx.check_replacement(r.role.keyword(), &written, r.replaces, None);
+                    }
                 }
-                // Declared twice in the same package.
-                let twin = name.as_ref().and_then(|n| {
-                    decls
-                        .iter()
-                        .find(|(d, _, _)| d.name.as_ref().is_some_and(|x| &x.name == n))
-                });
-                if let (Some(n), Some((prev, _, _))) = (&name, twin) {
-                    b.cx.diags.push(
-                        Diagnostic::error("E0106", r.head, format!("rule `{n}` is declared twice"))
-                            .with_label(prev.head, "first declared here"),
-                    );
-                    continue;
-                }
-                decls.push((r, reg, q.name.clone()));
+                by_name.insert(key, slots.len());
+                slots.push(Some((r, reg, qi)));
             }
         }
+        let decls: Vec<(&ast::RuleDecl, DefaultRegulation, String)> = slots
+            .into_iter()
+            .flatten()
+            .map(|(r, reg, qi)| {
+                (
+                    r,
+                    reg,
+                    chain.get(qi).map(|q| q.name.clone()).unwrap_or_default(),
+                )
+            })
+            .collect();
         let mut rules = Vec::new();
         for (r, reg, pkg) in &decls {
             rules.push(b.rule(r, *reg, pkg));
         }
         // Overrides.
-        let names: Vec<Option<&str>> = decls
+        let index: HashMap<&str, usize> = decls
             .iter()
-            .map(|(d, _, _)| d.name.as_ref().map(|n| n.name.as_str()))
+            .enumerate()
+            .filter_map(|(i, (d, _, _))| d.name.as_ref().map(|n| (n.name.as_str(), i)))
             .collect();
         // For each rule, the `over` names it wrote, with their targets.
         let mut over_spans: Vec<Vec<(usize, Span)>> = vec![Vec::new(); rules.len()];
         for (i, (d, _, _)) in decls.iter().enumerate() {
             for o in &d.over {
-                match names.iter().position(|n| *n == Some(o.name.as_str())) {
+                match index.get(o.name.as_str()).copied() {
                     Some(j) if j == i => b.cx.diags.push(Diagnostic::error("E0105", o.span, format!("`{}` overrides itself", o.name))),
                     Some(j) if !matches!(decls.get(j).map(|(d, _, _)| d.role), Some(RuleRole::Rule | RuleRole::Exception)) => b.cx.diags.push(
                         Diagnostic::error("E0110", o.span, format!("`{}` is not a rule or exception, so nothing can be an exception to it", o.name))
@@ -878,19 +999,6 @@ impl Cx {
                 RuleRole::Rule | RuleRole::Exception => deciding.push(i),
                 RuleRole::Check => checks.push(i),
                 RuleRole::Otherwise => {
-                    if let Some(first) = otherwise {
-                        let head =
-                            |k: usize| decls.get(k).map(|(d, _, _)| d.head).unwrap_or_default();
-                        b.cx.diags.push(
-                            Diagnostic::error(
-                                "E0106",
-                                head(i),
-                                format!("`{}` requests have two `otherwise` defaults", kind.name),
-                            )
-                            .with_label(head(first), "the first one")
-                            .with_help("keep one: when no rule applies, one default decides"),
-                        );
-                    }
                     otherwise = Some(i);
                 }
             }

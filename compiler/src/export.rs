@@ -25,7 +25,7 @@ pub struct GraphView {
 pub struct NodeView {
     /// Stable id: `rule:binzhou.conditional_share`, `article:binzhou-2023:20`, …
     pub id: String,
-    /// `regulation`, `article`, `package`, `rule`, `value` or `param`.
+    /// `regulation`, `article`, `package`, `rule`, `value`, `param` or `deadline`.
     pub kind: &'static str,
     /// What people call it.
     pub label: String,
@@ -95,12 +95,15 @@ fn node_id(n: &Node) -> String {
         Node::Rule(r, _) => format!("rule:{r}"),
         Node::Value(v) => format!("value:{v}"),
         Node::Param(p) => format!("param:{p}"),
+        Node::Deadline(d) => format!("deadline:{d}"),
     }
 }
 
 fn hidden(n: &Node) -> bool {
     match n {
-        Node::Value(v) | Node::Param(v) | Node::Rule(v, _) => v.starts_with(&format!("{STD}.")),
+        Node::Value(v) | Node::Param(v) | Node::Rule(v, _) | Node::Deadline(v) => {
+            v.starts_with(&format!("{STD}."))
+        }
         Node::Package(p) => p == STD,
         _ => false,
     }
@@ -142,6 +145,7 @@ pub fn view(policy: &PolicySet) -> GraphView {
                 Node::Rule(r, role) => ("rule", r.clone(), Some(*role)),
                 Node::Value(v) => ("value", v.clone(), None),
                 Node::Param(p) => ("param", p.clone(), None),
+                Node::Deadline(d) => ("deadline", d.clone(), None),
             };
             NodeView {
                 id: node_id(n),
@@ -233,6 +237,7 @@ pub fn to_dot(v: &GraphView) -> String {
             "package" => "tab",
             "value" => "ellipse",
             "param" => "parallelogram",
+            "deadline" => "cds",
             _ => match n.role {
                 Some("guard") => "octagon",
                 Some("exception") => "box, style=dashed",

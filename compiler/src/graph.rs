@@ -23,6 +23,8 @@ pub enum Node {
     Value(String),
     /// A param, by qualified name.
     Param(String),
+    /// A deadline a rule sets: `rule.code`.
+    Deadline(String),
 }
 
 /// An edge of the policy graph.
@@ -82,6 +84,10 @@ pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGrap
             g.edge(a, reg, Edge::PartOf);
         }
     }
+    let params: Vec<String> = packages
+        .iter()
+        .flat_map(|p| p.params.iter().map(|q| q.name.clone()))
+        .collect();
     for p in packages {
         let pkg = g.node(Node::Package(p.name.clone()));
         if let Some(base) = &p.extends {
@@ -123,7 +129,25 @@ pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGrap
                 g.edge(rn, op, Edge::PartOf);
                 cite_edges(&mut g, rn, &r.cites);
                 for p in &r.parts {
-                    cite_edges(&mut g, rn, part_cites(p));
+                    match p {
+                        // A deadline is a node of its own: who reviews a period looks for it.
+                        Part::Deadline {
+                            code, cites, param, ..
+                        } => {
+                            let dn = g.node(Node::Deadline(format!("{}.{code}", r.name)));
+                            g.edge(dn, rn, Edge::PartOf);
+                            cite_edges(&mut g, dn, cites);
+                            if let Some(prm) = param.as_ref().and_then(|n| {
+                                params
+                                    .iter()
+                                    .find(|q| q.rsplit('.').next() == Some(n.as_str()))
+                            }) {
+                                let pn = g.node(Node::Param(prm.clone()));
+                                g.edge(dn, pn, Edge::Uses);
+                            }
+                        }
+                        other => cite_edges(&mut g, rn, part_cites(other)),
+                    }
                 }
                 for &o in &r.overrides {
                     if let Some(&t) = rule_nodes.get(o) {

@@ -36,6 +36,8 @@ pub struct PolicySet {
     pub graph: PolicyGraph,
     /// Tests written in the language.
     pub tests: Vec<TestCase>,
+    /// What the policy files say about articles they do not encode.
+    pub coverage: Vec<CoverageNote>,
     /// `sha256:…` of every source text, in name order.
     pub hash: String,
 }
@@ -496,5 +498,20 @@ pub struct TestCase {
     /// Expectations.
     pub expects: Vec<datalex_lang::ast::ExpectKind>,
     /// Where it is.
+    pub span: Span,
+}
+
+/// `coverage REG { §N not_decidable "why" }`: why an article is not encoded.
+#[derive(Debug, Clone)]
+pub struct CoverageNote {
+    /// The regulation.
+    pub regulation: RegId,
+    /// The article.
+    pub article: u32,
+    /// Machine-decidable (so: not encoded yet), or not machine-decidable.
+    pub decidable: bool,
+    /// Why.
+    pub reason: String,
+    /// Where it is said.
     pub span: Span,
 }

@@ -4,6 +4,7 @@
 pub mod analysis;
 pub mod cite;
 pub mod compile;
+pub mod coverage;
 pub mod export;
 pub mod graph;
 pub mod ir;

@@ -52,6 +52,32 @@ pub enum Item {
     Rule(RuleDecl),
     /// `test "name" { … }`
     Test(TestDecl),
+    /// `coverage REGULATION { §N not_decidable "why" … }`
+    Coverage(CoverageDecl),
+}
+
+/// Why articles of a regulation are not encoded.
+#[derive(Debug, Clone)]
+pub struct CoverageDecl {
+    /// The regulation.
+    pub regulation: Ident,
+    /// Entries in order.
+    pub entries: Vec<CoverageEntry>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `§5, §6 not_decidable "why"`
+#[derive(Debug, Clone)]
+pub struct CoverageEntry {
+    /// The articles (article numbers; paragraph and item, if given, are kept).
+    pub articles: Vec<(Vec<u32>, Span)>,
+    /// Not machine-decidable (else: not encoded yet).
+    pub decidable: bool,
+    /// Why.
+    pub reason: Str,
+    /// The whole entry.
+    pub span: Span,
 }
 
 /// `package NAME [extends BASE]`

@@ -278,6 +278,30 @@ impl Printer<'_> {
             Item::Value(v) => self.value(v),
             Item::Rule(r) => self.rule(r),
             Item::Test(t) => self.test(t),
+            Item::Coverage(c) => {
+                self.line(0, &format!("coverage {} {{", c.regulation.name));
+                for e in &c.entries {
+                    self.comments_before(e.span.start as usize, 2);
+                    let refs: Vec<String> = e
+                        .articles
+                        .iter()
+                        .map(|(p, _)| {
+                            format!(
+                                "§{}",
+                                p.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
+                            )
+                        })
+                        .collect();
+                    let status = if e.decidable {
+                        "not_encoded"
+                    } else {
+                        "not_decidable"
+                    };
+                    let head = format!("{} {status}", refs.join(", "));
+                    self.with_text(2, &head, &quote(&e.reason.value), 4);
+                }
+                self.close(c.span, 0);
+            }
         }
     }
 
@@ -705,6 +729,7 @@ fn item_span(item: &Item) -> crate::span::Span {
         Item::Value(x) => x.span,
         Item::Rule(x) => x.span,
         Item::Test(x) => x.span,
+        Item::Coverage(x) => x.span,
     }
 }
 

@@ -28,6 +28,7 @@ use generated::{PolicyParser, Rule};
 
 /// Keywords that start a top-level item.
 pub const ITEM_KEYWORDS: &[&str] = &[
+    "coverage",
     "override",
     "package",
     "regulation",
@@ -289,6 +290,7 @@ impl Cx {
             Rule::check_decl => Item::Rule(self.rule(p, RuleRole::Check)?),
             Rule::otherwise_decl => Item::Rule(self.rule(p, RuleRole::Otherwise)?),
             Rule::test_decl => Item::Test(self.test(p)?),
+            Rule::coverage_decl => Item::Coverage(self.coverage(p)?),
             _ => return Err(self.bug(&p, "a declaration")),
         })
     }
@@ -915,6 +917,46 @@ impl Cx {
         })
     }
 
+    fn coverage(&self, p: Pair<'_, Rule>) -> PResult<CoverageDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let regulation = self.ident(&need(&mut it, span, "a regulation id")?);
+        let mut entries = Vec::new();
+        for e in it {
+            let espan = self.span(&e);
+            let mut articles = Vec::new();
+            let mut decidable = true;
+            let mut reason = None;
+            for x in e.into_inner() {
+                match x.as_rule() {
+                    Rule::coverage_ref => {
+                        let rspan = self.span(&x);
+                        let mut path = Vec::new();
+                        for n in x.into_inner().flat_map(Pair::into_inner) {
+                            path.push(self.int(&n)?);
+                        }
+                        articles.push((path, rspan));
+                    }
+                    Rule::coverage_status => decidable = x.as_str() != "not_decidable",
+                    _ => reason = Some(self.string(&x)),
+                }
+            }
+            let reason =
+                reason.ok_or_else(|| Diagnostic::error("E0001", espan, "expected a reason"))?;
+            entries.push(CoverageEntry {
+                articles,
+                decidable,
+                reason,
+                span: espan,
+            });
+        }
+        Ok(CoverageDecl {
+            regulation,
+            entries,
+            span,
+        })
+    }
+
     fn test(&self, p: Pair<'_, Rule>) -> PResult<TestDecl> {
         let span = self.span(&p);
         let mut it = p.into_inner();
@@ -1358,6 +1400,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::test_facts => "`facts`",
         Rule::test_request => "`request`",
         Rule::test_expect => "`expect`",
+        Rule::coverage_entry | Rule::coverage_ref => "an article such as `§5`",
+        Rule::coverage_status => "`not_decidable` or `not_encoded`",
         Rule::test_field => "a field",
         Rule::test_literal => "a value",
         Rule::EOI => "the end of the declaration",
