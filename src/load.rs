@@ -37,14 +37,15 @@ pub fn sources(paths: &[PathBuf]) -> Result<SourceMap> {
     for p in paths {
         collect(p, &mut files).with_context(|| format!("reading {}", p.display()))?;
     }
-    // Bases of the packages found: `package X extends Y` looks for ../Y beside X's folder.
+    // Packages the ones found build on or use: `package X extends Y` and `use Y for …` look for
+    // the folder Y beside X's folder.
     let mut i = 0;
     while let Some(f) = files.get(i).cloned() {
         i += 1;
         let text =
             std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
-        if let Some(base) = extends_of(&text) {
-            if let Some(dir) = f.parent().and_then(Path::parent).map(|d| d.join(&base)) {
+        for dep in dependencies(&text) {
+            if let Some(dir) = f.parent().and_then(Path::parent).map(|d| d.join(&dep)) {
                 if dir.is_dir() && !files.iter().any(|x| x.starts_with(&dir)) {
                     collect(&dir, &mut files)?;
                 }
@@ -67,14 +68,18 @@ fn display(p: &Path) -> String {
     p.strip_prefix("./").unwrap_or(p).display().to_string()
 }
 
-fn extends_of(text: &str) -> Option<String> {
-    text.lines().find_map(|l| {
-        let mut w = l.split_whitespace();
-        match (w.next(), w.next(), w.next(), w.next()) {
-            (Some("package"), Some(_), Some("extends"), Some(base)) => Some(base.to_string()),
-            _ => None,
-        }
-    })
+/// The packages a file names in `package X extends Y` and `use Y for …`.
+fn dependencies(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            match (w.next(), w.next(), w.next(), w.next()) {
+                (Some("package"), Some(_), Some("extends"), Some(base)) => Some(base.to_string()),
+                (Some("use"), Some(pkg), Some("for"), _) => Some(pkg.to_string()),
+                _ => None,
+            }
+        })
+        .collect()
 }
 
 fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {

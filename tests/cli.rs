@@ -238,3 +238,54 @@ fn policy_tests_pass() {
         common::stdout(&out)
     );
 }
+
+#[test]
+fn next_years_calendar_is_a_data_file_loaded_at_run_time() {
+    // 10 working days from 2026-12-28. Without a 2027 calendar only weekends are skipped and
+    // the decision says so; with a 2027 file (here a made-up one: 2027-01-01 off) the holiday is
+    // skipped too and the finding goes away.
+    let req = r#"{"kind": "share", "at": "2026-12-28", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#;
+    let decide = |extra: &[&str]| -> Value {
+        let mut args = vec!["eval"];
+        args.extend_from_slice(extra);
+        args.push("-");
+        let out = common::run(&args, req);
+        assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+        serde_json::from_str(common::stdout(&out).trim()).expect("decision")
+    };
+    let without = decide(&[]);
+    assert_eq!(without["deadlines"][0]["due"], "2027-01-11");
+    assert!(without["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["code"] == "calendar_not_loaded"));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("2027.toml"),
+        "year = 2027\nsource = \"test calendar\"\nholidays = [ { name = \"元旦\", from = \"2027-01-01\", to = \"2027-01-01\" } ]\nworkdays = []\n",
+    )
+    .unwrap();
+    let with = decide(&["--calendar", dir.path().to_str().unwrap()]);
+    assert_eq!(with["deadlines"][0]["due"], "2027-01-12");
+    assert!(
+        !with["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["code"] == "calendar_not_loaded"),
+        "{with}"
+    );
+    // A broken calendar file is bad input, named.
+    std::fs::write(dir.path().join("2027.toml"), "year = 2027\nholidays = [ { name = \"x\", from = \"2027-02-30\", to = \"2027-02-30\" } ]\nworkdays = []\n").unwrap();
+    let out = common::run(
+        &["eval", "--calendar", dir.path().to_str().unwrap(), "-"],
+        req,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("2027.toml"),
+        "{}",
+        common::stderr(&out)
+    );
+}

@@ -33,3 +33,24 @@ fn emergency_share() {
         r#"{"kind": "share", "at": "2026-07-15", "requester": "bz-yjj", "dataset": "bz-sl-0002", "scenario": "emergency_response"}"#
     ));
 }
+
+#[test]
+fn open_request() {
+    insta::assert_snapshot!(explain(
+        r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "legal_person", "id": "91371600MA3C000000"}, "dataset": "bz-scj-0002"}"#
+    ));
+}
+
+#[test]
+fn develop_request() {
+    insta::assert_snapshot!(explain(
+        r#"{"kind": "develop", "at": "2026-03-02", "developer": "dev-001", "scenario": "credit_profile", "datasets": ["bz-scj-0001", "bz-scj-0002"], "environment": "trusted"}"#
+    ));
+}
+
+#[test]
+fn late_catalog_change() {
+    insta::assert_snapshot!(explain(
+        r#"{"kind": "catalog_change", "at": "2026-04-24", "institution": "bz-ga", "dataset": "bz-ga-0002", "change": "modify", "basis_changed_on": "2026-04-01", "filed_on": "2026-04-24"}"#
+    ));
+}

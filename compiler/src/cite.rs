@@ -115,7 +115,12 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
         return Err(d);
     };
     cite.article = Some(article_no);
-    let mut label = format!("第{}条", chinese_number(article_no));
+    // A law: 第二十条第二款第二项. A plan: 二（一）2.
+    let mut label = if reg.plan {
+        chinese_number(article_no)
+    } else {
+        format!("第{}条", chinese_number(article_no))
+    };
     // In a single-paragraph article the second number is the item (第四十五条第三项).
     let (para_no, item_no) = match (article.single, rest) {
         (_, []) => (None, None),
@@ -150,7 +155,11 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
         ));
     };
     if let Some(p) = para_no {
-        label.push_str(&format!("第{}款", chinese_number(p)));
+        if reg.plan {
+            label.push_str(&format!("（{}）", chinese_number(p)));
+        } else {
+            label.push_str(&format!("第{}款", chinese_number(p)));
+        }
     }
     if let Some(i) = item_no {
         if !para.items.iter().any(|(n, _)| *n == i) {
@@ -161,7 +170,11 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
             )
             .with_help(format!("that paragraph has {} item(s)", para.items.len())));
         }
-        label.push_str(&format!("第{}项", chinese_number(i)));
+        if reg.plan {
+            label.push_str(&i.to_string());
+        } else {
+            label.push_str(&format!("第{}项", chinese_number(i)));
+        }
     }
     cite.paragraph = para_no;
     cite.item = item_no;

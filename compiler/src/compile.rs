@@ -73,6 +73,7 @@ struct PackageSrc<'a> {
     rules: Vec<&'a ast::RuleDecl>,
     tests: Vec<(FileId, &'a ast::TestDecl)>,
     coverage: Vec<&'a ast::CoverageDecl>,
+    uses: Vec<&'a ast::UseDecl>,
 }
 
 #[derive(Default)]
@@ -102,7 +103,9 @@ impl Cx {
         for &i in &order {
             let Some(p) = packages.get(i) else { continue };
             let chain = chain_of(&packages, i);
-            compiled.push(self.compile_package(p, &chain, &packages));
+            let mut package = self.compile_package(p, &chain, &packages);
+            self.adopt_plans(p, &mut package, &compiled);
+            compiled.push(package);
             for (file, t) in &p.tests {
                 tests.push(self.test_case(*file, t, &p.name));
             }
@@ -207,6 +210,7 @@ impl Cx {
                     Item::Rule(x) => p.rules.push(x),
                     Item::Test(x) => p.tests.push((*fid, x)),
                     Item::Coverage(x) => p.coverage.push(x),
+                    Item::Use(x) => p.uses.push(x),
                     Item::Package(extra) if !std::ptr::eq(extra, decl) => {
                         self.diags.push(
                             Diagnostic::error("E0118", extra.span, "a file belongs to one package")
@@ -345,12 +349,18 @@ impl Cx {
             if let Some(s) = state.get_mut(i) {
                 *s = 1;
             }
-            if let Some(base) = packages
+            let deps: Vec<usize> = packages
                 .get(i)
-                .and_then(|p| p.extends.as_ref())
-                .and_then(|e| packages.iter().position(|q| q.name == e.name))
-            {
-                visit(base, packages, state, order, diags);
+                .map(|p| {
+                    p.extends
+                        .iter()
+                        .chain(p.uses.iter().map(|u| &u.package))
+                        .filter_map(|e| packages.iter().position(|q| q.name == e.name))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for dep in deps {
+                visit(dep, packages, state, order, diags);
             }
             if let Some(s) = state.get_mut(i) {
                 *s = 2;
@@ -391,6 +401,16 @@ impl Cx {
                 ));
             }
         }
+        let plan = match r.style.as_ref().map(|s| s.name.as_str()) {
+            None | Some("law") => false,
+            Some("plan") => true,
+            Some(other) => {
+                if let Some(st) = &r.style {
+                    self.diags.push(Diagnostic::error("E0102", st.span, format!("unknown style `{other}`")).with_help("a regulation is numbered like a `law` (the default: 第二十条第二款第二项) or like a `plan` (二、（一）2)"));
+                }
+                false
+            }
+        };
         let mut articles = BTreeMap::new();
         for a in &r.articles {
             if articles.contains_key(&a.number) {
@@ -414,14 +434,27 @@ impl Cx {
                         ),
                     ));
                 }
+                // A plan numbers its tasks through the whole document: there items only increase.
+                let mut prev = 0;
                 for (j, it) in p.items.iter().enumerate() {
-                    if it.number as usize != j + 1 {
+                    let wrong = if plan {
+                        it.number <= prev
+                    } else {
+                        it.number as usize != j + 1
+                    };
+                    if wrong {
+                        let want = if plan {
+                            format!("a number above {prev}")
+                        } else {
+                            (j + 1).to_string()
+                        };
                         self.diags.push(Diagnostic::error(
                             "E0119",
                             it.span,
-                            format!("item {} should be numbered {}", it.number, j + 1),
+                            format!("item {} should be numbered {want}", it.number),
                         ));
                     }
+                    prev = it.number;
                 }
             }
             articles.insert(
@@ -455,6 +488,7 @@ impl Cx {
             rank: r.rank.as_ref().map(|s| s.name.clone()),
             effective: r.effective.map(|(d, _)| d),
             unavailable: r.unavailable.as_ref().map(|s| s.value.clone()),
+            plan,
             package: package.to_string(),
             articles,
             missing: r
@@ -738,6 +772,44 @@ impl Cx {
                         .join(", ")
                 )),
             );
+        }
+    }
+
+    /// `use zunyi for develop`: the package decides those kinds with the plans of the package it
+    /// names (compiled before it), and must have no rules of its own for them.
+    fn adopt_plans(&mut self, p: &PackageSrc<'_>, package: &mut Package, compiled: &[Package]) {
+        for u in &p.uses {
+            let Some(source) = compiled.iter().find(|c| c.name == u.package.name) else {
+                self.diags.push(Diagnostic::error(
+                    "E0111",
+                    u.package.span,
+                    format!("unknown package `{}`", u.package.name),
+                ));
+                continue;
+            };
+            for k in &u.kinds {
+                if package.plan(&k.name).is_some() {
+                    self.diags.push(
+                        Diagnostic::error("E0123", k.span, format!("`{}` has rules of its own for `{}` requests and also uses `{}` for them", p.name, k.name, u.package.name))
+                            .with_help("decide a kind of request in one place: remove its rules here, or the `use`"),
+                    );
+                    continue;
+                }
+                match source.plan(&k.name) {
+                    Some(plan) => package.plans.push(plan.clone()),
+                    None => self.diags.push(
+                        Diagnostic::error(
+                            "E0123",
+                            k.span,
+                            format!(
+                                "`{}` has no rules for `{}` requests to use",
+                                u.package.name, k.name
+                            ),
+                        )
+                        .with_help("name a request kind that package decides"),
+                    ),
+                }
+            }
         }
     }
 
@@ -1491,6 +1563,10 @@ impl PlanBuilder<'_, '_> {
             }
             None => (None, Vec::new()),
         };
+        let conjuncts = match (&r.when, &when) {
+            (Some(w), Some(ex)) => conjuncts(w, ex),
+            _ => Vec::new(),
+        };
         let mut out_locals = locals.outcome_scope(&witnesses);
         let parts = self.parts(&r.outcome.parts, &mut out_locals, reg, &cites);
         self.max_locals = self.max_locals.max(out_locals.count()).max(locals.count());
@@ -1521,6 +1597,7 @@ impl PlanBuilder<'_, '_> {
                 .as_ref()
                 .map(crate::source::expr_to_string)
                 .unwrap_or_default(),
+            conjuncts,
             head: r.head,
             span: r.span,
         }
@@ -1615,6 +1692,55 @@ impl PlanBuilder<'_, '_> {
         }
         out
     }
+}
+
+/// Splits a condition into its top-level `and`-ed parts, pairing syntax with compiled form
+/// (lowering keeps the shape of `and` chains and the order of operands).
+fn conjuncts(w: &ast::Expr, ex: &Ex) -> Vec<Conjunct> {
+    fn split<'a>(w: &'a ast::Expr, ex: &'a Ex, out: &mut Vec<(&'a ast::Expr, &'a Ex)>) {
+        match (&w.kind, ex) {
+            (ast::ExprKind::Binary(ast::BinOp::And, a, b), Ex::And(x, y)) => {
+                split(a, x, out);
+                split(b, y, out);
+            }
+            _ => out.push((w, ex)),
+        }
+    }
+    fn is_literal(e: &Ex) -> bool {
+        matches!(e, Ex::Const(_)) || matches!(e, Ex::List(xs) if xs.iter().all(is_literal))
+    }
+    let mut parts = Vec::new();
+    split(w, ex, &mut parts);
+    parts
+        .into_iter()
+        .map(|(w, ex)| {
+            let pairs: Vec<(&ast::Expr, &Ex)> = match (&w.kind, ex) {
+                (ast::ExprKind::Binary(_, a, b), Ex::Cmp(_, _, x, y)) => {
+                    vec![(&**a, &**x), (&**b, &**y)]
+                }
+                (
+                    ast::ExprKind::In { elem, coll, .. },
+                    Ex::In {
+                        elem: x, coll: y, ..
+                    },
+                ) => vec![(&**elem, &**x), (&**coll, &**y)],
+                (
+                    ast::ExprKind::IsMissing(a) | ast::ExprKind::Exists(a),
+                    Ex::IsMissing(x) | Ex::Exists(x),
+                ) => vec![(&**a, &**x)],
+                _ => Vec::new(),
+            };
+            Conjunct {
+                source: crate::source::expr_to_string_in_and(w),
+                ex: ex.clone(),
+                subjects: pairs
+                    .into_iter()
+                    .filter(|(_, x)| !is_literal(x))
+                    .map(|(a, x)| (crate::source::expr_to_string(a), x.clone()))
+                    .collect(),
+            }
+        })
+        .collect()
 }
 
 fn collect_values(e: &Ex, out: &mut Vec<ValueId>) {

@@ -98,6 +98,8 @@ pub struct RegulationText {
     pub effective: Option<Date>,
     /// Why the text is not available, if it is not.
     pub unavailable: Option<String>,
+    /// Numbered like a plan (二、（一）2) rather than a law (第二条第一款第二项).
+    pub plan: bool,
     /// The package that declares it.
     pub package: String,
     /// Articles by number.
@@ -312,6 +314,9 @@ pub struct RuleDef {
     pub uses_values: Vec<ValueId>,
     /// The condition as written, for traces.
     pub when_source: String,
+    /// The condition's top-level `and`-ed parts, evaluated in order, for traces that show which
+    /// part held and the facts it looked at. Their conjunction is `when`.
+    pub conjuncts: Vec<Conjunct>,
     /// Its keyword and name, for diagnostics.
     pub head: Span,
     /// Where it is declared.
@@ -514,4 +519,15 @@ pub struct CoverageNote {
     pub reason: String,
     /// Where it is said.
     pub span: Span,
+}
+
+/// One top-level part of a rule's condition.
+#[derive(Debug, Clone)]
+pub struct Conjunct {
+    /// As written.
+    pub source: String,
+    /// Compiled.
+    pub ex: Ex,
+    /// The operands worth showing in a trace (not literals): as written, and compiled.
+    pub subjects: Vec<(String, Ex)>,
 }

@@ -2,7 +2,7 @@
 //!
 //! The evaluator knows the language, the calendar and the fact shapes; what is permitted when is
 //! only in the policy. It is pure (same policy, facts and request, same decision) and total: every
-//! evaluation is bounded by [`STEP_BUDGET`] and nothing in it panics.
+//! evaluation is bounded by a step budget ([`STEP_BUDGET`] by default) and nothing in it panics.
 //!
 //! Deciding follows the language's semantics:
 //! 1. guards, in order: the first whose condition holds decides;
@@ -26,7 +26,8 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
-/// The most evaluation steps one decision may take.
+/// The most evaluation steps one decision may take, unless [`Engine::with_step_budget`] says
+/// otherwise.
 pub const STEP_BUDGET: u32 = 1_000_000;
 
 /// Why a policy cannot be used by this evaluator.
@@ -51,9 +52,11 @@ pub enum BindError {
 /// Why a request could not be decided.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum EvalError {
-    /// The evaluation took more than [`STEP_BUDGET`] steps.
-    #[error("evaluation exceeded its budget of {STEP_BUDGET} steps (in `{rule}`); the policy or the facts are too large for one decision")]
+    /// The evaluation took more steps than its budget.
+    #[error("evaluation exceeded its budget of {budget} steps (in `{rule}`); the policy or the facts are too large for one decision")]
     BudgetExceeded {
+        /// The budget.
+        budget: u32,
         /// The rule or value being evaluated.
         rule: String,
     },
@@ -74,6 +77,7 @@ pub struct Engine {
     package: usize,
     accessors: Vec<Accessor>,
     facts: Vec<FactSource>,
+    budget: u32,
 }
 
 impl Engine {
@@ -110,7 +114,15 @@ impl Engine {
             package: pkg,
             accessors,
             facts,
+            budget: STEP_BUDGET,
         })
+    }
+
+    /// The same engine with another step budget per decision.
+    #[must_use]
+    pub fn with_step_budget(mut self, steps: u32) -> Engine {
+        self.budget = steps;
+        self
     }
 
     /// The compiled policy.
@@ -210,9 +222,12 @@ impl<'a> Cx<'a> {
             let Some(rule) = plan.rules.get(g) else {
                 continue;
             };
-            let (matched, mats) = self.try_rule(rule)?;
-            self.trace
-                .push(step(&rule.name, matched, &rule.when_source));
+            let (matched, mats, detail) = self.try_rule(rule)?;
+            self.trace.push(TraceStep {
+                rule: rule.name.clone(),
+                matched,
+                detail,
+            });
             if matched {
                 deciding.push((g, mats));
                 break;
@@ -225,9 +240,12 @@ impl<'a> Cx<'a> {
                 let Some(rule) = plan.rules.get(i) else {
                     continue;
                 };
-                let (matched, mats) = self.try_rule(rule)?;
-                self.trace
-                    .push(step(&rule.name, matched, &rule.when_source));
+                let (matched, mats, detail) = self.try_rule(rule)?;
+                self.trace.push(TraceStep {
+                    rule: rule.name.clone(),
+                    matched,
+                    detail,
+                });
                 if matched {
                     applicable.push((i, mats));
                 }
@@ -250,10 +268,8 @@ impl<'a> Cx<'a> {
                 } else if let Some(last) = self.trace.iter_mut().rev().find(|s| s.rule == rule.name)
                 {
                     last.matched = false;
-                    last.detail = format!(
-                        "when {} (holds, but no rule it is an exception to applies)",
-                        rule.when_source
-                    );
+                    last.detail
+                        .push_str(" — holds, but no rule it is an exception to applies");
                 }
             }
             let mut applicable = settled;
@@ -295,7 +311,7 @@ impl<'a> Cx<'a> {
                     .and_then(|o| plan.rules.get(o).map(|r| (o, r)))
                 {
                     Some((o, rule)) => {
-                        let (_, mats) = self.try_rule(rule)?;
+                        let (_, mats, _) = self.try_rule(rule)?;
                         self.trace.push(TraceStep {
                             rule: rule.name.clone(),
                             matched: true,
@@ -357,9 +373,12 @@ impl<'a> Cx<'a> {
             let Some(rule) = plan.rules.get(c) else {
                 continue;
             };
-            let (matched, mats) = self.try_rule(rule)?;
-            self.trace
-                .push(step(&rule.name, matched, &rule.when_source));
+            let (matched, mats, detail) = self.try_rule(rule)?;
+            self.trace.push(TraceStep {
+                rule: rule.name.clone(),
+                matched,
+                detail,
+            });
             if matched {
                 findings.extend(mats.findings);
             }
@@ -455,16 +474,51 @@ impl<'a> Cx<'a> {
 
     /// Evaluates a rule's condition and, if it holds, its outcome (in the same frame, so the
     /// condition's witnesses are in scope).
-    fn try_rule(&mut self, rule: &'a RuleDef) -> R<(bool, Materials)> {
+    /// Evaluates a rule's condition, one top-level part at a time (stopping at the first that
+    /// fails, as `and` does), and, if it holds, its outcome in the same frame, so the
+    /// condition's witnesses are in scope. Returns the trace detail: each part evaluated, whether
+    /// it held, and the facts it looked at.
+    fn try_rule(&mut self, rule: &'a RuleDef) -> R<(bool, Materials, String)> {
         self.current.clone_from(&rule.name);
         let saved = self.push_frame();
         let result = (|| {
-            let matched = match &rule.when {
-                Some(w) => truthy(&self.eval(w)?),
-                None => true,
+            let mut detail = String::from("when ");
+            let matched = match (&rule.when, rule.conjuncts.is_empty()) {
+                (None, _) => {
+                    detail = "always".into();
+                    true
+                }
+                (Some(w), true) => {
+                    let held = truthy(&self.eval(w)?);
+                    detail.push_str(&rule.when_source);
+                    held
+                }
+                (Some(_), false) => {
+                    let mut held = true;
+                    for (n, c) in rule.conjuncts.iter().enumerate() {
+                        if n > 0 {
+                            detail.push_str(" and ");
+                        }
+                        if !held {
+                            detail.push_str("… (not evaluated)");
+                            break;
+                        }
+                        held = truthy(&self.eval(&c.ex)?);
+                        detail.push_str(&c.source);
+                        detail.push_str(if held { " ✔" } else { " ✘" });
+                        if !c.subjects.is_empty() {
+                            let mut facts = Vec::with_capacity(c.subjects.len());
+                            for (src, ex) in &c.subjects {
+                                facts.push(format!("{src} = {}", show(&self.eval(ex)?)));
+                            }
+                            detail.push_str(&format!(" [{}]", facts.join(", ")));
+                        }
+                    }
+                    held
+                }
             };
             if !matched {
-                return Ok((false, Materials::default()));
+                return Ok((false, Materials::default(), detail));
             }
             let mut m = Materials::default();
             if let Some((_, code, text)) = &rule.effect {
@@ -476,7 +530,7 @@ impl<'a> Cx<'a> {
                 });
             }
             self.parts(&rule.parts, &rule.name, &mut m)?;
-            Ok((true, m))
+            Ok((true, m, detail))
         })();
         self.pop_frame(saved);
         result
@@ -677,7 +731,7 @@ impl<'a> Cx<'a> {
             self.trace.push(step(
                 &b.name,
                 applicable.last().is_some_and(|(j, _, _)| *j == i),
-                &b.when_source,
+                &format!("when {}", b.when_source),
             ));
         }
         let findings: Vec<Finding> = applicable
@@ -736,8 +790,9 @@ impl<'a> Cx<'a> {
 
     fn tick(&mut self) -> R<()> {
         self.steps += 1;
-        if self.steps > STEP_BUDGET {
+        if self.steps > self.engine.budget {
             return Err(EvalError::BudgetExceeded {
+                budget: self.engine.budget,
                 rule: self.current.clone(),
             });
         }
@@ -947,8 +1002,24 @@ fn show(v: &Value<'_>) -> String {
             format!("{count} {}days", if *working { "working " } else { "" })
         }
         Value::Enum(s) => (*s).to_string(),
-        Value::Rec(_) => "record".into(),
-        Value::List(l) => format!("{} item(s)", l.len()),
+        Value::Rec(r) => match r {
+            Rec::Dataset(d) => format!("dataset {}", d.id),
+            Rec::Institution(i) => format!("institution {}", i.id),
+            Rec::Emergency(e) => format!("emergency {}", e.id),
+            Rec::Developer(d) => format!("developer {}", d.id),
+            _ => "a record".into(),
+        },
+        Value::List(l) if l.is_empty() => "[]".into(),
+        Value::List(l) => {
+            // Short lists in full; long ones by their first items and their length.
+            let shown: Vec<String> = (0..l.len().min(6)).map(|i| show(&l.get(i))).collect();
+            let more = if l.len() > 6 {
+                format!(", … {} in all", l.len())
+            } else {
+                String::new()
+            };
+            format!("[{}{more}]", shown.join(", "))
+        }
     }
 }
 

@@ -54,6 +54,19 @@ pub enum Item {
     Test(TestDecl),
     /// `coverage REGULATION { §N not_decidable "why" … }`
     Coverage(CoverageDecl),
+    /// `use PACKAGE for KIND, …`
+    Use(UseDecl),
+}
+
+/// `use zunyi for develop`: decide these request kinds with another package's rules.
+#[derive(Debug, Clone)]
+pub struct UseDecl {
+    /// The package whose rules decide.
+    pub package: Ident,
+    /// The request kinds.
+    pub kinds: Vec<Ident>,
+    /// The whole declaration.
+    pub span: Span,
 }
 
 /// Why articles of a regulation are not encoded.
@@ -108,6 +121,8 @@ pub struct Regulation {
     pub effective: Option<(Date, Span)>,
     /// Set when the text is not available: articles can only be cited as `§?`.
     pub unavailable: Option<Str>,
+    /// `style plan`: numbered like a plan rather than a law.
+    pub style: Option<Ident>,
     /// Chapters in order.
     pub chapters: Vec<Chapter>,
     /// Articles in order.

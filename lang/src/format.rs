@@ -278,6 +278,10 @@ impl Printer<'_> {
             Item::Value(v) => self.value(v),
             Item::Rule(r) => self.rule(r),
             Item::Test(t) => self.test(t),
+            Item::Use(u) => self.line(
+                0,
+                &format!("use {} for {}", u.package.name, names(&u.kinds)),
+            ),
             Item::Coverage(c) => {
                 self.line(0, &format!("coverage {} {{", c.regulation.name));
                 for e in &c.entries {
@@ -330,6 +334,9 @@ impl Printer<'_> {
         if let Some(s) = &r.unavailable {
             self.line(2, &format!("text unavailable {}", quote(&s.value)));
         }
+        if let Some(s) = &r.style {
+            self.line(2, &format!("style {}", s.name));
+        }
         enum Entry<'a> {
             Chapter(&'a Chapter),
             Missing(&'a Missing),
@@ -358,6 +365,7 @@ impl Printer<'_> {
             r.rank.as_ref().map(|s| s.span.end),
             r.effective.map(|(_, s)| s.end),
             r.unavailable.as_ref().map(|s| s.span.end),
+            r.style.as_ref().map(|s| s.span.end),
         ]
         .into_iter()
         .flatten()
@@ -730,6 +738,7 @@ fn item_span(item: &Item) -> crate::span::Span {
         Item::Rule(x) => x.span,
         Item::Test(x) => x.span,
         Item::Coverage(x) => x.span,
+        Item::Use(x) => x.span,
     }
 }
 
@@ -936,6 +945,12 @@ fn expect_str(e: &ExpectKind) -> String {
 /// meaning.
 pub fn expr_to_string(e: &Expr) -> String {
     expr_to_string_prec(e, 0)
+}
+
+/// The expression as one operand of an `and` chain: an `or`, a quantifier or `each` is
+/// parenthesised.
+pub fn expr_to_string_in_and(e: &Expr) -> String {
+    expr_to_string_prec(e, 3)
 }
 
 fn expr_to_string_prec(e: &Expr, min: u8) -> String {

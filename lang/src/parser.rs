@@ -29,6 +29,7 @@ use generated::{PolicyParser, Rule};
 /// Keywords that start a top-level item.
 pub const ITEM_KEYWORDS: &[&str] = &[
     "coverage",
+    "use",
     "override",
     "package",
     "regulation",
@@ -291,6 +292,17 @@ impl Cx {
             Rule::otherwise_decl => Item::Rule(self.rule(p, RuleRole::Otherwise)?),
             Rule::test_decl => Item::Test(self.test(p)?),
             Rule::coverage_decl => Item::Coverage(self.coverage(p)?),
+            Rule::use_decl => {
+                let span = self.span(&p);
+                let mut it = p.into_inner();
+                let package = self.ident(&need(&mut it, span, "a package name")?);
+                let kinds = it.map(|k| self.ident(&k)).collect();
+                Item::Use(UseDecl {
+                    package,
+                    kinds,
+                    span,
+                })
+            }
             _ => return Err(self.bug(&p, "a declaration")),
         })
     }
@@ -369,6 +381,7 @@ impl Cx {
             rank: None,
             effective: None,
             unavailable: None,
+            style: None,
             chapters: Vec::new(),
             articles: Vec::new(),
             missing: Vec::new(),
@@ -386,6 +399,7 @@ impl Cx {
                     }
                 }
                 Rule::reg_unavailable => reg.unavailable = first(e).map(|s| self.string(&s)),
+                Rule::reg_style => reg.style = first(e).map(|s| self.ident(&s)),
                 Rule::chapter => {
                     let mut c = e.into_inner();
                     let number = self.int(&need(&mut c, espan, "a chapter number")?)?;
