@@ -67,6 +67,11 @@ enum Command {
     },
     /// Run the tests written in the policy files; exit 1 on any failure.
     Test {
+        /// Also write each test's decision as an insta snapshot beside the test file
+        /// (`snapshots/*.snap`); a decision that changed is written as `.snap.new` for review
+        /// (`cargo insta review`) and fails the run.
+        #[arg(long)]
+        snapshot: bool,
         /// Files or directories (default: `policies`).
         paths: Vec<PathBuf>,
     },
@@ -123,7 +128,7 @@ fn main() -> ExitCode {
                 "--format: unknown format `{other}`; expected `text` or `json`"
             ))),
         },
-        Command::Test { paths } => testing::run(&default_paths(paths)),
+        Command::Test { paths, snapshot } => testing::run(&default_paths(paths), snapshot),
         Command::Fmt { check, paths } => fmt::run(&default_paths(paths), check),
         Command::Graph { format, paths } => graph::run(&default_paths(paths), &format),
         Command::Coverage {

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 /// Runs every test under `paths`.
-pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
+pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
     let (sources, compiled) = load::compile_paths(paths)?;
     let Some(policy) = compiled.policy else {
         eprint!(
@@ -28,6 +28,7 @@ pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
     let mut exercised: BTreeSet<String> = BTreeSet::new();
     let mut jurisdictions: HashMap<(String, PathBuf), Jurisdiction> = HashMap::new();
     let mut failed_total = 0;
+    let mut changed: Vec<String> = Vec::new();
     for t in &policy.tests {
         let file = sources
             .get(t.file)
@@ -39,7 +40,22 @@ pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
         let outcome = run_one(t, &file, &policy, &calendar, &mut jurisdictions);
         match outcome {
             Ok(decision) => {
-                let failures = check(t, &decision);
+                let mut failures = check(t, &decision);
+                if snapshot {
+                    match write_snapshot(t, &file, &decision)? {
+                        SnapshotState::Same => {}
+                        SnapshotState::New(path) => {
+                            println!("       new snapshot {}", path.display())
+                        }
+                        SnapshotState::Changed(path) => {
+                            changed.push(t.name.clone());
+                            failures.push(format!(
+                                "the decision changed: review {} (cargo insta review)",
+                                path.display()
+                            ));
+                        }
+                    }
+                }
                 for r in &decision.reasons {
                     exercised.extend(r.rule.split(", ").map(str::to_string));
                 }
@@ -87,6 +103,17 @@ pub fn run(paths: &[PathBuf]) -> Result<ExitCode> {
                 );
             }
         }
+    }
+    if snapshot {
+        println!(
+            "snapshots: {} changed{}",
+            changed.len(),
+            if changed.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", changed.join(", "))
+            }
+        );
     }
     let total: usize = by_package.values().map(|(r, _)| r).sum();
     println!(
@@ -209,4 +236,77 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
         }
     }
     out
+}
+
+enum SnapshotState {
+    Same,
+    New(PathBuf),
+    Changed(PathBuf),
+}
+
+/// The file name of a test's snapshot: the test file's stem and the test's name, with what a
+/// file name cannot hold replaced.
+fn snapshot_path(file: &Path, name: &str) -> PathBuf {
+    let slug: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let stem = file
+        .file_stem()
+        .map_or_else(|| "tests".to_string(), |s| s.to_string_lossy().into_owned());
+    file.parent()
+        .unwrap_or(Path::new("."))
+        .join("snapshots")
+        .join(format!("{stem}__{slug}.snap"))
+}
+
+/// Writes the decision's outcome as an insta snapshot — everything but its id and policy version
+/// (which change on every run or edit) and its trace (how it was reached, not what was
+/// decided) — and, where a different snapshot exists, a `.snap.new` beside it for review.
+fn write_snapshot(t: &TestCase, file: &Path, d: &Decision) -> Result<SnapshotState> {
+    let mut value = serde_json::to_value(d)?;
+    if let Some(obj) = value.as_object_mut() {
+        obj.remove("decision_id");
+        obj.remove("trace");
+        if let Some(policy) = obj
+            .get_mut("policy")
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            policy.remove("version");
+        }
+    }
+    let body = serde_json::to_string_pretty(&value)?;
+    let expression = serde_json::to_string(&t.name)?;
+    let text = format!(
+        "---\nsource: {}\nexpression: {expression}\n---\n{body}\n",
+        file.display()
+    );
+    let path = snapshot_path(file, &t.name);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let old = std::fs::read_to_string(&path).ok();
+    // insta compares the body after the header.
+    let same = old
+        .as_deref()
+        .and_then(|o| o.splitn(3, "---\n").nth(2))
+        .map(str::trim_end)
+        == Some(body.trim_end());
+    let new_path = path.with_extension("snap.new");
+    if same {
+        let _ = std::fs::remove_file(&new_path);
+        return Ok(SnapshotState::Same);
+    }
+    if old.is_none() {
+        std::fs::write(&path, text)?;
+        return Ok(SnapshotState::New(path));
+    }
+    std::fs::write(&new_path, text)?;
+    Ok(SnapshotState::Changed(new_path))
 }
