@@ -14,7 +14,7 @@ use std::sync::Arc;
 /// Runs every test under `paths`.
 pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
     let (sources, compiled) = load::compile_paths(paths)?;
-    let Some(policy) = compiled.policy else {
+    let Some(policy) = compiled.policy.clone() else {
         eprint!(
             "{}",
             datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false)
@@ -25,7 +25,9 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
     let policy = Arc::new(policy);
     let calendar = Arc::new(load::calendar(None)?);
     let mut by_package: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // Rules some test saw hold (a positive case) and saw not hold (a negative case).
     let mut exercised: BTreeSet<String> = BTreeSet::new();
+    let mut negative: BTreeSet<String> = BTreeSet::new();
     let mut jurisdictions: HashMap<(String, PathBuf), Jurisdiction> = HashMap::new();
     let mut failed_total = 0;
     let mut changed: Vec<String> = Vec::new();
@@ -62,6 +64,9 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
                 for s in decision.trace.iter().filter(|s| s.matched) {
                     exercised.insert(s.rule.clone());
                 }
+                for s in decision.trace.iter().filter(|s| !s.matched) {
+                    negative.insert(s.rule.clone());
+                }
                 if failures.is_empty() {
                     println!("ok     {}:{line} {}", file.display(), t.name);
                 } else {
@@ -85,24 +90,61 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
         }
     }
     println!();
+    let mut incomplete = 0;
     for (pkg, (run, failed)) in &by_package {
         println!("{pkg}: {run} test(s), {failed} failed");
-        if let Some(p) = policy.package(pkg) {
-            let mut untested: BTreeSet<&str> = BTreeSet::new();
-            for plan in &p.plans {
-                for r in &plan.rules {
-                    if r.name.starts_with(&format!("{pkg}.")) && !exercised.contains(&r.name) {
-                        untested.insert(&r.name);
+        let Some(p) = policy.package(pkg) else {
+            continue;
+        };
+        let mut no_positive: BTreeSet<&str> = BTreeSet::new();
+        let mut no_negative: BTreeSet<&str> = BTreeSet::new();
+        for plan in &p.plans {
+            // An `otherwise` no request can reach (the analysis found no gap) needs no test.
+            let gap = compiled.diagnostics.iter().any(|d| {
+                d.code == "W0102" && d.message.contains(&format!("`{}` requests", plan.kind))
+            });
+            for r in plan
+                .rules
+                .iter()
+                .filter(|r| r.name.starts_with(&format!("{pkg}.")))
+            {
+                if r.role == datalex_lang::ast::RuleRole::Otherwise {
+                    if gap && !exercised.contains(&r.name) {
+                        no_positive.insert(&r.name);
                     }
+                    continue;
+                }
+                if !exercised.contains(&r.name) {
+                    no_positive.insert(&r.name);
+                }
+                // A rule that always applies (`when true`) has no negative case to test.
+                let always = matches!(
+                    r.when,
+                    None | Some(datalex_compiler::ir::Ex::Const(
+                        datalex_compiler::ir::Const::Bool(true)
+                    ))
+                );
+                if !negative.contains(&r.name) && !always {
+                    no_negative.insert(&r.name);
                 }
             }
-            if !untested.is_empty() {
-                println!(
-                    "  rules no test exercised: {}",
-                    untested.into_iter().collect::<Vec<_>>().join(", ")
-                );
-            }
         }
+        incomplete += no_positive.len() + no_negative.len();
+        if !no_positive.is_empty() {
+            println!(
+                "  rules no test saw apply: {}",
+                no_positive.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
+        if !no_negative.is_empty() {
+            println!(
+                "  rules no test saw not apply: {}",
+                no_negative.into_iter().collect::<Vec<_>>().join(", ")
+            );
+        }
+    }
+    if incomplete == 0 {
+        println!("every rule has a test where it applies and one where it does not");
     }
     if snapshot {
         println!(

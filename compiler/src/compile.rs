@@ -81,6 +81,9 @@ struct Cx {
     diags: Vec<Diagnostic>,
     /// Names of values and params some expression used.
     used: HashSet<String>,
+    /// `override`s that replaced something in some kind, and those that did not (yet).
+    overrides_matched: HashSet<Span>,
+    overrides_unmatched: BTreeMap<Span, (String, String)>,
     types: Types,
     facts: Vec<FactDef>,
     kinds: Vec<KindDef>,
@@ -111,6 +114,7 @@ impl Cx {
             }
         }
         self.unused(&packages);
+        self.report_unmatched_overrides();
         let coverage = self.coverage_notes(&packages);
         let graph = graph::build(&self.regulations, &compiled);
         for note in &coverage {
@@ -244,32 +248,39 @@ impl Cx {
                 for e in &decl.entries {
                     for (path, span) in &e.articles {
                         let article = path.first().copied().unwrap_or(0);
-                        let known = self
-                            .regulations
-                            .get(reg)
-                            .is_some_and(|r| r.articles.contains_key(&article));
-                        if !known {
-                            self.diags.push(Diagnostic::error(
-                                "E0104",
-                                *span,
-                                format!("`{}` has no article {article}", decl.regulation.name),
-                            ));
+                        // The path must name an article, paragraph or item the text has.
+                        let citation = ast::Citation {
+                            regulation: Some(decl.regulation.clone()),
+                            path: path.clone(),
+                            span: *span,
+                        };
+                        if let Err(Some(d)) =
+                            cite::resolve(&citation, &self.regulations, DefaultRegulation::None)
+                        {
+                            self.diags.push(d);
                             continue;
                         }
                         if out
                             .iter()
-                            .any(|n: &CoverageNote| n.regulation == reg && n.article == article)
+                            .any(|n: &CoverageNote| n.regulation == reg && n.path == *path)
                         {
                             self.diags.push(Diagnostic::error(
                                 "E0106",
                                 *span,
-                                format!("article {article} has two coverage notes"),
+                                format!(
+                                    "§{} has two coverage notes",
+                                    path.iter()
+                                        .map(u32::to_string)
+                                        .collect::<Vec<_>>()
+                                        .join(".")
+                                ),
                             ));
                             continue;
                         }
                         out.push(CoverageNote {
                             regulation: reg,
                             article,
+                            path: path.clone(),
                             decidable: e.decidable,
                             reason: e.reason.value.clone(),
                             span: *span,
@@ -828,11 +839,36 @@ impl Cx {
                 Diagnostic::error("E0121", name.span, format!("{what} `{}` replaces the one of package `{base}` without saying so", name.name))
                     .with_help(format!("write `override {what} {}` if it is meant to replace it, or give it another name", name.name)),
             ),
-            (Some(at), None) => self.diags.push(
-                Diagnostic::error("E0122", at, format!("`override`, but no package this one extends has a {what} `{}`", name.name))
-                    .with_help("drop `override`, or check the name and the `extends` of the package"),
-            ),
-            _ => {}
+            // A rule for several kinds may replace a base rule for one of them only: whether an
+            // `override` replaced nothing is judged once every kind is compiled.
+            (Some(at), None) => {
+                self.overrides_unmatched.entry(at).or_insert_with(|| (what.to_string(), name.name.clone()));
+            }
+            (Some(at), Some(_)) => {
+                self.overrides_matched.insert(at);
+            }
+            (None, None) => {}
+        }
+    }
+
+    /// E0122 for every `override` that replaced nothing in any request kind.
+    fn report_unmatched_overrides(&mut self) {
+        let pending = std::mem::take(&mut self.overrides_unmatched);
+        for (at, (what, name)) in pending {
+            if !self.overrides_matched.contains(&at) {
+                self.diags.push(
+                    Diagnostic::error(
+                        "E0122",
+                        at,
+                        format!(
+                            "`override`, but no package this one extends has a {what} `{name}`"
+                        ),
+                    )
+                    .with_help(
+                        "drop `override`, or check the name and the `extends` of the package",
+                    ),
+                );
+            }
         }
     }
 

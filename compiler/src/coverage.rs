@@ -2,9 +2,8 @@
 //! it, or what the policy files say about why it is not encoded. `datalex coverage` prints it;
 //! package READMEs are checked against it so they cannot drift.
 
-use crate::graph::{Edge, Node};
-use crate::ir::PolicySet;
-use petgraph::Direction;
+use crate::cite::chinese_number;
+use crate::ir::{Cite, Part, PolicySet, RegulationText};
 use std::fmt::Write as _;
 
 /// How an article stands.
@@ -35,11 +34,17 @@ impl Status {
     }
 }
 
-/// One article's coverage.
+/// One row: an article (of a law) or a task or paragraph (of a plan).
 #[derive(Debug, Clone)]
 pub struct ArticleCoverage {
     /// Article number.
     pub article: u32,
+    /// Paragraph, for a plan's paragraph or task.
+    pub paragraph: Option<u32>,
+    /// Item (a plan's task).
+    pub item: Option<u32>,
+    /// How it is cited: 第二十条, 二（一）3.
+    pub label: String,
     /// Its chapter.
     pub chapter: Option<u32>,
     /// Status.
@@ -48,35 +53,103 @@ pub struct ArticleCoverage {
     pub cited_by: Vec<String>,
 }
 
-/// The coverage of the regulation `id` (every article, and the ranges declared missing).
+fn part_cites(p: &Part) -> &[Cite] {
+    match p {
+        Part::Reason { cites, .. }
+        | Part::Obligation { cites, .. }
+        | Part::Deadline { cites, .. }
+        | Part::Finding { cites, .. } => cites,
+    }
+}
+
+/// Every citation in the policy set, with what makes it.
+fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
+    let mut out = Vec::new();
+
+    for pkg in &policy.packages {
+        for prm in &pkg.params {
+            out.extend(prm.cites.iter().map(|c| (c, prm.name.clone())));
+        }
+        for plan in &pkg.plans {
+            for r in &plan.rules {
+                out.extend(r.cites.iter().map(|c| (c, r.name.clone())));
+                for p in &r.parts {
+                    let by = match p {
+                        Part::Deadline { code, .. } => format!("{}.{code}", r.name),
+                        _ => r.name.clone(),
+                    };
+                    out.extend(part_cites(p).iter().map(|c| (c, by.clone())));
+                }
+            }
+            for v in plan.values.iter().filter(|v| !v.plumbing) {
+                out.extend(v.cites.iter().map(|c| (c, v.name.clone())));
+                for b in &v.exceptions {
+                    out.extend(b.cites.iter().map(|c| (c, v.name.clone())));
+                    for p in &b.parts {
+                        out.extend(part_cites(p).iter().map(|c| (c, v.name.clone())));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The rows of a regulation: its articles (a law), or its tasks and paragraphs (a plan).
+fn rows(reg: &RegulationText) -> Vec<(u32, Option<u32>, Option<u32>, Option<u32>)> {
+    let mut out = Vec::new();
+    for (n, a) in &reg.articles {
+        let leaves = reg.plan && (a.paras.len() > 1 || a.paras.iter().any(|p| !p.items.is_empty()));
+        if !leaves {
+            out.push((*n, None, None, a.chapter));
+            continue;
+        }
+        for (pi, p) in a.paras.iter().enumerate() {
+            let para = if a.single {
+                None
+            } else {
+                u32::try_from(pi + 1).ok()
+            };
+            if p.items.is_empty() {
+                out.push((*n, para, None, a.chapter));
+            }
+            for (i, _) in &p.items {
+                out.push((*n, para, Some(*i), a.chapter));
+            }
+        }
+    }
+    out
+}
+
+/// The coverage of the regulation `id`: every row, and the articles declared missing.
 pub fn coverage(policy: &PolicySet, id: &str) -> Option<Vec<ArticleCoverage>> {
     let reg_index = policy.regulations.iter().position(|r| r.id == id)?;
     let reg = policy.regulations.get(reg_index)?;
-    let g = &policy.graph.graph;
+    let cites = citations(policy);
     let mut out = Vec::new();
-    for (n, a) in &reg.articles {
-        let mut cited_by: Vec<String> = policy
-            .graph
-            .find(&Node::Article(id.to_string(), *n))
-            .map(|node| {
-                g.edges_directed(node, Direction::Incoming)
-                    .filter(|e| *e.weight() == Edge::Cites)
-                    .filter_map(|e| match &g[petgraph::visit::EdgeRef::source(&e)] {
-                        Node::Rule(name, _)
-                        | Node::Value(name)
-                        | Node::Param(name)
-                        | Node::Deadline(name) => Some(name.clone()),
-                        _ => None,
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
+    for (article, paragraph, item, chapter) in rows(reg) {
+        // A citation of the row, or of something inside it, encodes it; a citation of the whole
+        // part of a plan does not encode each of its tasks.
+        let within = |c: &Cite| {
+            c.regulation == reg_index
+                && c.article == Some(article)
+                && (paragraph.is_none() || c.paragraph == paragraph)
+                && (item.is_none() || c.item == item)
+        };
+        let mut cited_by: Vec<String> = cites
+            .iter()
+            .filter(|(c, _)| within(c))
+            .map(|(_, by)| by.clone())
+            .collect();
         cited_by.sort();
         cited_by.dedup();
-        let note = policy
-            .coverage
-            .iter()
-            .find(|c| c.regulation == reg_index && c.article == *n);
+        let path: Vec<u32> = [Some(article), paragraph, item]
+            .into_iter()
+            .flatten()
+            .collect();
+        let note = policy.coverage.iter().find(|c| {
+            c.regulation == reg_index && (c.path == path || (!reg.plan && c.article == article))
+        });
         let status = match (cited_by.is_empty(), note) {
             (false, _) => Status::Encoded,
             (true, Some(c)) if c.decidable => Status::NotEncoded(c.reason.clone()),
@@ -84,8 +157,11 @@ pub fn coverage(policy: &PolicySet, id: &str) -> Option<Vec<ArticleCoverage>> {
             (true, None) => Status::Unaccounted,
         };
         out.push(ArticleCoverage {
-            article: *n,
-            chapter: a.chapter,
+            article,
+            paragraph,
+            item,
+            label: label(reg, article, paragraph, item),
+            chapter,
             status,
             cited_by,
         });
@@ -94,14 +170,31 @@ pub fn coverage(policy: &PolicySet, id: &str) -> Option<Vec<ArticleCoverage>> {
         for n in *from..=*to {
             out.push(ArticleCoverage {
                 article: n,
+                paragraph: None,
+                item: None,
+                label: label(reg, n, None, None),
                 chapter: None,
                 status: Status::TextMissing(note.clone()),
                 cited_by: Vec::new(),
             });
         }
     }
-    out.sort_by_key(|a| a.article);
+    out.sort_by_key(|a| (a.article, a.paragraph, a.item));
     Some(out)
+}
+
+fn label(reg: &RegulationText, article: u32, paragraph: Option<u32>, item: Option<u32>) -> String {
+    if !reg.plan {
+        return format!("第{}条", chinese_number(article));
+    }
+    let mut s = chinese_number(article);
+    if let Some(p) = paragraph {
+        s.push_str(&format!("（{}）", chinese_number(p)));
+    }
+    if let Some(i) = item {
+        s.push_str(&i.to_string());
+    }
+    s
 }
 
 /// The coverage as a Markdown table, with a summary line.
@@ -109,8 +202,13 @@ pub fn to_markdown(policy: &PolicySet, id: &str, rows: &[ArticleCoverage]) -> St
     let title = policy
         .regulation(id)
         .map_or_else(|| id.to_string(), |r| format!("《{}》", r.title));
+    let unit = if policy.regulation(id).is_some_and(|r| r.plan) {
+        "part or task"
+    } else {
+        "article"
+    };
     let mut s = format!(
-        "Coverage of {title} (`{id}`)\n\n| article | status | rules, or why not |\n|---|---|---|\n"
+        "Coverage of {title} (`{id}`)\n\n| {unit} | status | rules, or why not |\n|---|---|---|\n"
     );
     for r in rows {
         let detail = match &r.status {
@@ -127,8 +225,8 @@ pub fn to_markdown(policy: &PolicySet, id: &str, rows: &[ArticleCoverage]) -> St
         };
         let _ = writeln!(
             s,
-            "| 第{}条 | {} | {} |",
-            crate::cite::chinese_number(r.article),
+            "| {} | {} | {} |",
+            r.label,
             r.status.word(),
             detail.replace('|', "\\|")
         );
@@ -136,7 +234,7 @@ pub fn to_markdown(policy: &PolicySet, id: &str, rows: &[ArticleCoverage]) -> St
     let count = |w: &str| rows.iter().filter(|r| r.status.word() == w).count();
     let _ = writeln!(
         s,
-        "\n{} articles: {} encoded, {} not machine-decidable, {} not encoded yet, {} text missing, {} unaccounted",
+        "\n{} rows: {} encoded, {} not machine-decidable, {} not encoded yet, {} text missing, {} unaccounted",
         rows.len(),
         count("encoded"),
         count("not machine-decidable"),

@@ -513,6 +513,8 @@ pub struct CoverageNote {
     pub regulation: RegId,
     /// The article.
     pub article: u32,
+    /// Article, paragraph and item as written (`§2.1.3` in a plan names a task).
+    pub path: Vec<u32>,
     /// Machine-decidable (so: not encoded yet), or not machine-decidable.
     pub decidable: bool,
     /// Why.

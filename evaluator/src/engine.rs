@@ -158,6 +158,12 @@ impl Engine {
             Request::Open(r) => Rec::OpenRequest(r),
             Request::Develop(r) => Rec::DevelopRequest(r),
             Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
+            Request::Collection(r) => Rec::CollectionRequest(r),
+            Request::Purchase(r) => Rec::PurchaseRequest(r),
+            Request::Objection(r) => Rec::ObjectionRequest(r),
+            Request::Demand(r) => Rec::DemandRequest(r),
+            Request::Correction(r) => Rec::CorrectionRequest(r),
+            Request::ProductRegistration(r) => Rec::ProductRequest(r),
         };
         let mut cx = Cx {
             engine: self,

@@ -139,6 +139,57 @@ fn headline(request: &Request, facts: &Facts) -> String {
             r.filed_on
                 .map_or_else(|| request.at().to_string(), |d| d.to_string()),
         ),
+        Request::Collection(r) => format!(
+            "{} collects data{}{}, {}",
+            inst(&r.institution),
+            r.dataset
+                .as_deref()
+                .map(|d| format!(" for {}", ds(d)))
+                .unwrap_or_default(),
+            if r.grassroots { " (grassroots)" } else { "" },
+            request.at()
+        ),
+        Request::Purchase(r) => format!(
+            "{} buys social data ({}){}, {}",
+            inst(&r.institution),
+            r.description,
+            if r.fiscal_funds {
+                " with fiscal funds"
+            } else {
+                ""
+            },
+            request.at()
+        ),
+        Request::Objection(r) => format!(
+            "{} {} objects to open data {}, {}",
+            r.requester.kind.as_str(),
+            r.requester.id,
+            ds(&r.dataset),
+            request.at()
+        ),
+        Request::Demand(r) => format!(
+            "{} has a data demand{} for {}, {}",
+            inst(&r.requester),
+            r.dataset
+                .as_deref()
+                .map(|d| format!(" for {}", ds(d)))
+                .unwrap_or_default(),
+            r.scenario,
+            request.at()
+        ),
+        Request::Correction(r) => format!(
+            "{} reports an error in {}, {}",
+            inst(&r.requester),
+            ds(&r.dataset),
+            request.at()
+        ),
+        Request::ProductRegistration(r) => format!(
+            "{} registers the data product {} ({}), {}",
+            r.developer,
+            r.product.as_deref().unwrap_or("without an identifier"),
+            r.name,
+            request.at()
+        ),
     }
 }
 
@@ -156,6 +207,23 @@ fn party(role: &str, request: &Request, facts: &Facts) -> String {
             .find(|i| i.big_data_authority)
             .map(|i| i.id.clone()),
         ("developer", Request::Develop(r)) => Some(r.developer.clone()),
+        ("developer", Request::ProductRegistration(r)) => Some(r.developer.clone()),
+        ("institution", Request::Collection(r)) => Some(r.institution.clone()),
+        ("institution", Request::Purchase(r)) => Some(r.institution.clone()),
+        ("requester", Request::Demand(r)) => Some(r.requester.clone()),
+        ("requester", Request::Correction(r)) => Some(r.requester.clone()),
+        ("requester", Request::Objection(r)) => Some(r.requester.id.clone()),
+        ("provider", Request::Objection(r)) => {
+            facts.dataset(&r.dataset).map(|d| d.provider.clone())
+        }
+        ("provider", Request::Correction(r)) => {
+            facts.dataset(&r.dataset).map(|d| d.provider.clone())
+        }
+        ("provider", Request::Demand(r)) => r
+            .dataset
+            .as_deref()
+            .and_then(|d| facts.dataset(d))
+            .map(|d| d.provider.clone()),
         _ => None,
     };
     match who {

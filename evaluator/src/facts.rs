@@ -115,6 +115,11 @@ pub struct Dataset {
     pub last_evaluated: Option<Date>,
     /// Openable once desensitised.
     pub openable_after_desensitization: Option<bool>,
+    /// Quality dimensions that failed the last check.
+    #[serde(default)]
+    pub quality_failures: Vec<String>,
+    /// The lists it is on: `aggregation`, `sharing`, `opening`.
+    pub lists: Option<Vec<String>>,
 }
 
 /// A declared public emergency.
@@ -155,6 +160,17 @@ pub struct Developer {
     pub qualified: bool,
 }
 
+/// A registered data product.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Product {
+    /// Its unique identifier.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// The developer who registered it.
+    pub developer: String,
+}
+
 /// The facts of one jurisdiction, indexed by id.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
@@ -166,6 +182,9 @@ pub struct Facts {
     pub emergencies: Vec<Emergency>,
     /// Developers.
     pub developers: Vec<Developer>,
+    /// Registered data products.
+    pub products: Vec<Product>,
+    product_index: HashMap<String, usize>,
     catalog_index: HashMap<String, usize>,
     institution_index: HashMap<String, usize>,
     developer_index: HashMap<String, usize>,
@@ -217,11 +236,12 @@ pub enum FactsError {
 }
 
 /// The file names of a data directory.
-pub const FACT_FILES: [&str; 4] = [
+pub const FACT_FILES: [&str; 5] = [
     "catalog.json",
     "institutions.json",
     "emergencies.json",
     "developers.json",
+    "products.json",
 ];
 
 impl Facts {
@@ -241,6 +261,8 @@ impl Facts {
                 .map_or(Ok(Vec::new()), |t| parse("emergencies.json", t))?,
             developers: text("developers.json")
                 .map_or(Ok(Vec::new()), |t| parse("developers.json", t))?,
+            products: text("products.json")
+                .map_or(Ok(Vec::new()), |t| parse("products.json", t))?,
             ..Facts::default()
         };
         facts.catalog_index = index("catalog.json", facts.catalog.iter().map(|d| d.id.as_str()))?;
@@ -251,6 +273,10 @@ impl Facts {
         facts.developer_index = index(
             "developers.json",
             facts.developers.iter().map(|d| d.id.as_str()),
+        )?;
+        facts.product_index = index(
+            "products.json",
+            facts.products.iter().map(|d| d.id.as_str()),
         )?;
         index(
             "emergencies.json",
@@ -297,6 +323,13 @@ impl Facts {
         self.institution_index
             .get(id)
             .and_then(|&i| self.institutions.get(i))
+    }
+
+    /// The product with this id.
+    pub fn product(&self, id: &str) -> Option<&Product> {
+        self.product_index
+            .get(id)
+            .and_then(|&i| self.products.get(i))
     }
 
     /// The developer with this id.

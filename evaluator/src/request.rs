@@ -16,6 +16,154 @@ pub enum Request {
     Develop(DevelopRequest),
     /// Changing the catalog.
     CatalogChange(CatalogChangeRequest),
+    /// Collecting data.
+    Collection(CollectionRequest),
+    /// Buying social data.
+    Purchase(PurchaseRequest),
+    /// An objection to open data.
+    Objection(ObjectionRequest),
+    /// A data demand (supply–demand docking).
+    Demand(DemandRequest),
+    /// A data correction.
+    Correction(CorrectionRequest),
+    /// Registering a data product.
+    ProductRegistration(ProductRequest),
+}
+
+/// How shared data travels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    /// The sharing and exchange platform.
+    Platform,
+    /// A transmission channel opened privately.
+    Private,
+}
+
+impl Channel {
+    /// As in the JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Platform => "platform",
+            Channel::Private => "private",
+        }
+    }
+}
+
+/// `collection`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CollectionRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// The collecting institution.
+    pub institution: String,
+    /// The catalog entry the collected data corresponds to, if any.
+    pub dataset: Option<String>,
+    /// Key identifiers the collection records.
+    #[serde(default)]
+    pub key_identifiers: Vec<String>,
+    /// Collected by a grassroots (below county) body.
+    #[serde(default)]
+    pub grassroots: bool,
+    /// Approved by the city big-data authority.
+    #[serde(default)]
+    pub approved: bool,
+}
+
+/// `purchase`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PurchaseRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// The buying institution.
+    pub institution: String,
+    /// What is bought.
+    pub description: String,
+    /// Paid with fiscal funds.
+    pub fiscal_funds: bool,
+}
+
+/// `objection`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ObjectionRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// Who objects.
+    pub requester: OpenRequester,
+    /// The dataset.
+    pub dataset: String,
+    /// When it was filed (default `at`).
+    pub filed_on: Option<Date>,
+    /// When it was handled, if it was.
+    pub handled_on: Option<Date>,
+}
+
+/// `demand`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct DemandRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// The institution with the demand.
+    pub requester: String,
+    /// The dataset, if it is in the catalog.
+    pub dataset: Option<String>,
+    /// Scenario.
+    pub scenario: String,
+    /// When it was filed (default `at`).
+    pub filed_on: Option<Date>,
+    /// When the demand was confirmed, if it was.
+    pub confirmed_on: Option<Date>,
+    /// When the service was published, if it was.
+    pub published_on: Option<Date>,
+}
+
+/// `correction`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct CorrectionRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// The institution that reports the error.
+    pub requester: String,
+    /// The dataset.
+    pub dataset: String,
+    /// When it was reported (default `at`).
+    pub reported_on: Option<Date>,
+    /// When it was corrected, if it was.
+    pub corrected_on: Option<Date>,
+}
+
+/// `product_registration`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ProductRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// The developer.
+    pub developer: String,
+    /// The product's unique identifier.
+    pub product: Option<String>,
+    /// Its name.
+    pub name: String,
+    /// The datasets it uses.
+    #[serde(default)]
+    pub datasets: Vec<String>,
 }
 
 /// `share`.
@@ -34,6 +182,8 @@ pub struct ShareRequest {
     pub scenario: String,
     /// Purpose.
     pub purpose: Option<String>,
+    /// How the data travels (default: the platform).
+    pub channel: Option<Channel>,
 }
 
 /// Who asks for open data.
@@ -179,7 +329,18 @@ pub struct RequestError {
 }
 
 /// The request kinds, as in the `kind` field.
-pub const KINDS: [&str; 4] = ["share", "open", "develop", "catalog_change"];
+pub const KINDS: [&str; 10] = [
+    "share",
+    "open",
+    "develop",
+    "catalog_change",
+    "collection",
+    "purchase",
+    "objection",
+    "demand",
+    "correction",
+    "product_registration",
+];
 
 impl Request {
     /// Parses one request. `today` is the default for `at` (the caller owns the clock).
@@ -192,10 +353,11 @@ impl Request {
             Some(Json::String(k)) => k.as_str(),
             Some(_) => return Err(err("kind", "expected a string")),
             None => {
+                let list: Vec<String> = KINDS.iter().map(|k| format!("`{k}`")).collect();
                 return Err(err(
                     "kind",
-                    "missing; expected one of `share`, `open`, `develop`, `catalog_change`",
-                ))
+                    &format!("missing; expected one of {}", list.join(", ")),
+                ));
             }
         };
         let mut req = match kind {
@@ -203,7 +365,22 @@ impl Request {
             "open" => Request::Open(typed(json)?),
             "develop" => Request::Develop(typed(json)?),
             "catalog_change" => Request::CatalogChange(typed(json)?),
-            other => return Err(err("kind", &format!("unknown kind `{other}`; expected one of `share`, `open`, `develop`, `catalog_change`"))),
+            "collection" => Request::Collection(typed(json)?),
+            "purchase" => Request::Purchase(typed(json)?),
+            "objection" => Request::Objection(typed(json)?),
+            "demand" => Request::Demand(typed(json)?),
+            "correction" => Request::Correction(typed(json)?),
+            "product_registration" => Request::ProductRegistration(typed(json)?),
+            other => {
+                let list: Vec<String> = KINDS.iter().map(|k| format!("`{k}`")).collect();
+                return Err(err(
+                    "kind",
+                    &format!(
+                        "unknown kind `{other}`; expected one of {}",
+                        list.join(", ")
+                    ),
+                ));
+            }
         };
         match &mut req {
             Request::Share(r) => {
@@ -225,6 +402,27 @@ impl Request {
                     return Err(err("dataset", "missing; only an `add` may leave it out"));
                 }
             }
+            Request::Collection(r) => {
+                r.at.get_or_insert(today);
+            }
+            Request::Purchase(r) => {
+                r.at.get_or_insert(today);
+            }
+            Request::Objection(r) => {
+                let at = *r.at.get_or_insert(today);
+                r.filed_on.get_or_insert(at);
+            }
+            Request::Demand(r) => {
+                let at = *r.at.get_or_insert(today);
+                r.filed_on.get_or_insert(at);
+            }
+            Request::Correction(r) => {
+                let at = *r.at.get_or_insert(today);
+                r.reported_on.get_or_insert(at);
+            }
+            Request::ProductRegistration(r) => {
+                r.at.get_or_insert(today);
+            }
         }
         Ok(req)
     }
@@ -236,6 +434,12 @@ impl Request {
             Request::Open(_) => "open",
             Request::Develop(_) => "develop",
             Request::CatalogChange(_) => "catalog_change",
+            Request::Collection(_) => "collection",
+            Request::Purchase(_) => "purchase",
+            Request::Objection(_) => "objection",
+            Request::Demand(_) => "demand",
+            Request::Correction(_) => "correction",
+            Request::ProductRegistration(_) => "product_registration",
         }
     }
 
@@ -246,6 +450,12 @@ impl Request {
             Request::Open(r) => r.at,
             Request::Develop(r) => r.at,
             Request::CatalogChange(r) => r.at,
+            Request::Collection(r) => r.at,
+            Request::Purchase(r) => r.at,
+            Request::Objection(r) => r.at,
+            Request::Demand(r) => r.at,
+            Request::Correction(r) => r.at,
+            Request::ProductRegistration(r) => r.at,
         };
         at.unwrap_or(Date::MIN)
     }
@@ -257,6 +467,12 @@ impl Request {
             Request::Open(r) => r.jurisdiction.as_deref(),
             Request::Develop(r) => r.jurisdiction.as_deref(),
             Request::CatalogChange(r) => r.jurisdiction.as_deref(),
+            Request::Collection(r) => r.jurisdiction.as_deref(),
+            Request::Purchase(r) => r.jurisdiction.as_deref(),
+            Request::Objection(r) => r.jurisdiction.as_deref(),
+            Request::Demand(r) => r.jurisdiction.as_deref(),
+            Request::Correction(r) => r.jurisdiction.as_deref(),
+            Request::ProductRegistration(r) => r.jurisdiction.as_deref(),
         }
     }
 }

@@ -2,10 +2,11 @@
 //! condition allocates nothing except for `each … where …` results.
 
 use crate::facts::{
-    Dataset, Developer, Emergency, Facts, Institution, LegalBasis, ShareConditions,
+    Dataset, Developer, Emergency, Facts, Institution, LegalBasis, Product, ShareConditions,
 };
 use crate::request::{
-    CatalogChangeRequest, DevelopRequest, OpenRequest, OpenRequester, ShareRequest,
+    CatalogChangeRequest, CollectionRequest, CorrectionRequest, DemandRequest, DevelopRequest,
+    ObjectionRequest, OpenRequest, OpenRequester, ProductRequest, PurchaseRequest, ShareRequest,
 };
 use datalex_lang::date::Date;
 use std::rc::Rc;
@@ -63,6 +64,20 @@ pub enum Rec<'a> {
     DevelopRequest(&'a DevelopRequest),
     /// Catalog change request.
     CatalogChangeRequest(&'a CatalogChangeRequest),
+    /// Registered data product.
+    Product(&'a Product),
+    /// Collection request.
+    CollectionRequest(&'a CollectionRequest),
+    /// Purchase request.
+    PurchaseRequest(&'a PurchaseRequest),
+    /// Objection.
+    ObjectionRequest(&'a ObjectionRequest),
+    /// Data demand.
+    DemandRequest(&'a DemandRequest),
+    /// Correction.
+    CorrectionRequest(&'a CorrectionRequest),
+    /// Product registration.
+    ProductRequest(&'a ProductRequest),
 }
 
 /// A list, borrowed where it can be.
@@ -80,6 +95,8 @@ pub enum List<'a> {
     Emergencies(&'a [Emergency]),
     /// Developers.
     Developers(&'a [Developer]),
+    /// Products.
+    Products(&'a [Product]),
     /// Computed (a literal or an `each`).
     Values(Rc<Vec<Value<'a>>>),
 }
@@ -94,6 +111,7 @@ impl<'a> List<'a> {
             List::LegalBases(x) => x.len(),
             List::Emergencies(x) => x.len(),
             List::Developers(x) => x.len(),
+            List::Products(x) => x.len(),
             List::Values(x) => x.len(),
         }
     }
@@ -112,6 +130,7 @@ impl<'a> List<'a> {
             List::LegalBases(x) => x.get(i).map(|d| Value::Rec(Rec::LegalBasis(d))),
             List::Emergencies(x) => x.get(i).map(|d| Value::Rec(Rec::Emergency(d))),
             List::Developers(x) => x.get(i).map(|d| Value::Rec(Rec::Developer(d))),
+            List::Products(x) => x.get(i).map(|d| Value::Rec(Rec::Product(d))),
             List::Values(x) => x.get(i).cloned(),
         };
         v.unwrap_or(Value::Missing)
@@ -179,6 +198,8 @@ accessors! {
         "key_identifiers" => DatasetKeyIdentifiers => texts(&d.key_identifiers),
         "last_evaluated" => DatasetLastEvaluated => opt_date(d.last_evaluated),
         "openable_after_desensitization" => DatasetOpenable => d.openable_after_desensitization.map_or(Value::Missing, Value::Bool),
+        "quality_failures" => DatasetQualityFailures => texts(&d.quality_failures),
+        "lists" => DatasetLists => opt_texts(&d.lists),
     }
     ShareConditions(c) {
         "institutions" => ConditionsInstitutions => opt_texts(&c.institutions),
@@ -223,6 +244,7 @@ accessors! {
         "dataset" => ShareDataset => text(&r.dataset),
         "scenario" => ShareScenario => text(&r.scenario),
         "purpose" => SharePurpose => opt_text(&r.purpose),
+        "channel" => ShareChannel => Value::Enum(r.channel.map_or("platform", |c| c.as_str())),
     }
     OpenRequest(r) {
         "at" => OpenAt => opt_date(r.at),
@@ -246,6 +268,55 @@ accessors! {
         "basis_changed_on" => ChangeBasisChangedOn => Value::Date(r.basis_changed_on),
         "filed_on" => ChangeFiledOn => opt_date(r.filed_on),
     }
+    Product(p) {
+        "id" => ProductId => text(&p.id),
+        "name" => ProductName => text(&p.name),
+        "developer" => ProductDeveloper => text(&p.developer),
+    }
+    CollectionRequest(r) {
+        "at" => CollectionAt => opt_date(r.at),
+        "institution" => CollectionInstitution => text(&r.institution),
+        "dataset" => CollectionDataset => opt_text(&r.dataset),
+        "key_identifiers" => CollectionKeyIdentifiers => texts(&r.key_identifiers),
+        "grassroots" => CollectionGrassroots => Value::Bool(r.grassroots),
+        "approved" => CollectionApproved => Value::Bool(r.approved),
+    }
+    PurchaseRequest(r) {
+        "at" => PurchaseAt => opt_date(r.at),
+        "institution" => PurchaseInstitution => text(&r.institution),
+        "description" => PurchaseDescription => text(&r.description),
+        "fiscal_funds" => PurchaseFiscalFunds => Value::Bool(r.fiscal_funds),
+    }
+    ObjectionRequest(r) {
+        "at" => ObjectionAt => opt_date(r.at),
+        "requester" => ObjectionRequester => Value::Rec(Rec::OpenRequester(&r.requester)),
+        "dataset" => ObjectionDataset => text(&r.dataset),
+        "filed_on" => ObjectionFiledOn => opt_date(r.filed_on),
+        "handled_on" => ObjectionHandledOn => opt_date(r.handled_on),
+    }
+    DemandRequest(r) {
+        "at" => DemandAt => opt_date(r.at),
+        "requester" => DemandRequester => text(&r.requester),
+        "dataset" => DemandDataset => opt_text(&r.dataset),
+        "scenario" => DemandScenario => text(&r.scenario),
+        "filed_on" => DemandFiledOn => opt_date(r.filed_on),
+        "confirmed_on" => DemandConfirmedOn => opt_date(r.confirmed_on),
+        "published_on" => DemandPublishedOn => opt_date(r.published_on),
+    }
+    CorrectionRequest(r) {
+        "at" => CorrectionAt => opt_date(r.at),
+        "requester" => CorrectionRequester => text(&r.requester),
+        "dataset" => CorrectionDataset => text(&r.dataset),
+        "reported_on" => CorrectionReportedOn => opt_date(r.reported_on),
+        "corrected_on" => CorrectionCorrectedOn => opt_date(r.corrected_on),
+    }
+    ProductRequest(r) {
+        "at" => ProductAt => opt_date(r.at),
+        "developer" => ProductRequestDeveloper => text(&r.developer),
+        "product" => ProductRequestProduct => opt_text(&r.product),
+        "name" => ProductRequestName => text(&r.name),
+        "datasets" => ProductRequestDatasets => texts(&r.datasets),
+    }
 }
 
 /// A fact collection the evaluator supplies, resolved once when a policy is bound.
@@ -259,6 +330,8 @@ pub enum FactSource {
     Emergencies,
     /// `developers`.
     Developers,
+    /// `products`.
+    Products,
 }
 
 impl FactSource {
@@ -269,6 +342,7 @@ impl FactSource {
             "institutions" => FactSource::Institutions,
             "emergencies" => FactSource::Emergencies,
             "developers" => FactSource::Developers,
+            "products" => FactSource::Products,
             _ => return None,
         })
     }
@@ -280,6 +354,7 @@ impl FactSource {
             FactSource::Institutions => List::Institutions(&facts.institutions),
             FactSource::Emergencies => List::Emergencies(&facts.emergencies),
             FactSource::Developers => List::Developers(&facts.developers),
+            FactSource::Products => List::Products(&facts.products),
         }
     }
 
@@ -289,6 +364,7 @@ impl FactSource {
             FactSource::Catalog => facts.dataset(id).map(Rec::Dataset),
             FactSource::Institutions => facts.institution(id).map(Rec::Institution),
             FactSource::Developers => facts.developer(id).map(Rec::Developer),
+            FactSource::Products => facts.product(id).map(Rec::Product),
             FactSource::Emergencies => facts
                 .emergencies
                 .iter()
