@@ -94,11 +94,6 @@ impl Loaded {
         })
     }
 
-    /// The compiled policy.
-    pub fn policy(&self) -> &Arc<PolicySet> {
-        &self.policy
-    }
-
     /// The jurisdiction for a request.
     pub fn jurisdiction(&mut self, named: Option<&str>) -> Result<&Jurisdiction> {
         let name = match (self.setup.jurisdiction.as_deref(), named) {
@@ -160,6 +155,11 @@ impl Loaded {
                 })
             })
             .collect();
+        if leaves.len() > 1 {
+            if let Some(d) = load::default_jurisdiction()? {
+                return Ok(d);
+            }
+        }
         match leaves.as_slice() {
             [one] => Ok((*one).to_string()),
             [] => bail!("no jurisdiction: no policy package has a data directory; use --jurisdiction and --data"),

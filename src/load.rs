@@ -161,3 +161,19 @@ pub fn calendar(dir: Option<&Path>) -> Result<Calendar> {
     }
     Ok(cal)
 }
+
+/// `datalex.toml` in the working directory: the jurisdiction that decides a request that names
+/// none, when there are several.
+pub fn default_jurisdiction() -> Result<Option<String>> {
+    let path = Path::new("datalex.toml");
+    if !path.exists() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path).context("reading datalex.toml")?;
+    let value: toml::Value = toml::from_str(&text).context("datalex.toml")?;
+    match value.get("default_jurisdiction") {
+        None => Ok(None),
+        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
+        Some(_) => bail!("datalex.toml: `default_jurisdiction` must be a string"),
+    }
+}

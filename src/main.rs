@@ -4,6 +4,7 @@
 
 mod cli;
 mod coverage;
+mod decision_log;
 mod fmt;
 mod graph;
 mod load;
@@ -38,6 +39,16 @@ pub struct Setup {
     /// Extra calendar year files (`YYYY.toml`) that add to or replace the embedded 2023–2026.
     #[arg(long)]
     pub calendar: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Verify that no logged decision was edited or deleted; names the first broken record.
+    Verify {
+        /// The decision log.
+        #[arg(long, default_value = "decisions.db")]
+        log: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -109,6 +120,20 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
+        /// The decision log (SQLite; created if absent).
+        #[arg(long, default_value = "decisions.db")]
+        log: PathBuf,
+        /// Do not reload when policy or fact files change.
+        #[arg(long)]
+        no_watch: bool,
+        /// Log as JSON lines (request id, jurisdiction, effect, latency), for log collectors.
+        #[arg(long)]
+        json_logs: bool,
+    },
+    /// Check the decision log's hash chain: `datalex audit verify [--log PATH]`.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
     },
 }
 
@@ -136,7 +161,16 @@ fn main() -> ExitCode {
             strict,
             paths,
         } => coverage::run(&default_paths(paths), regulation.as_deref(), strict),
-        Command::Serve { setup, addr } => serve::run(&setup, &addr),
+        Command::Serve {
+            setup,
+            addr,
+            log,
+            no_watch,
+            json_logs,
+        } => serve::run(&setup, &addr, &log, !no_watch, json_logs),
+        Command::Audit {
+            command: AuditCommand::Verify { log },
+        } => decision_log::run_verify(&log),
     };
     match result {
         Ok(code) => code,

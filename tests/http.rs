@@ -1,4 +1,6 @@
-//! The decision service, started as the README starts it, on a free loopback port.
+//! The decision service, started as the README starts it, on a free loopback port: every route,
+//! every class of bad input, hot reload of a good and of a broken change, the decision log and
+//! its audit, and decisions under load while the policies change.
 
 #![allow(
     clippy::unwrap_used,
@@ -10,14 +12,20 @@
 mod common;
 
 use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 struct Server {
     child: Child,
     addr: String,
+    log: PathBuf,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl Drop for Server {
@@ -27,22 +35,54 @@ impl Drop for Server {
     }
 }
 
-fn start() -> Server {
+impl Server {
+    /// Stops the server as an operator would (SIGTERM) and waits for it.
+    fn terminate(mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                assert!(
+                    status.success(),
+                    "the server did not exit cleanly: {status}"
+                );
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        panic!("the server did not stop on SIGTERM");
+    }
+}
+
+/// Starts `datalex serve` in `dir` (the repository root, or a scratch copy of it).
+fn start_in(dir: &Path, scratch: Option<tempfile::TempDir>) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
-        .expect("bind")
+        .unwrap()
         .local_addr()
-        .expect("addr")
+        .unwrap()
         .port();
     let addr = format!("127.0.0.1:{port}");
+    let logdir = tempfile::tempdir().unwrap();
+    let log = logdir.path().join("decisions.db");
     let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
-        .args(["serve", "--addr", &addr])
-        .current_dir(common::root())
+        .args(["serve", "--addr", &addr, "--log", log.to_str().unwrap()])
+        .current_dir(dir)
+        .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("server starts");
-    let server = Server { child, addr };
-    let deadline = Instant::now() + Duration::from_secs(30);
+    // Keep the log's directory alive as long as the server.
+    std::mem::forget(logdir);
+    let server = Server {
+        child,
+        addr,
+        log,
+        _dir: scratch,
+    };
+    let deadline = Instant::now() + Duration::from_secs(60);
     while Instant::now() < deadline {
         if let Ok((200, _)) = http(&server.addr, "GET", "/readyz", "") {
             return server;
@@ -52,13 +92,26 @@ fn start() -> Server {
     panic!("the server did not become ready on {}", server.addr);
 }
 
+fn start() -> Server {
+    start_in(&common::root(), None)
+}
+
+/// A scratch copy of policies/ and data/, served from there, so the test can edit files.
+fn start_scratch() -> (Server, PathBuf) {
+    let dir = common::scratch_policies();
+    common::copy_dir(&common::root().join("data"), &dir.path().join("data"));
+    let path = dir.path().to_path_buf();
+    (start_in(&path, Some(dir)), path)
+}
+
 /// One HTTP/1.1 request; returns the status and the body.
 fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(10)))?;
+    s.set_read_timeout(Some(Duration::from_secs(20)))?;
     write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
-    let mut raw = String::new();
-    s.read_to_string(&mut raw)?;
+    let mut raw = Vec::new();
+    s.read_to_end(&mut raw)?;
+    let raw = String::from_utf8_lossy(&raw).into_owned();
     let status = raw.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
     let body = raw
         .split_once("\r\n\r\n")
@@ -71,29 +124,28 @@ fn json(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
 
+const CONDITIONAL: &str = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health", "jurisdiction": "binzhou"}"#;
+
 #[test]
-fn serves_decisions_on_the_bundled_policies() {
+fn serves_every_route_of_the_contract() {
     let server = start();
-    let (status, body) = http(&server.addr, "POST", "/v1/decisions", r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#).expect("post");
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions", CONDITIONAL).unwrap();
     assert_eq!(status, 200, "{body}");
     let d = json(&body);
     assert_eq!(d["effect"], "review");
     assert_eq!(d["deadlines"][0]["due"], "2026-03-16");
     assert_eq!(d["policy"]["jurisdiction"], "binzhou");
-    let id = d["decision_id"].as_str().expect("decision id");
+    let id = d["decision_id"].as_str().unwrap().to_string();
 
-    let (status, body) =
-        http(&server.addr, "GET", &format!("/v1/decisions/{id}"), "").expect("get");
-    assert_eq!(status, 200);
-    assert_eq!(json(&body)["decision_id"], id);
-    assert_eq!(
-        http(&server.addr, "GET", "/v1/decisions/01NOTADECISION", "")
-            .expect("get")
-            .0,
-        404
-    );
+    let (status, body) = http(&server.addr, "GET", &format!("/v1/decisions/{id}"), "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["decision_id"], id.as_str());
+    let (status, body) = http(&server.addr, "GET", "/v1/decisions/01NOTADECISION", "").unwrap();
+    assert_eq!(status, 404);
+    assert_eq!(json(&body)["error"]["code"], "not_found");
 
-    let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", r#"{"requests": [{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-scj-0001"}, {"kind": "share", "at": "2026-02-30"}]}"#).expect("batch");
+    let batch = r#"{"requests": [{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-scj-0001", "jurisdiction": "binzhou"}, {"kind": "share", "at": "2026-02-30"}]}"#;
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", batch).unwrap();
     assert_eq!(status, 200, "{body}");
     let b = json(&body);
     assert_eq!(b["decisions"][0]["effect"], "permit");
@@ -104,21 +156,25 @@ fn serves_decisions_on_the_bundled_policies() {
         "{body}"
     );
 
-    let (status, body) = http(&server.addr, "GET", "/v1/policies", "").expect("policies");
+    let (status, body) = http(&server.addr, "GET", "/v1/policies", "").unwrap();
     assert_eq!(status, 200);
+    let p = json(&body);
+    let binzhou = p["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["jurisdiction"] == "binzhou")
+        .unwrap();
     assert!(
-        json(&body)["policies"][0]["version"]
+        binzhou["version"]
             .as_str()
             .is_some_and(|v| v.starts_with("sha256:")),
         "{body}"
     );
-    assert_eq!(
-        http(&server.addr, "GET", "/healthz", "")
-            .expect("healthz")
-            .0,
-        200
-    );
-    let (status, body) = http(&server.addr, "GET", "/metrics", "").expect("metrics");
+    assert_eq!(p["reload"]["status"], "ok");
+    assert_eq!(http(&server.addr, "GET", "/healthz", "").unwrap().0, 200);
+    assert_eq!(http(&server.addr, "GET", "/readyz", "").unwrap().0, 200);
+    let (status, body) = http(&server.addr, "GET", "/metrics", "").unwrap();
     assert_eq!(status, 200);
     assert!(
         body.contains(
@@ -126,18 +182,356 @@ fn serves_decisions_on_the_bundled_policies() {
         ),
         "{body}"
     );
+    assert!(body.contains("datalex_decision_seconds_count 2"), "{body}");
+    assert!(
+        body.contains("datalex_request_errors_total{status=\"422\",code=\"invalid_request\"} 1"),
+        "{body}"
+    );
+    let (status, body) = http(&server.addr, "GET", "/openapi.json", "").unwrap();
+    assert_eq!(status, 200);
+    let doc = json(&body);
+    // Every documented route answers (with something other than "no such route").
+    for (path, ops) in doc["paths"].as_object().unwrap() {
+        for method in ops.as_object().unwrap().keys() {
+            let concrete = path.replace("{id}", &id);
+            let body = if method == "post" { "{}" } else { "" };
+            let (status, _) = http(&server.addr, &method.to_uppercase(), &concrete, body).unwrap();
+            assert!(
+                status != 404 && status != 405,
+                "{method} {path} answered {status}"
+            );
+        }
+    }
 }
 
 #[test]
-fn bad_input_gets_an_error_naming_the_field() {
+fn bad_input_gets_an_error_naming_what_is_wrong() {
     let server = start();
-    let (status, body) = http(&server.addr, "POST", "/v1/decisions", "{not json").expect("post");
-    assert_eq!(status, 400);
-    assert_eq!(json(&body)["error"]["code"], "malformed_json");
-    let (status, body) = http(&server.addr, "POST", "/v1/decisions", r#"{"kind": "share", "at": "2026-02-30", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "x"}"#).expect("post");
-    assert_eq!(status, 422);
-    assert_eq!(json(&body)["error"]["field"], "at");
-    let (status, body) = http(&server.addr, "POST", "/v1/decisions", r#"{"kind": "develop", "developer": "dev-001", "scenario": "s", "datasets": [], "environment": "trusted"}"#).expect("post");
-    assert_eq!(status, 422);
-    assert_eq!(json(&body)["error"]["field"], "datasets");
+    let cases: &[(&str, &str, u16, &str, Option<&str>)] = &[
+        ("POST", "{not json", 400, "malformed_json", None),
+        (
+            "POST",
+            r#"{"kind": "borrow"}"#,
+            422,
+            "invalid_request",
+            Some("kind"),
+        ),
+        (
+            "POST",
+            r#"{"at": "2026-03-02"}"#,
+            422,
+            "invalid_request",
+            Some("kind"),
+        ),
+        (
+            "POST",
+            r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "scenario": "x"}"#,
+            422,
+            "invalid_request",
+            Some("dataset"),
+        ),
+        (
+            "POST",
+            r#"{"kind": "share", "at": "2026-02-30", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "x"}"#,
+            422,
+            "invalid_request",
+            Some("at"),
+        ),
+        (
+            "POST",
+            r#"{"kind": "share", "at": "2026-03-02", "requester": 7, "dataset": "bz-ga-0001", "scenario": "x"}"#,
+            422,
+            "invalid_request",
+            Some("requester"),
+        ),
+        (
+            "POST",
+            r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "robot", "id": "1"}, "dataset": "bz-ga-0001"}"#,
+            422,
+            "invalid_request",
+            Some("requester.type"),
+        ),
+        (
+            "POST",
+            r#"{"kind": "develop", "developer": "dev-001", "scenario": "s", "datasets": [], "environment": "trusted"}"#,
+            422,
+            "invalid_request",
+            Some("datasets"),
+        ),
+        (
+            "POST",
+            r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "x", "jurisdiction": "atlantis"}"#,
+            422,
+            "unknown_jurisdiction",
+            Some("jurisdiction"),
+        ),
+        ("POST", "[1, 2]", 422, "invalid_request", None),
+    ];
+    for (method, body, status, code, field) in cases {
+        let (got, answer) = http(&server.addr, method, "/v1/decisions", body).unwrap();
+        assert_eq!(got, *status, "{body} → {answer}");
+        let e = json(&answer);
+        assert_eq!(e["error"]["code"], *code, "{body} → {answer}");
+        assert!(
+            e["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty()),
+            "{answer}"
+        );
+        if let Some(f) = field {
+            assert_eq!(e["error"]["field"], *f, "{body} → {answer}");
+        }
+    }
+    // Over the body limit: a JSON error, not a dropped connection.
+    let big = format!(
+        "{{\"kind\": \"share\", \"purpose\": \"{}\"}}",
+        "x".repeat(2 << 20)
+    );
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions", &big).unwrap();
+    assert_eq!(status, 413, "{body}");
+    assert_eq!(json(&body)["error"]["code"], "body_too_large");
+    // Unknown routes and methods.
+    let (status, body) = http(&server.addr, "GET", "/v2/nothing", "").unwrap();
+    assert_eq!(status, 404);
+    assert_eq!(json(&body)["error"]["code"], "not_found");
+    assert_eq!(
+        http(&server.addr, "GET", "/v1/decisions", "").unwrap().0,
+        405
+    );
+    // The service is still fine.
+    assert_eq!(
+        http(&server.addr, "POST", "/v1/decisions", CONDITIONAL)
+            .unwrap()
+            .0,
+        200
+    );
+}
+
+fn version(addr: &str) -> String {
+    let (_, body) = http(addr, "GET", "/v1/policies", "").unwrap();
+    let p = json(&body);
+    p["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|j| j["jurisdiction"] == "binzhou")
+        .unwrap()["version"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        if cond() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    panic!("timed out waiting for {what}");
+}
+
+fn due(addr: &str) -> (String, String) {
+    let (status, body) = http(addr, "POST", "/v1/decisions", CONDITIONAL).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let d = json(&body);
+    (
+        d["deadlines"][0]["due"].as_str().unwrap().to_string(),
+        d["policy"]["version"].as_str().unwrap().to_string(),
+    )
+}
+
+#[test]
+fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
+    let (server, dir) = start_scratch();
+    let shandong = dir.join("policies/shandong/measures.dlx");
+    let original = std::fs::read_to_string(&shandong).unwrap();
+    let v1 = version(&server.addr);
+    assert_eq!(due(&server.addr), ("2026-03-16".to_string(), v1.clone()));
+
+    // A good change: the reply period becomes 15 working days.
+    std::fs::write(
+        &shandong,
+        original.replace(
+            "param reply_period = 10 working days",
+            "param reply_period = 15 working days",
+        ),
+    )
+    .unwrap();
+    wait_for("the new version", || version(&server.addr) != v1);
+    let v2 = version(&server.addr);
+    assert_eq!(due(&server.addr), ("2026-03-23".to_string(), v2.clone()));
+
+    // A broken change: the last good version keeps answering, and /v1/policies says why.
+    std::fs::write(
+        &shandong,
+        original.replace(
+            "param reply_period = 10 working days",
+            "param reply_period = ten working days",
+        ),
+    )
+    .unwrap();
+    wait_for("the reload failure", || {
+        json(&http(&server.addr, "GET", "/v1/policies", "").unwrap().1)["reload"]["status"]
+            == "failed"
+    });
+    let (_, body) = http(&server.addr, "GET", "/v1/policies", "").unwrap();
+    let p = json(&body);
+    assert!(
+        p["reload"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("measures.dlx"),
+        "{body}"
+    );
+    assert_eq!(due(&server.addr), ("2026-03-23".to_string(), v2.clone()));
+    let (_, metrics) = http(&server.addr, "GET", "/metrics", "").unwrap();
+    assert!(
+        !metrics.contains("datalex_reload_failures_total 0"),
+        "{metrics}"
+    );
+
+    // Fixed again: serving the original, the failure is gone.
+    std::fs::write(&shandong, &original).unwrap();
+    wait_for("the fix", || {
+        json(&http(&server.addr, "GET", "/v1/policies", "").unwrap().1)["reload"]["status"] == "ok"
+    });
+    assert_eq!(due(&server.addr), ("2026-03-16".to_string(), v1));
+}
+
+#[test]
+fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
+    let server = start();
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let (status, body) = http(&server.addr, "POST", "/v1/decisions", CONDITIONAL).unwrap();
+        assert_eq!(status, 200);
+        ids.push(json(&body)["decision_id"].as_str().unwrap().to_string());
+    }
+    let log = server.log.clone();
+    server.terminate();
+    // Every decision was flushed on SIGTERM, and the chain is intact.
+    let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+    assert!(
+        common::stdout(&out).contains("20 records"),
+        "{}",
+        common::stdout(&out)
+    );
+    // Someone edits a logged decision: the audit names it.
+    {
+        let db = rusqlite::Connection::open(&log).unwrap();
+        let changed = db.execute("UPDATE decisions SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE decision_id = ?1", [&ids[7]]).unwrap();
+        assert_eq!(changed, 1);
+    }
+    let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");
+    assert_eq!(out.status.code(), Some(1), "{}", common::stdout(&out));
+    assert!(
+        common::stdout(&out).contains(&ids[7]),
+        "{}",
+        common::stdout(&out)
+    );
+    // A missing log is bad input.
+    let out = common::run(
+        &["audit", "verify", "--log", "/nonexistent/decisions.db"],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn under_load_while_policies_change_no_request_fails_and_each_names_its_version() {
+    let (server, dir) = start_scratch();
+    let addr = server.addr.clone();
+    let shandong = dir.join("policies/shandong/measures.dlx");
+    let original = std::fs::read_to_string(&shandong).unwrap();
+    let stop = Arc::new(AtomicBool::new(false));
+    // version → the due dates decided under it; one version must give one due date.
+    let seen: Arc<Mutex<BTreeMap<String, BTreeSet<String>>>> =
+        Arc::new(Mutex::new(BTreeMap::new()));
+    let failures = Arc::new(Mutex::new(Vec::new()));
+    let count = Arc::new(Mutex::new(0u64));
+    let workers: Vec<_> = (0..4)
+        .map(|_| {
+            let (addr, stop, seen, failures, count) = (
+                addr.clone(),
+                Arc::clone(&stop),
+                Arc::clone(&seen),
+                Arc::clone(&failures),
+                Arc::clone(&count),
+            );
+            std::thread::spawn(move || {
+                while !stop.load(Ordering::Relaxed) {
+                    match http(&addr, "POST", "/v1/decisions", CONDITIONAL) {
+                        Ok((200, body)) => {
+                            let d = json(&body);
+                            let v = d["policy"]["version"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_string();
+                            let due = d["deadlines"][0]["due"]
+                                .as_str()
+                                .unwrap_or_default()
+                                .to_string();
+                            seen.lock().unwrap().entry(v).or_default().insert(due);
+                            *count.lock().unwrap() += 1;
+                        }
+                        other => failures.lock().unwrap().push(format!("{other:?}")),
+                    }
+                }
+            })
+        })
+        .collect();
+    let started = Instant::now();
+    let mut rewrites = 0;
+    while started.elapsed() < Duration::from_secs(10) {
+        let days = 10 + rewrites % 3;
+        std::fs::write(
+            &shandong,
+            original.replace(
+                "param reply_period = 10 working days",
+                &format!("param reply_period = {days} working days"),
+            ),
+        )
+        .unwrap();
+        rewrites += 1;
+        std::thread::sleep(Duration::from_millis(1500));
+    }
+    stop.store(true, Ordering::Relaxed);
+    for w in workers {
+        w.join().unwrap();
+    }
+    let failures = failures.lock().unwrap();
+    assert!(
+        failures.is_empty(),
+        "{} requests failed, e.g. {:?}",
+        failures.len(),
+        failures.first()
+    );
+    let seen = seen.lock().unwrap();
+    let total = *count.lock().unwrap();
+    assert!(total > 100, "only {total} requests in 10 s");
+    assert!(rewrites >= 5);
+    assert!(
+        seen.len() >= 2,
+        "the version never changed under load: {seen:?}"
+    );
+    for (version, dues) in seen.iter() {
+        assert!(
+            version.starts_with("sha256:"),
+            "a decision without its version: {version:?}"
+        );
+        assert_eq!(
+            dues.len(),
+            1,
+            "version {version} decided with two reply periods: {dues:?}"
+        );
+    }
 }

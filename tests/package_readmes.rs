@@ -4,7 +4,12 @@
 //! A README marks a table with `<!-- datalex coverage --regulation ID -->` before it and
 //! `<!-- end coverage -->` after it; between them stands the command's output.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)] // tests may fail loudly
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
 
 mod common;
 
@@ -15,7 +20,12 @@ const END: &str = "<!-- end coverage -->";
 fn package_readme_coverage_tables_match_datalex_coverage() {
     let mut checked = 0;
     let mut failures = Vec::new();
-    let mut dirs: Vec<_> = std::fs::read_dir(common::root().join("policies")).unwrap().flatten().map(|e| e.path()).filter(|p| p.is_dir()).collect();
+    let mut dirs: Vec<_> = std::fs::read_dir(common::root().join("policies"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_dir())
+        .collect();
     dirs.sort();
     for dir in dirs {
         let readme = dir.join("README.md");
@@ -26,9 +36,15 @@ fn package_readme_coverage_tables_match_datalex_coverage() {
         let mut rest = text.as_str();
         while let Some(i) = rest.find(BEGIN) {
             let after = &rest[i + BEGIN.len()..];
-            let id = after.split_whitespace().next().unwrap_or_default().to_string();
+            let id = after
+                .split_whitespace()
+                .next()
+                .unwrap_or_default()
+                .to_string();
             let body_start = after.find("-->").map(|j| j + 3).unwrap();
-            let body_end = after.find(END).unwrap_or_else(|| panic!("{}: `{BEGIN}{id}` without `{END}`", readme.display()));
+            let body_end = after
+                .find(END)
+                .unwrap_or_else(|| panic!("{}: `{BEGIN}{id}` without `{END}`", readme.display()));
             let body = after[body_start..body_end].trim();
             let out = common::run(&["coverage", "--regulation", &id, "policies"], "");
             assert!(out.status.success(), "{}", common::stderr(&out));

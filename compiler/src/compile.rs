@@ -44,6 +44,7 @@ pub fn compile(sources: &SourceMap) -> Compiled {
         .filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
     {
         diagnostics.extend(crate::analysis::analyze(p));
+        diagnostics.extend(crate::coverage::noted_but_cited(p));
     }
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.code, &a.message).cmp(&(
@@ -117,25 +118,7 @@ impl Cx {
         self.report_unmatched_overrides();
         let coverage = self.coverage_notes(&packages);
         let graph = graph::build(&self.regulations, &compiled);
-        for note in &coverage {
-            let Some(reg) = self.regulations.get(note.regulation) else {
-                continue;
-            };
-            let cited = graph
-                .find(&graph::Node::Article(reg.id.clone(), note.article))
-                .is_some_and(|n| {
-                    graph
-                        .graph
-                        .edges_directed(n, petgraph::Direction::Incoming)
-                        .any(|e| *e.weight() == graph::Edge::Cites)
-                });
-            if cited {
-                self.diags.push(
-                    Diagnostic::warning("W0003", note.span, format!("article {} is cited by rules, but the coverage note says it is not encoded", note.article))
-                        .with_help("drop the note, or the citations if the note is right"),
-                );
-            }
-        }
+
         Some(PolicySet {
             regulations: std::mem::take(&mut self.regulations),
             types: std::mem::take(&mut self.types),
@@ -1111,7 +1094,10 @@ impl Cx {
                 }
             }
         }
-        if otherwise.is_none() && !deciding.is_empty() {
+        // Guards that may not fire, and rules, need a default; so does a kind with only checks,
+        // which would otherwise never decide.
+        if otherwise.is_none() && (!deciding.is_empty() || !guards.is_empty() || !checks.is_empty())
+        {
             let span = decls
                 .iter()
                 .find(|(d, _, pk)| pk == &p.name && d.role != RuleRole::Check)
@@ -1221,6 +1207,7 @@ fn literal_json(l: &ast::TestLiteral) -> String {
         ast::TestLiteral::Date(d) => json_str(&d.to_string()),
         ast::TestLiteral::Str(s) | ast::TestLiteral::Word(s) => json_str(s),
         ast::TestLiteral::Int(i) => i.to_string(),
+        ast::TestLiteral::Bool(b) => b.to_string(),
         ast::TestLiteral::List(items) => format!(
             "[{}]",
             items.iter().map(literal_json).collect::<Vec<_>>().join(",")

@@ -95,8 +95,11 @@ fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
     out
 }
 
+/// One row's place: article, paragraph, item, and the article's chapter.
+type RowPlace = (u32, Option<u32>, Option<u32>, Option<u32>);
+
 /// The rows of a regulation: its articles (a law), or its tasks and paragraphs (a plan).
-fn rows(reg: &RegulationText) -> Vec<(u32, Option<u32>, Option<u32>, Option<u32>)> {
+fn rows(reg: &RegulationText) -> Vec<RowPlace> {
     let mut out = Vec::new();
     for (n, a) in &reg.articles {
         let leaves = reg.plan && (a.paras.len() > 1 || a.paras.iter().any(|p| !p.items.is_empty()));
@@ -243,4 +246,53 @@ pub fn to_markdown(policy: &PolicySet, id: &str, rows: &[ArticleCoverage]) -> St
         count("unaccounted")
     );
     s
+}
+
+/// W0003: a coverage note on an article, paragraph or task that rules do cite.
+pub fn noted_but_cited(policy: &PolicySet) -> Vec<datalex_lang::Diagnostic> {
+    let cites = citations(policy);
+    let mut out = Vec::new();
+    for note in &policy.coverage {
+        let (article, paragraph, item) = (
+            note.path.first().copied(),
+            note.path.get(1).copied(),
+            note.path.get(2).copied(),
+        );
+        let single = policy
+            .regulations
+            .get(note.regulation)
+            .and_then(|r| article.and_then(|a| r.articles.get(&a)))
+            .is_some_and(|a| a.single);
+        // In a one-paragraph article the second number is the item.
+        let (paragraph, item) = if single && item.is_none() {
+            (None, paragraph)
+        } else {
+            (paragraph, item)
+        };
+        let cited = cites.iter().any(|(c, _)| {
+            c.regulation == note.regulation
+                && c.article == article
+                && (paragraph.is_none() || c.paragraph == paragraph)
+                && (item.is_none() || c.item == item)
+        });
+        if cited {
+            let shown = note
+                .path
+                .iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(".");
+            out.push(
+                datalex_lang::Diagnostic::warning(
+                    "W0003",
+                    note.span,
+                    format!(
+                        "§{shown} is cited by rules, but the coverage note says it is not encoded"
+                    ),
+                )
+                .with_help("drop the note, or the citations if the note is right"),
+            );
+        }
+    }
+    out
 }

@@ -573,6 +573,8 @@ pub enum TestLiteral {
     Str(String),
     /// A whole number.
     Int(i64),
+    /// `true` or `false`.
+    Bool(bool),
     /// A bare word (an enum member such as `trusted`).
     Word(String),
     /// A list.

@@ -901,6 +901,7 @@ fn literal(l: &TestLiteral) -> String {
         TestLiteral::Date(d) => d.to_string(),
         TestLiteral::Str(s) => quote(s),
         TestLiteral::Int(i) => i.to_string(),
+        TestLiteral::Bool(b) => b.to_string(),
         TestLiteral::Word(w) => w.clone(),
         TestLiteral::List(xs) => format!(
             "[{}]",

@@ -1029,6 +1029,7 @@ impl Cx {
             Rule::date => TestLiteral::Date(self.date(&inner)?),
             Rule::string => TestLiteral::Str(self.string(&inner).value),
             Rule::int => TestLiteral::Int(i64::from(self.int(&inner)?)),
+            Rule::bool_lit => TestLiteral::Bool(inner.as_str() == "true"),
             Rule::ident => TestLiteral::Word(inner.as_str().to_string()),
             Rule::test_object => {
                 let mut fields = Vec::new();
