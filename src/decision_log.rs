@@ -182,15 +182,43 @@ impl DecisionLog {
     /// The JSON is rendered here, on the caller's thread; the writer hashes and commits it soon
     /// after. A record whose decision id is already in the log is not logged (the writer warns);
     /// a batch that cannot be committed is reported by the next [`flush`](DecisionLog::flush).
+    #[cfg_attr(
+        not(test),
+        expect(
+            dead_code,
+            reason = "the typed form, for the tests; the service uses append_rendered"
+        )
+    )]
     pub fn append(&self, record: Record) {
         let decision: Arc<str> = Arc::from(record.decision.to_string());
+        self.append_rendered(
+            record.decision_id,
+            record.time,
+            record.jurisdiction,
+            record.policy_version,
+            record.request.to_string(),
+            decision,
+        );
+    }
+
+    /// Queues a record whose request and decision are already JSON text (the service has them
+    /// so: the request as received, the decision as answered), saving a second serialisation.
+    pub fn append_rendered(
+        &self,
+        decision_id: String,
+        time: String,
+        jurisdiction: String,
+        policy_version: String,
+        request: String,
+        decision: Arc<str>,
+    ) {
         let entry = Entry {
-            request: record.request.to_string(),
+            request,
             decision: Arc::clone(&decision),
-            decision_id: record.decision_id,
-            time: record.time,
-            jurisdiction: record.jurisdiction,
-            policy_version: record.policy_version,
+            decision_id,
+            time,
+            jurisdiction,
+            policy_version,
         };
         lock(&self.pending).insert(entry.decision_id.clone(), decision);
         if let Err(mpsc::SendError(Msg::Append(entry))) = self.sender.send(Msg::Append(entry)) {

@@ -7,7 +7,7 @@
 //! leaves the last good snapshot serving and is reported in `GET /v1/policies` until fixed.
 //! Every decision is appended to the hash-chained decision log ([`crate::decision_log`]).
 
-use crate::decision_log::{DecisionLog, Record};
+use crate::decision_log::DecisionLog;
 use crate::{cli, load, Setup};
 use anyhow::{anyhow, Context, Result};
 use axum::extract::rejection::StringRejection;
@@ -436,12 +436,14 @@ fn parse_body(body: &str) -> Result<Value, Box<ApiError>> {
 
 // ---- handlers -------------------------------------------------------------------------------
 
-/// Decides one JSON request with `snap`, logs it, or says why it is not a request.
+/// Decides one request (`body`, whose text as received is `raw`) with `snap`, logs it, and
+/// returns the decision as JSON text — serialised once, for the answer and the log alike.
 fn decide_value(
     state: &AppState,
     snap: &Snapshot,
     body: &Value,
-) -> Result<Decision, Box<ApiError>> {
+    raw: &str,
+) -> Result<Arc<str>, Box<ApiError>> {
     let started = Instant::now();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let request = Request::from_json(body, cli::today()).map_err(|e| {
@@ -469,10 +471,18 @@ fn decide_value(
             Some("jurisdiction"),
         )
     })?;
-    let mut d = j
+    let mut d: Decision = j
         .decide(&request)
         .map_err(|e| ApiError::new(unprocessable, "evaluation_failed", e.to_string(), None))?;
     d.decision_id = ulid::Ulid::new().to_string();
+    let text: Arc<str> = Arc::from(serde_json::to_string(&d).map_err(|e| {
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal",
+            e.to_string(),
+            None,
+        )
+    })?);
     let elapsed = started.elapsed();
     state.metrics.observe(elapsed);
     if let Ok(mut m) = state.metrics.decisions.lock() {
@@ -480,17 +490,23 @@ fn decide_value(
             .or_default() += 1;
     }
     tracing::info!(decision_id = %d.decision_id, jurisdiction = %j.name, kind = request.kind(), effect = d.effect, latency_us = elapsed.as_micros() as u64, "decided");
-    if let Ok(decision) = serde_json::to_value(&d) {
-        state.log.append(Record {
-            decision_id: d.decision_id.clone(),
-            time: now_rfc3339(),
-            jurisdiction: j.name.clone(),
-            policy_version: j.version.clone(),
-            request: body.clone(),
-            decision,
-        });
-    }
-    Ok(d)
+    state.log.append_rendered(
+        d.decision_id,
+        now_rfc3339(),
+        j.name.clone(),
+        j.version.clone(),
+        raw.to_string(),
+        Arc::clone(&text),
+    );
+    Ok(text)
+}
+
+fn json_text(text: &str) -> Response {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        text.to_string(),
+    )
+        .into_response()
 }
 
 fn count_error(state: &AppState, e: &ApiError) {
@@ -511,11 +527,12 @@ async fn decide_one(
     body: Result<String, StringRejection>,
 ) -> Response {
     let snap = state.snapshot();
-    let result = body_text(body)
-        .and_then(|b| parse_body(&b))
-        .and_then(|v| decide_value(&state, &snap, &v));
+    let result = body_text(body).and_then(|b| {
+        let v = parse_body(&b)?;
+        decide_value(&state, &snap, &v, &b)
+    });
     with_request_id(match result {
-        Ok(d) => Json(d).into_response(),
+        Ok(text) => json_text(&text),
         Err(e) => {
             count_error(&state, &e);
             e.into_response()
@@ -548,8 +565,8 @@ async fn decide_batch(
     let snap = state.snapshot();
     let mut out = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        out.push(match decide_value(&state, &snap, item) {
-            Ok(d) => serde_json::to_value(d).unwrap_or(Value::Null),
+        out.push(match decide_value(&state, &snap, item, &item.to_string()) {
+            Ok(text) => serde_json::from_str(&text).unwrap_or(Value::Null),
             Err(mut e) => {
                 count_error(&state, &e);
                 e.field = Some(match e.field.take() {
