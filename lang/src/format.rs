@@ -78,33 +78,15 @@ fn comments(text: &str) -> Vec<Comment> {
     let mut offset = 0;
     let mut prev_blank = false;
     for line in text.split_inclusive('\n') {
-        let mut in_str = false;
-        let mut escaped = false;
-        let mut prev_slash = false;
-        for (i, c) in line.char_indices() {
-            if in_str {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_str = false;
-                }
-                continue;
-            }
-            if c == '"' {
-                in_str = true;
-            } else if c == '/' && prev_slash {
-                let start = offset + i - 1;
-                let body = line.get(i - 1..).unwrap_or("").trim_end();
-                out.push(Comment {
-                    start,
-                    text: body.to_string(),
-                    blank_before: prev_blank,
-                });
-                break;
-            }
-            prev_slash = c == '/';
+        if let Some((i, _, _)) =
+            crate::parser::classify(line).find(|(_, _, lex)| *lex == crate::parser::Lex::Comment)
+        {
+            let body = line.get(i..).unwrap_or("").trim_end();
+            out.push(Comment {
+                start: offset + i,
+                text: body.to_string(),
+                blank_before: prev_blank,
+            });
         }
         prev_blank = line.trim().is_empty();
         offset += line.len();

@@ -121,68 +121,90 @@ pub fn split_items(text: &str) -> Vec<(usize, usize)> {
     chunks
 }
 
-/// The byte offset of the last `{` in `text` that no `}` closes (strings and comments aside).
+/// What a character of policy source is part of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lex {
+    /// Code.
+    Code,
+    /// A string literal, its quotes included.
+    Str,
+    /// A `//` comment, its slashes included, up to the end of the line.
+    Comment,
+}
+
+/// Every character of `text` with its byte offset and what it is part of. A string ends at its
+/// closing quote or, unclosed, at the end of its line (strings are one line in the grammar).
+/// The one place that tells strings and comments from code outside the grammar: item
+/// splitting, error recovery and the formatter's comments all use it.
+pub fn classify(text: &str) -> impl Iterator<Item = (usize, char, Lex)> + '_ {
+    let mut chars = text.char_indices().peekable();
+    let mut state = Lex::Code;
+    let mut escaped = false;
+    std::iter::from_fn(move || {
+        let (i, c) = chars.next()?;
+        let lex = match state {
+            Lex::Comment => {
+                if c == '\n' {
+                    state = Lex::Code;
+                    Lex::Code
+                } else {
+                    Lex::Comment
+                }
+            }
+            Lex::Str => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    state = Lex::Code;
+                } else if c == '\n' {
+                    state = Lex::Code;
+                    return Some((i, c, Lex::Code));
+                }
+                Lex::Str
+            }
+            Lex::Code => {
+                if c == '"' {
+                    state = Lex::Str;
+                    Lex::Str
+                } else if c == '/' && chars.peek().is_some_and(|(_, n)| *n == '/') {
+                    state = Lex::Comment;
+                    Lex::Comment
+                } else {
+                    Lex::Code
+                }
+            }
+        };
+        Some((i, c, lex))
+    })
+}
+
+/// The byte offset of the last `{` in `text` that no `}` closes.
 fn unclosed_brace(text: &str) -> Option<usize> {
     let mut open = Vec::new();
-    let mut in_str = false;
-    let mut escaped = false;
-    let mut comment = false;
-    let mut prev = '\0';
-    for (i, c) in text.char_indices() {
-        if comment {
-            if c == '\n' {
-                comment = false;
+    for (i, c, lex) in classify(text) {
+        match (c, lex) {
+            ('{', Lex::Code) => open.push(i),
+            ('}', Lex::Code) => {
+                open.pop();
             }
-        } else if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' || c == '\n' {
-                in_str = false;
-            }
-        } else {
-            match c {
-                '"' => in_str = true,
-                '/' if prev == '/' => comment = true,
-                '{' => open.push(i),
-                '}' => {
-                    open.pop();
-                }
-                _ => {}
-            }
+            _ => {}
         }
-        prev = c;
     }
     open.pop()
 }
 
+/// How much a line opens (`{`, `[`) or closes (`}`, `]`) brackets, strings and comments aside.
 fn brace_delta(line: &str) -> i64 {
-    let mut delta = 0;
-    let mut in_str = false;
-    let mut escaped = false;
-    let mut prev_slash = false;
-    for c in line.chars() {
-        if in_str {
-            if escaped {
-                escaped = false;
-            } else if c == '\\' {
-                escaped = true;
-            } else if c == '"' {
-                in_str = false;
-            }
-            continue;
-        }
-        match c {
-            '"' => in_str = true,
-            '/' if prev_slash => break,
-            '{' | '[' => delta += 1,
-            '}' | ']' => delta -= 1,
-            _ => {}
-        }
-        prev_slash = c == '/';
-    }
-    delta
+    classify(line)
+        .filter(|(_, _, lex)| *lex == Lex::Code)
+        .map(|(_, c, _)| match c {
+            '{' | '[' => 1,
+            '}' | ']' => -1,
+            _ => 0,
+        })
+        .sum()
 }
 
 struct Cx {
