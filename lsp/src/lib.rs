@@ -169,7 +169,7 @@ mod tests {
 
     #[test]
     fn a_clean_document_has_no_diagnostics() {
-        let doc = "package p\nregulation r \"R\" { article 1 \"一\" }\nguard g on share cites §1\n  when dataset is missing\n  => deny x \"y\"\n";
+        let doc = "package p\nregulation r \"R\" { article 1 \"一\" }\nguard g on share cites §1\n  when dataset is missing\n  => deny x \"y\"\notherwise on share cites §1 => deny z \"w\"\n";
         assert_eq!(diagnostics(PRELUDE, &[], "p.dlx", doc), Vec::new());
     }
 }
