@@ -2,9 +2,10 @@
 //! and developers, as JSON text, so the real loader (`Facts::from_files`) reads them.
 //!
 //! Deterministic: the same [`Shape`] always gives the same text. A few *anchor* records, the
-//! same whatever the size, are what the requests of `super::CASES` ask about, so every request kind decides the
-//! same way (and allocates the same) on a catalog of 10 or of 10,000 datasets; the rest is
-//! varied filler spread around them.
+//! same whatever the size, are what the requests of `super::CASES` ask about, so every request
+//! kind decides the same way (and allocates the same) on a catalog of 10 or of 10,000 datasets;
+//! the rest is varied filler spread around them. `gen-sl` (the flood dataset's provider) is
+//! filler institution 0, always first.
 
 use serde_json::{json, Value};
 
@@ -264,7 +265,7 @@ fn catalog(shape: Shape, rng: &mut Rng) -> Vec<Value> {
                 "title": format!("生成法规 {i}-{b}"),
                 "rank": rng.pick(&RANKS),
             })).collect::<Vec<_>>(),
-            "key_identifiers": if rng.below(2) == 0 { vec!["统一社会信用代码"] } else { vec!["身份证号码"] },
+            "key_identifiers": [rng.pick(&["统一社会信用代码", "身份证号码"])],
             "openable_after_desensitization": share == "not_shared" && rng.below(4) == 0,
         });
         if let Some(obj) = d.as_object_mut() {

@@ -488,7 +488,9 @@ impl<'a> Cx<'a> {
         self.current.clone_from(&rule.name);
         let saved = self.push_frame();
         let result = (|| {
-            let mut detail = String::from("when ");
+            // One buffer for the whole detail, sized for the condition as written and its facts.
+            let mut detail = String::with_capacity(16 + 2 * rule.when_source.len());
+            detail.push_str("when ");
             let matched = match (&rule.when, rule.conjuncts.is_empty()) {
                 (None, _) => {
                     detail = "always".into();
@@ -512,12 +514,15 @@ impl<'a> Cx<'a> {
                         held = truthy(&self.eval(&c.ex)?);
                         detail.push_str(&c.source);
                         detail.push_str(if held { " ✔" } else { " ✘" });
+                        for (k, (src, ex)) in c.subjects.iter().enumerate() {
+                            detail.push_str(if k == 0 { " [" } else { ", " });
+                            detail.push_str(src);
+                            detail.push_str(" = ");
+                            let v = self.eval(ex)?;
+                            show_into(&mut detail, &v);
+                        }
                         if !c.subjects.is_empty() {
-                            let mut facts = Vec::with_capacity(c.subjects.len());
-                            for (src, ex) in &c.subjects {
-                                facts.push(format!("{src} = {}", show(&self.eval(ex)?)));
-                            }
-                            detail.push_str(&format!(" [{}]", facts.join(", ")));
+                            detail.push(']');
                         }
                     }
                     held
@@ -998,33 +1003,59 @@ fn contains(list: &List<'_>, x: &Value<'_>) -> bool {
 }
 
 fn show(v: &Value<'_>) -> String {
+    let mut s = String::new();
+    show_into(&mut s, v);
+    s
+}
+
+/// Writes a value as a trace shows it: short lists in full, long ones by their first items.
+fn show_into(out: &mut String, v: &Value<'_>) {
+    use std::fmt::Write as _;
     match v {
-        Value::Missing => "missing".into(),
-        Value::Bool(b) => b.to_string(),
-        Value::Int(i) => i.to_string(),
-        Value::Text(s) => format!("\"{s}\""),
-        Value::Date(d) => d.to_string(),
-        Value::Duration { count, working } => {
-            format!("{count} {}days", if *working { "working " } else { "" })
+        Value::Missing => out.push_str("missing"),
+        Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(out, "{i}");
         }
-        Value::Enum(s) => (*s).to_string(),
-        Value::Rec(r) => match r {
-            Rec::Dataset(d) => format!("dataset {}", d.id),
-            Rec::Institution(i) => format!("institution {}", i.id),
-            Rec::Emergency(e) => format!("emergency {}", e.id),
-            Rec::Developer(d) => format!("developer {}", d.id),
-            _ => "a record".into(),
-        },
-        Value::List(l) if l.is_empty() => "[]".into(),
-        Value::List(l) => {
-            // Short lists in full; long ones by their first items and their length.
-            let shown: Vec<String> = (0..l.len().min(6)).map(|i| show(&l.get(i))).collect();
-            let more = if l.len() > 6 {
-                format!(", … {} in all", l.len())
-            } else {
-                String::new()
+        Value::Text(s) => {
+            out.push('"');
+            out.push_str(s);
+            out.push('"');
+        }
+        Value::Date(d) => {
+            let _ = write!(out, "{d}");
+        }
+        Value::Duration { count, working } => {
+            let _ = write!(
+                out,
+                "{count} {}days",
+                if *working { "working " } else { "" }
+            );
+        }
+        Value::Enum(s) => out.push_str(s),
+        Value::Rec(r) => {
+            let (what, id) = match r {
+                Rec::Dataset(d) => ("dataset ", d.id.as_str()),
+                Rec::Institution(i) => ("institution ", i.id.as_str()),
+                Rec::Emergency(e) => ("emergency ", e.id.as_str()),
+                Rec::Developer(d) => ("developer ", d.id.as_str()),
+                _ => ("a record", ""),
             };
-            format!("[{}{more}]", shown.join(", "))
+            out.push_str(what);
+            out.push_str(id);
+        }
+        Value::List(l) => {
+            out.push('[');
+            for i in 0..l.len().min(6) {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                show_into(out, &l.get(i));
+            }
+            if l.len() > 6 {
+                let _ = write!(out, ", … {} in all", l.len());
+            }
+            out.push(']');
         }
     }
 }
