@@ -706,7 +706,7 @@ mod tests {
             }),
             decision: json!({
                 "decision_id": format!("01J{n:023}"),
-                "allowed": n % 3 != 0,
+                "allowed": !n.is_multiple_of(3),
                 "obligations": ["watermark", "audit"],
                 "citations": [{"article": "art-12", "paragraph": 2}],
             }),

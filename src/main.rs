@@ -5,6 +5,7 @@
 mod cli;
 mod coverage;
 mod decision_log;
+mod export;
 mod fmt;
 mod graph;
 mod load;
@@ -135,6 +136,24 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Export the policies to another policy system.
+    Export {
+        #[command(subcommand)]
+        target: ExportTarget,
+    },
+}
+
+#[derive(Subcommand)]
+enum ExportTarget {
+    /// Cedar: a schema, policies for the permit/deny part of the share, open and develop rules,
+    /// and the facts as entities, validated by Cedar (strict mode) before they are written.
+    Cedar {
+        #[command(flatten)]
+        setup: Setup,
+        /// The folder to write schema.cedarschema, policies.cedar, entities.json and README.md to.
+        #[arg(long, default_value = "cedar")]
+        out: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -171,6 +190,9 @@ fn main() -> ExitCode {
         Command::Audit {
             command: AuditCommand::Verify { log },
         } => decision_log::run_verify(&log),
+        Command::Export {
+            target: ExportTarget::Cedar { setup, out },
+        } => export::cedar(&setup, &out),
     };
     match result {
         Ok(code) => code,

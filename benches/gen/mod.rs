@@ -160,7 +160,7 @@ struct Gen {
 
 /// Every third article has items in its second paragraph.
 fn has_items(article: u32) -> bool {
-    article % 3 == 0
+    article.is_multiple_of(3)
 }
 
 const SHARE_ATOMS: &[&str] = &[

@@ -12,6 +12,7 @@
 //! 3. checks add findings whatever the effect; reported values fill `effective_tier`.
 
 use crate::calendar::Calendar;
+use crate::datum::Datum;
 use crate::decision::{
     self, Deadline, Decision, Finding, Obligation, PolicyRef, Reason, TraceStep,
 };
@@ -153,34 +154,100 @@ impl Engine {
                 package: self.package_name().to_string(),
                 kind: request.kind().to_string(),
             })?;
-        let rec = match request {
-            Request::Share(r) => Rec::ShareRequest(r),
-            Request::Open(r) => Rec::OpenRequest(r),
-            Request::Develop(r) => Rec::DevelopRequest(r),
-            Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
-            Request::Collection(r) => Rec::CollectionRequest(r),
-            Request::Purchase(r) => Rec::PurchaseRequest(r),
-            Request::Objection(r) => Rec::ObjectionRequest(r),
-            Request::Demand(r) => Rec::DemandRequest(r),
-            Request::Correction(r) => Rec::CorrectionRequest(r),
-            Request::ProductRegistration(r) => Rec::ProductRequest(r),
-        };
-        let mut cx = Cx {
-            engine: self,
-            plan,
-            facts,
-            calendar,
-            request: rec,
-            memo: (0..plan.values.len()).map(|_| None).collect(),
-            locals: Vec::new(),
-            base: 0,
-            steps: 0,
-            current: String::new(),
-            trace: Vec::new(),
-            conflicts: Vec::new(),
-        };
+        let mut cx = Cx::new(self, plan, facts, calendar, request);
         cx.decide(policy)
     }
+
+    /// Evaluates expressions of the plan for `request`'s kind as a decision of `request` would
+    /// (one memo of values for all of them), detached from the facts as [`Datum`]s. Interop
+    /// uses it: the Cedar export precomputes what Cedar cannot compute itself. Also says whether
+    /// a value evaluated on the way had conflicting exceptions (a decision would fail closed).
+    pub fn evaluate(
+        &self,
+        facts: &Facts,
+        calendar: &Calendar,
+        request: &Request,
+        exprs: &[&Ex],
+    ) -> Result<Evaluated, EvalError> {
+        let plan = self
+            .policy
+            .packages
+            .get(self.package)
+            .and_then(|p| p.plan(request.kind()))
+            .ok_or_else(|| EvalError::NoPlan {
+                package: self.package_name().to_string(),
+                kind: request.kind().to_string(),
+            })?;
+        let mut cx = Cx::new(self, plan, facts, calendar, request);
+        let mut data = Vec::with_capacity(exprs.len());
+        for e in exprs {
+            let saved = cx.push_frame();
+            let v = cx.eval(e);
+            cx.pop_frame(saved);
+            data.push(self.datum(&v?));
+        }
+        Ok(Evaluated {
+            data,
+            value_conflict: !cx.conflicts.is_empty(),
+        })
+    }
+
+    /// Every element of the fact collection `fact`, detached from the facts.
+    pub fn fact_data(&self, facts: &Facts, fact: usize) -> Vec<Datum> {
+        let Some(src) = self.facts.get(fact) else {
+            return Vec::new();
+        };
+        let list = src.list(facts);
+        (0..list.len()).map(|i| self.datum(&list.get(i))).collect()
+    }
+
+    /// `v` detached from what it borrows: records with every field the prelude declares.
+    fn datum(&self, v: &Value<'_>) -> Datum {
+        match v {
+            Value::Missing => Datum::Missing,
+            Value::Bool(b) => Datum::Bool(*b),
+            Value::Int(i) => Datum::Int(*i),
+            Value::Text(t) => Datum::Text((*t).to_string()),
+            Value::Date(d) => Datum::Date(*d),
+            Value::Duration { count, working } => Datum::Duration {
+                count: *count,
+                working: *working,
+            },
+            Value::Enum(m) => Datum::Enum((*m).to_string()),
+            Value::Rec(r) => {
+                let types = &self.policy.types;
+                let name = r.record();
+                let fields = types
+                    .record_named(name)
+                    .and_then(|id| types.records.get(id))
+                    .map(|rec| {
+                        rec.fields
+                            .iter()
+                            .filter_map(|&f| {
+                                let def = types.fields.get(f)?;
+                                let acc = self.accessors.get(f)?;
+                                Some((def.name.clone(), self.datum(&acc.get(*r))))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                Datum::Record {
+                    record: name.to_string(),
+                    fields,
+                }
+            }
+            Value::List(l) => Datum::List((0..l.len()).map(|i| self.datum(&l.get(i))).collect()),
+        }
+    }
+}
+
+/// What [`Engine::evaluate`] found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Evaluated {
+    /// One datum per expression, in order.
+    pub data: Vec<Datum>,
+    /// A value evaluated on the way had exceptions that gave different results.
+    pub value_conflict: bool,
 }
 
 /// What an applicable rule or value exception contributes.
@@ -220,6 +287,41 @@ struct Cx<'a> {
 type R<T> = Result<T, EvalError>;
 
 impl<'a> Cx<'a> {
+    fn new(
+        engine: &'a Engine,
+        plan: &'a KindPlan,
+        facts: &'a Facts,
+        calendar: &'a Calendar,
+        request: &'a Request,
+    ) -> Cx<'a> {
+        let rec = match request {
+            Request::Share(r) => Rec::ShareRequest(r),
+            Request::Open(r) => Rec::OpenRequest(r),
+            Request::Develop(r) => Rec::DevelopRequest(r),
+            Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
+            Request::Collection(r) => Rec::CollectionRequest(r),
+            Request::Purchase(r) => Rec::PurchaseRequest(r),
+            Request::Objection(r) => Rec::ObjectionRequest(r),
+            Request::Demand(r) => Rec::DemandRequest(r),
+            Request::Correction(r) => Rec::CorrectionRequest(r),
+            Request::ProductRegistration(r) => Rec::ProductRequest(r),
+        };
+        Cx {
+            engine,
+            plan,
+            facts,
+            calendar,
+            request: rec,
+            memo: (0..plan.values.len()).map(|_| None).collect(),
+            locals: Vec::new(),
+            base: 0,
+            steps: 0,
+            current: String::new(),
+            trace: Vec::new(),
+            conflicts: Vec::new(),
+        }
+    }
+
     fn decide(&mut self, policy: PolicyRef) -> R<Decision> {
         let plan = self.plan;
         // 1. Guards.

@@ -4,6 +4,7 @@
 //! a compiled policy, facts and a request into a [`Decision`].
 
 pub mod calendar;
+pub mod datum;
 pub mod decision;
 pub mod engine;
 pub mod explain;
@@ -12,8 +13,9 @@ pub mod request;
 pub mod value;
 
 pub use calendar::Calendar;
+pub use datum::Datum;
 pub use decision::Decision;
-pub use engine::{BindError, Engine, EvalError};
+pub use engine::{BindError, Engine, EvalError, Evaluated};
 pub use facts::Facts;
 pub use request::{Request, RequestError};
 

@@ -80,6 +80,32 @@ pub enum Rec<'a> {
     ProductRequest(&'a ProductRequest),
 }
 
+impl Rec<'_> {
+    /// The name of the prelude record it is.
+    pub fn record(&self) -> &'static str {
+        match self {
+            Rec::Dataset(_) => "Dataset",
+            Rec::Institution(_) => "Institution",
+            Rec::LegalBasis(_) => "LegalBasis",
+            Rec::ShareConditions(_) => "ShareConditions",
+            Rec::Emergency(_) => "Emergency",
+            Rec::Developer(_) => "Developer",
+            Rec::OpenRequester(_) => "OpenRequester",
+            Rec::ShareRequest(_) => "ShareRequest",
+            Rec::OpenRequest(_) => "OpenRequest",
+            Rec::DevelopRequest(_) => "DevelopRequest",
+            Rec::CatalogChangeRequest(_) => "CatalogChangeRequest",
+            Rec::Product(_) => "Product",
+            Rec::CollectionRequest(_) => "CollectionRequest",
+            Rec::PurchaseRequest(_) => "PurchaseRequest",
+            Rec::ObjectionRequest(_) => "ObjectionRequest",
+            Rec::DemandRequest(_) => "DemandRequest",
+            Rec::CorrectionRequest(_) => "CorrectionRequest",
+            Rec::ProductRequest(_) => "ProductRequest",
+        }
+    }
+}
+
 /// A list, borrowed where it can be.
 #[derive(Debug, Clone)]
 pub enum List<'a> {

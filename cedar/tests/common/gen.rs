@@ -1,0 +1,159 @@
+//! Random facts and share, open and develop requests, biased towards the cases the rules tell
+//! apart: every tier, conditions that do and do not admit the requester, legal bases of every
+//! rank, and emergencies that are active on the request's date and cover its dataset.
+
+use datalex_lang::date::Date;
+use serde_json::{json, Value};
+
+/// The date requests without `at` are decided as of.
+pub fn today() -> Date {
+    Date::from_ymd(2024, 6, 1).unwrap()
+}
+
+/// xorshift64*: small, fast and reproducible.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    pub fn coin(&mut self) -> bool {
+        self.below(2) == 0
+    }
+    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+    pub fn some<'a>(&mut self, xs: &[&'a str]) -> Vec<&'a str> {
+        xs.iter().copied().filter(|_| self.below(3) == 0).collect()
+    }
+    pub fn most<'a>(&mut self, xs: &[&'a str]) -> Vec<&'a str> {
+        xs.iter().copied().filter(|_| self.below(3) != 0).collect()
+    }
+    /// A date in the first half of 2024, so emergencies and requests often overlap.
+    pub fn date(&mut self) -> Date {
+        Date::from_ymd(2024, 1, 1)
+            .unwrap()
+            .add_days(self.below(180) as i32)
+    }
+}
+
+const DATASETS: &[&str] = &["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"];
+const INSTITUTIONS: &[&str] = &["i0", "i1", "i2", "i3", "i4"];
+const SCENARIOS: &[&str] = &["s0", "s1", "s2", "emergency_response"];
+const CATEGORIES: &[&str] = &["c0", "c1", "hydrology", "state_secret", "personal_privacy"];
+const RANKS: &[&str] = &[
+    "law",
+    "administrative_regulation",
+    "local_regulation",
+    "rule",
+    "normative_document",
+];
+
+pub fn facts(rng: &mut Rng) -> Value {
+    let catalog: Vec<Value> = DATASETS[..5 + rng.below(DATASETS.len() - 4)]
+        .iter()
+        .map(|id| {
+            let mut d = json!({
+                "id": id, "name": format!("数据{id}"), "provider": rng.pick(INSTITUTIONS),
+                "share": rng.pick(&["unconditional", "conditional", "conditional", "not_shared"]),
+                "open": rng.pick(&["unconditional", "conditional", "not_open"]),
+                "categories": rng.some(CATEGORIES),
+                "legal_basis": (0..rng.below(3))
+                    .map(|_| json!({"title": "某法", "rank": rng.pick(RANKS), "article": "第十条"}))
+                    .collect::<Vec<_>>(),
+                "key_identifiers": [],
+                "quality_failures": rng.some(&["accuracy", "timeliness"]),
+            });
+            if rng.coin() {
+                d["security_level"] = json!(rng.pick(&["core", "important", "general"]));
+            }
+            if rng.coin() {
+                d["lists"] = json!(rng.some(&["aggregation", "sharing", "opening"]));
+            }
+            if rng.coin() {
+                let mut c = json!({});
+                if rng.coin() {
+                    c["institutions"] = json!(rng.some(INSTITUTIONS));
+                }
+                if rng.coin() {
+                    c["scenarios"] = json!(rng.some(SCENARIOS));
+                }
+                d["share_conditions"] = c;
+            }
+            if rng.coin() {
+                d["last_evaluated"] = json!(rng.date().add_days(-400).to_string());
+            }
+            if rng.coin() {
+                d["openable_after_desensitization"] = json!(rng.coin());
+            }
+            d
+        })
+        .collect();
+    let institutions: Vec<Value> = INSTITUTIONS[..3 + rng.below(INSTITUTIONS.len() - 2)]
+        .iter()
+        .map(|id| {
+            json!({"id": id, "name": format!("机构{id}"), "kind": "government",
+                   "level": rng.pick(&["city", "county", "province"]),
+                   "duties": rng.most(SCENARIOS), "big_data_authority": rng.coin()})
+        })
+        .collect();
+    let emergencies: Vec<Value> = (0..rng.below(4))
+        .map(|k| {
+            let start = rng.date();
+            let end = start.add_days(rng.below(90) as i32);
+            json!({"id": format!("e{k}"), "title": "事件", "start": start.to_string(),
+                   "end": end.to_string(), "datasets": rng.some(DATASETS),
+                   "categories": rng.some(CATEGORIES), "responders": rng.some(INSTITUTIONS),
+                   "scenario": rng.pick(SCENARIOS)})
+        })
+        .collect();
+    let mut developers = Vec::new();
+    for id in ["v0", "v1", "v2"] {
+        if rng.below(4) != 0 {
+            developers.push(json!({"id": id, "name": "公司", "qualified": rng.below(4) != 0}));
+        }
+    }
+    json!({"catalog": catalog, "institutions": institutions,
+           "emergencies": emergencies, "developers": developers})
+}
+
+pub fn request(rng: &mut Rng) -> Value {
+    let ds = |rng: &mut Rng| {
+        if rng.below(12) == 0 {
+            "unknown-d".to_string()
+        } else {
+            rng.pick(DATASETS).to_string()
+        }
+    };
+    let at = rng.date().to_string();
+    match rng.below(10) {
+        0..=4 => {
+            let requester = if rng.below(12) == 0 {
+                "unknown-i"
+            } else {
+                rng.pick(INSTITUTIONS)
+            };
+            let mut r = json!({"kind": "share", "at": at, "requester": requester,
+                               "dataset": ds(rng), "scenario": rng.pick(SCENARIOS)});
+            if rng.below(4) == 0 {
+                r["channel"] = json!(rng.pick(&["platform", "private"]));
+            }
+            r
+        }
+        5..=7 => json!({"kind": "open", "at": at, "dataset": ds(rng),
+                        "requester": {"type": rng.pick(&["citizen", "legal_person", "organization"]), "id": "x"}}),
+        _ => {
+            let mut sets: Vec<String> = (0..1 + rng.below(3)).map(|_| ds(rng)).collect();
+            sets.dedup();
+            json!({"kind": "develop", "at": at, "developer": rng.pick(&["v0", "v1", "v2", "v9"]),
+                   "scenario": rng.pick(SCENARIOS), "datasets": sets,
+                   "environment": rng.pick(&["trusted", "trusted", "external"])})
+        }
+    }
+}
