@@ -289,3 +289,62 @@ fn next_years_calendar_is_a_data_file_loaded_at_run_time() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn export_cedar_writes_a_validated_export() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out_path = out_dir.path().join("cedar");
+    let out = common::run(
+        &[
+            "export",
+            "cedar",
+            "--jurisdiction",
+            "binzhou",
+            "--out",
+            out_path.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let stdout = common::stdout(&out);
+    assert!(
+        stdout.contains("3 action(s)") && stdout.contains("validated by Cedar (strict), 0 warning(s)"),
+        "{stdout}"
+    );
+    for file in ["schema.cedarschema", "policies.cedar", "entities.json", "README.md"] {
+        let text = std::fs::read_to_string(out_path.join(file)).unwrap();
+        assert!(!text.is_empty(), "{file} is empty");
+    }
+    let policies = std::fs::read_to_string(out_path.join("policies.cedar")).unwrap();
+    assert!(policies.contains("@datalex_rule(\"binzhou.conditional_share\")"));
+    let entities: Value =
+        serde_json::from_str(&std::fs::read_to_string(out_path.join("entities.json")).unwrap())
+            .unwrap();
+    assert!(entities
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["uid"]["type"] == "Datalex::Dataset" && e["uid"]["id"] == "bz-ga-0001"));
+}
+
+#[test]
+fn export_cedar_of_an_unknown_jurisdiction_is_bad_usage() {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = common::run(
+        &[
+            "export",
+            "cedar",
+            "--jurisdiction",
+            "atlantis",
+            "--out",
+            out_dir.path().to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("no policy package `atlantis`"),
+        "{}",
+        common::stderr(&out)
+    );
+}

@@ -409,9 +409,15 @@ impl<'p> Translator<'p> {
     }
 }
 
-/// `a && b && … && last`, or `true` when there is nothing.
-fn conj(mut parts: Vec<String>, last: Option<String>) -> String {
-    parts.extend(last);
+/// `a && b && … && last` (each test once), or `true` when there is nothing.
+fn conj(parts: Vec<String>, last: Option<String>) -> String {
+    let mut seen: Vec<String> = Vec::with_capacity(parts.len() + 1);
+    for p in parts.into_iter().chain(last) {
+        if !seen.contains(&p) {
+            seen.push(p);
+        }
+    }
+    let parts = seen;
     if parts.is_empty() {
         "true".into()
     } else {

@@ -1,3 +1,4 @@
+#![allow(dead_code)] // each test and bench uses a different part
 //! Random facts and share, open and develop requests, biased towards the cases the rules tell
 //! apart: every tier, conditions that do and do not admit the requester, legal bases of every
 //! rank, and emergencies that are active on the request's date and cover its dataset.
@@ -54,6 +55,25 @@ const RANKS: &[&str] = &[
     "rule",
     "normative_document",
 ];
+
+/// Facts as [`facts`] makes them, with the catalog filled up to `datasets` entries by datasets
+/// no request names (`f0`, `f1`, …), so a catalog can be as large as a city's.
+pub fn facts_with_catalog(rng: &mut Rng, datasets: usize) -> Value {
+    let mut f = facts(rng);
+    let catalog = f["catalog"].as_array_mut().unwrap();
+    let mut i = 0;
+    while catalog.len() < datasets {
+        catalog.push(json!({
+            "id": format!("f{i}"), "name": format!("数据f{i}"), "provider": rng.pick(INSTITUTIONS),
+            "share": rng.pick(&["unconditional", "conditional", "not_shared"]),
+            "open": rng.pick(&["unconditional", "conditional", "not_open"]),
+            "categories": rng.some(CATEGORIES),
+            "legal_basis": [{"title": "某法", "rank": rng.pick(RANKS)}],
+        }));
+        i += 1;
+    }
+    f
+}
 
 pub fn facts(rng: &mut Rng) -> Value {
     let catalog: Vec<Value> = DATASETS[..5 + rng.below(DATASETS.len() - 4)]
