@@ -308,10 +308,16 @@ fn export_cedar_writes_a_validated_export() {
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let stdout = common::stdout(&out);
     assert!(
-        stdout.contains("3 action(s)") && stdout.contains("validated by Cedar (strict), 0 warning(s)"),
+        stdout.contains("3 action(s)")
+            && stdout.contains("validated by Cedar (strict), 0 warning(s)"),
         "{stdout}"
     );
-    for file in ["schema.cedarschema", "policies.cedar", "entities.json", "README.md"] {
+    for file in [
+        "schema.cedarschema",
+        "policies.cedar",
+        "entities.json",
+        "README.md",
+    ] {
         let text = std::fs::read_to_string(out_path.join(file)).unwrap();
         assert!(!text.is_empty(), "{file} is empty");
     }

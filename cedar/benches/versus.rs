@@ -48,7 +48,10 @@ fn versus(c: &mut Criterion) {
         .iter()
         .map(|(k, v)| (format!("{k}.json"), v.to_string()))
         .collect();
-    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
     let facts = Facts::from_files(&borrowed).unwrap();
     let oracle = Oracle::new(datalex_cedar::export(&engine, &facts).unwrap()).unwrap();
     let mut requests = Vec::with_capacity(REQUESTS);
@@ -109,8 +112,12 @@ fn versus(c: &mut Criterion) {
 fn median_ns(name: &str) -> Option<f64> {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| common::root().join("target"), PathBuf::from);
-    let path = target.join("criterion/versus").join(name).join("new/estimates.json");
-    let json: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let path = target
+        .join("criterion/versus")
+        .join(name)
+        .join("new/estimates.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
     Some(json["median"]["point_estimate"].as_f64()? / REQUESTS as f64)
 }
 
