@@ -151,7 +151,7 @@ enum ExportTarget {
         #[command(flatten)]
         setup: Setup,
         /// The folder to write schema.cedarschema, policies.cedar, entities.json and README.md to.
-        #[arg(long, default_value = "cedar")]
+        #[arg(long)]
         out: PathBuf,
     },
 }
