@@ -28,7 +28,7 @@ mod gen;
 use criterion::{Criterion, Throughput};
 use datalex_cedar::Oracle;
 use datalex_evaluator::decision::PolicyRef;
-use datalex_evaluator::{Engine, Facts, Request};
+use datalex_evaluator::{Engine, Request};
 use std::hint::black_box;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -42,17 +42,7 @@ fn versus(c: &mut Criterion) {
     let engine = Engine::new(Arc::clone(&policy), "binzhou").unwrap();
     let mut rng = gen::Rng(0xBE4C_2026_0000_0001);
     let facts_json = gen::facts_with_catalog(&mut rng, DATASETS);
-    let files: Vec<(String, String)> = facts_json
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (format!("{k}.json"), v.to_string()))
-        .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    let facts = Facts::from_files(&borrowed).unwrap();
+    let facts = gen::to_facts(&facts_json);
     let oracle = Oracle::new(datalex_cedar::export(&engine, &facts).unwrap()).unwrap();
     let mut requests = Vec::with_capacity(REQUESTS);
     while requests.len() < REQUESTS {

@@ -208,7 +208,7 @@ impl<'p> Translator<'p> {
                 .members
                 .iter()
                 .enumerate()
-                .filter(|(i, _)| holds(op, i.cmp(&at)))
+                .filter(|(i, _)| op.holds(i.cmp(&at)))
                 .map(|(_, (m, _))| quote(m))
                 .collect();
             let o = self.operand(var)?;
@@ -232,14 +232,7 @@ impl<'p> Translator<'p> {
         }
         let x = self.operand(a)?;
         let y = self.operand(b)?;
-        let sym = match op {
-            CmpOp::Eq => "==",
-            CmpOp::Ne => "!=",
-            CmpOp::Lt => "<",
-            CmpOp::Le => "<=",
-            CmpOp::Gt => ">",
-            CmpOp::Ge => ">=",
-        };
+        let sym = op.symbol();
         let mut defined = x.defined;
         defined.extend(y.defined);
         Ok(conj(
@@ -436,18 +429,6 @@ fn flip(op: CmpOp) -> CmpOp {
         CmpOp::Gt => CmpOp::Lt,
         CmpOp::Ge => CmpOp::Le,
         other => other,
-    }
-}
-
-fn holds(op: CmpOp, ord: std::cmp::Ordering) -> bool {
-    use std::cmp::Ordering::*;
-    match op {
-        CmpOp::Eq => ord == Equal,
-        CmpOp::Ne => ord != Equal,
-        CmpOp::Lt => ord == Less,
-        CmpOp::Le => ord != Greater,
-        CmpOp::Gt => ord == Greater,
-        CmpOp::Ge => ord != Less,
     }
 }
 

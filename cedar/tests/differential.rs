@@ -18,7 +18,7 @@ mod common;
 mod gen;
 
 use datalex_cedar::Oracle;
-use datalex_evaluator::{Engine, Facts, Request};
+use datalex_evaluator::{Engine, Request};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -44,7 +44,7 @@ fn datalex_and_cedar_agree_on_random_requests() {
         let engine = Engine::new(Arc::clone(&policy), package).unwrap();
         for _ in 0..sets {
             let facts_json = gen::facts(&mut rng);
-            let facts = to_facts(&facts_json);
+            let facts = gen::to_facts(&facts_json);
             let export = datalex_cedar::export(&engine, &facts).unwrap();
             let oracle = Oracle::new(export).unwrap();
             for _ in 0..per_set {
@@ -121,20 +121,6 @@ fn datalex_and_cedar_agree_on_random_requests() {
             summary.join("\n")
         );
     }
-}
-
-fn to_facts(json: &serde_json::Value) -> Facts {
-    let files: Vec<(String, String)> = json
-        .as_object()
-        .unwrap()
-        .iter()
-        .map(|(k, v)| (format!("{k}.json"), v.to_string()))
-        .collect();
-    let borrowed: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(n, t)| (n.as_str(), t.as_str()))
-        .collect();
-    Facts::from_files(&borrowed).unwrap()
 }
 
 fn policy_ref(package: &str) -> datalex_evaluator::decision::PolicyRef {

@@ -258,15 +258,12 @@ impl Printer<'_> {
             Ex::And(a, b) => format!("({} and {})", self.go(a, names), self.go(b, names)),
             Ex::Or(a, b) => format!("({} or {})", self.go(a, names), self.go(b, names)),
             Ex::Cmp(op, _, a, b) => {
-                let sym = match op {
-                    CmpOp::Eq => "==",
-                    CmpOp::Ne => "!=",
-                    CmpOp::Lt => "<",
-                    CmpOp::Le => "<=",
-                    CmpOp::Gt => ">",
-                    CmpOp::Ge => ">=",
-                };
-                format!("{} {sym} {}", self.go(a, names), self.go(b, names))
+                format!(
+                    "{} {} {}",
+                    self.go(a, names),
+                    op.symbol(),
+                    self.go(b, names)
+                )
             }
             Ex::Add(a, b) => format!("{} + {}", self.go(a, names), self.go(b, names)),
             Ex::Sub(a, b) => format!("{} - {}", self.go(a, names), self.go(b, names)),

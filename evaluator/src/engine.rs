@@ -1070,15 +1070,7 @@ impl<'a> Cx<'a> {
             }
             _ => None,
         };
-        let Some(ord) = ord else { return false };
-        match op {
-            CmpOp::Eq => ord == Ordering::Equal,
-            CmpOp::Ne => ord != Ordering::Equal,
-            CmpOp::Lt => ord == Ordering::Less,
-            CmpOp::Le => ord != Ordering::Greater,
-            CmpOp::Gt => ord == Ordering::Greater,
-            CmpOp::Ge => ord != Ordering::Less,
-        }
+        ord.is_some_and(|ord| op.holds(ord))
     }
 }
 

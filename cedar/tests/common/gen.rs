@@ -3,6 +3,7 @@
 //! apart: every tier, conditions that do and do not admit the requester, legal bases of every
 //! rank, and emergencies that are active on the request's date and cover its dataset.
 
+use datalex_evaluator::Facts;
 use datalex_lang::date::Date;
 use serde_json::{json, Value};
 
@@ -176,4 +177,19 @@ pub fn request(rng: &mut Rng) -> Value {
                    "environment": rng.pick(&["trusted", "trusted", "external"])})
         }
     }
+}
+
+/// Generated facts (`{"catalog": [...], ...}`) through the real loader.
+pub fn to_facts(json: &Value) -> Facts {
+    let files: Vec<(String, String)> = json
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (format!("{k}.json"), v.to_string()))
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    Facts::from_files(&borrowed).unwrap()
 }
