@@ -67,6 +67,8 @@ pub struct ActionPlan {
     pub request_record: RecordId,
     /// Context attributes Datalex computes.
     pub attrs: Vec<ContextAttr>,
+    /// Their Cedar types, as the schema writes them.
+    pub attr_types: Vec<String>,
     /// Values whose exceptions can conflict; if one does, `context.value_conflict` is true.
     pub conflict_values: Vec<usize>,
 }
@@ -122,10 +124,17 @@ pub fn export(engine: &Engine, facts: &Facts) -> Result<Export, ExportError> {
             shape.kind,
             !conflict_values.is_empty(),
         ));
+        let shapes = Shapes::new(&policy.types, &entity_types);
+        let attr_types = tr
+            .attrs
+            .iter()
+            .map(|a| shapes.cedar_type(&a.ty, &mut Vec::new()))
+            .collect();
         actions.push(ActionPlan {
             shape,
             request_record: kind.request,
             attrs: tr.attrs,
+            attr_types,
             conflict_values,
         });
     }
@@ -347,18 +356,14 @@ impl Export {
                 a.shape.resource.0,
                 a.shape.resource.1.join(".")
             ));
-            for attr in &a.attrs {
+            for (attr, ty) in a.attrs.iter().zip(&a.attr_types) {
                 let what = match &attr.rule {
                     Some(rule) => {
                         format!("part of `{rule}`: `{}`", attr.source.replace('|', "\\|"))
                     }
-                    None => format!("the value `{}`; absent when it is missing", attr.source),
+                    None => format!("the value `{}`; absent when Datalex finds it missing (for an entity: the facts do not know the id)", attr.source),
                 };
-                s.push_str(&format!(
-                    "| `{}` | {} | {what} |\n",
-                    attr.name,
-                    ty_name(&attr.ty)
-                ));
+                s.push_str(&format!("| `{}` | `{ty}` | {what} |\n", attr.name));
             }
             if !a.conflict_values.is_empty() {
                 s.push_str(
@@ -367,17 +372,5 @@ impl Export {
             }
         }
         s
-    }
-}
-
-fn ty_name(ty: &Ty) -> &'static str {
-    match ty {
-        Ty::Bool => "Bool",
-        Ty::Int => "Long",
-        Ty::Text | Ty::Enum(_) | Ty::Error => "String",
-        Ty::Date => "datetime",
-        Ty::Duration => "duration",
-        Ty::Record(_) => "entity or record",
-        Ty::List(_) => "Set",
     }
 }
