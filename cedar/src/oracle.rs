@@ -9,7 +9,7 @@ use cedar_policy::{
 use datalex_compiler::ir::Ex;
 use datalex_compiler::types::Ty;
 use datalex_evaluator::{Calendar, Datum, Engine, EvalError, Facts};
-use serde_json::{Map, Value as Json};
+use serde_json::{json, Map, Value as Json};
 use std::str::FromStr;
 
 /// What went wrong loading an export into Cedar or building a Cedar request.
@@ -124,7 +124,14 @@ impl Oracle {
         let policy = engine.policy();
         let shapes = Shapes::new(&policy.types, &self.export.entity_types);
         let mut exprs: Vec<Ex> = vec![Ex::Request];
-        exprs.extend(plan.attrs.iter().map(|a| a.ex.clone()));
+        // An entity is passed by reference: only its key is needed, not the whole record.
+        exprs.extend(plan.attrs.iter().map(|a| match &a.ty {
+            Ty::Record(r) => match shapes.entity(*r) {
+                Some(e) => Ex::Field(Box::new(a.ex.clone()), e.key_field),
+                None => a.ex.clone(),
+            },
+            _ => a.ex.clone(),
+        }));
         exprs.extend(plan.conflict_values.iter().map(|&v| Ex::Value(v)));
         let refs: Vec<&Ex> = exprs.iter().collect();
         let evaluated = engine.evaluate(facts, calendar, request, &refs)?;
@@ -135,7 +142,15 @@ impl Oracle {
             context.insert("request".into(), r);
         }
         for (attr, d) in plan.attrs.iter().zip(data) {
-            if attr.required {
+            let entity = match &attr.ty {
+                Ty::Record(r) => shapes.entity(*r),
+                _ => None,
+            };
+            if let (Some(e), Datum::Text(id)) = (entity, d) {
+                context.insert(attr.name.clone(), json!({ "__entity": shapes.uid(e, id) }));
+            } else if entity.is_some() {
+                // Missing: the facts do not know the id.
+            } else if attr.required {
                 context.insert(
                     attr.name.clone(),
                     Json::Bool(matches!(d, Datum::Bool(true))),

@@ -6,7 +6,7 @@
 //! its `has` test. Enum members are strings, dates `datetime`, calendar durations `duration`.
 
 use crate::translate::quote;
-use datalex_compiler::types::{RecordId, Ty, Types};
+use datalex_compiler::types::{FieldId, RecordId, Ty, Types};
 use datalex_compiler::PolicySet;
 use datalex_evaluator::Datum;
 use serde_json::{json, Map, Value as Json};
@@ -23,6 +23,8 @@ pub struct EntityType {
     pub name: String,
     /// The key field, whose value is the entity id.
     pub key: String,
+    /// The key field's id.
+    pub key_field: FieldId,
     /// The fact collection of its entities.
     pub fact: usize,
 }
@@ -34,12 +36,14 @@ pub fn entity_types(policy: &PolicySet) -> Vec<EntityType> {
         .iter()
         .enumerate()
         .filter_map(|(i, f)| {
-            let key = policy.types.fields.get(f.key?)?.name.clone();
+            let key_field = f.key?;
+            let key = policy.types.fields.get(key_field)?.name.clone();
             let name = policy.types.records.get(f.record)?.name.clone();
             Some(EntityType {
                 record: f.record,
                 name,
                 key,
+                key_field,
                 fact: i,
             })
         })
@@ -58,7 +62,8 @@ impl<'p> Shapes<'p> {
         Shapes { types, entities }
     }
 
-    fn entity(&self, r: RecordId) -> Option<&EntityType> {
+    /// The entity type of a record, if it is one.
+    pub fn entity(&self, r: RecordId) -> Option<&EntityType> {
         self.entities.iter().find(|e| e.record == r)
     }
 
