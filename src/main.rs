@@ -9,6 +9,7 @@ mod export;
 mod fmt;
 mod graph;
 mod load;
+mod lsp;
 mod serve;
 mod testing;
 
@@ -141,6 +142,12 @@ enum Command {
         #[command(subcommand)]
         target: ExportTarget,
     },
+    /// The language server, on stdin and stdout (for editors).
+    Lsp {
+        /// Accepted for clients that pass it; stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -193,6 +200,7 @@ fn main() -> ExitCode {
         Command::Export {
             target: ExportTarget::Cedar { setup, out },
         } => export::cedar(&setup, &out),
+        Command::Lsp { stdio: _ } => lsp::run(),
     };
     match result {
         Ok(code) => code,

@@ -1,0 +1,564 @@
+//! Completion: article numbers after `§`, fields after `.`, enum members after a comparison
+//! with an enum, rules after `over`, kinds after `on`, packages after `extends`, and otherwise
+//! keywords and the names in scope (values, params, facts, `request`, quantifier variables,
+//! enum members).
+
+mod context;
+
+use crate::cite;
+use crate::index::Sk;
+use crate::resolve::{Category, Scope, Ty};
+use crate::workspace::Workspace;
+use context::{path_before, word, Tok};
+use datalex_lang::ast::Item;
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
+    Documentation, MarkupContent, MarkupKind, TextEdit,
+};
+
+/// The reserved words of the grammar (they cannot be names).
+pub const KEYWORDS: &[&str] = &[
+    "and",
+    "or",
+    "not",
+    "in",
+    "is",
+    "missing",
+    "exists",
+    "any",
+    "all",
+    "each",
+    "where",
+    "true",
+    "false",
+    "when",
+    "cites",
+    "over",
+    "on",
+    "until",
+    "from",
+    "within",
+    "met",
+    "working",
+    "days",
+    "day",
+    "permit",
+    "deny",
+    "review",
+    "reason",
+    "obligation",
+    "deadline",
+    "finding",
+    "default",
+    "exception",
+    "reported",
+];
+
+/// Words that start or continue declarations, offered besides [`KEYWORDS`].
+const CLAUSES: &[&str] = &[
+    "package",
+    "extends",
+    "regulation",
+    "article",
+    "para",
+    "item",
+    "chapter",
+    "missing",
+    "issuer",
+    "number",
+    "rank",
+    "effective",
+    "style",
+    "enum",
+    "ordered",
+    "record",
+    "fact",
+    "keyed by",
+    "kind",
+    "param",
+    "value",
+    "guard",
+    "rule",
+    "check",
+    "otherwise",
+    "override",
+    "test",
+    "facts",
+    "request",
+    "expect",
+    "coverage",
+    "not_decidable",
+    "not_encoded",
+    "use",
+    "for",
+    "info",
+    "warning",
+    "violation",
+    "met by",
+    "reported as",
+    "is missing",
+];
+
+fn item(
+    label: String,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    rank: u8,
+) -> CompletionItem {
+    CompletionItem {
+        sort_text: Some(format!("{rank}{label}")),
+        label,
+        kind: Some(kind),
+        detail,
+        ..CompletionItem::default()
+    }
+}
+
+/// `textDocument/completion`.
+pub fn complete(ws: &Workspace, p: &CompletionParams) -> Option<CompletionResponse> {
+    let (doc, offset) = ws.at(&p.text_document_position)?;
+    let d = ws.doc(doc)?;
+    let chunk = d.chunk_at(offset)?;
+    let start = chunk.start.min(offset);
+    let before = d.text.get(start..offset)?;
+    let toks = context::tokens(before)?;
+    let locals = context::locals(&toks);
+    let scope = Scope {
+        ws,
+        tables: ws.tables(),
+        package: d.package().unwrap_or(datalex_compiler::STD).to_string(),
+        kinds: context::kinds(&toks),
+    };
+    // The word being typed, if the cursor is at its end.
+    let typing = matches!(toks.last(), Some((at, Tok::Word(w))) if at + w.len() == before.len());
+    let end = if typing { toks.len() - 1 } else { toks.len() };
+    let mut items = citation(ws, &scope, d, before, &toks, start)
+        .or_else(|| after_dot(&scope, &toks, end, &locals))
+        .or_else(|| members_after_comparison(&scope, &toks, end, &locals))
+        .or_else(|| after_keyword(&scope, &toks, end))
+        .unwrap_or_else(|| {
+            // Only a word (or nothing) in column 0, outside braces: a declaration starts.
+            let line = before.rsplit('\n').next().unwrap_or("");
+            let word_only = line.chars().all(|c| c.is_alphanumeric() || c == '_');
+            let depth: i64 = toks
+                .iter()
+                .map(|(_, t)| match t {
+                    Tok::Punct('{') => 1,
+                    Tok::Punct('}') => -1,
+                    _ => 0,
+                })
+                .sum();
+            if word_only && depth <= 0 && before.contains('\n') {
+                declaration_keywords()
+            } else {
+                names(&scope, &locals)
+            }
+        });
+    items.sort_by(|a, b| (&a.sort_text, &a.label).cmp(&(&b.sort_text, &b.label)));
+    let mut seen = std::collections::HashSet::new();
+    items.retain(|i| seen.insert(i.label.clone()));
+    Some(CompletionResponse::Array(items))
+}
+
+/// After `§` (and digits and dots): the articles of the cited regulation, or the paragraphs or
+/// items of the article typed so far.
+fn citation(
+    ws: &Workspace,
+    scope: &Scope<'_>,
+    d: &crate::document::Document,
+    before: &str,
+    toks: &[(usize, Tok)],
+    base: usize,
+) -> Option<Vec<CompletionItem>> {
+    let k = toks.iter().rposition(|(_, t)| *t == Tok::Punct('§'))?;
+    let rest = toks.get(k + 1..)?;
+    let numeric = rest.iter().all(|(_, t)| match t {
+        Tok::Punct('.') => true,
+        Tok::Word(w) => w.chars().all(|c| c.is_ascii_digit()),
+        _ => false,
+    });
+    if !numeric {
+        return None;
+    }
+    let at = toks.get(k)?.0;
+    let typed = before.get(at + '§'.len_utf8()..)?;
+    let head = before.get(..at)?.trim_end();
+    let id: String = head
+        .chars()
+        .rev()
+        .take_while(|c| c.is_alphanumeric() || *c == '-' || *c == '_')
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    let tables = scope.tables;
+    // `cites REG §`: that regulation (none if unknown); `cites §`, `, §`: the package's own.
+    let named = !id.is_empty() && id != "cites" && !id.chars().all(|c| c.is_ascii_digit());
+    let reg_id = if named {
+        id
+    } else {
+        tables.own_regulation(&scope.package)?.to_string()
+    };
+    let reg = cite::regulation(ws, tables, &reg_id)?;
+    let numbers: Vec<u32> = typed.split('.').filter_map(|n| n.parse().ok()).collect();
+    let depth = typed.matches('.').count();
+    let mut paths: Vec<Vec<u32>> = Vec::new();
+    match (depth, numbers.as_slice()) {
+        (0, _) => paths.extend(reg.articles.iter().map(|a| vec![a.number])),
+        (1, [a, ..]) => {
+            if let Some(art) = reg.articles.iter().find(|x| x.number == *a) {
+                if art.single {
+                    let items = art
+                        .paras
+                        .first()
+                        .map(|p| p.items.as_slice())
+                        .unwrap_or_default();
+                    paths.extend(items.iter().map(|i| vec![*a, i.number]));
+                } else {
+                    paths.extend(art.paras.iter().map(|p| vec![*a, p.number]));
+                }
+            }
+        }
+        (2, [a, p, ..]) => {
+            let art = reg.articles.iter().find(|x| x.number == *a)?;
+            let para = art.paras.iter().find(|x| x.number == *p)?;
+            paths.extend(para.items.iter().map(|i| vec![*a, *p, i.number]));
+        }
+        _ => {}
+    }
+    let range = d
+        .lines
+        .range(&d.text, base + at + '§'.len_utf8(), base + before.len());
+    let mut out = Vec::new();
+    for (i, path) in paths.iter().enumerate() {
+        let label = path
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(".");
+        let cited = cite::cited(ws, tables, &reg_id, path);
+        let mut it = item(
+            label.clone(),
+            CompletionItemKind::REFERENCE,
+            cited.as_ref().and_then(|c| c.label.clone().ok()),
+            0,
+        );
+        // Keep the regulation's order (numeric, not alphabetical).
+        it.sort_text = Some(format!("{i:05}"));
+        it.documentation = cited.map(|c| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: c.text.join("\n\n"),
+            })
+        });
+        it.filter_text = Some(label.clone());
+        it.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
+            range,
+            new_text: label,
+        }));
+        out.push(it);
+    }
+    if depth == 0 {
+        let mut unknown = item(
+            "?".into(),
+            CompletionItemKind::REFERENCE,
+            Some("article unknown".into()),
+            1,
+        );
+        unknown.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
+            range,
+            new_text: "?".into(),
+        }));
+        out.push(unknown);
+    }
+    Some(out)
+}
+
+/// After `path.`: the fields of the path's record, or the members of an enum (`ShareTier.`).
+fn after_dot(
+    scope: &Scope<'_>,
+    toks: &[(usize, Tok)],
+    end: usize,
+    locals: &[(String, Sk)],
+) -> Option<Vec<CompletionItem>> {
+    let dot = end.checked_sub(1)?;
+    if toks.get(dot)?.1 != Tok::Punct('.') {
+        return None;
+    }
+    let (sk, _) = path_before(toks, dot, locals)?;
+    if let Sk::Name(n) = &sk {
+        if scope.is_enum_type(n) {
+            return Some(members(scope, n));
+        }
+    }
+    let Ty::Records(rs) = scope.ty(&sk) else {
+        return Some(Vec::new());
+    };
+    let mut out = Vec::new();
+    for r in &rs {
+        let Some(rec) = scope.record(r) else { continue };
+        for f in &rec.fields {
+            let ty = scope.ty(&crate::index::type_sk(&f.ty)).show();
+            let mut it = item(
+                f.name.name.clone(),
+                CompletionItemKind::FIELD,
+                Some(format!("{r}.{}: {ty}", f.name.name)),
+                0,
+            );
+            it.documentation = f
+                .doc
+                .as_ref()
+                .map(|s| Documentation::String(s.value.clone()));
+            out.push(it);
+        }
+    }
+    Some(out)
+}
+
+fn members(scope: &Scope<'_>, e: &str) -> Vec<CompletionItem> {
+    let Some(decl) = scope.enum_decl(e) else {
+        return Vec::new();
+    };
+    decl.members
+        .iter()
+        .enumerate()
+        .map(|(i, (m, doc))| {
+            let mut it = item(
+                m.name.clone(),
+                CompletionItemKind::ENUM_MEMBER,
+                Some(format!("{e}.{}", m.name)),
+                0,
+            );
+            it.sort_text = Some(format!("{i:05}"));
+            it.documentation = doc.as_ref().map(|s| Documentation::String(s.value.clone()));
+            it
+        })
+        .collect()
+}
+
+/// After `x ==`, `x !=`, `x <`…, or in `x in {…`: the members of `x`'s enum.
+fn members_after_comparison(
+    scope: &Scope<'_>,
+    toks: &[(usize, Tok)],
+    end: usize,
+    locals: &[(String, Sk)],
+) -> Option<Vec<CompletionItem>> {
+    let mut j = end.checked_sub(1)?;
+    // Inside a set literal: back over members and commas to `{`, which must follow `in`.
+    if matches!(toks.get(j)?.1, Tok::Punct('{' | ',')) {
+        while toks.get(j)?.1 != Tok::Punct('{') {
+            j = j.checked_sub(1)?;
+        }
+        if word(toks, j.checked_sub(1)?) != Some("in") {
+            return None;
+        }
+        j -= 1;
+        if word(toks, j.checked_sub(1)?) == Some("not") {
+            j -= 1;
+        }
+    } else {
+        let op = |t: &Tok| matches!(t, Tok::Punct('=' | '!' | '<' | '>'));
+        if !op(&toks.get(j)?.1) {
+            return None;
+        }
+        while toks.get(j.checked_sub(1)?).is_some_and(|(_, t)| op(t)) {
+            j -= 1;
+        }
+    }
+    let (sk, _) = path_before(toks, j, locals)?;
+    match scope.ty(&sk) {
+        Ty::Enum(e) => Some(members(scope, &e)),
+        _ => None,
+    }
+}
+
+/// After `over` (rules), `on` in a header or `for` in `use` (kinds), `extends` or `use`
+/// (packages).
+fn after_keyword(
+    scope: &Scope<'_>,
+    toks: &[(usize, Tok)],
+    end: usize,
+) -> Option<Vec<CompletionItem>> {
+    // Back over a list `a, b,`.
+    let mut j = end.checked_sub(1)?;
+    while let Some(Tok::Punct(',')) = toks.get(j).map(|t| &t.1) {
+        word(toks, j.checked_sub(1)?)?;
+        j = j.checked_sub(2)?;
+    }
+    let tables = scope.tables;
+    match word(toks, j)? {
+        "over" if word(toks, 0) == Some("value") => {
+            // An exception of a value: the exceptions written before it.
+            let names = toks
+                .windows(2)
+                .filter_map(|w| match (&w.first()?.1, &w.get(1)?.1) {
+                    (Tok::Word(e), Tok::Word(n)) if e == "exception" => Some(n.clone()),
+                    _ => None,
+                });
+            Some(
+                names
+                    .map(|n| item(n, CompletionItemKind::FUNCTION, Some("exception".into()), 0))
+                    .collect(),
+            )
+        }
+        "over" => Some(
+            visible(scope, &[Category::Rule])
+                .into_iter()
+                .map(|(_, pkg, name)| {
+                    item(
+                        name,
+                        CompletionItemKind::FUNCTION,
+                        Some(format!("rule of package `{pkg}`")),
+                        0,
+                    )
+                })
+                .collect(),
+        ),
+        "on" | "for"
+            if !toks
+                .iter()
+                .take(j)
+                .any(|(_, t)| matches!(t, Tok::Word(w) if w == "when" || w == "cites")) =>
+        {
+            let mut out: Vec<CompletionItem> = tables
+                .kinds
+                .keys()
+                .map(|k| {
+                    item(
+                        k.clone(),
+                        CompletionItemKind::EVENT,
+                        Some("request kind".into()),
+                        0,
+                    )
+                })
+                .collect();
+            out.sort_by(|a, b| a.label.cmp(&b.label));
+            Some(out)
+        }
+        "extends" => Some(packages(scope)),
+        "use" if j == 0 => Some(packages(scope)),
+        _ => None,
+    }
+}
+
+/// The declarations of these categories visible in the package: its own first, then its
+/// bases', each name once (the one the package sees).
+fn visible(scope: &Scope<'_>, cats: &[Category]) -> Vec<(Category, String, String)> {
+    let mut out: Vec<(Category, String, String)> = Vec::new();
+    for pkg in scope.tables.chain(&scope.package) {
+        let mut here: Vec<(Category, String, String)> = scope
+            .tables
+            .decls
+            .keys()
+            .filter(|(c, p, _)| cats.contains(c) && *p == pkg)
+            .cloned()
+            .collect();
+        here.sort();
+        for d in here {
+            if !out.iter().any(|(_, _, n)| *n == d.2) {
+                out.push(d);
+            }
+        }
+    }
+    out
+}
+
+fn packages(scope: &Scope<'_>) -> Vec<CompletionItem> {
+    scope
+        .tables
+        .packages
+        .keys()
+        .filter(|p| **p != scope.package)
+        .map(|p| {
+            item(
+                p.clone(),
+                CompletionItemKind::MODULE,
+                Some("package".into()),
+                0,
+            )
+        })
+        .collect()
+}
+
+/// Anywhere else: quantifier variables, values, params, facts, `request`, enum members and
+/// keywords (declaration keywords first at the start of a line).
+/// The keywords that start a declaration.
+fn declaration_keywords() -> Vec<CompletionItem> {
+    datalex_lang::parser::ITEM_KEYWORDS
+        .iter()
+        .map(|k| {
+            item(
+                (*k).to_string(),
+                CompletionItemKind::KEYWORD,
+                Some("declaration".into()),
+                0,
+            )
+        })
+        .collect()
+}
+
+fn names(scope: &Scope<'_>, locals: &[(String, Sk)]) -> Vec<CompletionItem> {
+    let mut out = Vec::new();
+    for (n, sk) in locals {
+        out.push(item(
+            n.clone(),
+            CompletionItemKind::VARIABLE,
+            Some(scope.ty(sk).show()),
+            0,
+        ));
+    }
+    let tables = scope.tables;
+    for (cat, pkg, name) in visible(scope, &[Category::Value, Category::Param]) {
+        let (kind, what) = match cat {
+            Category::Value => (CompletionItemKind::VARIABLE, "value"),
+            _ => (CompletionItemKind::CONSTANT, "param"),
+        };
+        let ty = scope.ty(&Sk::Name(name.clone())).show();
+        let mut it = item(
+            name.clone(),
+            kind,
+            Some(format!("{what}: {ty} (package `{pkg}`)")),
+            1,
+        );
+        let decl = tables
+            .decls
+            .get(&(cat, pkg, name))
+            .and_then(|ats| ats.first());
+        if let Some(Item::Value(v)) = decl.and_then(|at| crate::resolve::item(scope.ws, *at)) {
+            let on: Vec<&str> = v.kinds.iter().map(|k| k.name.as_str()).collect();
+            it.documentation = Some(Documentation::String(format!("on {}", on.join(", "))));
+        }
+        out.push(it);
+    }
+    for f in tables.facts.keys() {
+        out.push(item(
+            f.clone(),
+            CompletionItemKind::PROPERTY,
+            Some("fact".into()),
+            1,
+        ));
+    }
+    if !scope.kinds.is_empty() {
+        out.push(item(
+            "request".into(),
+            CompletionItemKind::VARIABLE,
+            Some(scope.request().join(" | ")),
+            1,
+        ));
+    }
+    for (m, owners) in &tables.members {
+        out.push(item(
+            m.clone(),
+            CompletionItemKind::ENUM_MEMBER,
+            Some(owners.join(", ")),
+            3,
+        ));
+    }
+    for k in CLAUSES {
+        out.push(item((*k).to_string(), CompletionItemKind::KEYWORD, None, 2));
+    }
+    for k in KEYWORDS {
+        out.push(item((*k).to_string(), CompletionItemKind::KEYWORD, None, 2));
+    }
+    out
+}

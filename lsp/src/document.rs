@@ -1,0 +1,200 @@
+//! One policy file as the server holds it: its text, line index, and its items parsed one by
+//! one, each with the occurrences of names in it.
+//!
+//! The parser cuts a file into item chunks at top-level keywords and parses each chunk on its
+//! own (`datalex_lang::parser::split_items`); a chunk's tree depends on nothing but its text.
+//! So after an edit only the chunks whose text changed are parsed again: the chunks before the
+//! edit keep their trees, the chunks after it keep their trees at a shifted offset. Trees are
+//! kept with spans relative to their chunk, so shifting a chunk is changing one number.
+
+use crate::index::{self, Occurrence};
+use crate::text::{self, LineIndex};
+use datalex_lang::ast::Item;
+use lsp_types::{TextDocumentContentChangeEvent, Uri};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// A parsed chunk: the item it holds (none if it did not parse or holds only comments) and the
+/// names in it. Spans are relative to the chunk's start.
+#[derive(Debug)]
+pub struct Parsed {
+    /// The item (a chunk holds at most one).
+    pub item: Option<Item>,
+    /// Every name in the item.
+    pub occurrences: Vec<Occurrence>,
+}
+
+/// One item chunk of a file.
+#[derive(Debug, Clone)]
+pub struct Chunk {
+    /// Byte offset of the chunk in the file.
+    pub start: usize,
+    /// One past its last byte.
+    pub end: usize,
+    /// Its tree and names (shared with the previous version of the file when unchanged).
+    pub parsed: Arc<Parsed>,
+}
+
+/// A policy file.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Where it is, if it is a file the client can open (the embedded prelude is not).
+    pub uri: Option<Uri>,
+    /// Its name in diagnostics and in the compiled policy (`policies/binzhou/sharing.dlx`).
+    pub name: String,
+    /// Its text.
+    pub text: String,
+    /// Its lines.
+    pub lines: LineIndex,
+    /// Its item chunks, in order, covering the text.
+    pub chunks: Vec<Chunk>,
+    /// The client's version, while the client has it open.
+    pub version: Option<i32>,
+    /// The package the file declares (its first `package`).
+    package: Option<String>,
+}
+
+/// How much work an update did, for tests and benchmarks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reparsed {
+    /// Chunks parsed again.
+    pub parsed: usize,
+    /// Chunks kept.
+    pub kept: usize,
+}
+
+fn parse_chunk(text: &str) -> Arc<Parsed> {
+    let (file, _diagnostics) = datalex_lang::parse(0, text);
+    // The compiler reports the diagnostics; the server only needs the tree.
+    let item = file.items.into_iter().next();
+    let occurrences = item.as_ref().map(index::collect).unwrap_or_default();
+    Arc::new(Parsed { item, occurrences })
+}
+
+impl Document {
+    /// A document parsed from scratch.
+    pub fn new(uri: Option<Uri>, name: String, text: String, version: Option<i32>) -> Document {
+        let mut d = Document {
+            uri,
+            name,
+            lines: LineIndex::default(),
+            text: String::new(),
+            chunks: Vec::new(),
+            version,
+            package: None,
+        };
+        d.set_text(text);
+        d
+    }
+
+    /// Replaces the text, parsing again only the chunks that changed.
+    pub fn set_text(&mut self, text: String) -> Reparsed {
+        let old = std::mem::replace(&mut self.text, text);
+        let new = self.text.as_str();
+        let prefix = old
+            .bytes()
+            .zip(new.bytes())
+            .take_while(|(a, b)| a == b)
+            .count();
+        let max_suffix = old.len().min(new.len()) - prefix;
+        let suffix = old
+            .bytes()
+            .rev()
+            .zip(new.bytes().rev())
+            .take(max_suffix)
+            .take_while(|(a, b)| a == b)
+            .count();
+        // Old chunks wholly inside the unchanged head keep their place; those wholly inside the
+        // unchanged tail move by the change in length.
+        let mut reusable: HashMap<(usize, usize), Arc<Parsed>> = HashMap::new();
+        let tail = old.len() - suffix;
+        for c in &self.chunks {
+            if c.end <= prefix {
+                reusable.insert((c.start, c.end), Arc::clone(&c.parsed));
+            } else if c.start >= tail {
+                let at = |x: usize| (x + new.len()).saturating_sub(old.len());
+                reusable.insert((at(c.start), at(c.end)), Arc::clone(&c.parsed));
+            }
+        }
+        let mut stats = Reparsed::default();
+        let mut chunks = Vec::new();
+        for (start, end) in datalex_lang::parser::split_items(new) {
+            let parsed = match reusable.remove(&(start, end)) {
+                Some(p) => {
+                    stats.kept += 1;
+                    p
+                }
+                None => {
+                    stats.parsed += 1;
+                    parse_chunk(new.get(start..end).unwrap_or(""))
+                }
+            };
+            chunks.push(Chunk { start, end, parsed });
+        }
+        self.chunks = chunks;
+        self.lines = LineIndex::new(new);
+        let package = self.items().find_map(|(_, i)| match i {
+            Item::Package(p) => Some(p.name.name.clone()),
+            _ => None,
+        });
+        self.package = package;
+        stats
+    }
+
+    /// Applies the changes of one `didChange` notification, in order.
+    pub fn apply_changes(
+        &mut self,
+        changes: &[TextDocumentContentChangeEvent],
+        version: i32,
+    ) -> Reparsed {
+        let mut text = self.text.clone();
+        let mut lines = self.lines.clone();
+        for (i, change) in changes.iter().enumerate() {
+            text::apply_change(&mut text, &lines, change);
+            if i + 1 < changes.len() {
+                lines = LineIndex::new(&text);
+            }
+        }
+        self.version = Some(version);
+        self.set_text(text)
+    }
+
+    /// The items of the file with the offset of their chunk.
+    pub fn items(&self) -> impl Iterator<Item = (usize, &Item)> {
+        self.chunks
+            .iter()
+            .filter_map(|c| c.parsed.item.as_ref().map(|i| (c.start, i)))
+    }
+
+    /// The chunk that holds byte `offset` (the end of the text belongs to the last chunk).
+    pub fn chunk_at(&self, offset: usize) -> Option<&Chunk> {
+        let i = self.chunks.partition_point(|c| c.end <= offset);
+        self.chunks.get(i).or_else(|| self.chunks.last())
+    }
+
+    /// The package the file declares.
+    pub fn package(&self) -> Option<&str> {
+        self.package.as_deref()
+    }
+}
+
+/// The span of a whole item.
+pub fn item_span(item: &Item) -> datalex_lang::Span {
+    match item {
+        Item::Package(x) => x.span,
+        Item::Regulation(x) => x.span,
+        Item::Enum(x) => x.span,
+        Item::Record(x) => x.span,
+        Item::Fact(x) => x.span,
+        Item::Kind(x) => x.span,
+        Item::Param(x) => x.span,
+        Item::Value(x) => x.span,
+        Item::Rule(x) => x.span,
+        Item::Test(x) => x.span,
+        Item::Coverage(x) => x.span,
+        Item::Use(x) => x.span,
+    }
+}
+
+#[cfg(test)]
+mod tests;

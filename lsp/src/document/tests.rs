@@ -1,0 +1,148 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
+
+use super::*;
+use std::path::{Path, PathBuf};
+
+fn policy_files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out = vec![root.join("stdlib/prelude.dlx")];
+    let mut dirs = vec![root.join("policies")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "dlx") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Absolute occurrences of a document: (start, end, target) for every chunk.
+fn occurrences(d: &Document) -> Vec<(usize, usize, String)> {
+    d.chunks
+        .iter()
+        .flat_map(|c| {
+            c.parsed.occurrences.iter().map(move |o| {
+                (
+                    c.start + o.span.start as usize,
+                    c.start + o.span.end as usize,
+                    format!("{:?} {:?}", o.role, o.target),
+                )
+            })
+        })
+        .collect()
+}
+
+/// Parsing chunk by chunk finds what parsing the whole file finds, at the same places.
+#[test]
+fn chunks_parse_like_the_whole_file() {
+    for path in policy_files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (whole, _) = datalex_lang::parse(0, &text);
+        let doc = Document::new(None, path.display().to_string(), text.clone(), None);
+        let items: Vec<_> = doc.items().collect();
+        assert_eq!(items.len(), whole.items.len(), "{}", path.display());
+        let chunked = datalex_lang::ast::File {
+            items: items.iter().map(|(_, i)| (*i).clone()).collect(),
+        };
+        assert_eq!(
+            datalex_lang::format::fingerprint(&chunked),
+            datalex_lang::format::fingerprint(&whole),
+            "{}",
+            path.display()
+        );
+        let mut expected = Vec::new();
+        for item in &whole.items {
+            for o in crate::index::collect(item) {
+                expected.push((
+                    o.span.start as usize,
+                    o.span.end as usize,
+                    format!("{:?} {:?}", o.role, o.target),
+                ));
+            }
+        }
+        let mut got = occurrences(&doc);
+        // Local variables name their binding by offset, relative in a chunk.
+        let strip = |v: &mut Vec<(usize, usize, String)>| {
+            for (_, _, t) in v.iter_mut() {
+                if let Some(i) = t.find("def: ") {
+                    let end = t[i..].find(',').map_or(t.len(), |j| i + j);
+                    t.replace_range(i..end, "def");
+                }
+            }
+        };
+        strip(&mut expected);
+        strip(&mut got);
+        assert_eq!(got, expected, "{}", path.display());
+    }
+}
+
+/// Random edits, each checked against parsing the edited text from scratch; an edit inside one
+/// item parses only that item again.
+#[test]
+fn edits_reparse_only_what_changed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let text = std::fs::read_to_string(root.join("policies/binzhou/sharing.dlx")).unwrap();
+    let mut doc = Document::new(None, "sharing.dlx".into(), text.clone(), Some(1));
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n.max(1) as u64) as usize
+    };
+    let inserts = [
+        "x",
+        " ",
+        "\n",
+        "guard ",
+        "}",
+        "{",
+        "\"",
+        "// c\n",
+        "rule r on share cites §1\n",
+    ];
+    for round in 0..300 {
+        let mut t = doc.text.clone();
+        let mut at = next(t.len() + 1);
+        while !t.is_char_boundary(at) {
+            at -= 1;
+        }
+        let mut end = (at + next(8)).min(t.len());
+        while !t.is_char_boundary(end) {
+            end += 1;
+        }
+        t.replace_range(at..end, inserts[next(inserts.len())]);
+        doc.set_text(t.clone());
+        let fresh = Document::new(None, "sharing.dlx".into(), t, None);
+        let ranges = |d: &Document| {
+            d.chunks
+                .iter()
+                .map(|c| (c.start, c.end))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ranges(&doc), ranges(&fresh), "round {round}");
+        assert_eq!(occurrences(&doc), occurrences(&fresh), "round {round}");
+    }
+
+    // Renaming a field in the middle of one rule parses that rule alone.
+    let mut doc = Document::new(None, "sharing.dlx".into(), text.clone(), Some(1));
+    let at = text.find("requester.id not in").unwrap();
+    let edited = format!(
+        "{}requester.ident{}",
+        &text[..at],
+        &text[at + "requester.id".len()..]
+    );
+    let stats = doc.set_text(edited);
+    assert_eq!(stats.parsed, 1);
+    assert_eq!(stats.kept, doc.chunks.len() - 1);
+}

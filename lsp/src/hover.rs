@@ -1,0 +1,287 @@
+//! Hover: for a citation, the label and text of what it cites; for a rule, value or param, its
+//! declaration and the text of its citations; for a field, fact, kind, type or enum member,
+//! its type and documentation.
+
+use crate::cite;
+use crate::document::item_span;
+use crate::index::{Role, Target};
+use crate::resolve::{item, Category, ItemAt, Symbol, SymbolAt};
+use crate::workspace::Workspace;
+use datalex_lang::ast::{Item, Str};
+use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
+
+/// `textDocument/hover`.
+pub fn hover(ws: &Workspace, p: &HoverParams) -> Option<Hover> {
+    let (doc, offset) = ws.at(&p.text_document_position_params)?;
+    let s = ws.occurrence_at(doc, offset)?;
+    let value = describe(ws, &s)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range: ws.range(doc, s.start, s.end),
+    })
+}
+
+fn code(s: &str) -> String {
+    format!("```dlx\n{}\n```", s.trim_end())
+}
+
+fn doc(d: Option<&Str>) -> String {
+    d.map(|d| format!("\n\n{}", d.value)).unwrap_or_default()
+}
+
+/// The source text of the item at `at`.
+fn source(ws: &Workspace, at: ItemAt) -> Option<String> {
+    let d = ws.doc(at.doc)?;
+    let c = d.chunks.get(at.chunk)?;
+    let span = item_span(c.parsed.item.as_ref()?);
+    let text = d
+        .text
+        .get(c.start + span.start as usize..c.start + span.end as usize)?;
+    Some(text.to_string())
+}
+
+/// The declaration of a rule, value or param, where it is, and what it cites.
+fn declaration(ws: &Workspace, at: ItemAt) -> Option<String> {
+    let mut s = code(&source(ws, at)?);
+    let d = ws.doc(at.doc)?;
+    let tables = ws.tables();
+    let package = d.package().unwrap_or(datalex_compiler::STD);
+    s.push_str(&format!("\n\npackage `{package}` · `{}`", d.name));
+    let cat = match item(ws, at)? {
+        Item::Rule(_) => Category::Rule,
+        Item::Value(_) => Category::Value,
+        _ => Category::Param,
+    };
+    if let Some((base, _)) = tables.replaced(ws, cat, package, at) {
+        s.push_str(&format!(" · replaces the declaration of package `{base}`"));
+    }
+    let scope = ws.scope(at);
+    let mut seen = Vec::new();
+    for o in &d.chunks.get(at.chunk)?.parsed.occurrences {
+        let Target::Cite { regulation, path } = &o.target else {
+            continue;
+        };
+        let reg = match regulation {
+            Some(r) => r.clone(),
+            None => tables.own_regulation(&scope.package)?.to_string(),
+        };
+        if seen.contains(&(reg.clone(), path.clone())) {
+            continue;
+        }
+        seen.push((reg.clone(), path.clone()));
+        if let Some(c) = cite::cited(ws, tables, &reg, path) {
+            s.push_str("\n\n---\n\n");
+            s.push_str(&c.markdown());
+        }
+    }
+    Some(s)
+}
+
+/// What the hover over `s` shows, as Markdown.
+pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
+    let o = s.occurrence;
+    let tables = ws.tables();
+    let scope = ws.scope(s.at);
+    if let Target::Cite { regulation, path } = &o.target {
+        let reg = match regulation {
+            Some(r) => r.clone(),
+            None => tables.own_regulation(&scope.package)?.to_string(),
+        };
+        let mut text = cite::cited(ws, tables, &reg, path)?.markdown();
+        if o.role == Role::Decl {
+            let symbol = ws.resolve(s.at, o)?;
+            let n = ws
+                .occurrences_of(&symbol)
+                .iter()
+                .filter(|x| x.occurrence.role == Role::Ref)
+                .count();
+            text.push_str(&format!(
+                "\n\ncited {n} time(s) in the workspace (article and its parts)"
+            ));
+        }
+        return Some(text);
+    }
+    let symbol = ws.resolve(s.at, o)?;
+    match symbol {
+        Symbol::Decl { cat, ref name, .. } => {
+            let at = match o.role {
+                Role::Decl => s.at,
+                Role::Ref => tables.visible(cat, &scope.package, name)?.1,
+            };
+            declaration(ws, at)
+        }
+        Symbol::ValueException { value, ref name } => {
+            let Some(Item::Value(v)) = item(ws, value) else {
+                return None;
+            };
+            let datalex_lang::ast::ValueBody::Block { exceptions, .. } = &v.body else {
+                return None;
+            };
+            let x = exceptions.iter().find(|x| x.name.name == *name)?;
+            let (d, start) = crate::resolve::chunk_start(ws, value)?;
+            let text = d
+                .text
+                .get(start + x.span.start as usize..start + x.span.end as usize)?;
+            Some(format!(
+                "{}\n\nexception of value `{}`",
+                code(text),
+                v.name.name
+            ))
+        }
+        Symbol::Package(ref name) => {
+            let p = tables.packages.get(name)?;
+            let mut s = code(&match &p.extends {
+                Some(b) => format!("package {name} extends {b}"),
+                None => format!("package {name}"),
+            });
+            s.push_str(&format!("\n\n{} file(s)", p.docs.len()));
+            if !p.regulations.is_empty() {
+                s.push_str(&format!(
+                    " · regulation(s) `{}`",
+                    p.regulations.join("`, `")
+                ));
+            }
+            Some(s)
+        }
+        Symbol::Regulation(ref id) => {
+            let r = cite::regulation(ws, tables, id)?;
+            let mut s = format!("**《{}》** `{}`", r.title.value, id);
+            for (what, v) in [("issuer", &r.issuer), ("number", &r.number)] {
+                if let Some(v) = v {
+                    s.push_str(&format!("\n\n{what}: {}", v.value));
+                }
+            }
+            if let Some(rank) = &r.rank {
+                s.push_str(&format!("\n\nrank: `{}`", rank.name));
+            }
+            if let Some((d, _)) = &r.effective {
+                s.push_str(&format!("\n\neffective: {d}"));
+            }
+            if let Some(u) = &r.unavailable {
+                s.push_str(&format!("\n\ntext not available: {}", u.value));
+            }
+            s.push_str(&format!("\n\n{} article(s)", r.articles.len()));
+            Some(s)
+        }
+        Symbol::Article { .. } => None,
+        Symbol::Fact(ref n) => match item(ws, *tables.facts.get(n)?)? {
+            Item::Fact(f) => {
+                let keyed = f
+                    .keyed
+                    .as_ref()
+                    .map(|k| format!(" keyed by {}", k.name))
+                    .unwrap_or_default();
+                let ty = scope.ty(&crate::index::type_sk(&f.ty)).show();
+                Some(format!(
+                    "{}{}",
+                    code(&format!("fact {n}: {ty}{keyed}")),
+                    doc(f.doc.as_ref())
+                ))
+            }
+            _ => None,
+        },
+        Symbol::Kind(ref n) => match item(ws, *tables.kinds.get(n)?)? {
+            Item::Kind(k) => Some(format!(
+                "{}{}",
+                code(&format!("kind {n}: {}", k.request.name)),
+                doc(k.doc.as_ref())
+            )),
+            _ => None,
+        },
+        Symbol::Type(ref n) => type_doc(&scope, n),
+        Symbol::Member { ref ty, ref name } => {
+            let e = scope.enum_decl(ty)?;
+            let (_, d) = e.members.iter().find(|(m, _)| m.name == *name)?;
+            Some(format!(
+                "{}{}{}",
+                code(&format!("{ty}.{name}")),
+                doc(d.as_ref()),
+                doc(e.doc.as_ref())
+            ))
+        }
+        Symbol::Field {
+            ref record,
+            ref name,
+        } => {
+            let (_, f) = scope.field(std::slice::from_ref(record), name)?;
+            let ty = scope.ty(&crate::index::type_sk(&f.ty));
+            let mut s = format!(
+                "{}{}",
+                code(&format!("{record}.{name}: {}", ty.show())),
+                doc(f.doc.as_ref())
+            );
+            if let crate::resolve::Ty::Enum(e) = &ty {
+                if let Some(e) = scope.enum_decl(e) {
+                    let members: Vec<&str> =
+                        e.members.iter().map(|(m, _)| m.name.as_str()).collect();
+                    s.push_str(&format!("\n\n`{}`", members.join("` · `")));
+                }
+            }
+            Some(s)
+        }
+        Symbol::Local { .. } => {
+            let Target::Local { name, ty, .. } = &o.target else {
+                return None;
+            };
+            Some(code(&format!("{name}: {}", scope.ty(ty).show())))
+        }
+        Symbol::Request => {
+            let rs = scope.request();
+            let mut s = code(&format!("request: {}", rs.join(" | ")));
+            for r in &rs {
+                if let Some(t) = type_doc(&scope, r) {
+                    s.push_str("\n\n");
+                    s.push_str(&t);
+                }
+            }
+            Some(s)
+        }
+    }
+}
+
+/// A record with its fields, or an enum with its members.
+fn type_doc(scope: &crate::resolve::Scope<'_>, n: &str) -> Option<String> {
+    if let Some(r) = scope.record(n) {
+        let fields: Vec<String> = r
+            .fields
+            .iter()
+            .map(|f| {
+                let ty = scope.ty(&crate::index::type_sk(&f.ty)).show();
+                let d = f
+                    .doc
+                    .as_ref()
+                    .map(|d| format!(" — {}", d.value))
+                    .unwrap_or_default();
+                format!("- `{}: {ty}`{d}", f.name.name)
+            })
+            .collect();
+        return Some(format!(
+            "{}{}\n\n{}",
+            code(&format!("record {n}")),
+            doc(r.doc.as_ref()),
+            fields.join("\n")
+        ));
+    }
+    let e = scope.enum_decl(n)?;
+    let members: Vec<String> = e
+        .members
+        .iter()
+        .map(|(m, d)| {
+            let d = d
+                .as_ref()
+                .map(|d| format!(" — {}", d.value))
+                .unwrap_or_default();
+            format!("- `{}`{d}", m.name)
+        })
+        .collect();
+    let ordered = if e.ordered { " ordered" } else { "" };
+    Some(format!(
+        "{}{}\n\n{}",
+        code(&format!("enum {n}{ordered}")),
+        doc(e.doc.as_ref()),
+        members.join("\n")
+    ))
+}

@@ -1,0 +1,114 @@
+//! Go to definition and find references.
+
+use crate::index::{Role, Target};
+use crate::resolve::{Category, Symbol, SymbolAt};
+use crate::workspace::Workspace;
+use lsp_types::{GotoDefinitionParams, GotoDefinitionResponse, Location, ReferenceParams};
+
+/// `textDocument/definition`.
+pub fn definition(ws: &Workspace, p: &GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
+    let (doc, offset) = ws.at(&p.text_document_position_params)?;
+    let s = ws.occurrence_at(doc, offset)?;
+    let found = definitions(ws, &s);
+    (!found.is_empty()).then_some(GotoDefinitionResponse::Array(found))
+}
+
+/// Where the thing at `s` is declared. For a rule, value or param this is the declaration the
+/// name finds in its package (a layer's replacement, if there is one); on a declaration that
+/// says `override`, the declaration it replaces.
+pub fn definitions(ws: &Workspace, s: &SymbolAt<'_>) -> Vec<Location> {
+    let o = s.occurrence;
+    let scope = ws.scope(s.at);
+    let tables = ws.tables();
+    let category = match &o.target {
+        Target::Rule(n) => Some((Category::Rule, n)),
+        Target::Value(n) => Some((Category::Value, n)),
+        Target::Param(n) => Some((Category::Param, n)),
+        Target::Name(n) => tables
+            .visible(Category::Value, &scope.package, n)
+            .map(|_| (Category::Value, n))
+            .or_else(|| {
+                tables
+                    .visible(Category::Param, &scope.package, n)
+                    .map(|_| (Category::Param, n))
+            }),
+        _ => None,
+    };
+    if let Some((cat, name)) = category {
+        let target = match o.role {
+            Role::Decl => tables
+                .replaced(ws, cat, &scope.package, s.at)
+                .map(|(_, at)| at)
+                .or(Some(s.at)),
+            Role::Ref => tables.visible(cat, &scope.package, name).map(|(_, at)| at),
+        };
+        return target
+            .and_then(|at| {
+                let (start, end) = ws.decl_name(at)?;
+                ws.location(at.doc, start, end)
+            })
+            .into_iter()
+            .collect();
+    }
+    let Some(symbol) = ws.resolve(s.at, o) else {
+        return Vec::new();
+    };
+    let symbols = match &symbol {
+        Symbol::Request => scope.request().into_iter().map(Symbol::Type).collect(),
+        _ => vec![symbol.clone()],
+    };
+    let mut out = Vec::new();
+    for sym in &symbols {
+        let decls: Vec<SymbolAt<'_>> = ws
+            .occurrences_of(sym)
+            .into_iter()
+            .filter(|x| x.occurrence.role == Role::Decl)
+            .collect();
+        // The paragraph or item a citation names, else its article.
+        let exact: Vec<&SymbolAt<'_>> = match sym {
+            Symbol::Article { path, .. } => {
+                let exact: Vec<_> = decls
+                    .iter()
+                    .filter(|d| cite_path(d) == Some(path))
+                    .collect();
+                if exact.is_empty() {
+                    decls
+                        .iter()
+                        .filter(|d| cite_path(d).is_some_and(|p| p.len() == 1))
+                        .collect()
+                } else {
+                    exact
+                }
+            }
+            _ => decls.iter().collect(),
+        };
+        out.extend(
+            exact
+                .into_iter()
+                .filter_map(|d| ws.location(d.at.doc, d.start, d.end)),
+        );
+    }
+    out
+}
+
+fn cite_path<'a>(s: &SymbolAt<'a>) -> Option<&'a Vec<u32>> {
+    match &s.occurrence.target {
+        Target::Cite { path, .. } => Some(path),
+        _ => None,
+    }
+}
+
+/// `textDocument/references`: every place the thing at the cursor is named, across files; for
+/// an article, every citation of it or of its paragraphs and items.
+pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> {
+    let (doc, offset) = ws.at(&p.text_document_position)?;
+    let s = ws.occurrence_at(doc, offset)?;
+    let symbol = ws.resolve(s.at, s.occurrence)?;
+    let found: Vec<Location> = ws
+        .occurrences_of(&symbol)
+        .into_iter()
+        .filter(|x| p.context.include_declaration || x.occurrence.role == Role::Ref)
+        .filter_map(|x| ws.location(x.at.doc, x.start, x.end))
+        .collect();
+    Some(found)
+}

@@ -1,0 +1,98 @@
+//! From a method name to the feature that answers it. Parameters that do not fit the method
+//! are answered with `InvalidParams`, unknown methods with `MethodNotFound`.
+
+use super::Server;
+use crate::error::RequestError;
+use crate::{completion, formatting, hover, navigate, outline, rename};
+use lsp_server::{ErrorCode, Notification, Request, Response};
+use lsp_types::notification::{
+    DidChangeTextDocument, DidChangeWatchedFiles, DidCloseTextDocument, DidOpenTextDocument,
+    Notification as _,
+};
+use lsp_types::request::{
+    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
+    PrepareRenameRequest, References, Rename, Request as _,
+};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+
+fn params<P: DeserializeOwned>(value: serde_json::Value) -> Result<P, RequestError> {
+    serde_json::from_value(value).map_err(|e| RequestError::invalid_params(e.to_string()))
+}
+
+fn answer<R: Serialize>(id: lsp_server::RequestId, result: Result<R, RequestError>) -> Response {
+    match result
+        .and_then(|r| serde_json::to_value(r).map_err(|e| RequestError::failed(e.to_string())))
+    {
+        Ok(value) => Response {
+            id,
+            result: Some(value),
+            error: None,
+        },
+        Err(e) => Response {
+            id,
+            result: None,
+            error: Some(e.into()),
+        },
+    }
+}
+
+impl Server<'_> {
+    /// Answers one request.
+    pub(super) fn request(&mut self, req: Request) -> Response {
+        let ws = &self.ws;
+        let Request {
+            id,
+            method,
+            params: p,
+        } = req;
+        match method.as_str() {
+            HoverRequest::METHOD => answer(id, params(p).map(|x| hover::hover(ws, &x))),
+            GotoDefinition::METHOD => answer(id, params(p).map(|x| navigate::definition(ws, &x))),
+            References::METHOD => answer(id, params(p).map(|x| navigate::references(ws, &x))),
+            Completion::METHOD => answer(id, params(p).map(|x| completion::complete(ws, &x))),
+            DocumentSymbolRequest::METHOD => {
+                answer(id, params(p).map(|x| outline::document_symbols(ws, &x)))
+            }
+            Formatting::METHOD => answer(id, params(p).and_then(|x| formatting::format(ws, &x))),
+            PrepareRenameRequest::METHOD => answer(id, params(p).map(|x| rename::prepare(ws, &x))),
+            Rename::METHOD => answer(id, params(p).and_then(|x| rename::rename(ws, &x))),
+            _ => Response::new_err(
+                id,
+                ErrorCode::MethodNotFound as i32,
+                format!("unknown method `{method}`"),
+            ),
+        }
+    }
+
+    /// Handles one notification; malformed ones are dropped (a notification has no answer).
+    pub(super) fn notification(&mut self, n: Notification) {
+        match n.method.as_str() {
+            DidOpenTextDocument::METHOD => {
+                if let Ok(p) = params::<lsp_types::DidOpenTextDocumentParams>(n.params) {
+                    let d = p.text_document;
+                    self.ws.open(&d.uri, d.text, d.version);
+                }
+            }
+            DidChangeTextDocument::METHOD => {
+                if let Ok(p) = params::<lsp_types::DidChangeTextDocumentParams>(n.params) {
+                    let d = p.text_document;
+                    self.ws.change(&d.uri, &p.content_changes, d.version);
+                }
+            }
+            DidCloseTextDocument::METHOD => {
+                if let Ok(p) = params::<lsp_types::DidCloseTextDocumentParams>(n.params) {
+                    self.ws.close(&p.text_document.uri);
+                }
+            }
+            DidChangeWatchedFiles::METHOD => {
+                if let Ok(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n.params) {
+                    for change in p.changes {
+                        self.ws.reload(&change.uri);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}

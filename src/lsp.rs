@@ -1,0 +1,14 @@
+//! `datalex lsp`: the language server on stdin and stdout, with the prelude this binary embeds
+//! (a workspace folder's own `stdlib/prelude.dlx` takes precedence).
+
+use anyhow::Result;
+use std::process::ExitCode;
+
+/// Serves until the client says `exit`.
+pub fn run() -> Result<ExitCode> {
+    let config = datalex_lsp::Config {
+        prelude: crate::load::PRELUDE.to_string(),
+    };
+    datalex_lsp::stdio(&config)?;
+    Ok(ExitCode::SUCCESS)
+}
