@@ -52,7 +52,7 @@ fn repo() -> PathBuf {
 
 /// One generated policy file of at least 5,000 lines: the generator's files of one package,
 /// joined (one `package` line), with as many rules as it takes.
-fn five_thousand_lines() -> String {
+fn five_thousand_lines() -> (String, usize) {
     for rules in (300..).step_by(15) {
         let files = gen::generate(gen::Shape {
             articles: 60,
@@ -71,7 +71,7 @@ fn five_thousand_lines() -> String {
             one.push('\n');
         }
         if one.lines().count() >= 5000 {
-            return one;
+            return (one, rules);
         }
     }
     unreachable!()
@@ -90,7 +90,7 @@ struct Edits {
 }
 
 fn edits() -> Edits {
-    let text = five_thousand_lines();
+    let (text, rules) = five_thousand_lines();
     let needle = "dataset.security_level";
     let middle = text.len() / 2;
     let at = text
@@ -108,8 +108,11 @@ fn edits() -> Edits {
         range_length: None,
         text: text.into(),
     };
+    let items = Document::new(None, String::new(), text.clone(), None)
+        .chunks
+        .len();
     eprintln!(
-        "edit/*: generated file of {} lines, {} bytes; the edit is on line {}",
+        "edit/*: generated file of {} lines, {} bytes, {rules} rules, {items} items; the edit is on line {}",
         text.lines().count(),
         text.len(),
         start.line + 1
