@@ -323,7 +323,7 @@ fn write_snapshot(t: &TestCase, file: &Path, d: &Decision) -> Result<SnapshotSta
             policy.remove("version");
         }
     }
-    let body = serde_json::to_string_pretty(&value)?;
+    let body = serde_json::to_string_pretty(&sorted(value))?;
     let expression = serde_json::to_string(&t.name)?;
     let text = format!(
         "---\nsource: {}\nexpression: {expression}\n---\n{body}\n",
@@ -351,4 +351,21 @@ fn write_snapshot(t: &TestCase, file: &Path, d: &Decision) -> Result<SnapshotSta
     }
     std::fs::write(&new_path, text)?;
     Ok(SnapshotState::Changed(new_path))
+}
+
+/// `v` with every object's keys in alphabetical order, so a snapshot's layout does not depend on
+/// whether serde_json keeps insertion order (its `preserve_order` feature, which a dependency
+/// such as cedar-policy can switch on for the whole build).
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
 }
