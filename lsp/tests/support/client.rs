@@ -265,13 +265,16 @@ pub fn relative(uri: &str) -> String {
         .unwrap_or_else(|| uri.to_string())
 }
 
-/// A JSON value with every repository URI made relative, for snapshots.
+/// A JSON value with every repository URI made relative and object keys sorted, for
+/// snapshots (whether `serde_json` keeps insertion order depends on the features other crates
+/// of the workspace turn on).
 pub fn redact(v: Value) -> Value {
     match v {
         Value::String(s) if s.starts_with("file://") => Value::String(relative(&s)),
         Value::Array(xs) => Value::Array(xs.into_iter().map(redact).collect()),
-        Value::Object(m) => Value::Object(
-            m.into_iter()
+        Value::Object(m) => {
+            let mut entries: Vec<(String, Value)> = m
+                .into_iter()
                 .map(|(k, v)| {
                     let k = if k.starts_with("file://") {
                         relative(&k)
@@ -280,8 +283,10 @@ pub fn redact(v: Value) -> Value {
                     };
                     (k, redact(v))
                 })
-                .collect(),
-        ),
+                .collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            Value::Object(entries.into_iter().collect())
+        }
         other => other,
     }
 }
