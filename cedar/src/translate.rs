@@ -200,7 +200,7 @@ impl<'p> Translator<'p> {
             let def = self.policy.types.enums.get(e).ok_or(Untranslatable)?;
             let (var, member, op) = match (a, b) {
                 (x, Ex::Const(Const::Enum(_, m))) => (x, m, op),
-                (Ex::Const(Const::Enum(_, m)), x) => (x, m, flip(op)),
+                (Ex::Const(Const::Enum(_, m)), x) => (x, m, op.flip()),
                 _ => return Err(Untranslatable),
             };
             let at = def.position(member).ok_or(Untranslatable)?;
@@ -420,16 +420,6 @@ fn conj(parts: Vec<String>, last: Option<String>) -> String {
 
 fn scalar(ty: &Ty) -> bool {
     matches!(ty, Ty::Bool | Ty::Int | Ty::Text | Ty::Enum(_) | Ty::Date)
-}
-
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        other => other,
-    }
 }
 
 /// A constant as a Cedar literal.

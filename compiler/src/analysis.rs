@@ -79,7 +79,7 @@ impl Abstraction {
             Ex::Cmp(op, _, a, b) => {
                 let (subject, eid, member, op) = match (&**a, &**b) {
                     (x, Ex::Const(Const::Enum(eid, m))) => (x, *eid, m, *op),
-                    (Ex::Const(Const::Enum(eid, m)), x) => (x, *eid, m, flip(*op)),
+                    (Ex::Const(Const::Enum(eid, m)), x) => (x, *eid, m, op.flip()),
                     _ => return F::Atom(self.atom(p.show(e))),
                 };
                 let Some(def) = p.types.enums.get(eid) else {
@@ -181,16 +181,6 @@ impl F {
                 y.mentions(vars, atoms);
             }
         }
-    }
-}
-
-fn flip(op: CmpOp) -> CmpOp {
-    match op {
-        CmpOp::Lt => CmpOp::Gt,
-        CmpOp::Le => CmpOp::Ge,
-        CmpOp::Gt => CmpOp::Lt,
-        CmpOp::Ge => CmpOp::Le,
-        other => other,
     }
 }
 
