@@ -19,34 +19,12 @@ use datalex_lang::date::Date;
 use serde_json::{json, Value};
 use std::sync::Arc;
 
-struct Rng(u64);
+use common::Rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn coin(&mut self) -> bool {
-        self.below(2) == 0
-    }
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    fn some<'a>(&mut self, xs: &[&'a str]) -> Vec<&'a str> {
-        xs.iter().copied().filter(|_| self.below(3) == 0).collect()
-    }
-    fn date(&mut self) -> String {
-        // 2022..2031: inside and outside the loaded calendar years.
-        let d = Date::from_ymd(2022, 1, 1)
-            .unwrap()
-            .add_days(self.below(3650) as i32);
-        d.to_string()
-    }
+/// A date in 2022..2031, inside and outside the loaded calendar years.
+fn date(rng: &mut Rng) -> String {
+    rng.day(Date::from_ymd(2022, 1, 1).unwrap(), 3650)
+        .to_string()
 }
 
 const DATASETS: &[&str] = &["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"];
@@ -87,7 +65,7 @@ fn facts(rng: &mut Rng) -> Value {
                 d["share_conditions"] = c;
             }
             if rng.coin() {
-                d["last_evaluated"] = json!(rng.date());
+                d["last_evaluated"] = json!(date(rng));
             }
             if rng.coin() {
                 d["openable_after_desensitization"] = json!(rng.coin());
@@ -102,7 +80,7 @@ fn facts(rng: &mut Rng) -> Value {
         .collect();
     let emergencies: Vec<Value> = (0..rng.below(3))
         .map(|k| {
-            let start = rng.date();
+            let start = date(rng);
             let end = Date::parse(&start).unwrap().add_days(rng.below(60) as i32).to_string();
             json!({"id": format!("e{k}"), "title": "事件", "start": start, "end": end, "datasets": rng.some(DATASETS), "categories": rng.some(CATEGORIES), "responders": rng.some(INSTITUTIONS), "scenario": rng.pick(SCENARIOS)})
         })
@@ -132,18 +110,18 @@ fn request(rng: &mut Rng) -> Value {
     };
     match rng.below(4) {
         0 => {
-            json!({"kind": "share", "at": rng.date(), "requester": inst(rng), "dataset": ds(rng), "scenario": rng.pick(SCENARIOS)})
+            json!({"kind": "share", "at": date(rng), "requester": inst(rng), "dataset": ds(rng), "scenario": rng.pick(SCENARIOS)})
         }
         1 => {
-            json!({"kind": "open", "at": rng.date(), "requester": {"type": rng.pick(&["citizen", "legal_person", "organization"]), "id": "x"}, "dataset": ds(rng)})
+            json!({"kind": "open", "at": date(rng), "requester": {"type": rng.pick(&["citizen", "legal_person", "organization"]), "id": "x"}, "dataset": ds(rng)})
         }
         2 => {
             let mut sets: Vec<String> = (0..1 + rng.below(3)).map(|_| ds(rng)).collect();
             sets.dedup();
-            json!({"kind": "develop", "at": rng.date(), "developer": rng.pick(&["v0", "v1", "v2", "v9"]), "scenario": rng.pick(SCENARIOS), "datasets": sets, "environment": rng.pick(&["trusted", "external"])})
+            json!({"kind": "develop", "at": date(rng), "developer": rng.pick(&["v0", "v1", "v2", "v9"]), "scenario": rng.pick(SCENARIOS), "datasets": sets, "environment": rng.pick(&["trusted", "external"])})
         }
         _ => {
-            let basis = rng.date();
+            let basis = date(rng);
             let filed = Date::parse(&basis)
                 .unwrap()
                 .add_days(rng.below(40) as i32)

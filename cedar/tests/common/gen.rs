@@ -12,37 +12,11 @@ pub fn today() -> Date {
     Date::from_ymd(2024, 6, 1).unwrap()
 }
 
-/// xorshift64*: small, fast and reproducible.
-pub struct Rng(pub u64);
+pub use crate::common::Rng;
 
-impl Rng {
-    pub fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    pub fn coin(&mut self) -> bool {
-        self.below(2) == 0
-    }
-    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-    pub fn some<'a>(&mut self, xs: &[&'a str]) -> Vec<&'a str> {
-        xs.iter().copied().filter(|_| self.below(3) == 0).collect()
-    }
-    pub fn most<'a>(&mut self, xs: &[&'a str]) -> Vec<&'a str> {
-        xs.iter().copied().filter(|_| self.below(3) != 0).collect()
-    }
-    /// A date in the first half of 2024, so emergencies and requests often overlap.
-    pub fn date(&mut self) -> Date {
-        Date::from_ymd(2024, 1, 1)
-            .unwrap()
-            .add_days(self.below(180) as i32)
-    }
+/// A date in the first half of 2024, so emergencies and requests often overlap.
+fn date(rng: &mut Rng) -> Date {
+    rng.day(Date::from_ymd(2024, 1, 1).unwrap(), 180)
 }
 
 const DATASETS: &[&str] = &["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"];
@@ -108,7 +82,7 @@ pub fn facts(rng: &mut Rng) -> Value {
                 d["share_conditions"] = c;
             }
             if rng.coin() {
-                d["last_evaluated"] = json!(rng.date().add_days(-400).to_string());
+                d["last_evaluated"] = json!(date(rng).add_days(-400).to_string());
             }
             if rng.coin() {
                 d["openable_after_desensitization"] = json!(rng.coin());
@@ -126,7 +100,7 @@ pub fn facts(rng: &mut Rng) -> Value {
         .collect();
     let emergencies: Vec<Value> = (0..rng.below(4))
         .map(|k| {
-            let start = rng.date();
+            let start = date(rng);
             let end = start.add_days(rng.below(90) as i32);
             json!({"id": format!("e{k}"), "title": "事件", "start": start.to_string(),
                    "end": end.to_string(), "datasets": rng.some(DATASETS),
@@ -152,7 +126,7 @@ pub fn request(rng: &mut Rng) -> Value {
             rng.pick(DATASETS).to_string()
         }
     };
-    let at = rng.date().to_string();
+    let at = date(rng).to_string();
     match rng.below(10) {
         0..=4 => {
             let requester = if rng.below(12) == 0 {

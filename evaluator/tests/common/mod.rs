@@ -69,3 +69,41 @@ pub fn example_facts() -> Arc<Facts> {
 pub fn binzhou(policy: &Arc<PolicySet>, facts: Arc<Facts>) -> Jurisdiction {
     Jurisdiction::new(Arc::clone(policy), "binzhou", facts, calendar()).unwrap()
 }
+
+/// xorshift64*: a small, fast, reproducible generator for the property and differential tests.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    /// A number below `n`.
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+    pub fn coin(&mut self) -> bool {
+        self.below(2) == 0
+    }
+    pub fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
+        xs[self.below(xs.len())]
+    }
+    /// Each element with probability 1/3.
+    pub fn some<'a>(&mut self, xs: &[&'a str]) -> Vec<&'a str> {
+        xs.iter().copied().filter(|_| self.below(3) == 0).collect()
+    }
+    /// Each element with probability 2/3.
+    pub fn most<'a>(&mut self, xs: &[&'a str]) -> Vec<&'a str> {
+        xs.iter().copied().filter(|_| self.below(3) != 0).collect()
+    }
+    /// A day among the `days` from `first`.
+    pub fn day(
+        &mut self,
+        first: datalex_lang::date::Date,
+        days: usize,
+    ) -> datalex_lang::date::Date {
+        first.add_days(self.below(days) as i32)
+    }
+}
