@@ -1111,23 +1111,25 @@ impl Cx {
         }
         // Reported values.
         let mut reported = Vec::new();
-        let decl_names: Vec<String> = b.value_decls.keys().cloned().collect();
-        for name in decl_names {
+        // In name order: `value_decls` is a hash map, and the order values are first lowered in
+        // is the order of their ids in the plan.
+        let mut decl_names: Vec<String> = b.value_decls.keys().cloned().collect();
+        decl_names.sort_unstable();
+        for name in &decl_names {
             let key = b
                 .value_decls
-                .get(&name)
+                .get(name)
                 .and_then(|(v, _, _)| v.reported.as_ref().map(|k| k.name.clone()));
             if let Some(key) = key {
-                if let Some(Resolved::Value(id, _)) = b.resolve(&name, Span::default()) {
+                if let Some(Resolved::Value(id, _)) = b.resolve(name, Span::default()) {
                     reported.push((key, id));
                 }
             }
         }
         reported.sort();
         // Lower every value, used or not, so their errors are reported.
-        let all: Vec<String> = b.value_decls.keys().cloned().collect();
-        for name in all {
-            let _ = b.resolve(&name, Span::default());
+        for name in &decl_names {
+            let _ = b.resolve(name, Span::default());
         }
         let max_locals = b.max_locals;
         let values = std::mem::take(&mut b.values)
