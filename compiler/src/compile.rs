@@ -32,11 +32,27 @@ pub fn compile(sources: &SourceMap) -> Compiled {
         diags.append(&mut d);
         files.push((id, file));
     }
+    compile_parsed(sources, &files, diags)
+}
+
+/// Compiles files already parsed: `files` are the syntax trees of the files of `sources`
+/// (spans in their file, as [`datalex_lang::parse`] gives them) and `parse_diagnostics` the
+/// parser's diagnostics for them. For trees and diagnostics that parsing the texts of
+/// `sources` gives, the result is exactly [`compile`]'s. The texts are still needed: for the
+/// policy's content hash.
+///
+/// The language server uses it: it keeps each file parsed item by item, and parses again
+/// after an edit only the items the edit touched.
+pub fn compile_parsed(
+    sources: &SourceMap,
+    files: &[(FileId, ast::File)],
+    parse_diagnostics: Vec<Diagnostic>,
+) -> Compiled {
     let mut cx = Cx {
-        diags,
+        diags: parse_diagnostics,
         ..Cx::default()
     };
-    let policy = cx.build(&files, sources);
+    let policy = cx.build(files, sources);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     // Static analysis needs a policy without errors; its findings are warnings.
     if let Some(p) = policy

@@ -12,5 +12,5 @@ pub mod lower;
 pub mod source;
 pub mod types;
 
-pub use compile::{compile, Compiled, STD};
+pub use compile::{compile, compile_parsed, Compiled, STD};
 pub use ir::PolicySet;

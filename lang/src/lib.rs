@@ -9,6 +9,7 @@ pub mod date;
 pub mod diagnostic;
 pub mod format;
 pub mod parser;
+pub mod rebase;
 pub mod span;
 
 pub use diagnostic::{Diagnostic, Label, Severity};

@@ -53,34 +53,54 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     for (start, end) in split_items(text) {
         let chunk = text.get(start..end).unwrap_or("");
-        if chunk.trim().is_empty() || is_only_comments(chunk) {
-            continue;
-        }
-        let cx = Cx {
-            file,
-            base: start,
-            soft: std::cell::RefCell::new(Vec::new()),
-        };
-        match PolicyParser::parse(Rule::item_entry, chunk) {
-            Ok(mut pairs) => {
-                let item = pairs
-                    .next()
-                    .and_then(|entry| entry.into_inner().find(|p| p.as_rule() != Rule::EOI));
-                match item.map(|p| cx.item(p)) {
-                    Some(Ok(item)) => items.push(item),
-                    Some(Err(d)) => diags.push(d),
-                    None => diags.push(Diagnostic::error(
-                        "E0001",
-                        Span::new(file, start, end),
-                        "expected a declaration",
-                    )),
-                }
-            }
-            Err(e) => diags.push(cx.syntax_error(&e, chunk)),
-        }
-        diags.append(&mut cx.soft.borrow_mut());
+        let (item, mut d) = parse_at(file, start, chunk);
+        items.extend(item);
+        diags.append(&mut d);
     }
     (File { items }, diags)
+}
+
+/// Parses one chunk of [`split_items`] on its own: its item (none if it holds only comments or
+/// does not parse) and its diagnostics, with spans in file 0 relative to the chunk's start.
+///
+/// [`crate::rebase::rebase`] and [`crate::rebase::rebase_diagnostic`] move them to the chunk's
+/// place in its file; then they are exactly what [`parse`] gives for the whole file. The
+/// language server parses this way, so that an edit parses again only the chunks it touched.
+pub fn parse_chunk(chunk: &str) -> (Option<Item>, Vec<Diagnostic>) {
+    parse_at(0, 0, chunk)
+}
+
+/// Parses the chunk that starts at byte `base` of `file`.
+fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagnostic>) {
+    if chunk.trim().is_empty() || is_only_comments(chunk) {
+        return (None, Vec::new());
+    }
+    let cx = Cx {
+        file,
+        base,
+        soft: std::cell::RefCell::new(Vec::new()),
+    };
+    let mut item = None;
+    let mut diags = Vec::new();
+    match PolicyParser::parse(Rule::item_entry, chunk) {
+        Ok(mut pairs) => {
+            let pair = pairs
+                .next()
+                .and_then(|entry| entry.into_inner().find(|p| p.as_rule() != Rule::EOI));
+            match pair.map(|p| cx.item(p)) {
+                Some(Ok(i)) => item = Some(i),
+                Some(Err(d)) => diags.push(d),
+                None => diags.push(Diagnostic::error(
+                    "E0001",
+                    Span::new(file, base, base + chunk.len()),
+                    "expected a declaration",
+                )),
+            }
+        }
+        Err(e) => diags.push(cx.syntax_error(&e, chunk)),
+    }
+    diags.append(&mut cx.soft.borrow_mut());
+    (item, diags)
 }
 
 fn is_only_comments(chunk: &str) -> bool {

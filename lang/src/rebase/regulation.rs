@@ -1,0 +1,118 @@
+//! Regulations (their text) and coverage notes.
+
+use super::{no_span, To};
+use crate::ast::*;
+
+impl To {
+    pub(super) fn coverage(self, x: &mut CoverageDecl) {
+        let CoverageDecl {
+            regulation,
+            entries,
+            span,
+        } = x;
+        self.ident(regulation);
+        for e in entries {
+            let CoverageEntry {
+                articles,
+                decidable,
+                reason,
+                span,
+            } = e;
+            no_span(decidable);
+            for (path, s) in articles {
+                no_span(path);
+                self.span(s);
+            }
+            self.str(reason);
+            self.span(span);
+        }
+        self.span(span);
+    }
+
+    pub(super) fn regulation(self, x: &mut Regulation) {
+        let Regulation {
+            id,
+            title,
+            issuer,
+            number,
+            rank,
+            effective,
+            unavailable,
+            style,
+            chapters,
+            articles,
+            missing,
+            span,
+        } = x;
+        self.ident(id);
+        self.str(title);
+        self.opt_str(issuer);
+        self.opt_str(number);
+        self.opt_ident(rank);
+        if let Some((date, s)) = effective {
+            no_span(date);
+            self.span(s);
+        }
+        self.opt_str(unavailable);
+        self.opt_ident(style);
+        for c in chapters {
+            let Chapter {
+                number,
+                title,
+                span,
+            } = c;
+            no_span(number);
+            self.str(title);
+            self.span(span);
+        }
+        for a in articles {
+            self.article(a);
+        }
+        for m in missing {
+            let Missing {
+                from,
+                to,
+                note,
+                span,
+            } = m;
+            no_span(from);
+            no_span(to);
+            self.str(note);
+            self.span(span);
+        }
+        self.span(span);
+    }
+
+    fn article(self, a: &mut Article) {
+        let Article {
+            number,
+            partial,
+            chapter,
+            paras,
+            single,
+            span,
+        } = a;
+        no_span(number);
+        no_span(partial);
+        no_span(chapter);
+        no_span(single);
+        for p in paras {
+            let Para {
+                number,
+                text,
+                items,
+                span,
+            } = p;
+            no_span(number);
+            self.str(text);
+            for i in items {
+                let ItemText { number, text, span } = i;
+                no_span(number);
+                self.str(text);
+                self.span(span);
+            }
+            self.span(span);
+        }
+        self.span(span);
+    }
+}

@@ -1,0 +1,144 @@
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)] // tests may fail loudly
+
+use super::*;
+use crate::parser::{parse_chunk, split_items};
+use std::path::{Path, PathBuf};
+
+/// The prelude, every policy file, and every broken policy of the compiler's diagnostics tests.
+fn files() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut out = vec![root.join("stdlib/prelude.dlx")];
+    let mut dirs = vec![root.join("policies"), root.join("tests/diagnostics")];
+    while let Some(d) = dirs.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                dirs.push(p);
+            } else if p.extension().is_some_and(|x| x == "dlx") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    assert!(out.len() > 80, "found only {} files", out.len());
+    out
+}
+
+/// Parses `text` chunk by chunk and moves each chunk's tree and diagnostics to `file` and the
+/// chunk's start.
+fn parse_by_chunks(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    let mut items = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (start, end) in split_items(text) {
+        let (item, diags) = parse_chunk(&text[start..end]);
+        let offset = u32::try_from(start).unwrap();
+        if let Some(mut item) = item {
+            rebase(&mut item, file, offset);
+            items.push(item);
+        }
+        for mut d in diags {
+            rebase_diagnostic(&mut d, file, offset);
+            diagnostics.push(d);
+        }
+    }
+    (File { items }, diagnostics)
+}
+
+/// Parsing each chunk alone and moving it into place gives the very tree and diagnostics that
+/// parsing the whole file gives (file id 7, so that a span left in file 0 shows).
+#[test]
+fn chunks_rebased_are_the_whole_file_parsed() {
+    let mut broken = 0;
+    for path in files() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let (whole, whole_diags) = crate::parse(7, &text);
+        let (chunked, chunk_diags) = parse_by_chunks(7, &text);
+        let (a, b) = (format!("{whole:#?}"), format!("{chunked:#?}"));
+        if a != b {
+            let line = a
+                .lines()
+                .zip(b.lines())
+                .position(|(x, y)| x != y)
+                .unwrap_or(0);
+            panic!(
+                "{}: trees differ at line {line} of their Debug output:\n{}\n{}",
+                path.display(),
+                a.lines().nth(line).unwrap_or(""),
+                b.lines().nth(line).unwrap_or("")
+            );
+        }
+        assert_eq!(whole_diags, chunk_diags, "{}", path.display());
+        assert!(
+            !a.contains("file: 0,"),
+            "{}: a span still in file 0",
+            path.display()
+        );
+        broken += usize::from(!whole_diags.is_empty());
+    }
+    assert!(broken >= 5, "only {broken} files with parse errors");
+}
+
+/// Every span moves: after rebasing, the tree's Debug output names no other file, and every
+/// span is shifted by exactly the offset.
+#[test]
+fn every_span_moves_by_the_offset() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/binzhou/sharing.dlx"),
+    )
+    .unwrap();
+    let spans = |item: &Item| -> Vec<(u32, u32, u32)> {
+        let s = format!("{item:?}");
+        s.split("Span { file: ")
+            .skip(1)
+            .map(|rest| {
+                let nums: Vec<u32> = rest
+                    .split(|c: char| !c.is_ascii_digit())
+                    .filter(|x| !x.is_empty())
+                    .take(3)
+                    .map(|x| x.parse().unwrap())
+                    .collect();
+                (nums[0], nums[1], nums[2])
+            })
+            .collect()
+    };
+    let mut checked = 0;
+    for (start, end) in split_items(&text) {
+        let Some(item) = parse_chunk(&text[start..end]).0 else {
+            continue;
+        };
+        let before = spans(&item);
+        let mut moved = item.clone();
+        rebase(&mut moved, 3, 1000);
+        let after = spans(&moved);
+        assert_eq!(before.len(), after.len());
+        for ((f0, s0, e0), (f1, s1, e1)) in before.iter().zip(&after) {
+            assert_eq!((*f0, *f1), (0, 3));
+            assert_eq!((s0 + 1000, e0 + 1000), (*s1, *e1));
+        }
+        checked += before.len();
+    }
+    assert!(checked > 100, "only {checked} spans");
+}
+
+#[test]
+fn diagnostics_move_with_their_labels() {
+    let (item, diags) = parse_chunk("rule r on share cites §1 when {\n  a\n");
+    assert!(item.is_none());
+    let mut d = diags.into_iter().next().unwrap();
+    assert!(!d.labels.is_empty(), "{d:?}");
+    let before = d.clone();
+    rebase_diagnostic(&mut d, 2, 10);
+    assert_eq!(d.span.file, 2);
+    assert_eq!(d.span.start, before.span.start + 10);
+    for (a, b) in before.labels.iter().zip(&d.labels) {
+        assert_eq!(
+            (b.span.file, b.span.start, b.span.end),
+            (2, a.span.start + 10, a.span.end + 10)
+        );
+    }
+}
