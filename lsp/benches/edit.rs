@@ -14,8 +14,11 @@
 //! - `edit/protocol/*`: the same through the protocol, over an in-memory connection: send
 //!   `didChange`, wait for `publishDiagnostics` of that version (serialisation and the channel
 //!   included);
-//! - `edit/reparse` and `edit/compile`: the two parts, to see where the time goes, and
-//!   `edit/parse_all`: how much of `compile` is parsing every file again.
+//! - `edit/reparse` and `edit/compile`: the two parts, to see where the time goes
+//!   (`edit/compile` is the server's: `compile_parsed` of the documents' cached trees);
+//! - `edit/parse_all`: parsing every file of the workspace from its text, which the server no
+//!   longer does to compile, and `edit/syntax_all`: what it does instead, every file's tree
+//!   cloned from its cached chunks and moved into place.
 //!
 //! Run with `cargo bench -p datalex-lsp --bench edit`.
 
@@ -234,8 +237,8 @@ fn analysis(c: &mut Criterion) {
     });
     let ws = workspace(&e);
     g.bench_function("compile", |b| b.iter(|| black_box(ws.compile())));
-    // What the compiler spends parsing texts again that the server has already parsed: every
-    // file of the workspace through `datalex_lang::parse`, as `compile` does first.
+    // What compiling from texts would spend parsing again what the server has already parsed:
+    // every file of the workspace through `datalex_lang::parse`, as `compile` does first.
     let texts: Vec<String> = ws.docs().map(|(_, d)| d.text.clone()).collect();
     g.bench_function("parse_all", |b| {
         b.iter(|| {
@@ -244,6 +247,19 @@ fn analysis(c: &mut Criterion) {
                 items += datalex_lang::parse(i as u32, black_box(t)).0.items.len();
             }
             items
+        })
+    });
+    // What the server hands the compiler instead: every file's tree from its cached chunks,
+    // cloned and moved into place (`Document::syntax`).
+    g.bench_function("syntax_all", |b| {
+        b.iter(|| {
+            let mut diagnostics = Vec::new();
+            let files: Vec<_> = ws
+                .docs()
+                .enumerate()
+                .map(|(i, (_, d))| d.syntax(i as u32, &mut diagnostics))
+                .collect();
+            black_box((files, diagnostics))
         })
     });
     g.finish();

@@ -6,20 +6,28 @@
 //! So after an edit only the chunks whose text changed are parsed again: the chunks before the
 //! edit keep their trees, the chunks after it keep their trees at a shifted offset. Trees are
 //! kept with spans relative to their chunk, so shifting a chunk is changing one number.
+//!
+//! The chunks' trees and parse diagnostics are also what the compiler gets
+//! ([`Document::syntax`]): cloned and moved to the file and the chunk's place
+//! (`datalex_lang::rebase`), so compiling after an edit parses nothing again.
 
 use crate::index::{self, Occurrence};
 use crate::text::{self, LineIndex};
-use datalex_lang::ast::Item;
+use datalex_lang::ast::{self, Item};
+use datalex_lang::rebase::{rebase, rebase_diagnostic};
+use datalex_lang::{Diagnostic, FileId};
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A parsed chunk: the item it holds (none if it did not parse or holds only comments) and the
-/// names in it. Spans are relative to the chunk's start.
+/// A parsed chunk: the item it holds (none if it did not parse or holds only comments), the
+/// parser's diagnostics and the names in it. Spans are relative to the chunk's start, in file 0.
 #[derive(Debug)]
 pub struct Parsed {
     /// The item (a chunk holds at most one).
     pub item: Option<Item>,
+    /// What the parser reported (a syntax error, an impossible date…).
+    pub diagnostics: Vec<Diagnostic>,
     /// Every name in the item.
     pub occurrences: Vec<Occurrence>,
 }
@@ -64,11 +72,13 @@ pub struct Reparsed {
 }
 
 fn parse_chunk(text: &str) -> Arc<Parsed> {
-    let (file, _diagnostics) = datalex_lang::parse(0, text);
-    // The compiler reports the diagnostics; the server only needs the tree.
-    let item = file.items.into_iter().next();
+    let (item, diagnostics) = datalex_lang::parser::parse_chunk(text);
     let occurrences = item.as_ref().map(index::collect).unwrap_or_default();
-    Arc::new(Parsed { item, occurrences })
+    Arc::new(Parsed {
+        item,
+        diagnostics,
+        occurrences,
+    })
 }
 
 impl Document {
@@ -175,6 +185,27 @@ impl Document {
     /// The package the file declares.
     pub fn package(&self) -> Option<&str> {
         self.package.as_deref()
+    }
+
+    /// The file's syntax tree as `datalex_lang::parse(file, &self.text)` gives it, with its
+    /// parse diagnostics appended to `diagnostics`: the chunks' trees and diagnostics cloned
+    /// and moved to `file` and their chunk's place. Nothing is parsed.
+    pub fn syntax(&self, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> ast::File {
+        let mut items = Vec::with_capacity(self.chunks.len());
+        for c in &self.chunks {
+            let offset = u32::try_from(c.start).unwrap_or(u32::MAX);
+            if let Some(item) = &c.parsed.item {
+                let mut item = item.clone();
+                rebase(&mut item, file, offset);
+                items.push(item);
+            }
+            for d in &c.parsed.diagnostics {
+                let mut d = d.clone();
+                rebase_diagnostic(&mut d, file, offset);
+                diagnostics.push(d);
+            }
+        }
+        ast::File { items }
     }
 }
 

@@ -42,6 +42,16 @@ fn occurrences(d: &Document) -> Vec<(usize, usize, String)> {
         .collect()
 }
 
+/// The tree and parse diagnostics a document hands the compiler are exactly what parsing its
+/// whole text gives (in file 3, so that a span left in the chunks' file 0 shows).
+fn assert_same_syntax(doc: &Document, what: &str) {
+    let (whole, whole_diags) = datalex_lang::parse(3, &doc.text);
+    let mut diags = Vec::new();
+    let syntax = doc.syntax(3, &mut diags);
+    assert_eq!(format!("{syntax:?}"), format!("{whole:?}"), "{what}");
+    assert_eq!(diags, whole_diags, "{what}");
+}
+
 /// Parsing chunk by chunk finds what parsing the whole file finds, at the same places.
 #[test]
 fn chunks_parse_like_the_whole_file() {
@@ -49,6 +59,7 @@ fn chunks_parse_like_the_whole_file() {
         let text = std::fs::read_to_string(&path).unwrap();
         let (whole, _) = datalex_lang::parse(0, &text);
         let doc = Document::new(None, path.display().to_string(), text.clone(), None);
+        assert_same_syntax(&doc, &path.display().to_string());
         let items: Vec<_> = doc.items().collect();
         assert_eq!(items.len(), whole.items.len(), "{}", path.display());
         let chunked = datalex_lang::ast::File {
@@ -132,6 +143,7 @@ fn edits_reparse_only_what_changed() {
         };
         assert_eq!(ranges(&doc), ranges(&fresh), "round {round}");
         assert_eq!(occurrences(&doc), occurrences(&fresh), "round {round}");
+        assert_same_syntax(&doc, &format!("round {round}"));
     }
 
     // Renaming a field in the middle of one rule parses that rule alone.

@@ -77,13 +77,17 @@ impl Workspace {
             let name = |id: &DocId| self.doc(*id).map(|d| d.name.as_str());
             (*a != 0, name(a)).cmp(&(*b != 0, name(b)))
         });
+        order.retain(|id| self.doc(*id).is_some());
+        // The documents' cached trees, not their texts parsed again (the texts are for the
+        // policy's content hash).
         let mut sources = SourceMap::new();
-        for id in &order {
-            if let Some(d) = self.doc(*id) {
-                sources.add(d.name.clone(), d.text.clone());
-            }
+        let mut files = Vec::with_capacity(order.len());
+        let mut parse_diagnostics = Vec::new();
+        for d in order.iter().filter_map(|id| self.doc(*id)) {
+            let file = sources.add(d.name.clone(), d.text.clone());
+            files.push((file, d.syntax(file, &mut parse_diagnostics)));
         }
-        let compiled = datalex_compiler::compile(&sources);
+        let compiled = datalex_compiler::compile_parsed(&sources, &files, parse_diagnostics);
         let doc_of = |file: u32| order.get(file as usize).copied();
         for d in &compiled.diagnostics {
             let Some(id) = doc_of(d.span.file) else {
@@ -177,7 +181,7 @@ mod tests {
     )] // tests may fail loudly
 
     use super::*;
-    use lsp_types::Position;
+    use lsp_types::{Position, TextDocumentContentChangeEvent};
     use std::str::FromStr;
 
     const PRELUDE: &str = include_str!("../../../stdlib/prelude.dlx");
@@ -216,6 +220,74 @@ mod tests {
         );
         assert!(d.message.contains("`sharing`"));
         assert_eq!(p.version, Some(1));
+    }
+
+    /// The parser's diagnostics come from the document's cached chunks: a syntax error is
+    /// reported where it is, with its related place, and stays there (moved) after an edit
+    /// above it that does not parse its item again; the diagnostics are those of compiling
+    /// the text.
+    #[test]
+    fn syntax_errors_come_from_the_cached_chunks_and_move_with_edits() {
+        let doc = "package p\nregulation r \"R\" { article 1 \"一\" }\nguard g on share cites §1\n  when dataset is missing\n  => deny x \"y\"\nregulation q \"Q\" {\n  article 2 \"二\"\notherwise on share cites §1 => deny z \"w\"\n";
+        let (mut ws, uri) = open(doc);
+        let e0001 = |ws: &mut Workspace| {
+            let published = ws.diagnostics();
+            let p = published.iter().find(|p| p.uri == uri).unwrap().clone();
+            let d = p
+                .diagnostics
+                .iter()
+                .find(|d| d.code == Some(NumberOrString::String("E0001".into())))
+                .expect("a syntax error")
+                .clone();
+            (d.range, d.related_information.map(|r| r[0].location.range))
+        };
+        let (range, related) = e0001(&mut ws);
+        assert_eq!(
+            range.start,
+            Position {
+                line: 5,
+                character: 17
+            }
+        );
+        assert!(related.is_some(), "the end of the declaration");
+        let change = TextDocumentContentChangeEvent {
+            range: Some(lsp_types::Range {
+                start: Position {
+                    line: 1,
+                    character: 0,
+                },
+                end: Position {
+                    line: 1,
+                    character: 0,
+                },
+            }),
+            range_length: None,
+            text: "// a new line\n".into(),
+        };
+        let stats = ws.change(&uri, &[change], 2).unwrap();
+        assert_eq!(stats.parsed, 1, "only the chunk the edit is in");
+        let (moved, moved_related) = e0001(&mut ws);
+        assert_eq!(
+            moved.start,
+            Position {
+                line: 6,
+                character: 17
+            }
+        );
+        assert_eq!(
+            moved_related.map(|r| r.start.line),
+            related.map(|r| r.start.line + 1)
+        );
+        // The same as compiling the text.
+        let mut sources = SourceMap::new();
+        sources.add(crate::workspace::PRELUDE_NAME, PRELUDE);
+        sources.add(
+            "p.dlx",
+            ws.doc(ws.find(&uri).unwrap()).unwrap().text.clone(),
+        );
+        let compiled = datalex_compiler::compile(&sources);
+        let published: usize = ws.compile().values().map(|(_, _, d)| d.len()).sum();
+        assert_eq!(published, compiled.diagnostics.len());
     }
 
     #[test]
