@@ -467,52 +467,10 @@ impl Cx {
                     prev = it.number;
                 }
             }
-            articles.insert(
-                a.number,
-                ArticleText {
-                    number: a.number,
-                    chapter: a.chapter,
-                    partial: a.partial,
-                    single: a.single,
-                    paras: a
-                        .paras
-                        .iter()
-                        .map(|p| ParaText {
-                            text: p.text.value.clone(),
-                            items: p
-                                .items
-                                .iter()
-                                .map(|i| (i.number, i.text.value.clone()))
-                                .collect(),
-                        })
-                        .collect(),
-                    span: a.span,
-                },
-            );
+            articles.insert(a.number, ArticleText::from_ast(a));
         }
-        self.regulations.push(RegulationText {
-            id: r.id.name.clone(),
-            title: r.title.value.clone(),
-            issuer: r.issuer.as_ref().map(|s| s.value.clone()),
-            number: r.number.as_ref().map(|s| s.value.clone()),
-            rank: r.rank.as_ref().map(|s| s.name.clone()),
-            effective: r.effective.map(|(d, _)| d),
-            unavailable: r.unavailable.as_ref().map(|s| s.value.clone()),
-            plan,
-            package: package.to_string(),
-            articles,
-            missing: r
-                .missing
-                .iter()
-                .map(|m| (m.from, m.to, m.note.value.clone()))
-                .collect(),
-            chapters: r
-                .chapters
-                .iter()
-                .map(|c| (c.number, c.title.value.clone()))
-                .collect(),
-            span: r.span,
-        });
+        self.regulations
+            .push(RegulationText::from_ast(r, package.to_string(), articles));
     }
 
     // ---- types, facts, kinds --------------------------------------------------------------

@@ -112,6 +112,39 @@ pub struct RegulationText {
     pub span: Span,
 }
 
+impl RegulationText {
+    /// The regulation as declared, with `articles` (the compiler checks their numbering first).
+    pub fn from_ast(
+        r: &datalex_lang::ast::Regulation,
+        package: String,
+        articles: BTreeMap<u32, ArticleText>,
+    ) -> RegulationText {
+        RegulationText {
+            id: r.id.name.clone(),
+            title: r.title.value.clone(),
+            issuer: r.issuer.as_ref().map(|s| s.value.clone()),
+            number: r.number.as_ref().map(|s| s.value.clone()),
+            rank: r.rank.as_ref().map(|s| s.name.clone()),
+            effective: r.effective.map(|(d, _)| d),
+            unavailable: r.unavailable.as_ref().map(|s| s.value.clone()),
+            plan: r.style.as_ref().is_some_and(|s| s.name == "plan"),
+            package,
+            articles,
+            missing: r
+                .missing
+                .iter()
+                .map(|m| (m.from, m.to, m.note.value.clone()))
+                .collect(),
+            chapters: r
+                .chapters
+                .iter()
+                .map(|c| (c.number, c.title.value.clone()))
+                .collect(),
+            span: r.span,
+        }
+    }
+}
+
 /// An article's text.
 #[derive(Debug, Clone)]
 pub struct ArticleText {
@@ -127,6 +160,31 @@ pub struct ArticleText {
     pub paras: Vec<ParaText>,
     /// Where it is declared.
     pub span: Span,
+}
+
+impl ArticleText {
+    /// The article as declared.
+    pub fn from_ast(a: &datalex_lang::ast::Article) -> ArticleText {
+        ArticleText {
+            number: a.number,
+            chapter: a.chapter,
+            partial: a.partial,
+            single: a.single,
+            paras: a
+                .paras
+                .iter()
+                .map(|p| ParaText {
+                    text: p.text.value.clone(),
+                    items: p
+                        .items
+                        .iter()
+                        .map(|i| (i.number, i.text.value.clone()))
+                        .collect(),
+                })
+                .collect(),
+            span: a.span,
+        }
+    }
 }
 
 /// A paragraph's text and items.

@@ -42,49 +42,11 @@ impl Cited {
 pub fn regulation_text(r: &ast::Regulation) -> RegulationText {
     let mut articles = BTreeMap::new();
     for a in &r.articles {
-        articles.entry(a.number).or_insert_with(|| ArticleText {
-            number: a.number,
-            chapter: a.chapter,
-            partial: a.partial,
-            single: a.single,
-            paras: a
-                .paras
-                .iter()
-                .map(|p| ParaText {
-                    text: p.text.value.clone(),
-                    items: p
-                        .items
-                        .iter()
-                        .map(|i| (i.number, i.text.value.clone()))
-                        .collect(),
-                })
-                .collect(),
-            span: a.span,
-        });
+        articles
+            .entry(a.number)
+            .or_insert_with(|| ArticleText::from_ast(a));
     }
-    RegulationText {
-        id: r.id.name.clone(),
-        title: r.title.value.clone(),
-        issuer: r.issuer.as_ref().map(|s| s.value.clone()),
-        number: r.number.as_ref().map(|s| s.value.clone()),
-        rank: r.rank.as_ref().map(|s| s.name.clone()),
-        effective: r.effective.map(|(d, _)| d),
-        unavailable: r.unavailable.as_ref().map(|s| s.value.clone()),
-        plan: r.style.as_ref().is_some_and(|s| s.name == "plan"),
-        package: String::new(),
-        articles,
-        missing: r
-            .missing
-            .iter()
-            .map(|m| (m.from, m.to, m.note.value.clone()))
-            .collect(),
-        chapters: r
-            .chapters
-            .iter()
-            .map(|c| (c.number, c.title.value.clone()))
-            .collect(),
-        span: r.span,
-    }
+    RegulationText::from_ast(r, String::new(), articles)
 }
 
 /// The regulation declared with this id.
