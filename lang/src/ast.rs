@@ -58,6 +58,26 @@ pub enum Item {
     Use(UseDecl),
 }
 
+impl Item {
+    /// Where the whole declaration is.
+    pub fn span(&self) -> Span {
+        match self {
+            Item::Package(x) => x.span,
+            Item::Regulation(x) => x.span,
+            Item::Enum(x) => x.span,
+            Item::Record(x) => x.span,
+            Item::Fact(x) => x.span,
+            Item::Kind(x) => x.span,
+            Item::Param(x) => x.span,
+            Item::Value(x) => x.span,
+            Item::Rule(x) => x.span,
+            Item::Test(x) => x.span,
+            Item::Coverage(x) => x.span,
+            Item::Use(x) => x.span,
+        }
+    }
+}
+
 /// `use zunyi for develop`: decide these request kinds with another package's rules.
 #[derive(Debug, Clone)]
 pub struct UseDecl {

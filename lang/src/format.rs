@@ -170,7 +170,7 @@ impl Printer<'_> {
         let mut prev_end: Option<usize> = None;
         let mut prev_item: Option<&Item> = None;
         for item in &file.items {
-            let span = item_span(item);
+            let span = item.span();
             let start = span.start as usize;
             if let Some(end) = prev_end {
                 let next_is_comment = self
@@ -705,23 +705,6 @@ fn groups_with(prev: Option<&Item>, item: &Item) -> bool {
                 })
             )
     )
-}
-
-fn item_span(item: &Item) -> crate::span::Span {
-    match item {
-        Item::Package(x) => x.span,
-        Item::Regulation(x) => x.span,
-        Item::Enum(x) => x.span,
-        Item::Record(x) => x.span,
-        Item::Fact(x) => x.span,
-        Item::Kind(x) => x.span,
-        Item::Param(x) => x.span,
-        Item::Value(x) => x.span,
-        Item::Rule(x) => x.span,
-        Item::Test(x) => x.span,
-        Item::Coverage(x) => x.span,
-        Item::Use(x) => x.span,
-    }
 }
 
 fn part_start(p: &OutcomePart) -> usize {

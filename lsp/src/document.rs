@@ -209,23 +209,5 @@ impl Document {
     }
 }
 
-/// The span of a whole item.
-pub fn item_span(item: &Item) -> datalex_lang::Span {
-    match item {
-        Item::Package(x) => x.span,
-        Item::Regulation(x) => x.span,
-        Item::Enum(x) => x.span,
-        Item::Record(x) => x.span,
-        Item::Fact(x) => x.span,
-        Item::Kind(x) => x.span,
-        Item::Param(x) => x.span,
-        Item::Value(x) => x.span,
-        Item::Rule(x) => x.span,
-        Item::Test(x) => x.span,
-        Item::Coverage(x) => x.span,
-        Item::Use(x) => x.span,
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,6 @@
 //! its type and documentation.
 
 use crate::cite;
-use crate::document::item_span;
 use crate::index::{Role, Target};
 use crate::resolve::{item, Category, ItemAt, Symbol, SymbolAt};
 use crate::workspace::Workspace;
@@ -36,7 +35,7 @@ fn doc(d: Option<&Str>) -> String {
 fn source(ws: &Workspace, at: ItemAt) -> Option<String> {
     let d = ws.doc(at.doc)?;
     let c = d.chunks.get(at.chunk)?;
-    let span = item_span(c.parsed.item.as_ref()?);
+    let span = c.parsed.item.as_ref()?.span();
     let text = d
         .text
         .get(c.start + span.start as usize..c.start + span.end as usize)?;

@@ -1,7 +1,7 @@
 //! Document symbols: the outline of a file — regulations with their chapters and articles,
 //! rules, values with their exceptions, params, types, facts, kinds, tests and coverage notes.
 
-use crate::document::{item_span, Document};
+use crate::document::Document;
 use crate::workspace::Workspace;
 use datalex_lang::ast::{Item, RuleRole, ValueBody};
 use datalex_lang::Span;
@@ -60,14 +60,7 @@ fn kinds(ks: &[datalex_lang::ast::Ident]) -> String {
 
 fn symbol(d: &Document, base: usize, item: &Item) -> Option<DocumentSymbol> {
     let n = |name: String, detail: Option<String>, kind, sel: Span, children| {
-        node(
-            (d, base),
-            name,
-            detail,
-            kind,
-            (item_span(item), sel),
-            children,
-        )
+        node((d, base), name, detail, kind, (item.span(), sel), children)
     };
     Some(match item {
         Item::Package(p) => {
