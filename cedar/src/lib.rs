@@ -71,6 +71,12 @@ pub struct ActionPlan {
     pub attr_types: Vec<String>,
     /// Values whose exceptions can conflict; if one does, `context.value_conflict` is true.
     pub conflict_values: Vec<usize>,
+    /// What Datalex evaluates for each request, decided once at export: the request, then
+    /// each attribute (an entity as its key only: it is passed by reference), then the values
+    /// that can conflict.
+    pub evaluate: Vec<Ex>,
+    /// For each attribute, the entity type it refers to, if it is an entity.
+    pub attr_entities: Vec<Option<usize>>,
 }
 
 /// Why a package cannot be exported.
@@ -106,7 +112,7 @@ pub fn export(engine: &Engine, facts: &Facts) -> Result<Export, ExportError> {
         .package(&package)
         .ok_or_else(|| ExportError::NothingToExport(package.clone()))?;
     let entity_types = schema::entity_types(policy);
-    let records: Vec<RecordId> = entity_types.iter().map(|e| e.record).collect();
+    let shapes = Shapes::new(&policy.types, &entity_types);
     let mut policies = Vec::new();
     let mut actions = Vec::new();
     for shape in ACTIONS {
@@ -117,31 +123,47 @@ pub fn export(engine: &Engine, facts: &Facts) -> Result<Export, ExportError> {
             continue;
         };
         let conflict_values = conflict_values(plan);
-        let mut tr = Translator::new(policy, plan, &records);
+        let mut tr = Translator::new(policy, plan);
         policies.extend(policies::plan_policies(
             &mut tr,
             plan,
             shape.kind,
             !conflict_values.is_empty(),
         ));
-        let shapes = Shapes::new(&policy.types, &entity_types);
         let attr_types = tr
             .attrs
             .iter()
             .map(|a| shapes.cedar_type(&a.ty, &mut Vec::new()))
             .collect();
+        let attr_entities: Vec<Option<usize>> = tr
+            .attrs
+            .iter()
+            .map(|a| match a.ty {
+                Ty::Record(r) => entity_types.iter().position(|e| e.record == r),
+                _ => None,
+            })
+            .collect();
+        let mut evaluate = vec![Ex::Request];
+        for (a, e) in tr.attrs.iter().zip(&attr_entities) {
+            evaluate.push(match e.and_then(|i| entity_types.get(i)) {
+                Some(e) => Ex::Field(Box::new(a.ex.clone()), e.key_field),
+                None => a.ex.clone(),
+            });
+        }
+        evaluate.extend(conflict_values.iter().map(|&v| Ex::Value(v)));
         actions.push(ActionPlan {
             shape,
             request_record: kind.request,
             attrs: tr.attrs,
             attr_types,
             conflict_values,
+            evaluate,
+            attr_entities,
         });
     }
     if actions.is_empty() {
         return Err(ExportError::NothingToExport(package));
     }
-    let shapes = Shapes::new(&policy.types, &entity_types);
     let schema = schema_text(policy, &package, &shapes, &entity_types, &actions);
     let mut entities = Vec::new();
     for e in &entity_types {

@@ -123,40 +123,25 @@ impl Oracle {
             .ok_or_else(|| CedarError::NotExported(kind.to_string()))?;
         let policy = engine.policy();
         let shapes = Shapes::new(&policy.types, &self.export.entity_types);
-        let mut exprs: Vec<Ex> = vec![Ex::Request];
-        // An entity is passed by reference: only its key is needed, not the whole record.
-        exprs.extend(plan.attrs.iter().map(|a| match &a.ty {
-            Ty::Record(r) => match shapes.entity(*r) {
-                Some(e) => Ex::Field(Box::new(a.ex.clone()), e.key_field),
-                None => a.ex.clone(),
-            },
-            _ => a.ex.clone(),
-        }));
-        exprs.extend(plan.conflict_values.iter().map(|&v| Ex::Value(v)));
-        let refs: Vec<&Ex> = exprs.iter().collect();
-        let evaluated = engine.evaluate(facts, calendar, request, &refs)?;
+        let exprs: Vec<&Ex> = plan.evaluate.iter().collect();
+        let evaluated = engine.evaluate(facts, calendar, request, &exprs)?;
         let mut data = evaluated.data.iter();
         let req = data.next().cloned().unwrap_or(Datum::Missing);
         let mut context = Map::new();
         if let Some(r) = shapes.json(&req, &Ty::Record(plan.request_record)) {
             context.insert("request".into(), r);
         }
-        for (attr, d) in plan.attrs.iter().zip(data) {
-            let entity = match &attr.ty {
-                Ty::Record(r) => shapes.entity(*r),
-                _ => None,
+        for ((attr, entity), d) in plan.attrs.iter().zip(&plan.attr_entities).zip(data) {
+            let entity = entity.and_then(|i| self.export.entity_types.get(i));
+            let value = match (entity, d) {
+                (Some(e), Datum::Text(id)) => Some(json!({ "__entity": shapes.uid(e, id) })),
+                // The facts do not know the id: the attribute is absent.
+                (Some(_), _) => None,
+                (None, d) if attr.required => Some(Json::Bool(matches!(d, Datum::Bool(true)))),
+                (None, d) => shapes.json(d, &attr.ty),
             };
-            if let (Some(e), Datum::Text(id)) = (entity, d) {
-                context.insert(attr.name.clone(), json!({ "__entity": shapes.uid(e, id) }));
-            } else if entity.is_some() {
-                // Missing: the facts do not know the id.
-            } else if attr.required {
-                context.insert(
-                    attr.name.clone(),
-                    Json::Bool(matches!(d, Datum::Bool(true))),
-                );
-            } else if let Some(j) = shapes.json(d, &attr.ty) {
-                context.insert(attr.name.clone(), j);
+            if let Some(v) = value {
+                context.insert(attr.name.clone(), v);
             }
         }
         if !plan.conflict_values.is_empty() {

@@ -100,7 +100,7 @@ pub fn plan_policies(
         .iter()
         .filter_map(|&i| rule(i).map(|r| (i, paren(&tr.rule_condition(r)))))
         .collect();
-    let counts = |id: RuleId| counts(plan, &own, id, 0);
+    let counts = |id: RuleId| where_counts(plan, &own, id, 0);
     let mut deciding_conditions = Vec::new();
     for &(id, _) in &own {
         let Some(r) = rule(id) else { continue };
@@ -148,7 +148,7 @@ pub fn plan_policies(
 /// Where rule `id` counts: its condition holds and, for an exception, a rule it is an exception
 /// to counts. Overrides are acyclic (the compiler rejects cycles); `depth` bounds the recursion
 /// all the same.
-fn counts(plan: &KindPlan, own: &[(RuleId, String)], id: RuleId, depth: usize) -> String {
+fn where_counts(plan: &KindPlan, own: &[(RuleId, String)], id: RuleId, depth: usize) -> String {
     let cond = own
         .iter()
         .find(|(i, _)| *i == id)
@@ -162,7 +162,7 @@ fn counts(plan: &KindPlan, own: &[(RuleId, String)], id: RuleId, depth: usize) -
     let bases: Vec<String> = r
         .overrides
         .iter()
-        .map(|&t| counts(plan, own, t, depth + 1))
+        .map(|&t| where_counts(plan, own, t, depth + 1))
         .collect();
     format!("({cond} && ({}))", bases.join(" || "))
 }

@@ -15,7 +15,7 @@
 //! condition part (one top-level `and` part of a rule) as a `Bool` attribute named after the rule.
 
 use datalex_compiler::ir::{CmpOp, Const, Ex, KindPlan, ValueId};
-use datalex_compiler::types::{RecordId, Ty};
+use datalex_compiler::types::Ty;
 use datalex_compiler::PolicySet;
 
 /// Why an expression has no Cedar form (its enclosing condition part is then computed).
@@ -45,8 +45,6 @@ pub struct ContextAttr {
 pub struct Translator<'p> {
     policy: &'p PolicySet,
     plan: &'p KindPlan,
-    /// Records that are entity types: record and the fact collection keyed by it.
-    entities: &'p [RecordId],
     /// The context attributes needed so far.
     pub attrs: Vec<ContextAttr>,
 }
@@ -58,12 +56,11 @@ struct Operand {
 }
 
 impl<'p> Translator<'p> {
-    /// A translator for `plan`; `entities` are the records exported as entity types.
-    pub fn new(policy: &'p PolicySet, plan: &'p KindPlan, entities: &'p [RecordId]) -> Self {
+    /// A translator for `plan`.
+    pub fn new(policy: &'p PolicySet, plan: &'p KindPlan) -> Self {
         Translator {
             policy,
             plan,
-            entities,
             attrs: Vec::new(),
         }
     }
@@ -110,11 +107,7 @@ impl<'p> Translator<'p> {
                 }
             }
         }
-        if out.len() == 1 {
-            out.pop().unwrap_or_else(|| "true".into())
-        } else {
-            out.join(" && ")
-        }
+        out.join(" && ")
     }
 
     /// Cedar's condition that holds exactly where Datalex finds `e` true.
@@ -157,9 +150,8 @@ impl<'p> Translator<'p> {
                         }
                         if lits.is_empty() {
                             // Strict validation rejects `[]`; nothing is in the empty list.
-                            let mut d = el.defined;
                             return Ok(if *negated {
-                                conj(std::mem::take(&mut d), None)
+                                conj(el.defined, None)
                             } else {
                                 "false".into()
                             });
@@ -312,7 +304,7 @@ impl<'p> Translator<'p> {
             }
             self.attrs.truncate(mark);
         }
-        if !self.representable(&def.ty) {
+        if !representable(&def.ty) {
             return Err(Untranslatable);
         }
         let name = short(&def.name).to_string();
@@ -340,18 +332,6 @@ impl<'p> Translator<'p> {
             defined: vec![format!("context has {name}")],
             value: format!("context.{name}"),
         })
-    }
-
-    /// Whether a value of this type can be passed to Cedar.
-    fn representable(&self, ty: &Ty) -> bool {
-        match ty {
-            Ty::Bool | Ty::Int | Ty::Text | Ty::Date | Ty::Enum(_) => true,
-            Ty::Record(r) => {
-                self.entities.contains(r) || self.policy.types.records.get(*r).is_some()
-            }
-            Ty::List(t) => self.representable(t),
-            Ty::Duration | Ty::Error => false,
-        }
     }
 
     /// The static type of an expression, where this module needs it.
@@ -415,6 +395,16 @@ fn conj(parts: Vec<String>, last: Option<String>) -> String {
         "true".into()
     } else {
         parts.join(" && ")
+    }
+}
+
+/// Whether a value of this type can be passed to Cedar: every record is an entity type or a
+/// common type; working-day durations have no Cedar form.
+fn representable(ty: &Ty) -> bool {
+    match ty {
+        Ty::Bool | Ty::Int | Ty::Text | Ty::Date | Ty::Enum(_) | Ty::Record(_) => true,
+        Ty::List(t) => representable(t),
+        Ty::Duration | Ty::Error => false,
     }
 }
 

@@ -6,7 +6,7 @@
 //! workspace is compiled for diagnostics ([`Workspace::diagnostics`]).
 
 mod diagnostics;
-mod load;
+pub(crate) mod load;
 
 pub use diagnostics::{Publish, Published};
 

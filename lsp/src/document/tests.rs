@@ -8,21 +8,11 @@
 use super::*;
 use std::path::{Path, PathBuf};
 
+/// The prelude and every policy file.
 fn policy_files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut out = vec![root.join("stdlib/prelude.dlx")];
-    let mut dirs = vec![root.join("policies")];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "dlx") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
+    out.extend(crate::workspace::load::dlx_files(&root.join("policies")));
     out
 }
 

@@ -29,10 +29,7 @@ impl Workspace {
                 read += 1;
             }
         }
-        let mut files = Vec::new();
-        collect(&root.join(policies), &mut files, 0);
-        files.sort();
-        for f in files {
+        for f in dlx_files(&root.join(policies)) {
             let (Ok(text), Some(uri)) = (std::fs::read_to_string(&f), uri::from_path(&f)) else {
                 continue;
             };
@@ -44,6 +41,14 @@ impl Workspace {
         self.changed();
         read
     }
+}
+
+/// Every `.dlx` file under `dir`, sorted.
+pub(crate) fn dlx_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    collect(dir, &mut files, 0);
+    files.sort();
+    files
 }
 
 /// Every `.dlx` file under `dir` (symbolic links to folders are not followed deeper than a
