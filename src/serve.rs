@@ -16,7 +16,7 @@ use axum::http::{HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
-use datalex_evaluator::{Decision, Jurisdiction, Request};
+use datalex_evaluator::{Decision, EvalError, Jurisdiction, Request};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -473,7 +473,13 @@ fn decide_value(
     })?;
     let mut d: Decision = j
         .decide(&request)
-        .map_err(|e| ApiError::new(unprocessable, "evaluation_failed", e.to_string(), None))?;
+        .map_err(|e| match e {
+            // Not a decision: no source of the jurisdiction governs the request's date.
+            EvalError::NotInForce { .. } => {
+                ApiError::new(unprocessable, e.code(), e.to_string(), Some("at"))
+            }
+            _ => ApiError::new(unprocessable, "evaluation_failed", e.to_string(), None),
+        })?;
     d.decision_id = ulid::Ulid::new().to_string();
     let text: Arc<str> = Arc::from(serde_json::to_string(&d).map_err(|e| {
         ApiError::new(

@@ -40,6 +40,24 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
         let entry = by_package.entry(t.package.clone()).or_default();
         entry.0 += 1;
         let outcome = run_one(t, &file, &policy, &calendar, &mut jurisdictions);
+        // `expect error CODE`: the request is not a decision, with that error.
+        let wants_error = t.expects.iter().find_map(|e| match e {
+            ExpectKind::Error(code) => Some(code.name.as_str()),
+            _ => None,
+        });
+        let outcome = match (outcome, wants_error) {
+            (Ok(Err(e)), Some(code)) if e.code() == code => {
+                println!("ok     {}:{line} {}", file.display(), t.name);
+                continue;
+            }
+            (Ok(Err(e)), _) => Err(anyhow::Error::new(e)),
+            (Ok(Ok(d)), Some(code)) => Err(anyhow::anyhow!(
+                "expected error {code}, got a decision: {}",
+                d.effect
+            )),
+            (Ok(Ok(d)), None) => Ok(d),
+            (Err(e), _) => Err(e),
+        };
         match outcome {
             Ok(decision) => {
                 let mut failures = check(t, &decision);
@@ -175,7 +193,7 @@ fn run_one(
     policy: &Arc<datalex_compiler::PolicySet>,
     calendar: &Arc<datalex_evaluator::Calendar>,
     cache: &mut HashMap<(String, PathBuf), Jurisdiction>,
-) -> Result<Decision> {
+) -> Result<Result<Decision, datalex_evaluator::EvalError>> {
     let facts_dir = match &t.facts {
         Some(rel) => file.parent().unwrap_or(Path::new(".")).join(rel),
         None => anyhow::bail!("the test names no `facts` directory"),
@@ -191,7 +209,7 @@ fn run_one(
         .ok_or_else(|| anyhow::anyhow!("internal: jurisdiction cache"))?;
     let json: serde_json::Value = serde_json::from_str(t.request.as_deref().unwrap_or("null"))?;
     let request = Request::from_json(&json, cli::today())?;
-    Ok(j.decide(&request)?)
+    Ok(j.decide(&request))
 }
 
 /// What failed, one line each.
@@ -203,6 +221,8 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
             PartKind::Obligation => d.obligations.iter().map(|x| x.code.as_str()).collect(),
             PartKind::Finding => d.findings.iter().map(|x| x.code.as_str()).collect(),
             PartKind::Deadline => d.deadlines.iter().map(|x| x.code.as_str()).collect(),
+            PartKind::Remedy => d.remedies.iter().map(|x| x.code.as_str()).collect(),
+            PartKind::Source => d.sources.iter().map(|x| x.id.as_str()).collect(),
         }
     };
     for e in &t.expects {
@@ -241,7 +261,8 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
                     out.push(format!("expected no {} {}", k.as_str(), code.name));
                 }
             }
-            ExpectKind::Deadline(code, due, status) => {
+            ExpectKind::Error(_) => {}
+            ExpectKind::Deadline(code, due, status, party) => {
                 match d.deadlines.iter().find(|x| x.code == code.name) {
                     None => out.push(format!(
                         "expected deadline {}, got [{}]",
@@ -260,6 +281,16 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
                                 out.push(format!(
                                     "deadline {}: expected status {}, got {}",
                                     code.name, s.name, x.status
+                                ));
+                            }
+                        }
+                        if let Some(p) = party {
+                            if x.party_id.as_deref() != Some(p.value.as_str()) {
+                                out.push(format!(
+                                    "deadline {}: expected party {}, got {}",
+                                    code.name,
+                                    p.value,
+                                    x.party_id.as_deref().unwrap_or("none")
                                 ));
                             }
                         }

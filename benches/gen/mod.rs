@@ -243,7 +243,7 @@ impl Gen {
         let mut s = String::from("// Generated for the compiler benchmarks.\npackage gen\n\n");
         s.push_str("regulation gen-2024 \"基准测试生成办法\" {\n");
         s.push_str("  issuer \"基准测试\"\n  number \"基准测试令第1号\"\n");
-        s.push_str("  rank local_regulation\n  effective 2024-01-01\n");
+        s.push_str("  rank local_regulation\n  in force from 2024-01-01\n");
         for a in 1..=self.shape.articles {
             if a % 20 == 1 {
                 let _ = writeln!(s, "\n  chapter {} \"第{}章\"\n", 1 + a / 20, 1 + a / 20);

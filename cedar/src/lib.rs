@@ -123,7 +123,7 @@ pub fn export(engine: &Engine, facts: &Facts) -> Result<Export, ExportError> {
             continue;
         };
         let conflict_values = conflict_values(plan);
-        let mut tr = Translator::new(policy, plan);
+        let mut tr = Translator::new(policy, plan, pkg.regulation);
         policies.extend(policies::plan_policies(
             &mut tr,
             plan,

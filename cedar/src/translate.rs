@@ -14,7 +14,7 @@
 //! Datalex and passed in the request context: a derived value as an attribute named after it, a
 //! condition part (one top-level `and` part of a rule) as a `Bool` attribute named after the rule.
 
-use datalex_compiler::ir::{CmpOp, Const, Ex, KindPlan, ValueId};
+use datalex_compiler::ir::{CmpOp, Const, Ex, KindPlan, RegId, ValueId};
 use datalex_compiler::types::Ty;
 use datalex_compiler::PolicySet;
 
@@ -45,6 +45,8 @@ pub struct ContextAttr {
 pub struct Translator<'p> {
     policy: &'p PolicySet,
     plan: &'p KindPlan,
+    /// The package's own regulation: in force whenever a request is decided at all.
+    own: Option<RegId>,
     /// The context attributes needed so far.
     pub attrs: Vec<ContextAttr>,
 }
@@ -57,12 +59,28 @@ struct Operand {
 
 impl<'p> Translator<'p> {
     /// A translator for `plan`.
-    pub fn new(policy: &'p PolicySet, plan: &'p KindPlan) -> Self {
+    pub fn new(policy: &'p PolicySet, plan: &'p KindPlan, own: Option<RegId>) -> Self {
         Translator {
             policy,
             plan,
+            own,
             attrs: Vec::new(),
         }
+    }
+
+    /// Whether a rule citing `cites` is in force whenever the package decides at all: one of
+    /// them is a provision of the package's own regulation in force for its whole period, and
+    /// that regulation has no scope for this kind. Otherwise Datalex computes it.
+    fn always_grounded(&self, cites: &[datalex_compiler::ir::Cite]) -> bool {
+        cites.iter().any(|c| {
+            Some(c.regulation) == self.own
+                && !self.plan.scopes.iter().any(|(r, _)| *r == c.regulation)
+                && self
+                    .policy
+                    .regulations
+                    .get(c.regulation)
+                    .is_some_and(|r| c.periods.contains(&r.in_force))
+        })
     }
 
     /// The Cedar condition of a rule: its top-level `and` parts, each translated or, where Cedar
@@ -81,7 +99,27 @@ impl<'p> Translator<'p> {
                 .collect()
         };
         let many = parts.len() > 1;
-        let mut out = Vec::with_capacity(parts.len());
+        let mut out = Vec::with_capacity(parts.len() + 1);
+        // A rule applies only while what grounds it is in force: Datalex decides the periods,
+        // ranks and scopes, and passes the answer in the context.
+        if rule.role != datalex_lang::ast::RuleRole::Otherwise
+            && !rule.cites.is_empty()
+            && !self.always_grounded(&rule.cites)
+        {
+            let name = self.fresh(format!("{short}_in_force"));
+            self.attrs.push(ContextAttr {
+                name: name.clone(),
+                ex: Ex::Exists(Box::new(Ex::Grounded(
+                    rule.cites.clone(),
+                    Box::new(Ex::Const(Const::Bool(true))),
+                ))),
+                ty: Ty::Bool,
+                required: true,
+                source: format!("{} is in force", rule.name),
+                rule: Some(rule.name.clone()),
+            });
+            out.push(format!("context.{name}"));
+        }
         for (n, (source, ex)) in parts.into_iter().enumerate() {
             let mark = self.attrs.len();
             match self.cond(&ex) {
@@ -195,13 +233,11 @@ impl<'p> Translator<'p> {
                 (Ex::Const(Const::Enum(_, m)), x) => (x, m, op.flip()),
                 _ => return Err(Untranslatable),
             };
-            let at = def.position(member).ok_or(Untranslatable)?;
             let members: Vec<String> = def
                 .members
                 .iter()
-                .enumerate()
-                .filter(|(i, _)| op.holds(i.cmp(&at)))
-                .map(|(_, (m, _))| quote(m))
+                .filter(|(m, _)| def.compare(op, m, member).is_some_and(|o| op.holds(o)))
+                .map(|(m, _)| quote(m))
                 .collect();
             let o = self.operand(var)?;
             if members.is_empty() {
@@ -357,6 +393,7 @@ impl<'p> Translator<'p> {
             Ex::Add(a, _) | Ex::Sub(a, _) => self.ty_of(a)?,
             Ex::List(items) => Ty::List(Box::new(self.ty_of(items.first()?)?)),
             Ex::Each { coll, .. } => self.ty_of(coll)?,
+            Ex::Grounded(_, x) => self.ty_of(x)?,
             Ex::Local(_) => return None,
             Ex::Not(_)
             | Ex::And(..)
@@ -365,6 +402,7 @@ impl<'p> Translator<'p> {
             | Ex::IsMissing(_)
             | Ex::Exists(_)
             | Ex::In { .. }
+            | Ex::Applies(_)
             | Ex::Quant { .. } => Ty::Bool,
         })
     }

@@ -16,7 +16,7 @@
 //! facts can never produce. Plans with more than [`MAX_ASSIGNMENTS`] assignments are not
 //! enumerated, and a warning says so.
 
-use crate::ir::{CmpOp, Const, Ex, KindPlan, PolicySet, RuleDef};
+use crate::ir::{Const, Ex, KindPlan, PolicySet, RuleDef};
 use crate::types::Types;
 use datalex_lang::ast::RuleRole;
 use datalex_lang::{Diagnostic, Span};
@@ -85,21 +85,13 @@ impl Abstraction {
                 let Some(def) = p.types.enums.get(eid) else {
                     return F::Atom(self.atom(p.show(e)));
                 };
-                let Some(rank) = def.position(member) else {
+                if def.position(member).is_none() {
                     return F::Const(false);
-                };
+                }
                 let members: Vec<String> = def.members.iter().map(|(m, _)| m.clone()).collect();
                 let mut set = 0u64;
-                for i in 0..members.len().min(64) {
-                    let holds = match op {
-                        CmpOp::Eq => i == rank,
-                        CmpOp::Ne => i != rank,
-                        CmpOp::Lt => i < rank,
-                        CmpOp::Le => i <= rank,
-                        CmpOp::Gt => i > rank,
-                        CmpOp::Ge => i >= rank,
-                    };
-                    if holds {
+                for (i, m) in members.iter().enumerate().take(64) {
+                    if def.compare(op, m, member).is_some_and(|o| op.holds(o)) {
                         set |= 1 << i;
                     }
                 }
@@ -245,6 +237,14 @@ impl Printer<'_> {
                 self.go(k, names)
             ),
             Ex::Not(x) => format!("not ({})", self.go(x, names)),
+            Ex::Grounded(_, x) => self.go(x, names),
+            Ex::Applies(r) => format!(
+                "applies {}",
+                self.policy
+                    .regulations
+                    .get(*r)
+                    .map_or("?", |r| r.id.as_str())
+            ),
             Ex::And(a, b) => format!("({} and {})", self.go(a, names), self.go(b, names)),
             Ex::Or(a, b) => format!("({} or {})", self.go(a, names), self.go(b, names)),
             Ex::Cmp(op, _, a, b) => {

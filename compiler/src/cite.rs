@@ -1,7 +1,7 @@
 //! Citations: checking them against the regulation text and labelling them the way Chinese
 //! legal texts do (《标题》第二十条第二款第二项).
 
-use crate::ir::{Cite, RegId, RegulationText};
+use crate::ir::{ArticleText, Cite, RegId, RegulationText};
 use datalex_lang::ast::Citation;
 use datalex_lang::Diagnostic;
 
@@ -63,7 +63,8 @@ pub fn resolve(
     check_path(c, reg_id, reg).map_err(Some)
 }
 
-/// Checks the article, paragraph and item of a citation of `reg` and labels it.
+/// Checks the article, paragraph and item of a citation of `reg` against every version of the
+/// article (or the one it names), labels it, and finds when the provision is in force.
 fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite, Diagnostic> {
     let mut cite = Cite {
         regulation: reg_id,
@@ -71,6 +72,9 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
         article: None,
         paragraph: None,
         item: None,
+        version: c.version,
+        periods: vec![reg.in_force],
+        rank: reg.rank_level,
         label: format!("《{}》", reg.title),
     };
     let Some((&article_no, rest)) = c.path.split_first() else {
@@ -91,7 +95,7 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
             reg.id
         )));
     }
-    let Some(article) = reg.articles.get(&article_no) else {
+    if reg.articles.get(&article_no).is_none() {
         let mut d = Diagnostic::error(
             "E0104",
             c.span,
@@ -113,8 +117,93 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
             ));
         }
         return Err(d);
+    }
+    let versions: Vec<&ArticleText> = reg
+        .versions(article_no)
+        .filter(|a| c.version.is_none_or(|v| a.in_force.from == Some(v)))
+        .collect();
+    if versions.is_empty() {
+        let dates: Vec<String> = reg
+            .versions(article_no)
+            .map(|a| {
+                a.in_force
+                    .from
+                    .map_or_else(|| "the start".to_string(), |d| d.to_string())
+            })
+            .collect();
+        return Err(Diagnostic::error(
+            "E0104",
+            c.span,
+            format!(
+                "article {article_no} of `{}` has no version in force from {}",
+                reg.id,
+                c.version.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        )
+        .with_help(format!("its versions start on {}", dates.join(", "))));
+    }
+    let mut found: Option<(String, Option<u32>, Option<u32>)> = None;
+    let mut first_error = None;
+    let mut periods = Vec::new();
+    for article in &versions {
+        match path_in(c, reg, article_no, rest, article) {
+            Ok(hit) => {
+                let empty = matches!(
+                    (article.in_force.from, article.in_force.until),
+                    (Some(f), Some(u)) if u < f
+                );
+                if !empty {
+                    periods.push(article.in_force);
+                }
+                found.get_or_insert(hit);
+            }
+            Err(d) => {
+                first_error.get_or_insert(d);
+            }
+        }
+    }
+    let Some((label, para_no, item_no)) = found else {
+        return Err(
+            first_error.unwrap_or_else(|| Diagnostic::error("E0104", c.span, "no such provision"))
+        );
     };
+    if periods.is_empty() {
+        return Err(Diagnostic::error(
+            "E0126",
+            c.span,
+            format!(
+                "`{}` {} has no version in force while `{}` is ({})",
+                reg.id,
+                datalex_lang::format::cites_str(std::slice::from_ref(c))
+                    .trim_start_matches(&format!("{} ", reg.id)),
+                reg.id,
+                reg.in_force.label()
+            ),
+        )
+        .with_help(
+            "cite a version of the article that is in force, or correct the versions' dates",
+        ));
+    }
     cite.article = Some(article_no);
+    cite.paragraph = para_no;
+    cite.item = item_no;
+    cite.periods = periods;
+    cite.label.push_str(&label);
+    if let Some(v) = c.version {
+        cite.label.push_str(&format!("（{v}起施行的文本）"));
+    }
+    Ok(cite)
+}
+
+/// The label of paragraph and item `rest` of one version of an article (第二十条第二款第二项),
+/// with the paragraph and item numbers; an error if that version has no such provision.
+fn path_in(
+    c: &Citation,
+    reg: &RegulationText,
+    article_no: u32,
+    rest: &[u32],
+    article: &ArticleText,
+) -> Result<(String, Option<u32>, Option<u32>), Diagnostic> {
     // A law: 第二十条第二款第二项. A plan: 二（一）2.
     let mut label = if reg.plan {
         chinese_number(article_no)
@@ -176,10 +265,7 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
             label.push_str(&format!("第{}项", chinese_number(i)));
         }
     }
-    cite.paragraph = para_no;
-    cite.item = item_no;
-    cite.label.push_str(&label);
-    Ok(cite)
+    Ok((label, para_no, item_no))
 }
 
 /// A number in Chinese numerals as used in article numbers: 1 → 一, 20 → 二十, 45 → 四十五,

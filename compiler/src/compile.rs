@@ -78,6 +78,200 @@ pub fn compile_parsed(
     }
 }
 
+/// A regulation as compiled: its rank level in `ranks` (the prelude's `LegalRank`), its period,
+/// and its articles with the period each version is in force; with what is wrong in them
+/// (unknown rank, periods that end before they start, articles declared twice or numbered out
+/// of order). The language server labels citations with it too.
+pub fn regulation_text(
+    r: &ast::Regulation,
+    package: &str,
+    ranks: Option<&EnumDef>,
+) -> (RegulationText, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut rank_level = None;
+    if let Some(rank) = &r.rank {
+        match ranks {
+            Some(e) if e.position(&rank.name).is_none() => {
+                let known: Vec<String> = e.members.iter().map(|(m, _)| format!("`{m}`")).collect();
+                diags.push(
+                    Diagnostic::error(
+                        "E0102",
+                        rank.span,
+                        format!("`{}` is not a `LegalRank`", rank.name),
+                    )
+                    .with_help(format!("the ranks, lowest first: {}", known.join(", "))),
+                );
+            }
+            Some(e) => rank_level = e.level(&rank.name).and_then(|l| u32::try_from(l).ok()),
+            None => {}
+        }
+    }
+    let period = r.in_force.as_ref().map_or(Period::ALWAYS, |f| Period {
+        from: f.from,
+        until: f.until,
+    });
+    if let Some(f) = &r.in_force {
+        if let (Some(from), Some(until)) = (f.from, f.until) {
+            if until < from {
+                diags.push(
+                    Diagnostic::error(
+                        "E0125",
+                        f.span,
+                        format!(
+                            "`{}` is in force until {until}, before it starts on {from}",
+                            r.id.name
+                        ),
+                    )
+                    .with_help("a period runs from its first day to its last, both included"),
+                );
+            }
+        }
+    }
+    let plan = match r.style.as_ref().map(|s| s.name.as_str()) {
+        None | Some("law") => false,
+        Some("plan") => true,
+        Some(other) => {
+            if let Some(st) = &r.style {
+                diags.push(Diagnostic::error("E0102", st.span, format!("unknown style `{other}`")).with_help("a regulation is numbered like a `law` (the default: 第二十条第二款第二项) or like a `plan` (二、（一）2)"));
+            }
+            false
+        }
+    };
+    let mut articles = BTreeMap::new();
+    let mut amendments: Vec<ArticleText> = Vec::new();
+    for a in &r.articles {
+        // A later declaration with `from` is a version of the article (an amendment).
+        let earlier: Vec<&ast::Article> = r
+            .articles
+            .iter()
+            .take_while(|x| !std::ptr::eq(*x, a))
+            .filter(|x| x.number == a.number)
+            .collect();
+        if let Some(prev) = earlier.last() {
+            let prev_from = prev.from.map(|(d, _)| d).or(period.from);
+            match (a.from, prev_from) {
+                (None, _) => {
+                    diags.push(
+                        Diagnostic::error(
+                            "E0106",
+                            a.span,
+                            format!("article {} is declared twice", a.number),
+                        )
+                        .with_label(prev.span, "first declared here")
+                        .with_help(format!(
+                            "an amended article says from when: `article {} from DATE …`",
+                            a.number
+                        )),
+                    );
+                    continue;
+                }
+                (Some((from, fspan)), Some(pf)) if from <= pf => {
+                    diags.push(
+                            Diagnostic::error(
+                                "E0125",
+                                fspan,
+                                format!("this version of article {} starts on {from}, not after the version before it ({pf})", a.number),
+                            )
+                            .with_label(prev.span, "the version before")
+                            .with_help("declare the versions of an article in the order they took effect"),
+                        );
+                    continue;
+                }
+                _ => {}
+            }
+        }
+        if let (Some((from, _)), Some((until, uspan))) = (a.from, a.until) {
+            if until < from {
+                diags.push(Diagnostic::error(
+                    "E0125",
+                    uspan,
+                    format!(
+                        "this version of article {} ends on {until}, before it starts on {from}",
+                        a.number
+                    ),
+                ));
+                continue;
+            }
+        }
+        for (i, p) in a.paras.iter().enumerate() {
+            if p.number as usize != i + 1 {
+                diags.push(Diagnostic::error(
+                    "E0119",
+                    p.span,
+                    format!(
+                        "paragraph {} of article {} should be numbered {}",
+                        p.number,
+                        a.number,
+                        i + 1
+                    ),
+                ));
+            }
+            // A plan numbers its tasks through the whole document: there items only increase.
+            let mut prev = 0;
+            for (j, it) in p.items.iter().enumerate() {
+                let wrong = if plan {
+                    it.number <= prev
+                } else {
+                    it.number as usize != j + 1
+                };
+                if wrong {
+                    let want = if plan {
+                        format!("a number above {prev}")
+                    } else {
+                        (j + 1).to_string()
+                    };
+                    diags.push(Diagnostic::error(
+                        "E0119",
+                        it.span,
+                        format!("item {} should be numbered {want}", it.number),
+                    ));
+                }
+                prev = it.number;
+            }
+        }
+        // In force from its own date (or the regulation's start) to the day before the next
+        // version, or its own `until`; never outside the regulation's period.
+        let next_from = r
+            .articles
+            .iter()
+            .skip_while(|x| !std::ptr::eq(*x, a))
+            .skip(1)
+            .find(|x| x.number == a.number)
+            .and_then(|x| x.from.map(|(d, _)| d.add_days(-1)));
+        let own = Period {
+            from: a.from.map(|(d, _)| d).or(period.from),
+            until: match (a.until.map(|(d, _)| d), next_from) {
+                (Some(u), Some(n)) => Some(u.min(n)),
+                (u, n) => u.or(n),
+            },
+        };
+        let in_force = own.intersect(&period).unwrap_or(Period {
+            from: own.from,
+            until: own.from.map(|d| d.add_days(-1)),
+        });
+        let text = ArticleText::from_ast(a, in_force);
+        if earlier.is_empty() {
+            articles.insert(a.number, text);
+        } else {
+            amendments.push(text);
+        }
+    }
+    let text = RegulationText::from_ast(r, package.to_string(), articles, amendments, rank_level);
+    (text, diags)
+}
+
+/// What a rule decides and on what authority (see `Cx::rank_conflict`).
+struct Stance {
+    name: String,
+    rank: Option<u32>,
+    source: Option<String>,
+    periods: Vec<Period>,
+    effect: Option<ast::Effect>,
+    codes: Vec<(&'static str, String)>,
+    consistent: bool,
+    head: Span,
+}
+
 /// One package's declarations, gathered from all its files.
 #[derive(Default)]
 struct PackageSrc<'a> {
@@ -91,6 +285,7 @@ struct PackageSrc<'a> {
     tests: Vec<(FileId, &'a ast::TestDecl)>,
     coverage: Vec<&'a ast::CoverageDecl>,
     uses: Vec<&'a ast::UseDecl>,
+    scopes: Vec<&'a ast::ScopeDecl>,
 }
 
 #[derive(Default)]
@@ -214,6 +409,7 @@ impl Cx {
                     Item::Test(x) => p.tests.push((*fid, x)),
                     Item::Coverage(x) => p.coverage.push(x),
                     Item::Use(x) => p.uses.push(x),
+                    Item::Scope(x) => p.scopes.push(x),
                     Item::Package(extra) if !std::ptr::eq(extra, decl) => {
                         self.diags.push(
                             Diagnostic::error("E0118", extra.span, "a file belongs to one package")
@@ -251,6 +447,7 @@ impl Cx {
                         let citation = ast::Citation {
                             regulation: Some(decl.regulation.clone()),
                             path: path.clone(),
+                            version: None,
                             span: *span,
                         };
                         if let Err(Some(d)) =
@@ -397,80 +594,13 @@ impl Cx {
             );
             return;
         }
-        if let Some(rank) = &r.rank {
-            let known = self
-                .types
-                .enum_named("LegalRank")
-                .and_then(|e| self.types.enums.get(e))
-                .is_none_or(|e| e.position(&rank.name).is_some());
-            if !known {
-                self.diags.push(Diagnostic::error(
-                    "E0102",
-                    rank.span,
-                    format!("`{}` is not a `LegalRank`", rank.name),
-                ));
-            }
-        }
-        let plan = match r.style.as_ref().map(|s| s.name.as_str()) {
-            None | Some("law") => false,
-            Some("plan") => true,
-            Some(other) => {
-                if let Some(st) = &r.style {
-                    self.diags.push(Diagnostic::error("E0102", st.span, format!("unknown style `{other}`")).with_help("a regulation is numbered like a `law` (the default: 第二十条第二款第二项) or like a `plan` (二、（一）2)"));
-                }
-                false
-            }
-        };
-        let mut articles = BTreeMap::new();
-        for a in &r.articles {
-            if articles.contains_key(&a.number) {
-                self.diags.push(Diagnostic::error(
-                    "E0106",
-                    a.span,
-                    format!("article {} is declared twice", a.number),
-                ));
-                continue;
-            }
-            for (i, p) in a.paras.iter().enumerate() {
-                if p.number as usize != i + 1 {
-                    self.diags.push(Diagnostic::error(
-                        "E0119",
-                        p.span,
-                        format!(
-                            "paragraph {} of article {} should be numbered {}",
-                            p.number,
-                            a.number,
-                            i + 1
-                        ),
-                    ));
-                }
-                // A plan numbers its tasks through the whole document: there items only increase.
-                let mut prev = 0;
-                for (j, it) in p.items.iter().enumerate() {
-                    let wrong = if plan {
-                        it.number <= prev
-                    } else {
-                        it.number as usize != j + 1
-                    };
-                    if wrong {
-                        let want = if plan {
-                            format!("a number above {prev}")
-                        } else {
-                            (j + 1).to_string()
-                        };
-                        self.diags.push(Diagnostic::error(
-                            "E0119",
-                            it.span,
-                            format!("item {} should be numbered {want}", it.number),
-                        ));
-                    }
-                    prev = it.number;
-                }
-            }
-            articles.insert(a.number, ArticleText::from_ast(a));
-        }
-        self.regulations
-            .push(RegulationText::from_ast(r, package.to_string(), articles));
+        let ranks = self
+            .types
+            .enum_named("LegalRank")
+            .and_then(|e| self.types.enums.get(e));
+        let (text, mut diags) = regulation_text(r, package, ranks);
+        self.diags.append(&mut diags);
+        self.regulations.push(text);
     }
 
     // ---- types, facts, kinds --------------------------------------------------------------
@@ -491,9 +621,41 @@ impl Cx {
                             ));
                             continue;
                         }
+                        let mut levels: Vec<usize> = Vec::with_capacity(e.members.len());
+                        for i in 0..e.members.len() {
+                            let tie = e.ties.iter().find(|(j, _)| *j == i).map(|(_, t)| t);
+                            let level = match tie {
+                                None => levels.iter().max().map_or(0, |m| m + 1),
+                                Some(t) => match e
+                                    .members
+                                    .iter()
+                                    .take(i)
+                                    .position(|(m, _)| m.name == t.name)
+                                {
+                                    Some(j) if e.ordered => levels.get(j).copied().unwrap_or(0),
+                                    _ => {
+                                        let msg = if e.ordered {
+                                            format!(
+                                                "`{}` is not a member declared before `{}`",
+                                                t.name,
+                                                e.members
+                                                    .get(i)
+                                                    .map_or("", |(m, _)| m.name.as_str())
+                                            )
+                                        } else {
+                                            format!("`= {}`: only members of an `ordered` enum share a rank", t.name)
+                                        };
+                                        self.diags.push(Diagnostic::error("E0102", t.span, msg).with_help("write `member = earlier_member` to give a member the rank of one declared before it"));
+                                        levels.iter().max().map_or(0, |m| m + 1)
+                                    }
+                                },
+                            };
+                            levels.push(level);
+                        }
                         self.types.enums.push(EnumDef {
                             name: e.name.name.clone(),
                             ordered: e.ordered,
+                            levels,
                             members: e
                                 .members
                                 .iter()
@@ -671,6 +833,12 @@ impl Cx {
                     .cloned();
                 self.check_replacement("param", &prm.name, prm.replaces, base.as_deref());
                 param_origin.insert(prm.name.name.clone(), q.name.clone());
+                // A param is missing while nothing it cites is in force.
+                let lowered = if cites.is_empty() {
+                    lowered
+                } else {
+                    (Ex::Grounded(cites.clone(), Box::new(lowered.0)), lowered.1)
+                };
                 params.insert(prm.name.name.clone(), lowered);
                 param_defs.push(ParamDef {
                     name: format!("{}.{}", q.name, prm.name.name),
@@ -829,6 +997,113 @@ impl Cx {
         }
     }
 
+    /// What a rule decides and on what authority, for rank conflicts; citations that do not
+    /// resolve are left out (they are reported where the rule is compiled).
+    fn stance_of(&self, r: &ast::RuleDecl, reg: DefaultRegulation) -> Stance {
+        let cites: Vec<Cite> = r
+            .cites
+            .iter()
+            .filter_map(|c| cite::resolve(c, &self.regulations, reg).ok())
+            .collect();
+        let source = cites
+            .first()
+            .and_then(|c| self.regulations.get(c.regulation));
+        let codes = r
+            .outcome
+            .parts
+            .iter()
+            .filter_map(|p| match p {
+                ast::OutcomePart::Obligation { code, .. } => {
+                    Some(("obligation", code.name.clone()))
+                }
+                ast::OutcomePart::Deadline { code, .. } => Some(("deadline", code.name.clone())),
+                ast::OutcomePart::Remedy { code, .. } => Some(("remedy", code.name.clone())),
+                _ => None,
+            })
+            .collect();
+        Stance {
+            name: r
+                .name
+                .as_ref()
+                .map_or_else(|| "otherwise".to_string(), |n| n.name.clone()),
+            rank: source.and_then(|s| s.rank_level),
+            source: source.map(|s| {
+                let rank = s
+                    .rank
+                    .as_deref()
+                    .map(|k| self.rank_name(k))
+                    .unwrap_or_default();
+                format!("《{}》, {rank}", s.title)
+            }),
+            periods: cites
+                .iter()
+                .flat_map(|c| c.periods.iter().copied())
+                .collect(),
+            effect: r.outcome.effect.as_ref().map(|(e, _, _)| *e),
+            codes,
+            consistent: r.consistent.is_some(),
+            head: r.head,
+        }
+    }
+
+    /// A `LegalRank` member as people say it (its documentation: 地方政府规章).
+    fn rank_name(&self, member: &str) -> String {
+        self.types
+            .enum_named("LegalRank")
+            .and_then(|e| self.types.enums.get(e))
+            .and_then(|e| e.members.iter().find(|(m, _)| m == member))
+            .and_then(|(_, d)| d.clone())
+            .unwrap_or_else(|| member.to_string())
+    }
+
+    /// E0124 when `lower` (of a lower rank) overrides or replaces `higher` while both are in
+    /// force, and decides otherwise (another effect, or without one of its obligations,
+    /// deadlines or remedies), unless it says it is `consistent with` it.
+    fn rank_conflict(&mut self, lower: &Stance, higher: &Stance, verb: &str) {
+        let (Some(lo), Some(hi)) = (lower.rank, higher.rank) else {
+            return;
+        };
+        if lo >= hi || lower.consistent {
+            return;
+        }
+        let overlap = lower
+            .periods
+            .iter()
+            .flat_map(|p| higher.periods.iter().filter_map(move |q| p.intersect(q)))
+            .next();
+        let Some(overlap) = overlap else { return };
+        let differs = match (lower.effect, higher.effect) {
+            (Some(a), Some(b)) if a != b => Some(format!(
+                "it decides `{}` where `{}` decides `{}`",
+                a.as_str(),
+                higher.name,
+                b.as_str()
+            )),
+            _ => higher
+                .codes
+                .iter()
+                .find(|c| !lower.codes.contains(c))
+                .map(|(k, c)| format!("it leaves out the {k} `{c}` that `{}` sets", higher.name)),
+        };
+        let Some(differs) = differs else { return };
+        self.diags.push(
+            Diagnostic::error(
+                "E0124",
+                lower.head,
+                format!(
+                    "`{}` ({}) {verb} `{}` ({}) while both are in force ({}): {differs}",
+                    lower.name,
+                    lower.source.as_deref().unwrap_or("?"),
+                    higher.name,
+                    higher.source.as_deref().unwrap_or("?"),
+                    overlap.label()
+                ),
+            )
+            .with_label(higher.head, "the higher-rank rule")
+            .with_help("上位法优先: decide as the higher-rank rule does, keep its duties, ground this rule in a period or scope where that rule does not apply, or say `consistent with REG §N \"why\"` if it only adds a stricter requirement that does not contradict it"),
+        );
+    }
+
     /// The regulation a bare `§N` in package `p` cites.
     fn own_regulation(&self, p: &PackageSrc<'_>) -> DefaultRegulation {
         match p.regulations.as_slice() {
@@ -948,8 +1223,12 @@ impl Cx {
                         b.cx.diags.push(d);
                         continue;
                     }
-                    // The same rule in a base package: only `override` replaces it.
-                    Some((i, (_, _, pk))) => {
+                    // The same rule in a base package: only `override` replaces it, and a
+                    // lower-rank replacement of a higher-rank rule must not contradict it.
+                    Some((i, (prev, prev_reg, pk))) => {
+                        let lower = b.cx.stance_of(r, reg);
+                        let higher = b.cx.stance_of(prev, prev_reg);
+                        b.cx.rank_conflict(&lower, &higher, "replaces");
                         let written = r.name.clone().unwrap_or_else(|| ast::Ident {
                             name: format!("otherwise on {}", kind.name),
                             span: r.head,
@@ -1021,6 +1300,63 @@ impl Cx {
                             .with_help("an exception names a rule or another exception of the same request kind, in its package or one it extends"),
                     ),
                 }
+            }
+        }
+        // 上位法优先: an exception of a lower rank over a higher-rank rule in force at the same time.
+        for (i, (d, reg, _)) in decls.iter().enumerate() {
+            let Some(rule) = rules.get(i) else { continue };
+            for &j in &rule.overrides {
+                if let Some((t, treg, _)) = decls.get(j) {
+                    let lower = b.cx.stance_of(d, *reg);
+                    let higher = b.cx.stance_of(t, *treg);
+                    b.cx.rank_conflict(&lower, &higher, "overrides");
+                }
+            }
+        }
+        // Whom each source applies to, for the rules grounded in it.
+        let mut scopes = Vec::new();
+        for q in chain {
+            for sc in &q.scopes {
+                if !sc.kinds.iter().any(|k| k.name == kind.name) {
+                    continue;
+                }
+                let Some(reg) = b.regulation(&sc.regulation.name) else {
+                    b.cx.diags.push(
+                        Diagnostic::error(
+                            "E0103",
+                            sc.regulation.span,
+                            format!("unknown regulation `{}`", sc.regulation.name),
+                        )
+                        .with_help("a scope says whom a declared regulation applies to"),
+                    );
+                    continue;
+                };
+                if sc.cites.is_empty() {
+                    b.cx.diags.push(
+                        Diagnostic::error(
+                            "E0115",
+                            sc.regulation.span,
+                            format!("the scope of `{}` cites nothing", sc.regulation.name),
+                        )
+                        .with_help("cite the article that says whom the regulation applies to"),
+                    );
+                }
+                let _ = b.cx.cites(&sc.cites, DefaultRegulation::One(reg));
+                let mut locals = Locals::default();
+                let ex = lower::lower_bool(&mut b, &mut locals, &sc.when);
+                b.max_locals = b.max_locals.max(locals.count());
+                if scopes.iter().any(|(r, _)| *r == reg) {
+                    b.cx.diags.push(Diagnostic::error(
+                        "E0106",
+                        sc.span,
+                        format!(
+                            "`{}` has two scopes for `{}` requests",
+                            sc.regulation.name, kind.name
+                        ),
+                    ));
+                    continue;
+                }
+                scopes.push((reg, ex));
             }
         }
         if let Some(cycle) = graph::override_cycle(&rules) {
@@ -1120,6 +1456,7 @@ impl Cx {
             checks,
             otherwise,
             reported,
+            scopes,
             max_locals,
         }
     }
@@ -1159,6 +1496,7 @@ fn placeholder_value() -> ValueDef {
         cites: Vec::new(),
         exceptions: Vec::new(),
         plumbing: true,
+        grounds: Vec::new(),
         span: Span::default(),
     }
 }
@@ -1332,6 +1670,9 @@ impl Resolver for PlanBuilder<'_, '_> {
     fn note_use(&mut self, name: &str) {
         self.cx.used.insert(name.to_string());
     }
+    fn regulation(&self, id: &str) -> Option<RegId> {
+        self.cx.regulations.iter().position(|r| r.id == id)
+    }
 }
 
 impl PlanBuilder<'_, '_> {
@@ -1344,6 +1685,7 @@ impl PlanBuilder<'_, '_> {
         self.value_uses.push(Vec::new());
         let declared = v.ty.as_ref().map(|t| self.cx.resolve_type(t));
         let cites = self.cx.cites(&v.cites, reg);
+        let grounds = cites.clone();
         let mut locals = Locals::default();
         let (default, ty, default_cites, exceptions) = match &v.body {
             ast::ValueBody::Expr(e) => {
@@ -1450,6 +1792,7 @@ impl PlanBuilder<'_, '_> {
                 cites: all_cites,
                 exceptions,
                 plumbing,
+                grounds,
                 span: v.span,
             });
         }
@@ -1484,6 +1827,10 @@ impl PlanBuilder<'_, '_> {
             |n| n.name.clone(),
         );
         let cites = self.cx.cites(&r.cites, reg);
+        let consistent = r.consistent.as_ref().and_then(|c| {
+            let cite = self.cx.cites(std::slice::from_ref(&c.cite), reg).pop()?;
+            Some((cite, c.note.value.clone()))
+        });
         if r.cites.is_empty() {
             self.cx.diags.push(
                 Diagnostic::error("E0115", r.head, format!("{} `{written}` cites nothing", r.role.keyword()))
@@ -1539,6 +1886,7 @@ impl PlanBuilder<'_, '_> {
                 let (kind, code) = match part {
                     ast::OutcomePart::Finding { .. } => continue,
                     ast::OutcomePart::Reason { code, .. } => ("reason", code),
+                    ast::OutcomePart::Remedy { code, .. } => ("remedy", code),
                     ast::OutcomePart::Obligation { code, .. } => ("obligation", code),
                     ast::OutcomePart::Deadline { code, .. } => ("deadline", code),
                 };
@@ -1587,7 +1935,9 @@ impl PlanBuilder<'_, '_> {
                 .as_ref()
                 .map(|(e, c, t)| (*e, c.name.clone(), t.value.clone())),
             parts,
+            rank: cites.first().and_then(|c| c.rank),
             cites,
+            consistent,
             overrides: Vec::new(),
             depth: 0,
             uses_values: Vec::new(),
@@ -1599,6 +1949,41 @@ impl PlanBuilder<'_, '_> {
             conjuncts,
             head: r.head,
             span: r.span,
+        }
+    }
+
+    /// The value naming a party's institution: `as VALUE`, else the value named like the
+    /// party, if there is one of an institution type (a record or a list of records).
+    fn party(&mut self, party: &ast::Ident, party_as: Option<&ast::Ident>) -> Option<Ex> {
+        let name = party_as.unwrap_or(party);
+        let known = self.value_decls.contains_key(&name.name);
+        if !known {
+            if let Some(v) = party_as {
+                self.cx.diags.push(
+                    Diagnostic::error("E0101", v.span, format!("unknown value `{}`", v.name))
+                        .with_help(
+                            "`as VALUE` names a derived value that gives the party's institution",
+                        ),
+                );
+            }
+            return None;
+        }
+        match self.resolve(&name.name, name.span)? {
+            Resolved::Value(id, Ty::Record(_)) => Some(Ex::Value(id)),
+            Resolved::Value(id, Ty::List(t)) if matches!(*t, Ty::Record(_)) => Some(Ex::Value(id)),
+            Resolved::Value(_, ty) if party_as.is_some() => {
+                let shown = self.cx.types.show(&ty);
+                self.cx.diags.push(Diagnostic::error(
+                    "E0107",
+                    name.span,
+                    format!(
+                        "`{}` is {shown}, not an institution or a list of them",
+                        name.name
+                    ),
+                ));
+                None
+            }
+            _ => None,
         }
     }
 
@@ -1627,6 +2012,7 @@ impl PlanBuilder<'_, '_> {
                 ast::OutcomePart::Obligation {
                     code,
                     party,
+                    party_as,
                     until,
                     text,
                     cites,
@@ -1637,6 +2023,7 @@ impl PlanBuilder<'_, '_> {
                     Part::Obligation {
                         code: code.name.clone(),
                         party: party.name.clone(),
+                        party_id: self.party(party, party_as.as_ref()),
                         until,
                         text: text.value.clone(),
                         cites: own(self, cites),
@@ -1645,12 +2032,18 @@ impl PlanBuilder<'_, '_> {
                 ast::OutcomePart::Deadline {
                     code,
                     party,
+                    party_as,
                     within,
                     from,
+                    as_of,
                     met_by,
                     text,
                     cites,
                 } => {
+                    let party_id = self.party(party, party_as.as_ref());
+                    let as_of = as_of
+                        .as_ref()
+                        .map(|a| lower::lower(self, locals, a, Some(&Ty::Date)).0);
                     let param = match &within.kind {
                         ast::ExprKind::Name(n) if self.params.contains_key(n) => Some(n.clone()),
                         _ => None,
@@ -1663,14 +2056,21 @@ impl PlanBuilder<'_, '_> {
                     Part::Deadline {
                         code: code.name.clone(),
                         party: party.name.clone(),
+                        party_id,
                         within: w,
                         param,
                         from: f,
+                        as_of,
                         met_by: m,
                         text: text.value.clone(),
                         cites: own(self, cites),
                     }
                 }
+                ast::OutcomePart::Remedy { code, text, cites } => Part::Remedy {
+                    code: code.name.clone(),
+                    text: text.value.clone(),
+                    cites: own(self, cites),
+                },
                 ast::OutcomePart::Finding {
                     code,
                     severity,
@@ -1749,10 +2149,13 @@ fn collect_values(e: &Ex, out: &mut Vec<ValueId>) {
                 out.push(*v);
             }
         }
-        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) => {}
-        Ex::Field(a, _) | Ex::Lookup(_, a) | Ex::Not(a) | Ex::IsMissing(a) | Ex::Exists(a) => {
-            collect_values(a, out)
-        }
+        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) | Ex::Applies(_) => {}
+        Ex::Field(a, _)
+        | Ex::Lookup(_, a)
+        | Ex::Not(a)
+        | Ex::IsMissing(a)
+        | Ex::Exists(a)
+        | Ex::Grounded(_, a) => collect_values(a, out),
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, _, a, b) | Ex::Add(a, b) | Ex::Sub(a, b) => {
             collect_values(a, out);
             collect_values(b, out);
@@ -1774,17 +2177,26 @@ fn collect_values(e: &Ex, out: &mut Vec<ValueId>) {
 
 fn part_values(p: &Part, out: &mut Vec<ValueId>) {
     match p {
-        Part::Reason { .. } => {}
-        Part::Obligation { until, .. } => until.iter().for_each(|u| collect_values(u, out)),
+        Part::Reason { .. } | Part::Remedy { .. } => {}
+        Part::Obligation {
+            until, party_id, ..
+        } => {
+            until.iter().for_each(|u| collect_values(u, out));
+            party_id.iter().for_each(|u| collect_values(u, out));
+        }
         Part::Deadline {
             within,
             from,
             met_by,
+            as_of,
+            party_id,
             ..
         } => {
             collect_values(within, out);
             collect_values(from, out);
             met_by.iter().for_each(|m| collect_values(m, out));
+            as_of.iter().for_each(|m| collect_values(m, out));
+            party_id.iter().for_each(|m| collect_values(m, out));
         }
         Part::Finding { subject, .. } => collect_values(subject, out),
     }

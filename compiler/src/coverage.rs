@@ -54,12 +54,7 @@ pub struct ArticleCoverage {
 }
 
 fn part_cites(p: &Part) -> &[Cite] {
-    match p {
-        Part::Reason { cites, .. }
-        | Part::Obligation { cites, .. }
-        | Part::Deadline { cites, .. }
-        | Part::Finding { cites, .. } => cites,
-    }
+    p.cites()
 }
 
 /// Every citation in the policy set, with what makes it.

@@ -205,12 +205,7 @@ fn rules(policy: &PolicySet) -> Vec<RuleView> {
                 if !entry.kinds.contains(&plan.kind) {
                     entry.kinds.push(plan.kind.clone());
                 }
-                let parts = r.parts.iter().flat_map(|p| match p {
-                    crate::ir::Part::Reason { cites, .. }
-                    | crate::ir::Part::Obligation { cites, .. }
-                    | crate::ir::Part::Deadline { cites, .. }
-                    | crate::ir::Part::Finding { cites, .. } => cites.iter(),
-                });
+                let parts = r.parts.iter().flat_map(|p| p.cites().iter());
                 for c in r.cites.iter().chain(parts) {
                     let v = CiteView::from(c);
                     if !entry.cites.contains(&v) {

@@ -182,12 +182,7 @@ fn branch_uses(g: &mut PolicyGraph, from: NodeIndex, b: &Branch, value_nodes: &[
 }
 
 fn part_cites(p: &Part) -> &[crate::ir::Cite] {
-    match p {
-        Part::Reason { cites, .. }
-        | Part::Obligation { cites, .. }
-        | Part::Deadline { cites, .. }
-        | Part::Finding { cites, .. } => cites,
-    }
+    p.cites()
 }
 
 fn cite_edges(g: &mut PolicyGraph, from: NodeIndex, cites: &[crate::ir::Cite]) {
@@ -203,10 +198,13 @@ fn cite_edges(g: &mut PolicyGraph, from: NodeIndex, cites: &[crate::ir::Cite]) {
 fn uses_of(e: &Ex, out: &mut Vec<usize>) {
     match e {
         Ex::Value(v) => out.push(*v),
-        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) => {}
-        Ex::Field(a, _) | Ex::Lookup(_, a) | Ex::Not(a) | Ex::IsMissing(a) | Ex::Exists(a) => {
-            uses_of(a, out)
-        }
+        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) | Ex::Applies(_) => {}
+        Ex::Field(a, _)
+        | Ex::Lookup(_, a)
+        | Ex::Not(a)
+        | Ex::IsMissing(a)
+        | Ex::Exists(a)
+        | Ex::Grounded(_, a) => uses_of(a, out),
         Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, _, a, b) | Ex::Add(a, b) | Ex::Sub(a, b) => {
             uses_of(a, out);
             uses_of(b, out);

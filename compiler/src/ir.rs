@@ -53,10 +53,33 @@ impl PolicySet {
         self.regulations.iter().find(|r| r.id == id)
     }
 
-    /// The text a citation points at: the item, the paragraph, or the whole article.
+    /// The text a citation points at: the item, the paragraph, or the whole article, in the
+    /// version first declared.
     pub fn cited_text(&self, cite: &Cite) -> Option<String> {
         let reg = self.regulations.get(cite.regulation)?;
-        let article = reg.articles.get(&cite.article?)?;
+        Self::text_of(cite, reg.articles.get(&cite.article?)?)
+    }
+
+    /// The text a citation points at in the version in force on `date` (or the version the
+    /// citation names); `None` when no version is.
+    pub fn cited_text_at(&self, cite: &Cite, date: Date) -> Option<String> {
+        let reg = self.regulations.get(cite.regulation)?;
+        let n = cite.article?;
+        let article = match cite.version {
+            Some(v) => reg.versions(n).find(|a| a.in_force.from == Some(v))?,
+            None => reg.article_at(n, date)?,
+        };
+        Self::text_of(cite, article)
+    }
+
+    /// Whether the package `package`'s own regulation is in force on `date`; if not, the
+    /// regulation.
+    pub fn not_in_force(&self, package: &str, date: Date) -> Option<&RegulationText> {
+        let reg = self.regulations.get(self.package(package)?.regulation?)?;
+        (!reg.in_force.contains(date)).then_some(reg)
+    }
+
+    fn text_of(cite: &Cite, article: &ArticleText) -> Option<String> {
         match (cite.paragraph, cite.item) {
             (p, Some(i)) => {
                 let para = article.paras.get(p.unwrap_or(1) as usize - 1)?;
@@ -92,10 +115,21 @@ pub struct RegulationText {
     pub issuer: Option<String>,
     /// Document number.
     pub number: Option<String>,
-    /// Rank in the legal hierarchy.
+    /// Rank in the legal hierarchy (a `LegalRank` member).
     pub rank: Option<String>,
-    /// Date in force.
-    pub effective: Option<Date>,
+    /// Its level in the hierarchy (higher prevails); `None` if the rank is not declared.
+    pub rank_level: Option<u32>,
+    /// The territory it governs.
+    pub territory: Option<String>,
+    /// When it is in force (`from` is `None` when the start is unknown or unbounded).
+    pub in_force: Period,
+    /// The start date is declared unknown (`in force from unknown`).
+    pub start_unknown: bool,
+    /// What is said about the period.
+    pub in_force_note: Option<String>,
+    /// Later versions of articles (amendments), in the order declared; `articles` holds the
+    /// first version of each.
+    pub amendments: Vec<ArticleText>,
     /// Why the text is not available, if it is not.
     pub unavailable: Option<String>,
     /// Numbered like a plan (二、（一）2) rather than a law (第二条第一款第二项).
@@ -113,11 +147,14 @@ pub struct RegulationText {
 }
 
 impl RegulationText {
-    /// The regulation as declared, with `articles` (the compiler checks their numbering first).
+    /// The regulation as declared, with `articles` and `amendments` (the compiler checks
+    /// their numbering and periods first) and the level of its rank.
     pub fn from_ast(
         r: &datalex_lang::ast::Regulation,
         package: String,
         articles: BTreeMap<u32, ArticleText>,
+        amendments: Vec<ArticleText>,
+        rank_level: Option<u32>,
     ) -> RegulationText {
         RegulationText {
             id: r.id.name.clone(),
@@ -125,7 +162,18 @@ impl RegulationText {
             issuer: r.issuer.as_ref().map(|s| s.value.clone()),
             number: r.number.as_ref().map(|s| s.value.clone()),
             rank: r.rank.as_ref().map(|s| s.name.clone()),
-            effective: r.effective.map(|(d, _)| d),
+            rank_level,
+            territory: r.territory.as_ref().map(|s| s.value.clone()),
+            in_force: r.in_force.as_ref().map_or(Period::ALWAYS, |f| Period {
+                from: f.from,
+                until: f.until,
+            }),
+            start_unknown: r.in_force.as_ref().is_some_and(|f| f.from.is_none()),
+            in_force_note: r
+                .in_force
+                .as_ref()
+                .and_then(|f| f.note.as_ref().map(|n| n.value.clone())),
+            amendments,
             unavailable: r.unavailable.as_ref().map(|s| s.value.clone()),
             plan: r.style.as_ref().is_some_and(|s| s.name == "plan"),
             package,
@@ -145,11 +193,92 @@ impl RegulationText {
     }
 }
 
-/// An article's text.
+impl RegulationText {
+    /// Every version of article `n`, earliest first.
+    pub fn versions(&self, n: u32) -> impl Iterator<Item = &ArticleText> {
+        self.articles
+            .get(&n)
+            .into_iter()
+            .chain(self.amendments.iter().filter(move |a| a.number == n))
+    }
+
+    /// The version of article `n` in force on `date`.
+    pub fn article_at(&self, n: u32, date: Date) -> Option<&ArticleText> {
+        self.versions(n).find(|a| a.in_force.contains(date))
+    }
+
+    /// The period in force as people read it: 2023-03-01 起施行, 施行日期不详, …
+    pub fn period_label(&self) -> String {
+        let from = match (self.in_force.from, self.start_unknown) {
+            (Some(d), _) => format!("{d} 起施行"),
+            (None, true) => "施行日期不详".to_string(),
+            (None, false) => "施行日期未声明".to_string(),
+        };
+        match self.in_force.until {
+            Some(u) => format!("{from}，{u} 止"),
+            None => from,
+        }
+    }
+}
+
+/// A period in force: first and last day, both inclusive; `None` is unbounded on that side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Period {
+    /// First day.
+    pub from: Option<Date>,
+    /// Last day.
+    pub until: Option<Date>,
+}
+
+impl Period {
+    /// Unbounded on both sides.
+    pub const ALWAYS: Period = Period {
+        from: None,
+        until: None,
+    };
+
+    /// Whether `d` falls inside.
+    pub fn contains(&self, d: Date) -> bool {
+        self.from.is_none_or(|f| f <= d) && self.until.is_none_or(|u| d <= u)
+    }
+
+    /// The days in both, if any.
+    pub fn intersect(&self, o: &Period) -> Option<Period> {
+        let from = match (self.from, o.from) {
+            (Some(a), Some(b)) => Some(a.max(b)),
+            (a, b) => a.or(b),
+        };
+        let until = match (self.until, o.until) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        match (from, until) {
+            (Some(f), Some(u)) if u < f => None,
+            _ => Some(Period { from, until }),
+        }
+    }
+
+    /// `2023-03-01..`, `..2025-07-31`, `2023-03-01..2025-07-31`, `always`.
+    pub fn label(&self) -> String {
+        match (self.from, self.until) {
+            (None, None) => "always".to_string(),
+            (f, u) => format!(
+                "{}..{}",
+                f.map(|d| d.to_string()).unwrap_or_default(),
+                u.map(|d| d.to_string()).unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// An article's text (one version of it).
 #[derive(Debug, Clone)]
 pub struct ArticleText {
     /// Article number.
     pub number: u32,
+    /// When this version is in force (within the regulation's period): from its `from` (or the
+    /// regulation's start) to the day before the next version, or its `until`.
+    pub in_force: Period,
     /// Chapter, if declared.
     pub chapter: Option<u32>,
     /// The beginning is lost.
@@ -163,10 +292,11 @@ pub struct ArticleText {
 }
 
 impl ArticleText {
-    /// The article as declared.
-    pub fn from_ast(a: &datalex_lang::ast::Article) -> ArticleText {
+    /// The article as declared, in force for `in_force`.
+    pub fn from_ast(a: &datalex_lang::ast::Article, in_force: Period) -> ArticleText {
         ArticleText {
             number: a.number,
+            in_force,
             chapter: a.chapter,
             partial: a.partial,
             single: a.single,
@@ -223,8 +353,22 @@ pub struct Cite {
     pub paragraph: Option<u32>,
     /// Item.
     pub item: Option<u32>,
+    /// `§12@2025-01-01`: the version of the article it names.
+    pub version: Option<Date>,
+    /// When the cited provision is in force: the periods of the versions that have it, within
+    /// the regulation's period. Empty when no version in force has it (an error).
+    pub periods: Vec<Period>,
+    /// The rank level of the regulation (higher prevails).
+    pub rank: Option<u32>,
     /// 《滨州市公共数据管理办法》第二十条第二款第二项
     pub label: String,
+}
+
+impl Cite {
+    /// Whether the provision is in force on `d` (its regulation's scope aside).
+    pub fn in_force_on(&self, d: Date) -> bool {
+        self.periods.iter().any(|p| p.contains(d))
+    }
 }
 
 /// A fact collection.
@@ -305,6 +449,8 @@ pub struct KindPlan {
     pub otherwise: Option<RuleId>,
     /// Values reported in `effective_tier`: key and value.
     pub reported: Vec<(String, ValueId)>,
+    /// Whom each regulation with a `scope` for this kind applies to.
+    pub scopes: Vec<(RegId, Ex)>,
     /// Locals any one rule or value needs.
     pub max_locals: usize,
 }
@@ -324,6 +470,8 @@ pub struct ValueDef {
     pub exceptions: Vec<Branch>,
     /// Whether it is fact plumbing from the prelude (hidden in traces).
     pub plumbing: bool,
+    /// What grounds it (its own `cites`): it is missing while none of them is in force.
+    pub grounds: Vec<Cite>,
     /// Where it is declared.
     pub span: Span,
 }
@@ -362,8 +510,13 @@ pub struct RuleDef {
     pub effect: Option<(Effect, String, String)>,
     /// Obligations, deadlines, findings, further reasons.
     pub parts: Vec<Part>,
-    /// Citations.
+    /// Citations; the rule applies only while one of them is in force (`otherwise` aside).
     pub cites: Vec<Cite>,
+    /// The rank level of the source it implements (its first citation's regulation).
+    pub rank: Option<u32>,
+    /// `consistent with …`: the author's finding that it does not contradict the higher-rank
+    /// rule it overrides or replaces, with why.
+    pub consistent: Option<(Cite, String)>,
     /// Rules it overrides.
     pub overrides: Vec<RuleId>,
     /// How many exceptions deep it is (0 for base rules); reasons list deeper rules first.
@@ -399,6 +552,8 @@ pub enum Part {
         code: String,
         /// Who is bound.
         party: String,
+        /// The institution the party is (a record or a list of them, the first counting).
+        party_id: Option<Ex>,
         /// Until when.
         until: Option<Ex>,
         /// Text.
@@ -412,14 +567,27 @@ pub enum Part {
         code: String,
         /// Who must act.
         party: String,
+        /// The institution the party is (a record or a list of them, the first counting).
+        party_id: Option<Ex>,
         /// How long.
         within: Ex,
         /// The param the duration comes from, if it is one.
         param: Option<String>,
         /// From when.
         from: Ex,
+        /// The day whose law governs it, when earlier than the request's date.
+        as_of: Option<Ex>,
         /// When the act was done, if known.
         met_by: Option<Ex>,
+        /// Text.
+        text: String,
+        /// Citations.
+        cites: Vec<Cite>,
+    },
+    /// Where a refused party can turn.
+    Remedy {
+        /// Code.
+        code: String,
         /// Text.
         text: String,
         /// Citations.
@@ -438,6 +606,30 @@ pub enum Part {
         /// Citations.
         cites: Vec<Cite>,
     },
+}
+
+impl Part {
+    /// Its citations.
+    pub fn cites(&self) -> &[Cite] {
+        match self {
+            Part::Reason { cites, .. }
+            | Part::Obligation { cites, .. }
+            | Part::Deadline { cites, .. }
+            | Part::Remedy { cites, .. }
+            | Part::Finding { cites, .. } => cites,
+        }
+    }
+
+    /// Its code.
+    pub fn code(&self) -> &str {
+        match self {
+            Part::Reason { code, .. }
+            | Part::Obligation { code, .. }
+            | Part::Deadline { code, .. }
+            | Part::Remedy { code, .. }
+            | Part::Finding { code, .. } => code,
+        }
+    }
 }
 
 /// A constant.
@@ -572,6 +764,10 @@ pub enum Ex {
         /// Condition.
         body: Box<Ex>,
     },
+    /// `applies REG`: the regulation is in force on the governing date and its scope holds.
+    Applies(RegId),
+    /// A param grounded in citations: missing while none of them is in force.
+    Grounded(Vec<Cite>, Box<Ex>),
     /// `each x in c where p`.
     Each {
         /// The local it binds.

@@ -32,6 +32,10 @@ pub trait Resolver {
     fn report(&mut self, d: Diagnostic);
     /// Notes that an expression used the value or param `name`.
     fn note_use(&mut self, _name: &str) {}
+    /// The regulation with this id, for `applies REG`.
+    fn regulation(&self, _id: &str) -> Option<crate::ir::RegId> {
+        None
+    }
 }
 
 /// Locals in scope while lowering one rule or value. Every binding gets its own slot, so a
@@ -389,6 +393,20 @@ fn lower_inner(
                 Ty::Bool,
             )
         }
+        ExprKind::Applies(reg) => match r.regulation(&reg.name) {
+            Some(id) => (Ex::Applies(id), Ty::Bool),
+            None => {
+                r.report(
+                    Diagnostic::error(
+                        "E0103",
+                        reg.span,
+                        format!("unknown regulation `{}`", reg.name),
+                    )
+                    .with_help("`applies` names a regulation declared in some package"),
+                );
+                (Ex::Const(Const::Bool(false)), Ty::Error)
+            }
+        },
         ExprKind::Each { var, coll, cond } => {
             let (cex, elem) = lower_collection(r, locals, coll);
             let slot = locals.push(&var.name, elem.clone());

@@ -43,6 +43,9 @@ pub struct EnumDef {
     pub ordered: bool,
     /// Members (lowest first when ordered) with their documentation.
     pub members: Vec<(String, Option<String>)>,
+    /// The level of each member, by index: members of the same rank (`departmental_rule =
+    /// rule`) share one. Ordered comparisons compare levels; `==` compares members.
+    pub levels: Vec<usize>,
     /// Documentation.
     pub doc: Option<String>,
     /// Where declared.
@@ -50,9 +53,24 @@ pub struct EnumDef {
 }
 
 impl EnumDef {
-    /// The rank of a member.
+    /// The index of a member.
     pub fn position(&self, member: &str) -> Option<usize> {
         self.members.iter().position(|(m, _)| m == member)
+    }
+
+    /// The level of a member: what `<`, `>=`, … compare.
+    pub fn level(&self, member: &str) -> Option<usize> {
+        self.levels.get(self.position(member)?).copied()
+    }
+
+    /// How `a` compares to `b` under `op`: by member for `==` and `!=`, by level otherwise.
+    pub fn compare(&self, op: crate::ir::CmpOp, a: &str, b: &str) -> Option<std::cmp::Ordering> {
+        use crate::ir::CmpOp;
+        if matches!(op, CmpOp::Eq | CmpOp::Ne) {
+            Some(self.position(a)?.cmp(&self.position(b)?))
+        } else {
+            Some(self.level(a)?.cmp(&self.level(b)?))
+        }
     }
 }
 

@@ -22,6 +22,12 @@ pub struct Decision {
     pub deadlines: Vec<Deadline>,
     /// Facts a reviewer should see.
     pub findings: Vec<Finding>,
+    /// Where a refused party can turn.
+    pub remedies: Vec<Remedy>,
+    /// The regulations whose rules were applied, highest rank first.
+    pub sources: Vec<Source>,
+    /// The day whose law decided (the request's `at`).
+    pub governing_date: Date,
     /// Every rule and value considered, in evaluation order.
     pub trace: Vec<TraceStep>,
     /// The policy the decision was made under.
@@ -39,6 +45,9 @@ pub struct CiteOut {
     pub paragraph: Option<u32>,
     /// Item.
     pub item: Option<u32>,
+    /// The version of the article cited by its date, when the citation names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Date>,
     /// 《…》第…条第…款第…项
     pub label: String,
 }
@@ -50,6 +59,7 @@ impl From<&Cite> for CiteOut {
             article: c.article,
             paragraph: c.paragraph,
             item: c.item,
+            version: c.version,
             label: c.label.clone(),
         }
     }
@@ -73,6 +83,45 @@ pub struct Reason {
     pub cites: Vec<CiteOut>,
 }
 
+/// A regulation a decision applied.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Source {
+    /// Id, as in citations.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Rank (a `LegalRank` member).
+    pub rank: Option<String>,
+    /// When it is in force.
+    pub in_force: InForce,
+}
+
+/// A period in force.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct InForce {
+    /// First day (null when unknown or not declared).
+    pub from: Option<Date>,
+    /// Last day (null while in force).
+    pub until: Option<Date>,
+    /// The start date is not known (never guessed).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub from_unknown: bool,
+}
+
+/// Where a refused party can turn.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Remedy {
+    /// Fixed code.
+    pub code: String,
+    /// What the party can do.
+    pub text: String,
+    /// Articles.
+    pub cites: Vec<CiteOut>,
+    /// Rank level of the source it rests on (higher prevails).
+    #[serde(skip)]
+    pub rank: Option<u32>,
+}
+
 /// An obligation.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Obligation {
@@ -80,12 +129,17 @@ pub struct Obligation {
     pub code: String,
     /// Who is bound.
     pub party: String,
+    /// The institution the party is, where the facts name one.
+    pub party_id: Option<String>,
     /// What they must do.
     pub text: String,
     /// Until when (null: no end).
     pub until: Option<Date>,
     /// Articles.
     pub cites: Vec<CiteOut>,
+    /// Rank level of the source it rests on (higher prevails).
+    #[serde(skip)]
+    pub rank: Option<u32>,
 }
 
 /// A deadline.
@@ -95,6 +149,8 @@ pub struct Deadline {
     pub code: String,
     /// Who must act.
     pub party: String,
+    /// The institution the party is, where the facts name one.
+    pub party_id: Option<String>,
     /// The day counting starts after.
     pub start: Date,
     /// Working days, for a working-day deadline.
@@ -111,6 +167,9 @@ pub struct Deadline {
     pub text: String,
     /// Articles.
     pub cites: Vec<CiteOut>,
+    /// Rank level of the source it rests on (higher prevails).
+    #[serde(skip)]
+    pub rank: Option<u32>,
 }
 
 /// A finding.

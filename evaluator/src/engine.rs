@@ -14,12 +14,13 @@
 use crate::calendar::Calendar;
 use crate::datum::Datum;
 use crate::decision::{
-    self, Deadline, Decision, Finding, Obligation, PolicyRef, Reason, TraceStep,
+    self, CiteOut, Deadline, Decision, Finding, Obligation, PolicyRef, Reason, Remedy, Source,
+    TraceStep,
 };
 use crate::facts::Facts;
 use crate::request::Request;
 use crate::value::{Accessor, FactSource, List, Rec, Value};
-use datalex_compiler::ir::{Branch, CmpOp, Const, Ex, KindPlan, Part, RuleDef};
+use datalex_compiler::ir::{Branch, Cite, CmpOp, Const, Ex, KindPlan, Part, RegId, RuleDef};
 use datalex_compiler::PolicySet;
 use datalex_lang::ast::Effect;
 use datalex_lang::date::Date;
@@ -69,6 +70,30 @@ pub enum EvalError {
         /// Kind.
         kind: String,
     },
+    /// The jurisdiction's own regulation is not in force on the request's date: the request is
+    /// not a decision.
+    #[error("not_in_force: 《{title}》 ({regulation}) is not in force on {at}; {period}")]
+    NotInForce {
+        /// Regulation id.
+        regulation: String,
+        /// Its title.
+        title: String,
+        /// The request's date.
+        at: Date,
+        /// When it is in force, as people read it (2023-03-01 起施行).
+        period: String,
+    },
+}
+
+impl EvalError {
+    /// The stable error code: `not_in_force`, `budget_exceeded`, `no_plan`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EvalError::BudgetExceeded { .. } => "budget_exceeded",
+            EvalError::NoPlan { .. } => "no_plan",
+            EvalError::NotInForce { .. } => "not_in_force",
+        }
+    }
 }
 
 /// A policy package bound to this evaluator's fact shapes.
@@ -79,6 +104,8 @@ pub struct Engine {
     accessors: Vec<Accessor>,
     facts: Vec<FactSource>,
     budget: u32,
+    /// `Institution.id`, for the `party_id` of obligations and deadlines.
+    institution_id: Option<Accessor>,
 }
 
 impl Engine {
@@ -110,12 +137,14 @@ impl Engine {
                     .ok_or_else(|| BindError::UnknownFact(f.name.clone()))?,
             );
         }
+        let institution_id = Accessor::resolve("Institution", "id");
         Ok(Engine {
             policy,
             package: pkg,
             accessors,
             facts,
             budget: STEP_BUDGET,
+            institution_id,
         })
     }
 
@@ -148,6 +177,14 @@ impl Engine {
         policy: PolicyRef,
     ) -> Result<Decision, EvalError> {
         let package = self.policy.packages.get(self.package);
+        if let Some(reg) = self.policy.not_in_force(self.package_name(), request.at()) {
+            return Err(EvalError::NotInForce {
+                regulation: reg.id.clone(),
+                title: reg.title.clone(),
+                at: request.at(),
+                period: reg.period_label(),
+            });
+        }
         let plan = package
             .and_then(|p| p.plan(request.kind()))
             .ok_or_else(|| EvalError::NoPlan {
@@ -257,6 +294,7 @@ struct Materials {
     obligations: Vec<Obligation>,
     deadlines: Vec<Deadline>,
     findings: Vec<Finding>,
+    remedies: Vec<Remedy>,
 }
 
 #[derive(Debug, Clone)]
@@ -282,6 +320,13 @@ struct Cx<'a> {
     trace: Vec<TraceStep>,
     /// Value conflicts: the value and the two exceptions.
     conflicts: Vec<(String, String, String, Vec<datalex_compiler::ir::Cite>)>,
+    /// The request's date: the law in force on it decides.
+    at: Date,
+    /// The governing date of what is being evaluated: `at`, or an earlier day a deadline's
+    /// `as of` names.
+    gov: Date,
+    /// Whether each regulation's scope holds for this request, once evaluated.
+    scope_memo: Vec<Option<bool>>,
 }
 
 type R<T> = Result<T, EvalError>;
@@ -319,7 +364,83 @@ impl<'a> Cx<'a> {
             current: String::new(),
             trace: Vec::new(),
             conflicts: Vec::new(),
+            at: request.at(),
+            gov: request.at(),
+            scope_memo: vec![None; engine.policy.regulations.len()],
         }
+    }
+
+    /// Whether regulation `reg`'s scope (if it declares one for this kind) holds.
+    fn scope_holds(&mut self, reg: RegId) -> R<bool> {
+        if let Some(Some(known)) = self.scope_memo.get(reg) {
+            return Ok(*known);
+        }
+        let plan = self.plan;
+        let holds = match plan.scopes.iter().find(|(r, _)| *r == reg) {
+            Some((_, ex)) => {
+                let saved = self.push_frame();
+                let v = self.eval(ex);
+                self.pop_frame(saved);
+                truthy(&v?)
+            }
+            None => true,
+        };
+        if let Some(slot) = self.scope_memo.get_mut(reg) {
+            *slot = Some(holds);
+        }
+        Ok(holds)
+    }
+
+    /// Whether a cited provision is in force on the governing date and its regulation applies
+    /// to this request.
+    fn in_force(&mut self, c: &Cite) -> R<bool> {
+        Ok(c.in_force_on(self.gov) && self.scope_holds(c.regulation)?)
+    }
+
+    /// Whether something citing `cites` is grounded: it cites nothing, or one of its citations
+    /// is in force.
+    fn grounded(&mut self, cites: &[Cite]) -> R<bool> {
+        if cites.is_empty() {
+            return Ok(true);
+        }
+        for c in cites {
+            if self.in_force(c)? {
+                return Ok(true);
+            }
+        }
+        Ok(false)
+    }
+
+    /// The citations in force, for the decision, and the rank of the first of them.
+    fn cites_in_force(&mut self, cites: &[Cite]) -> R<(Vec<CiteOut>, Option<u32>)> {
+        let mut out = Vec::with_capacity(cites.len());
+        let mut rank = None;
+        for c in cites {
+            if self.in_force(c)? {
+                rank = rank.or(c.rank);
+                out.push(CiteOut::from(c));
+            }
+        }
+        if out.is_empty() {
+            return Ok((decision::cites(cites), cites.first().and_then(|c| c.rank)));
+        }
+        Ok((out, rank))
+    }
+
+    /// The id of the institution `party` evaluates to: a record, or the first of a list.
+    fn party_id(&mut self, party: Option<&'a Ex>) -> R<Option<String>> {
+        let Some(ex) = party else { return Ok(None) };
+        let v = match self.eval(ex)? {
+            Value::List(l) if l.len() > 0 => l.get(0),
+            other => other,
+        };
+        Ok(match (v, self.engine.institution_id) {
+            (Value::Rec(r), Some(acc)) => match acc.get(r) {
+                Value::Text(t) => Some(t.to_string()),
+                _ => None,
+            },
+            _ => None,
+        })
     }
 
     fn decide(&mut self, policy: PolicyRef) -> R<Decision> {
@@ -412,7 +533,7 @@ impl<'a> Cx<'a> {
             });
             deciding = applicable;
         }
-        let (effect, mut reasons, mut obligations, mut deadlines, mut findings) =
+        let (effect, mut reasons, mut obligations, mut deadlines, mut findings, mut remedies) =
             if deciding.is_empty() {
                 match plan
                     .otherwise
@@ -428,7 +549,14 @@ impl<'a> Cx<'a> {
                         deciding.push((o, mats));
                         self.assemble(&deciding)?
                     }
-                    None => (Effect::Deny, Vec::new(), Vec::new(), Vec::new(), Vec::new()),
+                    None => (
+                        Effect::Deny,
+                        Vec::new(),
+                        Vec::new(),
+                        Vec::new(),
+                        Vec::new(),
+                        Vec::new(),
+                    ),
                 }
             } else {
                 self.assemble(&deciding)?
@@ -507,12 +635,21 @@ impl<'a> Cx<'a> {
         }
         if effect == Effect::Deny {
             obligations.clear();
+        } else {
+            remedies.clear();
         }
+        // 上位法优先: of two obligations, deadlines or remedies with the same code resting on
+        // sources of different rank, the higher-ranked prevails.
+        prevail(&mut obligations, |o| (o.code.clone(), o.party.clone()), |o| o.rank);
+        prevail(&mut deadlines, |d| (d.code.clone(), d.party.clone()), |d| d.rank);
+        prevail(&mut remedies, |r| (r.code.clone(), String::new()), |r| r.rank);
         dedup_reasons(&mut reasons);
         dedup_by(&mut findings, |f| (f.code.clone(), f.subject.clone()));
         dedup_by(&mut obligations, |o| (o.code.clone(), o.party.clone()));
         dedup_by(&mut deadlines, |d| (d.code.clone(), d.party.clone()));
+        dedup_by(&mut remedies, |r| r.code.clone());
         deadlines.sort_by(|a, b| a.code.cmp(&b.code));
+        let sources = self.sources(&reasons, &obligations, &deadlines, &findings, &remedies);
         Ok(Decision {
             decision_id: String::new(),
             effect: effect.as_str(),
@@ -521,9 +658,51 @@ impl<'a> Cx<'a> {
             obligations,
             deadlines,
             findings,
+            remedies,
+            sources,
+            governing_date: self.at,
             trace: std::mem::take(&mut self.trace),
             policy,
         })
+    }
+
+    /// The regulations cited by what the decision contains, highest rank first.
+    fn sources(
+        &self,
+        reasons: &[Reason],
+        obligations: &[Obligation],
+        deadlines: &[Deadline],
+        findings: &[Finding],
+        remedies: &[Remedy],
+    ) -> Vec<Source> {
+        let policy = &self.engine.policy;
+        let mut ids: Vec<&str> = Vec::new();
+        let all = reasons
+            .iter()
+            .flat_map(|r| &r.cites)
+            .chain(obligations.iter().flat_map(|o| &o.cites))
+            .chain(deadlines.iter().flat_map(|d| &d.cites))
+            .chain(findings.iter().flat_map(|f| &f.cites))
+            .chain(remedies.iter().flat_map(|r| &r.cites));
+        for c in all {
+            if !ids.contains(&c.regulation.as_str()) {
+                ids.push(&c.regulation);
+            }
+        }
+        let mut regs: Vec<_> = ids.iter().filter_map(|id| policy.regulation(id)).collect();
+        regs.sort_by(|a, b| b.rank_level.cmp(&a.rank_level).then_with(|| a.id.cmp(&b.id)));
+        regs.into_iter()
+            .map(|r| Source {
+                id: r.id.clone(),
+                title: r.title.clone(),
+                rank: r.rank.clone(),
+                in_force: decision::InForce {
+                    from: r.in_force.from,
+                    until: r.in_force.until,
+                    from_unknown: r.start_unknown,
+                },
+            })
+            .collect()
     }
 
     /// The effect and parts of the deciding rules, with the contributions of the value
@@ -538,6 +717,7 @@ impl<'a> Cx<'a> {
         Vec<Obligation>,
         Vec<Deadline>,
         Vec<Finding>,
+        Vec<Remedy>,
     )> {
         let plan = self.plan;
         let mut effect = Effect::Deny;
@@ -545,6 +725,7 @@ impl<'a> Cx<'a> {
         let mut obligations = Vec::new();
         let mut deadlines = Vec::new();
         let mut findings = Vec::new();
+        let mut remedies = Vec::new();
         let mut used_values: Vec<usize> = Vec::new();
         for (i, _) in deciding {
             if let Some(r) = plan.rules.get(*i) {
@@ -561,6 +742,7 @@ impl<'a> Cx<'a> {
                 reasons.extend(m.reasons.iter().cloned());
                 obligations.extend(m.obligations.iter().cloned());
                 deadlines.extend(m.deadlines.iter().cloned());
+                remedies.extend(m.remedies.iter().cloned());
             }
         }
         for (n, (i, mats)) in deciding.iter().enumerate() {
@@ -576,8 +758,9 @@ impl<'a> Cx<'a> {
             obligations.extend(mats.obligations.iter().cloned());
             deadlines.extend(mats.deadlines.iter().cloned());
             findings.extend(mats.findings.iter().cloned());
+            remedies.extend(mats.remedies.iter().cloned());
         }
-        Ok((effect, reasons, obligations, deadlines, findings))
+        Ok((effect, reasons, obligations, deadlines, findings, remedies))
     }
 
     /// Evaluates a rule's condition and, if it holds, its outcome (in the same frame, so the
@@ -588,6 +771,19 @@ impl<'a> Cx<'a> {
     /// it held, and the facts it looked at.
     fn try_rule(&mut self, rule: &'a RuleDef) -> R<(bool, Materials, String)> {
         self.current.clone_from(&rule.name);
+        // A rule applies only while what grounds it is in force; `otherwise` always decides.
+        if rule.role != datalex_lang::ast::RuleRole::Otherwise && !self.grounded(&rule.cites)? {
+            let detail = format!(
+                "not in force on {}: {}",
+                self.gov,
+                rule.cites
+                    .iter()
+                    .map(|c| c.label.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            );
+            return Ok((false, Materials::default(), detail));
+        }
         let saved = self.push_frame();
         let result = (|| {
             // One buffer for the whole detail, sized for the condition as written and its facts.
@@ -635,11 +831,12 @@ impl<'a> Cx<'a> {
             }
             let mut m = Materials::default();
             if let Some((_, code, text)) = &rule.effect {
+                let (cites, _) = self.cites_in_force(&rule.cites)?;
                 m.reasons.push(Reason {
                     code: code.clone(),
                     rule: rule.name.clone(),
                     text: text.clone(),
-                    cites: decision::cites(&rule.cites),
+                    cites,
                 });
             }
             self.parts(&rule.parts, &rule.name, &mut m)?;
@@ -649,108 +846,140 @@ impl<'a> Cx<'a> {
         result
     }
 
+    /// The parts of an outcome that are in force: each on the law of the governing date, or of
+    /// the earlier day its `as of` names.
     fn parts(&mut self, parts: &'a [Part], rule: &str, m: &mut Materials) -> R<()> {
         for p in parts {
-            match p {
-                Part::Reason { code, text, cites } => m.reasons.push(Reason {
+            let outer = self.gov;
+            if let Part::Deadline { as_of: Some(a), .. } = p {
+                if let Value::Date(d) = self.eval(a)? {
+                    self.gov = d.min(self.at);
+                }
+            }
+            let result = self.part(p, rule, m);
+            self.gov = outer;
+            result?;
+        }
+        Ok(())
+    }
+
+    fn part(&mut self, p: &'a Part, rule: &str, m: &mut Materials) -> R<()> {
+        if !self.grounded(p.cites())? {
+            return Ok(());
+        }
+        let (cites, rank) = self.cites_in_force(p.cites())?;
+        match p {
+            Part::Reason { code, text, .. } => m.reasons.push(Reason {
+                code: code.clone(),
+                rule: rule.to_string(),
+                text: text.clone(),
+                cites,
+            }),
+            Part::Remedy { code, text, .. } => m.remedies.push(Remedy {
+                code: code.clone(),
+                text: text.clone(),
+                cites,
+                rank,
+            }),
+            Part::Obligation {
+                code,
+                party,
+                party_id,
+                until,
+                text,
+                ..
+            } => {
+                let until = match until {
+                    Some(u) => match self.eval(u)? {
+                        Value::Date(d) => Some(d),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                let party_id = self.party_id(party_id.as_ref())?;
+                m.obligations.push(Obligation {
                     code: code.clone(),
-                    rule: rule.to_string(),
+                    party: party.clone(),
+                    party_id,
                     text: text.clone(),
-                    cites: decision::cites(cites),
-                }),
-                Part::Obligation {
-                    code,
-                    party,
                     until,
-                    text,
                     cites,
-                } => {
-                    let until = match until {
-                        Some(u) => match self.eval(u)? {
-                            Value::Date(d) => Some(d),
-                            _ => None,
-                        },
-                        None => None,
-                    };
-                    m.obligations.push(Obligation {
-                        code: code.clone(),
-                        party: party.clone(),
-                        text: text.clone(),
-                        until,
-                        cites: decision::cites(cites),
-                    });
-                }
-                Part::Deadline {
-                    code,
-                    party,
-                    within,
-                    from,
-                    met_by,
-                    text,
-                    cites,
-                    ..
-                } => {
-                    let (Value::Date(start), Value::Duration { count, working }) =
-                        (self.eval(from)?, self.eval(within)?)
-                    else {
-                        m.findings.push(Finding {
-                            code: "deadline_not_computed".into(),
-                            severity: "warning",
-                            subject: code.clone(),
-                            text: format!("期限 {code} 的起算日或期间未知，无法计算"),
-                            cites: decision::cites(cites),
-                        });
-                        continue;
-                    };
-                    let (due, outside) = self.add_days(start, count, working);
-                    if outside {
-                        m.findings.push(Finding {
-                            code: "calendar_not_loaded".into(),
-                            severity: "warning",
-                            subject: code.clone(),
-                            text: format!("期限 {code} 超出已加载的法定节假日安排年份，仅按周末计算工作日，到期日 {due} 需待国务院公布该年安排后复核"),
-                            cites: decision::cites(cites),
-                        });
-                    }
-                    let status = match met_by {
-                        Some(mb) => match self.eval(mb)? {
-                            Value::Date(done) if done <= due => "met",
-                            Value::Date(_) => "missed",
-                            _ => "open",
-                        },
-                        None => "open",
-                    };
-                    m.deadlines.push(Deadline {
-                        code: code.clone(),
-                        party: party.clone(),
-                        start,
-                        working_days: working.then_some(count),
-                        calendar_days: (!working).then_some(count),
-                        due,
-                        status,
-                        text: text.clone(),
-                        cites: decision::cites(cites),
-                    });
-                }
-                Part::Finding {
-                    code,
-                    severity,
-                    subject,
-                    text,
-                    cites,
-                } => {
-                    let subject = match self.eval(subject)? {
-                        Value::Text(s) | Value::Enum(s) => s.to_string(),
-                        _ => String::new(),
-                    };
+                    rank,
+                });
+            }
+            Part::Deadline {
+                code,
+                party,
+                party_id,
+                within,
+                from,
+                met_by,
+                text,
+                ..
+            } => {
+                let (Value::Date(start), Value::Duration { count, working }) =
+                    (self.eval(from)?, self.eval(within)?)
+                else {
                     m.findings.push(Finding {
-                        code: code.clone(),
-                        severity: severity.as_str(),
-                        subject,
-                        text: text.clone(),
-                        cites: decision::cites(cites),
+                        code: "deadline_not_computed".into(),
+                        severity: "warning",
+                        subject: code.clone(),
+                        text: format!("期限 {code} 的起算日或期间未知，无法计算"),
+                        cites,
+                    });
+                    return Ok(());
+                };
+                let (due, outside) = self.add_days(start, count, working);
+                if outside {
+                    m.findings.push(Finding {
+                        code: "calendar_not_loaded".into(),
+                        severity: "warning",
+                        subject: code.clone(),
+                        text: format!("期限 {code} 超出已加载的法定节假日安排年份，仅按周末计算工作日，到期日 {due} 需待国务院公布该年安排后复核"),
+                        cites: cites.clone(),
                     });
                 }
+                let status = match met_by {
+                    Some(mb) => match self.eval(mb)? {
+                        Value::Date(done) if done <= due => "met",
+                        Value::Date(_) => "missed",
+                        _ => "open",
+                    },
+                    None => "open",
+                };
+                let party_id = self.party_id(party_id.as_ref())?;
+                m.deadlines.push(Deadline {
+                    code: code.clone(),
+                    party: party.clone(),
+                    party_id,
+                    start,
+                    working_days: working.then_some(count),
+                    calendar_days: (!working).then_some(count),
+                    due,
+                    status,
+                    text: text.clone(),
+                    cites,
+                    rank,
+                });
+            }
+            Part::Finding {
+                code,
+                severity,
+                subject,
+                text,
+                ..
+            } => {
+                let subject = match self.eval(subject)? {
+                    Value::Text(s) | Value::Enum(s) => s.to_string(),
+                    _ => String::new(),
+                };
+                m.findings.push(Finding {
+                    code: code.clone(),
+                    severity: severity.as_str(),
+                    subject,
+                    text: text.clone(),
+                    cites,
+                });
             }
         }
         Ok(())
@@ -833,9 +1062,17 @@ impl<'a> Cx<'a> {
     }
 
     fn compute_value(&mut self, def: &'a datalex_compiler::ir::ValueDef) -> R<ValueOutcome<'a>> {
+        // A value is missing while nothing that grounds it is in force.
+        if !self.grounded(&def.grounds)? {
+            return Ok(ValueOutcome {
+                value: Value::Missing,
+                chosen: None,
+                findings: Vec::new(),
+            });
+        }
         let mut applicable: Vec<(usize, Value<'a>, Materials)> = Vec::new();
         for (i, b) in def.exceptions.iter().enumerate() {
-            if truthy(&self.eval(&b.when)?) {
+            if self.grounded(&b.cites)? && truthy(&self.eval(&b.when)?) {
                 let v = self.eval(&b.result)?;
                 let mut m = Materials::default();
                 self.parts(&b.parts, &b.name, &mut m)?;
@@ -949,6 +1186,22 @@ impl<'a> Cx<'a> {
                 _ => Value::Missing,
             },
             Ex::Not(x) => Value::Bool(!truthy(&self.eval(x)?)),
+            Ex::Applies(reg) => {
+                let in_period = self
+                    .engine
+                    .policy
+                    .regulations
+                    .get(*reg)
+                    .is_some_and(|r| r.in_force.contains(self.gov));
+                Value::Bool(in_period && self.scope_holds(*reg)?)
+            }
+            Ex::Grounded(cites, x) => {
+                if self.grounded(cites)? {
+                    self.eval(x)?
+                } else {
+                    Value::Missing
+                }
+            }
             Ex::And(a, b) => Value::Bool(truthy(&self.eval(a)?) && truthy(&self.eval(b)?)),
             Ex::Or(a, b) => Value::Bool(truthy(&self.eval(a)?) || truthy(&self.eval(b)?)),
             Ex::Cmp(op, rank, a, b) => {
@@ -1061,10 +1314,7 @@ impl<'a> Cx<'a> {
             }
             (Value::Enum(a), Value::Enum(b)) => {
                 match rank.and_then(|r| self.engine.policy.types.enums.get(r)) {
-                    Some(def) => match (def.position(a), def.position(b)) {
-                        (Some(i), Some(j)) => Some(i.cmp(&j)),
-                        _ => None,
-                    },
+                    Some(def) => def.compare(op, a, b),
                     None => (matches!(op, CmpOp::Eq | CmpOp::Ne)).then(|| a.cmp(b)),
                 }
             }
@@ -1160,6 +1410,26 @@ fn step(rule: &str, matched: bool, detail: &str) -> TraceStep {
         matched,
         detail: detail.to_string(),
     }
+}
+
+/// Keeps, of the items that share a key, those whose source ranks highest (items without a rank
+/// compete with none).
+fn prevail<T, K: PartialEq>(
+    items: &mut Vec<T>,
+    key: impl Fn(&T) -> K,
+    rank: impl Fn(&T) -> Option<u32>,
+) {
+    let keys: Vec<(K, Option<u32>)> = items.iter().map(|x| (key(x), rank(x))).collect();
+    let mut i = 0;
+    items.retain(|_| {
+        let keep = keys.get(i).is_none_or(|(k, r)| {
+            !keys
+                .iter()
+                .any(|(k2, r2)| k2 == k && matches!((r, r2), (Some(a), Some(b)) if b > a))
+        });
+        i += 1;
+        keep
+    });
 }
 
 fn dedup_reasons(reasons: &mut Vec<Reason>) {

@@ -20,6 +20,19 @@ pub fn explain(
     let mut s = String::new();
     let _ = writeln!(s, "{} — {}", decision.effect, headline(request, facts));
     let _ = writeln!(s, "  jurisdiction {}", decision.policy.jurisdiction);
+    let at = decision.governing_date;
+    let _ = writeln!(s, "  law as of {at}");
+    for src in &decision.sources {
+        let reg = policy.regulation(&src.id);
+        let _ = writeln!(
+            s,
+            "    《{}》 {}, {}",
+            src.title,
+            src.rank.as_deref().unwrap_or("rank not declared"),
+            reg.map(datalex_compiler::ir::RegulationText::period_label)
+                .unwrap_or_default()
+        );
+    }
     for (k, v) in &decision.effective_tier {
         let _ = writeln!(s, "  effective {k} tier: {v}");
     }
@@ -28,7 +41,7 @@ pub fn explain(
         for r in &decision.reasons {
             let _ = writeln!(s, "  {}  ({})", r.code, r.rule);
             let _ = writeln!(s, "    {}", r.text);
-            quote(&mut s, &r.cites, policy);
+            quote(&mut s, &r.cites, policy, at);
         }
     }
     if !decision.deadlines.is_empty() {
@@ -43,7 +56,7 @@ pub fn explain(
                 s,
                 "  {}: {} by {} ({count} after {}) [{}]",
                 d.code,
-                party(&d.party, request, facts),
+                party(&d.party, d.party_id.as_deref(), request, facts),
                 d.due,
                 d.start,
                 d.status
@@ -52,7 +65,7 @@ pub fn explain(
             if let Some(notes) = calendar_notes(calendar, d.start, d.due) {
                 let _ = writeln!(s, "    {notes}");
             }
-            quote(&mut s, &d.cites, policy);
+            quote(&mut s, &d.cites, policy, at);
         }
     }
     if !decision.obligations.is_empty() {
@@ -63,10 +76,18 @@ pub fn explain(
                 s,
                 "  {}: {}{until}",
                 o.code,
-                party(&o.party, request, facts)
+                party(&o.party, o.party_id.as_deref(), request, facts)
             );
             let _ = writeln!(s, "    {}", o.text);
-            quote(&mut s, &o.cites, policy);
+            quote(&mut s, &o.cites, policy, at);
+        }
+    }
+    if !decision.remedies.is_empty() {
+        let _ = writeln!(s, "\nremedies");
+        for r in &decision.remedies {
+            let _ = writeln!(s, "  {}", r.code);
+            let _ = writeln!(s, "    {}", r.text);
+            quote(&mut s, &r.cites, policy, at);
         }
     }
     if !decision.findings.is_empty() {
@@ -74,7 +95,7 @@ pub fn explain(
         for f in &decision.findings {
             let _ = writeln!(s, "  {} {} on {}", f.severity, f.code, f.subject);
             let _ = writeln!(s, "    {}", f.text);
-            quote(&mut s, &f.cites, policy);
+            quote(&mut s, &f.cites, policy, at);
         }
     }
     let _ = writeln!(s, "\ntrace");
@@ -193,19 +214,29 @@ fn headline(request: &Request, facts: &Facts) -> String {
     }
 }
 
-/// Names the party concretely where the request says who it is.
-fn party(role: &str, request: &Request, facts: &Facts) -> String {
-    let who = match (role, request) {
+/// Names the party concretely: the institution the decision resolved it to, else where the
+/// request says who it is.
+fn party(role: &str, id: Option<&str>, request: &Request, facts: &Facts) -> String {
+    let who = match (id, role, request) {
+        (Some(id), _, _) => Some(id.to_string()),
+        (None, role, request) => party_of_request(role, request, facts),
+    };
+    match who {
+        Some(id) => match facts.institution(&id) {
+            Some(i) => format!("{role} {id} ({})", i.name),
+            None => format!("{role} {id}"),
+        },
+        None => role.to_string(),
+    }
+}
+
+fn party_of_request(role: &str, request: &Request, facts: &Facts) -> Option<String> {
+    match (role, request) {
         ("requester", Request::Share(r)) => Some(r.requester.clone()),
         ("requester", Request::Open(r)) => Some(r.requester.id.clone()),
         ("provider", Request::Share(r)) => facts.dataset(&r.dataset).map(|d| d.provider.clone()),
         ("provider", Request::Open(r)) => facts.dataset(&r.dataset).map(|d| d.provider.clone()),
         ("institution", Request::CatalogChange(r)) => Some(r.institution.clone()),
-        ("big_data_authority", _) => facts
-            .institutions
-            .iter()
-            .find(|i| i.big_data_authority)
-            .map(|i| i.id.clone()),
         ("developer", Request::Develop(r)) => Some(r.developer.clone()),
         ("developer", Request::ProductRegistration(r)) => Some(r.developer.clone()),
         ("institution", Request::Collection(r)) => Some(r.institution.clone()),
@@ -225,13 +256,6 @@ fn party(role: &str, request: &Request, facts: &Facts) -> String {
             .and_then(|d| facts.dataset(d))
             .map(|d| d.provider.clone()),
         _ => None,
-    };
-    match who {
-        Some(id) => match facts.institution(&id) {
-            Some(i) => format!("{role} {id} ({})", i.name),
-            None => format!("{role} {id}"),
-        },
-        None => role.to_string(),
     }
 }
 
@@ -270,7 +294,8 @@ fn calendar_notes(
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-fn quote(s: &mut String, cites: &[CiteOut], policy: &PolicySet) {
+/// Each citation with the text it points at in the version in force on `at`.
+fn quote(s: &mut String, cites: &[CiteOut], policy: &PolicySet, at: datalex_lang::date::Date) {
     for c in cites {
         let _ = writeln!(s, "    {}", c.label);
         let full = policy
@@ -283,9 +308,12 @@ fn quote(s: &mut String, cites: &[CiteOut], policy: &PolicySet) {
                 article: c.article,
                 paragraph: c.paragraph,
                 item: c.item,
+                version: c.version,
+                periods: Vec::new(),
+                rank: None,
                 label: c.label.clone(),
             });
-        if let Some(text) = full.and_then(|cite| policy.cited_text(&cite)) {
+        if let Some(text) = full.and_then(|cite| policy.cited_text_at(&cite, at)) {
             let _ = writeln!(s, "      「{text}」");
         }
     }

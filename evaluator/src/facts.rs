@@ -31,7 +31,7 @@ str_enum!(
 );
 str_enum!(
     /// 法律位阶.
-    LegalRank { /** 法律 */ Law = "law", /** 行政法规 */ AdministrativeRegulation = "administrative_regulation", /** 地方性法规 */ LocalRegulation = "local_regulation", /** 规章 */ Rule = "rule", /** 规范性文件 */ NormativeDocument = "normative_document" }
+    LegalRank { /** 法律 */ Law = "law", /** 行政法规 */ AdministrativeRegulation = "administrative_regulation", /** 国务院决定 */ StateCouncilDecision = "state_council_decision", /** 地方性法规 */ LocalRegulation = "local_regulation", /** 规章（部门规章或地方政府规章） */ Rule = "rule", /** 部门规章 */ DepartmentalRule = "departmental_rule", /** 地方政府规章 */ LocalGovernmentRule = "local_government_rule", /** 规范性文件 */ NormativeDocument = "normative_document" }
 );
 str_enum!(
     /// 数据安全级别.
@@ -63,6 +63,9 @@ pub struct Institution {
     /// Whether it is the big-data authority.
     #[serde(default)]
     pub big_data_authority: bool,
+    /// The administrative area it belongs to (default: the jurisdiction's name), which finds
+    /// the big-data authority of its own level (本级).
+    pub region: Option<String>,
 }
 
 /// Sharing conditions; an absent member means no restriction of that kind.
@@ -316,6 +319,16 @@ impl Facts {
         self.catalog_index
             .get(id)
             .and_then(|&i| self.catalog.get(i))
+    }
+
+    /// The same facts with `region` filled where an institution has none (the contract's
+    /// default: the jurisdiction's name).
+    #[must_use]
+    pub fn with_default_region(mut self, region: &str) -> Facts {
+        for i in &mut self.institutions {
+            i.region.get_or_insert_with(|| region.to_string());
+        }
+        self
     }
 
     /// The institution with this id.

@@ -51,6 +51,11 @@ impl Jurisdiction {
         h.update([0]);
         h.update(facts.hash.as_bytes());
         let version = format!("sha256:{}", datalex_compiler::compile::hex(&h.finalize()));
+        let facts = if facts.institutions.iter().any(|i| i.region.is_none()) {
+            Arc::new((*facts).clone().with_default_region(package))
+        } else {
+            facts
+        };
         Ok(Jurisdiction {
             name: package.to_string(),
             engine: Engine::new(policy, package)?,

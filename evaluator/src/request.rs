@@ -184,6 +184,8 @@ pub struct ShareRequest {
     pub purpose: Option<String>,
     /// How the data travels (default: the platform).
     pub channel: Option<Channel>,
+    /// When the provider received the application (default `at`); reply deadlines run from it.
+    pub received_on: Option<Date>,
 }
 
 /// Who asks for open data.
@@ -233,6 +235,8 @@ pub struct OpenRequest {
     pub dataset: String,
     /// Purpose.
     pub purpose: Option<String>,
+    /// When the provider received the application (default `at`).
+    pub received_on: Option<Date>,
 }
 
 /// Development environments.
@@ -316,6 +320,9 @@ pub struct CatalogChangeRequest {
     pub basis_changed_on: Date,
     /// When the change was filed (default `at`).
     pub filed_on: Option<Date>,
+    /// The authority agreed to extend the filing period (national 第十七条第二款).
+    #[serde(default)]
+    pub extension_approved: bool,
 }
 
 /// A request that is not of the contract's shape.
@@ -384,10 +391,12 @@ impl Request {
         };
         match &mut req {
             Request::Share(r) => {
-                r.at.get_or_insert(today);
+                let at = *r.at.get_or_insert(today);
+                r.received_on.get_or_insert(at);
             }
             Request::Open(r) => {
-                r.at.get_or_insert(today);
+                let at = *r.at.get_or_insert(today);
+                r.received_on.get_or_insert(at);
             }
             Request::Develop(r) => {
                 r.at.get_or_insert(today);

@@ -243,6 +243,7 @@ accessors! {
         "level" => InstitutionLevel => Value::Enum(i.level.as_str()),
         "duties" => InstitutionDuties => texts(&i.duties),
         "big_data_authority" => InstitutionBigData => Value::Bool(i.big_data_authority),
+        "region" => InstitutionRegion => opt_text(&i.region),
     }
     Emergency(e) {
         "id" => EmergencyId => text(&e.id),
@@ -271,12 +272,14 @@ accessors! {
         "scenario" => ShareScenario => text(&r.scenario),
         "purpose" => SharePurpose => opt_text(&r.purpose),
         "channel" => ShareChannel => Value::Enum(r.channel.map_or("platform", |c| c.as_str())),
+        "received_on" => ShareReceivedOn => opt_date(r.received_on),
     }
     OpenRequest(r) {
         "at" => OpenAt => opt_date(r.at),
         "requester" => OpenRequesterField => Value::Rec(Rec::OpenRequester(&r.requester)),
         "dataset" => OpenDataset => text(&r.dataset),
         "purpose" => OpenPurpose => opt_text(&r.purpose),
+        "received_on" => OpenReceivedOn => opt_date(r.received_on),
     }
     DevelopRequest(r) {
         "at" => DevelopAt => opt_date(r.at),
@@ -293,6 +296,7 @@ accessors! {
         "change" => ChangeChange => Value::Enum(r.change.as_str()),
         "basis_changed_on" => ChangeBasisChangedOn => Value::Date(r.basis_changed_on),
         "filed_on" => ChangeFiledOn => opt_date(r.filed_on),
+        "extension_approved" => ChangeExtensionApproved => Value::Bool(r.extension_approved),
     }
     Product(p) {
         "id" => ProductId => text(&p.id),

@@ -56,6 +56,8 @@ pub enum Item {
     Coverage(CoverageDecl),
     /// `use PACKAGE for KIND, …`
     Use(UseDecl),
+    /// `scope REGULATION on KINDS cites … when CONDITION`
+    Scope(ScopeDecl),
 }
 
 impl Item {
@@ -74,8 +76,38 @@ impl Item {
             Item::Test(x) => x.span,
             Item::Coverage(x) => x.span,
             Item::Use(x) => x.span,
+            Item::Scope(x) => x.span,
         }
     }
+}
+
+/// `scope national-2025 on share cites §2 when …`: the requests of these kinds a regulation
+/// applies to (beyond its period in force). Rules grounded in the regulation apply only to them.
+#[derive(Debug, Clone)]
+pub struct ScopeDecl {
+    /// The regulation.
+    pub regulation: Ident,
+    /// The request kinds.
+    pub kinds: Vec<Ident>,
+    /// Citations (the articles that say whom it applies to).
+    pub cites: Vec<Citation>,
+    /// The condition on a request.
+    pub when: Expr,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// `in force from DATE [until DATE] ["note"]`, or `in force from unknown "why"`.
+#[derive(Debug, Clone)]
+pub struct InForce {
+    /// First day in force; `None` when the date is unknown.
+    pub from: Option<Date>,
+    /// Last day in force, if it was repealed or expired.
+    pub until: Option<Date>,
+    /// What is known about the period (required in spirit when `from` is unknown).
+    pub note: Option<Str>,
+    /// The whole clause.
+    pub span: Span,
 }
 
 /// `use zunyi for develop`: decide these request kinds with another package's rules.
@@ -137,8 +169,10 @@ pub struct Regulation {
     pub number: Option<Str>,
     /// Rank in the legal hierarchy (a `LegalRank` member).
     pub rank: Option<Ident>,
-    /// Date it took effect.
-    pub effective: Option<(Date, Span)>,
+    /// The territory it governs, e.g. 滨州市.
+    pub territory: Option<Str>,
+    /// When it is in force.
+    pub in_force: Option<InForce>,
     /// Set when the text is not available: articles can only be cited as `§?`.
     pub unavailable: Option<Str>,
     /// `style plan`: numbered like a plan rather than a law.
@@ -184,6 +218,11 @@ pub struct Article {
     pub number: u32,
     /// The start of the article is lost.
     pub partial: bool,
+    /// `from DATE`: this declaration is a version of the article in force from that date (an
+    /// amendment of an earlier declaration of the same number).
+    pub from: Option<(Date, Span)>,
+    /// `until DATE`: the last day this version is in force.
+    pub until: Option<(Date, Span)>,
     /// The chapter it belongs to, if chapters are declared.
     pub chapter: Option<u32>,
     /// Its paragraphs (款). An article written as one string is one paragraph.
@@ -226,6 +265,8 @@ pub struct Citation {
     pub regulation: Option<Ident>,
     /// Article, paragraph, item; empty for `§?` (article unknown).
     pub path: Vec<u32>,
+    /// `§12@2025-01-01`: the version of the article in force from that date.
+    pub version: Option<Date>,
     /// The whole citation.
     pub span: Span,
 }
@@ -248,6 +289,9 @@ pub struct EnumDecl {
     pub doc: Option<Str>,
     /// Members with their documentation.
     pub members: Vec<(Ident, Option<Str>)>,
+    /// `member = earlier` in an ordered enum: the member at this index ranks with the earlier
+    /// member named (`departmental_rule = rule`).
+    pub ties: Vec<(usize, Ident)>,
     /// The whole declaration.
     pub span: Span,
 }
@@ -438,6 +482,9 @@ pub struct RuleDecl {
     pub kinds: Vec<Ident>,
     /// Citations.
     pub cites: Vec<Citation>,
+    /// `consistent with CITATION "why"`: the author's finding that this rule does not
+    /// contradict the higher-rank rule it overrides or replaces.
+    pub consistent: Option<Consistent>,
     /// Its condition (absent only for `otherwise`).
     pub when: Option<Expr>,
     /// What it decides.
@@ -445,6 +492,17 @@ pub struct RuleDecl {
     /// The keyword and name, for diagnostics.
     pub head: Span,
     /// The whole declaration.
+    pub span: Span,
+}
+
+/// `consistent with national-2025 §15 "why"`
+#[derive(Debug, Clone)]
+pub struct Consistent {
+    /// The higher-rank provision the rule is consistent with.
+    pub cite: Citation,
+    /// Why it does not contradict it.
+    pub note: Str,
+    /// The whole clause.
     pub span: Span,
 }
 
@@ -519,6 +577,9 @@ pub enum OutcomePart {
         code: Ident,
         /// Who is bound.
         party: Ident,
+        /// `as VALUE`: the value naming the party's institution (default: the value named like
+        /// the party).
+        party_as: Option<Ident>,
         /// Until when.
         until: Option<Expr>,
         /// What they must do.
@@ -532,10 +593,15 @@ pub enum OutcomePart {
         code: Ident,
         /// Who must act.
         party: Ident,
+        /// `as VALUE`: the value naming the party's institution.
+        party_as: Option<Ident>,
         /// How long.
         within: Expr,
         /// From when (counting starts the day after).
         from: Expr,
+        /// `as of DATE`: the deadline follows the law in force on that day, when it is earlier
+        /// than the request's date.
+        as_of: Option<Expr>,
         /// The date the act was done, if known.
         met_by: Option<Expr>,
         /// What must be done.
@@ -552,6 +618,15 @@ pub enum OutcomePart {
         /// What it is about.
         subject: Expr,
         /// What a reviewer should know.
+        text: Str,
+        /// Own citations.
+        cites: Vec<Citation>,
+    },
+    /// `remedy CODE "text" [cites …]`: where a refused party can turn.
+    Remedy {
+        /// Remedy code.
+        code: Ident,
+        /// What the party can do.
         text: Str,
         /// Own citations.
         cites: Vec<Citation>,
@@ -614,6 +689,10 @@ pub enum PartKind {
     Finding,
     /// `deadlines`
     Deadline,
+    /// `remedies`
+    Remedy,
+    /// `sources` (a regulation id)
+    Source,
 }
 
 impl PartKind {
@@ -624,6 +703,8 @@ impl PartKind {
             PartKind::Obligation => "obligation",
             PartKind::Finding => "finding",
             PartKind::Deadline => "deadline",
+            PartKind::Remedy => "remedy",
+            PartKind::Source => "source",
         }
     }
 }
@@ -646,8 +727,10 @@ pub enum ExpectKind {
     Has(PartKind, Ident),
     /// `expect no finding X`
     HasNo(PartKind, Ident),
-    /// `expect deadline X due DATE [status S]`
-    Deadline(Ident, Date, Option<Ident>),
+    /// `expect deadline X due DATE [status S] [party "ID"]`
+    Deadline(Ident, Date, Option<Ident>, Option<Str>),
+    /// `expect error not_in_force`: the request is not a decision, with this error code.
+    Error(Ident),
     /// `expect tier share conditional`
     Tier(Ident, Ident),
 }
@@ -760,6 +843,8 @@ pub enum ExprKind {
         /// The condition.
         body: Box<Expr>,
     },
+    /// `applies national-2025`
+    Applies(Ident),
     /// `each x in c where p`
     Each {
         /// The bound name.

@@ -209,9 +209,12 @@ impl Printer<'_> {
                 }
                 push_doc(&mut head, &e.doc);
                 self.line(0, &format!("{head} {{"));
-                for (m, doc) in &e.members {
+                for (i, (m, doc)) in e.members.iter().enumerate() {
                     self.comments_before(m.span.start as usize, 2);
                     let mut l = m.name.clone();
+                    if let Some((_, tie)) = e.ties.iter().find(|(j, _)| *j == i) {
+                        let _ = write!(l, " = {}", tie.name);
+                    }
                     push_doc(&mut l, doc);
                     self.line(2, &l);
                 }
@@ -264,6 +267,14 @@ impl Printer<'_> {
                 0,
                 &format!("use {} for {}", u.package.name, names(&u.kinds)),
             ),
+            Item::Scope(sc) => {
+                let mut head = format!("scope {} on {}", sc.regulation.name, names(&sc.kinds));
+                if !sc.cites.is_empty() {
+                    let _ = write!(head, " cites {}", cites_str(&sc.cites));
+                }
+                self.line(0, &head);
+                self.condition(&sc.when, 2);
+            }
             Item::Coverage(c) => {
                 self.line(0, &format!("coverage {} {{", c.regulation.name));
                 for e in &c.entries {
@@ -310,8 +321,21 @@ impl Printer<'_> {
         if let Some(s) = &r.rank {
             self.line(2, &format!("rank {}", s.name));
         }
-        if let Some((d, _)) = &r.effective {
-            self.line(2, &format!("effective {d}"));
+        if let Some(s) = &r.territory {
+            self.line(2, &format!("territory {}", quote(&s.value)));
+        }
+        if let Some(f) = &r.in_force {
+            let mut l = match f.from {
+                Some(d) => format!("in force from {d}"),
+                None => "in force from unknown".to_string(),
+            };
+            if let Some(u) = f.until {
+                let _ = write!(l, " until {u}");
+            }
+            if let Some(n) = &f.note {
+                let _ = write!(l, " {}", quote(&n.value));
+            }
+            self.line(2, &l);
         }
         if let Some(s) = &r.unavailable {
             self.line(2, &format!("text unavailable {}", quote(&s.value)));
@@ -345,7 +369,8 @@ impl Printer<'_> {
             r.issuer.as_ref().map(|s| s.span.end),
             r.number.as_ref().map(|s| s.span.end),
             r.rank.as_ref().map(|s| s.span.end),
-            r.effective.map(|(_, s)| s.end),
+            r.territory.as_ref().map(|s| s.span.end),
+            r.in_force.as_ref().map(|f| f.span.end),
             r.unavailable.as_ref().map(|s| s.span.end),
             r.style.as_ref().map(|s| s.span.end),
         ]
@@ -389,7 +414,16 @@ impl Printer<'_> {
 
     /// Prints an article; returns where it ends in the source.
     fn article(&mut self, a: &Article) -> usize {
-        let partial = if a.partial { " partial" } else { "" };
+        let mut partial = String::new();
+        if let Some((d, _)) = a.from {
+            let _ = write!(partial, " from {d}");
+        }
+        if let Some((d, _)) = a.until {
+            let _ = write!(partial, " until {d}");
+        }
+        if a.partial {
+            partial.push_str(" partial");
+        }
         let mut end = a.span.end as usize;
         if a.single {
             let Some(p) = a.paras.first() else { return end };
@@ -562,6 +596,14 @@ impl Printer<'_> {
             let _ = write!(head, " cites {}", cites_str(&r.cites));
         }
         self.line(0, &head);
+        if let Some(c) = &r.consistent {
+            self.with_text(
+                2,
+                &format!("consistent with {}", cites_str(std::slice::from_ref(&c.cite))),
+                &quote(&c.note.value),
+                4,
+            );
+        }
         if let Some(w) = &r.when {
             self.condition(w, 2);
         }
@@ -712,6 +754,7 @@ fn part_start(p: &OutcomePart) -> usize {
         OutcomePart::Reason { code, .. }
         | OutcomePart::Obligation { code, .. }
         | OutcomePart::Deadline { code, .. }
+        | OutcomePart::Remedy { code, .. }
         | OutcomePart::Finding { code, .. } => code.span.start as usize,
     }
 }
@@ -732,11 +775,15 @@ fn part_line(p: &OutcomePart) -> (String, String) {
         OutcomePart::Obligation {
             code,
             party,
+            party_as,
             until,
             text,
             cites,
         } => {
             let mut h = format!("obligation {} on {}", code.name, party.name);
+            if let Some(v) = party_as {
+                let _ = write!(h, " as {}", v.name);
+            }
             if let Some(u) = until {
                 let _ = write!(h, " until {}", expr_to_string(u));
             }
@@ -745,23 +792,34 @@ fn part_line(p: &OutcomePart) -> (String, String) {
         OutcomePart::Deadline {
             code,
             party,
+            party_as,
             within,
             from,
+            as_of,
             met_by,
             text,
             cites,
         } => {
-            let mut h = format!(
-                "deadline {} on {} within {} from {}",
-                code.name,
-                party.name,
+            let mut h = format!("deadline {} on {}", code.name, party.name);
+            if let Some(v) = party_as {
+                let _ = write!(h, " as {}", v.name);
+            }
+            let _ = write!(
+                h,
+                " within {} from {}",
                 expr_to_string(within),
                 expr_to_string(from)
             );
+            if let Some(a) = as_of {
+                let _ = write!(h, " as of {}", expr_to_string(a));
+            }
             if let Some(m) = met_by {
                 let _ = write!(h, " met by {}", expr_to_string(m));
             }
             (h, tail(text, cites))
+        }
+        OutcomePart::Remedy { code, text, cites } => {
+            (format!("remedy {}", code.name), tail(text, cites))
         }
         OutcomePart::Finding {
             code,
@@ -855,7 +913,8 @@ pub fn cites_str(cites: &[Citation]) -> String {
                     .collect::<Vec<_>>()
                     .join(".")
             };
-            format!("{reg}§{path}")
+            let version = c.version.map(|d| format!("@{d}")).unwrap_or_default();
+            format!("{reg}§{path}{version}")
         })
         .collect::<Vec<_>>()
         .join(", ")
@@ -894,13 +953,17 @@ fn expect_str(e: &ExpectKind) -> String {
         }
         ExpectKind::Has(k, code) => format!("{} {}", k.as_str(), code.name),
         ExpectKind::HasNo(k, code) => format!("no {} {}", k.as_str(), code.name),
-        ExpectKind::Deadline(code, due, status) => {
-            let st = status
-                .as_ref()
-                .map(|s| format!(" status {}", s.name))
-                .unwrap_or_default();
-            format!("deadline {} due {due}{st}", code.name)
+        ExpectKind::Deadline(code, due, status, party) => {
+            let mut s = format!("deadline {} due {due}", code.name);
+            if let Some(st) = status {
+                let _ = write!(s, " status {}", st.name);
+            }
+            if let Some(p) = party {
+                let _ = write!(s, " party {}", quote(&p.value));
+            }
+            s
         }
+        ExpectKind::Error(code) => format!("error {}", code.name),
         ExpectKind::Tier(k, v) => format!("tier {} {}", k.name, v.name),
     }
 }
@@ -1034,6 +1097,10 @@ fn write_expr(e: &Expr, out: &mut String, min: u8) {
                 out.push_str(": ");
                 write_expr(body, out, 0);
             }
+        }
+        ExprKind::Applies(reg) => {
+            out.push_str("applies ");
+            out.push_str(&reg.name);
         }
         ExprKind::Each { var, coll, cond } => {
             out.push_str("each ");

@@ -45,6 +45,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "check",
     "otherwise",
     "test",
+    "scope",
 ];
 
 /// Parses one file. Spans carry `file`.
@@ -334,6 +335,7 @@ impl Cx {
             Rule::otherwise_decl => Item::Rule(self.rule(p, RuleRole::Otherwise)?),
             Rule::test_decl => Item::Test(self.test(p)?),
             Rule::coverage_decl => Item::Coverage(self.coverage(p)?),
+            Rule::scope_decl => Item::Scope(self.scope(p)?),
             Rule::use_decl => {
                 let span = self.span(&p);
                 let mut it = p.into_inner();
@@ -421,7 +423,8 @@ impl Cx {
             issuer: None,
             number: None,
             rank: None,
-            effective: None,
+            territory: None,
+            in_force: None,
             unavailable: None,
             style: None,
             chapters: Vec::new(),
@@ -435,10 +438,28 @@ impl Cx {
                 Rule::reg_issuer => reg.issuer = first(e).map(|s| self.string(&s)),
                 Rule::reg_number => reg.number = first(e).map(|s| self.string(&s)),
                 Rule::reg_rank => reg.rank = first(e).map(|s| self.ident(&s)),
-                Rule::reg_effective => {
-                    if let Some(d) = first(e) {
-                        reg.effective = Some((self.date(&d)?, espan));
+                Rule::reg_territory => reg.territory = first(e).map(|s| self.string(&s)),
+                Rule::reg_in_force => {
+                    let mut it = e.into_inner();
+                    let start = need(&mut it, espan, "a date or `unknown`")?;
+                    let from = match start.as_rule() {
+                        Rule::date => Some(self.date(&start)?),
+                        _ => None,
+                    };
+                    let mut until = None;
+                    let mut note = None;
+                    for x in it {
+                        match x.as_rule() {
+                            Rule::date => until = Some(self.date(&x)?),
+                            _ => note = Some(self.string(&x)),
+                        }
                     }
+                    reg.in_force = Some(InForce {
+                        from,
+                        until,
+                        note,
+                        span: espan,
+                    });
                 }
                 Rule::reg_unavailable => reg.unavailable = first(e).map(|s| self.string(&s)),
                 Rule::reg_style => reg.style = first(e).map(|s| self.ident(&s)),
@@ -487,6 +508,19 @@ impl Cx {
         let mut it = p.into_inner().peekable();
         let num = need(&mut it, span, "an article number")?;
         let number = self.int(&num)?;
+        let mut from = None;
+        let mut until = None;
+        while let Some(x) = it.next_if(|x| matches!(x.as_rule(), Rule::art_from | Rule::art_until)) {
+            let xspan = self.span(&x);
+            let rule = x.as_rule();
+            let d = first(x).ok_or_else(|| Diagnostic::error("E0001", xspan, "expected a date"))?;
+            let d = Some((self.date(&d)?, xspan));
+            if rule == Rule::art_from {
+                from = d;
+            } else {
+                until = d;
+            }
+        }
         let mut partial = false;
         if it.peek().map(|x| x.as_rule()) == Some(Rule::partial) {
             partial = true;
@@ -540,6 +574,8 @@ impl Cx {
         Ok(Article {
             number,
             partial,
+            from,
+            until,
             chapter,
             paras,
             single,
@@ -562,28 +598,77 @@ impl Cx {
     fn cites(&self, p: Pair<'_, Rule>) -> PResult<Vec<Citation>> {
         let mut out = Vec::new();
         for c in p.into_inner() {
-            let span = self.span(&c);
-            let mut regulation = None;
-            let mut path = Vec::new();
-            for part in c.into_inner() {
-                match part.as_rule() {
-                    Rule::reg_id => regulation = Some(self.ident(&part)),
-                    Rule::cite_unknown => {}
-                    Rule::cite_path => {
-                        for n in part.into_inner() {
-                            path.push(self.int(&n)?);
-                        }
-                    }
-                    _ => return Err(self.bug(&part, "a citation")),
-                }
-            }
-            out.push(Citation {
-                regulation,
-                path,
-                span,
-            });
+            out.extend(self.cites_one(c)?);
         }
         Ok(out)
+    }
+
+    fn scope(&self, p: Pair<'_, Rule>) -> PResult<ScopeDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let regulation = self.ident(&need(&mut it, span, "a regulation id")?);
+        let mut kinds = Vec::new();
+        let mut cites = Vec::new();
+        let mut when = None;
+        for e in it {
+            match e.as_rule() {
+                Rule::on_kinds => kinds = self.idents(e),
+                Rule::cites => cites = self.cites(e)?,
+                Rule::expr => when = Some(self.expr(e)?),
+                _ => return Err(self.bug(&e, "a scope")),
+            }
+        }
+        let when =
+            when.ok_or_else(|| Diagnostic::error("E0001", span, "expected `when CONDITION`"))?;
+        Ok(ScopeDecl {
+            regulation,
+            kinds,
+            cites,
+            when,
+            span,
+        })
+    }
+
+    fn consistent(&self, p: Pair<'_, Rule>) -> PResult<Consistent> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let c = need(&mut it, span, "a citation")?;
+        let cite = self
+            .cites_one(c)?
+            .ok_or_else(|| Diagnostic::error("E0001", span, "expected a citation"))?;
+        let note = self.string(&need(&mut it, span, "why the rules agree")?);
+        Ok(Consistent { cite, note, span })
+    }
+
+    /// One `citation` pair.
+    fn cites_one(&self, c: Pair<'_, Rule>) -> PResult<Option<Citation>> {
+        let span = self.span(&c);
+        let mut regulation = None;
+        let mut path = Vec::new();
+        let mut version = None;
+        for part in c.into_inner() {
+            match part.as_rule() {
+                Rule::reg_id => regulation = Some(self.ident(&part)),
+                Rule::cite_unknown => {}
+                Rule::cite_version => {
+                    if let Some(d) = first(part) {
+                        version = Some(self.date(&d)?);
+                    }
+                }
+                Rule::cite_path => {
+                    for n in part.into_inner() {
+                        path.push(self.int(&n)?);
+                    }
+                }
+                _ => return Err(self.bug(&part, "a citation")),
+            }
+        }
+        Ok(Some(Citation {
+            regulation,
+            path,
+            version,
+            span,
+        }))
     }
 
     fn enum_decl(&self, p: Pair<'_, Rule>) -> PResult<EnumDecl> {
@@ -595,6 +680,7 @@ impl Cx {
             ordered: false,
             doc: None,
             members: Vec::new(),
+            ties: Vec::new(),
             span,
         };
         for e in it {
@@ -604,7 +690,13 @@ impl Cx {
                 Rule::enum_member => {
                     let mut m = e.into_inner();
                     let mname = self.ident(&need(&mut m, span, "a member name")?);
-                    let doc = m.next().map(|d| self.string(&d));
+                    let mut doc = None;
+                    for x in m {
+                        match x.as_rule() {
+                            Rule::ident => decl.ties.push((decl.members.len(), self.ident(&x))),
+                            _ => doc = Some(self.string(&x)),
+                        }
+                    }
                     decl.members.push((mname, doc));
                 }
                 _ => return Err(self.bug(&e, "an enum")),
@@ -825,6 +917,7 @@ impl Cx {
             over: Vec::new(),
             kinds: Vec::new(),
             cites: Vec::new(),
+            consistent: None,
             when: None,
             outcome: Outcome {
                 effect: None,
@@ -844,6 +937,7 @@ impl Cx {
                 Rule::over => decl.over = self.idents(e),
                 Rule::on_kinds => decl.kinds = self.idents(e),
                 Rule::cites => decl.cites = self.cites(e)?,
+                Rule::consistent => decl.consistent = Some(self.consistent(e)?),
                 Rule::expr => decl.when = Some(self.expr(e)?),
                 Rule::outcome => decl.outcome = self.outcome(e)?,
                 _ => return Err(self.bug(&e, "a rule")),
@@ -857,6 +951,12 @@ impl Cx {
             );
         }
         Ok(decl)
+    }
+
+    /// `as VALUE` after a party, if there.
+    fn party_as(&self, it: &mut std::iter::Peekable<Pairs<'_, Rule>>) -> Option<Ident> {
+        let p = it.next_if(|x| x.as_rule() == Rule::party_as)?;
+        first(p).map(|v| self.ident(&v))
     }
 
     fn outcome(&self, p: Pair<'_, Rule>) -> PResult<Outcome> {
@@ -904,6 +1004,7 @@ impl Cx {
             }
             Rule::obligation_part => {
                 let party = self.ident(&need(&mut it, span, "a party")?);
+                let party_as = self.party_as(&mut it);
                 let mut until = None;
                 if it.peek().map(|x| x.as_rule()) == Some(Rule::until) {
                     let u = need(&mut it, span, "a date")?;
@@ -917,6 +1018,7 @@ impl Cx {
                 OutcomePart::Obligation {
                     code,
                     party,
+                    party_as,
                     until,
                     text,
                     cites: trailing_cites(&mut it)?,
@@ -924,8 +1026,16 @@ impl Cx {
             }
             Rule::deadline_part => {
                 let party = self.ident(&need(&mut it, span, "a party")?);
+                let party_as = self.party_as(&mut it);
                 let within = self.expr(need(&mut it, span, "a duration")?)?;
                 let from = self.expr(need(&mut it, span, "a start date")?)?;
+                let mut as_of = None;
+                if let Some(a) = it.next_if(|x| x.as_rule() == Rule::as_of) {
+                    let aspan = self.span(&a);
+                    as_of = Some(self.expr(first(a).ok_or_else(|| {
+                        Diagnostic::error("E0001", aspan, "expected a date")
+                    })?)?);
+                }
                 let mut met_by = None;
                 if it.peek().map(|x| x.as_rule()) == Some(Rule::met_by) {
                     let m = need(&mut it, span, "a date")?;
@@ -939,9 +1049,19 @@ impl Cx {
                 OutcomePart::Deadline {
                     code,
                     party,
+                    party_as,
                     within,
                     from,
+                    as_of,
                     met_by,
+                    text,
+                    cites: trailing_cites(&mut it)?,
+                }
+            }
+            Rule::remedy_part => {
+                let text = self.string(&need(&mut it, span, "the remedy text")?);
+                OutcomePart::Remedy {
+                    code,
                     text,
                     cites: trailing_cites(&mut it)?,
                 }
@@ -1101,6 +1221,8 @@ impl Cx {
             "reason" => PartKind::Reason,
             "obligation" => PartKind::Obligation,
             "finding" => PartKind::Finding,
+            "remedy" => PartKind::Remedy,
+            "source" => PartKind::Source,
             _ => PartKind::Deadline,
         };
         Ok(match rule {
@@ -1130,8 +1252,18 @@ impl Cx {
             Rule::expect_deadline => {
                 let code = self.ident(&need(&mut it, span, "a deadline code")?);
                 let due = self.date(&need(&mut it, span, "a date")?)?;
-                let status = it.next().map(|s| self.ident(&s));
-                ExpectKind::Deadline(code, due, status)
+                let mut status = None;
+                let mut party = None;
+                for x in it {
+                    match x.as_rule() {
+                        Rule::deadline_status => status = Some(self.ident(&x)),
+                        _ => party = Some(self.string(&x)),
+                    }
+                }
+                ExpectKind::Deadline(code, due, status, party)
+            }
+            Rule::expect_error => {
+                ExpectKind::Error(self.ident(&need(&mut it, span, "an error code")?))
             }
             Rule::expect_tier => {
                 let key = self.ident(&need(&mut it, span, "a tier name")?);
@@ -1302,6 +1434,14 @@ impl Cx {
                     span,
                 })
             }
+            Rule::applies => {
+                let mut it = p.into_inner().filter(|x| x.as_rule() != Rule::kw_applies);
+                let reg = self.ident(&need(&mut it, span, "a regulation id")?);
+                Ok(Expr {
+                    kind: ExprKind::Applies(reg),
+                    span,
+                })
+            }
             Rule::duration => {
                 let mut it = p.into_inner();
                 let n = need(&mut it, span, "a number")?;
@@ -1448,7 +1588,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::reg_issuer
         | Rule::reg_number
         | Rule::reg_rank
-        | Rule::reg_effective
+        | Rule::reg_territory
+        | Rule::reg_in_force
         | Rule::reg_unavailable => "regulation metadata",
         Rule::value_default => "`default`",
         Rule::value_exception => "`exception`",

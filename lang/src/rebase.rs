@@ -53,6 +53,7 @@ trait NoSpan {}
 impl NoSpan for String {}
 impl NoSpan for &'static str {}
 impl NoSpan for u32 {}
+impl NoSpan for usize {}
 impl NoSpan for i64 {}
 impl NoSpan for bool {}
 impl NoSpan for crate::date::Date {}
@@ -132,6 +133,7 @@ impl To {
             Item::Test(x) => self.test(x),
             Item::Coverage(x) => self.coverage(x),
             Item::Use(x) => self.use_decl(x),
+            Item::Scope(x) => self.scope(x),
         }
     }
 
@@ -159,15 +161,36 @@ impl To {
 
     fn cites(self, cites: &mut [Citation]) {
         for c in cites {
-            let Citation {
-                regulation,
-                path,
-                span,
-            } = c;
-            no_span(path);
-            self.opt_ident(regulation);
-            self.span(span);
+            self.cite(c);
         }
+    }
+
+    fn cite(self, c: &mut Citation) {
+        let Citation {
+            regulation,
+            path,
+            version,
+            span,
+        } = c;
+        no_span(path);
+        no_span(version);
+        self.opt_ident(regulation);
+        self.span(span);
+    }
+
+    fn scope(self, x: &mut ScopeDecl) {
+        let ScopeDecl {
+            regulation,
+            kinds,
+            cites,
+            when,
+            span,
+        } = x;
+        self.ident(regulation);
+        self.idents(kinds);
+        self.cites(cites);
+        self.expr(when);
+        self.span(span);
     }
 
     fn enum_decl(self, x: &mut EnumDecl) {
@@ -176,6 +199,7 @@ impl To {
             ordered,
             doc,
             members,
+            ties,
             span,
         } = x;
         no_span(ordered);
@@ -184,6 +208,10 @@ impl To {
         for (m, d) in members {
             self.ident(m);
             self.opt_str(d);
+        }
+        for (i, t) in ties {
+            no_span(i);
+            self.ident(t);
         }
         self.span(span);
     }
@@ -326,6 +354,7 @@ impl To {
             over,
             kinds,
             cites,
+            consistent,
             when,
             outcome,
             head,
@@ -337,6 +366,11 @@ impl To {
         self.idents(over);
         self.idents(kinds);
         self.cites(cites);
+        if let Some(Consistent { cite, note, span }) = consistent {
+            self.cite(cite);
+            self.str(note);
+            self.span(span);
+        }
         if let Some(w) = when {
             self.expr(w);
         }

@@ -4,9 +4,8 @@
 use crate::resolve::{item, Tables};
 use crate::workspace::Workspace;
 use datalex_compiler::cite::{self, DefaultRegulation};
-use datalex_compiler::ir::{ArticleText, ParaText, RegulationText};
+use datalex_compiler::ir::{ParaText, RegulationText};
 use datalex_lang::ast::{self, Item};
-use std::collections::BTreeMap;
 
 /// What a citation cites.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,13 +39,7 @@ impl Cited {
 /// The regulation as the compiler would record it (errors aside), so that labels come from
 /// the compiler's own code.
 pub fn regulation_text(r: &ast::Regulation) -> RegulationText {
-    let mut articles = BTreeMap::new();
-    for a in &r.articles {
-        articles
-            .entry(a.number)
-            .or_insert_with(|| ArticleText::from_ast(a));
-    }
-    RegulationText::from_ast(r, String::new(), articles)
+    datalex_compiler::compile::regulation_text(r, "", None).0
 }
 
 /// The regulation declared with this id.
@@ -67,6 +60,7 @@ pub fn cited(ws: &Workspace, tables: &Tables, regulation_id: &str, path: &[u32])
             span: datalex_lang::Span::default(),
         }),
         path: path.to_vec(),
+        version: None,
         span: datalex_lang::Span::default(),
     };
     let resolved = cite::resolve(

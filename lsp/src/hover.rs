@@ -156,8 +156,16 @@ pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
             if let Some(rank) = &r.rank {
                 s.push_str(&format!("\n\nrank: `{}`", rank.name));
             }
-            if let Some((d, _)) = &r.effective {
-                s.push_str(&format!("\n\neffective: {d}"));
+            if let Some(t) = &r.territory {
+                s.push_str(&format!("\n\nterritory: {}", t.value));
+            }
+            if let Some(f) = &r.in_force {
+                let from = f.from.map_or_else(|| "unknown".to_string(), |d| d.to_string());
+                let until = f.until.map(|d| format!(" until {d}")).unwrap_or_default();
+                s.push_str(&format!("\n\nin force: from {from}{until}"));
+                if let Some(n) = &f.note {
+                    s.push_str(&format!(" ({})", n.value));
+                }
             }
             if let Some(u) = &r.unavailable {
                 s.push_str(&format!("\n\ntext not available: {}", u.value));

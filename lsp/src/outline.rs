@@ -243,6 +243,13 @@ fn symbol(d: &Document, base: usize, item: &Item) -> Option<DocumentSymbol> {
             c.regulation.span,
             vec![],
         ),
+        Item::Scope(sc) => n(
+            format!("scope {} on {}", sc.regulation.name, kinds(&sc.kinds)),
+            None,
+            SymbolKind::NAMESPACE,
+            sc.regulation.span,
+            vec![],
+        ),
         Item::Use(u) => n(
             format!("use {} for {}", u.package.name, kinds(&u.kinds)),
             None,

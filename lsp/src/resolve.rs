@@ -134,7 +134,7 @@ impl Tables {
                     decl(Category::Rule, &n.name);
                 }
             }
-            Item::Test(_) | Item::Coverage(_) | Item::Use(_) => {}
+            Item::Test(_) | Item::Coverage(_) | Item::Use(_) | Item::Scope(_) => {}
         }
     }
 

@@ -14,12 +14,14 @@ impl To {
             OutcomePart::Obligation {
                 code,
                 party,
+                party_as,
                 until,
                 text,
                 cites,
             } => {
                 self.ident(code);
                 self.ident(party);
+                self.opt_ident(party_as);
                 if let Some(u) = until {
                     self.expr(u);
                 }
@@ -29,19 +31,30 @@ impl To {
             OutcomePart::Deadline {
                 code,
                 party,
+                party_as,
                 within,
                 from,
+                as_of,
                 met_by,
                 text,
                 cites,
             } => {
                 self.ident(code);
                 self.ident(party);
+                self.opt_ident(party_as);
                 self.expr(within);
                 self.expr(from);
+                if let Some(a) = as_of {
+                    self.expr(a);
+                }
                 if let Some(m) = met_by {
                     self.expr(m);
                 }
+                self.str(text);
+                self.cites(cites);
+            }
+            OutcomePart::Remedy { code, text, cites } => {
+                self.ident(code);
                 self.str(text);
                 self.cites(cites);
             }
@@ -91,11 +104,13 @@ impl To {
                     no_span(part);
                     self.ident(i);
                 }
-                ExpectKind::Deadline(code, due, status) => {
+                ExpectKind::Deadline(code, due, status, party) => {
                     no_span(due);
                     self.ident(code);
                     self.opt_ident(status);
+                    self.opt_str(party);
                 }
+                ExpectKind::Error(code) => self.ident(code),
                 ExpectKind::Tier(key, member) => {
                     self.ident(key);
                     self.ident(member);
@@ -179,6 +194,7 @@ impl To {
                 self.expr(coll);
                 self.expr(body);
             }
+            ExprKind::Applies(reg) => self.ident(reg),
             ExprKind::Each { var, coll, cond } => {
                 self.ident(var);
                 self.expr(coll);

@@ -36,7 +36,8 @@ impl To {
             issuer,
             number,
             rank,
-            effective,
+            territory,
+            in_force,
             unavailable,
             style,
             chapters,
@@ -49,9 +50,18 @@ impl To {
         self.opt_str(issuer);
         self.opt_str(number);
         self.opt_ident(rank);
-        if let Some((date, s)) = effective {
-            no_span(date);
-            self.span(s);
+        self.opt_str(territory);
+        if let Some(InForce {
+            from,
+            until,
+            note,
+            span,
+        }) = in_force
+        {
+            no_span(from);
+            no_span(until);
+            self.opt_str(note);
+            self.span(span);
         }
         self.opt_str(unavailable);
         self.opt_ident(style);
@@ -87,6 +97,8 @@ impl To {
         let Article {
             number,
             partial,
+            from,
+            until,
             chapter,
             paras,
             single,
@@ -94,6 +106,10 @@ impl To {
         } = a;
         no_span(number);
         no_span(partial);
+        for (d, s) in [from, until].into_iter().flatten() {
+            no_span(d);
+            self.span(s);
+        }
         no_span(chapter);
         no_span(single);
         for p in paras {

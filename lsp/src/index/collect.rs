@@ -174,6 +174,18 @@ impl Collector {
                     }
                 }
             }
+            Item::Scope(sc) => {
+                self.push(
+                    sc.regulation.span,
+                    Target::Regulation(sc.regulation.name.clone()),
+                    Role::Ref,
+                );
+                for k in &sc.kinds {
+                    self.push(k.span, Target::Kind(k.name.clone()), Role::Ref);
+                }
+                self.cites(&sc.cites);
+                self.expr(&sc.when);
+            }
             Item::Use(u) => {
                 self.push(
                     u.package.span,
@@ -325,7 +337,9 @@ impl Collector {
     fn parts(&mut self, parts: &[OutcomePart]) {
         for p in parts {
             match p {
-                OutcomePart::Reason { cites, .. } => self.cites(cites),
+                OutcomePart::Reason { cites, .. } | OutcomePart::Remedy { cites, .. } => {
+                    self.cites(cites)
+                }
                 OutcomePart::Obligation { until, cites, .. } => {
                     if let Some(u) = until {
                         self.expr(u);
@@ -335,12 +349,16 @@ impl Collector {
                 OutcomePart::Deadline {
                     within,
                     from,
+                    as_of,
                     met_by,
                     cites,
                     ..
                 } => {
                     self.expr(within);
                     self.expr(from);
+                    if let Some(a) = as_of {
+                        self.expr(a);
+                    }
                     if let Some(m) = met_by {
                         self.expr(m);
                     }
@@ -380,6 +398,7 @@ impl Collector {
             | ExprKind::IsMissing(_)
             | ExprKind::Exists(_)
             | ExprKind::In { .. }
+            | ExprKind::Applies(_)
             | ExprKind::Quant { .. } => Sk::Scalar("Bool"),
             ExprKind::Int(_) => Sk::Scalar("Int"),
             ExprKind::Str(_) => Sk::Scalar("Text"),
@@ -451,6 +470,9 @@ impl Collector {
                 self.bind(var, coll);
                 self.expr(cond);
                 self.scope.pop();
+            }
+            ExprKind::Applies(reg) => {
+                self.push(reg.span, Target::Regulation(reg.name.clone()), Role::Ref);
             }
             ExprKind::Bool(_)
             | ExprKind::Int(_)
