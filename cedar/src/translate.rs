@@ -402,7 +402,7 @@ impl<'p> Translator<'p> {
             | Ex::IsMissing(_)
             | Ex::Exists(_)
             | Ex::In { .. }
-            | Ex::Applies(_)
+            | Ex::Applies(..)
             | Ex::Quant { .. } => Ty::Bool,
         })
     }

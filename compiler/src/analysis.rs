@@ -238,12 +238,12 @@ impl Printer<'_> {
             ),
             Ex::Not(x) => format!("not ({})", self.go(x, names)),
             Ex::Grounded(_, x) => self.go(x, names),
-            Ex::Applies(r) => format!(
-                "applies {}",
-                self.policy
-                    .regulations
-                    .get(*r)
-                    .map_or("?", |r| r.id.as_str())
+            Ex::Applies(r, on) => format!(
+                "applies {}{}",
+                self.policy.regulations.get(*r).map_or("?", |r| r.id.as_str()),
+                on.as_ref()
+                    .map(|d| format!(" on {}", self.go(d, names)))
+                    .unwrap_or_default()
             ),
             Ex::And(a, b) => format!("({} and {})", self.go(a, names), self.go(b, names)),
             Ex::Or(a, b) => format!("({} or {})", self.go(a, names), self.go(b, names)),

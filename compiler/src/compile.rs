@@ -312,6 +312,11 @@ impl Cx {
                 self.declare_regulation(r, &p.name);
             }
         }
+        for sc in packages.iter().flat_map(|p| &p.scopes) {
+            if let Some(r) = self.regulations.iter_mut().find(|r| r.id == sc.regulation.name) {
+                r.scoped = true;
+            }
+        }
         let order = self.package_order(&packages);
         let mut compiled: Vec<Package> = Vec::new();
         let mut tests = Vec::new();
@@ -2149,7 +2154,8 @@ fn collect_values(e: &Ex, out: &mut Vec<ValueId>) {
                 out.push(*v);
             }
         }
-        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) | Ex::Applies(_) => {}
+        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) | Ex::Applies(_, None) => {}
+        Ex::Applies(_, Some(a)) => collect_values(a, out),
         Ex::Field(a, _)
         | Ex::Lookup(_, a)
         | Ex::Not(a)

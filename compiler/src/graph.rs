@@ -198,7 +198,8 @@ fn cite_edges(g: &mut PolicyGraph, from: NodeIndex, cites: &[crate::ir::Cite]) {
 fn uses_of(e: &Ex, out: &mut Vec<usize>) {
     match e {
         Ex::Value(v) => out.push(*v),
-        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) | Ex::Applies(_) => {}
+        Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) | Ex::Applies(_, None) => {}
+        Ex::Applies(_, Some(a)) => uses_of(a, out),
         Ex::Field(a, _)
         | Ex::Lookup(_, a)
         | Ex::Not(a)

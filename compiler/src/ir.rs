@@ -127,6 +127,9 @@ pub struct RegulationText {
     pub start_unknown: bool,
     /// What is said about the period.
     pub in_force_note: Option<String>,
+    /// It declares `scope`s: it applies only to requests of the kinds they name, and only where
+    /// their condition holds.
+    pub scoped: bool,
     /// Later versions of articles (amendments), in the order declared; `articles` holds the
     /// first version of each.
     pub amendments: Vec<ArticleText>,
@@ -169,6 +172,7 @@ impl RegulationText {
                 until: f.until,
             }),
             start_unknown: r.in_force.as_ref().is_some_and(|f| f.from.is_none()),
+            scoped: false,
             in_force_note: r
                 .in_force
                 .as_ref()
@@ -765,7 +769,7 @@ pub enum Ex {
         body: Box<Ex>,
     },
     /// `applies REG`: the regulation is in force on the governing date and its scope holds.
-    Applies(RegId),
+    Applies(RegId, Option<Box<Ex>>),
     /// A param grounded in citations: missing while none of them is in force.
     Grounded(Vec<Cite>, Box<Ex>),
     /// `each x in c where p`.

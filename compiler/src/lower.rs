@@ -393,8 +393,13 @@ fn lower_inner(
                 Ty::Bool,
             )
         }
-        ExprKind::Applies(reg) => match r.regulation(&reg.name) {
-            Some(id) => (Ex::Applies(id), Ty::Bool),
+        ExprKind::Applies(reg, on) => match r.regulation(&reg.name) {
+            Some(id) => {
+                let on = on
+                    .as_ref()
+                    .map(|d| Box::new(lower(r, locals, d, Some(&Ty::Date)).0));
+                (Ex::Applies(id, on), Ty::Bool)
+            }
             None => {
                 r.report(
                     Diagnostic::error(

@@ -370,7 +370,9 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Whether regulation `reg`'s scope (if it declares one for this kind) holds.
+    /// Whether regulation `reg`'s scope holds: its scope for this kind if it declares one;
+    /// false for a kind it declares none for when it declares scopes at all (a regulation on
+    /// sharing says nothing about opening); true for a regulation without scopes.
     fn scope_holds(&mut self, reg: RegId) -> R<bool> {
         if let Some(Some(known)) = self.scope_memo.get(reg) {
             return Ok(*known);
@@ -383,7 +385,12 @@ impl<'a> Cx<'a> {
                 self.pop_frame(saved);
                 truthy(&v?)
             }
-            None => true,
+            None => !self
+                .engine
+                .policy
+                .regulations
+                .get(reg)
+                .is_some_and(|r| r.scoped),
         };
         if let Some(slot) = self.scope_memo.get_mut(reg) {
             *slot = Some(holds);
@@ -1186,13 +1193,21 @@ impl<'a> Cx<'a> {
                 _ => Value::Missing,
             },
             Ex::Not(x) => Value::Bool(!truthy(&self.eval(x)?)),
-            Ex::Applies(reg) => {
-                let in_period = self
-                    .engine
-                    .policy
-                    .regulations
-                    .get(*reg)
-                    .is_some_and(|r| r.in_force.contains(self.gov));
+            Ex::Applies(reg, on) => {
+                let day = match on {
+                    Some(d) => match self.eval(d)? {
+                        Value::Date(d) => Some(d),
+                        _ => None,
+                    },
+                    None => Some(self.gov),
+                };
+                let in_period = day.is_some_and(|day| {
+                    self.engine
+                        .policy
+                        .regulations
+                        .get(*reg)
+                        .is_some_and(|r| r.in_force.contains(day))
+                });
                 Value::Bool(in_period && self.scope_holds(*reg)?)
             }
             Ex::Grounded(cites, x) => {

@@ -843,8 +843,8 @@ pub enum ExprKind {
         /// The condition.
         body: Box<Expr>,
     },
-    /// `applies national-2025`
-    Applies(Ident),
+    /// `applies national-2025 [on DATE]`
+    Applies(Ident, Option<Box<Expr>>),
     /// `each x in c where p`
     Each {
         /// The bound name.

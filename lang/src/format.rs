@@ -1098,9 +1098,13 @@ fn write_expr(e: &Expr, out: &mut String, min: u8) {
                 write_expr(body, out, 0);
             }
         }
-        ExprKind::Applies(reg) => {
+        ExprKind::Applies(reg, on) => {
             out.push_str("applies ");
             out.push_str(&reg.name);
+            if let Some(d) = on {
+                out.push_str(" on ");
+                write_expr(d, out, 5);
+            }
         }
         ExprKind::Each { var, coll, cond } => {
             out.push_str("each ");

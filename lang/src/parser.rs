@@ -1435,10 +1435,16 @@ impl Cx {
                 })
             }
             Rule::applies => {
-                let mut it = p.into_inner().filter(|x| x.as_rule() != Rule::kw_applies);
+                let mut it = p
+                    .into_inner()
+                    .filter(|x| !matches!(x.as_rule(), Rule::kw_applies | Rule::kw_on));
                 let reg = self.ident(&need(&mut it, span, "a regulation id")?);
+                let on = match it.next() {
+                    Some(d) => Some(Box::new(self.expr(d)?)),
+                    None => None,
+                };
                 Ok(Expr {
-                    kind: ExprKind::Applies(reg),
+                    kind: ExprKind::Applies(reg, on),
                     span,
                 })
             }

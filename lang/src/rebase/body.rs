@@ -194,7 +194,12 @@ impl To {
                 self.expr(coll);
                 self.expr(body);
             }
-            ExprKind::Applies(reg) => self.ident(reg),
+            ExprKind::Applies(reg, on) => {
+                self.ident(reg);
+                if let Some(d) = on {
+                    self.expr(d);
+                }
+            }
             ExprKind::Each { var, coll, cond } => {
                 self.ident(var);
                 self.expr(coll);

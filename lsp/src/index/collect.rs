@@ -398,7 +398,7 @@ impl Collector {
             | ExprKind::IsMissing(_)
             | ExprKind::Exists(_)
             | ExprKind::In { .. }
-            | ExprKind::Applies(_)
+            | ExprKind::Applies(..)
             | ExprKind::Quant { .. } => Sk::Scalar("Bool"),
             ExprKind::Int(_) => Sk::Scalar("Int"),
             ExprKind::Str(_) => Sk::Scalar("Text"),
@@ -471,8 +471,11 @@ impl Collector {
                 self.expr(cond);
                 self.scope.pop();
             }
-            ExprKind::Applies(reg) => {
+            ExprKind::Applies(reg, on) => {
                 self.push(reg.span, Target::Regulation(reg.name.clone()), Role::Ref);
+                if let Some(d) = on {
+                    self.expr(d);
+                }
             }
             ExprKind::Bool(_)
             | ExprKind::Int(_)
