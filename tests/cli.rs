@@ -149,6 +149,39 @@ fn a_missing_field_is_bad_input_naming_the_field() {
 }
 
 #[test]
+fn a_request_before_the_law_took_effect_is_not_a_decision() {
+    let (code, out, err) = eval(
+        r#"{"kind": "open", "at": "2022-12-01", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-scj-0001"}"#,
+    );
+    assert_eq!(code, 2);
+    assert!(out.is_empty());
+    for needle in ["not_in_force", "滨州市公共数据管理办法", "2023-03-01"] {
+        assert!(err.contains(needle), "`{needle}` not in: {err}");
+    }
+}
+
+#[test]
+fn a_decision_names_the_sources_it_applied_with_their_rank_and_period() {
+    let (code, out, err) = eval(
+        r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#,
+    );
+    assert_eq!(code, 0, "{err}");
+    let d: serde_json::Value = serde_json::from_str(&out).expect("decision");
+    let ids: Vec<&str> = d["sources"]
+        .as_array()
+        .expect("sources")
+        .iter()
+        .filter_map(|s| s["id"].as_str())
+        .collect();
+    // The national regulation first (higher rank), the Binzhou measures after.
+    assert_eq!(ids, ["national-2025", "binzhou-2023"], "{out}");
+    assert_eq!(d["sources"][0]["rank"], "administrative_regulation");
+    assert_eq!(d["sources"][0]["in_force"]["from"], "2025-08-01");
+    assert_eq!(d["governing_date"], "2026-03-02");
+    assert_eq!(d["deadlines"][0]["party_id"], "bz-ga");
+}
+
+#[test]
 fn an_unknown_kind_is_bad_input_naming_the_field() {
     let (code, _, err) = eval(r#"{"kind": "borrow", "dataset": "bz-ga-0001"}"#);
     assert_eq!(code, 2);

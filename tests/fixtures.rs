@@ -1,7 +1,9 @@
-//! Every case of shared/fixtures/binzhou/cases.jsonl (all four kinds), through the built
+//! Every case of shared/fixtures/binzhou/cases.jsonl (contract version 2), through the built
 //! `datalex eval`, checking every field the fixtures' README names: effect, reasons (must
-//! appear), obligations (exact set), deadlines (exact set of code, due, status), findings (must
-//! appear) and, for share requests, the effective tier.
+//! appear), obligations (exact set), deadlines (exact set of code, due, status, party_id),
+//! findings (must appear), remedies (exact set) and, for share requests that reached the tier
+//! step, the effective tier. A case that is not a decision (`expect.error`) must exit 2 with a
+//! message naming the error code.
 
 #![allow(
     clippy::unwrap_used,
@@ -29,6 +31,75 @@ fn codes(v: &Value, key: &str) -> Vec<String> {
         .collect()
 }
 
+/// Code, due date, status and party of each deadline.
+fn deadlines(v: &Value) -> BTreeSet<(String, String, String, String)> {
+    v["deadlines"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|x| {
+            (
+                x["code"].to_string(),
+                x["due"].to_string(),
+                x["status"].to_string(),
+                x["party_id"].to_string(),
+            )
+        })
+        .collect()
+}
+
+/// What is wrong with decision `d` of a case expecting `e`.
+fn check(d: &Value, e: &Value) -> Vec<String> {
+    let mut wrong = Vec::new();
+    if d["effect"] != e["effect"] {
+        wrong.push(format!("effect {} (expected {})", d["effect"], e["effect"]));
+    }
+    let reasons = codes(d, "reasons");
+    for r in codes(e, "reasons") {
+        if !reasons.contains(&r) {
+            wrong.push(format!("reason {r} missing from {reasons:?}"));
+        }
+    }
+    for key in ["obligations", "remedies"] {
+        let got: BTreeSet<String> = codes(d, key).into_iter().collect();
+        let want: BTreeSet<String> = codes(e, key).into_iter().collect();
+        if got != want {
+            wrong.push(format!("{key} {got:?} (expected {want:?})"));
+        }
+    }
+    if deadlines(d) != deadlines(e) {
+        wrong.push(format!(
+            "deadlines {:?} (expected {:?})",
+            deadlines(d),
+            deadlines(e)
+        ));
+    }
+    let findings = codes(d, "findings");
+    for f in codes(e, "findings") {
+        if !findings.contains(&f) {
+            wrong.push(format!("finding {f} missing from {findings:?}"));
+        }
+    }
+    if let Some(tier) = e.get("effective_share") {
+        if &d["effective_tier"]["share"] != tier {
+            wrong.push(format!(
+                "effective share tier {} (expected {tier})",
+                d["effective_tier"]["share"]
+            ));
+        }
+    }
+    for r in d["reasons"].as_array().into_iter().flatten() {
+        if r["cites"].as_array().is_none_or(Vec::is_empty) {
+            wrong.push(format!("reason {} cites nothing", r["code"]));
+        }
+    }
+    // Every decision says which law decided it.
+    if d["sources"].as_array().is_none_or(Vec::is_empty) {
+        wrong.push("no sources".to_string());
+    }
+    wrong
+}
+
 #[test]
 fn binzhou_cases_decide_as_expected() {
     let text = std::fs::read_to_string(common::shared().join("fixtures/binzhou/cases.jsonl"))
@@ -38,22 +109,25 @@ fn binzhou_cases_decide_as_expected() {
         .filter(|l| !l.trim().is_empty())
         .map(|l| serde_json::from_str(l).expect("case is JSON"))
         .collect();
-    let cases: Vec<&Value> = cases.iter().collect();
     for kind in ["share", "open", "develop", "catalog_change"] {
         assert!(
             cases.iter().any(|c| c["request"]["kind"] == kind),
             "no {kind} case"
         );
     }
+    let (errors, decided): (Vec<&Value>, Vec<&Value>) =
+        cases.iter().partition(|c| c["expect"].get("error").is_some());
     assert!(
-        cases
+        decided
             .iter()
             .filter(|c| c["request"]["kind"] == "share")
             .count()
             >= 30,
         "expected the share cases"
     );
-    let input: String = cases
+    let mut failures = Vec::new();
+    // The decisions, in one run of the binary.
+    let input: String = decided
         .iter()
         .map(|c| format!("{}\n", c["request"]))
         .collect();
@@ -67,68 +141,26 @@ fn binzhou_cases_decide_as_expected() {
         .lines()
         .map(|l| serde_json::from_str(l).expect("decision is JSON"))
         .collect();
-    assert_eq!(decisions.len(), cases.len(), "one decision per request");
-    let mut failures = Vec::new();
-    for (case, d) in cases.iter().zip(&decisions) {
-        let name = case["name"].as_str().unwrap_or_default();
-        let e = &case["expect"];
-        let mut wrong = Vec::new();
-        if d["effect"] != e["effect"] {
-            wrong.push(format!("effect {} (expected {})", d["effect"], e["effect"]));
-        }
-        let reasons = codes(d, "reasons");
-        for r in codes(e, "reasons") {
-            if !reasons.contains(&r) {
-                wrong.push(format!("reason {r} missing from {reasons:?}"));
-            }
-        }
-        let got: BTreeSet<String> = codes(d, "obligations").into_iter().collect();
-        let want: BTreeSet<String> = codes(e, "obligations").into_iter().collect();
-        if got != want {
-            wrong.push(format!("obligations {got:?} (expected {want:?})"));
-        }
-        let deadlines = |v: &Value| -> BTreeSet<(String, String, String)> {
-            v["deadlines"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .map(|x| {
-                    (
-                        x["code"].to_string(),
-                        x["due"].to_string(),
-                        x["status"].to_string(),
-                    )
-                })
-                .collect()
-        };
-        if deadlines(d) != deadlines(e) {
-            wrong.push(format!(
-                "deadlines {:?} (expected {:?})",
-                deadlines(d),
-                deadlines(e)
-            ));
-        }
-        let findings = codes(d, "findings");
-        for f in codes(e, "findings") {
-            if !findings.contains(&f) {
-                wrong.push(format!("finding {f} missing from {findings:?}"));
-            }
-        }
-        if let Some(tier) = e.get("effective_share") {
-            if &d["effective_tier"]["share"] != tier {
-                wrong.push(format!(
-                    "effective share tier {} (expected {tier})",
-                    d["effective_tier"]["share"]
-                ));
-            }
-        }
-        for r in d["reasons"].as_array().into_iter().flatten() {
-            if r["cites"].as_array().is_none_or(Vec::is_empty) {
-                wrong.push(format!("reason {} cites nothing", r["code"]));
-            }
-        }
+    assert_eq!(decisions.len(), decided.len(), "one decision per request");
+    for (case, d) in decided.iter().zip(&decisions) {
+        let wrong = check(d, &case["expect"]);
         if !wrong.is_empty() {
+            let name = case["name"].as_str().unwrap_or_default();
             failures.push(format!("{name}:\n    {}", wrong.join("\n    ")));
+        }
+    }
+    // The requests that are not decisions, one run each: exit 2 naming the error.
+    for case in &errors {
+        let name = case["name"].as_str().unwrap_or_default();
+        let code = case["expect"]["error"].as_str().unwrap_or_default();
+        let out = common::run(&["eval", "-"], &format!("{}\n", case["request"]));
+        let err = common::stderr(&out);
+        if out.status.code() != Some(2) || !err.contains(code) {
+            failures.push(format!(
+                "{name}: expected exit 2 with `{code}`, got {:?}: {err}{}",
+                out.status.code(),
+                common::stdout(&out)
+            ));
         }
     }
     assert!(

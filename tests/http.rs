@@ -237,6 +237,14 @@ fn bad_input_gets_an_error_naming_what_is_wrong() {
             "invalid_request",
             Some("at"),
         ),
+        // Before 《滨州市公共数据管理办法》 took effect: not a decision.
+        (
+            "POST",
+            r#"{"kind": "share", "at": "2023-02-28", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#,
+            422,
+            "not_in_force",
+            Some("at"),
+        ),
         (
             "POST",
             r#"{"kind": "share", "at": "2026-03-02", "requester": 7, "dataset": "bz-ga-0001", "scenario": "x"}"#,
