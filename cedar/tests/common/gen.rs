@@ -14,9 +14,16 @@ pub fn today() -> Date {
 
 pub use crate::common::Rng;
 
-/// A date in the first half of 2024, so emergencies and requests often overlap.
+/// A date in one of two four-month windows, so emergencies and requests often overlap and the
+/// periods in force change inside each: the first holds 2023-03-01 (the Binzhou measures take
+/// effect), the second 2025-08-01 (the national regulation takes effect).
 fn date(rng: &mut Rng) -> Date {
-    rng.day(Date::from_ymd(2024, 1, 1).unwrap(), 180)
+    let start = if rng.coin() {
+        Date::from_ymd(2023, 1, 1).unwrap()
+    } else {
+        Date::from_ymd(2025, 6, 1).unwrap()
+    };
+    rng.day(start, 120)
 }
 
 const DATASETS: &[&str] = &["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"];
@@ -28,6 +35,9 @@ const RANKS: &[&str] = &[
     "administrative_regulation",
     "local_regulation",
     "rule",
+    "departmental_rule",
+    "local_government_rule",
+    "state_council_decision",
     "normative_document",
 ];
 
@@ -93,7 +103,9 @@ pub fn facts(rng: &mut Rng) -> Value {
     let institutions: Vec<Value> = INSTITUTIONS[..3 + rng.below(INSTITUTIONS.len() - 2)]
         .iter()
         .map(|id| {
-            json!({"id": id, "name": format!("机构{id}"), "kind": "government",
+            json!({"id": id, "name": format!("机构{id}"),
+                   "kind": rng.pick(&["government", "government", "authorized_organization", "public_institution", "public_service_enterprise"]),
+                   "region": rng.pick(&["r0", "r1"]),
                    "level": rng.pick(&["city", "county", "province"]),
                    "duties": rng.most(SCENARIOS), "big_data_authority": rng.coin()})
         })
@@ -136,6 +148,9 @@ pub fn request(rng: &mut Rng) -> Value {
             };
             let mut r = json!({"kind": "share", "at": at, "requester": requester,
                                "dataset": ds(rng), "scenario": rng.pick(SCENARIOS)});
+            if rng.below(4) == 0 {
+                r["received_on"] = json!(date(rng).to_string());
+            }
             if rng.below(4) == 0 {
                 r["channel"] = json!(rng.pick(&["platform", "private"]));
             }
