@@ -1307,6 +1307,42 @@ impl Cx {
                 }
             }
         }
+        // A rule of this package grounded in nothing that is in force while the package's own
+        // regulation is: it can never apply to a request the package decides.
+        let own_period = b
+            .cx
+            .own_regulation(p)
+            .id()
+            .and_then(|r| b.cx.regulations.get(r))
+            .map(|r| r.in_force);
+        for (i, (d, _, pkg)) in decls.iter().enumerate() {
+            let (Some(rule), Some(own)) = (rules.get(i), own_period) else {
+                continue;
+            };
+            if *pkg != p.name || rule.role == RuleRole::Otherwise || rule.cites.is_empty() {
+                continue;
+            }
+            let grounded = rule
+                .cites
+                .iter()
+                .flat_map(|c| c.periods.iter())
+                .any(|q| q.intersect(&own).is_some());
+            if !grounded {
+                b.cx.diags.push(
+                    Diagnostic::warning(
+                        "W0105",
+                        d.head,
+                        format!(
+                            "`{}` is grounded in nothing in force while `{}` is ({}): it never applies",
+                            rule.name,
+                            p.name,
+                            own.label()
+                        ),
+                    )
+                    .with_help("cite a provision in force in the package's period, or remove the rule"),
+                );
+            }
+        }
         // 上位法优先: an exception of a lower rank over a higher-rank rule in force at the same time.
         for (i, (d, reg, _)) in decls.iter().enumerate() {
             let Some(rule) = rules.get(i) else { continue };
@@ -1315,6 +1351,16 @@ impl Cx {
                     let lower = b.cx.stance_of(d, *reg);
                     let higher = b.cx.stance_of(t, *treg);
                     b.cx.rank_conflict(&lower, &higher, "overrides");
+                }
+            }
+        }
+        let mut in_force: Vec<(RegId, Period)> = Vec::new();
+        for r in rules.iter().filter(|r| r.role != RuleRole::Otherwise) {
+            for c in &r.cites {
+                for p in &c.periods {
+                    if !in_force.contains(&(c.regulation, *p)) {
+                        in_force.push((c.regulation, *p));
+                    }
                 }
             }
         }
@@ -1462,6 +1508,7 @@ impl Cx {
             otherwise,
             reported,
             scopes,
+            in_force,
             max_locals,
         }
     }

@@ -455,6 +455,10 @@ pub struct KindPlan {
     pub reported: Vec<(String, ValueId)>,
     /// Whom each regulation with a `scope` for this kind applies to.
     pub scopes: Vec<(RegId, Ex)>,
+    /// When the rules of this plan (its `otherwise` aside) are grounded in something in force:
+    /// each cited regulation with the periods of what is cited. On a date outside all of them
+    /// nothing of the jurisdiction governs this kind of request.
+    pub in_force: Vec<(RegId, Period)>,
     /// Locals any one rule or value needs.
     pub max_locals: usize,
 }

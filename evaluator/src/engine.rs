@@ -191,6 +191,25 @@ impl Engine {
                 package: self.package_name().to_string(),
                 kind: request.kind().to_string(),
             })?;
+        // Nothing the rules for this kind rest on is in force on the request's date: name the
+        // source that takes effect soonest after it (else the first).
+        let at = request.at();
+        if !plan.in_force.is_empty() && !plan.in_force.iter().any(|(_, p)| p.contains(at)) {
+            let next = plan
+                .in_force
+                .iter()
+                .filter(|(_, p)| p.from.is_some_and(|f| f > at))
+                .min_by_key(|(_, p)| p.from)
+                .or_else(|| plan.in_force.first());
+            if let Some(reg) = next.and_then(|(r, _)| self.policy.regulations.get(*r)) {
+                return Err(EvalError::NotInForce {
+                    regulation: reg.id.clone(),
+                    title: reg.title.clone(),
+                    at,
+                    period: reg.period_label(),
+                });
+            }
+        }
         let mut cx = Cx::new(self, plan, facts, calendar, request);
         cx.decide(policy)
     }
@@ -1434,6 +1453,12 @@ fn prevail<T, K: PartialEq>(
     key: impl Fn(&T) -> K,
     rank: impl Fn(&T) -> Option<u32>,
 ) {
+    // Only items of different ranks compete.
+    let mut ranks = items.iter().map(&rank);
+    let first = ranks.next().flatten();
+    if ranks.all(|r| r == first) {
+        return;
+    }
     let keys: Vec<(K, Option<u32>)> = items.iter().map(|x| (key(x), rank(x))).collect();
     let mut i = 0;
     items.retain(|_| {

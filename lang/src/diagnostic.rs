@@ -106,18 +106,35 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
     };
-    let mut report = Report::build(kind, (name(d.span), d.span.range()))
+    // Character offsets, not bytes: ariadne measures a label in another file than the primary
+    // one against the wrong line table with byte offsets (and can panic inside a multi-byte
+    // character), so spans are converted here, clamped to their file.
+    let chars = |span: Span| -> std::ops::Range<usize> {
+        let Some(text) = sources.get(span.file).map(|s| s.text.as_str()) else {
+            return 0..0;
+        };
+        let at = |byte: usize| {
+            let mut b = byte.min(text.len());
+            while b > 0 && !text.is_char_boundary(b) {
+                b -= 1;
+            }
+            text.get(..b).map_or(0, |t| t.chars().count())
+        };
+        let range = span.range();
+        at(range.start)..at(range.end)
+    };
+    let mut report = Report::build(kind, (name(d.span), chars(d.span)))
         .with_config(
             Config::default()
                 .with_color(color)
-                .with_index_type(IndexType::Byte),
+                .with_index_type(IndexType::Char),
         )
         .with_code(d.code)
         .with_message(&d.message)
-        .with_label(ALabel::new((name(d.span), d.span.range())).with_message(primary_label(d)));
+        .with_label(ALabel::new((name(d.span), chars(d.span))).with_message(primary_label(d)));
     for l in &d.labels {
         report =
-            report.with_label(ALabel::new((name(l.span), l.span.range())).with_message(&l.message));
+            report.with_label(ALabel::new((name(l.span), chars(l.span))).with_message(&l.message));
     }
     if let Some(help) = &d.help {
         report = report.with_help(help);
@@ -180,4 +197,27 @@ pub fn render_short(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         );
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A label in another file than the primary span, after multi-byte text: rendered at its own
+    /// line, without a panic (ariadne measured it against the primary file with byte offsets).
+    #[test]
+    fn a_label_in_another_file_is_rendered_at_its_own_line() {
+        let mut sources = SourceMap::new();
+        let a = sources.add("a.dlx", "// 短\nrule x\n");
+        let x = "// 短\n".len();
+        let long = format!("{}\nrule y // 上位法\n", "// 很长的中文注释行\n".repeat(20));
+        let at = long.find("rule y").unwrap_or(0);
+        let b = sources.add("b.dlx", long.clone());
+        let d = Diagnostic::warning("W0101", Span::new(a, x, x + 6), "`x` and `y` conflict")
+            .with_label(Span::new(b, at, at + 6), "the other rule");
+        let text = render(&[d], &sources, false);
+        assert!(text.contains("a.dlx:2:1"), "{text}");
+        assert!(text.contains("22 │ rule y"), "{text}");
+        assert!(text.contains("the other rule"), "{text}");
+    }
 }
