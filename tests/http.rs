@@ -353,30 +353,31 @@ fn due(addr: &str) -> (String, String) {
 #[test]
 fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
     let (server, dir) = start_scratch();
-    let shandong = dir.join("policies/shandong/measures.dlx");
-    let original = std::fs::read_to_string(&shandong).unwrap();
+    let national = dir.join("policies/national/sharing.dlx");
+    let original = std::fs::read_to_string(&national).unwrap();
     let v1 = version(&server.addr);
     assert_eq!(due(&server.addr), ("2026-03-16".to_string(), v1.clone()));
 
-    // A good change: the reply period becomes 15 working days.
+    // A good change: the national reply period becomes 8 working days (it prevails over the
+    // provincial 10, being both stricter and of higher rank).
     std::fs::write(
-        &shandong,
+        &national,
         original.replace(
-            "param reply_period = 10 working days",
-            "param reply_period = 15 working days",
+            "param conditional_reply_period = 10 working days",
+            "param conditional_reply_period = 8 working days",
         ),
     )
     .unwrap();
     wait_for("the new version", || version(&server.addr) != v1);
     let v2 = version(&server.addr);
-    assert_eq!(due(&server.addr), ("2026-03-23".to_string(), v2.clone()));
+    assert_eq!(due(&server.addr), ("2026-03-12".to_string(), v2.clone()));
 
     // A broken change: the last good version keeps answering, and /v1/policies says why.
     std::fs::write(
-        &shandong,
+        &national,
         original.replace(
-            "param reply_period = 10 working days",
-            "param reply_period = ten working days",
+            "param conditional_reply_period = 10 working days",
+            "param conditional_reply_period = ten working days",
         ),
     )
     .unwrap();
@@ -390,10 +391,10 @@ fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
         p["reload"]["message"]
             .as_str()
             .unwrap()
-            .contains("measures.dlx"),
+            .contains("sharing.dlx"),
         "{body}"
     );
-    assert_eq!(due(&server.addr), ("2026-03-23".to_string(), v2.clone()));
+    assert_eq!(due(&server.addr), ("2026-03-12".to_string(), v2.clone()));
     let (_, metrics) = http(&server.addr, "GET", "/metrics", "").unwrap();
     assert!(
         !metrics.contains("datalex_reload_failures_total 0"),
@@ -401,7 +402,7 @@ fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
     );
 
     // Fixed again: serving the original, the failure is gone.
-    std::fs::write(&shandong, &original).unwrap();
+    std::fs::write(&national, &original).unwrap();
     wait_for("the fix", || {
         json(&http(&server.addr, "GET", "/v1/policies", "").unwrap().1)["reload"]["status"] == "ok"
     });

@@ -41,16 +41,17 @@ fn changing_the_filing_period_shows_exactly_the_decisions_that_change() {
     let stdout = common::stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
 
-    // Exactly the catalog-change tests whose filing deadline moved changed: the one filed in time
-    // (due 04-23 → 04-24) and the one filed a day late (now in time, no finding). The others,
-    // including the catalog change that a guard denies before any deadline, did not.
+    // Exactly the catalog-change tests whose filing deadline is Binzhou's changed: the basis that
+    // changed before the national regulation took effect (due 08-20 → 08-21) and the public-service
+    // enterprise, which the national regulation does not govern (filed a day late, now in time, no
+    // finding). Where the national 10 working days govern, Binzhou's period changes nothing.
     let new_files: BTreeSet<String> = walk(&dir.path().join("policies"))
         .into_iter()
         .filter(|p| p.ends_with(".snap.new"))
         .collect();
     let expected: BTreeSet<String> = [
-        "tests__目录变更按期提出.snap.new",
-        "tests__目录修改逾期一个工作日.snap.new",
+        "time_tests__依据于2025-07-30变化_8月提出_适用办法的十五个工作日.snap.new",
+        "time_tests__公共服务企业_目录变更适用办法的十五个工作日.snap.new",
     ]
     .iter()
     .map(|s| (*s).to_string())
@@ -62,7 +63,7 @@ fn changing_the_filing_period_shows_exactly_the_decisions_that_change() {
     assert_eq!(names, expected, "{stdout}");
     assert!(stdout.contains("snapshots: 2 changed"), "{stdout}");
     let late =
-        std::fs::read_to_string(new_files.iter().find(|p| p.contains("逾期")).unwrap()).unwrap();
+        std::fs::read_to_string(new_files.iter().find(|p| p.contains("公共服务企业")).unwrap()).unwrap();
     assert!(
         late.contains("\"due\": \"2026-04-24\"") && late.contains("\"status\": \"met\""),
         "{late}"

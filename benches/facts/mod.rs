@@ -159,14 +159,14 @@ const CASES: [Row; 6] = [
         r#"{"kind": "share", "at": "2026-03-02", "requester": "gen-rsj", "dataset": "gen-scj-open", "scenario": "employment"}"#,
         "permit",
         &["unconditional_share"],
-        &[],
+        &["provider_reply"],
     ),
     (
         "share_emergency",
         r#"{"kind": "share", "at": "2026-07-15", "requester": "bz-yjj", "dataset": "bz-sl-0002", "scenario": "emergency_response"}"#,
         r#"{"kind": "share", "at": "2026-07-15", "requester": "gen-yjj", "dataset": "gen-sl-flood", "scenario": "emergency_response"}"#,
-        "permit",
-        &["emergency_reclassification", "unconditional_share"],
+        "review",
+        &["emergency_adjustment_pending"],
         &[],
     ),
     (

@@ -89,6 +89,6 @@ fn every_package_that_decides_share_open_or_develop_exports_and_validates() {
     }
     assert_eq!(
         exported,
-        ["shandong", "zunyi", "binzhou", "jinan", "linyi", "qingdao"]
+        ["national", "shandong", "binzhou", "jinan", "linyi", "qingdao", "zunyi"]
     );
 }

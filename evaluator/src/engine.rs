@@ -460,11 +460,14 @@ impl<'a> Cx<'a> {
             Value::List(l) if l.len() > 0 => l.get(0),
             other => other,
         };
-        Ok(match (v, self.engine.institution_id) {
-            (Value::Rec(r), Some(acc)) => match acc.get(r) {
-                Value::Text(t) => Some(t.to_string()),
-                _ => None,
-            },
+        // An institution, or another party the facts name by id (a developer).
+        let Value::Rec(r) = v else { return Ok(None) };
+        let acc = match self.engine.institution_id {
+            Some(acc) if r.record() == "Institution" => Some(acc),
+            _ => Accessor::resolve(r.record(), "id"),
+        };
+        Ok(match acc.map(|a| a.get(r)) {
+            Some(Value::Text(t)) => Some(t.to_string()),
             _ => None,
         })
     }
@@ -667,7 +670,9 @@ impl<'a> Cx<'a> {
         // 上位法优先: of two obligations, deadlines or remedies with the same code resting on
         // sources of different rank, the higher-ranked prevails.
         prevail(&mut obligations, |o| (o.code.clone(), o.party.clone()), |o| o.rank);
-        prevail(&mut deadlines, |d| (d.code.clone(), d.party.clone()), |d| d.rank);
+        // A deadline: the earliest due date prevails — a lower source may set a stricter period,
+        // never a longer one (上位法优先); of equal dates, the higher rank's.
+        strictest(&mut deadlines);
         prevail(&mut remedies, |r| (r.code.clone(), String::new()), |r| r.rank);
         dedup_reasons(&mut reasons);
         dedup_by(&mut findings, |f| (f.code.clone(), f.subject.clone()));
@@ -1466,6 +1471,30 @@ fn prevail<T, K: PartialEq>(
             !keys
                 .iter()
                 .any(|(k2, r2)| k2 == k && matches!((r, r2), (Some(a), Some(b)) if b > a))
+        });
+        i += 1;
+        keep
+    });
+}
+
+/// Keeps, of the deadlines with the same code and party, those due first, and of these the ones
+/// resting on the highest-ranked source.
+fn strictest(deadlines: &mut Vec<Deadline>) {
+    if deadlines.len() < 2 {
+        return;
+    }
+    let keys: Vec<(String, String, Date, Option<u32>)> = deadlines
+        .iter()
+        .map(|d| (d.code.clone(), d.party.clone(), d.due, d.rank))
+        .collect();
+    let mut i = 0;
+    deadlines.retain(|_| {
+        let keep = keys.get(i).is_none_or(|(c, p, due, r)| {
+            !keys.iter().any(|(c2, p2, due2, r2)| {
+                c2 == c
+                    && p2 == p
+                    && (due2 < due || (due2 == due && matches!((r, r2), (Some(a), Some(b)) if b > a)))
+            })
         });
         i += 1;
         keep

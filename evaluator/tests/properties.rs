@@ -14,7 +14,7 @@
 
 mod common;
 
-use datalex_evaluator::{Facts, Jurisdiction, Request};
+use datalex_evaluator::{EvalError, Facts, Jurisdiction, Request};
 use datalex_lang::date::Date;
 use serde_json::{json, Value};
 use std::sync::Arc;
@@ -136,6 +136,8 @@ fn random_facts_and_requests_are_decided_cited_and_deterministic() {
     let policy = common::policy();
     let mut rng = Rng(0xDA7A_1E55_5EED_0001);
     let mut effects = std::collections::BTreeMap::new();
+    let in_force = Date::parse("2023-03-01").unwrap();
+    let mut not_in_force = 0;
     for round in 0..300 {
         let f = facts(&mut rng);
         let files: Vec<(&str, String)> = [
@@ -158,9 +160,15 @@ fn random_facts_and_requests_are_decided_cited_and_deterministic() {
             let req = Request::from_json(&r, Date::parse("2026-03-02").unwrap())
                 .unwrap_or_else(|e| panic!("generated request rejected: {e}\n{r}"));
             let context = || format!("round {round}\nrequest: {r}\nfacts: {f}");
-            let d = j
-                .decide(&req)
-                .unwrap_or_else(|e| panic!("no decision: {e}\n{}", context()));
+            // Before the Binzhou measures took effect a request is not a decision; on any later
+            // date it always is.
+            let d = match j.decide(&req) {
+                Err(EvalError::NotInForce { .. }) if req.at() < in_force => {
+                    not_in_force += 1;
+                    continue;
+                }
+                other => other.unwrap_or_else(|e| panic!("no decision: {e}\n{}", context())),
+            };
             *effects.entry((req.kind(), d.effect)).or_insert(0) += 1;
             for (what, cited) in d
                 .reasons
@@ -203,10 +211,22 @@ fn random_facts_and_requests_are_decided_cited_and_deterministic() {
                     context()
                 );
             }
+            // Every decision names the law it applied, each source in force on its date.
+            assert!(!d.sources.is_empty(), "a decision without sources\n{}", context());
+            for src in &d.sources {
+                let in_period = src.in_force.from.is_none_or(|f| f <= req.at())
+                    && src.in_force.until.is_none_or(|u| req.at() <= u);
+                assert!(in_period, "source {} not in force\n{}", src.id, context());
+            }
+            // A remedy only where the decision refuses.
+            if d.effect != "deny" {
+                assert!(d.remedies.is_empty(), "a remedy without a refusal\n{}", context());
+            }
             let again = j.decide(&req).unwrap();
             assert_eq!(d, again, "not deterministic\n{}", context());
         }
     }
+    assert!(not_in_force > 0, "no request before the measures took effect");
     // The generator must reach every kind and every effect, or the test proves little.
     for kind in ["share", "open", "develop", "catalog_change"] {
         let effects_of_kind: Vec<&str> = effects

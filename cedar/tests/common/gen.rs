@@ -14,16 +14,16 @@ pub fn today() -> Date {
 
 pub use crate::common::Rng;
 
-/// A date in one of two four-month windows, so emergencies and requests often overlap and the
+/// A date in one of two windows of 100 days, so emergencies and requests often overlap and the
 /// periods in force change inside each: the first holds 2023-03-01 (the Binzhou measures take
 /// effect), the second 2025-08-01 (the national regulation takes effect).
 fn date(rng: &mut Rng) -> Date {
     let start = if rng.coin() {
-        Date::from_ymd(2023, 1, 1).unwrap()
+        Date::from_ymd(2023, 2, 15).unwrap()
     } else {
-        Date::from_ymd(2025, 6, 1).unwrap()
+        Date::from_ymd(2025, 7, 1).unwrap()
     };
-    rng.day(start, 120)
+    rng.day(start, 100)
 }
 
 const DATASETS: &[&str] = &["d0", "d1", "d2", "d3", "d4", "d5", "d6", "d7"];
