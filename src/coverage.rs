@@ -1,15 +1,33 @@
 //! `datalex coverage`: for every article of a regulation, the rules that cite it or why none
-//! does.
+//! does; with `--at DATE`, what is in force on that day.
 
 use crate::load;
 use anyhow::{bail, Result};
-use datalex_compiler::coverage::{coverage, to_markdown, Status};
+use datalex_compiler::coverage::{
+    coverage_at, regulations_markdown, to_markdown_at, ungrounded_markdown, Status,
+};
+use datalex_lang::date::Date;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Prints the coverage of `regulation` (default: every regulation with article text) as
-/// Markdown. With `strict`, exits 1 if an article is unaccounted for.
-pub fn run(paths: &[PathBuf], regulation: Option<&str>, strict: bool) -> Result<ExitCode> {
+/// Markdown, each table under its regulation's rank and period. With `at`, first every
+/// regulation and whether it is in force that day, the rows marked where another version than
+/// the first (or none) is in force, and last the rules of each package that nothing in force
+/// grounds that day. With `strict`, exits 1 if an article is unaccounted for.
+pub fn run(
+    paths: &[PathBuf],
+    regulation: Option<&str>,
+    strict: bool,
+    at: Option<&str>,
+) -> Result<ExitCode> {
+    let at = match at {
+        Some(s) => match Date::parse(s) {
+            Ok(d) => Some(d),
+            Err(e) => bail!("--at: `{s}` is not a date (YYYY-MM-DD): {e}"),
+        },
+        None => None,
+    };
     let (sources, compiled) = load::compile_paths(paths)?;
     let Some(policy) = compiled.policy else {
         eprint!(
@@ -36,9 +54,17 @@ pub fn run(paths: &[PathBuf], regulation: Option<&str>, strict: bool) -> Result<
             .map(|r| r.id.clone())
             .collect(),
     };
+    if let Some(d) = at {
+        // Every regulation, also those whose text is not in the policies.
+        let all: Vec<String> = match regulation {
+            Some(_) => ids.clone(),
+            None => policy.regulations.iter().map(|r| r.id.clone()).collect(),
+        };
+        println!("{}", regulations_markdown(&policy, &all, d));
+    }
     let mut unaccounted = 0;
     for (i, id) in ids.iter().enumerate() {
-        let rows = coverage(&policy, id).unwrap_or_default();
+        let rows = coverage_at(&policy, id, at).unwrap_or_default();
         unaccounted += rows
             .iter()
             .filter(|r| r.status == Status::Unaccounted)
@@ -46,7 +72,11 @@ pub fn run(paths: &[PathBuf], regulation: Option<&str>, strict: bool) -> Result<
         if i > 0 {
             println!();
         }
-        print!("{}", to_markdown(&policy, id, &rows));
+        print!("{}", to_markdown_at(&policy, id, &rows, at));
+    }
+    if let Some(d) = at {
+        println!();
+        print!("{}", ungrounded_markdown(&policy, d));
     }
     Ok(if strict && unaccounted > 0 {
         ExitCode::from(1)

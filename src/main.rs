@@ -104,11 +104,17 @@ enum Command {
         /// Files or directories (default: `policies`).
         paths: Vec<PathBuf>,
     },
-    /// For every article of a regulation: the rules that cite it, or why none does.
+    /// For every article of a regulation: the rules that cite it, or why none does; each
+    /// regulation with its rank and period.
     Coverage {
         /// Only this regulation (default: every regulation whose text is in the policies).
         #[arg(long)]
         regulation: Option<String>,
+        /// What is in force on this day (YYYY-MM-DD): each regulation, the version of each
+        /// article (marked where it is not the first, or none is), and the rules that nothing in
+        /// force grounds, by package.
+        #[arg(long, value_name = "DATE")]
+        at: Option<String>,
         /// Exit 1 if an article is neither encoded nor explained by a `coverage` note.
         #[arg(long)]
         strict: bool,
@@ -184,9 +190,15 @@ fn main() -> ExitCode {
         Command::Graph { format, paths } => graph::run(&default_paths(paths), &format),
         Command::Coverage {
             regulation,
+            at,
             strict,
             paths,
-        } => coverage::run(&default_paths(paths), regulation.as_deref(), strict),
+        } => coverage::run(
+            &default_paths(paths),
+            regulation.as_deref(),
+            strict,
+            at.as_deref(),
+        ),
         Command::Serve {
             setup,
             addr,

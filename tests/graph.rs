@@ -27,7 +27,7 @@ fn json_lists_every_rule_with_the_articles_it_cites() {
     let names: BTreeSet<&str> = rules.iter().map(|r| r["name"].as_str().unwrap()).collect();
     for expected in [
         "binzhou.conditional_share",
-        "binzhou.institution_not_in_conditions",
+        "binzhou.share_conditions_not_met",
         "binzhou.dataset_not_in_catalog",
         "binzhou.otherwise.share",
         "binzhou.late_catalog_change",
@@ -67,7 +67,7 @@ fn json_lists_every_rule_with_the_articles_it_cites() {
     );
     let exception = rules
         .iter()
-        .find(|r| r["name"] == "binzhou.institution_not_in_conditions")
+        .find(|r| r["name"] == "binzhou.share_conditions_not_met")
         .unwrap();
     assert_eq!(exception["overrides"][0], "binzhou.conditional_share");
     // Nodes of every kind, and edges only between nodes that exist.
@@ -111,12 +111,47 @@ fn json_lists_every_rule_with_the_articles_it_cites() {
     assert!(v["edges"].as_array().unwrap().iter().any(|e| e["from"]
         == "deadline:binzhou.conditional_share.provider_reply"
         && e["to"] == "param:shandong.reply_period"));
+    // Regulations carry their rank and period; articles their versions.
+    let node = |id: &str| {
+        v["nodes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["id"] == id)
+            .unwrap_or_else(|| panic!("no node {id}"))
+            .clone()
+    };
+    let national = node("regulation:national-2025");
+    assert_eq!(national["rank"], "administrative_regulation");
+    assert_eq!(
+        national["in_force"],
+        serde_json::json!({"from": "2025-08-01", "until": null, "from_unknown": false})
+    );
+    let shandong = node("regulation:shandong-2019");
+    assert_eq!(shandong["rank"], "local_government_rule");
+    assert_eq!(shandong["in_force"]["from"], Value::Null);
+    assert_eq!(shandong["in_force"]["from_unknown"], true);
+    assert_eq!(
+        node("article:binzhou-2023:20")["versions"],
+        serde_json::json!([{"from": "2023-03-01", "until": null}])
+    );
 }
 
 #[test]
 fn dot_is_well_formed_and_renders_where_graphviz_is_installed() {
     let dot = graph("dot");
     assert!(dot.starts_with("digraph policy {") && dot.trim_end().ends_with('}'));
+    // A regulation's label says its rank and period.
+    assert!(
+        dot.contains(r#""regulation:national-2025" [label="《政务数据共享条例》\n行政法规 · 2025-08-01 起施行", shape=folder];"#),
+        "{dot}"
+    );
+    assert!(
+        dot.contains(
+            r#"[label="《山东省电子政务和政务数据管理办法》\n地方政府规章 · 施行日期不详""#
+        ),
+        "{dot}"
+    );
     let declared: BTreeSet<String> = dot
         .lines()
         .filter(|l| l.contains("[label=") && !l.contains("->"))
@@ -158,6 +193,10 @@ fn mermaid_declares_every_node_it_links() {
     let m = graph("mermaid");
     assert!(m.starts_with("flowchart LR"));
     assert!(m.contains("==>|overrides|"));
+    assert!(
+        m.contains("[[\"《政务数据共享条例》<br/>行政法规 · 2025-08-01 起施行\"]]"),
+        "{m}"
+    );
 }
 
 #[test]
@@ -180,7 +219,55 @@ fn coverage_accounts_for_every_binzhou_article() {
     );
     assert!(text.contains("| 第二十三条 | text missing |"), "{text}");
     assert!(text.contains("0 unaccounted"), "{text}");
+    // The regulation's rank, territory and period under the title.
+    assert!(
+        text.starts_with("Coverage of 《滨州市公共数据管理办法》 (`binzhou-2023`)\n地方政府规章 · 滨州市 · 2023-03-01 起施行\n"),
+        "{text}"
+    );
     insta::assert_snapshot!(text);
+}
+
+#[test]
+fn coverage_on_a_date_says_what_is_in_force_then() {
+    let at = |date: &str| {
+        let out = common::run(
+            &[
+                "coverage",
+                "--strict",
+                "--at",
+                date,
+                "--regulation",
+                "national-2025",
+                "policies/binzhou",
+            ],
+            "",
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+        common::stdout(&out)
+    };
+    // Before 《政务数据共享条例》 took effect: not in force, and the national rules grounded in
+    // nothing.
+    let before = at("2025-07-31");
+    assert!(
+        before.contains("| 《政务数据共享条例》 (`national-2025`) | 行政法规 (`administrative_regulation`) | 2025-08-01 起施行 | not yet in force |"),
+        "{before}"
+    );
+    assert!(
+        before.contains("行政法规 · 全国 · 2025-08-01 起施行 · not yet in force on 2025-07-31"),
+        "{before}"
+    );
+    assert!(before.contains("package `national`"), "{before}");
+    assert!(
+        before.contains("- rule `national.conditional_share`: cites 《政务数据共享条例》第十四条第二项 (2025-08-01 起)"),
+        "{before}"
+    );
+    // From its first day: in force, and every national rule grounded.
+    let after = at("2025-08-01");
+    assert!(
+        after.contains("| 2025-08-01 起施行 | in force |"),
+        "{after}"
+    );
+    assert!(!after.contains("package `national`"), "{after}");
 }
 
 #[test]

@@ -1,9 +1,15 @@
 //! Article coverage: for every article of a regulation, the rules, values and params that cite
 //! it, or what the policy files say about why it is not encoded. `datalex coverage` prints it;
-//! package READMEs are checked against it so they cannot drift.
+//! package READMEs are checked against it so they cannot drift. On a date (`--at`): whether each
+//! regulation is in force, which version of each article is, and the rules that nothing in
+//! force grounds.
 
 use crate::cite::chinese_number;
+use crate::export::{period_text, rank_name, version_periods};
 use crate::ir::{Cite, Part, PolicySet, RegulationText};
+use datalex_lang::ast::RuleRole;
+use datalex_lang::date::Date;
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 /// How an article stands.
@@ -45,6 +51,10 @@ pub struct ArticleCoverage {
     pub item: Option<u32>,
     /// How it is cited: 第二十条, 二（一）3.
     pub label: String,
+    /// How its versions stand: without a date, the periods of an amended (or repealed, or
+    /// later added) article; on a date, the version in force then when it is not the first, or
+    /// that none is.
+    pub versions: Option<String>,
     /// Its chapter.
     pub chapter: Option<u32>,
     /// Status.
@@ -93,34 +103,103 @@ fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
 /// One row's place: article, paragraph, item, and the article's chapter.
 type RowPlace = (u32, Option<u32>, Option<u32>, Option<u32>);
 
-/// The rows of a regulation: its articles (a law), or its tasks and paragraphs (a plan).
+/// The rows of a regulation: its articles (a law), or its tasks and paragraphs (a plan), of
+/// every version.
 fn rows(reg: &RegulationText) -> Vec<RowPlace> {
     let mut out = Vec::new();
-    for (n, a) in &reg.articles {
-        let leaves = reg.plan && (a.paras.len() > 1 || a.paras.iter().any(|p| !p.items.is_empty()));
-        if !leaves {
-            out.push((*n, None, None, a.chapter));
-            continue;
-        }
-        for (pi, p) in a.paras.iter().enumerate() {
-            let para = if a.single {
-                None
-            } else {
-                u32::try_from(pi + 1).ok()
-            };
-            if p.items.is_empty() {
-                out.push((*n, para, None, a.chapter));
+    for (n, first) in &reg.articles {
+        let mut leaves = Vec::new();
+        for a in reg.versions(*n) {
+            if !(reg.plan && (a.paras.len() > 1 || a.paras.iter().any(|p| !p.items.is_empty()))) {
+                continue;
             }
-            for (i, _) in &p.items {
-                out.push((*n, para, Some(*i), a.chapter));
+            for (pi, p) in a.paras.iter().enumerate() {
+                let para = if a.single {
+                    None
+                } else {
+                    u32::try_from(pi + 1).ok()
+                };
+                if p.items.is_empty() {
+                    leaves.push((*n, para, None, first.chapter));
+                }
+                for (i, _) in &p.items {
+                    leaves.push((*n, para, Some(*i), first.chapter));
+                }
+            }
+        }
+        if leaves.is_empty() {
+            out.push((*n, None, None, first.chapter));
+        }
+        for leaf in leaves {
+            if !out.contains(&leaf) {
+                out.push(leaf);
             }
         }
     }
     out
 }
 
+/// How the versions of article `n` stand, for the row's label: see
+/// [`ArticleCoverage::versions`].
+fn versions_note(reg: &RegulationText, n: u32, at: Option<Date>) -> Option<String> {
+    let Some(d) = at else {
+        let periods = version_periods(reg, n);
+        let shown: Vec<String> = periods.iter().map(period_text).collect();
+        return match shown.len() {
+            0 => None,
+            1 => Some(format!("in force {}", shown.join(""))),
+            _ => Some(format!("versions {}", shown.join(", "))),
+        };
+    };
+    // When the regulation is not in force, none of its articles is; its header says so.
+    if !reg.in_force.contains(d) {
+        return None;
+    }
+    let versions: Vec<_> = reg.versions(n).collect();
+    let first = versions.first()?;
+    match reg.article_at(n, d) {
+        Some(v) if std::ptr::eq(v, *first) => None,
+        Some(v) => Some(format!(
+            "on {d}: the version of {}",
+            v.in_force
+                .from
+                .map_or_else(|| "…".to_string(), |f| f.to_string())
+        )),
+        None if versions
+            .iter()
+            .all(|v| v.in_force.from.is_some_and(|f| d < f)) =>
+        {
+            Some(format!(
+                "not yet in force on {d}: {}",
+                period_text(&first.in_force)
+            ))
+        }
+        None if versions
+            .iter()
+            .all(|v| v.in_force.until.is_some_and(|u| u < d)) =>
+        {
+            let last = versions.last().map_or(first.in_force, |v| v.in_force);
+            Some(format!("not in force on {d}: {}", period_text(&last)))
+        }
+        None => Some(format!(
+            "not in force on {d}: {}",
+            versions
+                .iter()
+                .map(|v| period_text(&v.in_force))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )),
+    }
+}
+
 /// The coverage of the regulation `id`: every row, and the articles declared missing.
 pub fn coverage(policy: &PolicySet, id: &str) -> Option<Vec<ArticleCoverage>> {
+    coverage_at(policy, id, None)
+}
+
+/// The coverage of the regulation `id`, with each row's versions as they stand on `at` (see
+/// [`ArticleCoverage::versions`]).
+pub fn coverage_at(policy: &PolicySet, id: &str, at: Option<Date>) -> Option<Vec<ArticleCoverage>> {
     let reg_index = policy.regulations.iter().position(|r| r.id == id)?;
     let reg = policy.regulations.get(reg_index)?;
     let cites = citations(policy);
@@ -159,6 +238,7 @@ pub fn coverage(policy: &PolicySet, id: &str) -> Option<Vec<ArticleCoverage>> {
             paragraph,
             item,
             label: label(reg, article, paragraph, item),
+            versions: versions_note(reg, article, at),
             chapter,
             status,
             cited_by,
@@ -171,6 +251,7 @@ pub fn coverage(policy: &PolicySet, id: &str) -> Option<Vec<ArticleCoverage>> {
                 paragraph: None,
                 item: None,
                 label: label(reg, n, None, None),
+                versions: None,
                 chapter: None,
                 status: Status::TextMissing(note.clone()),
                 cited_by: Vec::new(),
@@ -197,16 +278,36 @@ fn label(reg: &RegulationText, article: u32, paragraph: Option<u32>, item: Optio
 
 /// The coverage as a Markdown table, with a summary line.
 pub fn to_markdown(policy: &PolicySet, id: &str, rows: &[ArticleCoverage]) -> String {
-    let title = policy
-        .regulation(id)
-        .map_or_else(|| id.to_string(), |r| format!("《{}》", r.title));
-    let unit = if policy.regulation(id).is_some_and(|r| r.plan) {
+    to_markdown_at(policy, id, rows, None)
+}
+
+/// The coverage as a Markdown table, with the regulation's rank and period (and whether it is
+/// in force on `at`) above and a summary line below.
+pub fn to_markdown_at(
+    policy: &PolicySet,
+    id: &str,
+    rows: &[ArticleCoverage],
+    at: Option<Date>,
+) -> String {
+    let reg = policy.regulation(id);
+    let title = reg.map_or_else(|| id.to_string(), |r| format!("《{}》", r.title));
+    let unit = if reg.is_some_and(|r| r.plan) {
         "part or task"
     } else {
         "article"
     };
-    let mut s = format!(
-        "Coverage of {title} (`{id}`)\n\n| {unit} | status | rules, or why not |\n|---|---|---|\n"
+    let on = at.map(|d| format!(" on {d}")).unwrap_or_default();
+    let mut s = format!("Coverage of {title} (`{id}`){on}\n");
+    if let Some(r) = reg {
+        s.push_str(&regulation_line(policy, r));
+        if let Some(d) = at {
+            let _ = write!(s, " · {} on {d}", in_force_word(r, d));
+        }
+        s.push('\n');
+    }
+    let _ = write!(
+        s,
+        "\n| {unit} | status | rules, or why not |\n|---|---|---|\n"
     );
     for r in rows {
         let detail = match &r.status {
@@ -221,10 +322,14 @@ pub fn to_markdown(policy: &PolicySet, id: &str, rows: &[ArticleCoverage]) -> St
             }
             Status::Unaccounted => String::new(),
         };
+        let label = match &r.versions {
+            Some(v) => format!("{} ({v})", r.label),
+            None => r.label.clone(),
+        };
         let _ = writeln!(
             s,
             "| {} | {} | {} |",
-            r.label,
+            label.replace('|', "\\|"),
             r.status.word(),
             detail.replace('|', "\\|")
         );
@@ -240,6 +345,129 @@ pub fn to_markdown(policy: &PolicySet, id: &str, rows: &[ArticleCoverage]) -> St
         count("text missing"),
         count("unaccounted")
     );
+    s
+}
+
+/// A regulation's rank, territory and period: `地方政府规章 · 滨州市 · 2023-03-01 起施行`.
+pub fn regulation_line(policy: &PolicySet, r: &RegulationText) -> String {
+    let mut parts = vec![match &r.rank {
+        Some(rank) => rank_name(policy, rank),
+        None => "rank not declared".to_string(),
+    }];
+    parts.extend(r.territory.clone());
+    parts.push(r.period_label());
+    parts.join(" · ")
+}
+
+fn in_force_word(r: &RegulationText, d: Date) -> &'static str {
+    if r.in_force.contains(d) {
+        "in force"
+    } else if r.in_force.from.is_some_and(|f| d < f) {
+        "not yet in force"
+    } else {
+        "no longer in force"
+    }
+}
+
+/// Every regulation of `ids` with its rank and period, and whether it is in force on `at`, as
+/// a Markdown table.
+pub fn regulations_markdown(policy: &PolicySet, ids: &[String], at: Date) -> String {
+    let mut s = format!(
+        "Regulations on {at}\n\n| regulation | rank | period | on {at} |\n|---|---|---|---|\n"
+    );
+    for r in ids.iter().filter_map(|id| policy.regulation(id)) {
+        let rank = r.rank.as_ref().map_or_else(
+            || "not declared".to_string(),
+            |m| format!("{} (`{m}`)", rank_name(policy, m)),
+        );
+        let _ = writeln!(
+            s,
+            "| 《{}》 (`{}`) | {rank} | {} | {} |",
+            r.title,
+            r.id,
+            r.period_label().replace('|', "\\|"),
+            in_force_word(r, at)
+        );
+    }
+    s
+}
+
+/// A rule that nothing in force grounds on some date: its qualified name and its citations,
+/// each with when it is in force.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ungrounded {
+    /// Qualified name.
+    pub rule: String,
+    /// Its role keyword.
+    pub role: &'static str,
+    /// Its citations: label and periods (`2025-01-01 起`).
+    pub cites: Vec<(String, Vec<String>)>,
+}
+
+/// The guards, rules, exceptions and checks that none of their citations grounds on `at` (no
+/// cited provision is in force then; scopes aside), by the package that declares them. The
+/// `otherwise` always applies and is left out.
+pub fn ungrounded(policy: &PolicySet, at: Date) -> BTreeMap<String, Vec<Ungrounded>> {
+    let mut out: BTreeMap<String, Vec<Ungrounded>> = BTreeMap::new();
+    for pkg in &policy.packages {
+        for plan in &pkg.plans {
+            for r in &plan.rules {
+                let own = r
+                    .name
+                    .strip_prefix(pkg.name.as_str())
+                    .is_some_and(|rest| rest.starts_with('.'));
+                if !own
+                    || r.role == RuleRole::Otherwise
+                    || r.cites.iter().any(|c| c.in_force_on(at))
+                {
+                    continue;
+                }
+                let list = out.entry(pkg.name.clone()).or_default();
+                if list.iter().any(|u| u.rule == r.name) {
+                    continue;
+                }
+                list.push(Ungrounded {
+                    rule: r.name.clone(),
+                    role: r.role.keyword(),
+                    cites: r
+                        .cites
+                        .iter()
+                        .map(|c| (c.label.clone(), c.periods.iter().map(period_text).collect()))
+                        .collect(),
+                });
+            }
+        }
+    }
+    for list in out.values_mut() {
+        list.sort_by(|a, b| a.rule.cmp(&b.rule));
+    }
+    out
+}
+
+/// [`ungrounded`] as Markdown: a list per package.
+pub fn ungrounded_markdown(policy: &PolicySet, at: Date) -> String {
+    let by_package = ungrounded(policy, at);
+    let mut s = format!("Rules grounded in nothing in force on {at}\n");
+    if by_package.is_empty() {
+        s.push_str("\nnone: every guard, rule, exception and check cites a provision in force\n");
+    }
+    for (pkg, rules) in &by_package {
+        let _ = write!(s, "\npackage `{pkg}`\n\n");
+        for u in rules {
+            let cites: Vec<String> = u
+                .cites
+                .iter()
+                .map(|(label, periods)| {
+                    if periods.is_empty() {
+                        format!("{label} (never in force)")
+                    } else {
+                        format!("{label} ({})", periods.join(", "))
+                    }
+                })
+                .collect();
+            let _ = writeln!(s, "- {} `{}`: cites {}", u.role, u.rule, cites.join("; "));
+        }
+    }
     s
 }
 

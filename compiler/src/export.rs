@@ -4,7 +4,8 @@
 
 use crate::compile::STD;
 use crate::graph::{Edge, Node};
-use crate::ir::{Cite, PolicySet};
+use crate::ir::{Cite, Period, PolicySet, RegulationText};
+use datalex_lang::date::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -32,6 +33,80 @@ pub struct NodeView {
     /// For rules: `guard`, `rule`, `exception`, `check`, `otherwise`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<&'static str>,
+    /// For regulations: the rank, a `LegalRank` member (`administrative_regulation`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank: Option<String>,
+    /// For regulations: when it is in force.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_force: Option<InForceView>,
+    /// For articles: every version, earliest first, each with when it is in force.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<VersionView>,
+    /// The lines DOT and Mermaid show under the label: a regulation's rank and period, the
+    /// periods of an article's versions.
+    #[serde(skip)]
+    pub caption: Vec<String>,
+}
+
+/// When a regulation is in force.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct InForceView {
+    /// First day (null when unknown or not declared).
+    pub from: Option<Date>,
+    /// Last day (null while in force).
+    pub until: Option<Date>,
+    /// The start date is declared unknown (never guessed).
+    pub from_unknown: bool,
+}
+
+/// One version of an article: when it is in force (both days included).
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+pub struct VersionView {
+    /// First day (null when the regulation's start is unknown).
+    pub from: Option<Date>,
+    /// Last day (null while in force).
+    pub until: Option<Date>,
+}
+
+/// A `LegalRank` member as people say it, from the prelude's documentation of it (行政法规);
+/// the member itself if it has none.
+pub fn rank_name(policy: &PolicySet, member: &str) -> String {
+    policy
+        .types
+        .enum_named("LegalRank")
+        .and_then(|e| policy.types.enums.get(e))
+        .and_then(|e| e.members.iter().find(|(m, _)| m == member))
+        .and_then(|(_, d)| d.clone())
+        .unwrap_or_else(|| member.to_string())
+}
+
+/// A period as people read it: `2023-03-01–2024-12-31`, `2025-01-01 起` (still in force),
+/// `…–2024-12-31` (start unknown).
+pub fn period_text(p: &Period) -> String {
+    let from = p.from.map_or_else(|| "…".to_string(), |d| d.to_string());
+    match p.until {
+        Some(u) => format!("{from}–{u}"),
+        None => format!("{from} 起"),
+    }
+}
+
+/// A regulation's rank and period as one line: `行政法规 · 2025-08-01 起施行`.
+pub fn rank_and_period(policy: &PolicySet, r: &RegulationText) -> String {
+    match &r.rank {
+        Some(rank) => format!("{} · {}", rank_name(policy, rank), r.period_label()),
+        None => r.period_label(),
+    }
+}
+
+/// The periods of an article's versions worth showing: every version when there are several,
+/// or the one version when its period is not the regulation's (added later, repealed, a
+/// target that expires); empty otherwise.
+pub fn version_periods(r: &RegulationText, article: u32) -> Vec<Period> {
+    let periods: Vec<Period> = r.versions(article).map(|a| a.in_force).collect();
+    match periods.as_slice() {
+        [only] if *only == r.in_force => Vec::new(),
+        _ => periods,
+    }
 }
 
 /// An edge.
@@ -128,19 +203,30 @@ pub fn view(policy: &PolicySet) -> GraphView {
         .filter(|&i| shown(i))
         .map(|i| {
             let n = &g[i];
+            let mut extra = NodeExtra::default();
             let (kind, label, role) = match n {
-                Node::Regulation(r) => (
-                    "regulation",
-                    policy
-                        .regulation(r)
-                        .map_or_else(|| r.clone(), |x| format!("《{}》", x.title)),
-                    None,
-                ),
-                Node::Article(r, a) => (
-                    "article",
-                    format!("{r} 第{}条", crate::cite::chinese_number(*a)),
-                    None,
-                ),
+                Node::Regulation(r) => {
+                    if let Some(x) = policy.regulation(r) {
+                        extra = NodeExtra::regulation(policy, x);
+                    }
+                    (
+                        "regulation",
+                        policy
+                            .regulation(r)
+                            .map_or_else(|| r.clone(), |x| format!("《{}》", x.title)),
+                        None,
+                    )
+                }
+                Node::Article(r, a) => {
+                    if let Some(x) = policy.regulation(r) {
+                        extra = NodeExtra::article(x, *a);
+                    }
+                    (
+                        "article",
+                        format!("{r} 第{}条", crate::cite::chinese_number(*a)),
+                        None,
+                    )
+                }
                 Node::Package(p) => ("package", p.clone(), None),
                 Node::Rule(r, role) => ("rule", r.clone(), Some(*role)),
                 Node::Value(v) => ("value", v.clone(), None),
@@ -152,6 +238,10 @@ pub fn view(policy: &PolicySet) -> GraphView {
                 kind,
                 label,
                 role,
+                rank: extra.rank,
+                in_force: extra.in_force,
+                versions: extra.versions,
+                caption: extra.caption,
             }
         })
         .collect();
@@ -182,6 +272,47 @@ pub fn view(policy: &PolicySet) -> GraphView {
         nodes,
         edges,
         rules: rules(policy),
+    }
+}
+
+/// What a regulation or article node carries beyond its label.
+#[derive(Default)]
+struct NodeExtra {
+    rank: Option<String>,
+    in_force: Option<InForceView>,
+    versions: Vec<VersionView>,
+    caption: Vec<String>,
+}
+
+impl NodeExtra {
+    fn regulation(policy: &PolicySet, r: &RegulationText) -> NodeExtra {
+        NodeExtra {
+            rank: r.rank.clone(),
+            in_force: Some(InForceView {
+                from: r.in_force.from,
+                until: r.in_force.until,
+                from_unknown: r.start_unknown,
+            }),
+            versions: Vec::new(),
+            caption: vec![rank_and_period(policy, r)],
+        }
+    }
+
+    fn article(r: &RegulationText, article: u32) -> NodeExtra {
+        NodeExtra {
+            versions: r
+                .versions(article)
+                .map(|a| VersionView {
+                    from: a.in_force.from,
+                    until: a.in_force.until,
+                })
+                .collect(),
+            caption: version_periods(r, article)
+                .iter()
+                .map(period_text)
+                .collect(),
+            ..NodeExtra::default()
+        }
     }
 }
 
@@ -240,10 +371,14 @@ pub fn to_dot(v: &GraphView) -> String {
                 _ => "box",
             },
         };
-        let label = match n.role {
+        let mut label = match n.role {
             Some(role) if role != "rule" => format!("{role}\\n{}", dot_escape(&n.label)),
             _ => dot_escape(&n.label),
         };
+        for line in &n.caption {
+            label.push_str("\\n");
+            label.push_str(&dot_escape(line));
+        }
         let _ = writeln!(
             s,
             "  \"{}\" [label=\"{label}\", shape={shape}];",
@@ -280,7 +415,11 @@ pub fn to_mermaid(v: &GraphView) -> String {
     let mut s = String::from("flowchart LR\n");
     for n in &v.nodes {
         let id = ids.get(n.id.as_str()).cloned().unwrap_or_default();
-        let label = n.label.replace('"', "#quot;");
+        let mut label = n.label.replace('"', "#quot;");
+        for line in &n.caption {
+            label.push_str("<br/>");
+            label.push_str(&line.replace('"', "#quot;"));
+        }
         let shape = match n.kind {
             "value" => format!("{id}([\"{label}\"])"),
             "param" => format!("{id}[/\"{label}\"/]"),

@@ -1,19 +1,30 @@
-//! Hover: for a citation, the label and text of what it cites; for a rule, value or param, its
-//! declaration and the text of its citations; for a field, fact, kind, type or enum member,
-//! its type and documentation.
+//! Hover: for a citation, the label and text of what it cites (of an amended article: the
+//! version cited, or in force today, and the others with their periods); for a regulation, its
+//! rank, territory and period; for a rule, value or param, its declaration and the text of its
+//! citations; for a field, fact, kind, type or enum member, its type and documentation.
+//!
+//! The server does not read the clock: "today" is what its caller says ([`hover_on`]); without
+//! it, the latest version of an amended article is shown.
 
-use crate::cite;
-use crate::index::{Role, Target};
+use crate::cite::{self, Pick};
+use crate::index::{Rel, Role, Target};
 use crate::resolve::{item, Category, ItemAt, Symbol, SymbolAt};
 use crate::workspace::Workspace;
 use datalex_lang::ast::{Item, Str};
+use datalex_lang::date::Date;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
-/// `textDocument/hover`.
+/// `textDocument/hover`, without a date: amended articles show their latest version.
 pub fn hover(ws: &Workspace, p: &HoverParams) -> Option<Hover> {
+    hover_on(ws, p, None)
+}
+
+/// `textDocument/hover`, with the caller's today: amended articles show the version in force
+/// that day.
+pub fn hover_on(ws: &Workspace, p: &HoverParams, today: Option<Date>) -> Option<Hover> {
     let (doc, offset) = ws.at(&p.text_document_position_params)?;
     let s = ws.occurrence_at(doc, offset)?;
-    let value = describe(ws, &s)?;
+    let value = describe_on(ws, &s, today)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
@@ -39,11 +50,59 @@ fn source(ws: &Workspace, at: ItemAt) -> Option<String> {
     let text = d
         .text
         .get(c.start + span.start as usize..c.start + span.end as usize)?;
-    Some(text.to_string())
+    // The span may run over the comments that introduce the next item; they are not this one's.
+    let mut lines: Vec<&str> = text.trim_end().lines().collect();
+    while lines
+        .last()
+        .is_some_and(|l| l.trim().is_empty() || l.trim_start().starts_with("//"))
+    {
+        lines.pop();
+    }
+    Some(lines.join("\n"))
+}
+
+/// The version a citation names (`§5@2025-01-01`), read from its text at `span` of the item at
+/// `at`.
+fn named_version(ws: &Workspace, at: ItemAt, span: Rel) -> Option<Date> {
+    let (d, start) = crate::resolve::chunk_start(ws, at)?;
+    let text = d
+        .text
+        .get(start + span.start as usize..start + span.end as usize)?;
+    let (_, date) = text.rsplit_once('@')?;
+    Date::parse(date.trim()).ok()
+}
+
+/// Which version a citation at `span` of the item at `at` shows: the one it names; in the
+/// regulation's own text, the declaration it is in; else the one in force `today`.
+fn pick(ws: &Workspace, at: ItemAt, span: Rel, role: Role, today: Option<Date>) -> Pick {
+    if role == Role::Decl {
+        if let Some(Item::Regulation(r)) = item(ws, at) {
+            let inside = |s: datalex_lang::Span| Rel::of(s) == span;
+            let found = r.articles.iter().enumerate().find(|(_, a)| {
+                inside(a.span)
+                    || a.paras
+                        .iter()
+                        .any(|p| inside(p.span) || p.items.iter().any(|i| inside(i.span)))
+            });
+            if let Some((i, a)) = found {
+                let n = r
+                    .articles
+                    .iter()
+                    .take(i)
+                    .filter(|x| x.number == a.number)
+                    .count();
+                return Pick::Nth(n);
+            }
+        }
+    }
+    match named_version(ws, at, span) {
+        Some(d) => Pick::Named(d),
+        None => Pick::Today(today),
+    }
 }
 
 /// The declaration of a rule, value or param, where it is, and what it cites.
-fn declaration(ws: &Workspace, at: ItemAt) -> Option<String> {
+fn declaration(ws: &Workspace, at: ItemAt, today: Option<Date>) -> Option<String> {
     let mut s = code(&source(ws, at)?);
     let d = ws.doc(at.doc)?;
     let tables = ws.tables();
@@ -67,11 +126,12 @@ fn declaration(ws: &Workspace, at: ItemAt) -> Option<String> {
             Some(r) => r.clone(),
             None => tables.own_regulation(&scope.package)?.to_string(),
         };
-        if seen.contains(&(reg.clone(), path.clone())) {
+        let which = pick(ws, at, o.span, o.role, today);
+        if seen.contains(&(reg.clone(), path.clone(), which)) {
             continue;
         }
-        seen.push((reg.clone(), path.clone()));
-        if let Some(c) = cite::cited(ws, tables, &reg, path) {
+        seen.push((reg.clone(), path.clone(), which));
+        if let Some(c) = cite::cited_at(ws, tables, &reg, path, which) {
             s.push_str("\n\n---\n\n");
             s.push_str(&c.markdown());
         }
@@ -79,8 +139,14 @@ fn declaration(ws: &Workspace, at: ItemAt) -> Option<String> {
     Some(s)
 }
 
-/// What the hover over `s` shows, as Markdown.
+/// What the hover over `s` shows, as Markdown (amended articles in their latest version).
 pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
+    describe_on(ws, s, None)
+}
+
+/// What the hover over `s` shows, as Markdown, amended articles in the version in force
+/// `today` (the latest without it).
+pub fn describe_on(ws: &Workspace, s: &SymbolAt<'_>, today: Option<Date>) -> Option<String> {
     let o = s.occurrence;
     let tables = ws.tables();
     let scope = ws.scope(s.at);
@@ -89,7 +155,8 @@ pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
             Some(r) => r.clone(),
             None => tables.own_regulation(&scope.package)?.to_string(),
         };
-        let mut text = cite::cited(ws, tables, &reg, path)?.markdown();
+        let which = pick(ws, s.at, o.span, o.role, today);
+        let mut text = cite::cited_at(ws, tables, &reg, path, which)?.markdown();
         if o.role == Role::Decl {
             let symbol = ws.resolve(s.at, o)?;
             let n = ws
@@ -110,7 +177,7 @@ pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
                 Role::Decl => s.at,
                 Role::Ref => tables.visible(cat, &scope.package, name)?.1,
             };
-            declaration(ws, at)
+            declaration(ws, at, today)
         }
         Symbol::ValueException { value, ref name } => {
             let Some(Item::Value(v)) = item(ws, value) else {
@@ -147,6 +214,7 @@ pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
         }
         Symbol::Regulation(ref id) => {
             let r = cite::regulation(ws, tables, id)?;
+            let text = cite::regulation_text(r);
             let mut s = format!("**《{}》** `{}`", r.title.value, id);
             for (what, v) in [("issuer", &r.issuer), ("number", &r.number)] {
                 if let Some(v) = v {
@@ -154,23 +222,56 @@ pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
                 }
             }
             if let Some(rank) = &r.rank {
-                s.push_str(&format!("\n\nrank: `{}`", rank.name));
+                // As people say it: the prelude documents each `LegalRank` member.
+                let said = scope.enum_decl("LegalRank").and_then(|e| {
+                    e.members
+                        .iter()
+                        .find(|(m, _)| m.name == rank.name)
+                        .and_then(|(_, d)| d.as_ref())
+                        .map(|d| d.value.clone())
+                });
+                match said {
+                    Some(said) => s.push_str(&format!("\n\nrank: {said} (`{}`)", rank.name)),
+                    None => s.push_str(&format!("\n\nrank: `{}`", rank.name)),
+                }
             }
             if let Some(t) = &r.territory {
                 s.push_str(&format!("\n\nterritory: {}", t.value));
             }
-            if let Some(f) = &r.in_force {
-                let from = f.from.map_or_else(|| "unknown".to_string(), |d| d.to_string());
-                let until = f.until.map(|d| format!(" until {d}")).unwrap_or_default();
-                s.push_str(&format!("\n\nin force: from {from}{until}"));
-                if let Some(n) = &f.note {
-                    s.push_str(&format!(" ({})", n.value));
-                }
+            s.push_str(&format!("\n\nin force: {}", text.period_label()));
+            if let Some(n) = &text.in_force_note {
+                s.push_str(&format!(" ({n})"));
+            }
+            if let Some(d) = today {
+                let on = if text.in_force.contains(d) {
+                    "in force"
+                } else {
+                    "not in force"
+                };
+                s.push_str(&format!(" · {on} on {d}"));
             }
             if let Some(u) = &r.unavailable {
                 s.push_str(&format!("\n\ntext not available: {}", u.value));
             }
-            s.push_str(&format!("\n\n{} article(s)", r.articles.len()));
+            s.push_str(&format!("\n\n{} article(s)", text.articles.len()));
+            // Articles amended, added later, repealed or expiring, with their periods.
+            let changed: Vec<String> = text
+                .articles
+                .keys()
+                .filter_map(|n| {
+                    let periods = datalex_compiler::export::version_periods(&text, *n);
+                    (!periods.is_empty()).then(|| {
+                        let shown: Vec<String> = periods
+                            .iter()
+                            .map(datalex_compiler::export::period_text)
+                            .collect();
+                        format!("§{n} ({})", shown.join(", "))
+                    })
+                })
+                .collect();
+            if !changed.is_empty() {
+                s.push_str(&format!("; versions: {}", changed.join("; ")));
+            }
             Some(s)
         }
         Symbol::Article { .. } => None,

@@ -129,6 +129,36 @@ fn hover_shows_article_text_declarations_and_field_types() {
 }
 
 #[test]
+fn hover_on_an_amended_article_shows_each_version_with_its_period() {
+    let mut c = Client::start();
+    // The fixture of tests/amendment.rs (outside `policies/`): article 5 says 15 working days
+    // as enacted, 10 from 2025-01-01, when a second paragraph is added.
+    const REG: &str = "tests/amendment/policies/amend/regulation.dlx";
+    const RULES: &str = "tests/amendment/policies/amend/sharing.dlx";
+    c.open(REG, &read(REG));
+    c.open(RULES, &read(RULES));
+    let cases = [
+        // A citation of a version: that version's text, the other with its period.
+        hover_at(&mut c, RULES, "§5@2023-01-01", 0, 1),
+        hover_at(&mut c, RULES, "§5.1@2025-01-01", 0, 1),
+        // A paragraph only the amended text has: the earlier version lacks it.
+        hover_at(&mut c, RULES, "§5.2", 0, 1),
+        // The amendment in the regulation's own text, and an article repealed at the end of 2024.
+        hover_at(&mut c, REG, "article 5 from", 0, 3),
+        hover_at(&mut c, RULES, "§6", 0, 1),
+        // A rule: its declaration with the text of the versions it cites.
+        hover_at(&mut c, RULES, "rule conditional_share_as_enacted", 0, 6),
+        // The regulation: rank, territory, period, and which articles have versions.
+        hover_at(&mut c, REG, "amend-2023 \"", 0, 3),
+    ];
+    let text = cases.join("\n\n════════\n\n");
+    assert!(text.contains("15个工作日内予以答复") && text.contains("10个工作日内予以答复"));
+    assert!(text.contains("2023-01-01–2024-12-31: "), "{text}");
+    insta::assert_snapshot!("hover_amended", text);
+    c.shutdown();
+}
+
+#[test]
 fn definition_and_references_across_files() {
     let mut c = Client::start();
     let cases = [

@@ -55,6 +55,9 @@ fn every_feature_everywhere_answers_without_panicking() {
         "policies/binzhou/measures.dlx",
         "policies/zunyi/plan.dlx",
         "stdlib/prelude.dlx",
+        // Amended articles and citations of their versions (`§5@2023-01-01`).
+        "tests/amendment/policies/amend/regulation.dlx",
+        "tests/amendment/policies/amend/sharing.dlx",
     ] {
         let uri = datalex_lsp::uri::from_path(&root.join(rel)).unwrap();
         let text = std::fs::read_to_string(root.join(rel)).unwrap();
