@@ -8,6 +8,7 @@ use std::process::ExitCode;
 pub fn run() -> Result<ExitCode> {
     let config = datalex_lsp::Config {
         prelude: crate::load::PRELUDE.to_string(),
+        today: Some(crate::cli::today()),
     };
     datalex_lsp::stdio(&config)?;
     Ok(ExitCode::SUCCESS)

@@ -471,15 +471,13 @@ fn decide_value(
             Some("jurisdiction"),
         )
     })?;
-    let mut d: Decision = j
-        .decide(&request)
-        .map_err(|e| match e {
-            // Not a decision: no source of the jurisdiction governs the request's date.
-            EvalError::NotInForce { .. } => {
-                ApiError::new(unprocessable, e.code(), e.to_string(), Some("at"))
-            }
-            _ => ApiError::new(unprocessable, "evaluation_failed", e.to_string(), None),
-        })?;
+    let mut d: Decision = j.decide(&request).map_err(|e| match e {
+        // Not a decision: no source of the jurisdiction governs the request's date.
+        EvalError::NotInForce { .. } => {
+            ApiError::new(unprocessable, e.code(), e.to_string(), Some("at"))
+        }
+        _ => ApiError::new(unprocessable, "evaluation_failed", e.to_string(), None),
+    })?;
     d.decision_id = ulid::Ulid::new().to_string();
     let text: Arc<str> = Arc::from(serde_json::to_string(&d).map_err(|e| {
         ApiError::new(

@@ -90,6 +90,26 @@ fn an_override_cycle_fails_at_its_line() {
 }
 
 #[test]
+fn a_rule_grounded_in_nothing_in_force_is_reported() {
+    let dir = common::scratch_policies();
+    let law = dir.path().join("policies/oldlaw");
+    std::fs::create_dir_all(&law).expect("dir");
+    std::fs::write(
+        law.join("law.dlx"),
+        "package oldlaw\n\nregulation old-2010 \"旧办法\" {\n  rank local_government_rule\n  in force from 2010-01-01 until 2015-12-31\n  article 1 \"旧条文。\"\n}\n",
+    )
+    .expect("write");
+    let sharing = dir.path().join("policies/binzhou/sharing.dlx");
+    let mut text = std::fs::read_to_string(&sharing).expect("policy file");
+    text.push_str("\ncheck old_rule on share cites old-2010 §1\n  when true\n  => finding old_rule info on dataset.id \"旧规则。\"\n");
+    std::fs::write(&sharing, &text).expect("write");
+    let out = common::run_in(dir.path(), &["check", "policies"], "");
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "a warning, not an error: {err}");
+    assert!(err.contains("W0105") && err.contains("old_rule"), "{err}");
+}
+
+#[test]
 fn several_syntax_errors_are_reported_at_once() {
     let dir = common::scratch_policies();
     let path = dir.path().join("policies/binzhou/sharing.dlx");

@@ -115,8 +115,9 @@ fn binzhou_cases_decide_as_expected() {
             "no {kind} case"
         );
     }
-    let (errors, decided): (Vec<&Value>, Vec<&Value>) =
-        cases.iter().partition(|c| c["expect"].get("error").is_some());
+    let (errors, decided): (Vec<&Value>, Vec<&Value>) = cases
+        .iter()
+        .partition(|c| c["expect"].get("error").is_some());
     assert!(
         decided
             .iter()

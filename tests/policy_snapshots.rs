@@ -62,8 +62,13 @@ fn changing_the_filing_period_shows_exactly_the_decisions_that_change() {
         .collect();
     assert_eq!(names, expected, "{stdout}");
     assert!(stdout.contains("snapshots: 2 changed"), "{stdout}");
-    let late =
-        std::fs::read_to_string(new_files.iter().find(|p| p.contains("公共服务企业")).unwrap()).unwrap();
+    let late = std::fs::read_to_string(
+        new_files
+            .iter()
+            .find(|p| p.contains("公共服务企业"))
+            .unwrap(),
+    )
+    .unwrap();
     assert!(
         late.contains("\"due\": \"2026-04-24\"") && late.contains("\"status\": \"met\""),
         "{late}"

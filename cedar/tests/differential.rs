@@ -56,7 +56,8 @@ fn datalex_and_cedar_agree_on_random_requests() {
                 }
                 // A request no source of the jurisdiction governs on its date is not a decision,
                 // in Datalex or in Cedar.
-                let decision = match engine.decide(&facts, &calendar, &request, policy_ref(package)) {
+                let decision = match engine.decide(&facts, &calendar, &request, policy_ref(package))
+                {
                     Err(EvalError::NotInForce { .. }) => {
                         *tally.entry(format!("{package} not_in_force")).or_default() += 1;
                         continue;

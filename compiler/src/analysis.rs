@@ -240,7 +240,10 @@ impl Printer<'_> {
             Ex::Grounded(_, x) => self.go(x, names),
             Ex::Applies(r, on) => format!(
                 "applies {}{}",
-                self.policy.regulations.get(*r).map_or("?", |r| r.id.as_str()),
+                self.policy
+                    .regulations
+                    .get(*r)
+                    .map_or("?", |r| r.id.as_str()),
                 on.as_ref()
                     .map(|d| format!(" on {}", self.go(d, names)))
                     .unwrap_or_default()

@@ -76,10 +76,11 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
         periods: vec![reg.in_force],
         rank: reg.rank_level,
         label: format!("《{}》", reg.title),
+        out: std::sync::Arc::default(),
     };
     let Some((&article_no, rest)) = c.path.split_first() else {
         cite.label.push_str("（条款未详）");
-        return Ok(cite);
+        return Ok(cite.sealed());
     };
     if let Some(why) = &reg.unavailable {
         return Err(Diagnostic::error(
@@ -95,7 +96,7 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
             reg.id
         )));
     }
-    if reg.articles.get(&article_no).is_none() {
+    if !reg.articles.contains_key(&article_no) {
         let mut d = Diagnostic::error(
             "E0104",
             c.span,
@@ -192,7 +193,7 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
     if let Some(v) = c.version {
         cite.label.push_str(&format!("（{v}起施行的文本）"));
     }
-    Ok(cite)
+    Ok(cite.sealed())
 }
 
 /// The label of paragraph and item `rest` of one version of an article (第二十条第二款第二项),

@@ -313,7 +313,11 @@ impl Cx {
             }
         }
         for sc in packages.iter().flat_map(|p| &p.scopes) {
-            if let Some(r) = self.regulations.iter_mut().find(|r| r.id == sc.regulation.name) {
+            if let Some(r) = self
+                .regulations
+                .iter_mut()
+                .find(|r| r.id == sc.regulation.name)
+            {
                 r.scoped = true;
             }
         }
@@ -1309,12 +1313,11 @@ impl Cx {
         }
         // A rule of this package grounded in nothing that is in force while the package's own
         // regulation is: it can never apply to a request the package decides.
-        let own_period = b
-            .cx
-            .own_regulation(p)
-            .id()
-            .and_then(|r| b.cx.regulations.get(r))
-            .map(|r| r.in_force);
+        let own_period =
+            b.cx.own_regulation(p)
+                .id()
+                .and_then(|r| b.cx.regulations.get(r))
+                .map(|r| r.in_force);
         for (i, (d, _, pkg)) in decls.iter().enumerate() {
             let (Some(rule), Some(own)) = (rules.get(i), own_period) else {
                 continue;

@@ -344,6 +344,25 @@ impl ParaText {
     }
 }
 
+/// A citation as a decision shows it (shared/contract/decision-api.md §3), built once per
+/// citation when the policy is compiled; decisions share it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct CiteOut {
+    /// Regulation id.
+    pub regulation: String,
+    /// Article (null: article unknown).
+    pub article: Option<u32>,
+    /// Paragraph.
+    pub paragraph: Option<u32>,
+    /// Item.
+    pub item: Option<u32>,
+    /// The version of the article cited by its date, when the citation names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<Date>,
+    /// 《…》第…条第…款第…项
+    pub label: String,
+}
+
 /// A resolved citation.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Cite {
@@ -366,9 +385,25 @@ pub struct Cite {
     pub rank: Option<u32>,
     /// 《滨州市公共数据管理办法》第二十条第二款第二项
     pub label: String,
+    /// The citation as decisions show it ([`Cite::sealed`] builds it from the fields above).
+    pub out: std::sync::Arc<CiteOut>,
 }
 
 impl Cite {
+    /// The citation with `out` built from its fields.
+    #[must_use]
+    pub fn sealed(mut self) -> Cite {
+        self.out = std::sync::Arc::new(CiteOut {
+            regulation: self.regulation_id.clone(),
+            article: self.article,
+            paragraph: self.paragraph,
+            item: self.item,
+            version: self.version,
+            label: self.label.clone(),
+        });
+        self
+    }
+
     /// Whether the provision is in force on `d` (its regulation's scope aside).
     pub fn in_force_on(&self, d: Date) -> bool {
         self.periods.iter().any(|p| p.contains(d))

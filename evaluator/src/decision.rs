@@ -4,6 +4,7 @@ use datalex_compiler::ir::Cite;
 use datalex_lang::date::Date;
 use serde::Serialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// A decision with its explanation.
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -34,40 +35,12 @@ pub struct Decision {
     pub policy: PolicyRef,
 }
 
-/// A citation in a decision.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct CiteOut {
-    /// Regulation id.
-    pub regulation: String,
-    /// Article (null: article unknown).
-    pub article: Option<u32>,
-    /// Paragraph.
-    pub paragraph: Option<u32>,
-    /// Item.
-    pub item: Option<u32>,
-    /// The version of the article cited by its date, when the citation names one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub version: Option<Date>,
-    /// 《…》第…条第…款第…项
-    pub label: String,
-}
+/// A citation in a decision: shared with the compiled policy, built once per citation.
+pub use datalex_compiler::ir::CiteOut;
 
-impl From<&Cite> for CiteOut {
-    fn from(c: &Cite) -> CiteOut {
-        CiteOut {
-            regulation: c.regulation_id.clone(),
-            article: c.article,
-            paragraph: c.paragraph,
-            item: c.item,
-            version: c.version,
-            label: c.label.clone(),
-        }
-    }
-}
-
-/// Converts citations.
-pub fn cites(c: &[Cite]) -> Vec<CiteOut> {
-    c.iter().map(CiteOut::from).collect()
+/// The citations as a decision shows them.
+pub fn cites(c: &[Cite]) -> Vec<Arc<CiteOut>> {
+    c.iter().map(|c| Arc::clone(&c.out)).collect()
 }
 
 /// Why the decision is what it is.
@@ -80,7 +53,7 @@ pub struct Reason {
     /// Human text.
     pub text: String,
     /// Articles.
-    pub cites: Vec<CiteOut>,
+    pub cites: Vec<Arc<CiteOut>>,
 }
 
 /// A regulation a decision applied.
@@ -116,7 +89,7 @@ pub struct Remedy {
     /// What the party can do.
     pub text: String,
     /// Articles.
-    pub cites: Vec<CiteOut>,
+    pub cites: Vec<Arc<CiteOut>>,
     /// Rank level of the source it rests on (higher prevails).
     #[serde(skip)]
     pub rank: Option<u32>,
@@ -136,7 +109,7 @@ pub struct Obligation {
     /// Until when (null: no end).
     pub until: Option<Date>,
     /// Articles.
-    pub cites: Vec<CiteOut>,
+    pub cites: Vec<Arc<CiteOut>>,
     /// Rank level of the source it rests on (higher prevails).
     #[serde(skip)]
     pub rank: Option<u32>,
@@ -166,7 +139,7 @@ pub struct Deadline {
     /// What must be done.
     pub text: String,
     /// Articles.
-    pub cites: Vec<CiteOut>,
+    pub cites: Vec<Arc<CiteOut>>,
     /// Rank level of the source it rests on (higher prevails).
     #[serde(skip)]
     pub rank: Option<u32>,
@@ -184,7 +157,7 @@ pub struct Finding {
     /// Text.
     pub text: String,
     /// Articles.
-    pub cites: Vec<CiteOut>,
+    pub cites: Vec<Arc<CiteOut>>,
 }
 
 /// One rule or value considered.

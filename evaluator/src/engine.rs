@@ -335,7 +335,8 @@ struct Cx<'a> {
     locals: Vec<Value<'a>>,
     base: usize,
     steps: u32,
-    current: String,
+    /// The rule or value being evaluated, for the budget's error.
+    current: &'a str,
     trace: Vec<TraceStep>,
     /// Value conflicts: the value and the two exceptions.
     conflicts: Vec<(String, String, String, Vec<datalex_compiler::ir::Cite>)>,
@@ -380,7 +381,7 @@ impl<'a> Cx<'a> {
             locals: Vec::new(),
             base: 0,
             steps: 0,
-            current: String::new(),
+            current: "",
             trace: Vec::new(),
             conflicts: Vec::new(),
             at: request.at(),
@@ -438,13 +439,13 @@ impl<'a> Cx<'a> {
     }
 
     /// The citations in force, for the decision, and the rank of the first of them.
-    fn cites_in_force(&mut self, cites: &[Cite]) -> R<(Vec<CiteOut>, Option<u32>)> {
+    fn cites_in_force(&mut self, cites: &[Cite]) -> R<(Vec<Arc<CiteOut>>, Option<u32>)> {
         let mut out = Vec::with_capacity(cites.len());
         let mut rank = None;
         for c in cites {
             if self.in_force(c)? {
                 rank = rank.or(c.rank);
-                out.push(CiteOut::from(c));
+                out.push(Arc::clone(&c.out));
             }
         }
         if out.is_empty() {
@@ -457,7 +458,7 @@ impl<'a> Cx<'a> {
     fn party_id(&mut self, party: Option<&'a Ex>) -> R<Option<String>> {
         let Some(ex) = party else { return Ok(None) };
         let v = match self.eval(ex)? {
-            Value::List(l) if l.len() > 0 => l.get(0),
+            Value::List(l) if !l.is_empty() => l.get(0),
             other => other,
         };
         // An institution, or another party the facts name by id (a developer).
@@ -576,7 +577,7 @@ impl<'a> Cx<'a> {
                             detail: "no rule applied".into(),
                         });
                         deciding.push((o, mats));
-                        self.assemble(&deciding)?
+                        self.assemble(&mut deciding)?
                     }
                     None => (
                         Effect::Deny,
@@ -588,7 +589,7 @@ impl<'a> Cx<'a> {
                     ),
                 }
             } else {
-                self.assemble(&deciding)?
+                self.assemble(&mut deciding)?
             };
         let mut effect = effect;
         // Conflicts between deciding rules, or inside a value they used, fail closed.
@@ -669,16 +670,26 @@ impl<'a> Cx<'a> {
         }
         // 上位法优先: of two obligations, deadlines or remedies with the same code resting on
         // sources of different rank, the higher-ranked prevails.
-        prevail(&mut obligations, |o| (o.code.clone(), o.party.clone()), |o| o.rank);
+        prevail(
+            &mut obligations,
+            |a, b| a.code == b.code && a.party == b.party,
+            |o| o.rank,
+        );
         // A deadline: the earliest due date prevails — a lower source may set a stricter period,
         // never a longer one (上位法优先); of equal dates, the higher rank's.
         strictest(&mut deadlines);
-        prevail(&mut remedies, |r| (r.code.clone(), String::new()), |r| r.rank);
+        prevail(&mut remedies, |a, b| a.code == b.code, |r| r.rank);
         dedup_reasons(&mut reasons);
-        dedup_by(&mut findings, |f| (f.code.clone(), f.subject.clone()));
-        dedup_by(&mut obligations, |o| (o.code.clone(), o.party.clone()));
-        dedup_by(&mut deadlines, |d| (d.code.clone(), d.party.clone()));
-        dedup_by(&mut remedies, |r| r.code.clone());
+        dedup_by(&mut findings, |a, b| {
+            a.code == b.code && a.subject == b.subject
+        });
+        dedup_by(&mut obligations, |a, b| {
+            a.code == b.code && a.party == b.party
+        });
+        dedup_by(&mut deadlines, |a, b| {
+            a.code == b.code && a.party == b.party
+        });
+        dedup_by(&mut remedies, |a, b| a.code == b.code);
         deadlines.sort_by(|a, b| a.code.cmp(&b.code));
         let sources = self.sources(&reasons, &obligations, &deadlines, &findings, &remedies);
         Ok(Decision {
@@ -721,7 +732,11 @@ impl<'a> Cx<'a> {
             }
         }
         let mut regs: Vec<_> = ids.iter().filter_map(|id| policy.regulation(id)).collect();
-        regs.sort_by(|a, b| b.rank_level.cmp(&a.rank_level).then_with(|| a.id.cmp(&b.id)));
+        regs.sort_by(|a, b| {
+            b.rank_level
+                .cmp(&a.rank_level)
+                .then_with(|| a.id.cmp(&b.id))
+        });
         regs.into_iter()
             .map(|r| Source {
                 id: r.id.clone(),
@@ -741,7 +756,7 @@ impl<'a> Cx<'a> {
     #[allow(clippy::type_complexity)]
     fn assemble(
         &mut self,
-        deciding: &[(usize, Materials)],
+        deciding: &mut [(usize, Materials)],
     ) -> R<(
         Effect,
         Vec<Reason>,
@@ -758,7 +773,7 @@ impl<'a> Cx<'a> {
         let mut findings = Vec::new();
         let mut remedies = Vec::new();
         let mut used_values: Vec<usize> = Vec::new();
-        for (i, _) in deciding {
+        for (i, _) in deciding.iter() {
             if let Some(r) = plan.rules.get(*i) {
                 for v in &r.uses_values {
                     if !used_values.contains(v) {
@@ -776,7 +791,8 @@ impl<'a> Cx<'a> {
                 remedies.extend(m.remedies.iter().cloned());
             }
         }
-        for (n, (i, mats)) in deciding.iter().enumerate() {
+        // The deciding rules' materials are moved, not cloned: only their ids are read after.
+        for (n, (i, mats)) in deciding.iter_mut().enumerate() {
             let Some(rule) = plan.rules.get(*i) else {
                 continue;
             };
@@ -785,11 +801,11 @@ impl<'a> Cx<'a> {
                     effect = *e;
                 }
             }
-            reasons.extend(mats.reasons.iter().cloned());
-            obligations.extend(mats.obligations.iter().cloned());
-            deadlines.extend(mats.deadlines.iter().cloned());
-            findings.extend(mats.findings.iter().cloned());
-            remedies.extend(mats.remedies.iter().cloned());
+            reasons.append(&mut mats.reasons);
+            obligations.append(&mut mats.obligations);
+            deadlines.append(&mut mats.deadlines);
+            findings.append(&mut mats.findings);
+            remedies.append(&mut mats.remedies);
         }
         Ok((effect, reasons, obligations, deadlines, findings, remedies))
     }
@@ -801,7 +817,7 @@ impl<'a> Cx<'a> {
     /// condition's witnesses are in scope. Returns the trace detail: each part evaluated, whether
     /// it held, and the facts it looked at.
     fn try_rule(&mut self, rule: &'a RuleDef) -> R<(bool, Materials, String)> {
-        self.current.clone_from(&rule.name);
+        self.current = &rule.name;
         // A rule applies only while what grounds it is in force; `otherwise` always decides.
         if rule.role != datalex_lang::ast::RuleRole::Otherwise && !self.grounded(&rule.cites)? {
             let detail = format!(
@@ -960,7 +976,30 @@ impl<'a> Cx<'a> {
                     });
                     return Ok(());
                 };
-                let (due, outside) = self.add_days(start, count, working);
+                // The same period from the same day as another deadline of this outcome (one duty
+                // under two sources): the same due date, so the higher-ranked source's alone is
+                // kept, and the calendar is not counted again.
+                let same = m.deadlines.iter().position(|d| {
+                    d.code == *code
+                        && d.party == *party
+                        && d.start == start
+                        && d.working_days == working.then_some(count)
+                        && d.calendar_days == (!working).then_some(count)
+                });
+                let (due, outside) = match same {
+                    Some(i) => {
+                        let Some(prev) = m.deadlines.get(i) else {
+                            return Ok(());
+                        };
+                        if !matches!((prev.rank, rank), (Some(a), Some(b)) if b > a) {
+                            return Ok(());
+                        }
+                        let due = prev.due;
+                        m.deadlines.remove(i);
+                        (due, false)
+                    }
+                    None => self.add_days(start, count, working),
+                };
                 if outside {
                     m.findings.push(Finding {
                         code: "calendar_not_loaded".into(),
@@ -1065,7 +1104,7 @@ impl<'a> Cx<'a> {
             }));
         };
         // Values are acyclic (the compiler rejects cycles), so recursion here is bounded.
-        let outer = std::mem::replace(&mut self.current, def.name.clone());
+        let outer = std::mem::replace(&mut self.current, &def.name);
         let saved = self.push_frame();
         let result = self.compute_value(def);
         self.pop_frame(saved);
@@ -1174,7 +1213,7 @@ impl<'a> Cx<'a> {
         if self.steps > self.engine.budget {
             return Err(EvalError::BudgetExceeded {
                 budget: self.engine.budget,
-                rule: self.current.clone(),
+                rule: self.current.to_string(),
             });
         }
         Ok(())
@@ -1264,6 +1303,21 @@ impl<'a> Cx<'a> {
                 elem,
                 coll,
             } => {
+                // `x in {a, b}`: compared one by one, without building the list.
+                if let Ex::List(items) = &**coll {
+                    let x = self.eval(elem)?;
+                    if matches!(x, Value::Missing) {
+                        return Ok(Value::Bool(false));
+                    }
+                    let mut found = false;
+                    for i in items {
+                        if same(&x, &self.eval(i)?) {
+                            found = true;
+                            break;
+                        }
+                    }
+                    return Ok(Value::Bool(found != *negated));
+                }
                 let (x, c) = (self.eval(elem)?, self.eval(coll)?);
                 match (&x, &c) {
                     (Value::Missing, _) | (_, Value::Missing) => Value::Bool(false),
@@ -1451,30 +1505,25 @@ fn step(rule: &str, matched: bool, detail: &str) -> TraceStep {
     }
 }
 
-/// Keeps, of the items that share a key, those whose source ranks highest (items without a rank
+/// Keeps, of the items `same` pairs up, those whose source ranks highest (items without a rank
 /// compete with none).
-fn prevail<T, K: PartialEq>(
-    items: &mut Vec<T>,
-    key: impl Fn(&T) -> K,
-    rank: impl Fn(&T) -> Option<u32>,
-) {
+fn prevail<T>(items: &mut Vec<T>, same: impl Fn(&T, &T) -> bool, rank: impl Fn(&T) -> Option<u32>) {
     // Only items of different ranks compete.
     let mut ranks = items.iter().map(&rank);
     let first = ranks.next().flatten();
     if ranks.all(|r| r == first) {
         return;
     }
-    let keys: Vec<(K, Option<u32>)> = items.iter().map(|x| (key(x), rank(x))).collect();
-    let mut i = 0;
-    items.retain(|_| {
-        let keep = keys.get(i).is_none_or(|(k, r)| {
-            !keys
+    let keep: Vec<bool> = items
+        .iter()
+        .map(|x| {
+            !items
                 .iter()
-                .any(|(k2, r2)| k2 == k && matches!((r, r2), (Some(a), Some(b)) if b > a))
-        });
-        i += 1;
-        keep
-    });
+                .any(|y| same(x, y) && matches!((rank(x), rank(y)), (Some(a), Some(b)) if b > a))
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    items.retain(|_| keep.next().unwrap_or(true));
 }
 
 /// Keeps, of the deadlines with the same code and party, those due first, and of these the ones
@@ -1483,22 +1532,20 @@ fn strictest(deadlines: &mut Vec<Deadline>) {
     if deadlines.len() < 2 {
         return;
     }
-    let keys: Vec<(String, String, Date, Option<u32>)> = deadlines
+    let keep: Vec<bool> = deadlines
         .iter()
-        .map(|d| (d.code.clone(), d.party.clone(), d.due, d.rank))
-        .collect();
-    let mut i = 0;
-    deadlines.retain(|_| {
-        let keep = keys.get(i).is_none_or(|(c, p, due, r)| {
-            !keys.iter().any(|(c2, p2, due2, r2)| {
-                c2 == c
-                    && p2 == p
-                    && (due2 < due || (due2 == due && matches!((r, r2), (Some(a), Some(b)) if b > a)))
+        .map(|d| {
+            !deadlines.iter().any(|e| {
+                e.code == d.code
+                    && e.party == d.party
+                    && (e.due < d.due
+                        || (e.due == d.due
+                            && matches!((d.rank, e.rank), (Some(a), Some(b)) if b > a)))
             })
-        });
-        i += 1;
-        keep
-    });
+        })
+        .collect();
+    let mut keep = keep.into_iter();
+    deadlines.retain(|_| keep.next().unwrap_or(true));
 }
 
 fn dedup_reasons(reasons: &mut Vec<Reason>) {
@@ -1518,15 +1565,17 @@ fn dedup_reasons(reasons: &mut Vec<Reason>) {
     *reasons = out;
 }
 
-fn dedup_by<T, K: PartialEq>(items: &mut Vec<T>, key: impl Fn(&T) -> K) {
-    let mut seen: Vec<K> = Vec::new();
-    items.retain(|x| {
-        let k = key(x);
-        if seen.contains(&k) {
-            false
+/// Keeps the first of the items `same` pairs up, comparing in place (no key is built).
+fn dedup_by<T>(items: &mut Vec<T>, same: impl Fn(&T, &T) -> bool) {
+    let mut i = 0;
+    while i < items.len() {
+        let dup = items
+            .get(i)
+            .is_some_and(|x| items.iter().take(i).any(|y| same(y, x)));
+        if dup {
+            items.remove(i);
         } else {
-            seen.push(k);
-            true
+            i += 1;
         }
-    });
+    }
 }

@@ -295,7 +295,12 @@ fn calendar_notes(
 }
 
 /// Each citation with the text it points at in the version in force on `at`.
-fn quote(s: &mut String, cites: &[CiteOut], policy: &PolicySet, at: datalex_lang::date::Date) {
+fn quote(
+    s: &mut String,
+    cites: &[std::sync::Arc<CiteOut>],
+    policy: &PolicySet,
+    at: datalex_lang::date::Date,
+) {
     for c in cites {
         let _ = writeln!(s, "    {}", c.label);
         let full = policy
@@ -312,6 +317,7 @@ fn quote(s: &mut String, cites: &[CiteOut], policy: &PolicySet, at: datalex_lang
                 periods: Vec::new(),
                 rank: None,
                 label: c.label.clone(),
+                out: std::sync::Arc::clone(c),
             });
         if let Some(text) = full.and_then(|cite| policy.cited_text_at(&cite, at)) {
             let _ = writeln!(s, "      「{text}」");

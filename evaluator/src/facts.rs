@@ -187,6 +187,9 @@ pub struct Facts {
     pub developers: Vec<Developer>,
     /// Registered data products.
     pub products: Vec<Product>,
+    /// The institutions that are big-data authorities (`big_data_authority: true`), a copy kept
+    /// so that finding a body's authority scans the few authorities, not every institution.
+    pub authorities: Vec<Institution>,
     product_index: HashMap<String, usize>,
     catalog_index: HashMap<String, usize>,
     institution_index: HashMap<String, usize>,
@@ -285,6 +288,7 @@ impl Facts {
             "emergencies.json",
             facts.emergencies.iter().map(|d| d.id.as_str()),
         )?;
+        facts.authorities = authorities(&facts.institutions);
         for (i, e) in facts.emergencies.iter().enumerate() {
             if e.end < e.start {
                 return Err(FactsError::Interval {
@@ -328,6 +332,7 @@ impl Facts {
         for i in &mut self.institutions {
             i.region.get_or_insert_with(|| region.to_string());
         }
+        self.authorities = authorities(&self.institutions);
         self
     }
 
@@ -385,4 +390,13 @@ fn index<'a>(
         }
     }
     Ok(map)
+}
+
+/// The institutions that are big-data authorities.
+fn authorities(institutions: &[Institution]) -> Vec<Institution> {
+    institutions
+        .iter()
+        .filter(|i| i.big_data_authority)
+        .cloned()
+        .collect()
 }

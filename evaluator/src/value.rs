@@ -362,6 +362,8 @@ pub enum FactSource {
     Developers,
     /// `products`.
     Products,
+    /// `authorities`: the institutions that are big-data authorities.
+    Authorities,
 }
 
 impl FactSource {
@@ -373,6 +375,7 @@ impl FactSource {
             "emergencies" => FactSource::Emergencies,
             "developers" => FactSource::Developers,
             "products" => FactSource::Products,
+            "authorities" => FactSource::Authorities,
             _ => return None,
         })
     }
@@ -385,6 +388,7 @@ impl FactSource {
             FactSource::Emergencies => List::Emergencies(&facts.emergencies),
             FactSource::Developers => List::Developers(&facts.developers),
             FactSource::Products => List::Products(&facts.products),
+            FactSource::Authorities => List::Institutions(&facts.authorities),
         }
     }
 
@@ -395,6 +399,10 @@ impl FactSource {
             FactSource::Institutions => facts.institution(id).map(Rec::Institution),
             FactSource::Developers => facts.developer(id).map(Rec::Developer),
             FactSource::Products => facts.product(id).map(Rec::Product),
+            FactSource::Authorities => facts
+                .institution(id)
+                .filter(|i| i.big_data_authority)
+                .map(Rec::Institution),
             FactSource::Emergencies => facts
                 .emergencies
                 .iter()

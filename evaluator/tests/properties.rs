@@ -212,7 +212,11 @@ fn random_facts_and_requests_are_decided_cited_and_deterministic() {
                 );
             }
             // Every decision names the law it applied, each source in force on its date.
-            assert!(!d.sources.is_empty(), "a decision without sources\n{}", context());
+            assert!(
+                !d.sources.is_empty(),
+                "a decision without sources\n{}",
+                context()
+            );
             for src in &d.sources {
                 let in_period = src.in_force.from.is_none_or(|f| f <= req.at())
                     && src.in_force.until.is_none_or(|u| req.at() <= u);
@@ -220,13 +224,20 @@ fn random_facts_and_requests_are_decided_cited_and_deterministic() {
             }
             // A remedy only where the decision refuses.
             if d.effect != "deny" {
-                assert!(d.remedies.is_empty(), "a remedy without a refusal\n{}", context());
+                assert!(
+                    d.remedies.is_empty(),
+                    "a remedy without a refusal\n{}",
+                    context()
+                );
             }
             let again = j.decide(&req).unwrap();
             assert_eq!(d, again, "not deterministic\n{}", context());
         }
     }
-    assert!(not_in_force > 0, "no request before the measures took effect");
+    assert!(
+        not_in_force > 0,
+        "no request before the measures took effect"
+    );
     // The generator must reach every kind and every effect, or the test proves little.
     for kind in ["share", "open", "develop", "catalog_change"] {
         let effects_of_kind: Vec<&str> = effects

@@ -600,8 +600,8 @@ pub enum OutcomePart {
         /// From when (counting starts the day after).
         from: Expr,
         /// `as of DATE`: the deadline follows the law in force on that day, when it is earlier
-        /// than the request's date.
-        as_of: Option<Expr>,
+        /// than the request's date (boxed: most deadlines have none).
+        as_of: Option<Box<Expr>>,
         /// The date the act was done, if known.
         met_by: Option<Expr>,
         /// What must be done.

@@ -599,7 +599,10 @@ impl Printer<'_> {
         if let Some(c) = &r.consistent {
             self.with_text(
                 2,
-                &format!("consistent with {}", cites_str(std::slice::from_ref(&c.cite))),
+                &format!(
+                    "consistent with {}",
+                    cites_str(std::slice::from_ref(&c.cite))
+                ),
                 &quote(&c.note.value),
                 4,
             );

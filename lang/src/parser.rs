@@ -510,7 +510,8 @@ impl Cx {
         let number = self.int(&num)?;
         let mut from = None;
         let mut until = None;
-        while let Some(x) = it.next_if(|x| matches!(x.as_rule(), Rule::art_from | Rule::art_until)) {
+        while let Some(x) = it.next_if(|x| matches!(x.as_rule(), Rule::art_from | Rule::art_until))
+        {
             let xspan = self.span(&x);
             let rule = x.as_rule();
             let d = first(x).ok_or_else(|| Diagnostic::error("E0001", xspan, "expected a date"))?;
@@ -1032,9 +1033,9 @@ impl Cx {
                 let mut as_of = None;
                 if let Some(a) = it.next_if(|x| x.as_rule() == Rule::as_of) {
                     let aspan = self.span(&a);
-                    as_of = Some(self.expr(first(a).ok_or_else(|| {
-                        Diagnostic::error("E0001", aspan, "expected a date")
-                    })?)?);
+                    let date = first(a)
+                        .ok_or_else(|| Diagnostic::error("E0001", aspan, "expected a date"))?;
+                    as_of = Some(Box::new(self.expr(date)?));
                 }
                 let mut met_by = None;
                 if it.peek().map(|x| x.as_rule()) == Some(Rule::met_by) {

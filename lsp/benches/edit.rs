@@ -277,6 +277,7 @@ impl Server {
         let thread = std::thread::spawn(move || {
             let config = datalex_lsp::Config {
                 prelude: PRELUDE.into(),
+                today: None,
             };
             datalex_lsp::run(&server, &config).unwrap();
         });

@@ -226,6 +226,9 @@ fn citation(
         }
         _ => {}
     }
+    // An amended article is declared once per version: offer each path once.
+    let mut seen = std::collections::HashSet::new();
+    paths.retain(|p| seen.insert(p.clone()));
     let range = d
         .lines
         .range(&d.text, base + at + '§'.len_utf8(), base + before.len());

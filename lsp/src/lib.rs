@@ -40,4 +40,7 @@ pub struct Config {
     /// The prelude's text, used when the workspace folder has no `stdlib/prelude.dlx` (the
     /// binary passes the prelude it embeds).
     pub prelude: String,
+    /// Today, which the server does not read from the clock: hover shows the text of a cited
+    /// article in force on it (`None`: the latest version).
+    pub today: Option<datalex_lang::date::Date>,
 }

@@ -90,6 +90,8 @@ pub struct Server<'c> {
     conn: &'c Connection,
     /// The workspace.
     pub ws: Workspace,
+    /// Today, as the caller says ([`Config::today`]).
+    today: Option<datalex_lang::date::Date>,
 }
 
 /// Runs the server on a connection until the client says `exit` (or goes away): initialize,
@@ -106,7 +108,11 @@ pub fn run(conn: &Connection, config: &Config) -> Result<(), ServerError> {
         "serverInfo": { "name": "datalex-lsp", "version": env!("CARGO_PKG_VERSION") },
     });
     conn.initialize_finish(id, result)?;
-    let mut server = Server { conn, ws };
+    let mut server = Server {
+        conn,
+        ws,
+        today: config.today,
+    };
     server.publish()?;
     server.serve()
 }

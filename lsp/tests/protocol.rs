@@ -257,12 +257,7 @@ fn completion_of_fields_members_articles_rules_and_keywords() {
             "when dataset.open == unconditional",
             " and request.requester.",
         ),
-        complete(
-            &mut c,
-            SHARING,
-            "any e in responding_emergencies",
-            " and e.",
-        ),
+        complete(&mut c, SHARING, "any e in covering_emergencies", " and e."),
         complete(
             &mut c,
             SHARING,
@@ -310,15 +305,15 @@ fn completion_of_fields_members_articles_rules_and_keywords() {
         complete(
             &mut c,
             "policies/binzhou/development.dlx",
-            "use zunyi for develop\n",
-            "\nparam x = 1 day cites zunyi-2022 §",
+            "package binzhou\n",
+            "\nparam x = 1 day cites national-2025 §",
         ),
     ];
     // Rules after `over`, kinds after `on`.
     cases.push(complete(
         &mut c,
         SHARING,
-        "exception scenario_not_in_conditions over ",
+        "exception emergency_adjustment_pending over ",
         "",
     ));
     cases.push(complete(
@@ -332,7 +327,7 @@ fn completion_of_fields_members_articles_rules_and_keywords() {
     // Keywords and the names in scope, in an expression and at the start of a declaration.
     let names = complete(&mut c, SHARING, "when dataset is missing\n", "  and resp");
     assert!(
-        names.contains("responding_emergencies (6) — value: [Emergency]"),
+        names.contains("covering_emergencies (6) — value: [Emergency]"),
         "{names}"
     );
     assert!(
@@ -515,7 +510,7 @@ fn rename_rules_values_and_params() {
         rename(
             &mut c,
             SHARING,
-            "value responding_emergencies",
+            "value covering_emergencies",
             8,
             "应对中的突发事件",
         ),

@@ -47,7 +47,9 @@ impl Server<'_> {
             params: p,
         } = req;
         match method.as_str() {
-            HoverRequest::METHOD => answer(id, params(p).map(|x| hover::hover(ws, &x))),
+            HoverRequest::METHOD => {
+                answer(id, params(p).map(|x| hover::hover_on(ws, &x, self.today)))
+            }
             GotoDefinition::METHOD => answer(id, params(p).map(|x| navigate::definition(ws, &x))),
             References::METHOD => answer(id, params(p).map(|x| navigate::references(ws, &x))),
             Completion::METHOD => answer(id, params(p).map(|x| completion::complete(ws, &x))),

@@ -69,6 +69,7 @@ impl Client {
         let (server_side, client_side) = Connection::memory();
         let config = datalex_lsp::Config {
             prelude: read("stdlib/prelude.dlx"),
+            today: None,
         };
         let server = std::thread::spawn(move || datalex_lsp::run(&server_side, &config));
         let mut c = Client {
