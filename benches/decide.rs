@@ -1,6 +1,7 @@
 //! Decision benchmarks (criterion): one `Jurisdiction::decide` of each request kind — three
 //! `share` requests (conditional, to review with the provider's reply deadline; unconditional,
-//! permitted; not shared but reclassified by an emergency, permitted), `open`, `develop` and
+//! permitted with the national 1-working-day reply; not-shared data listed by an active emergency, to
+//! review for the provider's adjustment), `open`, `develop` and
 //! `catalog_change` — against the example facts of `data/binzhou` (`decide/example/…`) and
 //! against generated facts of 10,000 datasets and 1,000 institutions (`decide/10k/…`).
 //! `docs/performance.md` records the latest figures.
