@@ -80,10 +80,10 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
                     exercised.extend(r.rule.split(", ").map(str::to_string));
                 }
                 for s in decision.trace.iter().filter(|s| s.matched) {
-                    exercised.insert(s.rule.clone());
+                    exercised.insert(s.rule.to_string());
                 }
                 for s in decision.trace.iter().filter(|s| !s.matched) {
-                    negative.insert(s.rule.clone());
+                    negative.insert(s.rule.to_string());
                 }
                 if failures.is_empty() {
                     println!("ok     {}:{line} {}", file.display(), t.name);
@@ -127,12 +127,12 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
                 .filter(|r| r.name.starts_with(&format!("{pkg}.")))
             {
                 if r.role == datalex_lang::ast::RuleRole::Otherwise {
-                    if gap && !exercised.contains(&r.name) {
+                    if gap && !exercised.contains(&*r.name) {
                         no_positive.insert(&r.name);
                     }
                     continue;
                 }
-                if !exercised.contains(&r.name) {
+                if !exercised.contains(&*r.name) {
                     no_positive.insert(&r.name);
                 }
                 // A rule that always applies (`when true`) has no negative case to test.
@@ -142,7 +142,7 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
                         datalex_compiler::ir::Const::Bool(true)
                     ))
                 );
-                if !negative.contains(&r.name) && !always {
+                if !negative.contains(&*r.name) && !always {
                     no_negative.insert(&r.name);
                 }
             }
@@ -217,11 +217,11 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
     let mut out = Vec::new();
     let codes = |k: PartKind| -> Vec<&str> {
         match k {
-            PartKind::Reason => d.reasons.iter().map(|x| x.code.as_str()).collect(),
-            PartKind::Obligation => d.obligations.iter().map(|x| x.code.as_str()).collect(),
-            PartKind::Finding => d.findings.iter().map(|x| x.code.as_str()).collect(),
-            PartKind::Deadline => d.deadlines.iter().map(|x| x.code.as_str()).collect(),
-            PartKind::Remedy => d.remedies.iter().map(|x| x.code.as_str()).collect(),
+            PartKind::Reason => d.reasons.iter().map(|x| x.code.as_ref()).collect(),
+            PartKind::Obligation => d.obligations.iter().map(|x| x.code.as_ref()).collect(),
+            PartKind::Finding => d.findings.iter().map(|x| x.code.as_ref()).collect(),
+            PartKind::Deadline => d.deadlines.iter().map(|x| x.code.as_ref()).collect(),
+            PartKind::Remedy => d.remedies.iter().map(|x| x.code.as_ref()).collect(),
             PartKind::Source => d.sources.iter().map(|x| x.id.as_str()).collect(),
         }
     };
@@ -237,7 +237,7 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
                     ));
                 }
                 for r in reasons {
-                    if !codes(PartKind::Reason).contains(&r.name.as_str()) {
+                    if !codes(PartKind::Reason).contains(&r.name.as_ref()) {
                         out.push(format!(
                             "expected reason {}, got {}",
                             r.name,
@@ -247,7 +247,7 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
                 }
             }
             ExpectKind::Has(k, code) => {
-                if !codes(*k).contains(&code.name.as_str()) {
+                if !codes(*k).contains(&code.name.as_ref()) {
                     out.push(format!(
                         "expected {} {}, got [{}]",
                         k.as_str(),
@@ -257,13 +257,13 @@ fn check(t: &TestCase, d: &Decision) -> Vec<String> {
                 }
             }
             ExpectKind::HasNo(k, code) => {
-                if codes(*k).contains(&code.name.as_str()) {
+                if codes(*k).contains(&code.name.as_ref()) {
                     out.push(format!("expected no {} {}", k.as_str(), code.name));
                 }
             }
             ExpectKind::Error(_) => {}
             ExpectKind::Deadline(code, due, status, party) => {
-                match d.deadlines.iter().find(|x| x.code == code.name) {
+                match d.deadlines.iter().find(|x| *x.code == *code.name) {
                     None => out.push(format!(
                         "expected deadline {}, got [{}]",
                         code.name,

@@ -224,8 +224,8 @@ pub fn check(j: &Jurisdiction, case: &Case) -> Decision {
     let d = j
         .decide(&case.request)
         .unwrap_or_else(|e| panic!("{}: {e}", case.name));
-    let reasons: Vec<&str> = d.reasons.iter().map(|r| r.code.as_str()).collect();
-    let deadlines: Vec<&str> = d.deadlines.iter().map(|r| r.code.as_str()).collect();
+    let reasons: Vec<&str> = d.reasons.iter().map(|r| r.code.as_ref()).collect();
+    let deadlines: Vec<&str> = d.deadlines.iter().map(|r| r.code.as_ref()).collect();
     if d.effect != case.effect || reasons != case.reasons || deadlines != case.deadlines {
         panic!(
             "{}: expected {} {:?} with deadlines {:?}, got\n{}",

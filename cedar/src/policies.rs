@@ -171,9 +171,9 @@ fn policy(r: &RuleDef, action: &str, when: String, unless: Vec<String>) -> Cedar
     let (effect, code) = r
         .effect
         .as_ref()
-        .map_or(("deny", ""), |(e, code, _)| (e.as_str(), code.as_str()));
+        .map_or(("deny", ""), |(e, code, _)| (e.as_str(), &**code));
     let mut annotations = vec![
-        ("datalex_rule".to_string(), r.name.clone()),
+        ("datalex_rule".to_string(), r.name.to_string()),
         ("datalex_role".to_string(), r.role.keyword().to_string()),
         ("datalex_effect".to_string(), effect.to_string()),
     ];

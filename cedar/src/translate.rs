@@ -116,7 +116,7 @@ impl<'p> Translator<'p> {
                 ty: Ty::Bool,
                 required: true,
                 source: format!("{} is in force", rule.name),
-                rule: Some(rule.name.clone()),
+                rule: Some(rule.name.to_string()),
             });
             out.push(format!("context.{name}"));
         }
@@ -139,7 +139,7 @@ impl<'p> Translator<'p> {
                         ty: Ty::Bool,
                         required: true,
                         source,
-                        rule: Some(rule.name.clone()),
+                        rule: Some(rule.name.to_string()),
                     });
                     out.push(format!("context.{name}"));
                 }
@@ -358,7 +358,7 @@ impl<'p> Translator<'p> {
                     ex: Ex::Value(id),
                     ty: def.ty.clone(),
                     required: false,
-                    source: def.name.clone(),
+                    source: def.name.to_string(),
                     rule: None,
                 });
                 name

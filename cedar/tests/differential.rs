@@ -74,7 +74,7 @@ fn datalex_and_cedar_agree_on_random_requests() {
                         "{package} {} {} {}",
                         request.kind(),
                         decision.effect,
-                        decision.reasons.first().map_or("-", |r| r.code.as_str())
+                        decision.reasons.first().map_or("-", |r| r.code.as_ref())
                     ))
                     .or_default() += 1;
                 let agree = (decision.effect == "permit") == verdict.allow;

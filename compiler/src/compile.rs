@@ -10,6 +10,7 @@ use datalex_lang::ast::{self, Item, RuleRole, TypeExpr};
 use datalex_lang::{Diagnostic, FileId, SourceMap, Span};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 /// The name of the standard library package, which every package builds on.
 pub const STD: &str = "std";
@@ -1545,7 +1546,7 @@ impl Cx {
 
 fn placeholder_value() -> ValueDef {
     ValueDef {
-        name: String::new(),
+        name: Arc::from(""),
         ty: Ty::Error,
         default: Ex::Const(Const::Bool(false)),
         cites: Vec::new(),
@@ -1770,7 +1771,7 @@ impl PlanBuilder<'_, '_> {
                     let parts = self.parts(&x.parts, &mut out_locals, reg, &bcites);
                     self.max_locals = self.max_locals.max(out_locals.count());
                     branches.push(Branch {
-                        name: format!("{pkg}.{}.{}", v.name.name, x.name.name),
+                        name: Arc::from(format!("{pkg}.{}.{}", v.name.name, x.name.name)),
                         overrides: Vec::new(),
                         cites: bcites,
                         when,
@@ -1841,7 +1842,7 @@ impl PlanBuilder<'_, '_> {
         let plumbing = pkg == STD;
         if let Some(slot) = self.values.get_mut(id) {
             *slot = Some(ValueDef {
-                name: format!("{pkg}.{name}"),
+                name: Arc::from(format!("{pkg}.{name}")),
                 ty: ty.clone(),
                 default,
                 cites: all_cites,
@@ -1981,14 +1982,14 @@ impl PlanBuilder<'_, '_> {
         }
         self.uses.push(uses);
         RuleDef {
-            name,
+            name: Arc::from(name),
             role: r.role,
             when,
             effect: r
                 .outcome
                 .effect
                 .as_ref()
-                .map(|(e, c, t)| (*e, c.name.clone(), t.value.clone())),
+                .map(|(e, c, t)| (*e, Arc::from(c.name.as_str()), Arc::from(t.value.as_str()))),
             parts,
             rank: cites.first().and_then(|c| c.rank),
             cites,
@@ -2060,8 +2061,8 @@ impl PlanBuilder<'_, '_> {
             };
             out.push(match p {
                 ast::OutcomePart::Reason { code, text, cites } => Part::Reason {
-                    code: code.name.clone(),
-                    text: text.value.clone(),
+                    code: Arc::from(code.name.as_str()),
+                    text: Arc::from(text.value.as_str()),
                     cites: own(self, cites),
                 },
                 ast::OutcomePart::Obligation {
@@ -2076,11 +2077,11 @@ impl PlanBuilder<'_, '_> {
                         .as_ref()
                         .map(|u| lower::lower(self, locals, u, Some(&Ty::Date)).0);
                     Part::Obligation {
-                        code: code.name.clone(),
-                        party: party.name.clone(),
+                        code: Arc::from(code.name.as_str()),
+                        party: Arc::from(party.name.as_str()),
                         party_id: self.party(party, party_as.as_ref()),
                         until,
-                        text: text.value.clone(),
+                        text: Arc::from(text.value.as_str()),
                         cites: own(self, cites),
                     }
                 }
@@ -2109,21 +2110,21 @@ impl PlanBuilder<'_, '_> {
                         .as_ref()
                         .map(|m| lower::lower(self, locals, m, Some(&Ty::Date)).0);
                     Part::Deadline {
-                        code: code.name.clone(),
-                        party: party.name.clone(),
+                        code: Arc::from(code.name.as_str()),
+                        party: Arc::from(party.name.as_str()),
                         party_id,
                         within: w,
                         param,
                         from: f,
                         as_of,
                         met_by: m,
-                        text: text.value.clone(),
+                        text: Arc::from(text.value.as_str()),
                         cites: own(self, cites),
                     }
                 }
                 ast::OutcomePart::Remedy { code, text, cites } => Part::Remedy {
-                    code: code.name.clone(),
-                    text: text.value.clone(),
+                    code: Arc::from(code.name.as_str()),
+                    text: Arc::from(text.value.as_str()),
                     cites: own(self, cites),
                 },
                 ast::OutcomePart::Finding {
@@ -2135,10 +2136,10 @@ impl PlanBuilder<'_, '_> {
                 } => {
                     let s = lower::lower(self, locals, subject, Some(&Ty::Text)).0;
                     Part::Finding {
-                        code: code.name.clone(),
+                        code: Arc::from(code.name.as_str()),
                         severity: *severity,
                         subject: s,
-                        text: text.value.clone(),
+                        text: Arc::from(text.value.as_str()),
                         cites: own(self, cites),
                     }
                 }

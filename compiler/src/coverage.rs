@@ -77,21 +77,21 @@ fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
         }
         for plan in &pkg.plans {
             for r in &plan.rules {
-                out.extend(r.cites.iter().map(|c| (c, r.name.clone())));
+                out.extend(r.cites.iter().map(|c| (c, r.name.to_string())));
                 for p in &r.parts {
                     let by = match p {
                         Part::Deadline { code, .. } => format!("{}.{code}", r.name),
-                        _ => r.name.clone(),
+                        _ => r.name.to_string(),
                     };
                     out.extend(part_cites(p).iter().map(|c| (c, by.clone())));
                 }
             }
             for v in plan.values.iter().filter(|v| !v.plumbing) {
-                out.extend(v.cites.iter().map(|c| (c, v.name.clone())));
+                out.extend(v.cites.iter().map(|c| (c, v.name.to_string())));
                 for b in &v.exceptions {
-                    out.extend(b.cites.iter().map(|c| (c, v.name.clone())));
+                    out.extend(b.cites.iter().map(|c| (c, v.name.to_string())));
                     for p in &b.parts {
-                        out.extend(part_cites(p).iter().map(|c| (c, v.name.clone())));
+                        out.extend(part_cites(p).iter().map(|c| (c, v.name.to_string())));
                     }
                 }
             }
@@ -423,11 +423,11 @@ pub fn ungrounded(policy: &PolicySet, at: Date) -> BTreeMap<String, Vec<Unground
                     continue;
                 }
                 let list = out.entry(pkg.name.clone()).or_default();
-                if list.iter().any(|u| u.rule == r.name) {
+                if list.iter().any(|u| *u.rule == *r.name) {
                     continue;
                 }
                 list.push(Ungrounded {
-                    rule: r.name.clone(),
+                    rule: r.name.to_string(),
                     role: r.role.keyword(),
                     cites: r
                         .cites

@@ -321,18 +321,20 @@ fn rules(policy: &PolicySet) -> Vec<RuleView> {
     for p in &policy.packages {
         for plan in &p.plans {
             for r in &plan.rules {
-                let entry = by_name.entry(r.name.clone()).or_insert_with(|| RuleView {
-                    name: r.name.clone(),
-                    role: r.role.keyword(),
-                    kinds: Vec::new(),
-                    cites: Vec::new(),
-                    overrides: r
-                        .overrides
-                        .iter()
-                        .filter_map(|o| plan.rules.get(*o))
-                        .map(|o| o.name.clone())
-                        .collect(),
-                });
+                let entry = by_name
+                    .entry(r.name.to_string())
+                    .or_insert_with(|| RuleView {
+                        name: r.name.to_string(),
+                        role: r.role.keyword(),
+                        kinds: Vec::new(),
+                        cites: Vec::new(),
+                        overrides: r
+                            .overrides
+                            .iter()
+                            .filter_map(|o| plan.rules.get(*o))
+                            .map(|o| o.name.to_string())
+                            .collect(),
+                    });
                 if !entry.kinds.contains(&plan.kind) {
                     entry.kinds.push(plan.kind.clone());
                 }

@@ -102,7 +102,7 @@ pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGrap
             let value_nodes: Vec<NodeIndex> = plan
                 .values
                 .iter()
-                .map(|v| g.node(Node::Value(v.name.clone())))
+                .map(|v| g.node(Node::Value(v.name.to_string())))
                 .collect();
             for (v, &vn) in plan.values.iter().zip(&value_nodes) {
                 cite_edges(&mut g, vn, &v.cites);
@@ -121,7 +121,7 @@ pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGrap
             let rule_nodes: Vec<NodeIndex> = plan
                 .rules
                 .iter()
-                .map(|r| g.node(Node::Rule(r.name.clone(), r.role.keyword())))
+                .map(|r| g.node(Node::Rule(r.name.to_string(), r.role.keyword())))
                 .collect();
             for (r, &rn) in plan.rules.iter().zip(&rule_nodes) {
                 let owner = r.name.split('.').next().unwrap_or_default().to_string();

@@ -9,6 +9,7 @@ use datalex_lang::ast::{Effect, FindingSeverity, RuleRole};
 use datalex_lang::date::Date;
 use datalex_lang::{FileId, Span};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Index of a regulation in [`PolicySet::regulations`].
 pub type RegId = usize;
@@ -386,14 +387,14 @@ pub struct Cite {
     /// 《滨州市公共数据管理办法》第二十条第二款第二项
     pub label: String,
     /// The citation as decisions show it ([`Cite::sealed`] builds it from the fields above).
-    pub out: std::sync::Arc<CiteOut>,
+    pub out: Arc<CiteOut>,
 }
 
 impl Cite {
     /// The citation with `out` built from its fields.
     #[must_use]
     pub fn sealed(mut self) -> Cite {
-        self.out = std::sync::Arc::new(CiteOut {
+        self.out = Arc::new(CiteOut {
             regulation: self.regulation_id.clone(),
             article: self.article,
             paragraph: self.paragraph,
@@ -502,7 +503,7 @@ pub struct KindPlan {
 #[derive(Debug, Clone)]
 pub struct ValueDef {
     /// Qualified name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Its type.
     pub ty: Ty,
     /// The default (or only) definition.
@@ -523,7 +524,7 @@ pub struct ValueDef {
 #[derive(Debug, Clone)]
 pub struct Branch {
     /// Qualified name.
-    pub name: String,
+    pub name: Arc<str>,
     /// Exceptions of the same value it overrides (indices into `exceptions`).
     pub overrides: Vec<usize>,
     /// Citations.
@@ -544,13 +545,13 @@ pub struct Branch {
 #[derive(Debug, Clone)]
 pub struct RuleDef {
     /// Qualified name, e.g. `binzhou.conditional_share`.
-    pub name: String,
+    pub name: Arc<str>,
     /// Its role.
     pub role: RuleRole,
     /// Condition (always true for `otherwise`).
     pub when: Option<Ex>,
     /// Effect, reason code and text.
-    pub effect: Option<(Effect, String, String)>,
+    pub effect: Option<(Effect, Arc<str>, Arc<str>)>,
     /// Obligations, deadlines, findings, further reasons.
     pub parts: Vec<Part>,
     /// Citations; the rule applies only while one of them is in force (`otherwise` aside).
@@ -583,33 +584,33 @@ pub enum Part {
     /// A further reason.
     Reason {
         /// Code.
-        code: String,
+        code: Arc<str>,
         /// Text.
-        text: String,
+        text: Arc<str>,
         /// Citations.
         cites: Vec<Cite>,
     },
     /// An obligation.
     Obligation {
         /// Code.
-        code: String,
+        code: Arc<str>,
         /// Who is bound.
-        party: String,
+        party: Arc<str>,
         /// The institution the party is (a record or a list of them, the first counting).
         party_id: Option<Ex>,
         /// Until when.
         until: Option<Ex>,
         /// Text.
-        text: String,
+        text: Arc<str>,
         /// Citations.
         cites: Vec<Cite>,
     },
     /// A deadline.
     Deadline {
         /// Code.
-        code: String,
+        code: Arc<str>,
         /// Who must act.
-        party: String,
+        party: Arc<str>,
         /// The institution the party is (a record or a list of them, the first counting).
         party_id: Option<Ex>,
         /// How long.
@@ -623,29 +624,29 @@ pub enum Part {
         /// When the act was done, if known.
         met_by: Option<Ex>,
         /// Text.
-        text: String,
+        text: Arc<str>,
         /// Citations.
         cites: Vec<Cite>,
     },
     /// Where a refused party can turn.
     Remedy {
         /// Code.
-        code: String,
+        code: Arc<str>,
         /// Text.
-        text: String,
+        text: Arc<str>,
         /// Citations.
         cites: Vec<Cite>,
     },
     /// A finding.
     Finding {
         /// Code.
-        code: String,
+        code: Arc<str>,
         /// Severity.
         severity: FindingSeverity,
         /// Subject.
         subject: Ex,
         /// Text.
-        text: String,
+        text: Arc<str>,
         /// Citations.
         cites: Vec<Cite>,
     },

@@ -47,11 +47,11 @@ pub fn cites(c: &[Cite]) -> Vec<Arc<CiteOut>> {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Reason {
     /// Fixed code.
-    pub code: String,
+    pub code: Arc<str>,
     /// The rule (qualified name).
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Human text.
-    pub text: String,
+    pub text: Arc<str>,
     /// Articles.
     pub cites: Vec<Arc<CiteOut>>,
 }
@@ -85,9 +85,9 @@ pub struct InForce {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Remedy {
     /// Fixed code.
-    pub code: String,
+    pub code: Arc<str>,
     /// What the party can do.
-    pub text: String,
+    pub text: Arc<str>,
     /// Articles.
     pub cites: Vec<Arc<CiteOut>>,
     /// Rank level of the source it rests on (higher prevails).
@@ -99,13 +99,13 @@ pub struct Remedy {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Obligation {
     /// Fixed code.
-    pub code: String,
+    pub code: Arc<str>,
     /// Who is bound.
-    pub party: String,
+    pub party: Arc<str>,
     /// The institution the party is, where the facts name one.
     pub party_id: Option<String>,
     /// What they must do.
-    pub text: String,
+    pub text: Arc<str>,
     /// Until when (null: no end).
     pub until: Option<Date>,
     /// Articles.
@@ -119,9 +119,9 @@ pub struct Obligation {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Deadline {
     /// Fixed code.
-    pub code: String,
+    pub code: Arc<str>,
     /// Who must act.
-    pub party: String,
+    pub party: Arc<str>,
     /// The institution the party is, where the facts name one.
     pub party_id: Option<String>,
     /// The day counting starts after.
@@ -137,7 +137,7 @@ pub struct Deadline {
     /// `met`, `missed` or `open`.
     pub status: &'static str,
     /// What must be done.
-    pub text: String,
+    pub text: Arc<str>,
     /// Articles.
     pub cites: Vec<Arc<CiteOut>>,
     /// Rank level of the source it rests on (higher prevails).
@@ -149,13 +149,13 @@ pub struct Deadline {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Finding {
     /// Fixed code.
-    pub code: String,
+    pub code: Arc<str>,
     /// `info`, `warning` or `violation`.
     pub severity: &'static str,
     /// What it is about (a dataset id, …).
     pub subject: String,
     /// Text.
-    pub text: String,
+    pub text: Arc<str>,
     /// Articles.
     pub cites: Vec<Arc<CiteOut>>,
 }
@@ -164,7 +164,7 @@ pub struct Finding {
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TraceStep {
     /// Qualified name.
-    pub rule: String,
+    pub rule: Arc<str>,
     /// Whether its condition held.
     pub matched: bool,
     /// The condition and what came of it.

@@ -603,11 +603,11 @@ impl<'a> Cx<'a> {
             effect = Effect::Deny;
             let mut texts = Vec::new();
             let mut all_cites = Vec::new();
-            let mut rules = Vec::new();
+            let mut rules: Vec<String> = Vec::new();
             if rule_conflict {
                 for (i, _) in &deciding {
                     if let Some(r) = plan.rules.get(*i) {
-                        rules.push(r.name.clone());
+                        rules.push(r.name.to_string());
                         all_cites.extend(r.cites.iter().cloned());
                     }
                 }
@@ -620,7 +620,7 @@ impl<'a> Cx<'a> {
                 texts.push(format!(
                     "派生值 {value} 的例外 {a} 与 {b} 同时适用且结果不同"
                 ));
-                rules.push(value.clone());
+                rules.push(value.to_string());
                 all_cites.extend(c.iter().cloned());
             }
             all_cites.dedup();
@@ -628,8 +628,8 @@ impl<'a> Cx<'a> {
                 0,
                 Reason {
                     code: "rule_conflict".into(),
-                    rule: rules.join(", "),
-                    text: format!("{}；按照安全可控原则不予准许。", texts.join("；")),
+                    rule: Arc::from(rules.join(", ")),
+                    text: Arc::from(format!("{}；按照安全可控原则不予准许。", texts.join("；"))),
                     cites: decision::cites(&all_cites),
                 },
             );
@@ -895,7 +895,7 @@ impl<'a> Cx<'a> {
 
     /// The parts of an outcome that are in force: each on the law of the governing date, or of
     /// the earlier day its `as of` names.
-    fn parts(&mut self, parts: &'a [Part], rule: &str, m: &mut Materials) -> R<()> {
+    fn parts(&mut self, parts: &'a [Part], rule: &Arc<str>, m: &mut Materials) -> R<()> {
         for p in parts {
             let outer = self.gov;
             if let Part::Deadline { as_of: Some(a), .. } = p {
@@ -910,7 +910,7 @@ impl<'a> Cx<'a> {
         Ok(())
     }
 
-    fn part(&mut self, p: &'a Part, rule: &str, m: &mut Materials) -> R<()> {
+    fn part(&mut self, p: &'a Part, rule: &Arc<str>, m: &mut Materials) -> R<()> {
         if !self.grounded(p.cites())? {
             return Ok(());
         }
@@ -918,7 +918,7 @@ impl<'a> Cx<'a> {
         match p {
             Part::Reason { code, text, .. } => m.reasons.push(Reason {
                 code: code.clone(),
-                rule: rule.to_string(),
+                rule: Arc::clone(rule),
                 text: text.clone(),
                 cites,
             }),
@@ -970,8 +970,8 @@ impl<'a> Cx<'a> {
                     m.findings.push(Finding {
                         code: "deadline_not_computed".into(),
                         severity: "warning",
-                        subject: code.clone(),
-                        text: format!("期限 {code} 的起算日或期间未知，无法计算"),
+                        subject: code.to_string(),
+                        text: Arc::from(format!("期限 {code} 的起算日或期间未知，无法计算")),
                         cites,
                     });
                     return Ok(());
@@ -1004,8 +1004,8 @@ impl<'a> Cx<'a> {
                     m.findings.push(Finding {
                         code: "calendar_not_loaded".into(),
                         severity: "warning",
-                        subject: code.clone(),
-                        text: format!("期限 {code} 超出已加载的法定节假日安排年份，仅按周末计算工作日，到期日 {due} 需待国务院公布该年安排后复核"),
+                        subject: code.to_string(),
+                        text: Arc::from(format!("期限 {code} 超出已加载的法定节假日安排年份，仅按周末计算工作日，到期日 {due} 需待国务院公布该年安排后复核")),
                         cites: cites.clone(),
                     });
                 }
@@ -1115,7 +1115,7 @@ impl<'a> Cx<'a> {
                 Some((b, _)) => format!(
                     "= {} (exception {})",
                     show(&out.value),
-                    def.exceptions.get(*b).map_or("?", |x| x.name.as_str())
+                    def.exceptions.get(*b).map_or("?", |x| &*x.name)
                 ),
                 None => format!("= {} (default)", show(&out.value)),
             };
@@ -1177,7 +1177,7 @@ impl<'a> Cx<'a> {
                         let names = |k: usize| {
                             def.exceptions
                                 .get(k)
-                                .map_or_else(String::new, |b| b.name.clone())
+                                .map_or_else(String::new, |b| b.name.to_string())
                         };
                         let mut c = def
                             .exceptions
@@ -1191,7 +1191,7 @@ impl<'a> Cx<'a> {
                                 .unwrap_or_default(),
                         );
                         self.conflicts
-                            .push((def.name.clone(), names(i), names(j), c));
+                            .push((def.name.to_string(), names(i), names(j), c));
                         return Ok(ValueOutcome {
                             value: Value::Missing,
                             chosen: None,
@@ -1497,9 +1497,9 @@ fn show_into(out: &mut String, v: &Value<'_>) {
     }
 }
 
-fn step(rule: &str, matched: bool, detail: &str) -> TraceStep {
+fn step(rule: &Arc<str>, matched: bool, detail: &str) -> TraceStep {
     TraceStep {
-        rule: rule.to_string(),
+        rule: Arc::clone(rule),
         matched,
         detail: detail.to_string(),
     }
