@@ -347,6 +347,8 @@ struct Cx<'a> {
     gov: Date,
     /// Whether each regulation's scope holds for this request, once evaluated.
     scope_memo: Vec<Option<bool>>,
+    /// Working-day counts made for this decision: start, count, due date, outside the calendar.
+    counted: Vec<(Date, i64, Date, bool)>,
 }
 
 type R<T> = Result<T, EvalError>;
@@ -387,6 +389,7 @@ impl<'a> Cx<'a> {
             at: request.at(),
             gov: request.at(),
             scope_memo: vec![None; engine.policy.regulations.len()],
+            counted: Vec::new(),
         }
     }
 
@@ -1057,11 +1060,27 @@ impl<'a> Cx<'a> {
 
     /// `start` plus `count` working or calendar days (negative counts go back); whether the
     /// count left the loaded calendar years.
-    fn add_days(&self, start: Date, count: i64, working: bool) -> (Date, bool) {
+    fn add_days(&mut self, start: Date, count: i64, working: bool) -> (Date, bool) {
         let n = i32::try_from(count.clamp(-1_000_000, 1_000_000)).unwrap_or(0);
         if !working {
             return (start.add_days(n), false);
         }
+        // A deadline and the check that judges it count the same days: count them once.
+        if let Some(&(_, _, due, outside)) = self
+            .counted
+            .iter()
+            .find(|(s, c, _, _)| *s == start && *c == count)
+        {
+            return (due, outside);
+        }
+        let (due, outside) = self.count_working_days(start, n);
+        self.counted.push((start, count, due, outside));
+        (due, outside)
+    }
+
+    /// `start` plus `n` working days (negative: back), and whether the count left the loaded
+    /// calendar years.
+    fn count_working_days(&self, start: Date, n: i32) -> (Date, bool) {
         if n >= 0 {
             let w = self.calendar.add_working_days(start, n.unsigned_abs());
             return (w.due, w.outside_loaded);
