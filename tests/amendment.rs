@@ -258,15 +258,7 @@ fn the_graph_shows_the_versions_of_an_amended_article() {
     let out = common::run(&["graph", "--format", "json", POLICIES], "");
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let v: Value = serde_json::from_str(&common::stdout(&out)).unwrap();
-    let node = |id: &str| {
-        v["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|n| n["id"] == id)
-            .unwrap_or_else(|| panic!("no node {id}"))
-            .clone()
-    };
+    let node = |id: &str| common::graph_node(&v, id);
     let article = node("article:amend-2023:5");
     assert_eq!(
         article["versions"],

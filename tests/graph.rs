@@ -112,15 +112,7 @@ fn json_lists_every_rule_with_the_articles_it_cites() {
         == "deadline:binzhou.conditional_share.provider_reply"
         && e["to"] == "param:shandong.reply_period"));
     // Regulations carry their rank and period; articles their versions.
-    let node = |id: &str| {
-        v["nodes"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|n| n["id"] == id)
-            .unwrap_or_else(|| panic!("no node {id}"))
-            .clone()
-    };
+    let node = |id: &str| common::graph_node(&v, id);
     let national = node("regulation:national-2025");
     assert_eq!(national["rank"], "administrative_regulation");
     assert_eq!(

@@ -67,7 +67,9 @@ const CLAUSES: &[&str] = &[
     "issuer",
     "number",
     "rank",
-    "effective",
+    "territory",
+    "in force from",
+    "until",
     "style",
     "enum",
     "ordered",
@@ -97,6 +99,11 @@ const CLAUSES: &[&str] = &[
     "met by",
     "reported as",
     "is missing",
+    "scope",
+    "as of",
+    "consistent with",
+    "remedy",
+    "applies",
 ];
 
 fn item(

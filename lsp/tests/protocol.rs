@@ -344,7 +344,7 @@ fn completion_of_fields_members_articles_rules_and_keywords() {
         "\ngu",
     );
     assert!(
-        start.contains("(17 items)"),
+        start.contains("(18 items)"),
         "the declaration keywords: {start}"
     );
     assert!(start.contains("\nguard (14) — declaration"), "{start}");

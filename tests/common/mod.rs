@@ -75,3 +75,14 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The node with this id in `datalex graph --format json` output.
+pub fn graph_node(graph: &serde_json::Value, id: &str) -> serde_json::Value {
+    graph["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|n| n["id"] == id)
+        .unwrap_or_else(|| panic!("no node {id}"))
+        .clone()
+}
