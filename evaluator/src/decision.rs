@@ -26,7 +26,7 @@ pub struct Decision {
     /// Where a refused party can turn.
     pub remedies: Vec<Remedy>,
     /// The regulations whose rules were applied, highest rank first.
-    pub sources: Vec<Source>,
+    pub sources: Vec<Arc<Source>>,
     /// The day whose law decided (the request's `at`).
     pub governing_date: Date,
     /// Every rule and value considered, in evaluation order.

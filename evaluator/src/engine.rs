@@ -106,6 +106,8 @@ pub struct Engine {
     budget: u32,
     /// `Institution.id`, for the `party_id` of obligations and deadlines.
     institution_id: Option<Accessor>,
+    /// Each regulation as a decision lists it among its `sources`, by regulation index.
+    sources: Vec<Arc<Source>>,
 }
 
 impl Engine {
@@ -138,6 +140,22 @@ impl Engine {
             );
         }
         let institution_id = Accessor::resolve("Institution", "id");
+        let sources = policy
+            .regulations
+            .iter()
+            .map(|r| {
+                Arc::new(Source {
+                    id: r.id.clone(),
+                    title: r.title.clone(),
+                    rank: r.rank.clone(),
+                    in_force: decision::InForce {
+                        from: r.in_force.from,
+                        until: r.in_force.until,
+                        from_unknown: r.start_unknown,
+                    },
+                })
+            })
+            .collect();
         Ok(Engine {
             policy,
             package: pkg,
@@ -145,6 +163,7 @@ impl Engine {
             facts,
             budget: STEP_BUDGET,
             institution_id,
+            sources,
         })
     }
 
@@ -719,8 +738,7 @@ impl<'a> Cx<'a> {
         deadlines: &[Deadline],
         findings: &[Finding],
         remedies: &[Remedy],
-    ) -> Vec<Source> {
-        let policy = &self.engine.policy;
+    ) -> Vec<Arc<Source>> {
         let mut ids: Vec<&str> = Vec::new();
         let all = reasons
             .iter()
@@ -734,24 +752,22 @@ impl<'a> Cx<'a> {
                 ids.push(&c.regulation);
             }
         }
-        let mut regs: Vec<_> = ids.iter().filter_map(|id| policy.regulation(id)).collect();
-        regs.sort_by(|a, b| {
-            b.rank_level
-                .cmp(&a.rank_level)
-                .then_with(|| a.id.cmp(&b.id))
-        });
-        regs.into_iter()
-            .map(|r| Source {
-                id: r.id.clone(),
-                title: r.title.clone(),
-                rank: r.rank.clone(),
-                in_force: decision::InForce {
-                    from: r.in_force.from,
-                    until: r.in_force.until,
-                    from_unknown: r.start_unknown,
-                },
+        // The sources are built once, when the engine is bound; a decision shares them.
+        let mut out: Vec<(Option<u32>, Arc<Source>)> = ids
+            .iter()
+            .filter_map(|id| {
+                let i = self
+                    .engine
+                    .policy
+                    .regulations
+                    .iter()
+                    .position(|r| r.id == *id)?;
+                let rank = self.engine.policy.regulations.get(i)?.rank_level;
+                Some((rank, Arc::clone(self.engine.sources.get(i)?)))
             })
-            .collect()
+            .collect();
+        out.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then_with(|| a.id.cmp(&b.id)));
+        out.into_iter().map(|(_, s)| s).collect()
     }
 
     /// The effect and parts of the deciding rules, with the contributions of the value
