@@ -663,17 +663,6 @@ impl Part {
             | Part::Finding { cites, .. } => cites,
         }
     }
-
-    /// Its code.
-    pub fn code(&self) -> &str {
-        match self {
-            Part::Reason { code, .. }
-            | Part::Obligation { code, .. }
-            | Part::Deadline { code, .. }
-            | Part::Remedy { code, .. }
-            | Part::Finding { code, .. } => code,
-        }
-    }
 }
 
 /// A constant.

@@ -995,30 +995,9 @@ impl<'a> Cx<'a> {
                     });
                     return Ok(());
                 };
-                // The same period from the same day as another deadline of this outcome (one duty
-                // under two sources): the same due date, so the higher-ranked source's alone is
-                // kept, and the calendar is not counted again.
-                let same = m.deadlines.iter().position(|d| {
-                    d.code == *code
-                        && d.party == *party
-                        && d.start == start
-                        && d.working_days == working.then_some(count)
-                        && d.calendar_days == (!working).then_some(count)
-                });
-                let (due, outside) = match same {
-                    Some(i) => {
-                        let Some(prev) = m.deadlines.get(i) else {
-                            return Ok(());
-                        };
-                        if !matches!((prev.rank, rank), (Some(a), Some(b)) if b > a) {
-                            return Ok(());
-                        }
-                        let due = prev.due;
-                        m.deadlines.remove(i);
-                        (due, false)
-                    }
-                    None => self.add_days(start, count, working),
-                };
+                // One duty under two sources counts the same days once (`add_days` remembers);
+                // which of the two prevails is settled with the whole decision (`strictest`).
+                let (due, outside) = self.add_days(start, count, working);
                 if outside {
                     m.findings.push(Finding {
                         code: "calendar_not_loaded".into(),
