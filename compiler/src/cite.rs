@@ -76,6 +76,7 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
         periods: vec![reg.in_force],
         rank: reg.rank_level,
         label: format!("《{}》", reg.title),
+        reading: None,
         out: std::sync::Arc::default(),
     };
     let Some((&article_no, rest)) = c.path.split_first() else {
@@ -153,8 +154,13 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
                     (article.in_force.from, article.in_force.until),
                     (Some(f), Some(u)) if u < f
                 );
-                if !empty {
-                    periods.push(article.in_force);
+                // A paragraph or item with a period of its own (a dated target) is in force
+                // only within it.
+                let own = article
+                    .part_period(hit.1, hit.2)
+                    .and_then(|p| p.intersect(&article.in_force));
+                if let (false, Some(p)) = (empty, own) {
+                    periods.push(p);
                 }
                 found.get_or_insert(hit);
             }

@@ -207,6 +207,7 @@ pub fn regulation_text(
                     ),
                 ));
             }
+            part_checks(a.number, p, &mut diags);
             // A plan numbers its tasks through the whole document: there items only increase.
             let mut prev = 0;
             for (j, it) in p.items.iter().enumerate() {
@@ -261,6 +262,42 @@ pub fn regulation_text(
     (text, diags)
 }
 
+/// A paragraph's and its items' own periods (E0125 when one ends before it starts) and their
+/// source-copy defects (E0127 when the run is not in the text it marks).
+fn part_checks(article: u32, p: &ast::Para, diags: &mut Vec<Diagnostic>) {
+    let texts = std::iter::once((format!("paragraph {}", p.number), &p.text, p.from, p.until, &p.defects))
+        .chain(p.items.iter().map(|i| {
+            (format!("item {}", i.number), &i.text, i.from, i.until, &i.defects)
+        }));
+    for (what, text, from, until, defects) in texts {
+        if let (Some((f, _)), Some((u, uspan))) = (from, until) {
+            if u < f {
+                diags.push(Diagnostic::error(
+                    "E0125",
+                    uspan,
+                    format!("{what} of article {article} ends on {u}, before it starts on {f}"),
+                ));
+            }
+        }
+        for d in defects {
+            if d.run.value.is_empty() || !text.value.contains(d.run.value.as_str()) {
+                diags.push(
+                    Diagnostic::error(
+                        "E0127",
+                        d.run.span,
+                        format!(
+                            "the {} run is not in the text of {what} of article {article}",
+                            d.kind.keyword()
+                        ),
+                    )
+                    .with_label(text.span, "the text it marks")
+                    .with_help("copy the run exactly as the text has it"),
+                );
+            }
+        }
+    }
+}
+
 /// What a rule decides and on what authority (see `Cx::rank_conflict`).
 struct Stance {
     name: String,
@@ -287,6 +324,7 @@ struct PackageSrc<'a> {
     coverage: Vec<&'a ast::CoverageDecl>,
     uses: Vec<&'a ast::UseDecl>,
     scopes: Vec<&'a ast::ScopeDecl>,
+    interpretations: Vec<&'a ast::InterpretationDecl>,
 }
 
 #[derive(Default)]
@@ -301,6 +339,9 @@ struct Cx {
     facts: Vec<FactDef>,
     kinds: Vec<KindDef>,
     regulations: Vec<RegulationText>,
+    interpretations: Vec<Interpretation>,
+    /// Interpretations something cites.
+    readings_used: HashSet<Arc<str>>,
 }
 
 impl Cx {
@@ -322,6 +363,7 @@ impl Cx {
                 r.scoped = true;
             }
         }
+        self.declare_interpretations(&packages);
         let order = self.package_order(&packages);
         let mut compiled: Vec<Package> = Vec::new();
         let mut tests = Vec::new();
@@ -336,6 +378,7 @@ impl Cx {
             }
         }
         self.unused(&packages);
+        self.unused_interpretations();
         self.report_unmatched_overrides();
         let coverage = self.coverage_notes(&packages);
         let graph = graph::build(&self.regulations, &compiled);
@@ -349,6 +392,7 @@ impl Cx {
             graph,
             tests,
             coverage,
+            interpretations: std::mem::take(&mut self.interpretations),
             hash: content_hash(sources),
         })
     }
@@ -420,6 +464,7 @@ impl Cx {
                     Item::Coverage(x) => p.coverage.push(x),
                     Item::Use(x) => p.uses.push(x),
                     Item::Scope(x) => p.scopes.push(x),
+                    Item::Interpretation(x) => p.interpretations.push(x),
                     Item::Package(extra) if !std::ptr::eq(extra, decl) => {
                         self.diags.push(
                             Diagnostic::error("E0118", extra.span, "a file belongs to one package")
@@ -458,6 +503,7 @@ impl Cx {
                             regulation: Some(decl.regulation.clone()),
                             path: path.clone(),
                             version: None,
+                            reading: None,
                             span: *span,
                         };
                         if let Err(Some(d)) =
@@ -1138,6 +1184,33 @@ impl Cx {
     fn cites(&mut self, cites: &[ast::Citation], default: DefaultRegulation) -> Vec<Cite> {
         let mut out = Vec::new();
         for c in cites {
+            if let Some(name) = &c.reading {
+                match self
+                    .interpretations
+                    .iter()
+                    .find(|i| *i.name == *name.name)
+                {
+                    Some(i) => {
+                        self.readings_used.insert(Arc::clone(&i.name));
+                        out.extend(i.of.iter().map(|x| {
+                            let mut x = x.clone();
+                            x.reading = Some(Arc::clone(&i.name));
+                            x.sealed()
+                        }));
+                    }
+                    None => self.diags.push(
+                        Diagnostic::error(
+                            "E0128",
+                            name.span,
+                            format!("unknown interpretation `{}`", name.name),
+                        )
+                        .with_help(
+                            "declare it with `interpretation NAME of §… { says \"…\" means \"…\" adopted by \"…\" on DATE }`",
+                        ),
+                    ),
+                }
+                continue;
+            }
             match cite::resolve(c, &self.regulations, default) {
                 Ok(x) => out.push(x),
                 Err(Some(d)) => self.diags.push(d),
@@ -1145,6 +1218,92 @@ impl Cx {
             }
         }
         out
+    }
+
+    /// The `interpretation` declarations: their provisions resolved, and what they say to be
+    /// found in the text of one of them (E0127); a name declared twice is E0106.
+    fn declare_interpretations(&mut self, packages: &[PackageSrc<'_>]) {
+        for p in packages {
+            let default = self.own_regulation(p);
+            for d in &p.interpretations {
+                if let Some(prev) = self.interpretations.iter().find(|i| *i.name == *d.name.name) {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0106",
+                            d.name.span,
+                            format!("interpretation `{}` is declared twice", d.name.name),
+                        )
+                        .with_label(prev.span, "first declared here"),
+                    );
+                    continue;
+                }
+                let before = self.diags.len();
+                let of = self.cites(&d.of, default);
+                if d.of.iter().any(|c| c.reading.is_some()) {
+                    self.diags.push(Diagnostic::error(
+                        "E0128",
+                        d.span,
+                        format!("interpretation `{}` reads another interpretation", d.name.name),
+                    ).with_help("an interpretation reads provisions: `of §N.P.I`"));
+                }
+                let texts: Vec<String> = of
+                    .iter()
+                    .flat_map(|c| {
+                        self.regulations.get(c.regulation).into_iter().flat_map(move |r| {
+                            c.article
+                                .into_iter()
+                                .flat_map(move |n| r.versions(n))
+                                .filter_map(move |a| PolicySet::text_of(c, a))
+                        })
+                    })
+                    .collect();
+                let says = d.says.value.as_str();
+                if self.diags.len() == before
+                    && (says.is_empty() || !texts.iter().any(|t| t.contains(says)))
+                {
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0127",
+                            d.says.span,
+                            format!(
+                                "what interpretation `{}` says the text says is not in the text it reads",
+                                d.name.name
+                            ),
+                        )
+                        .with_help("`says` quotes the provision verbatim: copy the words the reading rests on"),
+                    );
+                }
+                self.interpretations.push(Interpretation {
+                    name: Arc::from(d.name.name.as_str()),
+                    package: p.name.clone(),
+                    of,
+                    says: d.says.value.clone(),
+                    means: d.means.value.clone(),
+                    adopted_by: d.adopted_by.value.clone(),
+                    adopted_on: d.adopted_on,
+                    span: d.span,
+                });
+            }
+        }
+    }
+
+    /// W0107: an interpretation nothing cites.
+    fn unused_interpretations(&mut self) {
+        for i in &self.interpretations {
+            if !self.readings_used.contains(&i.name) {
+                self.diags.push(
+                    Diagnostic::warning(
+                        "W0107",
+                        i.span,
+                        format!("interpretation `{}` is cited by nothing", i.name),
+                    )
+                    .with_help(format!(
+                        "cite it from the rules that rest on it: `cites reading {}`",
+                        i.name
+                    )),
+                );
+            }
+        }
     }
 
     fn compile_plan(

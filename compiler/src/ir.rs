@@ -5,7 +5,7 @@
 
 use crate::graph::PolicyGraph;
 use crate::types::{EnumId, FieldId, RecordId, Ty, Types};
-use datalex_lang::ast::{Effect, FindingSeverity, RuleRole};
+use datalex_lang::ast::{DefectKind, Effect, FindingSeverity, RuleRole};
 use datalex_lang::date::Date;
 use datalex_lang::{FileId, Span};
 use std::collections::BTreeMap;
@@ -39,8 +39,42 @@ pub struct PolicySet {
     pub tests: Vec<TestCase>,
     /// What the policy files say about articles they do not encode.
     pub coverage: Vec<CoverageNote>,
+    /// The recorded readings of the text (`interpretation`), in declaration order.
+    pub interpretations: Vec<Interpretation>,
     /// `sha256:…` of every source text, in name order.
     pub hash: String,
+}
+
+/// `interpretation NAME of §… { says … means … adopted by … on … }`: a reading of provisions
+/// their text leaves open. What cites it (`reading NAME`) cites those provisions as read so.
+#[derive(Debug, Clone)]
+pub struct Interpretation {
+    /// Its name.
+    pub name: Arc<str>,
+    /// The package that declares it.
+    pub package: String,
+    /// The provisions it reads.
+    pub of: Vec<Cite>,
+    /// What the text says (verbatim).
+    pub says: String,
+    /// What the policy takes it to mean.
+    pub means: String,
+    /// Who adopted the reading.
+    pub adopted_by: String,
+    /// When.
+    pub adopted_on: Date,
+    /// Where it is declared.
+    pub span: Span,
+}
+
+/// A quotation of a provision as a person may trust it: the text with the source copy's known
+/// defects taken out, and a note for each.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quote {
+    /// The text (garbled runs replaced by `〔…〕`, duplications by their reading).
+    pub text: String,
+    /// What was taken out or corrected, for the reader.
+    pub notes: Vec<String>,
 }
 
 impl PolicySet {
@@ -64,13 +98,55 @@ impl PolicySet {
     /// The text a citation points at in the version in force on `date` (or the version the
     /// citation names); `None` when no version is.
     pub fn cited_text_at(&self, cite: &Cite, date: Date) -> Option<String> {
+        Self::text_of(cite, self.cited_article_at(cite, date)?)
+    }
+
+    fn cited_article_at(&self, cite: &Cite, date: Date) -> Option<&ArticleText> {
         let reg = self.regulations.get(cite.regulation)?;
         let n = cite.article?;
-        let article = match cite.version {
-            Some(v) => reg.versions(n).find(|a| a.in_force.from == Some(v))?,
-            None => reg.article_at(n, date)?,
-        };
-        Self::text_of(cite, article)
+        match cite.version {
+            Some(v) => reg.versions(n).find(|a| a.in_force.from == Some(v)),
+            None => reg.article_at(n, date),
+        }
+    }
+
+    /// [`PolicySet::cited_text_at`] as a quotation: without the source copy's known defects
+    /// (`garbled`, `duplicated`), each said in a note.
+    pub fn quote_at(&self, cite: &Cite, date: Date) -> Option<Quote> {
+        let article = self.cited_article_at(cite, date)?;
+        let mut text = Self::text_of(cite, article)?;
+        let mut notes = Vec::new();
+        for d in &article.defects {
+            if !text.contains(d.run.as_str()) {
+                continue;
+            }
+            match d.kind {
+                DefectKind::Garbled => {
+                    text = text.replace(d.run.as_str(), "〔…〕");
+                    notes.push(match &d.reading {
+                        Some(r) => format!(
+                            "〔…〕处为来源副本的乱码「{}」，已略去；可能的读法：「{r}」",
+                            d.run
+                        ),
+                        None => format!("〔…〕处为来源副本的乱码「{}」，已略去", d.run),
+                    });
+                }
+                DefectKind::Duplicated => {
+                    let fixed = d.reading.clone().unwrap_or_default();
+                    text = text.replace(d.run.as_str(), &fixed);
+                    notes.push(format!(
+                        "来源副本此处重复「{}」，引文作「{fixed}」",
+                        d.run
+                    ));
+                }
+            }
+        }
+        Some(Quote { text, notes })
+    }
+
+    /// The interpretation with this name.
+    pub fn interpretation(&self, name: &str) -> Option<&Interpretation> {
+        self.interpretations.iter().find(|i| &*i.name == name)
     }
 
     /// Whether the package `package`'s own regulation is in force on `date`; if not, the
@@ -80,7 +156,7 @@ impl PolicySet {
         (!reg.in_force.contains(date)).then_some(reg)
     }
 
-    fn text_of(cite: &Cite, article: &ArticleText) -> Option<String> {
+    pub(crate) fn text_of(cite: &Cite, article: &ArticleText) -> Option<String> {
         match (cite.paragraph, cite.item) {
             (p, Some(i)) => {
                 let para = article.paras.get(p.unwrap_or(1) as usize - 1)?;
@@ -292,8 +368,28 @@ pub struct ArticleText {
     pub single: bool,
     /// Paragraphs in order (numbered from 1).
     pub paras: Vec<ParaText>,
+    /// Paragraphs and items with a period of their own (a dated target): paragraph number
+    /// (1 in a single-paragraph article), item (`None`: the paragraph) and period.
+    pub part_periods: Vec<(u32, Option<u32>, Period)>,
+    /// Known defects of the source copy in its text.
+    pub defects: Vec<DefectText>,
     /// Where it is declared.
     pub span: Span,
+}
+
+/// A known defect of the source copy (`garbled`, `duplicated`) in an article's text.
+#[derive(Debug, Clone)]
+pub struct DefectText {
+    /// Paragraph (1 in a single-paragraph article).
+    pub para: u32,
+    /// Item, when it is in an item.
+    pub item: Option<u32>,
+    /// Garbled or duplicated.
+    pub kind: DefectKind,
+    /// The run as the text has it.
+    pub run: String,
+    /// The likely reading.
+    pub reading: Option<String>,
 }
 
 impl ArticleText {
@@ -317,9 +413,66 @@ impl ArticleText {
                         .collect(),
                 })
                 .collect(),
+            part_periods: a
+                .paras
+                .iter()
+                .flat_map(|p| {
+                    let own = period_of(p.from, p.until).map(|x| (p.number, None, x));
+                    let items = p.items.iter().filter_map(move |i| {
+                        period_of(i.from, i.until).map(|x| (p.number, Some(i.number), x))
+                    });
+                    own.into_iter().chain(items)
+                })
+                .collect(),
+            defects: a
+                .paras
+                .iter()
+                .flat_map(|p| {
+                    let own = p.defects.iter().map(move |d| (p.number, None, d));
+                    let items = p.items.iter().flat_map(move |i| {
+                        i.defects.iter().map(move |d| (p.number, Some(i.number), d))
+                    });
+                    own.chain(items)
+                })
+                .map(|(para, item, d)| DefectText {
+                    para,
+                    item,
+                    kind: d.kind,
+                    run: d.run.value.clone(),
+                    reading: d.reading.as_ref().map(|r| r.value.clone()),
+                })
+                .collect(),
             span: a.span,
         }
     }
+
+    /// The period of paragraph `para` (or item `item` of it) where it has one of its own: the
+    /// days within this version when a citation of it is in force. A citation of the whole
+    /// article has none.
+    pub fn part_period(&self, para: Option<u32>, item: Option<u32>) -> Option<Period> {
+        if para.is_none() && item.is_none() {
+            return Some(Period::ALWAYS);
+        }
+        let p = para.unwrap_or(1);
+        let mut out = Period::ALWAYS;
+        for (pp, pi, per) in &self.part_periods {
+            if *pp == p && (pi.is_none() || *pi == item) {
+                out = out.intersect(per)?;
+            }
+        }
+        Some(out)
+    }
+}
+
+/// A paragraph's or item's own period, if it declares one.
+fn period_of(
+    from: Option<(Date, Span)>,
+    until: Option<(Date, Span)>,
+) -> Option<Period> {
+    (from.is_some() || until.is_some()).then(|| Period {
+        from: from.map(|(d, _)| d),
+        until: until.map(|(d, _)| d),
+    })
 }
 
 /// A paragraph's text and items.
@@ -362,6 +515,9 @@ pub struct CiteOut {
     pub version: Option<Date>,
     /// 《…》第…条第…款第…项
     pub label: String,
+    /// The interpretation the provision is cited as read by (`reading NAME`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reading: Option<Arc<str>>,
 }
 
 /// A resolved citation.
@@ -386,6 +542,8 @@ pub struct Cite {
     pub rank: Option<u32>,
     /// 《滨州市公共数据管理办法》第二十条第二款第二项
     pub label: String,
+    /// Cited as read by this interpretation (`reading NAME`).
+    pub reading: Option<Arc<str>>,
     /// The citation as decisions show it ([`Cite::sealed`] builds it from the fields above).
     pub out: Arc<CiteOut>,
 }
@@ -401,6 +559,7 @@ impl Cite {
             item: self.item,
             version: self.version,
             label: self.label.clone(),
+            reading: self.reading.clone(),
         });
         self
     }

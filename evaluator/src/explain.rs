@@ -98,6 +98,7 @@ pub fn explain(
             quote(&mut s, &f.cites, policy, at);
         }
     }
+    interpretations(&mut s, decision, policy);
     let _ = writeln!(s, "\ntrace");
     for t in &decision.trace {
         let _ = writeln!(
@@ -294,7 +295,8 @@ fn calendar_notes(
     (!parts.is_empty()).then(|| parts.join("; "))
 }
 
-/// Each citation with the text it points at in the version in force on `at`.
+/// Each citation with the text it points at in the version in force on `at`, without the
+/// source copy's known defects (each said in a note), and the interpretation it is read by.
 fn quote(
     s: &mut String,
     cites: &[std::sync::Arc<CiteOut>],
@@ -302,7 +304,14 @@ fn quote(
     at: datalex_lang::date::Date,
 ) {
     for c in cites {
-        let _ = writeln!(s, "    {}", c.label);
+        match &c.reading {
+            Some(r) => {
+                let _ = writeln!(s, "    {} (as read by interpretation `{r}`)", c.label);
+            }
+            None => {
+                let _ = writeln!(s, "    {}", c.label);
+            }
+        }
         let full = policy
             .regulations
             .iter()
@@ -317,10 +326,46 @@ fn quote(
                 periods: Vec::new(),
                 rank: None,
                 label: c.label.clone(),
+                reading: c.reading.clone(),
                 out: std::sync::Arc::clone(c),
             });
-        if let Some(text) = full.and_then(|cite| policy.cited_text_at(&cite, at)) {
-            let _ = writeln!(s, "      「{text}」");
+        if let Some(q) = full.and_then(|cite| policy.quote_at(&cite, at)) {
+            let _ = writeln!(s, "      「{}」", q.text);
+            for n in &q.notes {
+                let _ = writeln!(s, "      （{n}）");
+            }
         }
+    }
+}
+
+/// The interpretations the decision's citations are read by: what the text says, what the
+/// policy takes it to mean, who adopted the reading and when.
+fn interpretations(s: &mut String, decision: &Decision, policy: &PolicySet) {
+    let mut names: Vec<&str> = Vec::new();
+    let cites = decision
+        .reasons
+        .iter()
+        .flat_map(|r| &r.cites)
+        .chain(decision.deadlines.iter().flat_map(|d| &d.cites))
+        .chain(decision.obligations.iter().flat_map(|o| &o.cites))
+        .chain(decision.remedies.iter().flat_map(|r| &r.cites))
+        .chain(decision.findings.iter().flat_map(|f| &f.cites));
+    for c in cites {
+        if let Some(r) = &c.reading {
+            if !names.contains(&&**r) {
+                names.push(r);
+            }
+        }
+    }
+    if names.is_empty() {
+        return;
+    }
+    let _ = writeln!(s, "\ninterpretations");
+    for i in names.iter().filter_map(|n| policy.interpretation(n)) {
+        let of: Vec<&str> = i.of.iter().map(|c| c.label.as_str()).collect();
+        let _ = writeln!(s, "  {}: {}", i.name, of.join("、"));
+        let _ = writeln!(s, "    the text says 「{}」", i.says);
+        let _ = writeln!(s, "    taken to mean: {}", i.means);
+        let _ = writeln!(s, "    adopted by {} on {}", i.adopted_by, i.adopted_on);
     }
 }

@@ -56,6 +56,8 @@ pub enum Item {
     Coverage(CoverageDecl),
     /// `use PACKAGE for KIND, …`
     Use(UseDecl),
+    /// `interpretation NAME of §… { … }`
+    Interpretation(InterpretationDecl),
     /// `scope REGULATION on KINDS cites … when CONDITION`
     Scope(ScopeDecl),
 }
@@ -77,6 +79,7 @@ impl Item {
             Item::Coverage(x) => x.span,
             Item::Use(x) => x.span,
             Item::Scope(x) => x.span,
+            Item::Interpretation(x) => x.span,
         }
     }
 }
@@ -243,6 +246,12 @@ pub struct Para {
     pub text: Str,
     /// Its items (项).
     pub items: Vec<ItemText>,
+    /// `from DATE`: in force only from then (within its article's version).
+    pub from: Option<(Date, Span)>,
+    /// `until DATE`: in force only until then (a dated target: 到2021年底).
+    pub until: Option<(Date, Span)>,
+    /// Known defects of the source copy in its text.
+    pub defects: Vec<Defect>,
     /// Where it is declared.
     pub span: Span,
 }
@@ -254,7 +263,66 @@ pub struct ItemText {
     pub number: u32,
     /// Its text.
     pub text: Str,
+    /// `from DATE`: in force only from then.
+    pub from: Option<(Date, Span)>,
+    /// `until DATE`: in force only until then.
+    pub until: Option<(Date, Span)>,
+    /// Known defects of the source copy in its text.
+    pub defects: Vec<Defect>,
     /// Where it is declared.
+    pub span: Span,
+}
+
+/// What is wrong with a run of the source copy's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DefectKind {
+    /// Characters garbled by a bad conversion (`?;谌丝`): left out of quotations.
+    Garbled,
+    /// Characters written twice (`的的`): quoted as the reading.
+    Duplicated,
+}
+
+impl DefectKind {
+    /// The keyword.
+    pub fn keyword(self) -> &'static str {
+        match self {
+            DefectKind::Garbled => "garbled",
+            DefectKind::Duplicated => "duplicated",
+        }
+    }
+}
+
+/// `garbled "RUN" reads "LIKELY"`: a known defect of the source copy, kept in the text as the
+/// copy has it and marked so that quotations can leave it out and say so.
+#[derive(Debug, Clone)]
+pub struct Defect {
+    /// Garbled or duplicated.
+    pub kind: DefectKind,
+    /// The run as it stands in the text.
+    pub run: Str,
+    /// The likely reading (required for a duplication).
+    pub reading: Option<Str>,
+    /// The whole clause.
+    pub span: Span,
+}
+
+/// `interpretation NAME of §… { says "…" means "…" adopted by "…" on DATE }`: a reading of a
+/// provision that its text leaves open, recorded with who adopted it and when.
+#[derive(Debug, Clone)]
+pub struct InterpretationDecl {
+    /// Its name, cited as `reading NAME`.
+    pub name: Ident,
+    /// The provisions it reads.
+    pub of: Vec<Citation>,
+    /// What the text says (verbatim from the cited text).
+    pub says: Str,
+    /// What the policy takes it to mean.
+    pub means: Str,
+    /// Who adopted the reading.
+    pub adopted_by: Str,
+    /// When.
+    pub adopted_on: Date,
+    /// The whole declaration.
     pub span: Span,
 }
 
@@ -267,6 +335,9 @@ pub struct Citation {
     pub path: Vec<u32>,
     /// `§12@2025-01-01`: the version of the article in force from that date.
     pub version: Option<Date>,
+    /// `reading NAME`: the provisions an interpretation reads, as it reads them (then
+    /// `regulation` and `path` are empty).
+    pub reading: Option<Ident>,
     /// The whole citation.
     pub span: Span,
 }
@@ -274,7 +345,7 @@ pub struct Citation {
 impl Citation {
     /// Whether this is an "article unknown" citation (`§?`).
     pub fn is_unknown(&self) -> bool {
-        self.path.is_empty()
+        self.path.is_empty() && self.reading.is_none()
     }
 }
 

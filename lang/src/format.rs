@@ -12,8 +12,10 @@
 //! and it is idempotent: formatting a formatted file changes nothing.
 
 use crate::ast::*;
+use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::parser::parse;
+use crate::span::Span;
 use std::fmt::Write as _;
 
 /// Lines longer than this (in display columns; CJK characters count two) are broken where the
@@ -275,6 +277,23 @@ impl Printer<'_> {
                 self.line(0, &head);
                 self.condition(&sc.when, 2);
             }
+            Item::Interpretation(x) => {
+                self.line(
+                    0,
+                    &format!("interpretation {} of {} {{", x.name.name, cites_str(&x.of)),
+                );
+                self.with_text(2, "says", &quote(&x.says.value), 4);
+                self.with_text(2, "means", &quote(&x.means.value), 4);
+                self.line(
+                    2,
+                    &format!(
+                        "adopted by {} on {}",
+                        quote(&x.adopted_by.value),
+                        x.adopted_on
+                    ),
+                );
+                self.close(x.span, 0);
+            }
             Item::Coverage(c) => {
                 self.line(0, &format!("coverage {} {{", c.regulation.name));
                 for e in &c.entries {
@@ -428,16 +447,9 @@ impl Printer<'_> {
         if a.single {
             let Some(p) = a.paras.first() else { return end };
             end = end.max(p.span.end as usize);
-            if p.items.is_empty() {
-                self.line(
-                    2,
-                    &format!("article {}{partial} {}", a.number, quote(&p.text.value)),
-                );
-            } else {
-                self.line(
-                    2,
-                    &format!("article {}{partial} {} {{", a.number, quote(&p.text.value)),
-                );
+            let head = format!("article {}{partial} {}", a.number, quote(&p.text.value));
+            self.text_head(2, &head, &p.defects, !p.items.is_empty());
+            if !p.items.is_empty() {
                 end = end.max(self.items(&p.items, 4));
                 self.line(2, "}");
             }
@@ -447,10 +459,14 @@ impl Printer<'_> {
         for p in &a.paras {
             self.comments_before(p.span.start as usize, 4);
             end = end.max(p.span.end as usize);
-            if p.items.is_empty() {
-                self.line(4, &format!("para {} {}", p.number, quote(&p.text.value)));
-            } else {
-                self.line(4, &format!("para {} {} {{", p.number, quote(&p.text.value)));
+            let head = format!(
+                "para {}{} {}",
+                p.number,
+                text_period(p.from, p.until),
+                quote(&p.text.value)
+            );
+            self.text_head(4, &head, &p.defects, !p.items.is_empty());
+            if !p.items.is_empty() {
                 end = end.max(self.items(&p.items, 6));
                 self.line(4, "}");
             }
@@ -470,13 +486,37 @@ impl Printer<'_> {
         let mut end = 0;
         for i in items {
             self.comments_before(i.span.start as usize, indent);
-            self.line(
-                indent,
-                &format!("item {} {}", i.number, quote(&i.text.value)),
+            let head = format!(
+                "item {}{} {}",
+                i.number,
+                text_period(i.from, i.until),
+                quote(&i.text.value)
             );
+            self.text_head(indent, &head, &i.defects, false);
             end = end.max(i.span.end as usize);
         }
         end
+    }
+
+    /// A paragraph's or item's first line, then its defects one a line, then `{` when items
+    /// follow.
+    fn text_head(&mut self, indent: usize, head: &str, defects: &[Defect], open: bool) {
+        let brace = if open { " {" } else { "" };
+        if defects.is_empty() {
+            self.line(indent, &format!("{head}{brace}"));
+            return;
+        }
+        self.line(indent, head);
+        for (k, d) in defects.iter().enumerate() {
+            let mut l = format!("{} {}", d.kind.keyword(), quote(&d.run.value));
+            if let Some(r) = &d.reading {
+                let _ = write!(l, " reads {}", quote(&r.value));
+            }
+            if k + 1 == defects.len() {
+                l.push_str(brace);
+            }
+            self.line(indent + 2, &l);
+        }
     }
 
     fn value(&mut self, v: &ValueDecl) {
@@ -902,6 +942,9 @@ pub fn cites_str(cites: &[Citation]) -> String {
     cites
         .iter()
         .map(|c| {
+            if let Some(r) = &c.reading {
+                return format!("reading {}", r.name);
+            }
             let reg = c
                 .regulation
                 .as_ref()
@@ -921,6 +964,18 @@ pub fn cites_str(cites: &[Citation]) -> String {
         })
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// ` from DATE until DATE` of a paragraph or item, or nothing.
+fn text_period(from: Option<(Date, Span)>, until: Option<(Date, Span)>) -> String {
+    let mut s = String::new();
+    if let Some((d, _)) = from {
+        let _ = write!(s, " from {d}");
+    }
+    if let Some((d, _)) = until {
+        let _ = write!(s, " until {d}");
+    }
+    s
 }
 
 fn literal(l: &TestLiteral) -> String {

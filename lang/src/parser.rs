@@ -46,6 +46,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "otherwise",
     "test",
     "scope",
+    "interpretation",
 ];
 
 /// Parses one file. Spans carry `file`.
@@ -336,6 +337,7 @@ impl Cx {
             Rule::test_decl => Item::Test(self.test(p)?),
             Rule::coverage_decl => Item::Coverage(self.coverage(p)?),
             Rule::scope_decl => Item::Scope(self.scope(p)?),
+            Rule::interpretation_decl => Item::Interpretation(self.interpretation(p)?),
             Rule::use_decl => {
                 let span = self.span(&p);
                 let mut it = p.into_inner();
@@ -538,17 +540,26 @@ impl Cx {
                 let mut paras = Vec::new();
                 for para in body.into_inner() {
                     let pspan = self.span(&para);
-                    let mut pi = para.into_inner();
+                    let mut pi = para.into_inner().peekable();
                     let number = self.int(&need(&mut pi, pspan, "a paragraph number")?)?;
+                    let (from, until) = self.text_period(&mut pi)?;
                     let text = self.string(&need(&mut pi, pspan, "the paragraph text")?);
-                    let items = match pi.next() {
-                        Some(items) => self.items(items)?,
-                        None => Vec::new(),
-                    };
+                    let mut defects = Vec::new();
+                    let mut items = Vec::new();
+                    for x in pi {
+                        match x.as_rule() {
+                            Rule::defect => defects.push(self.defect(x)?),
+                            Rule::items => items = self.items(x)?,
+                            _ => return Err(self.bug(&x, "a paragraph")),
+                        }
+                    }
                     paras.push(Para {
                         number,
                         text,
                         items,
+                        from,
+                        until,
+                        defects,
                         span: pspan,
                     });
                 }
@@ -556,15 +567,23 @@ impl Cx {
             }
             Rule::string => {
                 let text = self.string(&body);
-                let items = match it.next() {
-                    Some(items) => self.items(items)?,
-                    None => Vec::new(),
-                };
+                let mut defects = Vec::new();
+                let mut items = Vec::new();
+                for x in it.by_ref() {
+                    match x.as_rule() {
+                        Rule::defect => defects.push(self.defect(x)?),
+                        Rule::items => items = self.items(x)?,
+                        _ => return Err(self.bug(&x, "an article")),
+                    }
+                }
                 (
                     vec![Para {
                         number: 1,
                         text,
                         items,
+                        from: None,
+                        until: None,
+                        defects,
                         span,
                     }],
                     true,
@@ -588,17 +607,134 @@ impl Cx {
         let mut out = Vec::new();
         for i in p.into_inner() {
             let span = self.span(&i);
-            let mut ii = i.into_inner();
+            let mut ii = i.into_inner().peekable();
             let number = self.int(&need(&mut ii, span, "an item number")?)?;
+            let (from, until) = self.text_period(&mut ii)?;
             let text = self.string(&need(&mut ii, span, "the item text")?);
-            out.push(ItemText { number, text, span });
+            let defects = ii.map(|x| self.defect(x)).collect::<PResult<Vec<_>>>()?;
+            out.push(ItemText {
+                number,
+                text,
+                from,
+                until,
+                defects,
+                span,
+            });
         }
         Ok(out)
+    }
+
+    /// A paragraph's or item's `from DATE` and `until DATE`.
+    #[allow(clippy::type_complexity)]
+    fn text_period<'i>(
+        &self,
+        it: &mut std::iter::Peekable<Pairs<'i, Rule>>,
+    ) -> PResult<(Option<(Date, Span)>, Option<(Date, Span)>)> {
+        let mut from = None;
+        let mut until = None;
+        while let Some(x) = it.next_if(|x| matches!(x.as_rule(), Rule::art_from | Rule::art_until))
+        {
+            let xspan = self.span(&x);
+            let rule = x.as_rule();
+            let d = first(x).ok_or_else(|| Diagnostic::error("E0001", xspan, "expected a date"))?;
+            let d = Some((self.date(&d)?, xspan));
+            if rule == Rule::art_from {
+                from = d;
+            } else {
+                until = d;
+            }
+        }
+        Ok((from, until))
+    }
+
+    /// `garbled "RUN" reads "LIKELY"`, `duplicated "RUN" reads "FIXED"`.
+    fn defect(&self, p: Pair<'_, Rule>) -> PResult<Defect> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let kind = match need(&mut it, span, "`garbled` or `duplicated`")?.as_str() {
+            "duplicated" => DefectKind::Duplicated,
+            _ => DefectKind::Garbled,
+        };
+        let run = self.string(&need(&mut it, span, "the run of text")?);
+        let reading = it
+            .find(|x| x.as_rule() == Rule::string)
+            .map(|x| self.string(&x));
+        if kind == DefectKind::Duplicated && reading.is_none() {
+            return Err(Diagnostic::error(
+                "E0001",
+                span,
+                "a duplication needs its reading: `duplicated \"RUN\" reads \"FIXED\"`",
+            ));
+        }
+        Ok(Defect {
+            kind,
+            run,
+            reading,
+            span,
+        })
+    }
+
+    /// `interpretation NAME of §… { says "…" means "…" adopted by "…" on DATE }`
+    fn interpretation(&self, p: Pair<'_, Rule>) -> PResult<InterpretationDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let name = self.ident(&need(&mut it, span, "a name")?);
+        let mut of = Vec::new();
+        let mut says = None;
+        let mut means = None;
+        let mut adopted = None;
+        for x in it {
+            match x.as_rule() {
+                Rule::citation => of.extend(self.cites_one(x)?),
+                Rule::interp_says => says = first(x).map(|s| self.string(&s)),
+                Rule::interp_means => means = first(x).map(|s| self.string(&s)),
+                Rule::interp_adopted => {
+                    let aspan = self.span(&x);
+                    let mut ai = x.into_inner();
+                    let by = self.string(&need(&mut ai, aspan, "who adopted it")?);
+                    let on = self.date(&need(&mut ai, aspan, "the date it was adopted")?)?;
+                    adopted = Some((by, on));
+                }
+                _ => return Err(self.bug(&x, "an interpretation")),
+            }
+        }
+        let missing = |what: &str| Diagnostic::error("E0001", span, format!("expected {what}"));
+        let says = says.ok_or_else(|| missing("`says \"…\"`"))?;
+        let means = means.ok_or_else(|| missing("`means \"…\"`"))?;
+        let (adopted_by, adopted_on) =
+            adopted.ok_or_else(|| missing("`adopted by \"…\" on DATE`"))?;
+        Ok(InterpretationDecl {
+            name,
+            of,
+            says,
+            means,
+            adopted_by,
+            adopted_on,
+            span,
+        })
     }
 
     fn cites(&self, p: Pair<'_, Rule>) -> PResult<Vec<Citation>> {
         let mut out = Vec::new();
         for c in p.into_inner() {
+            if c.as_rule() == Rule::reading_ref {
+                let span = self.span(&c);
+                let name = c
+                    .into_inner()
+                    .find(|x| x.as_rule() == Rule::ident)
+                    .map(|x| self.ident(&x))
+                    .ok_or_else(|| {
+                        Diagnostic::error("E0001", span, "expected the interpretation's name")
+                    })?;
+                out.push(Citation {
+                    regulation: None,
+                    path: Vec::new(),
+                    version: None,
+                    reading: Some(name),
+                    span,
+                });
+                continue;
+            }
             out.extend(self.cites_one(c)?);
         }
         Ok(out)
@@ -668,6 +804,7 @@ impl Cx {
             regulation,
             path,
             version,
+            reading: None,
             span,
         }))
     }

@@ -63,6 +63,7 @@ impl NoSpan for RuleRole {}
 impl NoSpan for PartKind {}
 impl NoSpan for FindingSeverity {}
 impl NoSpan for BinOp {}
+impl NoSpan for DefectKind {}
 impl<T: NoSpan> NoSpan for Option<T> {}
 impl<T: NoSpan> NoSpan for Vec<T> {}
 
@@ -134,6 +135,7 @@ impl To {
             Item::Coverage(x) => self.coverage(x),
             Item::Use(x) => self.use_decl(x),
             Item::Scope(x) => self.scope(x),
+            Item::Interpretation(x) => self.interpretation(x),
         }
     }
 
@@ -170,11 +172,13 @@ impl To {
             regulation,
             path,
             version,
+            reading,
             span,
         } = c;
         no_span(path);
         no_span(version);
         self.opt_ident(regulation);
+        self.opt_ident(reading);
         self.span(span);
     }
 

@@ -142,6 +142,7 @@ pub fn cited_at(
         }),
         path: path.to_vec(),
         version: label_version,
+        reading: None,
         span: datalex_lang::Span::default(),
     };
     let resolved = cite::resolve(

@@ -243,6 +243,13 @@ fn symbol(d: &Document, base: usize, item: &Item) -> Option<DocumentSymbol> {
             c.regulation.span,
             vec![],
         ),
+        Item::Interpretation(x) => n(
+            x.name.name.clone(),
+            Some("interpretation".into()),
+            SymbolKind::CONSTANT,
+            x.name.span,
+            vec![],
+        ),
         Item::Scope(sc) => n(
             format!("scope {} on {}", sc.regulation.name, kinds(&sc.kinds)),
             None,

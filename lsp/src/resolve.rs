@@ -134,7 +134,11 @@ impl Tables {
                     decl(Category::Rule, &n.name);
                 }
             }
-            Item::Test(_) | Item::Coverage(_) | Item::Use(_) | Item::Scope(_) => {}
+            Item::Test(_)
+            | Item::Coverage(_)
+            | Item::Use(_)
+            | Item::Scope(_)
+            | Item::Interpretation(_) => {}
         }
     }
 

@@ -2,6 +2,8 @@
 
 use super::{no_span, To};
 use crate::ast::*;
+use crate::date::Date;
+use crate::span::Span;
 
 impl To {
     pub(super) fn coverage(self, x: &mut CoverageDecl) {
@@ -117,18 +119,73 @@ impl To {
                 number,
                 text,
                 items,
+                from,
+                until,
+                defects,
                 span,
             } = p;
             no_span(number);
             self.str(text);
+            self.dates(from, until);
+            self.defects(defects);
             for i in items {
-                let ItemText { number, text, span } = i;
+                let ItemText {
+                    number,
+                    text,
+                    from,
+                    until,
+                    defects,
+                    span,
+                } = i;
                 no_span(number);
                 self.str(text);
+                self.dates(from, until);
+                self.defects(defects);
                 self.span(span);
             }
             self.span(span);
         }
+        self.span(span);
+    }
+
+    fn dates(self, from: &mut Option<(Date, Span)>, until: &mut Option<(Date, Span)>) {
+        for (d, s) in [from, until].into_iter().flatten() {
+            no_span(d);
+            self.span(s);
+        }
+    }
+
+    fn defects(self, defects: &mut [Defect]) {
+        for d in defects {
+            let Defect {
+                kind,
+                run,
+                reading,
+                span,
+            } = d;
+            no_span(kind);
+            self.str(run);
+            self.opt_str(reading);
+            self.span(span);
+        }
+    }
+
+    pub(super) fn interpretation(self, x: &mut InterpretationDecl) {
+        let InterpretationDecl {
+            name,
+            of,
+            says,
+            means,
+            adopted_by,
+            adopted_on,
+            span,
+        } = x;
+        self.ident(name);
+        self.cites(of);
+        self.str(says);
+        self.str(means);
+        self.str(adopted_by);
+        no_span(adopted_on);
         self.span(span);
     }
 }

@@ -174,6 +174,7 @@ impl Collector {
                     }
                 }
             }
+            Item::Interpretation(x) => self.cites(&x.of),
             Item::Scope(sc) => {
                 self.push(
                     sc.regulation.span,
@@ -238,7 +239,8 @@ impl Collector {
     }
 
     fn cites(&mut self, cites: &[Citation]) {
-        for c in cites {
+        // A `reading NAME` names an interpretation, not a provision.
+        for c in cites.iter().filter(|c| c.reading.is_none()) {
             if let Some(r) = &c.regulation {
                 self.push(r.span, Target::Regulation(r.name.clone()), Role::Ref);
             }
