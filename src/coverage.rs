@@ -1,10 +1,11 @@
-//! `datalex coverage`: for every article of a regulation, the rules that cite it or why none
-//! does; with `--at DATE`, what is in force on that day.
+//! `datalex coverage`: for every paragraph and item of a regulation, the rules that cite it
+//! (directly or through an interpretation) or why none does; with `--at DATE`, what is in force
+//! on that day.
 
 use crate::load;
 use anyhow::{bail, Result};
 use datalex_compiler::coverage::{
-    coverage_at, regulations_markdown, to_markdown_at, ungrounded_markdown, Status,
+    coverage_at, notes_blaming_the_schema, regulations_markdown, to_markdown_at, ungrounded_markdown, Status,
 };
 use datalex_lang::date::Date;
 use std::path::PathBuf;
@@ -14,7 +15,8 @@ use std::process::ExitCode;
 /// Markdown, each table under its regulation's rank and period. With `at`, first every
 /// regulation and whether it is in force that day, the rows marked where another version than
 /// the first (or none) is in force, and last the rules of each package that nothing in force
-/// grounds that day. With `strict`, exits 1 if an article is unaccounted for.
+/// grounds that day. With `strict`, exits 1 if a paragraph or item is unaccounted for, or a
+/// `not_decidable` note blames a missing field (W0108).
 pub fn run(
     paths: &[PathBuf],
     regulation: Option<&str>,
@@ -62,13 +64,14 @@ pub fn run(
         };
         println!("{}", regulations_markdown(&policy, &all, d));
     }
-    let mut unaccounted = 0;
+    let mut unaccounted = Vec::new();
     for (i, id) in ids.iter().enumerate() {
         let rows = coverage_at(&policy, id, at).unwrap_or_default();
-        unaccounted += rows
-            .iter()
-            .filter(|r| r.status == Status::Unaccounted)
-            .count();
+        unaccounted.extend(
+            rows.iter()
+                .filter(|r| r.status == Status::Unaccounted)
+                .map(|r| format!("{id} {}", r.label)),
+        );
         if i > 0 {
             println!();
         }
@@ -78,9 +81,26 @@ pub fn run(
         println!();
         print!("{}", ungrounded_markdown(&policy, d));
     }
-    Ok(if strict && unaccounted > 0 {
-        ExitCode::from(1)
-    } else {
+    if !strict {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let blaming = notes_blaming_the_schema(&policy);
+    if !blaming.is_empty() {
+        eprint!(
+            "{}",
+            datalex_lang::diagnostic::render(&blaming, &sources, false)
+        );
+    }
+    if !unaccounted.is_empty() {
+        eprintln!(
+            "error: {} paragraph(s) or item(s) neither encoded nor explained by a `coverage` note: {}",
+            unaccounted.len(),
+            unaccounted.join(", ")
+        );
+    }
+    Ok(if unaccounted.is_empty() && blaming.is_empty() {
         ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }

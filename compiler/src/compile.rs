@@ -62,6 +62,7 @@ pub fn compile_parsed(
     {
         diagnostics.extend(crate::analysis::analyze(p));
         diagnostics.extend(crate::coverage::noted_but_cited(p));
+        diagnostics.extend(crate::coverage::notes_blaming_the_schema(p));
     }
     diagnostics.sort_by(|a, b| {
         (a.span.file, a.span.start, a.code, &a.message).cmp(&(

@@ -1,5 +1,8 @@
-//! Article coverage: for every article of a regulation, the rules, values and params that cite
-//! it, or what the policy files say about why it is not encoded. `datalex coverage` prints it;
+//! Coverage: for every paragraph and item of a regulation (every article of one paragraph
+//! without items), the rules, values and params that cite it — directly or through an
+//! interpretation — or what the policy files say about why it is not encoded. A citation of a
+//! whole article does not encode each of its paragraphs, nor one of a paragraph each of its
+//! items: each decidable provision must be cited, or explained, on its own. `datalex coverage` prints it;
 //! package READMEs are checked against it so they cannot drift. On a date (`--at`): whether each
 //! regulation is in force, which version of each article is, and the rules that nothing in
 //! force grounds.
@@ -17,6 +20,9 @@ use std::fmt::Write as _;
 pub enum Status {
     /// Rules, values, params or deadlines cite it.
     Encoded,
+    /// Only through these interpretations (`reading NAME`): what is encoded is a recorded
+    /// reading of the text.
+    Interpretation(Vec<String>),
     /// The policy says it is not machine-decidable, and why.
     NotDecidable(String),
     /// The policy says it could be encoded but is not yet, and what is missing.
@@ -32,6 +38,7 @@ impl Status {
     pub fn word(&self) -> &'static str {
         match self {
             Status::Encoded => "encoded",
+            Status::Interpretation(_) => "interpretation",
             Status::NotDecidable(_) => "not machine-decidable",
             Status::NotEncoded(_) => "not encoded yet",
             Status::TextMissing(_) => "text missing",
@@ -61,6 +68,8 @@ pub struct ArticleCoverage {
     pub status: Status,
     /// What cites it: rules, values, params and deadlines by qualified name.
     pub cited_by: Vec<String>,
+    /// The interpretations some of those cite it through.
+    pub readings: Vec<String>,
 }
 
 fn part_cites(p: &Part) -> &[Cite] {
@@ -70,6 +79,8 @@ fn part_cites(p: &Part) -> &[Cite] {
 /// Every citation in the policy set, with what makes it.
 fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
     let mut out = Vec::new();
+    // An interpretation reads its provisions: they are cited by the rules citing it (through
+    // their `reading` citations below), not by the declaration itself.
 
     for pkg in &policy.packages {
         for prm in &pkg.params {
@@ -103,14 +114,14 @@ fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
 /// One row's place: article, paragraph, item, and the article's chapter.
 type RowPlace = (u32, Option<u32>, Option<u32>, Option<u32>);
 
-/// The rows of a regulation: its articles (a law), or its tasks and paragraphs (a plan), of
-/// every version.
+/// The rows of a regulation: the leaves of each article of every version — its items, its
+/// paragraphs without items, or the article itself when it is one paragraph without items.
 fn rows(reg: &RegulationText) -> Vec<RowPlace> {
     let mut out = Vec::new();
     for (n, first) in &reg.articles {
         let mut leaves = Vec::new();
         for a in reg.versions(*n) {
-            if !(reg.plan && (a.paras.len() > 1 || a.paras.iter().any(|p| !p.items.is_empty()))) {
+            if !(a.paras.len() > 1 || a.paras.iter().any(|p| !p.items.is_empty())) {
                 continue;
             }
             for (pi, p) in a.paras.iter().enumerate() {
@@ -137,6 +148,26 @@ fn rows(reg: &RegulationText) -> Vec<RowPlace> {
         }
     }
     out
+}
+
+/// A row's own period (a dated paragraph or item) as it stands, for its label: without a
+/// date, the period; on a date, that it is not in force then.
+fn part_note(
+    reg: &RegulationText,
+    (article, paragraph, item): (u32, Option<u32>, Option<u32>),
+    at: Option<Date>,
+) -> Option<String> {
+    let own = reg.versions(article).find_map(|a| {
+        let p = a.part_period(paragraph, item)?;
+        (p != crate::ir::Period::ALWAYS).then_some(p)
+    })?;
+    match at {
+        None => Some(format!("dated {}", period_text(&own))),
+        Some(d) if !own.contains(d) => {
+            Some(format!("not in force on {d}: {}", period_text(&own)))
+        }
+        Some(_) => None,
+    }
 }
 
 /// How the versions of article `n` stand, for the row's label: see
@@ -205,43 +236,59 @@ pub fn coverage_at(policy: &PolicySet, id: &str, at: Option<Date>) -> Option<Vec
     let cites = citations(policy);
     let mut out = Vec::new();
     for (article, paragraph, item, chapter) in rows(reg) {
-        // A citation of the row, or of something inside it, encodes it; a citation of the whole
-        // part of a plan does not encode each of its tasks.
+        // A citation of the row, or of something inside it, encodes it; a citation of the
+        // whole article (or paragraph) does not encode each of its paragraphs (or items).
         let within = |c: &Cite| {
             c.regulation == reg_index
                 && c.article == Some(article)
                 && (paragraph.is_none() || c.paragraph == paragraph)
                 && (item.is_none() || c.item == item)
         };
-        let mut cited_by: Vec<String> = cites
-            .iter()
-            .filter(|(c, _)| within(c))
-            .map(|(_, by)| by.clone())
-            .collect();
+        let hits: Vec<&(&Cite, String)> = cites.iter().filter(|(c, _)| within(c)).collect();
+        let mut cited_by: Vec<String> = hits.iter().map(|(_, by)| by.clone()).collect();
         cited_by.sort();
         cited_by.dedup();
+        let mut readings: Vec<String> = hits
+            .iter()
+            .filter_map(|(c, _)| c.reading.as_deref().map(str::to_string))
+            .collect();
+        readings.sort();
+        readings.dedup();
+        let direct = hits.iter().any(|(c, _)| c.reading.is_none());
         let path: Vec<u32> = [Some(article), paragraph, item]
             .into_iter()
             .flatten()
             .collect();
-        let note = policy.coverage.iter().find(|c| {
-            c.regulation == reg_index && (c.path == path || (!reg.plan && c.article == article))
-        });
-        let status = match (cited_by.is_empty(), note) {
-            (false, _) => Status::Encoded,
+        // The most specific note whose path contains the row.
+        let note = policy
+            .coverage
+            .iter()
+            .filter(|c| c.regulation == reg_index && path.starts_with(&c.path))
+            .max_by_key(|c| c.path.len());
+        let status = match (hits.is_empty(), note) {
+            (false, _) if direct => Status::Encoded,
+            (false, _) => Status::Interpretation(readings.clone()),
             (true, Some(c)) if c.decidable => Status::NotEncoded(c.reason.clone()),
             (true, Some(c)) => Status::NotDecidable(c.reason.clone()),
             (true, None) => Status::Unaccounted,
         };
+        let versions = [
+            versions_note(reg, article, at),
+            part_note(reg, (article, paragraph, item), at),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
         out.push(ArticleCoverage {
             article,
             paragraph,
             item,
             label: label(reg, article, paragraph, item),
-            versions: versions_note(reg, article, at),
+            versions: (!versions.is_empty()).then(|| versions.join("; ")),
             chapter,
             status,
             cited_by,
+            readings,
         });
     }
     for (from, to, note) in &reg.missing {
@@ -255,6 +302,7 @@ pub fn coverage_at(policy: &PolicySet, id: &str, at: Option<Date>) -> Option<Vec
                 chapter: None,
                 status: Status::TextMissing(note.clone()),
                 cited_by: Vec::new(),
+                readings: Vec::new(),
             });
         }
     }
@@ -264,7 +312,14 @@ pub fn coverage_at(policy: &PolicySet, id: &str, at: Option<Date>) -> Option<Vec
 
 fn label(reg: &RegulationText, article: u32, paragraph: Option<u32>, item: Option<u32>) -> String {
     if !reg.plan {
-        return format!("第{}条", chinese_number(article));
+        let mut s = format!("第{}条", chinese_number(article));
+        if let Some(p) = paragraph {
+            s.push_str(&format!("第{}款", chinese_number(p)));
+        }
+        if let Some(i) = item {
+            s.push_str(&format!("第{}项", chinese_number(i)));
+        }
+        return s;
     }
     let mut s = chinese_number(article);
     if let Some(p) = paragraph {
@@ -292,9 +347,9 @@ pub fn to_markdown_at(
     let reg = policy.regulation(id);
     let title = reg.map_or_else(|| id.to_string(), |r| format!("《{}》", r.title));
     let unit = if reg.is_some_and(|r| r.plan) {
-        "part or task"
+        "part, paragraph or task"
     } else {
-        "article"
+        "article, paragraph or item"
     };
     let on = at.map(|d| format!(" on {d}")).unwrap_or_default();
     let mut s = format!("Coverage of {title} (`{id}`){on}\n");
@@ -311,12 +366,26 @@ pub fn to_markdown_at(
     );
     for r in rows {
         let detail = match &r.status {
-            Status::Encoded => r
-                .cited_by
-                .iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", "),
+            Status::Encoded | Status::Interpretation(_) => {
+                let mut d = r
+                    .cited_by
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                if !r.readings.is_empty() {
+                    let _ = write!(
+                        d,
+                        "; as read by {}",
+                        r.readings
+                            .iter()
+                            .map(|n| format!("`{n}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    );
+                }
+                d
+            }
             Status::NotDecidable(why) | Status::NotEncoded(why) | Status::TextMissing(why) => {
                 why.clone()
             }
@@ -337,14 +406,36 @@ pub fn to_markdown_at(
     let count = |w: &str| rows.iter().filter(|r| r.status.word() == w).count();
     let _ = writeln!(
         s,
-        "\n{} rows: {} encoded, {} not machine-decidable, {} not encoded yet, {} text missing, {} unaccounted",
+        "\n{} rows: {} encoded, {} interpretation, {} not machine-decidable, {} not encoded yet, {} text missing, {} unaccounted",
         rows.len(),
         count("encoded"),
+        count("interpretation"),
         count("not machine-decidable"),
         count("not encoded yet"),
         count("text missing"),
         count("unaccounted")
     );
+    let readings: Vec<&crate::ir::Interpretation> = policy
+        .interpretations
+        .iter()
+        .filter(|i| i.of.iter().any(|c| c.regulation_id == id))
+        .collect();
+    if !readings.is_empty() {
+        s.push_str("\nInterpretations (readings the text leaves open, and who adopted them)\n\n| interpretation | of | the text says | taken to mean | adopted |\n|---|---|---|---|---|\n");
+        for i in readings {
+            let of: Vec<&str> = i.of.iter().map(|c| c.label.as_str()).collect();
+            let _ = writeln!(
+                s,
+                "| `{}` | {} | 「{}」 | {} | {}, {} |",
+                i.name,
+                of.join("、"),
+                i.says,
+                i.means.replace('|', "\\|"),
+                i.adopted_by.replace('|', "\\|"),
+                i.adopted_on
+            );
+        }
+    }
     s
 }
 
@@ -518,4 +609,26 @@ pub fn noted_but_cited(policy: &PolicySet) -> Vec<datalex_lang::Diagnostic> {
         }
     }
     out
+}
+
+/// W0108: a `not_decidable` note that gives a missing request field or fact as its reason. A
+/// provision is not machine-decidable for what it is (a duty of management, a goal, a dated
+/// milestone), never because the schema lacks a field: that is a gap to close (`not_encoded`).
+pub fn notes_blaming_the_schema(policy: &PolicySet) -> Vec<datalex_lang::Diagnostic> {
+    const SCHEMA_WORDS: [&str; 4] = ["request.", "字段", "没有相应的事实", "缺少事实"];
+    policy
+        .coverage
+        .iter()
+        .filter(|n| !n.decidable && SCHEMA_WORDS.iter().any(|w| n.reason.contains(w)))
+        .map(|n| {
+            datalex_lang::Diagnostic::warning(
+                "W0108",
+                n.span,
+                "this `not_decidable` note gives a missing field or fact as the reason",
+            )
+            .with_help(
+                "say what the provision is (a duty of management, a goal, a dated milestone); if it decides requests once a field exists, add the field and encode it, or say `not_encoded` and what is missing",
+            )
+        })
+        .collect()
 }

@@ -88,10 +88,11 @@ fn shown(p: &PolicySet) -> String {
         graph,
         tests,
         coverage,
+        interpretations,
         hash,
     } = p;
     format!(
-        "{regulations:?}\n{types:?}\n{facts:?}\n{kinds:?}\n{packages:?}\n{:?}\n{tests:?}\n{coverage:?}\n{hash}",
+        "{regulations:?}\n{types:?}\n{facts:?}\n{kinds:?}\n{packages:?}\n{:?}\n{tests:?}\n{coverage:?}\n{interpretations:?}\n{hash}",
         graph.graph
     )
 }
