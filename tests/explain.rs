@@ -54,3 +54,35 @@ fn late_catalog_change() {
         r#"{"kind": "catalog_change", "at": "2026-04-24", "institution": "bz-ga", "dataset": "bz-ga-0002", "change": "modify", "basis_changed_on": "2026-04-01", "filed_on": "2026-04-24"}"#
     ));
 }
+
+/// The review's example requests (`../shared/contract/fidelity-review.md`, issue "Legal
+/// fidelity"), one JSON file each under `tests/explain_requests/`, decided in the jurisdiction
+/// the request names: each explanation is snapshotted, and every quotation in it is a citation of
+/// what decided (a reason, deadline, obligation, remedy or finding), without garbled runs of the
+/// source copy.
+#[test]
+fn the_fidelity_review_examples() {
+    let dir = common::root().join("tests/explain_requests");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    files.sort();
+    assert!(files.len() >= 6, "the review has six example requests");
+    for f in files {
+        let name = f.file_stem().unwrap().to_string_lossy().to_string();
+        let request = std::fs::read_to_string(&f).unwrap();
+        let text = explain(&request);
+        for line in text.lines().filter(|l| l.trim_start().starts_with('「')) {
+            assert!(
+                !line.contains("?;") && !line.contains("(ù)"),
+                "{name}: a garbled run is quoted: {line}"
+            );
+        }
+        insta::with_settings!({ snapshot_suffix => name.clone() }, {
+            insta::assert_snapshot!(text);
+        });
+    }
+}

@@ -159,13 +159,11 @@ fn part_note(
 ) -> Option<String> {
     let own = reg.versions(article).find_map(|a| {
         let p = a.part_period(paragraph, item)?;
-        (p != crate::ir::Period::ALWAYS).then_some(p)
+        (p != crate::ir::Period::ALWAYS).then(|| p.intersect(&a.in_force).unwrap_or(p))
     })?;
     match at {
         None => Some(format!("dated {}", period_text(&own))),
-        Some(d) if !own.contains(d) => {
-            Some(format!("not in force on {d}: {}", period_text(&own)))
-        }
+        Some(d) if !own.contains(d) => Some(format!("not in force on {d}: {}", period_text(&own))),
         Some(_) => None,
     }
 }
