@@ -5,7 +5,8 @@
 use crate::load;
 use anyhow::{bail, Result};
 use datalex_compiler::coverage::{
-    coverage_at, notes_blaming_the_schema, regulations_markdown, to_markdown_at, ungrounded_markdown, Status,
+    coverage_at, notes_blaming_the_schema, regulations_markdown, to_markdown_at,
+    ungrounded_markdown, Status,
 };
 use datalex_lang::date::Date;
 use std::path::PathBuf;

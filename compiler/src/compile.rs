@@ -266,10 +266,22 @@ pub fn regulation_text(
 /// A paragraph's and its items' own periods (E0125 when one ends before it starts) and their
 /// source-copy defects (E0127 when the run is not in the text it marks).
 fn part_checks(article: u32, p: &ast::Para, diags: &mut Vec<Diagnostic>) {
-    let texts = std::iter::once((format!("paragraph {}", p.number), &p.text, p.from, p.until, &p.defects))
-        .chain(p.items.iter().map(|i| {
-            (format!("item {}", i.number), &i.text, i.from, i.until, &i.defects)
-        }));
+    let texts = std::iter::once((
+        format!("paragraph {}", p.number),
+        &p.text,
+        p.from,
+        p.until,
+        &p.defects,
+    ))
+    .chain(p.items.iter().map(|i| {
+        (
+            format!("item {}", i.number),
+            &i.text,
+            i.from,
+            i.until,
+            &i.defects,
+        )
+    }));
     for (what, text, from, until, defects) in texts {
         if let (Some((f, _)), Some((u, uspan))) = (from, until) {
             if u < f {
@@ -1227,7 +1239,11 @@ impl Cx {
         for p in packages {
             let default = self.own_regulation(p);
             for d in &p.interpretations {
-                if let Some(prev) = self.interpretations.iter().find(|i| *i.name == *d.name.name) {
+                if let Some(prev) = self
+                    .interpretations
+                    .iter()
+                    .find(|i| *i.name == *d.name.name)
+                {
                     self.diags.push(
                         Diagnostic::error(
                             "E0106",
@@ -1241,21 +1257,30 @@ impl Cx {
                 let before = self.diags.len();
                 let of = self.cites(&d.of, default);
                 if d.of.iter().any(|c| c.reading.is_some()) {
-                    self.diags.push(Diagnostic::error(
-                        "E0128",
-                        d.span,
-                        format!("interpretation `{}` reads another interpretation", d.name.name),
-                    ).with_help("an interpretation reads provisions: `of §N.P.I`"));
+                    self.diags.push(
+                        Diagnostic::error(
+                            "E0128",
+                            d.span,
+                            format!(
+                                "interpretation `{}` reads another interpretation",
+                                d.name.name
+                            ),
+                        )
+                        .with_help("an interpretation reads provisions: `of §N.P.I`"),
+                    );
                 }
                 let texts: Vec<String> = of
                     .iter()
                     .flat_map(|c| {
-                        self.regulations.get(c.regulation).into_iter().flat_map(move |r| {
-                            c.article
-                                .into_iter()
-                                .flat_map(move |n| r.versions(n))
-                                .filter_map(move |a| PolicySet::text_of(c, a))
-                        })
+                        self.regulations
+                            .get(c.regulation)
+                            .into_iter()
+                            .flat_map(move |r| {
+                                c.article
+                                    .into_iter()
+                                    .flat_map(move |n| r.versions(n))
+                                    .filter_map(move |a| PolicySet::text_of(c, a))
+                            })
                     })
                     .collect();
                 let says = d.says.value.as_str();

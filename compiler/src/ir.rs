@@ -134,10 +134,7 @@ impl PolicySet {
                 DefectKind::Duplicated => {
                     let fixed = d.reading.clone().unwrap_or_default();
                     text = text.replace(d.run.as_str(), &fixed);
-                    notes.push(format!(
-                        "来源副本此处重复「{}」，引文作「{fixed}」",
-                        d.run
-                    ));
+                    notes.push(format!("来源副本此处重复「{}」，引文作「{fixed}」", d.run));
                 }
             }
         }
@@ -465,10 +462,7 @@ impl ArticleText {
 }
 
 /// A paragraph's or item's own period, if it declares one.
-fn period_of(
-    from: Option<(Date, Span)>,
-    until: Option<(Date, Span)>,
-) -> Option<Period> {
+fn period_of(from: Option<(Date, Span)>, until: Option<(Date, Span)>) -> Option<Period> {
     (from.is_some() || until.is_some()).then(|| Period {
         from: from.map(|(d, _)| d),
         until: until.map(|(d, _)| d),
