@@ -124,6 +124,78 @@ test('citations, dates, durations, escapes', async () => {
   await expect(missing, 'partial', /keyword\.other\.regulation\.partial/);
 });
 
+test('interpretations and readings', async () => {
+  const src =
+    'package p\n' +
+    'interpretation annual_evaluation of §2.2.2, binzhou-2023 §3 {\n' +
+    '  says "定期"\n' +
+    '  means\n' +
+    '    "评估间隔取一年"\n' +
+    '  adopted by "滨州市大数据局" on 2026-12-04\n' +
+    '}\n' +
+    'param interval = 365 days cites reading annual_evaluation\n' +
+    'check overdue on share cites §21, reading annual_evaluation\n' +
+    '  when reading_count > 1 and x.reading == 2\n' +
+    '  => finding overdue warning on dataset.id "x" cites §21, reading annual_evaluation\n';
+  await expect(src, 'interpretation', /^meta\.interpretation\.datalex storage\.type\.interpretation/);
+  await expect(src, 'annual_evaluation', /entity\.name\.function\.interpretation/);
+  // `of` is a keyword, not the name of a regulation before `§`.
+  await expect(src, 'of', /keyword\.other\.of/);
+  await expectNot(src, 'of', /entity\.name\.namespace/);
+  await expect(src, '2.2.2', /meta\.citation\.datalex constant\.numeric\.citation/);
+  await expect(src, 'binzhou-2023', /meta\.citation\.datalex entity\.name\.namespace\.regulation/);
+  await expect(src, 'says', /keyword\.other\.interpretation\.says/);
+  await expect(src, 'means', /keyword\.other\.interpretation\.means/);
+  await expect(src, '评估间隔', /string\.quoted\.double/);
+  await expect(src, 'adopted', /keyword\.other\.interpretation\.adopted/);
+  await expect(src, 'by', /keyword\.other\.interpretation\.by/);
+  await expect(src, 'on 2026', /keyword\.other\.on/);
+  await expect(src, '2026-12-04', /constant\.numeric\.date/);
+  await expect(src, 'param', /^meta\.param\.datalex storage\.type\.param/);
+  await expect(src, 'reading', /keyword\.other\.reading/);
+  await expect(src, 'annual_evaluation', /entity\.name\.function\.interpretation/, 1);
+  await expect(src, 'reading', /keyword\.other\.reading/, 1);
+  await expect(src, 'annual_evaluation', /entity\.name\.function\.interpretation/, 2);
+  await expect(src, 'reading', /keyword\.other\.reading/, 4);
+  // Elsewhere `reading` is a name like any other.
+  await expectNot(src, 'reading_count', KEYWORD);
+  await expect(src, 'reading ==', /variable\.other\.property/);
+  // An interpretation's colours end where the next item starts, even with its brace unclosed.
+  const open = 'interpretation i of §1 {\n  says "x"\nrule r on share cites reading i when true => deny x "y"\n';
+  await expect(open, 'rule', /^meta\.rule\.datalex storage\.type\.rule/);
+  await expect(open, 'i when', /entity\.name\.function\.interpretation/);
+});
+
+test('dated paragraphs and items, defects of the source copy', async () => {
+  const src =
+    'regulation r "R" {\n' +
+    '  article 2 {\n' +
+    '    para 3 until 2021-12-31 "应用?;谌丝谂c" garbled "?;谌丝谂c" reads "。基于人口與"\n' +
+    '    para 4 "平臺平臺" {\n' +
+    '      item 2 from 2021-01-01 until 2022-12-31 "第二项"\n' +
+    '        duplicated "平臺平臺" reads "平臺"\n' +
+    '    }\n' +
+    '  }\n' +
+    '  article 3 "本本单位" garbled "本本"\n' +
+    '}\n';
+  await expect(src, 'para', /keyword\.other\.regulation\.para/);
+  await expect(src, 'until', /keyword\.other\.regulation\.until/);
+  await expect(src, '2021-12-31', /constant\.numeric\.date/);
+  await expect(src, 'from', /keyword\.other\.regulation\.from/);
+  await expect(src, '2021-01-01', /constant\.numeric\.date/);
+  await expect(src, 'until', /keyword\.other\.regulation\.until/, 1);
+  await expect(src, '2022-12-31', /constant\.numeric\.date/);
+  await expect(src, 'garbled', /keyword\.other\.regulation\.defect\.garbled/);
+  await expect(src, 'garbled', /keyword\.other\.regulation\.defect\.garbled/, 1);
+  await expect(src, 'duplicated', /keyword\.other\.regulation\.defect\.duplicated/);
+  await expect(src, 'reads', /keyword\.other\.regulation\.reads/);
+  await expect(src, 'reads', /keyword\.other\.regulation\.reads/, 1);
+  await expect(src, '。基于人口與', /string\.quoted\.double/);
+  // Outside a regulation they are names.
+  await expectNot('param garbled = reads cites §1', 'garbled', KEYWORD);
+  await expectNot('param garbled = reads cites §1', 'reads', KEYWORD);
+});
+
 test('outcomes', async () => {
   const src =
     'rule r on share cites §1 when any e in emergencies: e.end > request.at\n' +
