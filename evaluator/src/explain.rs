@@ -303,7 +303,19 @@ fn quote(
     policy: &PolicySet,
     at: datalex_lang::date::Date,
 ) {
-    for c in cites {
+    for (i, c) in cites.iter().enumerate() {
+        // A provision cited both as written and through an interpretation is quoted once, as
+        // read.
+        let shown_as_read = cites
+            .iter()
+            .any(|o| o.label == c.label && o.reading.is_some() && c.reading.is_none());
+        let quoted_before = cites
+            .iter()
+            .take(i)
+            .any(|o| o.label == c.label && o.reading.is_some());
+        if shown_as_read || quoted_before {
+            continue;
+        }
         match &c.reading {
             Some(r) => {
                 let _ = writeln!(s, "    {} (as read by interpretation `{r}`)", c.label);
