@@ -476,6 +476,11 @@ fn decide_value(
         EvalError::NotInForce { .. } => {
             ApiError::new(unprocessable, e.code(), e.to_string(), Some("at"))
         }
+        // A field beyond the contract, of the wrong type: bad input naming the field.
+        EvalError::InvalidField { ref field, .. } => {
+            let field = field.clone();
+            ApiError::new(unprocessable, e.code(), e.to_string(), Some(&field))
+        }
         _ => ApiError::new(unprocessable, "evaluation_failed", e.to_string(), None),
     })?;
     d.decision_id = ulid::Ulid::new().to_string();

@@ -19,7 +19,7 @@ use crate::decision::{
 };
 use crate::facts::Facts;
 use crate::request::Request;
-use crate::value::{Accessor, FactSource, List, Rec, Value};
+use crate::value::{Accessor, FactSource, Field, List, Rec, Value};
 use datalex_compiler::ir::{Branch, Cite, CmpOp, Const, Ex, KindPlan, Part, RegId, RuleDef};
 use datalex_compiler::PolicySet;
 use datalex_lang::ast::Effect;
@@ -38,14 +38,18 @@ pub enum BindError {
     /// The policy set has no such package.
     #[error("no policy package `{0}`")]
     UnknownPackage(String),
-    /// The prelude declares a field the evaluator does not supply.
-    #[error("the prelude declares `{record}.{field}`, which the evaluator does not supply")]
+    /// The prelude declares a field of a record type the evaluator does not supply (a field
+    /// of a scalar type, or a list of them, is read by name from the JSON).
+    #[error("the prelude declares `{record}.{field}`, a record the evaluator does not supply; a field beyond the contract must be a Bool, Int, Text, Date, enum, or a list of them")]
     UnknownField {
         /// Record.
         record: String,
         /// Field.
         field: String,
     },
+    /// A fact has a field beyond the contract with a value of the wrong type.
+    #[error("{0}")]
+    Facts(String),
     /// The prelude declares a fact the evaluator does not supply.
     #[error("the prelude declares the fact `{0}`, which the evaluator does not supply")]
     UnknownFact(String),
@@ -70,6 +74,15 @@ pub enum EvalError {
         /// Kind.
         kind: String,
     },
+    /// A field beyond the contract has a value of the wrong type: the request is not a
+    /// decision.
+    #[error("field `{field}`: {message}")]
+    InvalidField {
+        /// The field, as a path (`requester.type`).
+        field: String,
+        /// What is wrong.
+        message: String,
+    },
     /// The jurisdiction's own regulation is not in force on the request's date: the request is
     /// not a decision.
     #[error("not_in_force: 《{title}》 ({regulation}) is not in force on {at}; {period}")]
@@ -92,6 +105,7 @@ impl EvalError {
             EvalError::BudgetExceeded { .. } => "budget_exceeded",
             EvalError::NoPlan { .. } => "no_plan",
             EvalError::NotInForce { .. } => "not_in_force",
+            EvalError::InvalidField { .. } => "invalid_request",
         }
     }
 }
@@ -101,7 +115,7 @@ impl EvalError {
 pub struct Engine {
     policy: Arc<PolicySet>,
     package: usize,
-    accessors: Vec<Accessor>,
+    accessors: Vec<Field>,
     facts: Vec<FactSource>,
     budget: u32,
     /// `Institution.id`, for the `party_id` of obligations and deadlines.
@@ -125,7 +139,7 @@ impl Engine {
                 .records
                 .get(f.record)
                 .map_or("?", |r| r.name.as_str());
-            accessors.push(Accessor::resolve(record, &f.name).ok_or_else(|| {
+            accessors.push(Field::resolve(record, &f.name, &f.ty).ok_or_else(|| {
                 BindError::UnknownField {
                     record: record.to_string(),
                     field: f.name.clone(),
@@ -195,6 +209,7 @@ impl Engine {
         request: &Request,
         policy: PolicyRef,
     ) -> Result<Decision, EvalError> {
+        self.check_request(request)?;
         let package = self.policy.packages.get(self.package);
         if let Some(reg) = self.policy.not_in_force(self.package_name(), request.at()) {
             return Err(EvalError::NotInForce {
@@ -265,6 +280,71 @@ impl Engine {
             data,
             value_conflict: !cx.conflicts.is_empty(),
         })
+    }
+
+    /// The request's fields beyond the contract (those the prelude declares), checked against
+    /// their types: the first that is wrong, named by its path.
+    pub fn check_request(&self, request: &Request) -> Result<(), EvalError> {
+        match self.check_record(request_rec(request), "") {
+            Some((field, message)) => Err(EvalError::InvalidField { field, message }),
+            None => Ok(()),
+        }
+    }
+
+    /// Every record of the facts, checked as [`Engine::check_request`] checks a request: the
+    /// first field beyond the contract with a value of the wrong type, as `file: [i].path:
+    /// what is wrong`.
+    pub fn check_facts(&self, facts: &Facts) -> Result<(), String> {
+        let collections: [(&str, List<'_>); 5] = [
+            ("catalog.json", List::Datasets(&facts.catalog)),
+            ("institutions.json", List::Institutions(&facts.institutions)),
+            ("emergencies.json", List::Emergencies(&facts.emergencies)),
+            ("developers.json", List::Developers(&facts.developers)),
+            ("products.json", List::Products(&facts.products)),
+        ];
+        for (file, list) in collections {
+            for i in 0..list.len() {
+                if let Value::Rec(r) = list.get(i) {
+                    if let Some((path, m)) = self.check_record(r, &format!("[{i}].")) {
+                        return Err(format!("{file}: {path}: {m}"));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The first field of `r` (or of a record inside it) beyond the contract whose value has
+    /// the wrong type, with its path after `prefix`.
+    fn check_record(&self, r: Rec<'_>, prefix: &str) -> Option<(String, String)> {
+        let types = &self.policy.types;
+        let rec = types.records.get(types.record_named(r.record())?)?;
+        for &f in &rec.fields {
+            let field = self.accessors.get(f)?;
+            if let Some((path, m)) = field.check(r, types) {
+                return Some((format!("{prefix}{path}"), m));
+            }
+            let name = types.fields.get(f).map_or("", |d| d.name.as_str());
+            match field.get(r) {
+                Value::Rec(inner) => {
+                    if let Some(x) = self.check_record(inner, &format!("{prefix}{name}.")) {
+                        return Some(x);
+                    }
+                }
+                Value::List(l) => {
+                    for i in 0..l.len() {
+                        if let Value::Rec(inner) = l.get(i) {
+                            let p = format!("{prefix}{name}[{i}].");
+                            if let Some(x) = self.check_record(inner, &p) {
+                                return Some(x);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        None
     }
 
     /// Every element of the fact collection `fact`, detached from the facts.
@@ -372,6 +452,23 @@ struct Cx<'a> {
 
 type R<T> = Result<T, EvalError>;
 
+/// The request as a record of the prelude.
+fn request_rec(request: &Request) -> Rec<'_> {
+    match request {
+        Request::Share(r) => Rec::ShareRequest(r),
+        Request::Open(r) => Rec::OpenRequest(r),
+        Request::Develop(r) => Rec::DevelopRequest(r),
+        Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
+        Request::Collection(r) => Rec::CollectionRequest(r),
+        Request::Purchase(r) => Rec::PurchaseRequest(r),
+        Request::Objection(r) => Rec::ObjectionRequest(r),
+        Request::Demand(r) => Rec::DemandRequest(r),
+        Request::Correction(r) => Rec::CorrectionRequest(r),
+        Request::ProductRegistration(r) => Rec::ProductRequest(r),
+        Request::ItProject(r) => Rec::ItProjectRequest(r),
+    }
+}
+
 impl<'a> Cx<'a> {
     fn new(
         engine: &'a Engine,
@@ -380,18 +477,7 @@ impl<'a> Cx<'a> {
         calendar: &'a Calendar,
         request: &'a Request,
     ) -> Cx<'a> {
-        let rec = match request {
-            Request::Share(r) => Rec::ShareRequest(r),
-            Request::Open(r) => Rec::OpenRequest(r),
-            Request::Develop(r) => Rec::DevelopRequest(r),
-            Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
-            Request::Collection(r) => Rec::CollectionRequest(r),
-            Request::Purchase(r) => Rec::PurchaseRequest(r),
-            Request::Objection(r) => Rec::ObjectionRequest(r),
-            Request::Demand(r) => Rec::DemandRequest(r),
-            Request::Correction(r) => Rec::CorrectionRequest(r),
-            Request::ProductRegistration(r) => Rec::ProductRequest(r),
-        };
+        let rec = request_rec(request);
         Cx {
             engine,
             plan,

@@ -212,6 +212,12 @@ fn headline(request: &Request, facts: &Facts) -> String {
             r.name,
             request.at()
         ),
+        Request::ItProject(r) => format!(
+            "{} applies for the IT project {}, {}",
+            inst(&r.institution),
+            r.project,
+            request.at()
+        ),
     }
 }
 
@@ -242,6 +248,7 @@ fn party_of_request(role: &str, request: &Request, facts: &Facts) -> Option<Stri
         ("developer", Request::ProductRegistration(r)) => Some(r.developer.clone()),
         ("institution", Request::Collection(r)) => Some(r.institution.clone()),
         ("institution", Request::Purchase(r)) => Some(r.institution.clone()),
+        ("institution", Request::ItProject(r)) => Some(r.institution.clone()),
         ("requester", Request::Demand(r)) => Some(r.requester.clone()),
         ("requester", Request::Correction(r)) => Some(r.requester.clone()),
         ("requester", Request::Objection(r)) => Some(r.requester.id.clone()),

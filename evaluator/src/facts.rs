@@ -66,6 +66,9 @@ pub struct Institution {
     /// The administrative area it belongs to (default: the jurisdiction's name), which finds
     /// the big-data authority of its own level (本级).
     pub region: Option<String>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// Sharing conditions; an absent member means no restriction of that kind.
@@ -75,6 +78,9 @@ pub struct ShareConditions {
     pub institutions: Option<Vec<String>>,
     /// Scenarios the data may be shared for.
     pub scenarios: Option<Vec<String>>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// A legal basis of a dataset's tier.
@@ -86,6 +92,9 @@ pub struct LegalBasis {
     pub rank: LegalRank,
     /// Article, as written.
     pub article: Option<String>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// A catalog entry.
@@ -123,6 +132,17 @@ pub struct Dataset {
     pub quality_failures: Vec<String>,
     /// The lists it is on: `aggregation`, `sharing`, `opening`.
     pub lists: Option<Vec<String>>,
+    /// Provisions of law or administrative regulation under which it cannot be shared or
+    /// opened through the city platform (Binzhou 第八条第二款).
+    #[serde(default)]
+    pub off_platform_basis: Vec<LegalBasis>,
+    /// Provisions of law or administrative regulation that provide otherwise for opening it
+    /// (Binzhou 第二十一条).
+    #[serde(default)]
+    pub open_restriction_basis: Vec<LegalBasis>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// A declared public emergency.
@@ -149,6 +169,9 @@ pub struct Emergency {
     pub responders: Vec<String>,
     /// The emergency's scenario.
     pub scenario: Option<String>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// An organisation that develops public data.
@@ -161,6 +184,9 @@ pub struct Developer {
     /// Whether it is qualified.
     #[serde(default)]
     pub qualified: bool,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// A registered data product.
@@ -172,6 +198,9 @@ pub struct Product {
     pub name: String,
     /// The developer who registered it.
     pub developer: String,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// The facts of one jurisdiction, indexed by id.

@@ -56,9 +56,11 @@ impl Jurisdiction {
         } else {
             facts
         };
+        let engine = Engine::new(policy, package)?;
+        engine.check_facts(&facts).map_err(BindError::Facts)?;
         Ok(Jurisdiction {
             name: package.to_string(),
-            engine: Engine::new(policy, package)?,
+            engine,
             facts,
             calendar,
             version,

@@ -28,6 +28,29 @@ pub enum Request {
     Correction(CorrectionRequest),
     /// Registering a data product.
     ProductRegistration(ProductRequest),
+    /// Applying for an information-technology project.
+    ItProject(ItProjectRequest),
+}
+
+/// `it_project`: an application for an IT project (Binzhou 第十八条, 第四十二条).
+#[derive(Debug, Clone, Deserialize)]
+pub struct ItProjectRequest {
+    /// The date decided as of.
+    #[serde(default)]
+    pub at: Option<Date>,
+    /// Jurisdiction.
+    pub jurisdiction: Option<String>,
+    /// The applying institution.
+    pub institution: String,
+    /// The project's name.
+    pub project: String,
+    /// Built with fiscal funds.
+    pub fiscal_funds: Option<bool>,
+    /// The public-data resource catalog is attached to the application.
+    pub catalog_attached: Option<bool>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// How shared data travels.
@@ -65,12 +88,19 @@ pub struct CollectionRequest {
     /// Key identifiers the collection records.
     #[serde(default)]
     pub key_identifiers: Vec<String>,
+    /// The provisions of law or administrative regulation that require this body to collect
+    /// the data itself (Binzhou 第十三条: 除法律、行政法规另有规定外).
+    #[serde(default)]
+    pub legal_basis: Vec<crate::facts::LegalBasis>,
     /// Collected by a grassroots (below county) body.
     #[serde(default)]
     pub grassroots: bool,
     /// Approved by the city big-data authority.
     #[serde(default)]
     pub approved: bool,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// `purchase`.
@@ -87,6 +117,9 @@ pub struct PurchaseRequest {
     pub description: String,
     /// Paid with fiscal funds.
     pub fiscal_funds: bool,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// `objection`.
@@ -105,6 +138,9 @@ pub struct ObjectionRequest {
     pub filed_on: Option<Date>,
     /// When it was handled, if it was.
     pub handled_on: Option<Date>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// `demand`.
@@ -127,6 +163,9 @@ pub struct DemandRequest {
     pub confirmed_on: Option<Date>,
     /// When the service was published, if it was.
     pub published_on: Option<Date>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// `correction`.
@@ -145,6 +184,9 @@ pub struct CorrectionRequest {
     pub reported_on: Option<Date>,
     /// When it was corrected, if it was.
     pub corrected_on: Option<Date>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// `product_registration`.
@@ -164,6 +206,9 @@ pub struct ProductRequest {
     /// The datasets it uses.
     #[serde(default)]
     pub datasets: Vec<String>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// `share`.
@@ -186,6 +231,9 @@ pub struct ShareRequest {
     pub channel: Option<Channel>,
     /// When the provider received the application (default `at`); reply deadlines run from it.
     pub received_on: Option<Date>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// Who asks for open data.
@@ -196,6 +244,9 @@ pub struct OpenRequester {
     pub kind: RequesterType,
     /// Their id.
     pub id: String,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// Kinds of open-data requester.
@@ -237,6 +288,9 @@ pub struct OpenRequest {
     pub purpose: Option<String>,
     /// When the provider received the application (default `at`).
     pub received_on: Option<Date>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// Development environments.
@@ -277,6 +331,9 @@ pub struct DevelopRequest {
     pub environment: Environment,
     /// Purpose.
     pub purpose: Option<String>,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// Catalog change kinds.
@@ -323,6 +380,9 @@ pub struct CatalogChangeRequest {
     /// The authority agreed to extend the filing period (national 第十七条第二款).
     #[serde(default)]
     pub extension_approved: bool,
+    /// Fields beyond the contract that the prelude declares (see `crate::value::Field`).
+    #[serde(flatten)]
+    pub extra: crate::value::Extra,
 }
 
 /// A request that is not of the contract's shape.
@@ -336,7 +396,7 @@ pub struct RequestError {
 }
 
 /// The request kinds, as in the `kind` field.
-pub const KINDS: [&str; 10] = [
+pub const KINDS: [&str; 11] = [
     "share",
     "open",
     "develop",
@@ -347,6 +407,7 @@ pub const KINDS: [&str; 10] = [
     "demand",
     "correction",
     "product_registration",
+    "it_project",
 ];
 
 impl Request {
@@ -378,6 +439,7 @@ impl Request {
             "demand" => Request::Demand(typed(json)?),
             "correction" => Request::Correction(typed(json)?),
             "product_registration" => Request::ProductRegistration(typed(json)?),
+            "it_project" => Request::ItProject(typed(json)?),
             other => {
                 let list: Vec<String> = KINDS.iter().map(|k| format!("`{k}`")).collect();
                 return Err(err(
@@ -432,6 +494,9 @@ impl Request {
             Request::ProductRegistration(r) => {
                 r.at.get_or_insert(today);
             }
+            Request::ItProject(r) => {
+                r.at.get_or_insert(today);
+            }
         }
         Ok(req)
     }
@@ -449,6 +514,7 @@ impl Request {
             Request::Demand(_) => "demand",
             Request::Correction(_) => "correction",
             Request::ProductRegistration(_) => "product_registration",
+            Request::ItProject(_) => "it_project",
         }
     }
 
@@ -465,6 +531,7 @@ impl Request {
             Request::Demand(r) => r.at,
             Request::Correction(r) => r.at,
             Request::ProductRegistration(r) => r.at,
+            Request::ItProject(r) => r.at,
         };
         at.unwrap_or(Date::MIN)
     }
@@ -482,6 +549,7 @@ impl Request {
             Request::Demand(r) => r.jurisdiction.as_deref(),
             Request::Correction(r) => r.jurisdiction.as_deref(),
             Request::ProductRegistration(r) => r.jurisdiction.as_deref(),
+            Request::ItProject(r) => r.jurisdiction.as_deref(),
         }
     }
 }

@@ -6,10 +6,19 @@ use crate::facts::{
 };
 use crate::request::{
     CatalogChangeRequest, CollectionRequest, CorrectionRequest, DemandRequest, DevelopRequest,
-    ObjectionRequest, OpenRequest, OpenRequester, ProductRequest, PurchaseRequest, ShareRequest,
+    ItProjectRequest, ObjectionRequest, OpenRequest, OpenRequester, ProductRequest,
+    PurchaseRequest, ShareRequest,
 };
+use datalex_compiler::types::{Ty, Types};
 use datalex_lang::date::Date;
+use serde_json::Value as Json;
 use std::rc::Rc;
+use std::sync::Arc;
+
+/// The fields of a fact or request record beyond those this evaluator knows by name: a package
+/// may declare more in the prelude (optional, documented in docs/api.md), and they are read
+/// from here by name, with the type the prelude gives them.
+pub type Extra = serde_json::Map<String, Json>;
 
 /// A value during evaluation.
 #[derive(Debug, Clone)]
@@ -78,9 +87,36 @@ pub enum Rec<'a> {
     CorrectionRequest(&'a CorrectionRequest),
     /// Product registration.
     ProductRequest(&'a ProductRequest),
+    /// IT project application.
+    ItProjectRequest(&'a ItProjectRequest),
 }
 
-impl Rec<'_> {
+impl<'a> Rec<'a> {
+    /// Its fields beyond those the evaluator knows by name.
+    pub fn extra(&self) -> &'a Extra {
+        match *self {
+            Rec::Dataset(x) => &x.extra,
+            Rec::Institution(x) => &x.extra,
+            Rec::LegalBasis(x) => &x.extra,
+            Rec::ShareConditions(x) => &x.extra,
+            Rec::Emergency(x) => &x.extra,
+            Rec::Developer(x) => &x.extra,
+            Rec::OpenRequester(x) => &x.extra,
+            Rec::ShareRequest(x) => &x.extra,
+            Rec::OpenRequest(x) => &x.extra,
+            Rec::DevelopRequest(x) => &x.extra,
+            Rec::CatalogChangeRequest(x) => &x.extra,
+            Rec::Product(x) => &x.extra,
+            Rec::CollectionRequest(x) => &x.extra,
+            Rec::PurchaseRequest(x) => &x.extra,
+            Rec::ObjectionRequest(x) => &x.extra,
+            Rec::DemandRequest(x) => &x.extra,
+            Rec::CorrectionRequest(x) => &x.extra,
+            Rec::ProductRequest(x) => &x.extra,
+            Rec::ItProjectRequest(x) => &x.extra,
+        }
+    }
+
     /// The name of the prelude record it is.
     pub fn record(&self) -> &'static str {
         match self {
@@ -102,6 +138,7 @@ impl Rec<'_> {
             Rec::DemandRequest(_) => "DemandRequest",
             Rec::CorrectionRequest(_) => "CorrectionRequest",
             Rec::ProductRequest(_) => "ProductRequest",
+            Rec::ItProjectRequest(_) => "ItProjectRequest",
         }
     }
 }
@@ -125,6 +162,8 @@ pub enum List<'a> {
     Products(&'a [Product]),
     /// Computed (a literal or an `each`).
     Values(Rc<Vec<Value<'a>>>),
+    /// A list field beyond the contract, read as its elements' type.
+    Json(&'a [Json], Scalar),
 }
 
 impl<'a> List<'a> {
@@ -139,6 +178,7 @@ impl<'a> List<'a> {
             List::Developers(x) => x.len(),
             List::Products(x) => x.len(),
             List::Values(x) => x.len(),
+            List::Json(x, _) => x.len(),
         }
     }
 
@@ -158,6 +198,7 @@ impl<'a> List<'a> {
             List::Developers(x) => x.get(i).map(|d| Value::Rec(Rec::Developer(d))),
             List::Products(x) => x.get(i).map(|d| Value::Rec(Rec::Product(d))),
             List::Values(x) => x.get(i).cloned(),
+            List::Json(x, t) => x.get(i).map(|j| t.value(j)),
         };
         v.unwrap_or(Value::Missing)
     }
@@ -226,6 +267,8 @@ accessors! {
         "openable_after_desensitization" => DatasetOpenable => d.openable_after_desensitization.map_or(Value::Missing, Value::Bool),
         "quality_failures" => DatasetQualityFailures => texts(&d.quality_failures),
         "lists" => DatasetLists => opt_texts(&d.lists),
+        "off_platform_basis" => DatasetOffPlatformBasis => Value::List(List::LegalBases(&d.off_platform_basis)),
+        "open_restriction_basis" => DatasetOpenRestrictionBasis => Value::List(List::LegalBases(&d.open_restriction_basis)),
     }
     ShareConditions(c) {
         "institutions" => ConditionsInstitutions => opt_texts(&c.institutions),
@@ -308,6 +351,7 @@ accessors! {
         "institution" => CollectionInstitution => text(&r.institution),
         "dataset" => CollectionDataset => opt_text(&r.dataset),
         "key_identifiers" => CollectionKeyIdentifiers => texts(&r.key_identifiers),
+        "legal_basis" => CollectionLegalBasis => Value::List(List::LegalBases(&r.legal_basis)),
         "grassroots" => CollectionGrassroots => Value::Bool(r.grassroots),
         "approved" => CollectionApproved => Value::Bool(r.approved),
     }
@@ -340,12 +384,157 @@ accessors! {
         "reported_on" => CorrectionReportedOn => opt_date(r.reported_on),
         "corrected_on" => CorrectionCorrectedOn => opt_date(r.corrected_on),
     }
+    ItProjectRequest(r) {
+        "at" => ItProjectAt => opt_date(r.at),
+        "institution" => ItProjectInstitution => text(&r.institution),
+        "project" => ItProjectProject => text(&r.project),
+        "fiscal_funds" => ItProjectFiscalFunds => r.fiscal_funds.map_or(Value::Missing, Value::Bool),
+        "catalog_attached" => ItProjectCatalogAttached => r.catalog_attached.map_or(Value::Missing, Value::Bool),
+    }
     ProductRequest(r) {
         "at" => ProductAt => opt_date(r.at),
         "developer" => ProductRequestDeveloper => text(&r.developer),
         "product" => ProductRequestProduct => opt_text(&r.product),
         "name" => ProductRequestName => text(&r.name),
         "datasets" => ProductRequestDatasets => texts(&r.datasets),
+    }
+}
+
+/// The type of a field beyond the contract, or of its list's elements: a scalar. (A record
+/// or a list of records must be known to the evaluator by name.)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scalar {
+    /// `Bool`.
+    Bool,
+    /// `Int`.
+    Int,
+    /// `Text`.
+    Text,
+    /// `Date` (`YYYY-MM-DD`).
+    Date,
+    /// A member of the enum with this id.
+    Enum(datalex_compiler::types::EnumId),
+}
+
+impl Scalar {
+    fn of(ty: &Ty) -> Option<Scalar> {
+        Some(match ty {
+            Ty::Bool => Scalar::Bool,
+            Ty::Int => Scalar::Int,
+            Ty::Text => Scalar::Text,
+            Ty::Date => Scalar::Date,
+            Ty::Enum(e) => Scalar::Enum(*e),
+            _ => return None,
+        })
+    }
+
+    /// The value of `j` read as this type; Missing when it is not one ([`Field::check`] has
+    /// rejected such facts and requests before).
+    pub fn value(self, j: &Json) -> Value<'_> {
+        match (self, j) {
+            (Scalar::Bool, Json::Bool(b)) => Value::Bool(*b),
+            (Scalar::Int, Json::Number(n)) => n.as_i64().map_or(Value::Missing, Value::Int),
+            (Scalar::Text, Json::String(s)) => Value::Text(s),
+            (Scalar::Date, Json::String(s)) => Date::parse(s).map_or(Value::Missing, Value::Date),
+            (Scalar::Enum(_), Json::String(s)) => Value::Enum(s),
+            _ => Value::Missing,
+        }
+    }
+
+    /// What is wrong with `j` as a value of this type, if anything.
+    fn check(self, j: &Json, types: &Types) -> Option<String> {
+        match (self, j) {
+            (Scalar::Bool, Json::Bool(_)) | (Scalar::Text, Json::String(_)) => None,
+            (Scalar::Int, Json::Number(n)) if n.as_i64().is_some() => None,
+            (Scalar::Date, Json::String(s)) => Date::parse(s)
+                .err()
+                .map(|e| format!("`{s}` is not a date (YYYY-MM-DD): {e}")),
+            (Scalar::Enum(e), Json::String(s)) => {
+                let def = types.enums.get(e)?;
+                if def.position(s).is_some() {
+                    return None;
+                }
+                let members: Vec<String> =
+                    def.members.iter().map(|(m, _)| format!("`{m}`")).collect();
+                Some(format!(
+                    "unknown member `{s}` of `{}`; expected one of {}",
+                    def.name,
+                    members.join(", ")
+                ))
+            }
+            (Scalar::Bool, _) => Some(format!("expected true or false, found {j}")),
+            (Scalar::Int, _) => Some(format!("expected a whole number, found {j}")),
+            (Scalar::Text, _) => Some(format!("expected a string, found {j}")),
+            (Scalar::Date, _) => Some(format!("expected a date (YYYY-MM-DD), found {j}")),
+            (Scalar::Enum(_), _) => Some(format!("expected a string, found {j}")),
+        }
+    }
+}
+
+/// How a field of a record is read: by the evaluator's own accessor, or — for a field beyond
+/// the contract that a package declares in the prelude — from the record's [`Extra`] by name.
+#[derive(Debug, Clone)]
+pub enum Field {
+    /// Known to the evaluator.
+    Known(Accessor),
+    /// Declared in the prelude only: its JSON name, element type, and whether it is a list.
+    Extension {
+        /// The field's name in the JSON.
+        name: Arc<str>,
+        /// Its type, or its elements' type.
+        scalar: Scalar,
+        /// A list of `scalar`.
+        list: bool,
+    },
+}
+
+impl Field {
+    /// How to read `record.field` of type `ty`; `None` for a field of a record type the
+    /// evaluator does not know by name.
+    pub fn resolve(record: &str, field: &str, ty: &Ty) -> Option<Field> {
+        if let Some(a) = Accessor::resolve(record, field) {
+            return Some(Field::Known(a));
+        }
+        let (scalar, list) = match ty {
+            Ty::List(elem) => (Scalar::of(elem)?, true),
+            t => (Scalar::of(t)?, false),
+        };
+        Some(Field::Extension {
+            name: Arc::from(field),
+            scalar,
+            list,
+        })
+    }
+
+    /// The field's value in `r`.
+    pub fn get<'a>(&self, r: Rec<'a>) -> Value<'a> {
+        match self {
+            Field::Known(a) => a.get(r),
+            Field::Extension { name, scalar, list } => match r.extra().get(&**name) {
+                None | Some(Json::Null) => Value::Missing,
+                Some(Json::Array(items)) if *list => Value::List(List::Json(items, *scalar)),
+                Some(_) if *list => Value::Missing,
+                Some(j) => scalar.value(j),
+            },
+        }
+    }
+
+    /// What is wrong with this field of `r`, if it is an extension the record has with a
+    /// value of the wrong type: the path below the record (`quality_pass_rate`, `tags[2]`) and
+    /// the message.
+    pub fn check(&self, r: Rec<'_>, types: &Types) -> Option<(String, String)> {
+        let Field::Extension { name, scalar, list } = self else {
+            return None;
+        };
+        match r.extra().get(&**name)? {
+            Json::Null => None,
+            Json::Array(items) if *list => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, j)| scalar.check(j, types).map(|m| (format!("{name}[{i}]"), m))),
+            j if *list => Some((name.to_string(), format!("expected a list, found {j}"))),
+            j => scalar.check(j, types).map(|m| (name.to_string(), m)),
+        }
     }
 }
 
