@@ -200,7 +200,7 @@ fn coverage_on_a_date_marks_the_version_in_force_and_the_rules_it_grounds() {
         before.contains("| 《示例市政务数据共享办法》 (`amend-2023`) | 地方政府规章 (`local_government_rule`) | 2023-01-01 起施行 | in force |"),
         "{before}"
     );
-    assert!(before.contains("| 第五条 | encoded |"), "{before}");
+    assert!(before.contains("| 第五条第一款 | encoded |"), "{before}");
     assert!(
         before.contains("- rule `amend.conditional_share`: cites 《示例市政务数据共享办法》第五条（2025-01-01起施行的文本） (2025-01-01 起)"),
         "{before}"
@@ -212,7 +212,7 @@ fn coverage_on_a_date_marks_the_version_in_force_and_the_rules_it_grounds() {
 
     let after = coverage("2025-06-01");
     assert!(
-        after.contains("| 第五条 (on 2025-06-01: the version of 2025-01-01) | encoded |"),
+        after.contains("| 第五条第一款 (on 2025-06-01: the version of 2025-01-01) | encoded |"),
         "{after}"
     );
     assert!(
@@ -234,7 +234,7 @@ fn coverage_on_a_date_marks_the_version_in_force_and_the_rules_it_grounds() {
     assert_eq!(out.status.code(), Some(0));
     let text = common::stdout(&out);
     assert!(
-        text.contains("| 第五条 (versions 2023-01-01–2024-12-31, 2025-01-01 起) | encoded |"),
+        text.contains("| 第五条第一款 (versions 2023-01-01–2024-12-31, 2025-01-01 起) | encoded |"),
         "{text}"
     );
     assert!(
