@@ -2209,6 +2209,8 @@ impl PlanBuilder<'_, '_> {
             }
             return None;
         }
+        // A value that names the party is used, as one in a condition is.
+        self.note_use(&name.name);
         match self.resolve(&name.name, name.span)? {
             Resolved::Value(id, Ty::Record(_)) => Some(Ex::Value(id)),
             Resolved::Value(id, Ty::List(t)) if matches!(*t, Ty::Record(_)) => Some(Ex::Value(id)),
