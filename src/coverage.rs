@@ -27,7 +27,7 @@ pub fn run(
     let at = match at {
         Some(s) => match Date::parse(s) {
             Ok(d) => Some(d),
-            Err(e) => bail!("--at: `{s}` is not a date (YYYY-MM-DD): {e}"),
+            Err(e) => bail!("--at: {e}"),
         },
         None => None,
     };

@@ -390,3 +390,68 @@ fn export_cedar_of_an_unknown_jurisdiction_is_bad_usage() {
         common::stderr(&out)
     );
 }
+
+/// Fields beyond the contract are declared in the prelude and typed there: a request or a fact
+/// whose value does not fit its declared type is refused with the field named, not read as
+/// missing.
+#[test]
+fn fields_declared_in_the_prelude_are_type_checked_in_requests_and_facts() {
+    let request = r#"{"kind": "develop", "at": "2026-03-02", "developer": "dev-001", "scenario": "s", "datasets": ["bz-ga-0001"], "environment": "trusted", "domestic_cryptography": "yes"}"#;
+    let out = common::run(&["eval", "-"], request);
+    assert_eq!(out.status.code(), Some(2), "{}", common::stdout(&out));
+    assert!(
+        common::stderr(&out)
+            .contains("field `domestic_cryptography`: expected true or false, found \"yes\""),
+        "{}",
+        common::stderr(&out)
+    );
+
+    let open = r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-ga-0001"}"#;
+    for (field, value, expected) in [
+        (
+            "processed_for_opening",
+            serde_json::json!("yes"),
+            "[1].processed_for_opening: expected true or false, found \"yes\"",
+        ),
+        (
+            "concentration",
+            serde_json::json!("liquid"),
+            "[1].concentration: unknown member `liquid` of `Concentration`",
+        ),
+        (
+            "service_published_on",
+            serde_json::json!("2026-02-30"),
+            "[1].service_published_on: `2026-02-30` is not a date: February 2026 has 28 days",
+        ),
+    ] {
+        let data = tempfile::tempdir().unwrap();
+        common::copy_dir(&common::root().join("data/binzhou"), data.path());
+        let path = data.path().join("catalog.json");
+        let mut catalog: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        catalog[1][field] = value;
+        std::fs::write(&path, catalog.to_string()).unwrap();
+        let out = common::run(
+            &[
+                "eval",
+                "--jurisdiction",
+                "binzhou",
+                "--data",
+                data.path().to_str().unwrap(),
+                "-",
+            ],
+            open,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{field}: {}",
+            common::stdout(&out)
+        );
+        let err = common::stderr(&out);
+        assert!(
+            err.contains("catalog.json") && err.contains(expected),
+            "{field}: {err}"
+        );
+    }
+}

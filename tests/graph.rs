@@ -206,7 +206,7 @@ fn coverage_accounts_for_every_binzhou_article() {
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let text = common::stdout(&out);
     assert!(
-        text.contains("| 第二十条 | encoded | `binzhou.conditional_share`"),
+        text.contains("| 第二十条第二款第二项 | encoded | `binzhou.conditional_share`"),
         "{text}"
     );
     assert!(text.contains("| 第二十三条 | text missing |"), "{text}");

@@ -446,9 +446,7 @@ impl Scalar {
         match (self, j) {
             (Scalar::Bool, Json::Bool(_)) | (Scalar::Text, Json::String(_)) => None,
             (Scalar::Int, Json::Number(n)) if n.as_i64().is_some() => None,
-            (Scalar::Date, Json::String(s)) => Date::parse(s)
-                .err()
-                .map(|e| format!("`{s}` is not a date (YYYY-MM-DD): {e}")),
+            (Scalar::Date, Json::String(s)) => Date::parse(s).err().map(|e| e.to_string()),
             (Scalar::Enum(e), Json::String(s)) => {
                 let def = types.enums.get(e)?;
                 if def.position(s).is_some() {

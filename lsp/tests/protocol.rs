@@ -122,7 +122,7 @@ fn hover_shows_article_text_declarations_and_field_types() {
         hover_at(&mut c, SHARING, "extends shandong", 0, 9),
         hover_at(&mut c, SHANDONG, "shandong-2019 §?", 1, 3),
         // Nothing to say inside a string.
-        hover_at(&mut c, SHARING, "申请单位不是", 0, 3),
+        hover_at(&mut c, SHARING, "申请单位不在", 0, 3),
     ];
     insta::assert_snapshot!("hover", cases.join("\n\n════════\n\n"));
     c.shutdown();
@@ -344,8 +344,12 @@ fn completion_of_fields_members_articles_rules_and_keywords() {
         "\ngu",
     );
     assert!(
-        start.contains("(18 items)"),
+        start.contains("(19 items)"),
         "the declaration keywords: {start}"
+    );
+    assert!(
+        start.contains("\ninterpretation (14) — declaration"),
+        "{start}"
     );
     assert!(start.contains("\nguard (14) — declaration"), "{start}");
     // Nothing inside a string or a comment.
