@@ -214,3 +214,54 @@ fn a_defect_or_a_reading_that_is_not_in_the_text_is_an_error() {
         "{err}"
     );
 }
+
+/// A dated target inside an item that stays in force (Jinan 二（一）3: the duty to correct errors,
+/// then 到2022年年底前 … 2个工作日内) is quoted whole while it runs and left out, with a note,
+/// after its date: a 2026 decision does not quote a 2022 target as its authority.
+#[test]
+fn an_expired_target_inside_an_item_is_not_quoted_as_authority() {
+    let correction = |at: &str, reported: &str| {
+        format!(
+            r#"{{"kind": "correction", "jurisdiction": "jinan", "at": "{at}", "requester": "jn-rsj", "dataset": "jn-gjj-0001", "reported_on": "{reported}"}}"#
+        )
+    };
+    let target = "问题数据纠错时间压缩至2个工作日内。";
+    let duty = "依法依规纠正数据错误";
+
+    let out = common::run(&["explain", "-"], &correction("2026-03-05", "2026-03-02"));
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    let quotes: Vec<&str> = text
+        .lines()
+        .filter(|l| l.trim_start().starts_with('「'))
+        .collect();
+    assert!(!quotes.is_empty(), "{text}");
+    assert!(
+        quotes
+            .iter()
+            .all(|q| q.contains(duty) && !q.contains(target)),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "〔…〕处为时限至2022-12-31的阶段目标（到2022年年底前，各级……），决定之日已届满"
+        ),
+        "{text}"
+    );
+
+    // While the target ran, it is part of the authority and quoted as the text has it.
+    let out = common::run(&["explain", "-"], &correction("2022-06-08", "2022-06-06"));
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        text.lines()
+            .any(|l| l.trim_start().starts_with('「') && l.contains(target)),
+        "{text}"
+    );
+    // The 2021 target of the same item had expired by then; the 2022 one had not.
+    assert!(
+        text.contains("〔…〕处为时限至2021-12-31的阶段目标"),
+        "{text}"
+    );
+    assert!(!text.contains("时限至2022-12-31"), "{text}");
+}

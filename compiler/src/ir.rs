@@ -136,6 +136,23 @@ impl PolicySet {
                     text = text.replace(d.run.as_str(), &fixed);
                     notes.push(format!("来源副本此处重复「{}」，引文作「{fixed}」", d.run));
                 }
+                DefectKind::Target => {
+                    let Some(until) = d.until.filter(|u| date > *u) else {
+                        continue;
+                    };
+                    text = text.replace(d.run.as_str(), "〔…〕");
+                    // Named by its opening words: the note says what was left out without
+                    // quoting it as authority.
+                    let head: String = d.run.chars().take(12).collect();
+                    let more = if d.run.chars().count() > 12 {
+                        "……"
+                    } else {
+                        ""
+                    };
+                    notes.push(format!(
+                        "〔…〕处为时限至{until}的阶段目标（{head}{more}），决定之日已届满，不作为本决定的依据，未引"
+                    ));
+                }
             }
         }
         Some(Quote { text, notes })
@@ -387,6 +404,8 @@ pub struct DefectText {
     pub run: String,
     /// The likely reading.
     pub reading: Option<String>,
+    /// The last day of a target.
+    pub until: Option<Date>,
 }
 
 impl ArticleText {
@@ -437,6 +456,7 @@ impl ArticleText {
                     kind: d.kind,
                     run: d.run.value.clone(),
                     reading: d.reading.as_ref().map(|r| r.value.clone()),
+                    until: d.until.map(|(u, _)| u),
                 })
                 .collect(),
             span: a.span,

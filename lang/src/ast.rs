@@ -280,6 +280,9 @@ pub enum DefectKind {
     Garbled,
     /// Characters written twice (`的的`): quoted as the reading.
     Duplicated,
+    /// Not a defect: a dated target inside a longer paragraph or item (`到2022年年底前，…`),
+    /// left out of the quotations of decisions after its date.
+    Target,
 }
 
 impl DefectKind {
@@ -288,6 +291,7 @@ impl DefectKind {
         match self {
             DefectKind::Garbled => "garbled",
             DefectKind::Duplicated => "duplicated",
+            DefectKind::Target => "target",
         }
     }
 }
@@ -302,6 +306,8 @@ pub struct Defect {
     pub run: Str,
     /// The likely reading (required for a duplication).
     pub reading: Option<Str>,
+    /// The last day of a target (required for a target, and only there).
+    pub until: Option<(Date, Span)>,
     /// The whole clause.
     pub span: Span,
 }

@@ -512,6 +512,9 @@ impl Printer<'_> {
             if let Some(r) = &d.reading {
                 let _ = write!(l, " reads {}", quote(&r.value));
             }
+            if let Some((u, _)) = &d.until {
+                let _ = write!(l, " until {u}");
+            }
             if k + 1 == defects.len() {
                 l.push_str(brace);
             }

@@ -647,29 +647,70 @@ impl Cx {
         Ok((from, until))
     }
 
-    /// `garbled "RUN" reads "LIKELY"`, `duplicated "RUN" reads "FIXED"`.
+    /// `garbled "RUN" reads "LIKELY"`, `duplicated "RUN" reads "FIXED"`, `target "RUN" until
+    /// DATE`.
     fn defect(&self, p: Pair<'_, Rule>) -> PResult<Defect> {
         let span = self.span(&p);
         let mut it = p.into_inner();
-        let kind = match need(&mut it, span, "`garbled` or `duplicated`")?.as_str() {
+        let kind = match need(&mut it, span, "`garbled`, `duplicated` or `target`")?.as_str() {
             "duplicated" => DefectKind::Duplicated,
+            "target" => DefectKind::Target,
             _ => DefectKind::Garbled,
         };
         let run = self.string(&need(&mut it, span, "the run of text")?);
-        let reading = it
-            .find(|x| x.as_rule() == Rule::string)
-            .map(|x| self.string(&x));
-        if kind == DefectKind::Duplicated && reading.is_none() {
-            return Err(Diagnostic::error(
-                "E0001",
-                span,
-                "a duplication needs its reading: `duplicated \"RUN\" reads \"FIXED\"`",
-            ));
+        let mut reading = None;
+        let mut until = None;
+        for x in it {
+            match x.as_rule() {
+                Rule::string => reading = Some(self.string(&x)),
+                Rule::art_until => {
+                    let xspan = self.span(&x);
+                    let d = first(x)
+                        .ok_or_else(|| Diagnostic::error("E0001", xspan, "expected a date"))?;
+                    until = Some((self.date(&d)?, xspan));
+                }
+                _ => {}
+            }
+        }
+        match kind {
+            DefectKind::Duplicated if reading.is_none() => {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    span,
+                    "a duplication needs its reading: `duplicated \"RUN\" reads \"FIXED\"`",
+                ));
+            }
+            DefectKind::Target if until.is_none() => {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    span,
+                    "a target needs its last day: `target \"RUN\" until 2022-12-31`",
+                ));
+            }
+            DefectKind::Target if reading.is_some() => {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    span,
+                    "a target has a last day, not a reading: `target \"RUN\" until 2022-12-31`",
+                ));
+            }
+            DefectKind::Garbled | DefectKind::Duplicated if until.is_some() => {
+                return Err(Diagnostic::error(
+                    "E0001",
+                    span,
+                    format!(
+                        "`until` belongs to a target; a {} run has a reading: `reads \"…\"`",
+                        kind.keyword()
+                    ),
+                ));
+            }
+            _ => {}
         }
         Ok(Defect {
             kind,
             run,
             reading,
+            until,
             span,
         })
     }

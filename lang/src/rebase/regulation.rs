@@ -161,11 +161,16 @@ impl To {
                 kind,
                 run,
                 reading,
+                until,
                 span,
             } = d;
             no_span(kind);
             self.str(run);
             self.opt_str(reading);
+            if let Some((d, s)) = until {
+                no_span(d);
+                self.span(s);
+            }
             self.span(span);
         }
     }
