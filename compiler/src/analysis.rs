@@ -23,7 +23,7 @@ use datalex_lang::{Diagnostic, Span};
 use std::collections::BTreeMap;
 
 /// The most assignments enumerated for one plan.
-pub const MAX_ASSIGNMENTS: u64 = 1 << 16;
+pub const MAX_ASSIGNMENTS: u64 = 1 << 18;
 
 /// An abstract condition.
 #[derive(Debug, Clone)]
