@@ -2,7 +2,7 @@
 //! (directly or through an interpretation) or why none does; with `--at DATE`, what is in force
 //! on that day.
 
-use crate::load;
+use datalex_service::load;
 use anyhow::{bail, Result};
 use datalex_compiler::coverage::{
     coverage_at, notes_blaming_the_schema, regulations_markdown, to_markdown_at,

@@ -1,6 +1,6 @@
 //! `datalex graph`: the compiled policy graph as DOT, Mermaid or JSON.
 
-use crate::load;
+use datalex_service::load;
 use anyhow::{bail, Result};
 use datalex_compiler::export;
 use std::path::PathBuf;
