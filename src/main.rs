@@ -202,7 +202,9 @@ fn run(command: Command) -> anyhow::Result<ExitCode> {
             let project = discover(Flags::default())?;
             cli::check(&or_policies(paths, &project))
         }
-        Command::Eval { setup, file } => cli::eval(&discover(setup.flags())?, &file, cli::Output::Json),
+        Command::Eval { setup, file } => {
+            cli::eval(&discover(setup.flags())?, &file, cli::Output::Json)
+        }
         Command::Explain {
             setup,
             file,

@@ -238,7 +238,9 @@ mod tests {
         );
         let batch = BatchAnswer {
             decisions: vec![
-                BatchItem::Decision(RawValue::from_string(r#"{"effect":"permit"}"#.into()).unwrap()),
+                BatchItem::Decision(
+                    RawValue::from_string(r#"{"effect":"permit"}"#.into()).unwrap(),
+                ),
                 BatchItem::Error(ErrorBody {
                     error: ErrorDetail {
                         code: ErrorCode::InvalidRequest,

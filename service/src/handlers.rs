@@ -1,9 +1,7 @@
 //! The routes and their handlers: deciding one request or a batch, reading a logged decision,
 //! the served policies, health, metrics and the OpenAPI document.
 
-use crate::api::{
-    ApiError, BatchAnswer, BatchItem, ErrorCode, PoliciesAnswer,
-};
+use crate::api::{ApiError, BatchAnswer, BatchItem, ErrorCode, PoliciesAnswer};
 use crate::metrics;
 use crate::state::{AppState, Snapshot};
 use axum::extract::rejection::StringRejection;
@@ -49,7 +47,9 @@ fn handler(path: &str) -> Option<MethodRouter<Arc<AppState>>> {
         "/healthz" => get(|| async { "ok" }),
         "/readyz" => get(|| async { "ready" }),
         "/metrics" => get(metrics),
-        "/openapi.json" => get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) }),
+        "/openapi.json" => {
+            get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) })
+        }
         _ => return None,
     })
 }
@@ -142,9 +142,12 @@ fn decide_value(
     })?;
     let mut d = j.decide(&request).map_err(|e| match e {
         // Not a decision: no source of the jurisdiction governs the request's date.
-        EvalError::NotInForce { .. } => {
-            ApiError::new(unprocessable, ErrorCode::NotInForce, e.to_string(), Some("at"))
-        }
+        EvalError::NotInForce { .. } => ApiError::new(
+            unprocessable,
+            ErrorCode::NotInForce,
+            e.to_string(),
+            Some("at"),
+        ),
         // A field beyond the contract, of the wrong type: bad input naming the field.
         EvalError::InvalidField { ref field, .. } => ApiError::new(
             unprocessable,

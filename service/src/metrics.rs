@@ -182,9 +182,6 @@ mod tests {
         let m = Metrics::new();
         m.decided("a\"b\\c\nd", "share", "permit", Duration::ZERO);
         let text = m.render().unwrap();
-        assert!(
-            text.contains(r#"jurisdiction="a\"b\\c\nd""#),
-            "{text}"
-        );
+        assert!(text.contains(r#"jurisdiction="a\"b\\c\nd""#), "{text}");
     }
 }

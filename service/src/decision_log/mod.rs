@@ -251,6 +251,11 @@ impl DecisionLog {
             .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
         Ok(u64::try_from(count).unwrap_or(0))
     }
+
+    /// Whether the log holds no record (after flushing).
+    pub fn is_empty(&self) -> anyhow::Result<bool> {
+        Ok(self.len()? == 0)
+    }
 }
 
 impl Drop for DecisionLog {
@@ -271,7 +276,6 @@ impl Drop for DecisionLog {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
-
 
 #[cfg(test)]
 mod tests {
@@ -611,6 +615,7 @@ mod tests {
         log.flush().unwrap();
         log.flush().unwrap();
         assert_eq!(log.len().unwrap(), 0);
+        assert!(log.is_empty().unwrap());
         for n in 0..10 {
             log.append(record(n));
         }

@@ -46,7 +46,10 @@ impl fmt::Display for BreakReason {
                 write!(f, "record #{from} before it is missing (deleted)")
             }
             BreakReason::Missing { from, to } => {
-                write!(f, "records #{from} to #{to} before it are missing (deleted)")
+                write!(
+                    f,
+                    "records #{from} to #{to} before it are missing (deleted)"
+                )
             }
             BreakReason::NotText { column } => write!(f, "its `{column}` is not text"),
             BreakReason::NotChainStart => {
@@ -166,7 +169,13 @@ mod tests {
                 Verification {
                     records: 3,
                     intact: 1,
-                    outcome: broken(2, None, BreakReason::NotText { column: "decision_id" }),
+                    outcome: broken(
+                        2,
+                        None,
+                        BreakReason::NotText {
+                            column: "decision_id",
+                        },
+                    ),
                     last_hash: Some(hash.clone()),
                 },
                 format!(

@@ -34,8 +34,8 @@ pub enum ConfigError {
         path: PathBuf,
         /// The line (1-based) the error is on.
         line: usize,
-        /// The key whose value is wrong, as a dotted path (`None` where the error is not about
-        /// one key's value: a syntax error, an unknown key).
+        /// The key that is unknown or whose value is wrong, as a dotted path (`None` where the
+        /// error is not about one key: a syntax error).
         key: Option<String>,
         /// What is wrong.
         message: String,
@@ -102,10 +102,12 @@ mod tests {
             parse("# a comment\ndefault_jurisdiction = 3\n").unwrap_err(),
             "proj/datalex.toml:2: `default_jurisdiction`: invalid type: integer `3`, expected a string"
         );
-        let unknown = parse("default_jurisdiction = \"binzhou\"\ndefault_jurisdicton = \"x\"\n")
-            .unwrap_err();
+        let unknown =
+            parse("default_jurisdiction = \"binzhou\"\ndefault_jurisdicton = \"x\"\n").unwrap_err();
         assert!(
-            unknown.starts_with("proj/datalex.toml:2: unknown field `default_jurisdicton`"),
+            unknown.starts_with(
+                "proj/datalex.toml:2: `default_jurisdicton`: unknown field `default_jurisdicton`, expected `default_jurisdiction`"
+            ),
             "{unknown}"
         );
         let syntax = parse("default_jurisdiction = \n").unwrap_err();

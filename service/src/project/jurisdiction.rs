@@ -161,7 +161,10 @@ mod tests {
 
     #[test]
     fn the_flag_names_it_and_must_agree_with_the_request() {
-        assert_eq!(pick(None, Some("binzhou"), None, &["binzhou"]), Ok("binzhou"));
+        assert_eq!(
+            pick(None, Some("binzhou"), None, &["binzhou"]),
+            Ok("binzhou")
+        );
         assert_eq!(
             pick(Some("binzhou"), Some("binzhou"), None, &["binzhou"]),
             Ok("binzhou")
@@ -185,9 +188,15 @@ mod tests {
         // The only one wins over a default that is not available.
         assert_eq!(pick(None, None, Some("binzhou"), &["zunyi"]), Ok("zunyi"));
         assert_eq!(pick(None, None, Some("binzhou"), SEVERAL), Ok("binzhou"));
-        assert_eq!(pick(None, None, Some("qingdao"), SEVERAL), Err(Unchosen::Several));
+        assert_eq!(
+            pick(None, None, Some("qingdao"), SEVERAL),
+            Err(Unchosen::Several)
+        );
         assert_eq!(pick(None, None, None, &[]), Err(Unchosen::Nothing));
-        assert_eq!(pick(None, None, Some("binzhou"), &[]), Err(Unchosen::Nothing));
+        assert_eq!(
+            pick(None, None, Some("binzhou"), &[]),
+            Err(Unchosen::Nothing)
+        );
     }
 
     /// The edge where the command line used to differ from the service: a package and the one
