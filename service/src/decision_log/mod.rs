@@ -282,7 +282,6 @@ mod tests {
     use super::*;
     use rusqlite::params;
     use serde_json::json;
-    use sha2::{Digest as _, Sha256};
     use std::time::{Duration, Instant};
 
     fn record(n: usize) -> Record {
@@ -325,6 +324,13 @@ mod tests {
 
     fn raw(path: &Path) -> Connection {
         Connection::open(path).unwrap()
+    }
+
+    /// Asserts that the log at `path` holds `records` records in an intact chain.
+    fn assert_intact(path: &Path, records: u64) {
+        let found = verify(path).unwrap();
+        assert_eq!((found.records, first_broken(&found)), (records, None));
+        assert_eq!(found.intact, records);
     }
 
     /// The first break as (seq, decision id or "", why).
@@ -409,15 +415,7 @@ mod tests {
                 },
             )
             .unwrap();
-        let mut input = Vec::new();
-        for part in [&prev, "2", &id, &time, &jur, &ver, &req, &dec] {
-            input.extend_from_slice(&(part.len() as u64).to_be_bytes());
-            input.extend_from_slice(part.as_bytes());
-        }
-        let expected: String = Sha256::digest(&input)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let expected = chain::documented_hash([&prev, "2", &id, &time, &jur, &ver, &req, &dec]);
         assert_eq!(hash, expected);
         assert_eq!(req, record(1).request.to_string());
     }
@@ -590,8 +588,7 @@ mod tests {
         }
         assert_eq!(log.len().unwrap(), 100);
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, first_broken(&found)), (100, None));
+        assert_intact(&path, 100);
         let (seq, prev): (i64, String) = raw(&path)
             .query_row(
                 "SELECT seq, prev_hash FROM decisions WHERE decision_id = ?1",
@@ -625,8 +622,7 @@ mod tests {
         assert_eq!(log.len().unwrap(), 10);
         assert_eq!(log.len().unwrap(), 10);
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, first_broken(&found)), (10, None));
+        assert_intact(&path, 10);
     }
 
     #[test]
@@ -646,8 +642,7 @@ mod tests {
             Some(record(1).decision)
         );
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, first_broken(&found)), (3, None));
+        assert_intact(&path, 3);
     }
 
     #[test]
@@ -667,8 +662,7 @@ mod tests {
         });
         assert_eq!(log.len().unwrap(), 10_000);
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, first_broken(&found)), (10_000, None));
+        assert_intact(&path, 10_000);
     }
 
     #[test]
@@ -696,16 +690,8 @@ mod tests {
         // An empty log is fine.
         let empty = log_path(&dir);
         drop(DecisionLog::open(&empty).unwrap());
-        let found = verify(&empty).unwrap();
-        assert_eq!(
-            found,
-            Verification {
-                records: 0,
-                intact: 0,
-                outcome: Outcome::Intact,
-                last_hash: None
-            }
-        );
+        assert_intact(&empty, 0);
+        assert_eq!(verify(&empty).unwrap().last_hash, None);
     }
 
     /// `cargo test decision_log::tests::throughput -- --nocapture` prints the rate; not asserted.
