@@ -1,5 +1,5 @@
 //! The hash chain, pure: the hash of a record, and the verification of a sequence of stored
-//! records. No IO; [`super::verify`] feeds it the rows of a log file, the writer uses [`hash`].
+//! records. No IO; [`super::verify()`] feeds it the rows of a log file, the writer uses [`hash`].
 //!
 //! ```text
 //! hash = hex(sha256(F(prev_hash) F(seq) F(decision_id) F(time) F(jurisdiction)
