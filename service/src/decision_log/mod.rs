@@ -694,7 +694,8 @@ mod tests {
         assert_eq!(verify(&empty).unwrap().last_hash, None);
     }
 
-    /// `cargo test decision_log::tests::throughput -- --nocapture` prints the rate; not asserted.
+    /// `cargo test -p datalex-service decision_log::tests::throughput -- --nocapture` prints the
+    /// rate; not asserted.
     #[test]
     fn throughput() {
         let dir = tempfile::tempdir().unwrap();
