@@ -15,7 +15,6 @@ pub use config::{Config, ConfigError, CONFIG_FILE};
 pub use jurisdiction::JurisdictionError;
 
 use crate::load;
-use anyhow::Context as _;
 use datalex_compiler::{Compiled, PolicySet};
 use datalex_evaluator::{Calendar, Jurisdiction};
 use datalex_lang::SourceMap;
@@ -133,8 +132,12 @@ impl Project {
         name: &str,
     ) -> anyhow::Result<Jurisdiction> {
         let facts = Arc::new(load::facts(&self.data_dir(name))?);
-        Jurisdiction::new(Arc::clone(policy), name, facts, Arc::clone(calendar))
-            .with_context(|| format!("binding `{name}`"))
+        Ok(Jurisdiction::new(
+            Arc::clone(policy),
+            name,
+            facts,
+            Arc::clone(calendar),
+        )?)
     }
 
     /// The jurisdictions that can decide here, in the policies' order: the one `--jurisdiction`
