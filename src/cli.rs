@@ -1,10 +1,9 @@
-//! `check`, `eval` and `explain`.
+//! `check`, `eval`, `explain` and `audit verify`.
 
-use crate::{load, Setup};
 use anyhow::{anyhow, bail, Context, Result};
 use datalex_compiler::PolicySet;
 use datalex_evaluator::{Jurisdiction, Request};
-use datalex_lang::date::Date;
+use datalex_service::{decision_log, load, Project};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -59,18 +58,19 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode> {
     }
 }
 
-/// Compiles the policies and binds the jurisdiction a request names (or the default one).
-pub struct Loaded {
+/// Compiles the policies and binds the jurisdiction a request names (or the default one), each
+/// on first use.
+pub struct Loaded<'p> {
+    project: &'p Project,
     policy: Arc<PolicySet>,
-    setup: Setup,
     calendar: Arc<datalex_evaluator::Calendar>,
     jurisdictions: Vec<Jurisdiction>,
 }
 
-impl Loaded {
+impl<'p> Loaded<'p> {
     /// Loads policies and calendar; facts are loaded per jurisdiction on first use.
-    pub fn new(setup: &Setup) -> Result<Loaded> {
-        let (sources, compiled) = load::compile_paths(std::slice::from_ref(&setup.policies))?;
+    pub fn new(project: &'p Project) -> Result<Loaded<'p>> {
+        let (sources, compiled) = project.compile()?;
         let Some(policy) = compiled.policy else {
             eprint!(
                 "{}",
@@ -82,99 +82,45 @@ impl Loaded {
             );
             bail!(
                 "the policies in {} do not compile",
-                setup.policies.display()
+                project.policies().display()
             );
         };
-        let calendar = Arc::new(load::calendar(setup.calendar.as_deref())?);
+        let calendar = Arc::new(project.calendar()?);
         Ok(Loaded {
+            project,
             policy: Arc::new(policy),
-            setup: setup.clone(),
             calendar,
             jurisdictions: Vec::new(),
         })
     }
 
-    /// The jurisdiction for a request.
+    /// The jurisdiction for a request that names `named` (the project's rule).
     pub fn jurisdiction(&mut self, named: Option<&str>) -> Result<&Jurisdiction> {
-        let name = match (self.setup.jurisdiction.as_deref(), named) {
-            (Some(flag), Some(req)) if flag != req => bail!(
-                "field `jurisdiction`: the request names `{req}` but --jurisdiction is `{flag}`"
-            ),
-            (Some(j), _) | (None, Some(j)) => j.to_string(),
-            (None, None) => self.default_jurisdiction()?,
-        };
-        if let Some(i) = self.jurisdictions.iter().position(|j| j.name == name) {
+        let available = self.project.available(&self.policy).map_err(field)?;
+        let name = self
+            .project
+            .choose(&self.policy, named, &available, String::as_str)
+            .map_err(field)?;
+        if let Some(i) = self.jurisdictions.iter().position(|j| &j.name == name) {
             return self
                 .jurisdictions
                 .get(i)
                 .ok_or_else(|| anyhow!("internal: jurisdiction cache"));
         }
-        if self.policy.package(&name).is_none() {
-            bail!(
-                "field `jurisdiction`: no policy package `{name}` in {}",
-                self.setup.policies.display()
-            );
-        }
-        let dir = self
-            .setup
-            .data
-            .clone()
-            .unwrap_or_else(|| Path::new("data").join(&name));
-        let facts = Arc::new(load::facts(&dir)?);
-        let j = Jurisdiction::new(
-            Arc::clone(&self.policy),
-            &name,
-            facts,
-            Arc::clone(&self.calendar),
-        )?;
+        let j = self.project.bind(&self.policy, &self.calendar, name)?;
         self.jurisdictions.push(j);
         self.jurisdictions
             .last()
             .ok_or_else(|| anyhow!("internal: jurisdiction cache"))
     }
-
-    fn default_jurisdiction(&self) -> Result<String> {
-        let candidates: Vec<&str> = self
-            .policy
-            .packages
-            .iter()
-            .map(|p| p.name.as_str())
-            .filter(|n| {
-                *n != datalex_compiler::STD
-                    && (self.setup.data.is_some() || Path::new("data").join(n).is_dir())
-            })
-            .filter(|n| self.policy.package(n).is_some_and(|p| !p.plans.is_empty()))
-            .collect();
-        // Prefer a package that no other package extends (the most specific layer).
-        let leaves: Vec<&str> = candidates
-            .iter()
-            .copied()
-            .filter(|n| {
-                !self.policy.packages.iter().any(|p| {
-                    p.extends.as_deref() == Some(*n) && candidates.contains(&p.name.as_str())
-                })
-            })
-            .collect();
-        if leaves.len() > 1 {
-            if let Some(d) = load::default_jurisdiction()? {
-                return Ok(d);
-            }
-        }
-        match leaves.as_slice() {
-            [one] => Ok((*one).to_string()),
-            [] => bail!("no jurisdiction: no policy package has a data directory; use --jurisdiction and --data"),
-            many => bail!("several jurisdictions ({}); name one with --jurisdiction or the request's `jurisdiction`", many.join(", ")),
-        }
-    }
 }
 
-/// Today in Asia/Shanghai (UTC+8), the default `at` of a request.
-pub fn today() -> Date {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let days = (secs + 8 * 3600) / 86_400;
-    Date::from_days(i32::try_from(days).unwrap_or(0))
+/// A jurisdiction error, naming the request field where it is about one.
+fn field(e: datalex_service::project::JurisdictionError) -> anyhow::Error {
+    match e.field() {
+        Some(field) => anyhow!("field `{field}`: {e}"),
+        None => anyhow!(e),
+    }
 }
 
 /// Reads requests: one JSON value, or JSON Lines. Each item is the line number and the parsed
@@ -206,9 +152,9 @@ pub fn read_requests(file: &Path) -> Result<Vec<(usize, Result<serde_json::Value
 }
 
 /// `datalex eval` and `datalex explain`.
-pub fn eval(setup: &Setup, file: &Path, output: Output) -> Result<ExitCode> {
+pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> {
     let requests = read_requests(file)?;
-    let mut loaded = Loaded::new(setup)?;
+    let mut loaded = Loaded::new(project)?;
     let many = requests.len() > 1;
     let mut bad = 0;
     let stdout = std::io::stdout();
@@ -229,7 +175,7 @@ pub fn eval(setup: &Setup, file: &Path, output: Output) -> Result<ExitCode> {
                 continue;
             }
         };
-        let request = match Request::from_json(&json, today()) {
+        let request = match Request::from_json(&json, project.clock().today()) {
             Ok(r) => r,
             Err(e) => {
                 eprintln!("error: {}", at(e.to_string()));
@@ -272,5 +218,18 @@ pub fn eval(setup: &Setup, file: &Path, output: Output) -> Result<ExitCode> {
         ExitCode::from(2)
     } else {
         ExitCode::SUCCESS
+    })
+}
+
+/// `datalex audit verify [--log PATH]`: prints the [report](decision_log::Verification) — exit 0
+/// if the chain is intact, 1 if it is broken; a missing or unreadable file is bad input (exit 2,
+/// via `Err`).
+pub fn audit_verify(log: &Path) -> Result<ExitCode> {
+    let verification = decision_log::verify(log)?;
+    print!("{verification}");
+    Ok(if verification.is_intact() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     })
 }

@@ -2,13 +2,13 @@
 //! (directly or through an interpretation) or why none does; with `--at DATE`, what is in force
 //! on that day.
 
-use crate::load;
 use anyhow::{bail, Result};
 use datalex_compiler::coverage::{
     coverage_at, notes_blaming_the_schema, regulations_markdown, to_markdown_at,
     ungrounded_markdown, Status,
 };
 use datalex_lang::date::Date;
+use datalex_service::load;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

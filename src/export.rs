@@ -3,15 +3,15 @@
 //! written.
 
 use crate::cli::Loaded;
-use crate::Setup;
 use anyhow::{bail, Context, Result};
 use datalex_cedar::Oracle;
+use datalex_service::Project;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Exports the jurisdiction `setup` names (or the default one) into `out`.
-pub fn cedar(setup: &Setup, out: &Path) -> Result<ExitCode> {
-    let mut loaded = Loaded::new(setup)?;
+/// Exports the jurisdiction the project names (or the default one) into `out`.
+pub fn cedar(project: &Project, out: &Path) -> Result<ExitCode> {
+    let mut loaded = Loaded::new(project)?;
     let j = loaded.jurisdiction(None)?;
     let export = datalex_cedar::export(&j.engine, &j.facts)?;
     let oracle = Oracle::new(export).context("Cedar does not accept the export")?;

@@ -1,8 +1,8 @@
 //! `datalex graph`: the compiled policy graph as DOT, Mermaid or JSON.
 
-use crate::load;
 use anyhow::{bail, Result};
 use datalex_compiler::export;
+use datalex_service::load;
 use std::path::PathBuf;
 use std::process::ExitCode;
 

@@ -4,16 +4,14 @@
 
 mod cli;
 mod coverage;
-mod decision_log;
 mod export;
 mod fmt;
 mod graph;
-mod load;
 mod lsp;
-mod serve;
 mod testing;
 
 use clap::{Parser, Subcommand};
+use datalex_service::project::{Flags, Project};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -25,7 +23,7 @@ struct Args {
     command: Command,
 }
 
-/// Where the policies and facts are.
+/// Where the policies and facts are (merged with `datalex.toml` into the [`Project`]).
 #[derive(clap::Args, Clone)]
 pub struct Setup {
     /// Policy directory (every `.dlx` below it).
@@ -35,7 +33,8 @@ pub struct Setup {
     #[arg(long)]
     pub data: Option<PathBuf>,
     /// The jurisdiction (policy package) to decide with (default: the request's `jurisdiction`,
-    /// else the only package that has a data directory).
+    /// else the only package that has a data directory, else `datalex.toml`'s
+    /// `default_jurisdiction`).
     #[arg(long)]
     pub jurisdiction: Option<String>,
     /// Extra calendar year files (`YYYY.toml`) that add to or replace the embedded 2023–2026.
@@ -169,51 +168,25 @@ enum ExportTarget {
     },
 }
 
+impl Setup {
+    fn flags(self) -> Flags {
+        Flags {
+            policies: Some(self.policies),
+            data: self.data,
+            jurisdiction: self.jurisdiction,
+            calendar: self.calendar,
+        }
+    }
+}
+
+/// The project in the working directory, with these flags: resolved once per command.
+fn discover(flags: Flags) -> anyhow::Result<Project> {
+    Ok(Project::discover(flags)?)
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
-    let result = match args.command {
-        Command::Check { paths } => cli::check(&default_paths(paths)),
-        Command::Eval { setup, file } => cli::eval(&setup, &file, cli::Output::Json),
-        Command::Explain {
-            setup,
-            file,
-            format,
-        } => match format.as_str() {
-            "text" => cli::eval(&setup, &file, cli::Output::Text),
-            "json" => cli::eval(&setup, &file, cli::Output::Json),
-            other => Err(cli::usage(format!(
-                "--format: unknown format `{other}`; expected `text` or `json`"
-            ))),
-        },
-        Command::Test { paths, snapshot } => testing::run(&default_paths(paths), snapshot),
-        Command::Fmt { check, paths } => fmt::run(&default_paths(paths), check),
-        Command::Graph { format, paths } => graph::run(&default_paths(paths), &format),
-        Command::Coverage {
-            regulation,
-            at,
-            strict,
-            paths,
-        } => coverage::run(
-            &default_paths(paths),
-            regulation.as_deref(),
-            strict,
-            at.as_deref(),
-        ),
-        Command::Serve {
-            setup,
-            addr,
-            log,
-            no_watch,
-            json_logs,
-        } => serve::run(&setup, &addr, &log, !no_watch, json_logs),
-        Command::Audit {
-            command: AuditCommand::Verify { log },
-        } => decision_log::run_verify(&log),
-        Command::Export {
-            target: ExportTarget::Cedar { setup, out },
-        } => export::cedar(&setup, &out),
-        Command::Lsp { stdio: _ } => lsp::run(),
-    };
+    let result = run(args.command);
     match result {
         Ok(code) => code,
         Err(e) => {
@@ -223,9 +196,87 @@ fn main() -> ExitCode {
     }
 }
 
-fn default_paths(paths: Vec<PathBuf>) -> Vec<PathBuf> {
+fn run(command: Command) -> anyhow::Result<ExitCode> {
+    match command {
+        Command::Check { paths } => {
+            let project = discover(Flags::default())?;
+            cli::check(&or_policies(paths, &project))
+        }
+        Command::Eval { setup, file } => {
+            cli::eval(&discover(setup.flags())?, &file, cli::Output::Json)
+        }
+        Command::Explain {
+            setup,
+            file,
+            format,
+        } => {
+            let output = match format.as_str() {
+                "text" => cli::Output::Text,
+                "json" => cli::Output::Json,
+                other => {
+                    return Err(cli::usage(format!(
+                        "--format: unknown format `{other}`; expected `text` or `json`"
+                    )))
+                }
+            };
+            cli::eval(&discover(setup.flags())?, &file, output)
+        }
+        Command::Test { paths, snapshot } => {
+            let project = discover(Flags::default())?;
+            testing::run(&project, &or_policies(paths, &project), snapshot)
+        }
+        Command::Fmt { check, paths } => {
+            let project = discover(Flags::default())?;
+            fmt::run(&or_policies(paths, &project), check)
+        }
+        Command::Graph { format, paths } => {
+            let project = discover(Flags::default())?;
+            graph::run(&or_policies(paths, &project), &format)
+        }
+        Command::Coverage {
+            regulation,
+            at,
+            strict,
+            paths,
+        } => {
+            let project = discover(Flags::default())?;
+            coverage::run(
+                &or_policies(paths, &project),
+                regulation.as_deref(),
+                strict,
+                at.as_deref(),
+            )
+        }
+        Command::Serve {
+            setup,
+            addr,
+            log,
+            no_watch,
+            json_logs,
+        } => {
+            let options = datalex_service::ServeOptions {
+                addr,
+                log,
+                watch: !no_watch,
+                json_logs,
+            };
+            datalex_service::serve(discover(setup.flags())?, &options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { log },
+        } => cli::audit_verify(&log),
+        Command::Export {
+            target: ExportTarget::Cedar { setup, out },
+        } => export::cedar(&discover(setup.flags())?, &out),
+        Command::Lsp { stdio: _ } => lsp::run(&datalex_service::project::SystemClock),
+    }
+}
+
+/// The paths given, else the project's policy directory.
+fn or_policies(paths: Vec<PathBuf>, project: &Project) -> Vec<PathBuf> {
     if paths.is_empty() {
-        vec![PathBuf::from("policies")]
+        vec![project.policies().to_path_buf()]
     } else {
         paths
     }

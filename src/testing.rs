@@ -1,18 +1,20 @@
 //! `datalex test`: runs the tests written in the policy files and reports, per package, the
 //! tests run and failed and the rules no test exercised.
 
-use crate::{cli, load};
 use anyhow::Result;
 use datalex_compiler::ir::TestCase;
 use datalex_evaluator::{Decision, Jurisdiction, Request};
 use datalex_lang::ast::{ExpectKind, PartKind};
+use datalex_lang::date::Date;
+use datalex_service::{load, Project};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// Runs every test under `paths`.
-pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
+/// Runs every test under `paths`; a test request without `at` is decided on the project clock's
+/// today.
+pub fn run(project: &Project, paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
     let (sources, compiled) = load::compile_paths(paths)?;
     let Some(policy) = compiled.policy.clone() else {
         eprint!(
@@ -39,7 +41,8 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
         let (line, _) = sources.line_col(t.span);
         let entry = by_package.entry(t.package.clone()).or_default();
         entry.0 += 1;
-        let outcome = run_one(t, &file, &policy, &calendar, &mut jurisdictions);
+        let today = project.clock().today();
+        let outcome = run_one(t, &file, &policy, &calendar, today, &mut jurisdictions);
         // `expect error CODE`: the request is not a decision, with that error.
         let wants_error = t.expects.iter().find_map(|e| match e {
             ExpectKind::Error(code) => Some(code.name.as_str()),
@@ -192,6 +195,7 @@ fn run_one(
     file: &Path,
     policy: &Arc<datalex_compiler::PolicySet>,
     calendar: &Arc<datalex_evaluator::Calendar>,
+    today: Date,
     cache: &mut HashMap<(String, PathBuf), Jurisdiction>,
 ) -> Result<Result<Decision, datalex_evaluator::EvalError>> {
     let facts_dir = match &t.facts {
@@ -208,7 +212,7 @@ fn run_one(
         .get(&key)
         .ok_or_else(|| anyhow::anyhow!("internal: jurisdiction cache"))?;
     let json: serde_json::Value = serde_json::from_str(t.request.as_deref().unwrap_or("null"))?;
-    let request = Request::from_json(&json, cli::today())?;
+    let request = Request::from_json(&json, today)?;
     Ok(j.decide(&request))
 }
 

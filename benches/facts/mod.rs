@@ -78,7 +78,7 @@ pub fn calendar() -> Arc<Calendar> {
     Arc::new(cal)
 }
 
-/// The example facts of `data/binzhou` (the fact files there, as `src/load.rs` reads them).
+/// The example facts of `data/binzhou` (the fact files there, as `service/src/load.rs` reads them).
 pub fn example_facts() -> Facts {
     let dir = root().join("data/binzhou");
     let texts: Vec<(&str, String)> = datalex_evaluator::facts::FACT_FILES

@@ -11,8 +11,9 @@
 //! F(text) = the text's length in bytes as 8 bytes big-endian, then its UTF-8 bytes
 //! ```
 //!
-//! over the exact stored texts (`seq` in decimal, `request` and `decision` as compact JSON), so no
-//! choice of field contents can make two different rows hash the same input. The first row's
+//! over the exact stored texts (`seq` in decimal, `request` and `decision` as compact JSON;
+//! [`chain::hash`]), so no choice of field contents can make two different rows hash the same
+//! input. The first row's
 //! `prev_hash` is 64 zeros; `seq` counts from 1 without gaps.
 //!
 //! Appending never waits for the disk: [`DecisionLog::append`] hands the record over a channel to
@@ -20,68 +21,38 @@
 //! [`MAX_BATCH`] records), reading the chain's tail inside that transaction, so a log reopened
 //! later continues the chain where it stopped.
 //!
-//! [`verify`] detects a changed field (the row's hash no longer matches its contents), a deleted
-//! record (a gap in `seq`, or a `prev_hash` that is not the previous row's hash) and a record
-//! inserted or re-hashed in the middle (the next row's `prev_hash` no longer matches). What a chain
+//! The module is split by concern: [`schema`] (the table, the typed [`Record`]), [`chain`] (the
+//! hash and the verification of a sequence of records, pure), the writer thread
+//! ([`writer`]), and [`verify`](verify()) (reading a log file into a typed [`Verification`],
+//! whose `Display` is the report of `datalex audit verify`).
+//!
+//! [`verify`](verify()) detects a changed field (the row's hash no longer matches its contents),
+//! a deleted record (a gap in `seq`, or a `prev_hash` that is not the previous row's hash) and a
+//! record inserted or re-hashed in the middle (the next row's `prev_hash` no longer matches). What a chain
 //! alone cannot detect is the removal of the newest records, or a rewrite of the whole tail with
 //! fresh hashes: what remains is still a valid chain. That is why verification reports the last
 //! hash: a deployment notes it elsewhere (another system, a signed report, a ledger) and compares
 //! it later; the log holds nothing that would let a forger reproduce an anchored hash.
 
+pub mod chain;
+pub mod schema;
+mod verify;
+pub mod writer;
+
+pub use chain::{Break, BreakReason, Outcome, Verification, GENESIS_HASH};
+pub use schema::Record;
+pub use verify::verify;
+pub use writer::MAX_BATCH;
+
 use anyhow::{anyhow, bail, Context as _};
-use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection, OpenFlags, OptionalExtension as _, TransactionBehavior};
-use sha2::{Digest as _, Sha256};
+use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
+use schema::{tail, BUSY_TIMEOUT, SCHEMA};
 use std::collections::HashMap;
-use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
-use std::sync::mpsc::{self, Receiver, Sender, SyncSender};
+use std::sync::mpsc::{self, Sender, SyncSender};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
-use std::time::Duration;
-
-/// The `prev_hash` of the first record.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
-
-/// The most records the writer commits in one transaction.
-pub const MAX_BATCH: usize = 4096;
-
-/// How long a connection waits for another one's lock before giving up.
-const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
-
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS decisions (
-    seq INTEGER PRIMARY KEY,
-    decision_id TEXT UNIQUE,
-    time TEXT,
-    jurisdiction TEXT,
-    policy_version TEXT,
-    request TEXT,
-    decision TEXT,
-    prev_hash TEXT,
-    hash TEXT
-)";
-
-const INSERT: &str =
-    "INSERT INTO decisions (seq, decision_id, time, jurisdiction, policy_version, \
-     request, decision, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
-
-/// One decision as logged.
-#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
-pub struct Record {
-    /// The decision's unique id (the contract's ULID).
-    pub decision_id: String,
-    /// RFC 3339, UTC, when the decision was made.
-    pub time: String,
-    /// The jurisdiction (policy package) that decided.
-    pub jurisdiction: String,
-    /// The content hash of the policy set and facts that decided (`policy.version`).
-    pub policy_version: String,
-    /// The request as received.
-    pub request: serde_json::Value,
-    /// The decision as answered.
-    pub decision: serde_json::Value,
-}
+use writer::Writer;
 
 /// A record with its JSON already rendered: the texts that are stored and hashed.
 struct Entry {
@@ -182,13 +153,6 @@ impl DecisionLog {
     /// The JSON is rendered here, on the caller's thread; the writer hashes and commits it soon
     /// after. A record whose decision id is already in the log is not logged (the writer warns);
     /// a batch that cannot be committed is reported by the next [`flush`](DecisionLog::flush).
-    #[cfg_attr(
-        not(test),
-        expect(
-            dead_code,
-            reason = "the typed form, for the tests; the service uses append_rendered"
-        )
-    )]
     pub fn append(&self, record: Record) {
         let decision: Arc<str> = Arc::from(record.decision.to_string());
         self.append_rendered(
@@ -280,19 +244,17 @@ impl DecisionLog {
     }
 
     /// How many records are in the log (after flushing).
-    #[cfg_attr(
-        not(test),
-        allow(
-            dead_code,
-            reason = "part of the log's API; the service does not count yet"
-        )
-    )]
     pub fn len(&self) -> anyhow::Result<u64> {
         self.flush()?;
         let count: i64 = lock(&self.reader)
             .query_row("SELECT COUNT(*) FROM decisions", [], |row| row.get(0))
             .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
         Ok(u64::try_from(count).unwrap_or(0))
+    }
+
+    /// Whether the log holds no record (after flushing).
+    pub fn is_empty(&self) -> anyhow::Result<bool> {
+        Ok(self.len()? == 0)
     }
 }
 
@@ -315,377 +277,12 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
-/// The writer thread's state.
-struct Writer {
-    conn: Connection,
-    receiver: Receiver<Msg>,
-    pending: Pending,
-    path: PathBuf,
-    /// Why a batch failed, until a flush reports it.
-    unreported: Option<String>,
-}
-
-impl Writer {
-    fn run(mut self) {
-        while let Ok(first) = self.receiver.recv() {
-            let mut entries = Vec::new();
-            let mut waiters = Vec::new();
-            let mut stop = false;
-            let mut next = Some(first);
-            while let Some(msg) = next.take() {
-                match msg {
-                    Msg::Append(entry) => entries.push(entry),
-                    Msg::Flush(waiter) => waiters.push(waiter),
-                    Msg::Stop => {
-                        stop = true;
-                        break;
-                    }
-                }
-                if entries.len() < MAX_BATCH {
-                    next = self.receiver.try_recv().ok();
-                }
-            }
-            if !entries.is_empty() {
-                if let Err(error) = self.write(&entries) {
-                    let why = format!("{} decisions not logged: {error}", entries.len());
-                    tracing::error!(log = %self.path.display(), "{why}");
-                    self.unreported.get_or_insert(why);
-                }
-                let mut pending = lock(&self.pending);
-                for entry in &entries {
-                    pending.remove(&entry.decision_id);
-                }
-            }
-            if !waiters.is_empty() {
-                let outcome = self.unreported.take().map_or(Ok(()), Err);
-                for waiter in waiters {
-                    let _ = waiter.send(outcome.clone());
-                }
-            }
-            if stop {
-                break;
-            }
-        }
-    }
-
-    /// Commits one batch, continuing the chain from the last stored record.
-    fn write(&mut self, entries: &[Entry]) -> anyhow::Result<()> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (mut seq, mut prev) = tail(&tx)?;
-        {
-            let mut insert = tx.prepare_cached(INSERT)?;
-            for entry in entries {
-                let next = seq + 1;
-                let hash = chain_hash(
-                    &prev,
-                    next,
-                    [
-                        &entry.decision_id,
-                        &entry.time,
-                        &entry.jurisdiction,
-                        &entry.policy_version,
-                        &entry.request,
-                        &entry.decision,
-                    ],
-                );
-                let inserted = insert.execute(params![
-                    next,
-                    entry.decision_id,
-                    entry.time,
-                    entry.jurisdiction,
-                    entry.policy_version,
-                    entry.request,
-                    &*entry.decision,
-                    prev,
-                    hash,
-                ]);
-                match inserted {
-                    Ok(_) => {
-                        seq = next;
-                        prev = hash;
-                    }
-                    // Only this statement is undone; the batch goes on.
-                    Err(rusqlite::Error::SqliteFailure(error, _))
-                        if error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-                    {
-                        tracing::warn!(
-                            decision_id = %entry.decision_id,
-                            log = %self.path.display(),
-                            "decision id already logged: the repeat is not logged"
-                        );
-                    }
-                    Err(error) => return Err(error.into()),
-                }
-            }
-        }
-        tx.commit()?;
-        Ok(())
-    }
-}
-
-/// The last record's sequence number and hash (`0` and [`GENESIS_HASH`] for an empty log).
-fn tail(conn: &Connection) -> anyhow::Result<(i64, String)> {
-    let last = conn
-        .query_row(
-            "SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1",
-            [],
-            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
-        )
-        .optional()?;
-    match last {
-        None => Ok((0, GENESIS_HASH.to_owned())),
-        Some((seq, Some(hash))) => Ok((seq, hash)),
-        Some((seq, None)) => bail!("the hash of the last record, #{seq}, is missing"),
-    }
-}
-
-/// The hash of a record: see the module documentation for the exact input.
-fn chain_hash(prev_hash: &str, seq: i64, fields: [&str; 6]) -> String {
-    let mut hasher = Sha256::new();
-    let seq = seq.to_string();
-    for part in [prev_hash, seq.as_str()].into_iter().chain(fields) {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
-    }
-    let mut hex = String::with_capacity(64);
-    for byte in hasher.finalize() {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
-}
-
-/// What `datalex audit verify` found.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verification {
-    /// How many records the log holds (all of them, also those after a break).
-    pub records: u64,
-    /// The first record that breaks the chain: its sequence number, decision id (if readable,
-    /// else empty) and why.
-    pub first_broken: Option<(u64, String, String)>,
-    /// The stored hash of the newest record (`None` for an empty log, or if it is not text).
-    /// Removing the newest records leaves a valid chain, so an operator notes this hash elsewhere
-    /// and compares it later: a log whose chain is intact but whose records no longer reach the
-    /// noted hash has lost its tail.
-    pub last_hash: Option<String>,
-}
-
-/// Checks the whole chain of the log at `path` (read-only).
-///
-/// A missing file, a file that is not SQLite, or a database without a `decisions` table is an
-/// error; a broken chain is not (it is the answer).
-pub fn verify(path: &Path) -> anyhow::Result<Verification> {
-    let context = || format!("cannot read the decision log {}", path.display());
-    let conn = open_read_only(path)?;
-    let tables: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'decisions'",
-            [],
-            |row| row.get(0),
-        )
-        .with_context(context)?;
-    if tables == 0 {
-        bail!(
-            "{} is not a decision log: it has no `decisions` table",
-            path.display()
-        );
-    }
-    let mut stmt = conn
-        .prepare(
-            "SELECT seq, decision_id, time, jurisdiction, policy_version, request, decision, \
-             prev_hash, hash FROM decisions ORDER BY seq",
-        )
-        .with_context(context)?;
-    let mut rows = stmt.query([]).with_context(context)?;
-    let mut records = 0;
-    let mut first_broken = None;
-    let mut last_hash = None;
-    let mut expected_seq: i64 = 1;
-    let mut expected_prev = GENESIS_HASH.to_owned();
-    while let Some(row) = rows.next().with_context(context)? {
-        records += 1;
-        let seq: i64 = row.get(0).with_context(context)?;
-        let mut texts: [Option<String>; 8] = Default::default();
-        for (column, text) in (1..).zip(texts.iter_mut()) {
-            *text = match row.get_ref(column).with_context(context)? {
-                ValueRef::Text(bytes) => std::str::from_utf8(bytes).ok().map(str::to_owned),
-                _ => None,
-            };
-        }
-        let [decision_id, time, jurisdiction, policy_version, request, decision, prev_hash, hash] =
-            texts;
-        last_hash.clone_from(&hash);
-        if first_broken.is_some() {
-            continue;
-        }
-        let fields = [
-            ("decision_id", &decision_id),
-            ("time", &time),
-            ("jurisdiction", &jurisdiction),
-            ("policy_version", &policy_version),
-            ("request", &request),
-            ("decision", &decision),
-            ("prev_hash", &prev_hash),
-            ("hash", &hash),
-        ];
-        let why = if seq != expected_seq {
-            Some(if seq < expected_seq {
-                format!("unexpected sequence number {seq}: the log starts at #1")
-            } else if seq == expected_seq + 1 {
-                format!("record #{expected_seq} before it is missing (deleted)")
-            } else {
-                format!(
-                    "records #{expected_seq} to #{} before it are missing (deleted)",
-                    seq - 1
-                )
-            })
-        } else if let Some((name, _)) = fields.iter().find(|(_, text)| text.is_none()) {
-            Some(format!("its `{name}` is not text"))
-        } else {
-            fn text(field: &Option<String>) -> &str {
-                field.as_deref().unwrap_or_default()
-            }
-            let computed = chain_hash(
-                text(&prev_hash),
-                seq,
-                [
-                    text(&decision_id),
-                    text(&time),
-                    text(&jurisdiction),
-                    text(&policy_version),
-                    text(&request),
-                    text(&decision),
-                ],
-            );
-            if text(&prev_hash) != expected_prev {
-                Some(if seq == 1 {
-                    "its prev_hash is not the chain's start (64 zeros)".to_owned()
-                } else {
-                    format!(
-                        "its prev_hash is not the hash of record #{} \
-                         (a record before it was changed, replaced or deleted)",
-                        seq - 1
-                    )
-                })
-            } else if text(&hash) != computed {
-                Some("its hash does not match its contents (a field was changed)".to_owned())
-            } else {
-                None
-            }
-        };
-        match why {
-            Some(why) => {
-                let seq = u64::try_from(seq).unwrap_or(0);
-                first_broken = Some((seq, decision_id.unwrap_or_default(), why));
-            }
-            None => {
-                expected_seq = seq + 1;
-                expected_prev = hash.unwrap_or_default();
-            }
-        }
-    }
-    Ok(Verification {
-        records,
-        first_broken,
-        last_hash,
-    })
-}
-
-/// Opens an existing log for reading only (never creates one).
-fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
-    if !path.is_file() {
-        bail!("there is no decision log at {}", path.display());
-    }
-    let context = || format!("cannot read the decision log {}", path.display());
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .with_context(context)?;
-    conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
-    Ok(conn)
-}
-
-/// How many records precede the one that broke the chain: all of them verified, since the scan
-/// goes in `seq` order and stops judging at the first break. Seq 0 stands for a break at a record
-/// whose seq is zero or negative, which can only be the first one.
-fn intact_before(path: &Path, broken_seq: u64) -> anyhow::Result<u64> {
-    let Ok(broken_seq) = i64::try_from(broken_seq) else {
-        bail!("sequence number {broken_seq} is out of range");
-    };
-    if broken_seq == 0 {
-        return Ok(0);
-    }
-    let count: i64 = open_read_only(path)?
-        .query_row(
-            "SELECT COUNT(*) FROM decisions WHERE seq < ?1",
-            [broken_seq],
-            |row| row.get(0),
-        )
-        .with_context(|| format!("cannot read the decision log {}", path.display()))?;
-    Ok(u64::try_from(count).unwrap_or(0))
-}
-
-/// The report `datalex audit verify` prints; `intact` counts the records before the break.
-fn report(verification: &Verification, intact: u64) -> String {
-    let Verification {
-        records,
-        first_broken,
-        last_hash,
-    } = verification;
-    let mut out = match first_broken {
-        None => format!("ok: {records} records, the chain is intact\n"),
-        Some((seq, decision_id, why)) => {
-            let id = if decision_id.is_empty() {
-                "decision id unreadable"
-            } else {
-                decision_id.as_str()
-            };
-            format!(
-                "broken: record #{seq} ({id}): {why}\n\
-                 {intact} records before it are intact; the log holds {records} records\n"
-            )
-        }
-    };
-    match last_hash {
-        Some(hash) => {
-            let _ = writeln!(
-                out,
-                "last hash: {hash}\n\
-                 (note it elsewhere: removing the newest records is detected only against it)"
-            );
-        }
-        None if *records == 0 => {}
-        None => out.push_str("last hash: unreadable\n"),
-    }
-    out
-}
-
-/// `datalex audit verify [--log PATH]`: prints `ok: N records, the chain is intact` (exit 0) or
-/// `broken: record #SEQ (decision ID): WHY` and how many records precede it (exit 1); a missing or
-/// unreadable file is bad input (exit 2, via Err). Either way it also prints the last hash, for
-/// the operator to note elsewhere (see [`Verification::last_hash`]).
-pub fn run_verify(path: &Path) -> anyhow::Result<ExitCode> {
-    let verification = verify(path)?;
-    match &verification.first_broken {
-        None => {
-            print!("{}", report(&verification, verification.records));
-            Ok(ExitCode::SUCCESS)
-        }
-        Some((seq, _, _)) => {
-            let intact = intact_before(path, *seq)?;
-            print!("{}", report(&verification, intact));
-            Ok(ExitCode::from(1))
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::params;
     use serde_json::json;
-    use std::time::Instant;
+    use std::time::{Duration, Instant};
 
     fn record(n: usize) -> Record {
         Record {
@@ -729,6 +326,24 @@ mod tests {
         Connection::open(path).unwrap()
     }
 
+    /// Asserts that the log at `path` holds `records` records in an intact chain.
+    fn assert_intact(path: &Path, records: u64) {
+        let found = verify(path).unwrap();
+        assert_eq!((found.records, first_broken(&found)), (records, None));
+        assert_eq!(found.intact, records);
+    }
+
+    /// The first break as (seq, decision id or "", why).
+    fn first_broken(v: &Verification) -> Option<(u64, String, String)> {
+        v.first_broken().map(|b| {
+            (
+                b.seq,
+                b.decision_id.clone().unwrap_or_default(),
+                b.reason.to_string(),
+            )
+        })
+    }
+
     #[test]
     fn the_log_is_shareable_between_threads() {
         fn send_sync<T: Send + Sync>() {}
@@ -750,7 +365,7 @@ mod tests {
         let closed = verify(&path).unwrap();
         assert_eq!(open, closed);
         assert_eq!(closed.records, 100);
-        assert_eq!(closed.first_broken, None);
+        assert_eq!(first_broken(&closed), None);
         let last: String = raw(&path)
             .query_row("SELECT hash FROM decisions WHERE seq = 100", [], |r| {
                 r.get(0)
@@ -763,7 +378,8 @@ mod tests {
             })
             .unwrap();
         assert_eq!(first_prev, GENESIS_HASH);
-        assert_eq!(run_verify(&path).unwrap(), ExitCode::SUCCESS);
+        assert!(closed.is_intact());
+        assert_eq!(closed.intact, 100);
     }
 
     #[test]
@@ -799,15 +415,7 @@ mod tests {
                 },
             )
             .unwrap();
-        let mut input = Vec::new();
-        for part in [&prev, "2", &id, &time, &jur, &ver, &req, &dec] {
-            input.extend_from_slice(&(part.len() as u64).to_be_bytes());
-            input.extend_from_slice(part.as_bytes());
-        }
-        let expected: String = Sha256::digest(&input)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect();
+        let expected = chain::documented_hash([&prev, "2", &id, &time, &jur, &ver, &req, &dec]);
         assert_eq!(hash, expected);
         assert_eq!(req, record(1).request.to_string());
     }
@@ -853,12 +461,16 @@ mod tests {
         assert_eq!(changed, 1);
         let found = verify(&path).unwrap();
         assert_eq!(found.records, 100);
-        let (seq, id, why) = found.first_broken.clone().unwrap();
+        let (seq, id, why) = first_broken(&found).unwrap();
         assert_eq!(seq, 37);
         assert_eq!(id, record(36).decision_id);
         assert!(why.contains("hash does not match"), "{why}");
-        assert_eq!(intact_before(&path, 37).unwrap(), 36);
-        let text = report(&found, 36);
+        assert_eq!(found.intact, 36);
+        assert_eq!(
+            found.first_broken().map(|b| &b.reason),
+            Some(&BreakReason::HashMismatch)
+        );
+        let text = found.to_string();
         assert!(
             text.starts_with(&format!(
                 "broken: record #37 ({}): ",
@@ -867,7 +479,7 @@ mod tests {
             "{text}"
         );
         assert!(text.contains("36 records before it are intact"), "{text}");
-        assert_eq!(run_verify(&path).unwrap(), ExitCode::from(1));
+        assert!(!found.is_intact());
     }
 
     #[test]
@@ -885,24 +497,24 @@ mod tests {
         let r = record(3);
         let forged_decision = json!({"allowed": true}).to_string();
         let request = r.request.to_string();
-        let hash = chain_hash(
+        let hash = chain::hash(
             &prev,
             4,
-            [
-                &r.decision_id,
-                &r.time,
-                &r.jurisdiction,
-                &r.policy_version,
-                &request,
-                &forged_decision,
-            ],
+            &chain::Fields {
+                decision_id: &r.decision_id,
+                time: &r.time,
+                jurisdiction: &r.jurisdiction,
+                policy_version: &r.policy_version,
+                request: &request,
+                decision: &forged_decision,
+            },
         );
         conn.execute(
             "UPDATE decisions SET decision = ?1, hash = ?2 WHERE seq = 4",
             params![forged_decision, hash],
         )
         .unwrap();
-        let (seq, id, why) = verify(&path).unwrap().first_broken.unwrap();
+        let (seq, id, why) = first_broken(&verify(&path).unwrap()).unwrap();
         assert_eq!((seq, id.as_str()), (5, record(4).decision_id.as_str()));
         assert!(
             why.contains("prev_hash is not the hash of record #4"),
@@ -920,17 +532,17 @@ mod tests {
             .unwrap();
         let found = verify(&path).unwrap();
         assert_eq!(found.records, 99);
-        let (seq, id, why) = found.first_broken.unwrap();
+        let (seq, id, why) = first_broken(&found).unwrap();
         assert_eq!(seq, 51);
         assert_eq!(id, record(50).decision_id);
         assert!(why.contains("record #50 before it is missing"), "{why}");
-        assert_eq!(intact_before(&path, 51).unwrap(), 49);
+        assert_eq!(found.intact, 49);
 
         // Deleting the first record is caught too.
         raw(&path)
             .execute("DELETE FROM decisions WHERE seq = 1", [])
             .unwrap();
-        let (seq, _, why) = verify(&path).unwrap().first_broken.unwrap();
+        let (seq, _, why) = first_broken(&verify(&path).unwrap()).unwrap();
         assert_eq!(seq, 2);
         assert!(why.contains("record #1 before it is missing"), "{why}");
     }
@@ -943,10 +555,10 @@ mod tests {
         raw(&path)
             .execute("UPDATE decisions SET seq = -3 WHERE seq = 1", [])
             .unwrap();
-        let (seq, id, why) = verify(&path).unwrap().first_broken.unwrap();
+        let (seq, id, why) = first_broken(&verify(&path).unwrap()).unwrap();
         assert_eq!((seq, id), (0, record(0).decision_id));
         assert!(why.contains("unexpected sequence number -3"), "{why}");
-        assert_eq!(intact_before(&path, seq).unwrap(), 0);
+        assert_eq!(verify(&path).unwrap().intact, 0);
     }
 
     #[test]
@@ -959,7 +571,7 @@ mod tests {
             .execute("DELETE FROM decisions WHERE seq = 10", [])
             .unwrap();
         let found = verify(&path).unwrap();
-        assert_eq!(found.first_broken, None, "a chain alone cannot see this");
+        assert_eq!(first_broken(&found), None, "a chain alone cannot see this");
         assert_eq!(found.records, 9);
         assert_ne!(found.last_hash, noted);
     }
@@ -976,8 +588,7 @@ mod tests {
         }
         assert_eq!(log.len().unwrap(), 100);
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, found.first_broken), (100, None));
+        assert_intact(&path, 100);
         let (seq, prev): (i64, String) = raw(&path)
             .query_row(
                 "SELECT seq, prev_hash FROM decisions WHERE decision_id = ?1",
@@ -1001,6 +612,7 @@ mod tests {
         log.flush().unwrap();
         log.flush().unwrap();
         assert_eq!(log.len().unwrap(), 0);
+        assert!(log.is_empty().unwrap());
         for n in 0..10 {
             log.append(record(n));
         }
@@ -1010,8 +622,7 @@ mod tests {
         assert_eq!(log.len().unwrap(), 10);
         assert_eq!(log.len().unwrap(), 10);
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, found.first_broken), (10, None));
+        assert_intact(&path, 10);
     }
 
     #[test]
@@ -1031,8 +642,7 @@ mod tests {
             Some(record(1).decision)
         );
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, found.first_broken), (3, None));
+        assert_intact(&path, 3);
     }
 
     #[test]
@@ -1052,8 +662,7 @@ mod tests {
         });
         assert_eq!(log.len().unwrap(), 10_000);
         drop(log);
-        let found = verify(&path).unwrap();
-        assert_eq!((found.records, found.first_broken), (10_000, None));
+        assert_intact(&path, 10_000);
     }
 
     #[test]
@@ -1061,7 +670,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let missing = dir.path().join("missing.db");
         assert!(verify(&missing).is_err());
-        assert!(run_verify(&missing).is_err());
         assert!(!missing.exists(), "verify must not create a log");
 
         let text = dir.path().join("notes.txt");
@@ -1082,18 +690,12 @@ mod tests {
         // An empty log is fine.
         let empty = log_path(&dir);
         drop(DecisionLog::open(&empty).unwrap());
-        let found = verify(&empty).unwrap();
-        assert_eq!(
-            found,
-            Verification {
-                records: 0,
-                first_broken: None,
-                last_hash: None
-            }
-        );
+        assert_intact(&empty, 0);
+        assert_eq!(verify(&empty).unwrap().last_hash, None);
     }
 
-    /// `cargo test decision_log::tests::throughput -- --nocapture` prints the rate; not asserted.
+    /// `cargo test -p datalex-service decision_log::tests::throughput -- --nocapture` prints the
+    /// rate; not asserted.
     #[test]
     fn throughput() {
         let dir = tempfile::tempdir().unwrap();
@@ -1112,7 +714,7 @@ mod tests {
         let start = Instant::now();
         let found = verify(&path).unwrap();
         let verified = start.elapsed();
-        assert_eq!((found.records, found.first_broken), (100_000, None));
+        assert_eq!((found.records, first_broken(&found)), (100_000, None));
         let rate = |d: Duration| 100_000.0 / d.as_secs_f64();
         println!(
             "decision log, 100000 records: append {:.0} ms ({:.0}/s on the caller), \

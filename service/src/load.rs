@@ -1,5 +1,6 @@
-//! Everything that reads files: policy sources, the embedded standard library, facts and the
-//! calendar. The crates below do no IO; this module gives them texts.
+//! Everything that reads project files: policy sources, the embedded standard library, facts
+//! and the calendar. The crates below do no IO; this module gives them texts. (The project's
+//! configuration, `datalex.toml`, is read by [`crate::project::config`].)
 
 use anyhow::{bail, Context, Result};
 use datalex_compiler::{compile, Compiled};
@@ -8,25 +9,25 @@ use datalex_lang::SourceMap;
 use std::path::{Path, PathBuf};
 
 /// The prelude, embedded so that the binary needs no files beside it.
-pub const PRELUDE: &str = include_str!("../stdlib/prelude.dlx");
+pub const PRELUDE: &str = include_str!("../../stdlib/prelude.dlx");
 
 /// The official calendar years, embedded.
 pub const CALENDARS: [(&str, &str); 4] = [
     (
         "stdlib/calendar/2023.toml",
-        include_str!("../stdlib/calendar/2023.toml"),
+        include_str!("../../stdlib/calendar/2023.toml"),
     ),
     (
         "stdlib/calendar/2024.toml",
-        include_str!("../stdlib/calendar/2024.toml"),
+        include_str!("../../stdlib/calendar/2024.toml"),
     ),
     (
         "stdlib/calendar/2025.toml",
-        include_str!("../stdlib/calendar/2025.toml"),
+        include_str!("../../stdlib/calendar/2025.toml"),
     ),
     (
         "stdlib/calendar/2026.toml",
-        include_str!("../stdlib/calendar/2026.toml"),
+        include_str!("../../stdlib/calendar/2026.toml"),
     ),
 ];
 
@@ -160,20 +161,4 @@ pub fn calendar(dir: Option<&Path>) -> Result<Calendar> {
         }
     }
     Ok(cal)
-}
-
-/// `datalex.toml` in the working directory: the jurisdiction that decides a request that names
-/// none, when there are several.
-pub fn default_jurisdiction() -> Result<Option<String>> {
-    let path = Path::new("datalex.toml");
-    if !path.exists() {
-        return Ok(None);
-    }
-    let text = std::fs::read_to_string(path).context("reading datalex.toml")?;
-    let value: toml::Value = toml::from_str(&text).context("datalex.toml")?;
-    match value.get("default_jurisdiction") {
-        None => Ok(None),
-        Some(toml::Value::String(s)) => Ok(Some(s.clone())),
-        Some(_) => bail!("datalex.toml: `default_jurisdiction` must be a string"),
-    }
 }

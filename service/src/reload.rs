@@ -1,0 +1,96 @@
+//! Building a [`Snapshot`] from the project's files, reloading it, and the file watcher that
+//! reloads on a change.
+
+use crate::project::Project;
+use crate::state::{AppState, ReloadFailure, Snapshot};
+use anyhow::{anyhow, Context as _};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// How long a burst of file changes (an editor's save, a `cp -r`) may take to settle before one
+/// reload.
+const SETTLE: Duration = Duration::from_millis(25);
+
+/// Compiles the policies and binds every jurisdiction the project serves
+/// ([`Project::served`]).
+pub fn build(project: &Project) -> anyhow::Result<Snapshot> {
+    let (sources, compiled) = project.compile()?;
+    let Some(policy) = compiled.policy else {
+        return Err(anyhow!(
+            "the policies in {} do not compile:\n{}",
+            project.policies().display(),
+            datalex_lang::diagnostic::render_short(&compiled.diagnostics, &sources)
+        ));
+    };
+    let policy = Arc::new(policy);
+    let calendar = Arc::new(project.calendar()?);
+    let names = project.served(&policy)?;
+    let jurisdictions = names
+        .iter()
+        .map(|name| project.bind(&policy, &calendar, name))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(Snapshot {
+        policy,
+        jurisdictions,
+        loaded_at: project.clock().timestamp(),
+    })
+}
+
+impl AppState {
+    /// Rebuilds the snapshot and swaps it in; on failure keeps the old one and records why.
+    /// Returns whether it swapped.
+    pub fn reload(&self) -> bool {
+        match build(self.project()) {
+            Ok(snapshot) => {
+                let versions: Vec<String> = snapshot
+                    .jurisdictions
+                    .iter()
+                    .map(|j| format!("{} {}", j.name, j.version))
+                    .collect();
+                self.swap(snapshot);
+                self.metrics().reloaded();
+                tracing::info!(versions = ?versions, "reloaded policies and facts");
+                true
+            }
+            Err(e) => {
+                let message = format!("{e:#}");
+                self.metrics().reload_failed();
+                tracing::error!(error = %message, "reload failed; the last good version keeps serving");
+                self.fail(ReloadFailure {
+                    at: self.project().clock().timestamp(),
+                    message,
+                });
+                false
+            }
+        }
+    }
+}
+
+/// Watches the project's policy, fact and calendar directories ([`Project::watched`]); a burst
+/// of changes triggers one reload, built off the request threads. Must be called inside a
+/// Tokio runtime; watching stops when the returned watcher is dropped.
+pub fn watch(state: Arc<AppState>) -> anyhow::Result<notify::RecommendedWatcher> {
+    use notify::Watcher as _;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
+    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+        if let Ok(event) = res {
+            if !matches!(event.kind, notify::EventKind::Access(_)) {
+                let _ = tx.send(());
+            }
+        }
+    })?;
+    for dir in state.project().watched().iter().filter(|d| d.exists()) {
+        watcher
+            .watch(dir, notify::RecursiveMode::Recursive)
+            .with_context(|| format!("watching {}", dir.display()))?;
+    }
+    tokio::spawn(async move {
+        while rx.recv().await.is_some() {
+            tokio::time::sleep(SETTLE).await;
+            while rx.try_recv().is_ok() {}
+            let st = Arc::clone(&state);
+            let _ = tokio::task::spawn_blocking(move || st.reload()).await;
+        }
+    });
+    Ok(watcher)
+}

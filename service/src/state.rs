@@ -1,0 +1,133 @@
+//! What the handlers share: the project, the snapshot that decides, the last reload failure,
+//! the decision log and the metrics.
+
+use crate::api::{PolicyInfo, ReloadStatus, SERVING_LAST_GOOD};
+use crate::decision_log::DecisionLog;
+use crate::metrics::Metrics;
+use crate::project::Project;
+use crate::reload;
+use anyhow::Context as _;
+use datalex_compiler::PolicySet;
+use datalex_evaluator::Jurisdiction;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+/// Compiled policies bound to facts: what one request decides with. A request takes the
+/// snapshot once and decides entirely with it, so a reload never changes a decision half-way.
+pub struct Snapshot {
+    /// The compiled policies every jurisdiction of the snapshot is bound to.
+    pub policy: Arc<PolicySet>,
+    /// One per jurisdiction served ([`Project::served`]).
+    pub jurisdictions: Vec<Jurisdiction>,
+    /// When it was built (RFC 3339, UTC).
+    pub loaded_at: String,
+}
+
+impl Snapshot {
+    /// What `GET /v1/policies` says of each jurisdiction.
+    pub fn describe(&self) -> Vec<PolicyInfo> {
+        self.jurisdictions
+            .iter()
+            .map(|j| {
+                let policy = j.engine.policy();
+                let pkg = policy.package(&j.name);
+                PolicyInfo {
+                    jurisdiction: j.name.clone(),
+                    version: j.version.clone(),
+                    rules: pkg.map_or(0, |p| p.plans.iter().map(|pl| pl.rules.len()).sum()),
+                    kinds: pkg
+                        .map(|p| p.plans.iter().map(|pl| pl.kind.clone()).collect())
+                        .unwrap_or_default(),
+                    articles: policy.regulations.iter().map(|r| r.articles.len()).sum(),
+                    loaded_at: self.loaded_at.clone(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The last reload that failed, until one succeeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReloadFailure {
+    /// When (RFC 3339, UTC).
+    pub at: String,
+    /// Why.
+    pub message: String,
+}
+
+/// The service's state, shared by every handler behind an `Arc`.
+pub struct AppState {
+    project: Project,
+    current: RwLock<Arc<Snapshot>>,
+    failure: Mutex<Option<ReloadFailure>>,
+    log: DecisionLog,
+    metrics: Metrics,
+}
+
+impl AppState {
+    /// Compiles the policies, binds the facts and opens the decision log at `log`.
+    pub fn new(project: Project, log: &Path) -> anyhow::Result<AppState> {
+        let snapshot = reload::build(&project)?;
+        Ok(AppState {
+            current: RwLock::new(Arc::new(snapshot)),
+            failure: Mutex::new(None),
+            log: DecisionLog::open(log)
+                .with_context(|| format!("opening the decision log {}", log.display()))?,
+            metrics: Metrics::new(),
+            project,
+        })
+    }
+
+    /// The project served.
+    pub fn project(&self) -> &Project {
+        &self.project
+    }
+
+    /// The snapshot that decides now.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Swaps in a new snapshot and forgets the last failure.
+    pub(crate) fn swap(&self, snapshot: Snapshot) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = None;
+    }
+
+    /// Records a failed reload (the old snapshot keeps serving).
+    pub(crate) fn fail(&self, failure: ReloadFailure) {
+        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(failure);
+    }
+
+    /// How the last reload went.
+    pub fn reload_status(&self) -> ReloadStatus {
+        match self
+            .failure
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+        {
+            Some(f) => ReloadStatus::Failed {
+                at: f.at,
+                message: f.message,
+                serving: SERVING_LAST_GOOD,
+            },
+            None => ReloadStatus::Ok,
+        }
+    }
+
+    /// The decision log.
+    pub fn log(&self) -> &DecisionLog {
+        &self.log
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Writes every logged decision to disk.
+    pub fn flush(&self) -> anyhow::Result<()> {
+        self.log.flush()
+    }
+}
