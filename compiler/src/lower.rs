@@ -5,7 +5,7 @@
 //! values. Every error is reported and lowering goes on with [`Ty::Error`], so one mistake gives
 //! one diagnostic.
 
-use crate::ir::{CmpOp, Const, Ex, FactDef, FactId, ValueId};
+use crate::ir::{Arena, CmpOp, Const, Ex, FactDef, ValueId};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{BinOp, Expr, ExprKind};
 use datalex_lang::{Diagnostic, Span};
@@ -23,7 +23,7 @@ pub trait Resolver {
     /// The types.
     fn types(&self) -> &Types;
     /// The fact collections.
-    fn facts(&self) -> &[FactDef];
+    fn facts(&self) -> &Arena<FactDef>;
     /// The request record of the kind, if lowering for a kind.
     fn request(&self) -> Option<RecordId>;
     /// Resolves a value or param name (may lower the value on demand).
@@ -250,7 +250,7 @@ fn lower_inner(
         }
         ExprKind::Index(base, key) => {
             let fact = match &base.kind {
-                ExprKind::Name(n) => r.facts().iter().position(|f| &f.name == n),
+                ExprKind::Name(n) => r.facts().iter().find(|(_, f)| &f.name == n).map(|(i, _)| i),
                 _ => None,
             };
             let Some(fid) = fact else {
@@ -264,9 +264,7 @@ fn lower_inner(
                     .with_help("for example `catalog[request.dataset]`"),
                 );
             };
-            let Some(def) = r.facts().get(fid).cloned() else {
-                return err(r, Diagnostic::error("E0101", base.span, "unknown fact"));
-            };
+            let def = r.facts()[fid].clone();
             let Some(key_field) = def.key else {
                 return err(
                     r,
@@ -483,9 +481,8 @@ fn lower_name(
             Resolved::Param(ex, ty) => (ex, ty),
         };
     }
-    if let Some(fid) = r.facts().iter().position(|f| f.name == name) {
-        let rec = r.facts().get(fid).map_or(0, |f| f.record);
-        return (Ex::Fact(fid as FactId), Ty::List(Box::new(Ty::Record(rec))));
+    if let Some((fid, f)) = r.facts().iter().find(|(_, f)| f.name == name) {
+        return (Ex::Fact(fid), Ty::List(Box::new(Ty::Record(f.record))));
     }
     let owners = r.types().enums_with_member(name);
     if expected == Some(&Ty::Error) && !owners.is_empty() {
@@ -513,7 +510,7 @@ fn needs_context(r: &mut dyn Resolver, locals: &Locals, e: &Expr) -> bool {
         ExprKind::Name(n) => {
             locals.get(n).is_none()
                 && n != "request"
-                && !r.facts().iter().any(|f| &f.name == n)
+                && !r.facts().values().any(|f| &f.name == n)
                 && !r.types().enums_with_member(n).is_empty()
                 && r.resolve(n, e.span).is_none()
         }
