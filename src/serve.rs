@@ -623,9 +623,9 @@ async fn policies(State(state): State<Arc<AppState>>) -> Response {
             json!({
                 "jurisdiction": j.name,
                 "version": j.version,
-                "rules": pkg.map_or(0, |p| p.plans.iter().map(|pl| pl.rules.len()).sum::<usize>()),
+                "rules": pkg.map_or(0, |p| p.plans.iter().map(|pl| pl.rules().len()).sum::<usize>()),
                 "kinds": pkg.map(|p| p.plans.iter().map(|pl| pl.kind.clone()).collect::<Vec<_>>()).unwrap_or_default(),
-                "articles": policy.regulations.iter().map(|r| r.articles.len()).sum::<usize>(),
+                "articles": policy.regulations.values().map(|r| r.articles.len()).sum::<usize>(),
                 "loaded_at": snap.loaded_at,
             })
         })

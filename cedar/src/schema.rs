@@ -7,7 +7,7 @@
 
 use crate::translate::quote;
 use datalex_compiler::types::{FieldId, RecordId, Ty, Types};
-use datalex_compiler::PolicySet;
+use datalex_compiler::ir::{FactId, Program};
 use datalex_evaluator::Datum;
 use serde_json::{json, Map, Value as Json};
 
@@ -26,15 +26,14 @@ pub struct EntityType {
     /// The key field's id.
     pub key_field: FieldId,
     /// The fact collection of its entities.
-    pub fact: usize,
+    pub fact: FactId,
 }
 
 /// The entity types: one per keyed fact collection.
-pub fn entity_types(policy: &PolicySet) -> Vec<EntityType> {
+pub fn entity_types(policy: &Program) -> Vec<EntityType> {
     policy
         .facts
         .iter()
-        .enumerate()
         .filter_map(|(i, f)| {
             let key_field = f.key?;
             let key = policy.types.fields.get(key_field)?.name.clone();

@@ -80,19 +80,13 @@ fn parsed_by_chunks(sources: &SourceMap) -> (Vec<(FileId, File)>, Vec<Diagnostic
 /// from node to place is a hash map, printed in no fixed order).
 fn shown(p: &PolicySet) -> String {
     let PolicySet {
-        regulations,
-        types,
-        facts,
-        kinds,
-        packages,
+        program,
         graph,
         tests,
         coverage,
-        interpretations,
-        hash,
     } = p;
     format!(
-        "{regulations:?}\n{types:?}\n{facts:?}\n{kinds:?}\n{packages:?}\n{:?}\n{tests:?}\n{coverage:?}\n{interpretations:?}\n{hash}",
+        "{program:?}\n{:?}\n{tests:?}\n{coverage:?}",
         graph.graph
     )
 }

@@ -20,7 +20,10 @@ use crate::decision::{
 use crate::facts::Facts;
 use crate::request::Request;
 use crate::value::{Accessor, FactSource, Field, List, Rec, Value};
-use datalex_compiler::ir::{Branch, Cite, CmpOp, Const, Ex, KindPlan, Part, RegId, RuleDef};
+use datalex_compiler::ir::{
+    ArenaMap, BranchId, Cite, CmpOp, Const, Ex, FactId, KindPlan, Package, Part, Program,
+    RegId, RuleDef, RuleId, ValueId,
+};
 use datalex_compiler::PolicySet;
 use datalex_lang::ast::Effect;
 use datalex_lang::date::Date;
@@ -113,24 +116,25 @@ impl EvalError {
 /// A policy package bound to this evaluator's fact shapes.
 #[derive(Debug, Clone)]
 pub struct Engine {
-    policy: Arc<PolicySet>,
-    package: usize,
+    /// The program (without the policy graph, tests and coverage notes, which it does not need).
+    policy: Arc<Program>,
+    package: Arc<Package>,
     accessors: Vec<Field>,
-    facts: Vec<FactSource>,
+    /// How each fact collection of the program is read from the facts.
+    facts: ArenaMap<FactId, FactSource>,
     budget: u32,
     /// `Institution.id`, for the `party_id` of obligations and deadlines.
     institution_id: Option<Accessor>,
-    /// Each regulation as a decision lists it among its `sources`, by regulation index.
-    sources: Vec<Arc<Source>>,
+    /// Each regulation as a decision lists it among its `sources`.
+    sources: ArenaMap<RegId, Arc<Source>>,
 }
 
 impl Engine {
     /// Binds `package` of `policy`.
     pub fn new(policy: Arc<PolicySet>, package: &str) -> Result<Engine, BindError> {
+        let policy = Arc::clone(&policy.program);
         let pkg = policy
-            .packages
-            .iter()
-            .position(|p| p.name == package)
+            .package_arc(package)
             .ok_or_else(|| BindError::UnknownPackage(package.to_string()))?;
         let mut accessors = Vec::with_capacity(policy.types.fields.len());
         for f in &policy.types.fields {
@@ -146,19 +150,23 @@ impl Engine {
                 }
             })?);
         }
-        let mut facts = Vec::with_capacity(policy.facts.len());
-        for f in &policy.facts {
-            facts.push(
+        // INVARIANT: every fact collection of the program gets its source here (or binding
+        // fails), so `Engine::fact` finds one for every `FactId` of the program.
+        let mut facts = ArenaMap::with_capacity(policy.facts.len());
+        for (id, f) in policy.facts.iter() {
+            facts.insert(
+                id,
                 FactSource::resolve(&f.name)
                     .ok_or_else(|| BindError::UnknownFact(f.name.clone()))?,
             );
         }
         let institution_id = Accessor::resolve("Institution", "id");
+        // INVARIANT: every regulation of the program gets its source here.
         let sources = policy
             .regulations
             .iter()
-            .map(|r| {
-                Arc::new(Source {
+            .map(|(id, r)| {
+                let source = Arc::new(Source {
                     id: r.id.clone(),
                     title: r.title.clone(),
                     rank: r.rank.clone(),
@@ -167,7 +175,8 @@ impl Engine {
                         until: r.in_force.until,
                         from_unknown: r.start_unknown,
                     },
-                })
+                });
+                (id, source)
             })
             .collect();
         Ok(Engine {
@@ -188,17 +197,32 @@ impl Engine {
         self
     }
 
-    /// The compiled policy.
-    pub fn policy(&self) -> &Arc<PolicySet> {
+    /// The compiled program.
+    pub fn policy(&self) -> &Arc<Program> {
         &self.policy
     }
 
     /// The bound package's name.
     pub fn package_name(&self) -> &str {
-        self.policy
-            .packages
-            .get(self.package)
-            .map_or("", |p| p.name.as_str())
+        &self.package.name
+    }
+
+    /// How the fact collection `id` is read from the facts.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "INVARIANT: `Engine::new` binds a source for every fact of the program"
+    )]
+    fn fact(&self, id: FactId) -> &FactSource {
+        &self.facts[id]
+    }
+
+    /// Regulation `id` as a decision lists it among its sources.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "INVARIANT: `Engine::new` makes a source of every regulation of the program"
+    )]
+    fn source(&self, id: RegId) -> &Arc<Source> {
+        &self.sources[id]
     }
 
     /// Decides `request`. `decision_id` is left empty for the caller.
@@ -210,7 +234,6 @@ impl Engine {
         policy: PolicyRef,
     ) -> Result<Decision, EvalError> {
         self.check_request(request)?;
-        let package = self.policy.packages.get(self.package);
         if let Some(reg) = self.policy.not_in_force(self.package_name(), request.at()) {
             return Err(EvalError::NotInForce {
                 regulation: reg.id.clone(),
@@ -219,8 +242,9 @@ impl Engine {
                 period: reg.period_label(),
             });
         }
-        let plan = package
-            .and_then(|p| p.plan(request.kind()))
+        let plan = self
+            .package
+            .plan(request.kind())
             .ok_or_else(|| EvalError::NoPlan {
                 package: self.package_name().to_string(),
                 kind: request.kind().to_string(),
@@ -228,14 +252,16 @@ impl Engine {
         // Nothing the rules for this kind rest on is in force on the request's date: name the
         // source that takes effect soonest after it (else the first).
         let at = request.at();
-        if !plan.in_force.is_empty() && !plan.in_force.iter().any(|(_, p)| p.contains(at)) {
-            let next = plan
-                .in_force
+        let in_force = plan.in_force();
+        if !in_force.is_empty() && !in_force.iter().any(|(_, p)| p.contains(at)) {
+            let next = in_force
                 .iter()
                 .filter(|(_, p)| p.from.is_some_and(|f| f > at))
                 .min_by_key(|(_, p)| p.from)
-                .or_else(|| plan.in_force.first());
-            if let Some(reg) = next.and_then(|(r, _)| self.policy.regulations.get(*r)) {
+                .or_else(|| in_force.first());
+            if let Some((r, _)) = next {
+                // INVARIANT: the plan's regulation ids are the program's.
+                let reg = &self.policy.regulations[*r];
                 return Err(EvalError::NotInForce {
                     regulation: reg.id.clone(),
                     title: reg.title.clone(),
@@ -260,10 +286,8 @@ impl Engine {
         exprs: &[&Ex],
     ) -> Result<Evaluated, EvalError> {
         let plan = self
-            .policy
-            .packages
-            .get(self.package)
-            .and_then(|p| p.plan(request.kind()))
+            .package
+            .plan(request.kind())
             .ok_or_else(|| EvalError::NoPlan {
                 package: self.package_name().to_string(),
                 kind: request.kind().to_string(),
@@ -348,11 +372,8 @@ impl Engine {
     }
 
     /// Every element of the fact collection `fact`, detached from the facts.
-    pub fn fact_data(&self, facts: &Facts, fact: usize) -> Vec<Datum> {
-        let Some(src) = self.facts.get(fact) else {
-            return Vec::new();
-        };
-        let list = src.list(facts);
+    pub fn fact_data(&self, facts: &Facts, fact: FactId) -> Vec<Datum> {
+        let list = self.fact(fact).list(facts);
         (0..list.len()).map(|i| self.datum(&list.get(i))).collect()
     }
 
@@ -419,7 +440,7 @@ struct Materials {
 struct ValueOutcome<'a> {
     value: Value<'a>,
     /// The exception that decided the value, with what it contributes.
-    chosen: Option<(usize, Materials)>,
+    chosen: Option<(BranchId, Materials)>,
     /// Findings of every applicable exception.
     findings: Vec<Finding>,
 }
@@ -430,7 +451,8 @@ struct Cx<'a> {
     facts: &'a Facts,
     calendar: &'a Calendar,
     request: Rec<'a>,
-    memo: Vec<Option<Rc<ValueOutcome<'a>>>>,
+    /// The values evaluated so far.
+    memo: ArenaMap<ValueId, Rc<ValueOutcome<'a>>>,
     locals: Vec<Value<'a>>,
     base: usize,
     steps: u32,
@@ -445,7 +467,7 @@ struct Cx<'a> {
     /// `as of` names.
     gov: Date,
     /// Whether each regulation's scope holds for this request, once evaluated.
-    scope_memo: Vec<Option<bool>>,
+    scope_memo: ArenaMap<RegId, bool>,
     /// Working-day counts made for this decision: start, count, due date, outside the calendar.
     counted: Vec<(Date, i64, Date, bool)>,
 }
@@ -484,7 +506,7 @@ impl<'a> Cx<'a> {
             facts,
             calendar,
             request: rec,
-            memo: (0..plan.values.len()).map(|_| None).collect(),
+            memo: ArenaMap::with_capacity(plan.values().len()),
             locals: Vec::new(),
             base: 0,
             steps: 0,
@@ -493,7 +515,7 @@ impl<'a> Cx<'a> {
             conflicts: Vec::new(),
             at: request.at(),
             gov: request.at(),
-            scope_memo: vec![None; engine.policy.regulations.len()],
+            scope_memo: ArenaMap::with_capacity(engine.policy.regulations.len()),
             counted: Vec::new(),
         }
     }
@@ -502,27 +524,21 @@ impl<'a> Cx<'a> {
     /// false for a kind it declares none for when it declares scopes at all (a regulation on
     /// sharing says nothing about opening); true for a regulation without scopes.
     fn scope_holds(&mut self, reg: RegId) -> R<bool> {
-        if let Some(Some(known)) = self.scope_memo.get(reg) {
+        if let Some(known) = self.scope_memo.get(reg) {
             return Ok(*known);
         }
         let plan = self.plan;
-        let holds = match plan.scopes.iter().find(|(r, _)| *r == reg) {
-            Some((_, ex)) => {
+        let holds = match plan.scope(reg) {
+            Some(ex) => {
                 let saved = self.push_frame();
                 let v = self.eval(ex);
                 self.pop_frame(saved);
                 truthy(&v?)
             }
-            None => !self
-                .engine
-                .policy
-                .regulations
-                .get(reg)
-                .is_some_and(|r| r.scoped),
+            // INVARIANT: citations and `applies` name regulations of the program.
+            None => !self.engine.policy.regulations[reg].scoped,
         };
-        if let Some(slot) = self.scope_memo.get_mut(reg) {
-            *slot = Some(holds);
-        }
+        self.scope_memo.insert(reg, holds);
         Ok(holds)
     }
 
@@ -584,11 +600,8 @@ impl<'a> Cx<'a> {
     fn decide(&mut self, policy: PolicyRef) -> R<Decision> {
         let plan = self.plan;
         // 1. Guards.
-        let mut deciding: Vec<(usize, Materials)> = Vec::new();
-        for &g in &plan.guards {
-            let Some(rule) = plan.rules.get(g) else {
-                continue;
-            };
+        let mut deciding: Vec<(RuleId, Materials)> = Vec::new();
+        for (g, rule) in plan.guards() {
             let (matched, mats, detail) = self.try_rule(rule)?;
             self.trace.push(TraceStep {
                 rule: rule.name.clone(),
@@ -602,11 +615,8 @@ impl<'a> Cx<'a> {
         }
         // 2. Rules and exceptions.
         if deciding.is_empty() {
-            let mut applicable: Vec<(usize, Materials)> = Vec::new();
-            for &i in &plan.deciding {
-                let Some(rule) = plan.rules.get(i) else {
-                    continue;
-                };
+            let mut applicable: Vec<(RuleId, Materials)> = Vec::new();
+            for (i, rule) in plan.deciding() {
                 let (matched, mats, detail) = self.try_rule(rule)?;
                 self.trace.push(TraceStep {
                     rule: rule.name.clone(),
@@ -619,12 +629,10 @@ impl<'a> Cx<'a> {
             }
             // An exception is an exception to the rules it names: it counts only where one of
             // them applies. Shallow rules are settled first, so chains of exceptions work.
-            applicable.sort_by_key(|(i, _)| (plan.rules.get(*i).map_or(0, |r| r.depth), *i));
-            let mut settled: Vec<(usize, Materials)> = Vec::with_capacity(applicable.len());
+            applicable.sort_by_key(|(i, _)| (plan.rule(*i).depth, *i));
+            let mut settled: Vec<(RuleId, Materials)> = Vec::with_capacity(applicable.len());
             for (i, m) in applicable {
-                let Some(rule) = plan.rules.get(i) else {
-                    continue;
-                };
+                let rule = plan.rule(i);
                 if rule.overrides.is_empty()
                     || rule
                         .overrides
@@ -640,22 +648,19 @@ impl<'a> Cx<'a> {
                 }
             }
             let mut applicable = settled;
-            let overridden: Vec<usize> = applicable
+            let overridden: Vec<RuleId> = applicable
                 .iter()
-                .filter_map(|(i, _)| plan.rules.get(*i))
-                .flat_map(|r| r.overrides.iter().copied())
+                .flat_map(|(i, _)| plan.rule(*i).overrides.iter().copied())
                 .collect();
             for (i, _) in &applicable {
                 if overridden.contains(i) {
-                    if let (Some(rule), Some(by)) = (
-                        plan.rules.get(*i),
-                        applicable
-                            .iter()
-                            .filter_map(|(j, _)| plan.rules.get(*j))
-                            .find(|r| r.overrides.contains(i)),
-                    ) {
+                    if let Some(by) = applicable
+                        .iter()
+                        .map(|(j, _)| plan.rule(*j))
+                        .find(|r| r.overrides.contains(i))
+                    {
                         self.trace.push(TraceStep {
-                            rule: rule.name.clone(),
+                            rule: plan.rule(*i).name.clone(),
                             matched: true,
                             detail: format!("overridden by {}", by.name),
                         });
@@ -663,20 +668,12 @@ impl<'a> Cx<'a> {
                 }
             }
             applicable.retain(|(i, _)| !overridden.contains(i));
-            applicable.sort_by_key(|(i, _)| {
-                (
-                    std::cmp::Reverse(plan.rules.get(*i).map_or(0, |r| r.depth)),
-                    *i,
-                )
-            });
+            applicable.sort_by_key(|(i, _)| (std::cmp::Reverse(plan.rule(*i).depth), *i));
             deciding = applicable;
         }
         let (effect, mut reasons, mut obligations, mut deadlines, mut findings, mut remedies) =
             if deciding.is_empty() {
-                match plan
-                    .otherwise
-                    .and_then(|o| plan.rules.get(o).map(|r| (o, r)))
-                {
+                match plan.otherwise() {
                     Some((o, rule)) => {
                         let (_, mats, _) = self.try_rule(rule)?;
                         self.trace.push(TraceStep {
@@ -703,8 +700,7 @@ impl<'a> Cx<'a> {
         // Conflicts between deciding rules, or inside a value they used, fail closed.
         let effects: Vec<Effect> = deciding
             .iter()
-            .filter_map(|(i, _)| plan.rules.get(*i))
-            .filter_map(|r| r.effect.as_ref().map(|e| e.0))
+            .filter_map(|(i, _)| plan.rule(*i).effect.as_ref().map(|e| e.0))
             .collect();
         let rule_conflict = effects.windows(2).any(|w| matches!(w, [a, b] if a != b));
         if rule_conflict || !self.conflicts.is_empty() {
@@ -714,10 +710,9 @@ impl<'a> Cx<'a> {
             let mut rules: Vec<String> = Vec::new();
             if rule_conflict {
                 for (i, _) in &deciding {
-                    if let Some(r) = plan.rules.get(*i) {
-                        rules.push(r.name.to_string());
-                        all_cites.extend(r.cites.iter().cloned());
-                    }
+                    let r = plan.rule(*i);
+                    rules.push(r.name.to_string());
+                    all_cites.extend(r.cites.iter().cloned());
                 }
                 texts.push(format!(
                     "规则 {} 同时适用且结论不同，任何一条都不优先于另一条",
@@ -743,10 +738,7 @@ impl<'a> Cx<'a> {
             );
         }
         // 3. Checks.
-        for &c in &plan.checks {
-            let Some(rule) = plan.rules.get(c) else {
-                continue;
-            };
+        for (_, rule) in plan.checks() {
             let (matched, mats, detail) = self.try_rule(rule)?;
             self.trace.push(TraceStep {
                 rule: rule.name.clone(),
@@ -759,7 +751,7 @@ impl<'a> Cx<'a> {
         }
         // Reported values, and the findings of every value evaluated.
         let mut effective_tier = BTreeMap::new();
-        for (key, id) in &plan.reported {
+        for (key, id) in plan.reported() {
             let out = self.value(*id)?;
             match &out.value {
                 Value::Enum(s) | Value::Text(s) => {
@@ -768,7 +760,7 @@ impl<'a> Cx<'a> {
                 _ => {}
             }
         }
-        for out in self.memo.iter().flatten() {
+        for out in self.memo.values() {
             findings.extend(out.findings.iter().cloned());
         }
         if effect == Effect::Deny {
@@ -842,14 +834,13 @@ impl<'a> Cx<'a> {
         let mut out: Vec<(Option<u32>, Arc<Source>)> = ids
             .iter()
             .filter_map(|id| {
-                let i = self
+                let (i, r) = self
                     .engine
                     .policy
                     .regulations
                     .iter()
-                    .position(|r| r.id == *id)?;
-                let rank = self.engine.policy.regulations.get(i)?.rank_level;
-                Some((rank, Arc::clone(self.engine.sources.get(i)?)))
+                    .find(|(_, r)| r.id == *id)?;
+                Some((r.rank_level, Arc::clone(self.engine.source(i))))
             })
             .collect();
         out.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then_with(|| a.id.cmp(&b.id)));
@@ -858,10 +849,10 @@ impl<'a> Cx<'a> {
 
     /// The effect and parts of the deciding rules, with the contributions of the value
     /// exceptions they relied on first (those are the most specific reasons).
-    #[allow(clippy::type_complexity)]
+    #[expect(clippy::type_complexity)]
     fn assemble(
         &mut self,
-        deciding: &mut [(usize, Materials)],
+        deciding: &mut [(RuleId, Materials)],
     ) -> R<(
         Effect,
         Vec<Reason>,
@@ -877,13 +868,11 @@ impl<'a> Cx<'a> {
         let mut deadlines = Vec::new();
         let mut findings = Vec::new();
         let mut remedies = Vec::new();
-        let mut used_values: Vec<usize> = Vec::new();
+        let mut used_values: Vec<ValueId> = Vec::new();
         for (i, _) in deciding.iter() {
-            if let Some(r) = plan.rules.get(*i) {
-                for v in &r.uses_values {
-                    if !used_values.contains(v) {
-                        used_values.push(*v);
-                    }
+            for v in &plan.rule(*i).uses_values {
+                if !used_values.contains(v) {
+                    used_values.push(*v);
                 }
             }
         }
@@ -898,9 +887,7 @@ impl<'a> Cx<'a> {
         }
         // The deciding rules' materials are moved, not cloned: only their ids are read after.
         for (n, (i, mats)) in deciding.iter_mut().enumerate() {
-            let Some(rule) = plan.rules.get(*i) else {
-                continue;
-            };
+            let rule = plan.rule(*i);
             if let Some((e, _, _)) = &rule.effect {
                 if n == 0 {
                     effect = *e;
@@ -1192,17 +1179,11 @@ impl<'a> Cx<'a> {
         self.base = saved;
     }
 
-    fn value(&mut self, id: usize) -> R<Rc<ValueOutcome<'a>>> {
-        if let Some(Some(done)) = self.memo.get(id) {
+    fn value(&mut self, id: ValueId) -> R<Rc<ValueOutcome<'a>>> {
+        if let Some(done) = self.memo.get(id) {
             return Ok(Rc::clone(done));
         }
-        let Some(def) = self.plan.values.get(id) else {
-            return Ok(Rc::new(ValueOutcome {
-                value: Value::Missing,
-                chosen: None,
-                findings: Vec::new(),
-            }));
-        };
+        let def = self.plan.value(id);
         // Values are acyclic (the compiler rejects cycles), so recursion here is bounded.
         let outer = std::mem::replace(&mut self.current, &def.name);
         let saved = self.push_frame();
@@ -1215,7 +1196,7 @@ impl<'a> Cx<'a> {
                 Some((b, _)) => format!(
                     "= {} (exception {})",
                     show(&out.value),
-                    def.exceptions.get(*b).map_or("?", |x| &*x.name)
+                    def.exceptions[*b].name
                 ),
                 None => format!("= {} (default)", show(&out.value)),
             };
@@ -1225,9 +1206,7 @@ impl<'a> Cx<'a> {
                 detail,
             });
         }
-        if let Some(slot) = self.memo.get_mut(id) {
-            *slot = Some(Rc::clone(&out));
-        }
+        self.memo.insert(id, Rc::clone(&out));
         Ok(out)
     }
 
@@ -1240,8 +1219,8 @@ impl<'a> Cx<'a> {
                 findings: Vec::new(),
             });
         }
-        let mut applicable: Vec<(usize, Value<'a>, Materials)> = Vec::new();
-        for (i, b) in def.exceptions.iter().enumerate() {
+        let mut applicable: Vec<(BranchId, Value<'a>, Materials)> = Vec::new();
+        for (i, b) in def.exceptions.iter() {
             if self.grounded(&b.cites)? && truthy(&self.eval(&b.when)?) {
                 let v = self.eval(&b.result)?;
                 let mut m = Materials::default();
@@ -1258,10 +1237,9 @@ impl<'a> Cx<'a> {
             .iter()
             .flat_map(|(_, _, m)| m.findings.iter().cloned())
             .collect();
-        let overridden: Vec<usize> = applicable
+        let overridden: Vec<BranchId> = applicable
             .iter()
-            .filter_map(|(i, _, _)| def.exceptions.get(*i))
-            .flat_map(|b: &Branch| b.overrides.iter().copied())
+            .flat_map(|(i, _, _)| def.exceptions[*i].overrides.iter().copied())
             .collect();
         applicable.retain(|(i, _, _)| !overridden.contains(i));
         let mut it = applicable.into_iter();
@@ -1274,22 +1252,9 @@ impl<'a> Cx<'a> {
             Some((i, v, m)) => {
                 for (j, w, _) in it {
                     if !same(&v, &w) {
-                        let names = |k: usize| {
-                            def.exceptions
-                                .get(k)
-                                .map_or_else(String::new, |b| b.name.to_string())
-                        };
-                        let mut c = def
-                            .exceptions
-                            .get(i)
-                            .map(|b| b.cites.clone())
-                            .unwrap_or_default();
-                        c.extend(
-                            def.exceptions
-                                .get(j)
-                                .map(|b| b.cites.clone())
-                                .unwrap_or_default(),
-                        );
+                        let names = |k: BranchId| def.exceptions[k].name.to_string();
+                        let mut c = def.exceptions[i].cites.clone();
+                        c.extend(def.exceptions[j].cites.iter().cloned());
                         self.conflicts
                             .push((def.name.to_string(), names(i), names(j), c));
                         return Ok(ValueOutcome {
@@ -1334,10 +1299,7 @@ impl<'a> Cx<'a> {
                 Const::Enum(_, m) => Value::Enum(m),
             },
             Ex::Request => Value::Rec(self.request),
-            Ex::Fact(f) => match self.engine.facts.get(*f) {
-                Some(src) => Value::List(src.list(self.facts)),
-                None => Value::Missing,
-            },
+            Ex::Fact(f) => Value::List(self.engine.fact(*f).list(self.facts)),
             Ex::Value(v) => self.value(*v)?.value.clone(),
             Ex::Local(slot) => self
                 .locals
@@ -1351,8 +1313,8 @@ impl<'a> Cx<'a> {
                 },
                 _ => Value::Missing,
             },
-            Ex::Lookup(f, key) => match (self.eval(key)?, self.engine.facts.get(*f)) {
-                (Value::Text(k), Some(src)) => src.lookup(self.facts, k),
+            Ex::Lookup(f, key) => match self.eval(key)? {
+                Value::Text(k) => self.engine.fact(*f).lookup(self.facts, k),
                 _ => Value::Missing,
             },
             Ex::Not(x) => Value::Bool(!truthy(&self.eval(x)?)),
@@ -1364,13 +1326,8 @@ impl<'a> Cx<'a> {
                     },
                     None => Some(self.gov),
                 };
-                let in_period = day.is_some_and(|day| {
-                    self.engine
-                        .policy
-                        .regulations
-                        .get(*reg)
-                        .is_some_and(|r| r.in_force.contains(day))
-                });
+                let in_period =
+                    day.is_some_and(|day| self.engine.policy.regulations[*reg].in_force.contains(day));
                 Value::Bool(in_period && self.scope_holds(*reg)?)
             }
             Ex::Grounded(cites, x) => {
