@@ -6,8 +6,8 @@
 //! its `has` test. Enum members are strings, dates `datetime`, calendar durations `duration`.
 
 use crate::translate::quote;
-use datalex_compiler::types::{FieldId, RecordId, Ty, Types};
 use datalex_compiler::ir::{FactId, Program};
+use datalex_compiler::types::{FieldId, RecordId, Ty, Types};
 use datalex_evaluator::Datum;
 use serde_json::{json, Map, Value as Json};
 

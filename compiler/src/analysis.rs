@@ -320,10 +320,7 @@ fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
             .as_ref()
             .map_or(F::Const(true), |w| abs.formula(w, &printer))
     };
-    let guards: Vec<F> = plan
-        .guards()
-        .map(|(_, r)| formula(&mut abs, r))
-        .collect();
+    let guards: Vec<F> = plan.guards().map(|(_, r)| formula(&mut abs, r)).collect();
     // The rules and exceptions with their formulas; `k` below is a position in this list.
     let deciding: Vec<Deciding<'_>> = plan
         .deciding()

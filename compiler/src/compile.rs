@@ -1183,7 +1183,9 @@ impl Cx {
                 .regulations
                 .iter()
                 .find(|(_, r)| r.id == one.id.name)
-                .map_or(DefaultRegulation::Hidden, |(id, _)| DefaultRegulation::One(id)),
+                .map_or(DefaultRegulation::Hidden, |(id, _)| {
+                    DefaultRegulation::One(id)
+                }),
             // A regulation may be among the items a syntax error skipped: say nothing more.
             _ if self
                 .diags
@@ -1275,13 +1277,12 @@ impl Cx {
                 let texts: Vec<String> = of
                     .iter()
                     .flat_map(|c| {
-                        std::iter::once(&self.regulations[c.regulation])
-                            .flat_map(move |r| {
-                                c.article
-                                    .into_iter()
-                                    .flat_map(move |n| r.versions(n))
-                                    .filter_map(move |a| Program::text_of(c, a))
-                            })
+                        // INVARIANT: the interpretation's citations resolved to these regulations.
+                        let r = &self.regulations[c.regulation];
+                        c.article
+                            .into_iter()
+                            .flat_map(move |n| r.versions(n))
+                            .filter_map(move |a| Program::text_of(c, a))
                     })
                     .collect();
                 let says = d.says.value.as_str();

@@ -239,13 +239,18 @@ pub fn override_cycle(rules: &Arena<RuleDef>) -> Option<Vec<RuleId>> {
 /// declaration order.
 pub fn branch_cycle(branches: &Arena<Branch>) -> Option<Vec<usize>> {
     let c = cycle(branches, |b| &b.overrides)?;
-    Some(c.into_iter().map(|i| u32::from(i.into_raw()) as usize).collect())
+    Some(
+        c.into_iter()
+            .map(|i| u32::from(i.into_raw()) as usize)
+            .collect(),
+    )
 }
 
 /// A cycle of the relation `edges` among the elements of `arena`, sorted, if there is one.
 fn cycle<T>(arena: &Arena<T>, edges: impl Fn(&T) -> &[Idx<T>]) -> Option<Vec<Idx<T>>> {
     let mut g: DiGraph<Idx<T>, ()> = DiGraph::new();
-    let nodes: ArenaMap<Idx<T>, NodeIndex> = arena.iter().map(|(i, _)| (i, g.add_node(i))).collect();
+    let nodes: ArenaMap<Idx<T>, NodeIndex> =
+        arena.iter().map(|(i, _)| (i, g.add_node(i))).collect();
     for (i, x) in arena.iter() {
         for &j in edges(x) {
             if let (Some(&a), Some(&b)) = (nodes.get(i), nodes.get(j)) {

@@ -145,10 +145,7 @@ pub struct Quote {
 impl Program {
     /// The package with this name.
     pub fn package(&self, name: &str) -> Option<&Package> {
-        self.packages
-            .iter()
-            .find(|p| p.name == name)
-            .map(|p| &**p)
+        self.packages.iter().find(|p| p.name == name).map(|p| &**p)
     }
 
     /// The package with this name, shared.
@@ -807,7 +804,10 @@ impl KindPlan {
 
     /// Whom regulation `reg` applies to, if it has a `scope` for this kind.
     pub fn scope(&self, reg: RegId) -> Option<&Ex> {
-        self.scopes.iter().find(|(r, _)| *r == reg).map(|(_, ex)| ex)
+        self.scopes
+            .iter()
+            .find(|(r, _)| *r == reg)
+            .map(|(_, ex)| ex)
     }
 
     /// When the rules of this plan (its `otherwise` aside) are grounded in something in force:

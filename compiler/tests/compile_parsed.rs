@@ -85,10 +85,7 @@ fn shown(p: &PolicySet) -> String {
         tests,
         coverage,
     } = p;
-    format!(
-        "{program:?}\n{:?}\n{tests:?}\n{coverage:?}",
-        graph.graph
-    )
+    format!("{program:?}\n{:?}\n{tests:?}\n{coverage:?}", graph.graph)
 }
 
 /// Compiles `sources` the three ways and checks the results are the same; returns `compile`'s.
