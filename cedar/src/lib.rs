@@ -225,10 +225,9 @@ fn schema_text(
          // change the policy files and export again.\n\nnamespace {NAMESPACE} {{\n"
     );
     let doc = |r: RecordId| {
-        types
-            .records
-            .get(r)
-            .and_then(|d| d.doc.as_ref())
+        types.records[r]
+            .doc
+            .as_ref()
             .map(|d| format!("  @doc({})\n", quote(d)))
             .unwrap_or_default()
     };
@@ -285,7 +284,7 @@ fn schema_text(
     while let Some(&r) = common.get(i) {
         i += 1;
         let body = shapes.record_body(r, &mut common);
-        let name = types.records.get(r).map_or("Record", |d| d.name.as_str());
+        let name = &types.records[r].name;
         bodies.push(format!("{}  type {name} = {body};\n", doc(r)));
     }
     for b in bodies {

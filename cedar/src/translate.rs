@@ -15,7 +15,7 @@
 //! condition part (one top-level `and` part of a rule) as a `Bool` attribute named after the rule.
 
 use datalex_compiler::ir::{CmpOp, Const, Ex, KindPlan, Program, RegId, ValueId};
-use datalex_compiler::types::Ty;
+use datalex_compiler::types::{EnumId, Ty};
 
 /// Why an expression has no Cedar form (its enclosing condition part is then computed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -216,7 +216,7 @@ impl<'p> Translator<'p> {
         })
     }
 
-    fn compare(&mut self, op: CmpOp, rank: Option<usize>, a: &Ex, b: &Ex) -> Tr<String> {
+    fn compare(&mut self, op: CmpOp, rank: Option<EnumId>, a: &Ex, b: &Ex) -> Tr<String> {
         let ty = self
             .ty_of(a)
             .or_else(|| self.ty_of(b))
@@ -224,7 +224,7 @@ impl<'p> Translator<'p> {
         if let (Some(e), Ty::Enum(_)) = (rank, &ty) {
             // Ordered enums compare by rank: `x >= administrative_regulation` becomes the set of
             // members at or above it.
-            let def = self.policy.types.enums.get(e).ok_or(Untranslatable)?;
+            let def = &self.policy.types.enums[e];
             let (var, member, op) = match (a, b) {
                 (x, Ex::Const(Const::Enum(_, m))) => (x, m, op),
                 (Ex::Const(Const::Enum(_, m)), x) => (x, m, op.flip()),
@@ -278,13 +278,7 @@ impl<'p> Translator<'p> {
                 value: "context.request".into(),
             },
             Ex::Field(base, field) => {
-                let name = &self
-                    .policy
-                    .types
-                    .fields
-                    .get(*field)
-                    .ok_or(Untranslatable)?
-                    .name;
+                let name = &self.policy.types.fields[*field].name;
                 let b = self.operand(base)?;
                 let mut defined = b.defined;
                 defined.push(format!("{} has {}", b.value, attr_name(name)));
@@ -383,7 +377,7 @@ impl<'p> Translator<'p> {
             Ex::Request => Ty::Record(self.policy.kinds[self.plan.kind_id].request),
             Ex::Fact(f) => Ty::List(Box::new(Ty::Record(self.policy.facts[*f].record))),
             Ex::Value(v) => self.plan.value(*v).ty.clone(),
-            Ex::Field(_, f) => types.fields.get(*f)?.ty.clone(),
+            Ex::Field(_, f) => types.fields[*f].ty.clone(),
             Ex::Lookup(f, _) => Ty::Record(self.policy.facts[*f].record),
             Ex::Add(a, _) | Ex::Sub(a, _) => self.ty_of(a)?,
             Ex::List(items) => Ty::List(Box::new(self.ty_of(items.first()?)?)),

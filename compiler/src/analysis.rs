@@ -17,7 +17,7 @@
 //! enumerated, and a warning says so.
 
 use crate::ir::{Const, Ex, KindPlan, Program, RuleDef, RuleId};
-use crate::types::Types;
+use crate::types::{EnumId, Types};
 use datalex_lang::ast::RuleRole;
 use datalex_lang::Diagnostic;
 use std::collections::BTreeMap;
@@ -82,9 +82,8 @@ impl Abstraction {
                     (Ex::Const(Const::Enum(eid, m)), x) => (x, *eid, m, op.flip()),
                     _ => return F::Atom(self.atom(p.show(e))),
                 };
-                let Some(def) = p.types.enums.get(eid) else {
-                    return F::Atom(self.atom(p.show(e)));
-                };
+                // INVARIANT: the program's enum ids are its types'.
+                let def = &p.types.enums[eid];
                 if def.position(member).is_none() {
                     return F::Const(false);
                 }
@@ -105,20 +104,17 @@ impl Abstraction {
                 let Ex::List(items) = &**coll else {
                     return F::Atom(self.atom(p.show(e))).negate_if(*negated);
                 };
-                let consts: Option<Vec<(usize, &String)>> = items
+                let consts: Option<Vec<(EnumId, &String)>> = items
                     .iter()
                     .map(|i| match i {
                         Ex::Const(Const::Enum(eid, m)) => Some((*eid, m)),
                         _ => None,
                     })
                     .collect();
-                let Some(consts) = consts.filter(|c| !c.is_empty()) else {
+                let Some((eid, consts)) = consts.and_then(|c| Some((c.first()?.0, c))) else {
                     return F::Atom(self.atom(p.show(e))).negate_if(*negated);
                 };
-                let eid = consts.first().map_or(0, |(e, _)| *e);
-                let Some(def) = p.types.enums.get(eid) else {
-                    return F::Atom(self.atom(p.show(e)));
-                };
+                let def = &p.types.enums[eid];
                 let members: Vec<String> = def.members.iter().map(|(m, _)| m.clone()).collect();
                 let mut set = 0u64;
                 for (_, m) in consts {
@@ -227,11 +223,7 @@ impl Printer<'_> {
                 .unwrap_or_default()
                 .to_string(),
             Ex::Local(slot) => Self::local(names, *slot),
-            Ex::Field(b, f) => format!(
-                "{}.{}",
-                self.go(b, names),
-                self.types.fields.get(*f).map_or("?", |f| f.name.as_str())
-            ),
+            Ex::Field(b, f) => format!("{}.{}", self.go(b, names), self.types.fields[*f].name),
             Ex::Lookup(f, k) => format!("{}[{}]", self.policy.facts[*f].name, self.go(k, names)),
             Ex::Not(x) => format!("not ({})", self.go(x, names)),
             Ex::Grounded(_, x) => self.go(x, names),

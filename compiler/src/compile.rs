@@ -669,7 +669,7 @@ impl Cx {
         let ranks = self
             .types
             .enum_named("LegalRank")
-            .and_then(|e| self.types.enums.get(e));
+            .map(|e| &self.types.enums[e]);
         let (text, mut diags) = regulation_text(r, package, ranks);
         self.diags.append(&mut diags);
         self.regulations.alloc(text);
@@ -724,7 +724,7 @@ impl Cx {
                             };
                             levels.push(level);
                         }
-                        self.types.enums.push(EnumDef {
+                        self.types.enums.alloc(EnumDef {
                             name: e.name.name.clone(),
                             ordered: e.ordered,
                             levels,
@@ -747,7 +747,7 @@ impl Cx {
                             continue;
                         }
                         records.push(r);
-                        self.types.records.push(RecordDef {
+                        self.types.records.alloc(RecordDef {
                             name: r.name.name.clone(),
                             fields: Vec::new(),
                             doc: r.doc.as_ref().map(|s| s.value.clone()),
@@ -758,19 +758,18 @@ impl Cx {
                 }
             }
         }
-        for (rid, r) in records.iter().enumerate() {
+        // INVARIANT: `records` and the records of `self.types` were allocated together, in order.
+        let ids: Vec<RecordId> = self.types.records.iter().map(|(id, _)| id).collect();
+        for (rid, r) in ids.into_iter().zip(&records) {
             for f in &r.fields {
                 let ty = self.resolve_type(&f.ty);
-                let fid = self.types.fields.len();
-                self.types.fields.push(FieldDef {
+                let fid = self.types.fields.alloc(FieldDef {
                     record: rid,
                     name: f.name.name.clone(),
                     ty,
                     doc: f.doc.as_ref().map(|s| s.value.clone()),
                 });
-                if let Some(rec) = self.types.records.get_mut(rid) {
-                    rec.fields.push(fid);
-                }
+                self.types.records[rid].fields.push(fid);
             }
         }
     }
@@ -1122,7 +1121,7 @@ impl Cx {
     fn rank_name(&self, member: &str) -> String {
         self.types
             .enum_named("LegalRank")
-            .and_then(|e| self.types.enums.get(e))
+            .map(|e| &self.types.enums[e])
             .and_then(|e| e.members.iter().find(|(m, _)| m == member))
             .and_then(|(_, d)| d.clone())
             .unwrap_or_else(|| member.to_string())

@@ -74,7 +74,7 @@ pub fn rank_name(policy: &PolicySet, member: &str) -> String {
     policy
         .types
         .enum_named("LegalRank")
-        .and_then(|e| policy.types.enums.get(e))
+        .map(|e| &policy.types.enums[e])
         .and_then(|e| e.members.iter().find(|(m, _)| m == member))
         .and_then(|(_, d)| d.clone())
         .unwrap_or_else(|| member.to_string())

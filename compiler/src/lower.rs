@@ -174,12 +174,7 @@ fn lower_inner(
             if let ExprKind::Name(tname) = &base.kind {
                 if locals.get(tname).is_none() {
                     if let Some(eid) = r.types().enum_named(tname) {
-                        let known = r
-                            .types()
-                            .enums
-                            .get(eid)
-                            .and_then(|d| d.position(&field.name))
-                            .is_some();
+                        let known = r.types().enums[eid].position(&field.name).is_some();
                         return if known {
                             (
                                 Ex::Const(Const::Enum(eid, field.name.clone())),
@@ -202,33 +197,21 @@ fn lower_inner(
             match bty {
                 Ty::Record(rid) => match r.types().field(rid, &field.name) {
                     Some(fid) => {
-                        let fty = r
-                            .types()
-                            .fields
-                            .get(fid)
-                            .map_or(Ty::Error, |f| f.ty.clone());
+                        let fty = r.types().fields[fid].ty.clone();
                         (Ex::Field(Box::new(bex), fid), fty)
                     }
                     None => {
                         let types = r.types();
-                        let rec = types.records.get(rid);
+                        let rec = &types.records[rid];
                         let fields: Vec<String> = rec
-                            .map(|rd| {
-                                rd.fields
-                                    .iter()
-                                    .filter_map(|f| types.fields.get(*f))
-                                    .map(|f| format!("`{}`", f.name))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                            .fields
+                            .iter()
+                            .map(|f| format!("`{}`", types.fields[*f].name))
+                            .collect();
                         let d = Diagnostic::error(
                             "E0102",
                             field.span,
-                            format!(
-                                "`{}` has no field `{}`",
-                                rec.map_or("?", |x| x.name.as_str()),
-                                field.name
-                            ),
+                            format!("`{}` has no field `{}`", rec.name, field.name),
                         )
                         .with_help(format!("its fields are {}", fields.join(", ")));
                         err(r, d)
@@ -278,11 +261,7 @@ fn lower_inner(
                     ),
                 );
             };
-            let key_ty = r
-                .types()
-                .fields
-                .get(key_field)
-                .map_or(Ty::Error, |f| f.ty.clone());
+            let key_ty = r.types().fields[key_field].ty.clone();
             let (kex, _) = lower(r, locals, key, Some(&key_ty));
             (Ex::Lookup(fid, Box::new(kex)), Ty::Record(def.record))
         }
@@ -457,12 +436,7 @@ fn lower_name(
     }
     // An enum member where an enum is expected takes precedence over other names.
     if let Some(Ty::Enum(eid)) = expected {
-        if r.types()
-            .enums
-            .get(*eid)
-            .and_then(|d| d.position(name))
-            .is_some()
-        {
+        if r.types().enums[*eid].position(name).is_some() {
             return (
                 Ex::Const(Const::Enum(*eid, name.to_string())),
                 Ty::Enum(*eid),
@@ -496,7 +470,7 @@ fn lower_name(
         many => {
             let names: Vec<String> = many
                 .iter()
-                .filter_map(|e| r.types().enums.get(*e))
+                .map(|e| &r.types().enums[*e])
                 .map(|d| format!("`{}.{name}`", d.name))
                 .collect();
             err(r, Diagnostic::error("E0107", span, format!("`{name}` is a member of several enums")).with_help(format!("write {}", names.join(" or "))))
@@ -593,7 +567,7 @@ fn lower_binary(
             if !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
                 let ok = match &at {
                     Ty::Int | Ty::Date | Ty::Duration | Ty::Error => true,
-                    Ty::Enum(eid) => r.types().enums.get(*eid).is_some_and(|d| d.ordered),
+                    Ty::Enum(eid) => r.types().enums[*eid].ordered,
                     _ => false,
                 };
                 if !ok {

@@ -30,6 +30,7 @@ use crate::request::Request;
 use crate::value::{Accessor, FactSource, Field, List, Rec, Value};
 use cx::Cx;
 use datalex_compiler::ir::{ArenaMap, Ex, FactId, Package, Program, RegId};
+use datalex_compiler::types::FieldId;
 use datalex_compiler::PolicySet;
 use datalex_lang::date::Date;
 use std::sync::Arc;
@@ -122,7 +123,8 @@ pub struct Engine {
     /// The program (without the policy graph, tests and coverage notes, which it does not need).
     policy: Arc<Program>,
     package: Arc<Package>,
-    accessors: Vec<Field>,
+    /// How each field of the program is read from the facts and the request.
+    accessors: ArenaMap<FieldId, Field>,
     /// How each fact collection of the program is read from the facts.
     facts: ArenaMap<FactId, FactSource>,
     budget: u32,
@@ -139,19 +141,17 @@ impl Engine {
         let pkg = policy
             .package_arc(package)
             .ok_or_else(|| BindError::UnknownPackage(package.to_string()))?;
-        let mut accessors = Vec::with_capacity(policy.types.fields.len());
-        for f in &policy.types.fields {
-            let record = policy
-                .types
-                .records
-                .get(f.record)
-                .map_or("?", |r| r.name.as_str());
-            accessors.push(Field::resolve(record, &f.name, &f.ty).ok_or_else(|| {
-                BindError::UnknownField {
+        // INVARIANT: every field of the program gets its accessor here (or binding fails), so
+        // `Engine::accessor` finds one for every `FieldId` of the program.
+        let mut accessors = ArenaMap::with_capacity(policy.types.fields.len());
+        for (id, f) in policy.types.fields.iter() {
+            let record = policy.types.records[f.record].name.as_str();
+            let field =
+                Field::resolve(record, &f.name, &f.ty).ok_or_else(|| BindError::UnknownField {
                     record: record.to_string(),
                     field: f.name.clone(),
-                }
-            })?);
+                })?;
+            accessors.insert(id, field);
         }
         // INVARIANT: every fact collection of the program gets its source here (or binding
         // fails), so `Engine::fact` finds one for every `FactId` of the program.
@@ -208,6 +208,15 @@ impl Engine {
     /// The bound package's name.
     pub fn package_name(&self) -> &str {
         &self.package.name
+    }
+
+    /// How the field `id` is read.
+    #[expect(
+        clippy::indexing_slicing,
+        reason = "INVARIANT: `Engine::new` binds an accessor for every field of the program"
+    )]
+    fn accessor(&self, id: FieldId) -> &Field {
+        &self.accessors[id]
     }
 
     /// How the fact collection `id` is read from the facts.
@@ -345,13 +354,13 @@ impl Engine {
     /// the wrong type, with its path after `prefix`.
     fn check_record(&self, r: Rec<'_>, prefix: &str) -> Option<(String, String)> {
         let types = &self.policy.types;
-        let rec = types.records.get(types.record_named(r.record())?)?;
+        let rec = &types.records[types.record_named(r.record())?];
         for &f in &rec.fields {
-            let field = self.accessors.get(f)?;
+            let field = self.accessor(f);
             if let Some((path, m)) = field.check(r, types) {
                 return Some((format!("{prefix}{path}"), m));
             }
-            let name = types.fields.get(f).map_or("", |d| d.name.as_str());
+            let name = types.fields[f].name.as_str();
             match field.get(r) {
                 Value::Rec(inner) => {
                     if let Some(x) = self.check_record(inner, &format!("{prefix}{name}.")) {
@@ -398,14 +407,13 @@ impl Engine {
                 let name = r.record();
                 let fields = types
                     .record_named(name)
-                    .and_then(|id| types.records.get(id))
-                    .map(|rec| {
-                        rec.fields
+                    .map(|id| {
+                        types.records[id]
+                            .fields
                             .iter()
-                            .filter_map(|&f| {
-                                let def = types.fields.get(f)?;
-                                let acc = self.accessors.get(f)?;
-                                Some((def.name.clone(), self.datum(&acc.get(*r))))
+                            .map(|&f| {
+                                let value = self.accessor(f).get(*r);
+                                (types.fields[f].name.clone(), self.datum(&value))
                             })
                             .collect()
                     })

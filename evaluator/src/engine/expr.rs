@@ -7,6 +7,7 @@ use super::outcome::Materials;
 use crate::decision::{self, CiteOut, Finding};
 use crate::value::{List, Value};
 use datalex_compiler::ir::{BranchId, Cite, CmpOp, Const, Ex, RegId, ValueDef, ValueId};
+use datalex_compiler::types::EnumId;
 use datalex_lang::date::Date;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -213,10 +214,7 @@ impl<'a> Cx<'a> {
                 .cloned()
                 .unwrap_or(Value::Missing),
             Ex::Field(base, field) => match self.eval(base)? {
-                Value::Rec(r) => match self.engine.accessors.get(*field) {
-                    Some(acc) => acc.get(r),
-                    None => Value::Missing,
-                },
+                Value::Rec(r) => self.engine.accessor(*field).get(r),
                 _ => Value::Missing,
             },
             Ex::Lookup(f, key) => match self.eval(key)? {
@@ -347,7 +345,7 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn compare(&self, op: CmpOp, rank: Option<usize>, x: &Value<'a>, y: &Value<'a>) -> bool {
+    fn compare(&self, op: CmpOp, rank: Option<EnumId>, x: &Value<'a>, y: &Value<'a>) -> bool {
         use std::cmp::Ordering;
         let ord: Option<Ordering> = match (x, y) {
             (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
@@ -369,7 +367,7 @@ impl<'a> Cx<'a> {
                 (matches!(op, CmpOp::Eq | CmpOp::Ne)).then(|| a.cmp(b))
             }
             (Value::Enum(a), Value::Enum(b)) => {
-                match rank.and_then(|r| self.engine.policy.types.enums.get(r)) {
+                match rank.map(|r| &self.engine.policy.types.enums[r]) {
                     Some(def) => def.compare(op, a, b),
                     None => (matches!(op, CmpOp::Eq | CmpOp::Ne)).then(|| a.cmp(b)),
                 }
