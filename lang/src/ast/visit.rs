@@ -160,12 +160,21 @@ macro_rules! visitor {
         pub mod $walk {
             use super::*;
 
+            /// Visits each of `xs` (a list, or an option) with `visit`.
+            fn each<'ast, V: ?Sized, T: 'ast>(
+                v: &mut V,
+                xs: impl IntoIterator<Item = &'ast $($mut)? T>,
+                visit: fn(&mut V, &'ast $($mut)? T),
+            ) {
+                for x in xs {
+                    visit(v, x);
+                }
+            }
+
             /// The items of a file.
             pub fn file<'ast, V: $Visit<'ast> + ?Sized>(v: &mut V, x: &'ast $($mut)? File) {
                 let File { items } = x;
-                for i in items {
-                    v.visit_item(i);
-                }
+                each(v, items, V::visit_item);
             }
 
             /// The declaration an item is.
@@ -213,9 +222,7 @@ macro_rules! visitor {
                     span,
                 } = x;
                 v.visit_ident(name);
-                if let Some(e) = extends {
-                    v.visit_ident(e);
-                }
+                each(v, extends, V::visit_ident);
                 v.visit_span(span);
             }
 
@@ -227,9 +234,7 @@ macro_rules! visitor {
                     span,
                 } = x;
                 v.visit_ident(package);
-                for k in kinds {
-                    v.visit_ident(k);
-                }
+                each(v, kinds, V::visit_ident);
                 v.visit_span(span);
             }
 
@@ -247,12 +252,8 @@ macro_rules! visitor {
                 } = x;
                 leaf(path);
                 leaf(version);
-                if let Some(r) = regulation {
-                    v.visit_ident(r);
-                }
-                if let Some(r) = reading {
-                    v.visit_ident(r);
-                }
+                each(v, regulation, V::visit_ident);
+                each(v, reading, V::visit_ident);
                 v.visit_span(span);
             }
 
@@ -266,12 +267,8 @@ macro_rules! visitor {
                     span,
                 } = x;
                 v.visit_ident(regulation);
-                for k in kinds {
-                    v.visit_ident(k);
-                }
-                for c in cites {
-                    v.visit_citation(c);
-                }
+                each(v, kinds, V::visit_ident);
+                each(v, cites, V::visit_citation);
                 v.visit_expr(when);
                 v.visit_span(span);
             }
@@ -291,14 +288,10 @@ macro_rules! visitor {
                 } = x;
                 leaf(ordered);
                 v.visit_ident(name);
-                if let Some(d) = doc {
-                    v.visit_str(d);
-                }
+                each(v, doc, V::visit_str);
                 for (m, d) in members {
                     v.visit_ident(m);
-                    if let Some(d) = d {
-                        v.visit_str(d);
-                    }
+                    each(v, d, V::visit_str);
                 }
                 for (i, t) in ties {
                     leaf(i);
@@ -319,16 +312,12 @@ macro_rules! visitor {
                     span,
                 } = x;
                 v.visit_ident(name);
-                if let Some(d) = doc {
-                    v.visit_str(d);
-                }
+                each(v, doc, V::visit_str);
                 for f in fields {
                     let FieldDecl { name, ty, doc } = f;
                     v.visit_ident(name);
                     v.visit_type(ty);
-                    if let Some(d) = doc {
-                        v.visit_str(d);
-                    }
+                    each(v, doc, V::visit_str);
                 }
                 v.visit_span(span);
             }
@@ -355,12 +344,8 @@ macro_rules! visitor {
                 } = x;
                 v.visit_ident(name);
                 v.visit_type(ty);
-                if let Some(k) = keyed {
-                    v.visit_ident(k);
-                }
-                if let Some(d) = doc {
-                    v.visit_str(d);
-                }
+                each(v, keyed, V::visit_ident);
+                each(v, doc, V::visit_str);
                 v.visit_span(span);
             }
 
@@ -374,9 +359,7 @@ macro_rules! visitor {
                 } = x;
                 v.visit_ident(name);
                 v.visit_ident(request);
-                if let Some(d) = doc {
-                    v.visit_str(d);
-                }
+                each(v, doc, V::visit_str);
                 v.visit_span(span);
             }
 
@@ -390,17 +373,11 @@ macro_rules! visitor {
                     doc,
                     span,
                 } = x;
-                if let Some(r) = replaces {
-                    v.visit_span(r);
-                }
+                each(v, replaces, V::visit_span);
                 v.visit_ident(name);
                 v.visit_expr(value);
-                for c in cites {
-                    v.visit_citation(c);
-                }
-                if let Some(d) = doc {
-                    v.visit_str(d);
-                }
+                each(v, cites, V::visit_citation);
+                each(v, doc, V::visit_str);
                 v.visit_span(span);
             }
 
@@ -416,22 +393,12 @@ macro_rules! visitor {
                     body,
                     span,
                 } = x;
-                if let Some(r) = replaces {
-                    v.visit_span(r);
-                }
+                each(v, replaces, V::visit_span);
                 v.visit_ident(name);
-                if let Some(t) = ty {
-                    v.visit_type(t);
-                }
-                for k in kinds {
-                    v.visit_ident(k);
-                }
-                if let Some(r) = reported {
-                    v.visit_ident(r);
-                }
-                for c in cites {
-                    v.visit_citation(c);
-                }
+                each(v, ty, V::visit_type);
+                each(v, kinds, V::visit_ident);
+                each(v, reported, V::visit_ident);
+                each(v, cites, V::visit_citation);
                 match body {
                     ValueBody::Expr(e) => v.visit_expr(e),
                     ValueBody::Block {
@@ -440,12 +407,8 @@ macro_rules! visitor {
                     } => {
                         let (e, cites) = default;
                         v.visit_expr(e);
-                        for c in cites {
-                            v.visit_citation(c);
-                        }
-                        for x in exceptions {
-                            v.visit_value_exception(x);
-                        }
+                        each(v, cites, V::visit_citation);
+                        each(v, exceptions, V::visit_value_exception);
                     }
                 }
                 v.visit_span(span);
@@ -466,17 +429,11 @@ macro_rules! visitor {
                     span,
                 } = x;
                 v.visit_ident(name);
-                for o in over {
-                    v.visit_ident(o);
-                }
-                for c in cites {
-                    v.visit_citation(c);
-                }
+                each(v, over, V::visit_ident);
+                each(v, cites, V::visit_citation);
                 v.visit_expr(when);
                 v.visit_expr(result);
-                for p in parts {
-                    v.visit_outcome_part(p);
-                }
+                each(v, parts, V::visit_outcome_part);
                 v.visit_span(span);
             }
 
@@ -497,38 +454,24 @@ macro_rules! visitor {
                     span,
                 } = x;
                 leaf(role);
-                if let Some(r) = replaces {
-                    v.visit_span(r);
-                }
-                if let Some(n) = name {
-                    v.visit_ident(n);
-                }
-                for o in over {
-                    v.visit_ident(o);
-                }
-                for k in kinds {
-                    v.visit_ident(k);
-                }
-                for c in cites {
-                    v.visit_citation(c);
-                }
+                each(v, replaces, V::visit_span);
+                each(v, name, V::visit_ident);
+                each(v, over, V::visit_ident);
+                each(v, kinds, V::visit_ident);
+                each(v, cites, V::visit_citation);
                 if let Some(Consistent { cite, note, span }) = consistent {
                     v.visit_citation(cite);
                     v.visit_str(note);
                     v.visit_span(span);
                 }
-                if let Some(w) = when {
-                    v.visit_expr(w);
-                }
+                each(v, when, V::visit_expr);
                 let Outcome { effect, parts } = outcome;
                 if let Some((effect, code, text)) = effect {
                     leaf(effect);
                     v.visit_ident(code);
                     v.visit_str(text);
                 }
-                for p in parts {
-                    v.visit_outcome_part(p);
-                }
+                each(v, parts, V::visit_outcome_part);
                 v.visit_span(head);
                 v.visit_span(span);
             }
@@ -543,9 +486,7 @@ macro_rules! visitor {
                     | OutcomePart::Remedy { code, text, cites } => {
                         v.visit_ident(code);
                         v.visit_str(text);
-                        for c in cites {
-                            v.visit_citation(c);
-                        }
+                        each(v, cites, V::visit_citation);
                     }
                     OutcomePart::Obligation {
                         code,
@@ -557,16 +498,10 @@ macro_rules! visitor {
                     } => {
                         v.visit_ident(code);
                         v.visit_ident(party);
-                        if let Some(p) = party_as {
-                            v.visit_ident(p);
-                        }
-                        if let Some(u) = until {
-                            v.visit_expr(u);
-                        }
+                        each(v, party_as, V::visit_ident);
+                        each(v, until, V::visit_expr);
                         v.visit_str(text);
-                        for c in cites {
-                            v.visit_citation(c);
-                        }
+                        each(v, cites, V::visit_citation);
                     }
                     OutcomePart::Deadline {
                         code,
@@ -581,21 +516,15 @@ macro_rules! visitor {
                     } => {
                         v.visit_ident(code);
                         v.visit_ident(party);
-                        if let Some(p) = party_as {
-                            v.visit_ident(p);
-                        }
+                        each(v, party_as, V::visit_ident);
                         v.visit_expr(within);
                         v.visit_expr(from);
                         if let Some(a) = as_of {
                             v.visit_expr(a);
                         }
-                        if let Some(m) = met_by {
-                            v.visit_expr(m);
-                        }
+                        each(v, met_by, V::visit_expr);
                         v.visit_str(text);
-                        for c in cites {
-                            v.visit_citation(c);
-                        }
+                        each(v, cites, V::visit_citation);
                     }
                     OutcomePart::Finding {
                         code,
@@ -608,9 +537,7 @@ macro_rules! visitor {
                         v.visit_ident(code);
                         v.visit_expr(subject);
                         v.visit_str(text);
-                        for c in cites {
-                            v.visit_citation(c);
-                        }
+                        each(v, cites, V::visit_citation);
                     }
                 }
             }
@@ -625,9 +552,7 @@ macro_rules! visitor {
                     span,
                 } = x;
                 v.visit_str(name);
-                if let Some(f) = facts {
-                    v.visit_str(f);
-                }
+                each(v, facts, V::visit_str);
                 if let Some(TestRequest { kind, fields, span }) = request {
                     v.visit_ident(kind);
                     for (f, l) in fields {
@@ -636,9 +561,7 @@ macro_rules! visitor {
                     }
                     v.visit_span(span);
                 }
-                for e in expects {
-                    v.visit_expect(e);
-                }
+                each(v, expects, V::visit_expect);
                 v.visit_span(span);
             }
 
@@ -648,9 +571,7 @@ macro_rules! visitor {
                 match kind {
                     ExpectKind::Effect(effect, reasons) => {
                         leaf(effect);
-                        for r in reasons {
-                            v.visit_ident(r);
-                        }
+                        each(v, reasons, V::visit_ident);
                     }
                     ExpectKind::Has(part, i) | ExpectKind::HasNo(part, i) => {
                         leaf(part);
@@ -659,12 +580,8 @@ macro_rules! visitor {
                     ExpectKind::Deadline(code, due, status, party) => {
                         leaf(due);
                         v.visit_ident(code);
-                        if let Some(s) = status {
-                            v.visit_ident(s);
-                        }
-                        if let Some(p) = party {
-                            v.visit_str(p);
-                        }
+                        each(v, status, V::visit_ident);
+                        each(v, party, V::visit_str);
                     }
                     ExpectKind::Error(code) => v.visit_ident(code),
                     ExpectKind::Tier(key, member) => {
@@ -686,9 +603,7 @@ macro_rules! visitor {
                     TestLiteral::Int(n) => leaf(n),
                     TestLiteral::Bool(b) => leaf(b),
                     TestLiteral::List(items) => {
-                        for i in items {
-                            v.visit_test_literal(i);
-                        }
+                        each(v, items, V::visit_test_literal);
                     }
                     TestLiteral::Object(fields) => {
                         for (f, l) in fields {
@@ -721,9 +636,7 @@ macro_rules! visitor {
                         v.visit_expr(key);
                     }
                     ExprKind::Set(es) | ExprKind::List(es) => {
-                        for e in es {
-                            v.visit_expr(e);
-                        }
+                        each(v, es, V::visit_expr);
                     }
                     ExprKind::Not(x) | ExprKind::IsMissing(x) | ExprKind::Exists(x) => {
                         v.visit_expr(x);
@@ -782,9 +695,7 @@ macro_rules! visitor {
                     span,
                 } = x;
                 v.visit_ident(name);
-                for c in of {
-                    v.visit_citation(c);
-                }
+                each(v, of, V::visit_citation);
                 v.visit_str(says);
                 v.visit_str(means);
                 v.visit_str(adopted_by);
@@ -843,18 +754,10 @@ macro_rules! visitor {
                 } = x;
                 v.visit_ident(id);
                 v.visit_str(title);
-                if let Some(s) = issuer {
-                    v.visit_str(s);
-                }
-                if let Some(s) = number {
-                    v.visit_str(s);
-                }
-                if let Some(r) = rank {
-                    v.visit_ident(r);
-                }
-                if let Some(s) = territory {
-                    v.visit_str(s);
-                }
+                each(v, issuer, V::visit_str);
+                each(v, number, V::visit_str);
+                each(v, rank, V::visit_ident);
+                each(v, territory, V::visit_str);
                 if let Some(InForce {
                     from,
                     until,
@@ -864,17 +767,11 @@ macro_rules! visitor {
                 {
                     leaf(from);
                     leaf(until);
-                    if let Some(n) = note {
-                        v.visit_str(n);
-                    }
+                    each(v, note, V::visit_str);
                     v.visit_span(span);
                 }
-                if let Some(s) = unavailable {
-                    v.visit_str(s);
-                }
-                if let Some(s) = style {
-                    v.visit_ident(s);
-                }
+                each(v, unavailable, V::visit_str);
+                each(v, style, V::visit_ident);
                 for c in chapters {
                     let Chapter {
                         number,
@@ -885,9 +782,7 @@ macro_rules! visitor {
                     v.visit_str(title);
                     v.visit_span(span);
                 }
-                for a in articles {
-                    v.visit_article(a);
-                }
+                each(v, articles, V::visit_article);
                 for m in missing {
                     let Missing {
                         from,
@@ -981,9 +876,7 @@ macro_rules! visitor {
                     } = d;
                     leaf(kind);
                     v.visit_str(run);
-                    if let Some(r) = reading {
-                        v.visit_str(r);
-                    }
+                    each(v, reading, V::visit_str);
                     if let Some((d, s)) = until {
                         leaf(d);
                         v.visit_span(s);

@@ -31,6 +31,17 @@ fn files() -> Vec<PathBuf> {
     out
 }
 
+/// Each of [`files`] with its text.
+fn texts() -> Vec<(PathBuf, String)> {
+    files()
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
+}
+
 /// Parses `text` chunk by chunk and moves each chunk's tree and diagnostics to `file` and the
 /// chunk's start.
 fn parse_by_chunks(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
@@ -56,8 +67,7 @@ fn parse_by_chunks(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 #[test]
 fn chunks_rebased_are_the_whole_file_parsed() {
     let mut broken = 0;
-    for path in files() {
-        let text = std::fs::read_to_string(&path).unwrap();
+    for (path, text) in texts() {
         let (whole, whole_diags) = crate::parse(7, &text);
         let (chunked, chunk_diags) = parse_by_chunks(7, &text);
         let (a, b) = (format!("{whole:#?}"), format!("{chunked:#?}"));
@@ -162,8 +172,7 @@ impl<'ast> Visit<'ast> for Spans {
 #[test]
 fn the_shared_walk_reaches_every_span() {
     let mut checked = 0;
-    for path in files() {
-        let text = std::fs::read_to_string(&path).unwrap();
+    for (path, text) in texts() {
         let (file, _) = crate::parse(4, &text);
         let mut seen = Spans(Vec::new());
         seen.visit_file(&file);
