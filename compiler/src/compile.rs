@@ -349,6 +349,7 @@ struct Cx {
     overrides_matched: HashSet<Span>,
     overrides_unmatched: BTreeMap<Span, (String, String)>,
     types: Types,
+    // INVARIANT: every `FactId`, `KindId` and `RegId` of the program is allocated here.
     facts: Arena<FactDef>,
     kinds: Arena<KindDef>,
     regulations: Arena<RegulationText>,
