@@ -19,7 +19,7 @@ use crate::span::Span;
 /// Types of fields without a span or a child node. Every field the walks do not visit is passed
 /// to [`leaf`], so changing its type to one with a span (a `String` to an [`Ident`]) does not
 /// compile until the walks visit it.
-pub trait Leaf {}
+trait Leaf {}
 impl Leaf for String {}
 impl Leaf for u32 {}
 impl Leaf for usize {}
