@@ -85,13 +85,13 @@ fn assert_compiles(what: &str, sources: &SourceMap) {
         .flat_map(|p| &p.packages)
         .flat_map(|p| p.plans.iter().map(move |k| (p, k)))
         .map(|(p, k)| {
-            let depth = k.rules.iter().map(|r| r.depth).max().unwrap_or(0);
+            let depth = k.rules().map(|(_, r)| r.depth).max().unwrap_or(0);
             format!(
                 "{}/{}: {} rules (max depth {depth}), {} values",
                 p.name,
                 k.kind,
-                k.rules.len(),
-                k.values.len()
+                k.rules().len(),
+                k.values().len()
             )
         })
         .collect();

@@ -39,13 +39,13 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode> {
                 .packages
                 .iter()
                 .flat_map(|k| &k.plans)
-                .map(|pl| pl.rules.len())
+                .map(|pl| pl.rules().len())
                 .sum();
             println!(
                 "ok: {} package(s), {} regulation(s), {} article(s), {} rule(s) in {} plan(s); {warnings} warning(s)",
                 p.packages.len(),
                 p.regulations.len(),
-                p.regulations.iter().map(|r| r.articles.len()).sum::<usize>(),
+                p.regulations.values().map(|r| r.articles.len()).sum::<usize>(),
                 rules,
                 p.packages.iter().map(|k| k.plans.len()).sum::<usize>(),
             );

@@ -42,7 +42,7 @@ pub fn run(
     let ids: Vec<String> = match regulation {
         Some(id) => {
             if policy.regulation(id).is_none() {
-                let known: Vec<&str> = policy.regulations.iter().map(|r| r.id.as_str()).collect();
+                let known: Vec<&str> = policy.regulations.values().map(|r| r.id.as_str()).collect();
                 bail!(
                     "--regulation: no regulation `{id}`; the policies declare {}",
                     known.join(", ")
@@ -52,7 +52,7 @@ pub fn run(
         }
         None => policy
             .regulations
-            .iter()
+            .values()
             .filter(|r| !r.articles.is_empty())
             .map(|r| r.id.clone())
             .collect(),
@@ -61,7 +61,7 @@ pub fn run(
         // Every regulation, also those whose text is not in the policies.
         let all: Vec<String> = match regulation {
             Some(_) => ids.clone(),
-            None => policy.regulations.iter().map(|r| r.id.clone()).collect(),
+            None => policy.regulations.values().map(|r| r.id.clone()).collect(),
         };
         println!("{}", regulations_markdown(&policy, &all, d));
     }

@@ -124,10 +124,9 @@ pub fn run(project: &Project, paths: &[PathBuf], snapshot: bool) -> Result<ExitC
             let gap = compiled.diagnostics.iter().any(|d| {
                 d.code == "W0102" && d.message.contains(&format!("`{}` requests", plan.kind))
             });
-            for r in plan
-                .rules
-                .iter()
-                .filter(|r| r.name.starts_with(&format!("{pkg}.")))
+            for (_, r) in plan
+                .rules()
+                .filter(|(_, r)| r.name.starts_with(&format!("{pkg}.")))
             {
                 if r.role == datalex_lang::ast::RuleRole::Otherwise {
                     if gap && !exercised.contains(&*r.name) {

@@ -20,7 +20,7 @@ pub mod translate;
 pub use oracle::{CedarError, Oracle, Verdict};
 pub use policies::CedarPolicy;
 
-use datalex_compiler::ir::{Ex, KindPlan, ValueDef};
+use datalex_compiler::ir::{Ex, KindPlan, Program, ValueDef, ValueId};
 use datalex_compiler::types::{RecordId, Ty};
 use datalex_evaluator::{Engine, Facts};
 use schema::{EntityType, Shapes, NAMESPACE};
@@ -70,7 +70,7 @@ pub struct ActionPlan {
     /// Their Cedar types, as the schema writes them.
     pub attr_types: Vec<String>,
     /// Values whose exceptions can conflict; if one does, `context.value_conflict` is true.
-    pub conflict_values: Vec<usize>,
+    pub conflict_values: Vec<ValueId>,
     /// What Datalex evaluates for each request, decided once at export: the request, then
     /// each attribute (an entity as its key only: it is passed by reference), then the values
     /// that can conflict.
@@ -119,9 +119,8 @@ pub fn export(engine: &Engine, facts: &Facts) -> Result<Export, ExportError> {
         let Some(plan) = pkg.plan(shape.kind) else {
             continue;
         };
-        let Some(kind) = policy.kinds.get(plan.kind_id) else {
-            continue;
-        };
+        // INVARIANT: a plan's kind is one of the program's.
+        let kind = &policy.kinds[plan.kind_id];
         let conflict_values = conflict_values(plan);
         let mut tr = Translator::new(policy, plan, pkg.regulation);
         policies.extend(policies::plan_policies(
@@ -193,10 +192,10 @@ pub fn export(engine: &Engine, facts: &Facts) -> Result<Export, ExportError> {
 
 /// Values of the plan with two exceptions that can both apply with different results (neither
 /// overrides the other and they do not give the same constant).
-fn conflict_values(plan: &KindPlan) -> Vec<usize> {
+fn conflict_values(plan: &KindPlan) -> Vec<ValueId> {
     let may_conflict = |v: &ValueDef| {
-        v.exceptions.iter().enumerate().any(|(i, a)| {
-            v.exceptions.iter().enumerate().skip(i + 1).any(|(j, b)| {
+        v.exceptions.iter().enumerate().any(|(n, (i, a))| {
+            v.exceptions.iter().skip(n + 1).any(|(j, b)| {
                 let ordered = a.overrides.contains(&j) || b.overrides.contains(&i);
                 let same = match (&a.result, &b.result) {
                     (Ex::Const(x), Ex::Const(y)) => x == y,
@@ -206,16 +205,14 @@ fn conflict_values(plan: &KindPlan) -> Vec<usize> {
             })
         })
     };
-    plan.values
-        .iter()
-        .enumerate()
+    plan.values()
         .filter(|(_, v)| may_conflict(v))
         .map(|(i, _)| i)
         .collect()
 }
 
 fn schema_text(
-    policy: &datalex_compiler::PolicySet,
+    policy: &Program,
     package: &str,
     shapes: &Shapes<'_>,
     entity_types: &[EntityType],
@@ -228,10 +225,9 @@ fn schema_text(
          // change the policy files and export again.\n\nnamespace {NAMESPACE} {{\n"
     );
     let doc = |r: RecordId| {
-        types
-            .records
-            .get(r)
-            .and_then(|d| d.doc.as_ref())
+        types.records[r]
+            .doc
+            .as_ref()
             .map(|d| format!("  @doc({})\n", quote(d)))
             .unwrap_or_default()
     };
@@ -288,7 +284,7 @@ fn schema_text(
     while let Some(&r) = common.get(i) {
         i += 1;
         let body = shapes.record_body(r, &mut common);
-        let name = types.records.get(r).map_or("Record", |d| d.name.as_str());
+        let name = &types.records[r].name;
         bodies.push(format!("{}  type {name} = {body};\n", doc(r)));
     }
     for b in bodies {

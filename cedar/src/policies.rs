@@ -68,13 +68,10 @@ pub fn plan_policies(
     action: &str,
     value_conflict: bool,
 ) -> Vec<CedarPolicy> {
-    let rule = |id: RuleId| plan.rules.get(id);
     let mut out = Vec::new();
     let guards: Vec<(&RuleDef, String)> = plan
-        .guards
-        .iter()
-        .filter_map(|&g| rule(g))
-        .map(|r| (r, paren(&tr.rule_condition(r))))
+        .guards()
+        .map(|(_, r)| (r, paren(&tr.rule_condition(r))))
         .collect();
     let permits = |r: &RuleDef| matches!(r.effect, Some((Effect::Permit, _, _)));
     for (i, (g, cond)) in guards.iter().enumerate() {
@@ -96,20 +93,17 @@ pub fn plan_policies(
         .collect();
     // Conditions of the rules and exceptions, then where each counts.
     let own: Vec<(RuleId, String)> = plan
-        .deciding
-        .iter()
-        .filter_map(|&i| rule(i).map(|r| (i, paren(&tr.rule_condition(r)))))
+        .deciding()
+        .map(|(i, r)| (i, paren(&tr.rule_condition(r))))
         .collect();
     let counts = |id: RuleId| where_counts(plan, &own, id, 0);
     let mut deciding_conditions = Vec::new();
-    for &(id, _) in &own {
-        let Some(r) = rule(id) else { continue };
+    for (id, r) in plan.deciding() {
         let when = counts(id);
         let overriding: Vec<String> = plan
-            .deciding
-            .iter()
-            .filter(|&&x| rule(x).is_some_and(|xr| xr.overrides.contains(&id)))
-            .map(|&x| counts(x))
+            .deciding()
+            .filter(|(_, xr)| xr.overrides.contains(&id))
+            .map(|(x, _)| counts(x))
             .collect();
         let mut unless = overriding.clone();
         if !permits(r) {
@@ -122,7 +116,7 @@ pub fn plan_policies(
         });
         out.push(policy(r, action, when, unless));
     }
-    if let Some(o) = plan.otherwise.and_then(rule) {
+    if let Some((_, o)) = plan.otherwise() {
         if permits(o) {
             let mut unless: Vec<String> = guards.iter().map(|(_, c)| c.clone()).collect();
             unless.extend(deciding_conditions);
@@ -153,10 +147,8 @@ fn where_counts(plan: &KindPlan, own: &[(RuleId, String)], id: RuleId, depth: us
         .iter()
         .find(|(i, _)| *i == id)
         .map_or_else(|| "false".to_string(), |(_, c)| c.clone());
-    let Some(r) = plan.rules.get(id) else {
-        return "false".into();
-    };
-    if r.overrides.is_empty() || depth > plan.rules.len() {
+    let r = plan.rule(id);
+    if r.overrides.is_empty() || depth > plan.rules().len() {
         return cond;
     }
     let bases: Vec<String> = r

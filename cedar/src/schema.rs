@@ -6,8 +6,8 @@
 //! its `has` test. Enum members are strings, dates `datetime`, calendar durations `duration`.
 
 use crate::translate::quote;
+use datalex_compiler::ir::{FactId, Program};
 use datalex_compiler::types::{FieldId, RecordId, Ty, Types};
-use datalex_compiler::PolicySet;
 use datalex_evaluator::Datum;
 use serde_json::{json, Map, Value as Json};
 
@@ -26,19 +26,18 @@ pub struct EntityType {
     /// The key field's id.
     pub key_field: FieldId,
     /// The fact collection of its entities.
-    pub fact: usize,
+    pub fact: FactId,
 }
 
 /// The entity types: one per keyed fact collection.
-pub fn entity_types(policy: &PolicySet) -> Vec<EntityType> {
+pub fn entity_types(policy: &Program) -> Vec<EntityType> {
     policy
         .facts
         .iter()
-        .enumerate()
         .filter_map(|(i, f)| {
             let key_field = f.key?;
-            let key = policy.types.fields.get(key_field)?.name.clone();
-            let name = policy.types.records.get(f.record)?.name.clone();
+            let key = policy.types.fields[key_field].name.clone();
+            let name = policy.types.records[f.record].name.clone();
             Some(EntityType {
                 record: f.record,
                 name,
@@ -51,6 +50,8 @@ pub fn entity_types(policy: &PolicySet) -> Vec<EntityType> {
 }
 
 /// Maps Datalex types to Cedar types and data.
+///
+/// INVARIANT: the record and field ids it is given are the program's, whose `types` it holds.
 pub struct Shapes<'p> {
     types: &'p Types,
     entities: &'p [EntityType],
@@ -68,10 +69,7 @@ impl<'p> Shapes<'p> {
     }
 
     fn record_name(&self, r: RecordId) -> &str {
-        self.types
-            .records
-            .get(r)
-            .map_or("Record", |d| d.name.as_str())
+        &self.types.records[r].name
     }
 
     /// The Cedar schema type of `ty`; records that are not entities are added to `common`.
@@ -90,12 +88,8 @@ impl<'p> Shapes<'p> {
                 if !common.contains(r) {
                     common.push(*r);
                     // Nested records become common types too.
-                    if let Some(def) = self.types.records.get(*r) {
-                        for f in &def.fields {
-                            if let Some(fd) = self.types.fields.get(*f) {
-                                let _ = self.cedar_type(&fd.ty, common);
-                            }
-                        }
+                    for f in &self.types.records[*r].fields {
+                        let _ = self.cedar_type(&self.types.fields[*f].ty, common);
                     }
                 }
                 self.record_name(*r).to_string()
@@ -105,14 +99,9 @@ impl<'p> Shapes<'p> {
 
     /// `{ "field"?: Type, … }` for a record's fields.
     pub fn record_body(&self, r: RecordId, common: &mut Vec<RecordId>) -> String {
-        let Some(def) = self.types.records.get(r) else {
-            return "{}".into();
-        };
         let mut lines = Vec::new();
-        for f in &def.fields {
-            let Some(fd) = self.types.fields.get(*f) else {
-                continue;
-            };
+        for f in &self.types.records[r].fields {
+            let fd = &self.types.fields[*f];
             let doc = fd
                 .doc
                 .as_ref()
@@ -173,13 +162,8 @@ impl<'p> Shapes<'p> {
     /// A record's fields as Cedar attributes (missing ones left out).
     pub fn attrs(&self, r: RecordId, fields: &[(String, Datum)]) -> Map<String, Json> {
         let mut m = Map::new();
-        let Some(def) = self.types.records.get(r) else {
-            return m;
-        };
-        for f in &def.fields {
-            let Some(fd) = self.types.fields.get(*f) else {
-                continue;
-            };
+        for f in &self.types.records[r].fields {
+            let fd = &self.types.fields[*f];
             let Some((_, d)) = fields.iter().find(|(n, _)| *n == fd.name) else {
                 continue;
             };

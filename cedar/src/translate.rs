@@ -14,9 +14,8 @@
 //! Datalex and passed in the request context: a derived value as an attribute named after it, a
 //! condition part (one top-level `and` part of a rule) as a `Bool` attribute named after the rule.
 
-use datalex_compiler::ir::{CmpOp, Const, Ex, KindPlan, RegId, ValueId};
-use datalex_compiler::types::Ty;
-use datalex_compiler::PolicySet;
+use datalex_compiler::ir::{CmpOp, Const, Ex, KindPlan, Program, RegId, ValueId};
+use datalex_compiler::types::{EnumId, Ty};
 
 /// Why an expression has no Cedar form (its enclosing condition part is then computed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -43,7 +42,7 @@ pub struct ContextAttr {
 
 /// Translates the conditions of one plan, collecting the context attributes they need.
 pub struct Translator<'p> {
-    policy: &'p PolicySet,
+    policy: &'p Program,
     plan: &'p KindPlan,
     /// The package's own regulation: in force whenever a request is decided at all.
     own: Option<RegId>,
@@ -59,7 +58,7 @@ struct Operand {
 
 impl<'p> Translator<'p> {
     /// A translator for `plan`.
-    pub fn new(policy: &'p PolicySet, plan: &'p KindPlan, own: Option<RegId>) -> Self {
+    pub fn new(policy: &'p Program, plan: &'p KindPlan, own: Option<RegId>) -> Self {
         Translator {
             policy,
             plan,
@@ -73,13 +72,11 @@ impl<'p> Translator<'p> {
     /// that regulation has no scope for this kind. Otherwise Datalex computes it.
     fn always_grounded(&self, cites: &[datalex_compiler::ir::Cite]) -> bool {
         cites.iter().any(|c| {
+            // INVARIANT: citations name regulations of the program.
             Some(c.regulation) == self.own
-                && !self.plan.scopes.iter().any(|(r, _)| *r == c.regulation)
-                && self
-                    .policy
-                    .regulations
-                    .get(c.regulation)
-                    .is_some_and(|r| c.periods.contains(&r.in_force))
+                && self.plan.scope(c.regulation).is_none()
+                && c.periods
+                    .contains(&self.policy.regulations[c.regulation].in_force)
         })
     }
 
@@ -219,7 +216,7 @@ impl<'p> Translator<'p> {
         })
     }
 
-    fn compare(&mut self, op: CmpOp, rank: Option<usize>, a: &Ex, b: &Ex) -> Tr<String> {
+    fn compare(&mut self, op: CmpOp, rank: Option<EnumId>, a: &Ex, b: &Ex) -> Tr<String> {
         let ty = self
             .ty_of(a)
             .or_else(|| self.ty_of(b))
@@ -227,7 +224,7 @@ impl<'p> Translator<'p> {
         if let (Some(e), Ty::Enum(_)) = (rank, &ty) {
             // Ordered enums compare by rank: `x >= administrative_regulation` becomes the set of
             // members at or above it.
-            let def = self.policy.types.enums.get(e).ok_or(Untranslatable)?;
+            let def = &self.policy.types.enums[e];
             let (var, member, op) = match (a, b) {
                 (x, Ex::Const(Const::Enum(_, m))) => (x, m, op),
                 (Ex::Const(Const::Enum(_, m)), x) => (x, m, op.flip()),
@@ -281,13 +278,7 @@ impl<'p> Translator<'p> {
                 value: "context.request".into(),
             },
             Ex::Field(base, field) => {
-                let name = &self
-                    .policy
-                    .types
-                    .fields
-                    .get(*field)
-                    .ok_or(Untranslatable)?
-                    .name;
+                let name = &self.policy.types.fields[*field].name;
                 let b = self.operand(base)?;
                 let mut defined = b.defined;
                 defined.push(format!("{} has {}", b.value, attr_name(name)));
@@ -332,7 +323,7 @@ impl<'p> Translator<'p> {
     /// attribute Datalex computes (absent when the value is missing).
     fn value(&mut self, id: ValueId) -> Tr<Operand> {
         let plan = self.plan;
-        let def = plan.values.get(id).ok_or(Untranslatable)?;
+        let def = plan.value(id);
         if def.exceptions.is_empty() {
             let mark = self.attrs.len();
             if let Ok(o) = self.operand(&def.default) {
@@ -382,14 +373,12 @@ impl<'p> Translator<'p> {
                 Const::Duration { .. } => Ty::Duration,
                 Const::Enum(e, _) => Ty::Enum(*e),
             },
-            Ex::Request => {
-                let kind = self.policy.kinds.get(self.plan.kind_id)?;
-                Ty::Record(kind.request)
-            }
-            Ex::Fact(f) => Ty::List(Box::new(Ty::Record(self.policy.facts.get(*f)?.record))),
-            Ex::Value(v) => self.plan.values.get(*v)?.ty.clone(),
-            Ex::Field(_, f) => types.fields.get(*f)?.ty.clone(),
-            Ex::Lookup(f, _) => Ty::Record(self.policy.facts.get(*f)?.record),
+            // INVARIANT: the plan's kind, fact and value ids are the program's and its own.
+            Ex::Request => Ty::Record(self.policy.kinds[self.plan.kind_id].request),
+            Ex::Fact(f) => Ty::List(Box::new(Ty::Record(self.policy.facts[*f].record))),
+            Ex::Value(v) => self.plan.value(*v).ty.clone(),
+            Ex::Field(_, f) => types.fields[*f].ty.clone(),
+            Ex::Lookup(f, _) => Ty::Record(self.policy.facts[*f].record),
             Ex::Add(a, _) | Ex::Sub(a, _) => self.ty_of(a)?,
             Ex::List(items) => Ty::List(Box::new(self.ty_of(items.first()?)?)),
             Ex::Each { coll, .. } => self.ty_of(coll)?,

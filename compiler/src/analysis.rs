@@ -16,10 +16,10 @@
 //! facts can never produce. Plans with more than [`MAX_ASSIGNMENTS`] assignments are not
 //! enumerated, and a warning says so.
 
-use crate::ir::{Const, Ex, KindPlan, PolicySet, RuleDef};
-use crate::types::Types;
+use crate::ir::{Const, Ex, KindPlan, Program, RuleDef, RuleId};
+use crate::types::{EnumId, Types};
 use datalex_lang::ast::RuleRole;
-use datalex_lang::{Diagnostic, Span};
+use datalex_lang::Diagnostic;
 use std::collections::BTreeMap;
 
 /// The most assignments enumerated for one plan.
@@ -82,9 +82,8 @@ impl Abstraction {
                     (Ex::Const(Const::Enum(eid, m)), x) => (x, *eid, m, op.flip()),
                     _ => return F::Atom(self.atom(p.show(e))),
                 };
-                let Some(def) = p.types.enums.get(eid) else {
-                    return F::Atom(self.atom(p.show(e)));
-                };
+                // INVARIANT: the program's enum ids are its types'.
+                let def = &p.types.enums[eid];
                 if def.position(member).is_none() {
                     return F::Const(false);
                 }
@@ -105,20 +104,17 @@ impl Abstraction {
                 let Ex::List(items) = &**coll else {
                     return F::Atom(self.atom(p.show(e))).negate_if(*negated);
                 };
-                let consts: Option<Vec<(usize, &String)>> = items
+                let consts: Option<Vec<(EnumId, &String)>> = items
                     .iter()
                     .map(|i| match i {
                         Ex::Const(Const::Enum(eid, m)) => Some((*eid, m)),
                         _ => None,
                     })
                     .collect();
-                let Some(consts) = consts.filter(|c| !c.is_empty()) else {
+                let Some((eid, consts)) = consts.and_then(|c| Some((c.first()?.0, c))) else {
                     return F::Atom(self.atom(p.show(e))).negate_if(*negated);
                 };
-                let eid = consts.first().map_or(0, |(e, _)| *e);
-                let Some(def) = p.types.enums.get(eid) else {
-                    return F::Atom(self.atom(p.show(e)));
-                };
+                let def = &p.types.enums[eid];
                 let members: Vec<String> = def.members.iter().map(|(m, _)| m.clone()).collect();
                 let mut set = 0u64;
                 for (_, m) in consts {
@@ -184,7 +180,7 @@ struct Assignment {
 /// Prints compiled expressions in policy syntax; quantifier variables are numbered in order of
 /// appearance, so the same condition in two rules prints the same.
 struct Printer<'a> {
-    policy: &'a PolicySet,
+    policy: &'a Program,
     plan: &'a KindPlan,
     types: &'a Types,
 }
@@ -216,34 +212,24 @@ impl Printer<'_> {
                 Const::Enum(_, m) => m.clone(),
             },
             Ex::Request => "request".into(),
-            Ex::Fact(f) => self
-                .policy
-                .facts
-                .get(*f)
-                .map_or_else(|| "?".into(), |f| f.name.clone()),
-            Ex::Value(v) => self.plan.values.get(*v).map_or_else(
-                || "?".into(),
-                |v| v.name.rsplit('.').next().unwrap_or_default().to_string(),
-            ),
+            // INVARIANT: the plan's fact, value and regulation ids are the program's and its own.
+            Ex::Fact(f) => self.policy.facts[*f].name.clone(),
+            Ex::Value(v) => self
+                .plan
+                .value(*v)
+                .name
+                .rsplit('.')
+                .next()
+                .unwrap_or_default()
+                .to_string(),
             Ex::Local(slot) => Self::local(names, *slot),
-            Ex::Field(b, f) => format!(
-                "{}.{}",
-                self.go(b, names),
-                self.types.fields.get(*f).map_or("?", |f| f.name.as_str())
-            ),
-            Ex::Lookup(f, k) => format!(
-                "{}[{}]",
-                self.policy.facts.get(*f).map_or("?", |f| f.name.as_str()),
-                self.go(k, names)
-            ),
+            Ex::Field(b, f) => format!("{}.{}", self.go(b, names), self.types.fields[*f].name),
+            Ex::Lookup(f, k) => format!("{}[{}]", self.policy.facts[*f].name, self.go(k, names)),
             Ex::Not(x) => format!("not ({})", self.go(x, names)),
             Ex::Grounded(_, x) => self.go(x, names),
             Ex::Applies(r, on) => format!(
                 "applies {}{}",
-                self.policy
-                    .regulations
-                    .get(*r)
-                    .map_or("?", |r| r.id.as_str()),
+                self.policy.regulations[*r].id,
                 on.as_ref()
                     .map(|d| format!(" on {}", self.go(d, names)))
                     .unwrap_or_default()
@@ -304,7 +290,7 @@ impl Printer<'_> {
 
 /// Analyses every plan of every package and returns warnings. A rule of a base package is
 /// analysed once, in the first package whose plan contains it.
-pub fn analyze(policy: &PolicySet) -> Vec<Diagnostic> {
+pub fn analyze(policy: &Program) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for pkg in &policy.packages {
         for plan in &pkg.plans {
@@ -314,7 +300,7 @@ pub fn analyze(policy: &PolicySet) -> Vec<Diagnostic> {
     out
 }
 
-fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
+fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
     let printer = Printer {
         policy,
         plan,
@@ -326,19 +312,19 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
             .as_ref()
             .map_or(F::Const(true), |w| abs.formula(w, &printer))
     };
-    let guards: Vec<(usize, F)> = plan
-        .guards
-        .iter()
-        .filter_map(|&g| plan.rules.get(g).map(|r| (g, formula(&mut abs, r))))
+    let guards: Vec<F> = plan.guards().map(|(_, r)| formula(&mut abs, r)).collect();
+    // The rules and exceptions with their formulas; `k` below is a position in this list.
+    let deciding: Vec<Deciding<'_>> = plan
+        .deciding()
+        .map(|(id, rule)| Deciding {
+            id,
+            rule,
+            f: formula(&mut abs, rule),
+        })
         .collect();
-    let deciding: Vec<(usize, F)> = plan
-        .deciding
-        .iter()
-        .filter_map(|&d| plan.rules.get(d).map(|r| (d, formula(&mut abs, r))))
-        .collect();
-    if deciding.is_empty() {
+    let Some(first) = deciding.first() else {
         return;
-    }
+    };
     let total = abs
         .vars
         .iter()
@@ -348,10 +334,7 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
         .and_then(|n| {
             n.checked_mul(1u64.checked_shl(u32::try_from(abs.atoms.len()).unwrap_or(64))?)
         });
-    let first_head = plan
-        .rules
-        .get(deciding.first().map_or(0, |d| d.0))
-        .map_or_else(Span::default, |r| r.head);
+    let first_head = first.rule.head;
     let Some(total) = total.filter(|t| *t <= MAX_ASSIGNMENTS) else {
         out.push(
             Diagnostic::warning(
@@ -363,64 +346,48 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
         );
         return;
     };
-    // Order rules as the evaluator settles them: shallow first.
-    let mut order: Vec<usize> = (0..deciding.len()).collect();
-    order.sort_by_key(|&k| {
-        deciding
-            .get(k)
-            .and_then(|(i, _)| plan.rules.get(*i))
-            .map_or(0, |r| r.depth)
-    });
+    // Order rules as the evaluator settles them: shallow first (the sort is stable).
+    let mut order: Vec<(usize, &Deciding<'_>)> = deciding.iter().enumerate().collect();
+    order.sort_by_key(|(_, d)| d.rule.depth);
     let mut satisfiable = vec![false; deciding.len()];
     let mut decides = vec![false; deciding.len()];
-    let mut conflicts: BTreeMap<(usize, usize), Assignment> = BTreeMap::new();
+    // Pairs of rules that conflict (by position, the earlier first), with an example.
+    let mut conflicts: BTreeMap<(usize, usize), (&Deciding<'_>, &Deciding<'_>, Assignment)> =
+        BTreeMap::new();
     let mut gaps: Vec<Assignment> = Vec::new();
     let mut gap_count = 0u64;
     for n in 0..total {
         let a = assignment(n, &abs);
-        if guards.iter().any(|(_, f)| f.eval(&a)) {
+        if guards.iter().any(|f| f.eval(&a)) {
             continue;
         }
-        let mut applicable: Vec<usize> = Vec::new();
-        for &k in &order {
-            let Some((i, f)) = deciding.get(k) else {
-                continue;
-            };
-            if !f.eval(&a) {
+        let mut applicable: Vec<(usize, &Deciding<'_>)> = Vec::new();
+        for &(k, d) in &order {
+            if !d.f.eval(&a) {
                 continue;
             }
             if let Some(s) = satisfiable.get_mut(k) {
                 *s = true;
             }
-            let rule = plan.rules.get(*i);
-            let targets_apply = rule.is_none_or(|r| {
-                r.overrides.is_empty()
-                    || r.overrides.iter().any(|t| {
-                        applicable
-                            .iter()
-                            .any(|&j| deciding.get(j).is_some_and(|(x, _)| x == t))
-                    })
-            });
+            let targets_apply = d.rule.overrides.is_empty()
+                || d.rule
+                    .overrides
+                    .iter()
+                    .any(|t| applicable.iter().any(|(_, x)| x.id == *t));
             if targets_apply {
-                applicable.push(k);
+                applicable.push((k, d));
             }
         }
-        let overridden: Vec<usize> = applicable
+        let overridden: Vec<RuleId> = applicable
             .iter()
-            .filter_map(|&k| deciding.get(k))
-            .filter_map(|(i, _)| plan.rules.get(*i))
-            .flat_map(|r| r.overrides.iter().copied())
+            .flat_map(|(_, d)| d.rule.overrides.iter().copied())
             .collect();
-        let remaining: Vec<usize> = applicable
+        let remaining: Vec<(usize, &Deciding<'_>)> = applicable
             .iter()
             .copied()
-            .filter(|&k| {
-                deciding
-                    .get(k)
-                    .is_some_and(|(i, _)| !overridden.contains(i))
-            })
+            .filter(|(_, d)| !overridden.contains(&d.id))
             .collect();
-        for &k in &remaining {
+        for &(k, _) in &remaining {
             if let Some(d) = decides.get_mut(k) {
                 *d = true;
             }
@@ -432,36 +399,29 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
             }
             continue;
         }
-        let effect = |k: usize| {
-            deciding
-                .get(k)
-                .and_then(|(i, _)| plan.rules.get(*i))
-                .and_then(|r| r.effect.as_ref().map(|e| e.0))
-        };
-        for (x, &k1) in remaining.iter().enumerate() {
-            for &k2 in remaining.iter().skip(x + 1) {
-                if effect(k1) != effect(k2) {
+        let effect = |d: &Deciding<'_>| d.rule.effect.as_ref().map(|e| e.0);
+        for (x, &(k1, d1)) in remaining.iter().enumerate() {
+            for &(k2, d2) in remaining.iter().skip(x + 1) {
+                if effect(d1) != effect(d2) {
+                    let (lo, hi) = if k1 < k2 { (d1, d2) } else { (d2, d1) };
                     let key = (k1.min(k2), k1.max(k2));
-                    conflicts.entry(key).or_insert_with(|| assignment(n, &abs));
+                    conflicts
+                        .entry(key)
+                        .or_insert_with(|| (lo, hi, assignment(n, &abs)));
                 }
             }
         }
     }
-    let rule = |k: usize| deciding.get(k).and_then(|(i, _)| plan.rules.get(*i));
-    let mentioned = |ks: &[usize]| {
+    let mentioned = |ds: &[&Deciding<'_>]| {
         let (mut vars, mut atoms) = (Vec::new(), Vec::new());
-        for &k in ks {
-            if let Some((_, f)) = deciding.get(k) {
-                f.mentions(&mut vars, &mut atoms);
-            }
+        for d in ds {
+            d.f.mentions(&mut vars, &mut atoms);
         }
         (vars, atoms)
     };
-    for ((k1, k2), a) in &conflicts {
-        let (Some(r1), Some(r2)) = (rule(*k1), rule(*k2)) else {
-            continue;
-        };
-        let (vars, atoms) = mentioned(&[*k1, *k2]);
+    for (d1, d2, a) in conflicts.values() {
+        let (r1, r2) = (d1.rule, d2.rule);
+        let (vars, atoms) = mentioned(&[d1, d2]);
         out.push(
             Diagnostic::warning(
                 "W0101",
@@ -476,23 +436,23 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
         );
     }
     if let Some(a) = gaps.first() {
-        let all: Vec<usize> = (0..deciding.len()).collect();
+        let all: Vec<&Deciding<'_>> = deciding.iter().collect();
         let (vars, atoms) = mentioned(&all);
         out.push(
             Diagnostic::warning("W0102", first_head, format!("some `{}` requests are decided by no rule and fall to `otherwise` ({gap_count} of {total} combinations)", plan.kind))
                 .with_help(format!("for example a request where {}", describe(a, &abs, &vars, &atoms))),
         );
     }
-    for (k, (_, f)) in deciding.iter().enumerate() {
-        let Some(r) = rule(k) else { continue };
-        if !satisfiable.get(k).copied().unwrap_or(true) {
+    for ((d, satisfiable), decides) in deciding.iter().zip(&satisfiable).zip(&decides) {
+        let r = d.rule;
+        if !satisfiable {
             let (mut vars, mut atoms) = (Vec::new(), Vec::new());
-            f.mentions(&mut vars, &mut atoms);
+            d.f.mentions(&mut vars, &mut atoms);
             out.push(
                 Diagnostic::warning("W0103", r.head, format!("the condition of `{}` can never hold", short(&r.name)))
                     .with_help("no combination of the values it tests satisfies it (or guards always decide first)"),
             );
-        } else if !decides.get(k).copied().unwrap_or(true) && r.role != RuleRole::Otherwise {
+        } else if !decides && r.role != RuleRole::Otherwise {
             out.push(
                 Diagnostic::warning(
                     "W0104",
@@ -506,6 +466,13 @@ fn analyze_plan(policy: &PolicySet, plan: &KindPlan, out: &mut Vec<Diagnostic>) 
             );
         }
     }
+}
+
+/// A rule or exception of the plan being analysed, with its condition as a formula.
+struct Deciding<'p> {
+    id: RuleId,
+    rule: &'p RuleDef,
+    f: F,
 }
 
 fn short(name: &str) -> &str {

@@ -1,7 +1,7 @@
 //! Citations: checking them against the regulation text and labelling them the way Chinese
 //! legal texts do (《标题》第二十条第二款第二项).
 
-use crate::ir::{ArticleText, Cite, RegId, RegulationText};
+use crate::ir::{Arena, ArticleText, Cite, RegId, RegulationText};
 use datalex_lang::ast::Citation;
 use datalex_lang::Diagnostic;
 
@@ -29,14 +29,15 @@ impl DefaultRegulation {
 }
 
 /// Resolves a citation against `regulations`. `default` is what a bare `§N` cites. `Err(None)`
-/// means the citation cannot be checked for a reason already reported.
+/// means the citation cannot be checked for a reason already reported. A `default` of
+/// [`DefaultRegulation::One`] names one of `regulations`.
 pub fn resolve(
     c: &Citation,
-    regulations: &[RegulationText],
+    regulations: &Arena<RegulationText>,
     default: DefaultRegulation,
 ) -> Result<Cite, Option<Diagnostic>> {
     let reg_id = match (&c.regulation, default) {
-        (Some(name), _) => regulations.iter().position(|r| r.id == name.name).ok_or_else(|| {
+        (Some(name), _) => regulations.iter().find(|(_, r)| r.id == name.name).map(|(id, _)| id).ok_or_else(|| {
             Diagnostic::error("E0103", name.span, format!("unknown regulation `{}`", name.name))
                 .with_help("declare it with `regulation ID \"title\" { … }` in this package or one it extends")
         })?,
@@ -53,14 +54,8 @@ pub fn resolve(
             ))))
         }
     };
-    let Some(reg) = regulations.get(reg_id) else {
-        return Err(Some(Diagnostic::error(
-            "E0103",
-            c.span,
-            "unknown regulation",
-        )));
-    };
-    check_path(c, reg_id, reg).map_err(Some)
+    // INVARIANT: the caller's default regulation is one of `regulations`.
+    check_path(c, reg_id, &regulations[reg_id]).map_err(Some)
 }
 
 /// Checks the article, paragraph and item of a citation of `reg` against every version of the

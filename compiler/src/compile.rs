@@ -349,9 +349,10 @@ struct Cx {
     overrides_matched: HashSet<Span>,
     overrides_unmatched: BTreeMap<Span, (String, String)>,
     types: Types,
-    facts: Vec<FactDef>,
-    kinds: Vec<KindDef>,
-    regulations: Vec<RegulationText>,
+    // INVARIANT: every `FactId`, `KindId` and `RegId` of the program is allocated here.
+    facts: Arena<FactDef>,
+    kinds: Arena<KindDef>,
+    regulations: Arena<RegulationText>,
     interpretations: Vec<Interpretation>,
     /// Interpretations something cites.
     readings_used: HashSet<Arc<str>>,
@@ -370,7 +371,7 @@ impl Cx {
         for sc in packages.iter().flat_map(|p| &p.scopes) {
             if let Some(r) = self
                 .regulations
-                .iter_mut()
+                .values_mut()
                 .find(|r| r.id == sc.regulation.name)
             {
                 r.scoped = true;
@@ -396,17 +397,20 @@ impl Cx {
         let coverage = self.coverage_notes(&packages);
         let graph = graph::build(&self.regulations, &compiled);
 
+        let program = Program::new(
+            std::mem::take(&mut self.regulations),
+            std::mem::take(&mut self.types),
+            std::mem::take(&mut self.facts),
+            std::mem::take(&mut self.kinds),
+            compiled,
+            std::mem::take(&mut self.interpretations),
+            content_hash(sources),
+        );
         Some(PolicySet {
-            regulations: std::mem::take(&mut self.regulations),
-            types: std::mem::take(&mut self.types),
-            facts: std::mem::take(&mut self.facts),
-            kinds: std::mem::take(&mut self.kinds),
-            packages: compiled,
+            program: Arc::new(program),
             graph,
             tests,
             coverage,
-            interpretations: std::mem::take(&mut self.interpretations),
-            hash: content_hash(sources),
         })
     }
 
@@ -496,10 +500,10 @@ impl Cx {
         let mut out = Vec::new();
         for p in packages {
             for decl in &p.coverage {
-                let Some(reg) = self
+                let Some((reg, _)) = self
                     .regulations
                     .iter()
-                    .position(|r| r.id == decl.regulation.name)
+                    .find(|(_, r)| r.id == decl.regulation.name)
                 else {
                     self.diags.push(Diagnostic::error(
                         "E0103",
@@ -652,7 +656,7 @@ impl Cx {
     // ---- regulations ----------------------------------------------------------------------
 
     fn declare_regulation(&mut self, r: &ast::Regulation, package: &str) {
-        if let Some(prev) = self.regulations.iter().find(|x| x.id == r.id.name) {
+        if let Some(prev) = self.regulations.values().find(|x| x.id == r.id.name) {
             self.diags.push(
                 Diagnostic::error(
                     "E0106",
@@ -666,10 +670,10 @@ impl Cx {
         let ranks = self
             .types
             .enum_named("LegalRank")
-            .and_then(|e| self.types.enums.get(e));
+            .map(|e| &self.types.enums[e]);
         let (text, mut diags) = regulation_text(r, package, ranks);
         self.diags.append(&mut diags);
-        self.regulations.push(text);
+        self.regulations.alloc(text);
     }
 
     // ---- types, facts, kinds --------------------------------------------------------------
@@ -721,7 +725,7 @@ impl Cx {
                             };
                             levels.push(level);
                         }
-                        self.types.enums.push(EnumDef {
+                        self.types.enums.alloc(EnumDef {
                             name: e.name.name.clone(),
                             ordered: e.ordered,
                             levels,
@@ -744,7 +748,7 @@ impl Cx {
                             continue;
                         }
                         records.push(r);
-                        self.types.records.push(RecordDef {
+                        self.types.records.alloc(RecordDef {
                             name: r.name.name.clone(),
                             fields: Vec::new(),
                             doc: r.doc.as_ref().map(|s| s.value.clone()),
@@ -755,19 +759,18 @@ impl Cx {
                 }
             }
         }
-        for (rid, r) in records.iter().enumerate() {
+        // INVARIANT: `records` and the records of `self.types` were allocated together, in order.
+        let ids: Vec<RecordId> = self.types.records.iter().map(|(id, _)| id).collect();
+        for (rid, r) in ids.into_iter().zip(&records) {
             for f in &r.fields {
                 let ty = self.resolve_type(&f.ty);
-                let fid = self.types.fields.len();
-                self.types.fields.push(FieldDef {
+                let fid = self.types.fields.alloc(FieldDef {
                     record: rid,
                     name: f.name.name.clone(),
                     ty,
                     doc: f.doc.as_ref().map(|s| s.value.clone()),
                 });
-                if let Some(rec) = self.types.records.get_mut(rid) {
-                    rec.fields.push(fid);
-                }
+                self.types.records[rid].fields.push(fid);
             }
         }
     }
@@ -832,17 +835,19 @@ impl Cx {
                             }
                             f
                         });
-                        self.facts.push(FactDef {
+                        self.facts.alloc(FactDef {
                             name: fd.name.name.clone(),
                             record,
                             key,
                         });
                     }
                     Item::Kind(k) => match self.types.record_named(&k.request.name) {
-                        Some(request) => self.kinds.push(KindDef {
-                            name: k.name.name.clone(),
-                            request,
-                        }),
+                        Some(request) => {
+                            self.kinds.alloc(KindDef {
+                                name: k.name.name.clone(),
+                                request,
+                            });
+                        }
                         None => self.diags.push(Diagnostic::error(
                             "E0109",
                             k.request.span,
@@ -918,10 +923,9 @@ impl Cx {
             }
         }
         let mut plans = Vec::new();
-        for kind_id in 0..self.kinds.len() {
-            let Some(kind) = self.kinds.get(kind_id).cloned() else {
-                continue;
-            };
+        let kinds: Vec<(KindId, KindDef)> =
+            self.kinds.iter().map(|(id, k)| (id, k.clone())).collect();
+        for (kind_id, kind) in kinds {
             let mentions = |q: &&PackageSrc<'_>| {
                 q.rules
                     .iter()
@@ -935,7 +939,7 @@ impl Cx {
             }
             // Values are checked for every kind they name; only kinds with rules get a plan.
             let plan = self.compile_plan(p, chain, kind_id, &kind, &params);
-            if !plan.rules.is_empty() {
+            if plan.rules().next().is_some() {
                 plans.push(plan);
             }
         }
@@ -951,7 +955,7 @@ impl Cx {
     }
 
     fn check_kinds(&mut self, p: &PackageSrc<'_>) {
-        let known: HashSet<String> = self.kinds.iter().map(|k| k.name.clone()).collect();
+        let known: HashSet<String> = self.kinds.values().map(|k| k.name.clone()).collect();
         let mut bad = Vec::new();
         for r in &p.rules {
             bad.extend(r.kinds.iter().filter(|k| !known.contains(&k.name)).cloned());
@@ -1074,9 +1078,8 @@ impl Cx {
             .iter()
             .filter_map(|c| cite::resolve(c, &self.regulations, reg).ok())
             .collect();
-        let source = cites
-            .first()
-            .and_then(|c| self.regulations.get(c.regulation));
+        // INVARIANT: citations resolve to the regulations they were resolved against.
+        let source = cites.first().map(|c| &self.regulations[c.regulation]);
         let codes = r
             .outcome
             .parts
@@ -1119,7 +1122,7 @@ impl Cx {
     fn rank_name(&self, member: &str) -> String {
         self.types
             .enum_named("LegalRank")
-            .and_then(|e| self.types.enums.get(e))
+            .map(|e| &self.types.enums[e])
             .and_then(|e| e.members.iter().find(|(m, _)| m == member))
             .and_then(|(_, d)| d.clone())
             .unwrap_or_else(|| member.to_string())
@@ -1179,8 +1182,10 @@ impl Cx {
             [one] => self
                 .regulations
                 .iter()
-                .position(|r| r.id == one.id.name)
-                .map_or(DefaultRegulation::Hidden, DefaultRegulation::One),
+                .find(|(_, r)| r.id == one.id.name)
+                .map_or(DefaultRegulation::Hidden, |(id, _)| {
+                    DefaultRegulation::One(id)
+                }),
             // A regulation may be among the items a syntax error skipped: say nothing more.
             _ if self
                 .diags
@@ -1272,15 +1277,12 @@ impl Cx {
                 let texts: Vec<String> = of
                     .iter()
                     .flat_map(|c| {
-                        self.regulations
-                            .get(c.regulation)
+                        // INVARIANT: the interpretation's citations resolved to these regulations.
+                        let r = &self.regulations[c.regulation];
+                        c.article
                             .into_iter()
-                            .flat_map(move |r| {
-                                c.article
-                                    .into_iter()
-                                    .flat_map(move |n| r.versions(n))
-                                    .filter_map(move |a| PolicySet::text_of(c, a))
-                            })
+                            .flat_map(move |n| r.versions(n))
+                            .filter_map(move |a| Program::text_of(c, a))
                     })
                     .collect();
                 let says = d.says.value.as_str();
@@ -1336,7 +1338,7 @@ impl Cx {
         &mut self,
         p: &PackageSrc<'_>,
         chain: &[&PackageSrc<'_>],
-        kind_id: usize,
+        kind_id: KindId,
         kind: &KindDef,
         params: &HashMap<String, (Ex, Ty)>,
     ) -> KindPlan {
@@ -1377,8 +1379,8 @@ impl Cx {
             params,
             value_decls,
             value_state: HashMap::new(),
-            values: Vec::new(),
-            value_uses: Vec::new(),
+            values: Arena::new(),
+            value_uses: ArenaMap::default(),
             uses: Vec::new(),
             max_locals: 0,
         };
@@ -1451,30 +1453,26 @@ impl Cx {
                 slots.push(Some((r, reg, qi)));
             }
         }
-        let decls: Vec<(&ast::RuleDecl, DefaultRegulation, String)> = slots
-            .into_iter()
-            .flatten()
-            .map(|(r, reg, qi)| {
-                (
-                    r,
-                    reg,
-                    chain.get(qi).map(|q| q.name.clone()).unwrap_or_default(),
-                )
-            })
-            .collect();
-        let mut rules = Vec::new();
-        for (r, reg, pkg) in &decls {
-            rules.push(b.rule(r, *reg, pkg));
+        // INVARIANT: every rule of the plan is allocated here, in declaration order, and its
+        // declaration is in `decls` under its id; `b.uses` gets one entry per rule, in the same
+        // order (`b.rule` pushes it).
+        let mut rules: Arena<RuleDef> = Arena::new();
+        let mut decls: ArenaMap<RuleId, (&ast::RuleDecl, DefaultRegulation, String)> =
+            ArenaMap::default();
+        for (r, reg, qi) in slots.into_iter().flatten() {
+            let pkg = chain.get(qi).map(|q| q.name.clone()).unwrap_or_default();
+            let id = rules.alloc(b.rule(r, reg, &pkg));
+            decls.insert(id, (r, reg, pkg));
         }
         // Overrides.
-        let index: HashMap<&str, usize> = decls
+        let index: HashMap<&str, RuleId> = decls
             .iter()
-            .enumerate()
             .filter_map(|(i, (d, _, _))| d.name.as_ref().map(|n| (n.name.as_str(), i)))
             .collect();
         // For each rule, the `over` names it wrote, with their targets.
-        let mut over_spans: Vec<Vec<(usize, Span)>> = vec![Vec::new(); rules.len()];
-        for (i, (d, _, _)) in decls.iter().enumerate() {
+        let mut over_spans: ArenaMap<RuleId, Vec<(RuleId, Span)>> =
+            rules.iter().map(|(i, _)| (i, Vec::new())).collect();
+        for (i, (d, _, _)) in decls.iter() {
             for o in &d.over {
                 match index.get(o.name.as_str()).copied() {
                     Some(j) if j == i => b.cx.diags.push(Diagnostic::error("E0105", o.span, format!("`{}` overrides itself", o.name))),
@@ -1483,9 +1481,7 @@ impl Cx {
                             .with_help("guards decide first and checks never decide; exceptions override rules and other exceptions"),
                     ),
                     Some(j) => {
-                        if let Some(rule) = rules.get_mut(i) {
-                            rule.overrides.push(j);
-                        }
+                        rules[i].overrides.push(j);
                         if let Some(s) = over_spans.get_mut(i) {
                             s.push((j, o.span));
                         }
@@ -1502,10 +1498,9 @@ impl Cx {
         let own_period =
             b.cx.own_regulation(p)
                 .id()
-                .and_then(|r| b.cx.regulations.get(r))
-                .map(|r| r.in_force);
-        for (i, (d, _, pkg)) in decls.iter().enumerate() {
-            let (Some(rule), Some(own)) = (rules.get(i), own_period) else {
+                .map(|r| b.cx.regulations[r].in_force);
+        for (i, (d, _, pkg)) in decls.iter() {
+            let (rule, Some(own)) = (&rules[i], own_period) else {
                 continue;
             };
             if *pkg != p.name || rule.role == RuleRole::Otherwise || rule.cites.is_empty() {
@@ -1533,8 +1528,8 @@ impl Cx {
             }
         }
         // 上位法优先: an exception of a lower rank over a higher-rank rule in force at the same time.
-        for (i, (d, reg, _)) in decls.iter().enumerate() {
-            let Some(rule) = rules.get(i) else { continue };
+        for (i, (d, reg, _)) in decls.iter() {
+            let rule = &rules[i];
             for &j in &rule.overrides {
                 if let Some((t, treg, _)) = decls.get(j) {
                     let lower = b.cx.stance_of(d, *reg);
@@ -1544,7 +1539,7 @@ impl Cx {
             }
         }
         let mut in_force: Vec<(RegId, Period)> = Vec::new();
-        for r in rules.iter().filter(|r| r.role != RuleRole::Otherwise) {
+        for r in rules.values().filter(|r| r.role != RuleRole::Otherwise) {
             for c in &r.cites {
                 for p in &c.periods {
                     if !in_force.contains(&(c.regulation, *p)) {
@@ -1601,7 +1596,7 @@ impl Cx {
         }
         if let Some(cycle) = graph::override_cycle(&rules) {
             // Point at the `over` names that close the cycle.
-            let in_cycle = |i: usize| -> Option<Span> {
+            let in_cycle = |i: RuleId| -> Option<Span> {
                 over_spans
                     .get(i)?
                     .iter()
@@ -1627,14 +1622,15 @@ impl Cx {
             graph::assign_depths(&mut rules);
         }
         // Transitive value uses.
-        for (i, rule) in rules.iter_mut().enumerate() {
-            rule.uses_values = b.closure(b.uses.get(i).cloned().unwrap_or_default());
+        for ((_, rule), uses) in rules.iter_mut().zip(std::mem::take(&mut b.uses)) {
+            rule.uses_values = b.closure(uses);
         }
         let mut guards = Vec::new();
         let mut deciding = Vec::new();
         let mut checks = Vec::new();
         let mut otherwise = None;
-        for (i, r) in rules.iter().enumerate() {
+        // INVARIANT: each rule is in exactly one of the role lists, in declaration order.
+        for (i, r) in rules.iter() {
             match r.role {
                 RuleRole::Guard => guards.push(i),
                 RuleRole::Rule | RuleRole::Exception => deciding.push(i),
@@ -1649,9 +1645,9 @@ impl Cx {
         if otherwise.is_none() && (!deciding.is_empty() || !guards.is_empty() || !checks.is_empty())
         {
             let span = decls
-                .iter()
+                .values()
                 .find(|(d, _, pk)| pk == &p.name && d.role != RuleRole::Check)
-                .or(decls.first())
+                .or(decls.values().next())
                 .map(|(d, _, _)| d.head)
                 .unwrap_or_default();
             b.cx.diags.push(
@@ -1682,10 +1678,7 @@ impl Cx {
             let _ = b.resolve(name, Span::default());
         }
         let max_locals = b.max_locals;
-        let values = std::mem::take(&mut b.values)
-            .into_iter()
-            .map(|v| v.unwrap_or_else(placeholder_value))
-            .collect();
+        let values = std::mem::take(&mut b.values);
         KindPlan {
             kind: kind.name.clone(),
             kind_id,
@@ -1735,7 +1728,7 @@ fn placeholder_value() -> ValueDef {
         ty: Ty::Error,
         default: Ex::Const(Const::Bool(false)),
         cites: Vec::new(),
-        exceptions: Vec::new(),
+        exceptions: Arena::new(),
         plumbing: true,
         grounds: Vec::new(),
         span: Span::default(),
@@ -1827,6 +1820,9 @@ fn render_expr_source(e: &ast::Expr) -> String {
     crate::source::expr_to_string(e)
 }
 
+/// The facts a param's value sees: none.
+static NO_FACTS: Arena<FactDef> = Arena::new();
+
 /// Lowers params: only constants and enum members are in scope.
 struct ConstResolver<'a> {
     cx: &'a mut Cx,
@@ -1836,8 +1832,8 @@ impl Resolver for ConstResolver<'_> {
     fn types(&self) -> &Types {
         &self.cx.types
     }
-    fn facts(&self) -> &[FactDef] {
-        &[]
+    fn facts(&self) -> &Arena<FactDef> {
+        &NO_FACTS
     }
     fn request(&self) -> Option<RecordId> {
         None
@@ -1862,9 +1858,10 @@ struct PlanBuilder<'c, 'd> {
     params: &'d HashMap<String, (Ex, Ty)>,
     value_decls: HashMap<String, (&'d ast::ValueDecl, DefaultRegulation, String)>,
     value_state: HashMap<String, ValueState>,
-    values: Vec<Option<ValueDef>>,
+    /// The plan's values: each allocated (as a placeholder) when its lowering starts.
+    values: Arena<ValueDef>,
     /// Values each value uses directly.
-    value_uses: Vec<Vec<ValueId>>,
+    value_uses: ArenaMap<ValueId, Vec<ValueId>>,
     /// Values each rule uses directly, by rule index.
     uses: Vec<Vec<ValueId>>,
     max_locals: usize,
@@ -1874,7 +1871,7 @@ impl Resolver for PlanBuilder<'_, '_> {
     fn types(&self) -> &Types {
         &self.cx.types
     }
-    fn facts(&self) -> &[FactDef] {
+    fn facts(&self) -> &Arena<FactDef> {
         &self.cx.facts
     }
     fn request(&self) -> Option<RecordId> {
@@ -1912,7 +1909,11 @@ impl Resolver for PlanBuilder<'_, '_> {
         self.cx.used.insert(name.to_string());
     }
     fn regulation(&self, id: &str) -> Option<RegId> {
-        self.cx.regulations.iter().position(|r| r.id == id)
+        self.cx
+            .regulations
+            .iter()
+            .find(|(_, r)| r.id == id)
+            .map(|(i, _)| i)
     }
 }
 
@@ -1921,9 +1922,10 @@ impl PlanBuilder<'_, '_> {
         let name = v.name.name.clone();
         self.value_state
             .insert(name.clone(), ValueState::InProgress(v.name.span));
-        let id = self.values.len();
-        self.values.push(None);
-        self.value_uses.push(Vec::new());
+        // INVARIANT: a value id is allocated here, in the plan's values, before anything can
+        // refer to it (a use while it is lowered is a cycle, reported).
+        let id = self.values.alloc(placeholder_value());
+        self.value_uses.insert(id, Vec::new());
         let declared = v.ty.as_ref().map(|t| self.cx.resolve_type(t));
         let cites = self.cx.cites(&v.cites, reg);
         let grounds = cites.clone();
@@ -1931,7 +1933,7 @@ impl PlanBuilder<'_, '_> {
         let (default, ty, default_cites, exceptions) = match &v.body {
             ast::ValueBody::Expr(e) => {
                 let (ex, ty) = lower::lower(self, &mut locals, e, declared.as_ref());
-                (ex, declared.clone().unwrap_or(ty), Vec::new(), Vec::new())
+                (ex, declared.clone().unwrap_or(ty), Vec::new(), Arena::new())
             }
             ast::ValueBody::Block {
                 default,
@@ -1940,7 +1942,8 @@ impl PlanBuilder<'_, '_> {
                 let (dex, dty) = lower::lower(self, &mut locals, &default.0, declared.as_ref());
                 let ty = declared.clone().unwrap_or(dty);
                 let dcites = self.cx.cites(&default.1, reg);
-                let mut branches = Vec::new();
+                let mut branches = Arena::new();
+                let mut branch_ids = Vec::new();
                 for x in exceptions {
                     let (when, witnesses) = lower::lower_condition(self, &mut locals, &x.when);
                     let mut out_locals = locals.outcome_scope(&witnesses);
@@ -1955,7 +1958,7 @@ impl PlanBuilder<'_, '_> {
                     }
                     let parts = self.parts(&x.parts, &mut out_locals, reg, &bcites);
                     self.max_locals = self.max_locals.max(out_locals.count());
-                    branches.push(Branch {
+                    branch_ids.push(branches.alloc(Branch {
                         name: Arc::from(format!("{pkg}.{}.{}", v.name.name, x.name.name)),
                         overrides: Vec::new(),
                         cites: bcites,
@@ -1964,16 +1967,13 @@ impl PlanBuilder<'_, '_> {
                         parts,
                         when_source: crate::source::expr_to_string(&x.when),
                         span: x.span,
-                    });
+                    }));
                 }
-                for (i, x) in exceptions.iter().enumerate() {
+                let ids = || exceptions.iter().zip(branch_ids.iter().copied());
+                for (x, i) in ids() {
                     for o in &x.over {
-                        match exceptions.iter().position(|y| y.name.name == o.name) {
-                            Some(j) if j != i => {
-                                if let Some(b) = branches.get_mut(i) {
-                                    b.overrides.push(j);
-                                }
-                            }
+                        match ids().find(|(y, _)| y.name.name == o.name).map(|(_, j)| j) {
+                            Some(j) if j != i => branches[i].overrides.push(j),
                             Some(_) => self.cx.diags.push(Diagnostic::error(
                                 "E0105",
                                 o.span,
@@ -2014,7 +2014,7 @@ impl PlanBuilder<'_, '_> {
         self.max_locals = self.max_locals.max(locals.count());
         let mut uses = Vec::new();
         collect_values(&default, &mut uses);
-        for b in &exceptions {
+        for b in exceptions.values() {
             collect_values(&b.when, &mut uses);
             collect_values(&b.result, &mut uses);
             b.parts.iter().for_each(|p| part_values(p, &mut uses));
@@ -2025,18 +2025,16 @@ impl PlanBuilder<'_, '_> {
         let mut all_cites = cites;
         all_cites.extend(default_cites);
         let plumbing = pkg == STD;
-        if let Some(slot) = self.values.get_mut(id) {
-            *slot = Some(ValueDef {
-                name: Arc::from(format!("{pkg}.{name}")),
-                ty: ty.clone(),
-                default,
-                cites: all_cites,
-                exceptions,
-                plumbing,
-                grounds,
-                span: v.span,
-            });
-        }
+        self.values[id] = ValueDef {
+            name: Arc::from(format!("{pkg}.{name}")),
+            ty: ty.clone(),
+            default,
+            cites: all_cites,
+            exceptions,
+            plumbing,
+            grounds,
+            span: v.span,
+        };
         self.value_state
             .insert(name, ValueState::Done(id, ty.clone()));
         Resolved::Value(id, ty)

@@ -87,7 +87,7 @@ fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
             out.extend(prm.cites.iter().map(|c| (c, prm.name.clone())));
         }
         for plan in &pkg.plans {
-            for r in &plan.rules {
+            for (_, r) in plan.rules() {
                 out.extend(r.cites.iter().map(|c| (c, r.name.to_string())));
                 for p in &r.parts {
                     let by = match p {
@@ -97,9 +97,9 @@ fn citations(policy: &PolicySet) -> Vec<(&Cite, String)> {
                     out.extend(part_cites(p).iter().map(|c| (c, by.clone())));
                 }
             }
-            for v in plan.values.iter().filter(|v| !v.plumbing) {
+            for (_, v) in plan.values().filter(|(_, v)| !v.plumbing) {
                 out.extend(v.cites.iter().map(|c| (c, v.name.to_string())));
-                for b in &v.exceptions {
+                for b in v.exceptions.values() {
                     out.extend(b.cites.iter().map(|c| (c, v.name.to_string())));
                     for p in &b.parts {
                         out.extend(part_cites(p).iter().map(|c| (c, v.name.to_string())));
@@ -229,8 +229,7 @@ pub fn coverage(policy: &PolicySet, id: &str) -> Option<Vec<ArticleCoverage>> {
 /// The coverage of the regulation `id`, with each row's versions as they stand on `at` (see
 /// [`ArticleCoverage::versions`]).
 pub fn coverage_at(policy: &PolicySet, id: &str, at: Option<Date>) -> Option<Vec<ArticleCoverage>> {
-    let reg_index = policy.regulations.iter().position(|r| r.id == id)?;
-    let reg = policy.regulations.get(reg_index)?;
+    let (reg_index, reg) = policy.regulations.iter().find(|(_, r)| r.id == id)?;
     let cites = citations(policy);
     let mut out = Vec::new();
     for (article, paragraph, item, chapter) in rows(reg) {
@@ -500,7 +499,7 @@ pub fn ungrounded(policy: &PolicySet, at: Date) -> BTreeMap<String, Vec<Unground
     let mut out: BTreeMap<String, Vec<Ungrounded>> = BTreeMap::new();
     for pkg in &policy.packages {
         for plan in &pkg.plans {
-            for r in &plan.rules {
+            for (_, r) in plan.rules() {
                 let own = r
                     .name
                     .strip_prefix(pkg.name.as_str())
@@ -570,10 +569,8 @@ pub fn noted_but_cited(policy: &PolicySet) -> Vec<datalex_lang::Diagnostic> {
             note.path.get(1).copied(),
             note.path.get(2).copied(),
         );
-        let single = policy
-            .regulations
-            .get(note.regulation)
-            .and_then(|r| article.and_then(|a| r.articles.get(&a)))
+        let single = article
+            .and_then(|a| policy.regulations[note.regulation].articles.get(&a))
             .is_some_and(|a| a.single);
         // In a one-paragraph article the second number is the item.
         let (paragraph, item) = if single && item.is_none() {

@@ -74,7 +74,7 @@ pub fn rank_name(policy: &PolicySet, member: &str) -> String {
     policy
         .types
         .enum_named("LegalRank")
-        .and_then(|e| policy.types.enums.get(e))
+        .map(|e| &policy.types.enums[e])
         .and_then(|e| e.members.iter().find(|(m, _)| m == member))
         .and_then(|(_, d)| d.clone())
         .unwrap_or_else(|| member.to_string())
@@ -320,7 +320,7 @@ fn rules(policy: &PolicySet) -> Vec<RuleView> {
     let mut by_name: BTreeMap<String, RuleView> = BTreeMap::new();
     for p in &policy.packages {
         for plan in &p.plans {
-            for r in &plan.rules {
+            for (_, r) in plan.rules() {
                 let entry = by_name
                     .entry(r.name.to_string())
                     .or_insert_with(|| RuleView {
@@ -331,8 +331,7 @@ fn rules(policy: &PolicySet) -> Vec<RuleView> {
                         overrides: r
                             .overrides
                             .iter()
-                            .filter_map(|o| plan.rules.get(*o))
-                            .map(|o| o.name.to_string())
+                            .map(|&o| plan.rule(o).name.to_string())
                             .collect(),
                     });
                 if !entry.kinds.contains(&plan.kind) {

@@ -3,7 +3,9 @@
 //! (`datalex graph`); the compiler uses the override part of it to reject cycles and to rank
 //! rules by specificity.
 
-use crate::ir::{Branch, Ex, Package, Part, RegulationText, RuleDef};
+use crate::ir::{
+    Arena, ArenaMap, Branch, Ex, Idx, Package, Part, RegulationText, RuleDef, RuleId, ValueId,
+};
 use petgraph::algo::tarjan_scc;
 use petgraph::graph::{DiGraph, NodeIndex};
 use std::collections::HashMap;
@@ -73,9 +75,9 @@ impl PolicyGraph {
 }
 
 /// Builds the graph of a compiled policy set.
-pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGraph {
+pub fn build(regulations: &Arena<RegulationText>, packages: &[Package]) -> PolicyGraph {
     let mut g = PolicyGraph::default();
-    for r in regulations {
+    for r in regulations.values() {
         let reg = g.node(Node::Regulation(r.id.clone()));
         let pkg = g.node(Node::Package(r.package.clone()));
         g.edge(reg, pkg, Edge::PartOf);
@@ -99,14 +101,13 @@ pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGrap
             cite_edges(&mut g, n, &prm.cites);
         }
         for plan in &p.plans {
-            let value_nodes: Vec<NodeIndex> = plan
-                .values
-                .iter()
-                .map(|v| g.node(Node::Value(v.name.to_string())))
+            let value_nodes: ArenaMap<ValueId, NodeIndex> = plan
+                .values()
+                .map(|(id, v)| (id, g.node(Node::Value(v.name.to_string()))))
                 .collect();
-            for (v, &vn) in plan.values.iter().zip(&value_nodes) {
+            for ((_, v), (_, &vn)) in plan.values().zip(value_nodes.iter()) {
                 cite_edges(&mut g, vn, &v.cites);
-                for b in &v.exceptions {
+                for b in v.exceptions.values() {
                     cite_edges(&mut g, vn, &b.cites);
                     branch_uses(&mut g, vn, b, &value_nodes);
                 }
@@ -118,12 +119,11 @@ pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGrap
                     }
                 }
             }
-            let rule_nodes: Vec<NodeIndex> = plan
-                .rules
-                .iter()
-                .map(|r| g.node(Node::Rule(r.name.to_string(), r.role.keyword())))
+            let rule_nodes: ArenaMap<RuleId, NodeIndex> = plan
+                .rules()
+                .map(|(id, r)| (id, g.node(Node::Rule(r.name.to_string(), r.role.keyword()))))
                 .collect();
-            for (r, &rn) in plan.rules.iter().zip(&rule_nodes) {
+            for ((_, r), (_, &rn)) in plan.rules().zip(rule_nodes.iter()) {
                 let owner = r.name.split('.').next().unwrap_or_default().to_string();
                 let op = g.node(Node::Package(owner));
                 g.edge(rn, op, Edge::PartOf);
@@ -169,7 +169,12 @@ pub fn build(regulations: &[RegulationText], packages: &[Package]) -> PolicyGrap
     g
 }
 
-fn branch_uses(g: &mut PolicyGraph, from: NodeIndex, b: &Branch, value_nodes: &[NodeIndex]) {
+fn branch_uses(
+    g: &mut PolicyGraph,
+    from: NodeIndex,
+    b: &Branch,
+    value_nodes: &ArenaMap<ValueId, NodeIndex>,
+) {
     let mut used = Vec::new();
     uses_of(&b.when, &mut used);
     for u in used {
@@ -195,7 +200,7 @@ fn cite_edges(g: &mut PolicyGraph, from: NodeIndex, cites: &[crate::ir::Cite]) {
     }
 }
 
-fn uses_of(e: &Ex, out: &mut Vec<usize>) {
+fn uses_of(e: &Ex, out: &mut Vec<ValueId>) {
     match e {
         Ex::Value(v) => out.push(*v),
         Ex::Const(_) | Ex::Request | Ex::Fact(_) | Ex::Local(_) | Ex::Applies(_, None) => {}
@@ -225,31 +230,29 @@ fn uses_of(e: &Ex, out: &mut Vec<usize>) {
     }
 }
 
-/// A cycle in the override relation of `rules`, as rule indices, if there is one.
-pub fn override_cycle(rules: &[RuleDef]) -> Option<Vec<usize>> {
-    cycle(rules.len(), |i| {
-        rules
-            .get(i)
-            .map(|r| r.overrides.clone())
-            .unwrap_or_default()
-    })
+/// A cycle in the override relation of `rules`, if there is one.
+pub fn override_cycle(rules: &Arena<RuleDef>) -> Option<Vec<RuleId>> {
+    cycle(rules, |r| &r.overrides)
 }
 
-/// A cycle among the exceptions of one value, if there is one.
-pub fn branch_cycle(branches: &[Branch]) -> Option<Vec<usize>> {
-    cycle(branches.len(), |i| {
-        branches
-            .get(i)
-            .map(|b| b.overrides.clone())
-            .unwrap_or_default()
-    })
+/// A cycle among the exceptions of one value, if there is one, as their positions in
+/// declaration order.
+pub fn branch_cycle(branches: &Arena<Branch>) -> Option<Vec<usize>> {
+    let c = cycle(branches, |b| &b.overrides)?;
+    Some(
+        c.into_iter()
+            .map(|i| u32::from(i.into_raw()) as usize)
+            .collect(),
+    )
 }
 
-fn cycle(n: usize, edges: impl Fn(usize) -> Vec<usize>) -> Option<Vec<usize>> {
-    let mut g: DiGraph<usize, ()> = DiGraph::new();
-    let nodes: Vec<NodeIndex> = (0..n).map(|i| g.add_node(i)).collect();
-    for i in 0..n {
-        for j in edges(i) {
+/// A cycle of the relation `edges` among the elements of `arena`, sorted, if there is one.
+fn cycle<T>(arena: &Arena<T>, edges: impl Fn(&T) -> &[Idx<T>]) -> Option<Vec<Idx<T>>> {
+    let mut g: DiGraph<Idx<T>, ()> = DiGraph::new();
+    let nodes: ArenaMap<Idx<T>, NodeIndex> =
+        arena.iter().map(|(i, _)| (i, g.add_node(i))).collect();
+    for (i, x) in arena.iter() {
+        for &j in edges(x) {
             if let (Some(&a), Some(&b)) = (nodes.get(i), nodes.get(j)) {
                 g.add_edge(a, b, ());
             }
@@ -259,7 +262,7 @@ fn cycle(n: usize, edges: impl Fn(usize) -> Vec<usize>) -> Option<Vec<usize>> {
         .into_iter()
         .find(|scc| scc.len() > 1 || scc.first().is_some_and(|&x| g.contains_edge(x, x)))
         .map(|scc| {
-            let mut v: Vec<usize> = scc
+            let mut v: Vec<Idx<T>> = scc
                 .iter()
                 .filter_map(|x| g.node_weight(*x).copied())
                 .collect();
@@ -270,23 +273,19 @@ fn cycle(n: usize, edges: impl Fn(usize) -> Vec<usize>) -> Option<Vec<usize>> {
 
 /// Sets each rule's depth: 0 for a rule nothing of its own overrides, else one more than the
 /// deepest rule it overrides. Requires an acyclic override relation.
-pub fn assign_depths(rules: &mut [RuleDef]) {
+pub fn assign_depths(rules: &mut Arena<RuleDef>) {
     let n = rules.len();
-    let mut depth = vec![0usize; n];
+    let mut depth: ArenaMap<RuleId, usize> = rules.iter().map(|(i, _)| (i, 0)).collect();
     // Longest path by relaxation; n rounds suffice for an acyclic relation.
     for _ in 0..n {
         let mut changed = false;
-        for i in 0..n {
-            let d = rules
-                .get(i)
-                .map(|r| {
-                    r.overrides
-                        .iter()
-                        .filter_map(|&o| depth.get(o))
-                        .map(|d| d + 1)
-                        .max()
-                        .unwrap_or(0)
-                })
+        for (i, r) in rules.iter() {
+            let d = r
+                .overrides
+                .iter()
+                .filter_map(|&o| depth.get(o))
+                .map(|d| d + 1)
+                .max()
                 .unwrap_or(0);
             if let Some(slot) = depth.get_mut(i) {
                 if *slot != d {
@@ -299,7 +298,7 @@ pub fn assign_depths(rules: &mut [RuleDef]) {
             break;
         }
     }
-    for (r, d) in rules.iter_mut().zip(depth) {
-        r.depth = d;
+    for (i, r) in rules.iter_mut() {
+        r.depth = depth.get(i).copied().unwrap_or(0);
     }
 }

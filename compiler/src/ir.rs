@@ -2,47 +2,112 @@
 //!
 //! Names are resolved, types checked and citations validated before anything lands here, so the
 //! evaluator never looks a name up by string on its hot path.
+//!
+//! The compiler's result, [`PolicySet`], holds the [`Program`] (what a decision executes and
+//! quotes) apart from what only tools read: the policy graph, the tests written in the language
+//! and the coverage notes. An evaluator keeps the program alone.
+//!
+//! Indexes are typed ([`RuleId`], [`ValueId`], [`RegId`], …, each an [`Idx`] of an [`Arena`]):
+//! an index is made by allocating what it points at, in the arena it then indexes. The
+//! invariants the compiler establishes (`// INVARIANT:` where they are established and where
+//! they are relied on):
+//!
+//! - every [`RegId`], [`FactId`] and [`KindId`] in a program indexes that program's
+//!   `regulations`, `facts` and `kinds` (the compiler allocates them there and nowhere else);
+//! - every [`RuleId`] and [`ValueId`] in a [`KindPlan`] indexes that plan's rules and values,
+//!   and every [`BranchId`] of a [`ValueDef`] that value's exceptions;
+//! - a plan's guards, rules and exceptions (`deciding`), checks and `otherwise` are its rules
+//!   by role, each once, in declaration order;
+//! - the override relations are acyclic (a policy set is only returned without errors), and a
+//!   rule's `depth` is one more than that of the deepest rule it overrides.
 
 use crate::graph::PolicyGraph;
 use crate::types::{EnumId, FieldId, RecordId, Ty, Types};
 use datalex_lang::ast::{DefectKind, Effect, FindingSeverity, RuleRole};
 use datalex_lang::date::Date;
 use datalex_lang::{FileId, Span};
+pub use la_arena::{Arena, ArenaMap, Idx};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-/// Index of a regulation in [`PolicySet::regulations`].
-pub type RegId = usize;
-/// Index of a fact collection in [`PolicySet::facts`].
-pub type FactId = usize;
-/// Index of a value in [`KindPlan::values`].
-pub type ValueId = usize;
-/// Index of a rule in [`KindPlan::rules`].
-pub type RuleId = usize;
+/// A regulation: its index in [`Program::regulations`].
+pub type RegId = Idx<RegulationText>;
+/// A fact collection: its index in [`Program::facts`].
+pub type FactId = Idx<FactDef>;
+/// A request kind: its index in [`Program::kinds`].
+pub type KindId = Idx<KindDef>;
+/// A derived value of a plan: its index in the plan's values ([`KindPlan::value`]).
+pub type ValueId = Idx<ValueDef>;
+/// A guard, rule, exception, check or otherwise of a plan ([`KindPlan::rule`]).
+pub type RuleId = Idx<RuleDef>;
+/// An exception of a derived value: its index in [`ValueDef::exceptions`].
+pub type BranchId = Idx<Branch>;
 
-/// A compiled policy set: every package, with a decision plan per package and request kind.
+/// A compiled policy set: the [`Program`] the evaluator executes, and what tools read about it
+/// (the policy graph, the tests, the coverage notes). It dereferences to its program.
 #[derive(Debug, Clone)]
 pub struct PolicySet {
-    /// The regulations with their text.
-    pub regulations: Vec<RegulationText>,
-    /// Enums and records.
-    pub types: Types,
-    /// Fact collections the evaluator must supply.
-    pub facts: Vec<FactDef>,
-    /// Request kinds: name and request record.
-    pub kinds: Vec<KindDef>,
-    /// Packages, in dependency order (a package after the one it extends).
-    pub packages: Vec<Package>,
+    /// What decisions execute and quote, shared with every evaluator bound to it.
+    pub program: Arc<Program>,
     /// The policy graph.
     pub graph: PolicyGraph,
     /// Tests written in the language.
     pub tests: Vec<TestCase>,
     /// What the policy files say about articles they do not encode.
     pub coverage: Vec<CoverageNote>,
+}
+
+impl std::ops::Deref for PolicySet {
+    type Target = Program;
+
+    fn deref(&self) -> &Program {
+        &self.program
+    }
+}
+
+/// What the evaluator executes: every package, with a decision plan per package and request
+/// kind, and the regulations, types, facts and kinds the plans refer to by index. Only the
+/// compiler makes one (`non_exhaustive`), so the indexes in it are its own.
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Program {
+    /// The regulations with their text.
+    pub regulations: Arena<RegulationText>,
+    /// Enums and records.
+    pub types: Types,
+    /// Fact collections the evaluator must supply.
+    pub facts: Arena<FactDef>,
+    /// Request kinds: name and request record.
+    pub kinds: Arena<KindDef>,
+    /// Packages, in dependency order (a package after the one it extends).
+    pub packages: Vec<Arc<Package>>,
     /// The recorded readings of the text (`interpretation`), in declaration order.
     pub interpretations: Vec<Interpretation>,
     /// `sha256:…` of every source text, in name order.
     pub hash: String,
+}
+
+impl Program {
+    /// The program's parts, as the compiler has them when it is done.
+    pub(crate) fn new(
+        regulations: Arena<RegulationText>,
+        types: Types,
+        facts: Arena<FactDef>,
+        kinds: Arena<KindDef>,
+        packages: Vec<Package>,
+        interpretations: Vec<Interpretation>,
+        hash: String,
+    ) -> Program {
+        Program {
+            regulations,
+            types,
+            facts,
+            kinds,
+            packages: packages.into_iter().map(Arc::new).collect(),
+            interpretations,
+            hash,
+        }
+    }
 }
 
 /// `interpretation NAME of §… { says … means … adopted by … on … }`: a reading of provisions
@@ -77,21 +142,28 @@ pub struct Quote {
     pub notes: Vec<String>,
 }
 
-impl PolicySet {
+impl Program {
     /// The package with this name.
     pub fn package(&self, name: &str) -> Option<&Package> {
-        self.packages.iter().find(|p| p.name == name)
+        self.packages.iter().find(|p| p.name == name).map(|p| &**p)
+    }
+
+    /// The package with this name, shared.
+    pub fn package_arc(&self, name: &str) -> Option<Arc<Package>> {
+        self.packages.iter().find(|p| p.name == name).cloned()
     }
 
     /// The regulation with this id.
     pub fn regulation(&self, id: &str) -> Option<&RegulationText> {
-        self.regulations.iter().find(|r| r.id == id)
+        self.regulations.values().find(|r| r.id == id)
     }
 
     /// The text a citation points at: the item, the paragraph, or the whole article, in the
     /// version first declared.
     pub fn cited_text(&self, cite: &Cite) -> Option<String> {
-        let reg = self.regulations.get(cite.regulation)?;
+        // INVARIANT: a citation's regulation is one of the program's (the compiler resolved it
+        // against them).
+        let reg = &self.regulations[cite.regulation];
         Self::text_of(cite, reg.articles.get(&cite.article?)?)
     }
 
@@ -102,7 +174,7 @@ impl PolicySet {
     }
 
     fn cited_article_at(&self, cite: &Cite, date: Date) -> Option<&ArticleText> {
-        let reg = self.regulations.get(cite.regulation)?;
+        let reg = &self.regulations[cite.regulation];
         let n = cite.article?;
         match cite.version {
             Some(v) => reg.versions(n).find(|a| a.in_force.from == Some(v)),
@@ -110,7 +182,7 @@ impl PolicySet {
         }
     }
 
-    /// [`PolicySet::cited_text_at`] as a quotation: without the source copy's known defects
+    /// [`Program::cited_text_at`] as a quotation: without the source copy's known defects
     /// (`garbled`, `duplicated`), each said in a note.
     pub fn quote_at(&self, cite: &Cite, date: Date) -> Option<Quote> {
         let article = self.cited_article_at(cite, date)?;
@@ -166,7 +238,7 @@ impl PolicySet {
     /// Whether the package `package`'s own regulation is in force on `date`; if not, the
     /// regulation.
     pub fn not_in_force(&self, package: &str, date: Date) -> Option<&RegulationText> {
-        let reg = self.regulations.get(self.package(package)?.regulation?)?;
+        let reg = &self.regulations[self.package(package)?.regulation?];
         (!reg.in_force.contains(date)).then_some(reg)
     }
 
@@ -642,34 +714,114 @@ pub struct ParamDef {
 }
 
 /// How one package decides one kind of request.
+///
+/// Only the compiler builds one (its index-bearing fields are private to it), so every
+/// [`RuleId`] and [`ValueId`] in it indexes its own rules and values: the accessors look them up
+/// without a fallback.
 #[derive(Debug, Clone)]
 pub struct KindPlan {
     /// Request kind.
     pub kind: String,
-    /// The kind's index in [`PolicySet::kinds`].
-    pub kind_id: usize,
-    /// Derived values, in dependency order (a value after those it uses).
-    pub values: Vec<ValueDef>,
-    /// All rules: guards, rules, exceptions, checks and the otherwise.
-    pub rules: Vec<RuleDef>,
+    /// The kind's index in [`Program::kinds`].
+    pub kind_id: KindId,
+    /// Derived values, in the order they were first lowered.
+    pub(crate) values: Arena<ValueDef>,
+    /// All rules: guards, rules, exceptions, checks and the otherwise, in declaration order.
+    pub(crate) rules: Arena<RuleDef>,
     /// Guards in order.
-    pub guards: Vec<RuleId>,
+    pub(crate) guards: Vec<RuleId>,
     /// Rules and exceptions.
-    pub deciding: Vec<RuleId>,
+    pub(crate) deciding: Vec<RuleId>,
     /// Checks.
-    pub checks: Vec<RuleId>,
+    pub(crate) checks: Vec<RuleId>,
     /// The fail-closed default.
-    pub otherwise: Option<RuleId>,
+    pub(crate) otherwise: Option<RuleId>,
     /// Values reported in `effective_tier`: key and value.
-    pub reported: Vec<(String, ValueId)>,
+    pub(crate) reported: Vec<(String, ValueId)>,
     /// Whom each regulation with a `scope` for this kind applies to.
-    pub scopes: Vec<(RegId, Ex)>,
+    pub(crate) scopes: Vec<(RegId, Ex)>,
     /// When the rules of this plan (its `otherwise` aside) are grounded in something in force:
     /// each cited regulation with the periods of what is cited. On a date outside all of them
     /// nothing of the jurisdiction governs this kind of request.
-    pub in_force: Vec<(RegId, Period)>,
+    pub(crate) in_force: Vec<(RegId, Period)>,
     /// Locals any one rule or value needs.
     pub max_locals: usize,
+}
+
+impl KindPlan {
+    /// The rule `id`.
+    pub fn rule(&self, id: RuleId) -> &RuleDef {
+        // INVARIANT: the plan's rule ids were allocated in `rules` (see the type's docs).
+        &self.rules[id]
+    }
+
+    /// Every rule (guards, rules, exceptions, checks and the otherwise), in declaration order.
+    pub fn rules(&self) -> impl ExactSizeIterator<Item = (RuleId, &RuleDef)> + Clone + '_ {
+        self.rules.iter()
+    }
+
+    /// The derived value `id`.
+    pub fn value(&self, id: ValueId) -> &ValueDef {
+        // INVARIANT: the plan's value ids (in `Ex::Value`, `uses_values`, `reported`) were
+        // allocated in `values` by the plan's builder.
+        &self.values[id]
+    }
+
+    /// Every derived value, in the order of their ids.
+    pub fn values(&self) -> impl ExactSizeIterator<Item = (ValueId, &ValueDef)> + Clone + '_ {
+        self.values.iter()
+    }
+
+    /// The guards, in order: the first that holds decides.
+    pub fn guards(&self) -> impl ExactSizeIterator<Item = (RuleId, &RuleDef)> + Clone + '_ {
+        self.with_rules(&self.guards)
+    }
+
+    /// The rules and exceptions, in declaration order.
+    pub fn deciding(&self) -> impl ExactSizeIterator<Item = (RuleId, &RuleDef)> + Clone + '_ {
+        self.with_rules(&self.deciding)
+    }
+
+    /// The checks, in declaration order.
+    pub fn checks(&self) -> impl ExactSizeIterator<Item = (RuleId, &RuleDef)> + Clone + '_ {
+        self.with_rules(&self.checks)
+    }
+
+    /// The fail-closed default, if the plan has one.
+    pub fn otherwise(&self) -> Option<(RuleId, &RuleDef)> {
+        self.otherwise.map(|id| (id, self.rule(id)))
+    }
+
+    /// Values reported in `effective_tier`: key and value, by key.
+    pub fn reported(&self) -> &[(String, ValueId)] {
+        &self.reported
+    }
+
+    /// The regulations with a `scope` for this kind, with whom each applies to.
+    pub fn scopes(&self) -> &[(RegId, Ex)] {
+        &self.scopes
+    }
+
+    /// Whom regulation `reg` applies to, if it has a `scope` for this kind.
+    pub fn scope(&self, reg: RegId) -> Option<&Ex> {
+        self.scopes
+            .iter()
+            .find(|(r, _)| *r == reg)
+            .map(|(_, ex)| ex)
+    }
+
+    /// When the rules of this plan (its `otherwise` aside) are grounded in something in force:
+    /// each cited regulation with the periods of what is cited.
+    pub fn in_force(&self) -> &[(RegId, Period)] {
+        &self.in_force
+    }
+
+    fn with_rules<'a>(
+        &'a self,
+        ids: &'a [RuleId],
+    ) -> impl ExactSizeIterator<Item = (RuleId, &'a RuleDef)> + Clone + 'a {
+        ids.iter().map(|&id| (id, self.rule(id)))
+    }
 }
 
 /// A derived value.
@@ -683,8 +835,8 @@ pub struct ValueDef {
     pub default: Ex,
     /// Citations of the default or the value.
     pub cites: Vec<Cite>,
-    /// Exceptions in order.
-    pub exceptions: Vec<Branch>,
+    /// Exceptions in declaration order.
+    pub exceptions: Arena<Branch>,
     /// Whether it is fact plumbing from the prelude (hidden in traces).
     pub plumbing: bool,
     /// What grounds it (its own `cites`): it is missing while none of them is in force.
@@ -698,8 +850,8 @@ pub struct ValueDef {
 pub struct Branch {
     /// Qualified name.
     pub name: Arc<str>,
-    /// Exceptions of the same value it overrides (indices into `exceptions`).
-    pub overrides: Vec<usize>,
+    /// Exceptions of the same value it overrides.
+    pub overrides: Vec<BranchId>,
     /// Citations.
     pub cites: Vec<Cite>,
     /// When it applies.

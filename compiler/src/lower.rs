@@ -5,7 +5,7 @@
 //! values. Every error is reported and lowering goes on with [`Ty::Error`], so one mistake gives
 //! one diagnostic.
 
-use crate::ir::{CmpOp, Const, Ex, FactDef, FactId, ValueId};
+use crate::ir::{Arena, CmpOp, Const, Ex, FactDef, ValueId};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{BinOp, Expr, ExprKind};
 use datalex_lang::{Diagnostic, Span};
@@ -23,7 +23,7 @@ pub trait Resolver {
     /// The types.
     fn types(&self) -> &Types;
     /// The fact collections.
-    fn facts(&self) -> &[FactDef];
+    fn facts(&self) -> &Arena<FactDef>;
     /// The request record of the kind, if lowering for a kind.
     fn request(&self) -> Option<RecordId>;
     /// Resolves a value or param name (may lower the value on demand).
@@ -174,12 +174,7 @@ fn lower_inner(
             if let ExprKind::Name(tname) = &base.kind {
                 if locals.get(tname).is_none() {
                     if let Some(eid) = r.types().enum_named(tname) {
-                        let known = r
-                            .types()
-                            .enums
-                            .get(eid)
-                            .and_then(|d| d.position(&field.name))
-                            .is_some();
+                        let known = r.types().enums[eid].position(&field.name).is_some();
                         return if known {
                             (
                                 Ex::Const(Const::Enum(eid, field.name.clone())),
@@ -202,33 +197,21 @@ fn lower_inner(
             match bty {
                 Ty::Record(rid) => match r.types().field(rid, &field.name) {
                     Some(fid) => {
-                        let fty = r
-                            .types()
-                            .fields
-                            .get(fid)
-                            .map_or(Ty::Error, |f| f.ty.clone());
+                        let fty = r.types().fields[fid].ty.clone();
                         (Ex::Field(Box::new(bex), fid), fty)
                     }
                     None => {
                         let types = r.types();
-                        let rec = types.records.get(rid);
+                        let rec = &types.records[rid];
                         let fields: Vec<String> = rec
-                            .map(|rd| {
-                                rd.fields
-                                    .iter()
-                                    .filter_map(|f| types.fields.get(*f))
-                                    .map(|f| format!("`{}`", f.name))
-                                    .collect()
-                            })
-                            .unwrap_or_default();
+                            .fields
+                            .iter()
+                            .map(|f| format!("`{}`", types.fields[*f].name))
+                            .collect();
                         let d = Diagnostic::error(
                             "E0102",
                             field.span,
-                            format!(
-                                "`{}` has no field `{}`",
-                                rec.map_or("?", |x| x.name.as_str()),
-                                field.name
-                            ),
+                            format!("`{}` has no field `{}`", rec.name, field.name),
                         )
                         .with_help(format!("its fields are {}", fields.join(", ")));
                         err(r, d)
@@ -250,7 +233,7 @@ fn lower_inner(
         }
         ExprKind::Index(base, key) => {
             let fact = match &base.kind {
-                ExprKind::Name(n) => r.facts().iter().position(|f| &f.name == n),
+                ExprKind::Name(n) => r.facts().iter().find(|(_, f)| &f.name == n).map(|(i, _)| i),
                 _ => None,
             };
             let Some(fid) = fact else {
@@ -264,9 +247,7 @@ fn lower_inner(
                     .with_help("for example `catalog[request.dataset]`"),
                 );
             };
-            let Some(def) = r.facts().get(fid).cloned() else {
-                return err(r, Diagnostic::error("E0101", base.span, "unknown fact"));
-            };
+            let def = r.facts()[fid].clone();
             let Some(key_field) = def.key else {
                 return err(
                     r,
@@ -280,11 +261,7 @@ fn lower_inner(
                     ),
                 );
             };
-            let key_ty = r
-                .types()
-                .fields
-                .get(key_field)
-                .map_or(Ty::Error, |f| f.ty.clone());
+            let key_ty = r.types().fields[key_field].ty.clone();
             let (kex, _) = lower(r, locals, key, Some(&key_ty));
             (Ex::Lookup(fid, Box::new(kex)), Ty::Record(def.record))
         }
@@ -459,12 +436,7 @@ fn lower_name(
     }
     // An enum member where an enum is expected takes precedence over other names.
     if let Some(Ty::Enum(eid)) = expected {
-        if r.types()
-            .enums
-            .get(*eid)
-            .and_then(|d| d.position(name))
-            .is_some()
-        {
+        if r.types().enums[*eid].position(name).is_some() {
             return (
                 Ex::Const(Const::Enum(*eid, name.to_string())),
                 Ty::Enum(*eid),
@@ -483,9 +455,8 @@ fn lower_name(
             Resolved::Param(ex, ty) => (ex, ty),
         };
     }
-    if let Some(fid) = r.facts().iter().position(|f| f.name == name) {
-        let rec = r.facts().get(fid).map_or(0, |f| f.record);
-        return (Ex::Fact(fid as FactId), Ty::List(Box::new(Ty::Record(rec))));
+    if let Some((fid, f)) = r.facts().iter().find(|(_, f)| f.name == name) {
+        return (Ex::Fact(fid), Ty::List(Box::new(Ty::Record(f.record))));
     }
     let owners = r.types().enums_with_member(name);
     if expected == Some(&Ty::Error) && !owners.is_empty() {
@@ -499,7 +470,7 @@ fn lower_name(
         many => {
             let names: Vec<String> = many
                 .iter()
-                .filter_map(|e| r.types().enums.get(*e))
+                .map(|e| &r.types().enums[*e])
                 .map(|d| format!("`{}.{name}`", d.name))
                 .collect();
             err(r, Diagnostic::error("E0107", span, format!("`{name}` is a member of several enums")).with_help(format!("write {}", names.join(" or "))))
@@ -513,7 +484,7 @@ fn needs_context(r: &mut dyn Resolver, locals: &Locals, e: &Expr) -> bool {
         ExprKind::Name(n) => {
             locals.get(n).is_none()
                 && n != "request"
-                && !r.facts().iter().any(|f| &f.name == n)
+                && !r.facts().values().any(|f| &f.name == n)
                 && !r.types().enums_with_member(n).is_empty()
                 && r.resolve(n, e.span).is_none()
         }
@@ -596,7 +567,7 @@ fn lower_binary(
             if !matches!(cmp, CmpOp::Eq | CmpOp::Ne) {
                 let ok = match &at {
                     Ty::Int | Ty::Date | Ty::Duration | Ty::Error => true,
-                    Ty::Enum(eid) => r.types().enums.get(*eid).is_some_and(|d| d.ordered),
+                    Ty::Enum(eid) => r.types().enums[*eid].ordered,
                     _ => false,
                 };
                 if !ok {

@@ -1,15 +1,20 @@
 //! The types of the language: built-in scalars, lists, and the enums and records that the
 //! prelude declares.
 
+//!
+//! INVARIANT: every [`EnumId`], [`RecordId`] and [`FieldId`] of a compiled program (in a [`Ty`],
+//! a field, a fact, a kind or an expression) was allocated in the program's [`Types`].
+
+use crate::ir::{Arena, Idx};
 use datalex_lang::Span;
 use std::fmt;
 
-/// Index of an enum in [`Types::enums`].
-pub type EnumId = usize;
-/// Index of a record in [`Types::records`].
-pub type RecordId = usize;
-/// Index of a field in [`Types::fields`].
-pub type FieldId = usize;
+/// An enum: its index in [`Types::enums`].
+pub type EnumId = Idx<EnumDef>;
+/// A record: its index in [`Types::records`].
+pub type RecordId = Idx<RecordDef>;
+/// A field: its index in [`Types::fields`].
+pub type FieldId = Idx<FieldDef>;
 
 /// A type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -104,41 +109,45 @@ pub struct FieldDef {
 #[derive(Debug, Clone, Default)]
 pub struct Types {
     /// Enums.
-    pub enums: Vec<EnumDef>,
+    pub enums: Arena<EnumDef>,
     /// Records.
-    pub records: Vec<RecordDef>,
+    pub records: Arena<RecordDef>,
     /// Fields of all records.
-    pub fields: Vec<FieldDef>,
+    pub fields: Arena<FieldDef>,
 }
 
 impl Types {
     /// The enum named `name`.
     pub fn enum_named(&self, name: &str) -> Option<EnumId> {
-        self.enums.iter().position(|e| e.name == name)
+        self.enums
+            .iter()
+            .find(|(_, e)| e.name == name)
+            .map(|(id, _)| id)
     }
 
     /// The record named `name`.
     pub fn record_named(&self, name: &str) -> Option<RecordId> {
-        self.records.iter().position(|r| r.name == name)
+        self.records
+            .iter()
+            .find(|(_, r)| r.name == name)
+            .map(|(id, _)| id)
     }
 
     /// The field `name` of `record`.
     pub fn field(&self, record: RecordId, name: &str) -> Option<FieldId> {
-        let r = self.records.get(record)?;
-        r.fields
+        self.records[record]
+            .fields
             .iter()
             .copied()
-            .find(|&f| self.fields.get(f).is_some_and(|fd| fd.name == name))
+            .find(|&f| self.fields[f].name == name)
     }
 
     /// The enums that have a member called `name`.
     pub fn enums_with_member(&self, name: &str) -> Vec<EnumId> {
-        (0..self.enums.len())
-            .filter(|&i| {
-                self.enums
-                    .get(i)
-                    .is_some_and(|e| e.position(name).is_some())
-            })
+        self.enums
+            .iter()
+            .filter(|(_, e)| e.position(name).is_some())
+            .map(|(id, _)| id)
             .collect()
     }
 
@@ -158,8 +167,8 @@ impl fmt::Display for ShowTy<'_> {
             Ty::Text => f.write_str("Text"),
             Ty::Date => f.write_str("Date"),
             Ty::Duration => f.write_str("Duration"),
-            Ty::Enum(e) => f.write_str(self.0.enums.get(*e).map_or("?", |d| d.name.as_str())),
-            Ty::Record(r) => f.write_str(self.0.records.get(*r).map_or("?", |d| d.name.as_str())),
+            Ty::Enum(e) => f.write_str(&self.0.enums[*e].name),
+            Ty::Record(r) => f.write_str(&self.0.records[*r].name),
             Ty::List(t) => write!(f, "[{}]", ShowTy(self.0, t)),
             Ty::Error => f.write_str("?"),
         }

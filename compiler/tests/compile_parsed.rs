@@ -80,21 +80,12 @@ fn parsed_by_chunks(sources: &SourceMap) -> (Vec<(FileId, File)>, Vec<Diagnostic
 /// from node to place is a hash map, printed in no fixed order).
 fn shown(p: &PolicySet) -> String {
     let PolicySet {
-        regulations,
-        types,
-        facts,
-        kinds,
-        packages,
+        program,
         graph,
         tests,
         coverage,
-        interpretations,
-        hash,
     } = p;
-    format!(
-        "{regulations:?}\n{types:?}\n{facts:?}\n{kinds:?}\n{packages:?}\n{:?}\n{tests:?}\n{coverage:?}\n{interpretations:?}\n{hash}",
-        graph.graph
-    )
+    format!("{program:?}\n{:?}\n{tests:?}\n{coverage:?}", graph.graph)
 }
 
 /// Compiles `sources` the three ways and checks the results are the same; returns `compile`'s.

@@ -6,7 +6,7 @@ use crate::decision::{CiteOut, Decision};
 use crate::facts::Facts;
 use crate::request::Request;
 use datalex_compiler::ir::Cite;
-use datalex_compiler::PolicySet;
+use datalex_compiler::ir::Program;
 use std::fmt::Write as _;
 
 /// The explanation of `decision`, made for `request`.
@@ -14,7 +14,7 @@ pub fn explain(
     decision: &Decision,
     request: &Request,
     facts: &Facts,
-    policy: &PolicySet,
+    policy: &Program,
     calendar: &Calendar,
 ) -> String {
     let mut s = String::new();
@@ -307,7 +307,7 @@ fn calendar_notes(
 fn quote(
     s: &mut String,
     cites: &[std::sync::Arc<CiteOut>],
-    policy: &PolicySet,
+    policy: &Program,
     at: datalex_lang::date::Date,
 ) {
     for (i, c) in cites.iter().enumerate() {
@@ -334,8 +334,8 @@ fn quote(
         let full = policy
             .regulations
             .iter()
-            .position(|r| r.id == c.regulation)
-            .map(|regulation| Cite {
+            .find(|(_, r)| r.id == c.regulation)
+            .map(|(regulation, _)| Cite {
                 regulation,
                 regulation_id: c.regulation.clone(),
                 article: c.article,
@@ -359,7 +359,7 @@ fn quote(
 
 /// The interpretations the decision's citations are read by: what the text says, what the
 /// policy takes it to mean, who adopted the reading and when.
-fn interpretations(s: &mut String, decision: &Decision, policy: &PolicySet) {
+fn interpretations(s: &mut String, decision: &Decision, policy: &Program) {
     let mut names: Vec<&str> = Vec::new();
     let cites = decision
         .reasons

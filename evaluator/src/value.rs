@@ -448,7 +448,7 @@ impl Scalar {
             (Scalar::Int, Json::Number(n)) if n.as_i64().is_some() => None,
             (Scalar::Date, Json::String(s)) => Date::parse(s).err().map(|e| e.to_string()),
             (Scalar::Enum(e), Json::String(s)) => {
-                let def = types.enums.get(e)?;
+                let def = &types.enums[e];
                 if def.position(s).is_some() {
                     return None;
                 }

@@ -3,6 +3,8 @@
 use crate::date::Date;
 use crate::span::Span;
 
+pub mod visit;
+
 /// A name as written, with where it was written.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ident {

@@ -11,6 +11,7 @@
 //! [`FormatError::Changed`] unless the syntax tree is the same as the input's, spans aside —
 //! and it is idempotent: formatting a formatted file changes nothing.
 
+use crate::ast::visit::VisitMut;
 use crate::ast::*;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
@@ -54,17 +55,16 @@ pub fn format(text: &str) -> Result<String, FormatError> {
 
 /// The syntax tree with every span removed, for comparing meaning.
 pub fn fingerprint(file: &File) -> String {
-    let debug = format!("{:?}", file.items);
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug.as_str();
-    while let Some(i) = rest.find("Span { file: ") {
-        out.push_str(rest.get(..i).unwrap_or(""));
-        let after = rest.get(i..).unwrap_or("");
-        let end = after.find('}').map_or(after.len(), |j| j + 1);
-        rest = after.get(end..).unwrap_or("");
+    /// Sets every span to the default.
+    struct Unplaced;
+    impl VisitMut<'_> for Unplaced {
+        fn visit_span(&mut self, s: &mut Span) {
+            *s = Span::default();
+        }
     }
-    out.push_str(rest);
-    out
+    let mut file = file.clone();
+    Unplaced.visit_file(&mut file);
+    format!("{:?}", file.items)
 }
 
 struct Comment {

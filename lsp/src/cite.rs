@@ -147,7 +147,7 @@ pub fn cited_at(
     };
     let resolved = cite::resolve(
         &citation,
-        std::slice::from_ref(&text),
+        &std::iter::once(text.clone()).collect(),
         DefaultRegulation::None,
     );
     let label = match &resolved {

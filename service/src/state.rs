@@ -34,11 +34,11 @@ impl Snapshot {
                 PolicyInfo {
                     jurisdiction: j.name.clone(),
                     version: j.version.clone(),
-                    rules: pkg.map_or(0, |p| p.plans.iter().map(|pl| pl.rules.len()).sum()),
+                    rules: pkg.map_or(0, |p| p.plans.iter().map(|pl| pl.rules().len()).sum()),
                     kinds: pkg
                         .map(|p| p.plans.iter().map(|pl| pl.kind.clone()).collect())
                         .unwrap_or_default(),
-                    articles: policy.regulations.iter().map(|r| r.articles.len()).sum(),
+                    articles: policy.regulations.values().map(|r| r.articles.len()).sum(),
                     loaded_at: self.loaded_at.clone(),
                 }
             })

@@ -6,6 +6,8 @@
 )] // tests may fail loudly
 
 use super::*;
+use crate::ast::visit::Visit;
+use crate::ast::File;
 use crate::parser::{parse_chunk, split_items};
 use std::path::{Path, PathBuf};
 
@@ -27,6 +29,17 @@ fn files() -> Vec<PathBuf> {
     out.sort();
     assert!(out.len() > 80, "found only {} files", out.len());
     out
+}
+
+/// Each of [`files`] with its text.
+fn texts() -> Vec<(PathBuf, String)> {
+    files()
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).unwrap();
+            (p, text)
+        })
+        .collect()
 }
 
 /// Parses `text` chunk by chunk and moves each chunk's tree and diagnostics to `file` and the
@@ -54,8 +67,7 @@ fn parse_by_chunks(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 #[test]
 fn chunks_rebased_are_the_whole_file_parsed() {
     let mut broken = 0;
-    for path in files() {
-        let text = std::fs::read_to_string(&path).unwrap();
+    for (path, text) in texts() {
         let (whole, whole_diags) = crate::parse(7, &text);
         let (chunked, chunk_diags) = parse_by_chunks(7, &text);
         let (a, b) = (format!("{whole:#?}"), format!("{chunked:#?}"));
@@ -91,30 +103,15 @@ fn every_span_moves_by_the_offset() {
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies/binzhou/sharing.dlx"),
     )
     .unwrap();
-    let spans = |item: &Item| -> Vec<(u32, u32, u32)> {
-        let s = format!("{item:?}");
-        s.split("Span { file: ")
-            .skip(1)
-            .map(|rest| {
-                let nums: Vec<u32> = rest
-                    .split(|c: char| !c.is_ascii_digit())
-                    .filter(|x| !x.is_empty())
-                    .take(3)
-                    .map(|x| x.parse().unwrap())
-                    .collect();
-                (nums[0], nums[1], nums[2])
-            })
-            .collect()
-    };
     let mut checked = 0;
     for (start, end) in split_items(&text) {
         let Some(item) = parse_chunk(&text[start..end]).0 else {
             continue;
         };
-        let before = spans(&item);
+        let before = debug_spans(&item);
         let mut moved = item.clone();
         rebase(&mut moved, 3, 1000);
-        let after = spans(&moved);
+        let after = debug_spans(&moved);
         assert_eq!(before.len(), after.len());
         for ((f0, s0, e0), (f1, s1, e1)) in before.iter().zip(&after) {
             assert_eq!((*f0, *f1), (0, 3));
@@ -141,4 +138,50 @@ fn diagnostics_move_with_their_labels() {
             (2, a.span.start + 10, a.span.end + 10)
         );
     }
+}
+
+/// Every span of a tree's `Debug` output, as (file, start, end).
+fn debug_spans(tree: &impl std::fmt::Debug) -> Vec<(u32, u32, u32)> {
+    let s = format!("{tree:?}");
+    s.split("Span { file: ")
+        .skip(1)
+        .map(|rest| {
+            let nums: Vec<u32> = rest
+                .split(|c: char| !c.is_ascii_digit())
+                .filter(|x| !x.is_empty())
+                .take(3)
+                .map(|x| x.parse().unwrap())
+                .collect();
+            (nums[0], nums[1], nums[2])
+        })
+        .collect()
+}
+
+/// Collects the spans [`Visit`] reaches.
+struct Spans(Vec<(u32, u32, u32)>);
+
+impl<'ast> Visit<'ast> for Spans {
+    fn visit_span(&mut self, s: &'ast Span) {
+        self.0.push((s.file, s.start, s.end));
+    }
+}
+
+/// The shared walk reaches every span of the tree, each once: for every bundled file, the spans
+/// it visits are those of the tree's `Debug` output (in another order: a node's own span after
+/// its children's).
+#[test]
+fn the_shared_walk_reaches_every_span() {
+    let mut checked = 0;
+    for (path, text) in texts() {
+        let (file, _) = crate::parse(4, &text);
+        let mut seen = Spans(Vec::new());
+        seen.visit_file(&file);
+        let mut expected = debug_spans(&file);
+        let mut seen = seen.0;
+        expected.sort_unstable();
+        seen.sort_unstable();
+        assert_eq!(seen, expected, "{}", path.display());
+        checked += seen.len();
+    }
+    assert!(checked > 10_000, "only {checked} spans");
 }

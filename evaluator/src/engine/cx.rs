@@ -1,0 +1,115 @@
+//! The context of one decision: the plan, the facts and the request, the values evaluated so
+//! far, the locals of the rule or value being evaluated, the step budget, and the trace.
+
+use super::outcome::Materials;
+use super::trace::Trace;
+use super::{request_rec, Engine, EvalError};
+use crate::calendar::Calendar;
+use crate::decision::Finding;
+use crate::facts::Facts;
+use crate::request::Request;
+use crate::value::{Rec, Value};
+use datalex_compiler::ir::{ArenaMap, BranchId, Cite, KindPlan, RegId, ValueId};
+use datalex_lang::date::Date;
+use std::rc::Rc;
+
+pub(super) type R<T> = Result<T, EvalError>;
+
+/// A derived value as evaluated for one decision.
+#[derive(Debug, Clone)]
+pub(super) struct ValueOutcome<'a> {
+    pub(super) value: Value<'a>,
+    /// The exception that decided the value, with what it contributes.
+    pub(super) chosen: Option<(BranchId, Materials)>,
+    /// Findings of every applicable exception.
+    pub(super) findings: Vec<Finding>,
+}
+
+/// Two exceptions of a value that both applied with different results: the value's name, the
+/// two exceptions' names, and their citations.
+pub(super) type ValueConflict = (String, String, String, Vec<Cite>);
+
+pub(super) struct Cx<'a> {
+    pub(super) engine: &'a Engine,
+    pub(super) plan: &'a KindPlan,
+    pub(super) facts: &'a Facts,
+    pub(super) calendar: &'a Calendar,
+    pub(super) request: Rec<'a>,
+    /// The values evaluated so far.
+    pub(super) memo: ArenaMap<ValueId, Rc<ValueOutcome<'a>>>,
+    pub(super) locals: Vec<Value<'a>>,
+    pub(super) base: usize,
+    pub(super) steps: u32,
+    /// The rule or value being evaluated, for the budget's error.
+    pub(super) current: &'a str,
+    pub(super) trace: Trace,
+    /// Values whose exceptions conflicted.
+    pub(super) conflicts: Vec<ValueConflict>,
+    /// The request's date: the law in force on it decides.
+    pub(super) at: Date,
+    /// The governing date of what is being evaluated: `at`, or an earlier day a deadline's
+    /// `as of` names.
+    pub(super) gov: Date,
+    /// Whether each regulation's scope holds for this request, once evaluated.
+    pub(super) scope_memo: ArenaMap<RegId, bool>,
+    /// Working-day counts made for this decision: start, count, due date, outside the calendar.
+    pub(super) counted: Vec<(Date, i64, Date, bool)>,
+}
+
+impl<'a> Cx<'a> {
+    pub(super) fn new(
+        engine: &'a Engine,
+        plan: &'a KindPlan,
+        facts: &'a Facts,
+        calendar: &'a Calendar,
+        request: &'a Request,
+    ) -> Cx<'a> {
+        let rec = request_rec(request);
+        Cx {
+            engine,
+            plan,
+            facts,
+            calendar,
+            request: rec,
+            memo: ArenaMap::with_capacity(plan.values().len()),
+            locals: Vec::new(),
+            base: 0,
+            steps: 0,
+            current: "",
+            trace: Trace::default(),
+            conflicts: Vec::new(),
+            at: request.at(),
+            gov: request.at(),
+            scope_memo: ArenaMap::with_capacity(engine.policy.regulations.len()),
+            counted: Vec::new(),
+        }
+    }
+
+    /// Opens a frame of `max_locals` locals for a rule or value; returns what
+    /// [`Cx::pop_frame`] restores.
+    pub(super) fn push_frame(&mut self) -> usize {
+        let saved = self.base;
+        self.base = self.locals.len();
+        self.locals
+            .resize(self.base + self.plan.max_locals, Value::Missing);
+        saved
+    }
+
+    /// Closes the frame [`Cx::push_frame`] opened.
+    pub(super) fn pop_frame(&mut self, saved: usize) {
+        self.locals.truncate(self.base);
+        self.base = saved;
+    }
+
+    /// Counts one evaluation step against the budget.
+    pub(super) fn tick(&mut self) -> R<()> {
+        self.steps += 1;
+        if self.steps > self.engine.budget {
+            return Err(EvalError::BudgetExceeded {
+                budget: self.engine.budget,
+                rule: self.current.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
