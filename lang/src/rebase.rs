@@ -57,6 +57,7 @@ impl NoSpan for usize {}
 impl NoSpan for i64 {}
 impl NoSpan for bool {}
 impl NoSpan for crate::date::Date {}
+impl NoSpan for crate::diagnostic::Code {}
 impl NoSpan for crate::diagnostic::Severity {}
 impl NoSpan for Effect {}
 impl NoSpan for RuleRole {}
