@@ -119,7 +119,8 @@ pub fn run(paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
         for plan in &p.plans {
             // An `otherwise` no request can reach (the analysis found no gap) needs no test.
             let gap = compiled.diagnostics.iter().any(|d| {
-                d.code == datalex_lang::Code::W0102 && d.message.contains(&format!("`{}` requests", plan.kind))
+                d.code == datalex_lang::Code::W0102
+                    && d.message.contains(&format!("`{}` requests", plan.kind))
             });
             for r in plan
                 .rules

@@ -160,7 +160,9 @@ fn every_code_has_a_fixture_and_a_documented_row() {
     }
     for r in &rows {
         if r.parse::<Code>().is_err() {
-            missing.push(format!("docs/diagnostics.md has a row for {r}, which is no code"));
+            missing.push(format!(
+                "docs/diagnostics.md has a row for {r}, which is no code"
+            ));
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));

@@ -122,10 +122,7 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
             regulation: reg.id.clone(),
             article: article_no,
             version: c.version,
-            starts: reg
-                .versions(article_no)
-                .map(|a| a.in_force.from)
-                .collect(),
+            starts: reg.versions(article_no).map(|a| a.in_force.from).collect(),
         });
     }
     let mut found: Option<(String, Option<u32>, Option<u32>)> = None;

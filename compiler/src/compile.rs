@@ -1211,10 +1211,9 @@ impl Cx {
                 .position(|r| r.id == one.id.name)
                 .map_or(DefaultRegulation::Hidden, DefaultRegulation::One),
             // A regulation may be among the items a syntax error skipped: say nothing more.
-            _ if self
-                .diags
-                .iter()
-                .any(|d| d.code.category() == Category::Syntax && p.files.contains(&d.span.file)) =>
+            _ if self.diags.iter().any(|d| {
+                d.code.category() == Category::Syntax && p.files.contains(&d.span.file)
+            }) =>
             {
                 DefaultRegulation::Hidden
             }
@@ -1227,11 +1226,7 @@ impl Cx {
         let mut out = Vec::new();
         for c in cites {
             if let Some(name) = &c.reading {
-                match self
-                    .interpretations
-                    .iter()
-                    .find(|i| *i.name == *name.name)
-                {
+                match self.interpretations.iter().find(|i| *i.name == *name.name) {
                     Some(i) => {
                         self.readings_used.insert(Arc::clone(&i.name));
                         out.extend(i.of.iter().map(|x| {
@@ -1494,10 +1489,27 @@ impl Cx {
         for (i, (d, _, _)) in decls.iter().enumerate() {
             for o in &d.over {
                 match index.get(o.name.as_str()).copied() {
-                    Some(j) if j == i => b.cx.diags.push(CycleError::OverridesItself { span: o.span, name: o.name.clone() }.into()),
-                    Some(j) if !matches!(decls.get(j).map(|(d, _, _)| d.role), Some(RuleRole::Rule | RuleRole::Exception)) => b.cx.diags.push(
-                        NameError::NotOverridable { span: o.span, name: o.name.clone() }.into(),
+                    Some(j) if j == i => b.cx.diags.push(
+                        CycleError::OverridesItself {
+                            span: o.span,
+                            name: o.name.clone(),
+                        }
+                        .into(),
                     ),
+                    Some(j)
+                        if !matches!(
+                            decls.get(j).map(|(d, _, _)| d.role),
+                            Some(RuleRole::Rule | RuleRole::Exception)
+                        ) =>
+                    {
+                        b.cx.diags.push(
+                            NameError::NotOverridable {
+                                span: o.span,
+                                name: o.name.clone(),
+                            }
+                            .into(),
+                        )
+                    }
                     Some(j) => {
                         if let Some(rule) = rules.get_mut(i) {
                             rule.overrides.push(j);
@@ -1507,7 +1519,12 @@ impl Cx {
                         }
                     }
                     None => b.cx.diags.push(
-                        NameError::NotARuleHere { span: o.span, name: o.name.clone(), kind: kind.name.clone() }.into(),
+                        NameError::NotARuleHere {
+                            span: o.span,
+                            name: o.name.clone(),
+                            kind: kind.name.clone(),
+                        }
+                        .into(),
                     ),
                 }
             }

@@ -482,7 +482,10 @@ fn lower_name(
         return (Ex::Const(Const::Bool(false)), Ty::Error);
     }
     match owners.as_slice() {
-        [eid] => (Ex::Const(Const::Enum(*eid, name.to_string())), Ty::Enum(*eid)),
+        [eid] => (
+            Ex::Const(Const::Enum(*eid, name.to_string())),
+            Ty::Enum(*eid),
+        ),
         [] => err(
             r,
             NameError::UnknownName {

@@ -110,7 +110,8 @@ impl ParseError {
                 expected,
                 found,
             } => {
-                let found = found.map_or_else(|| "the end of the item".to_string(), |s| format!("`{s}`"));
+                let found =
+                    found.map_or_else(|| "the end of the item".to_string(), |s| format!("`{s}`"));
                 let message = if expected.is_empty() {
                     format!("unexpected {found}")
                 } else {
@@ -130,8 +131,9 @@ impl ParseError {
                 Diagnostic::new(code, span, format!("expected {what}"))
             }
             ParseError::Unreadable { span, what } => {
-                Diagnostic::new(code, span, format!("could not read {what}"))
-                    .with_help("this is a bug in the datalex parser; please report it with the file")
+                Diagnostic::new(code, span, format!("could not read {what}")).with_help(
+                    "this is a bug in the datalex parser; please report it with the file",
+                )
             }
             ParseError::DuplicationWithoutReading { span } => Diagnostic::new(
                 code,

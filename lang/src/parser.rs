@@ -518,7 +518,10 @@ impl Cx {
         {
             let xspan = self.span(&x);
             let rule = x.as_rule();
-            let d = first(x).ok_or(ParseError::Expected { span: xspan, what: "a date" })?;
+            let d = first(x).ok_or(ParseError::Expected {
+                span: xspan,
+                what: "a date",
+            })?;
             let d = Some((self.date(&d)?, xspan));
             if rule == Rule::art_from {
                 from = d;
@@ -638,7 +641,10 @@ impl Cx {
         {
             let xspan = self.span(&x);
             let rule = x.as_rule();
-            let d = first(x).ok_or(ParseError::Expected { span: xspan, what: "a date" })?;
+            let d = first(x).ok_or(ParseError::Expected {
+                span: xspan,
+                what: "a date",
+            })?;
             let d = Some((self.date(&d)?, xspan));
             if rule == Rule::art_from {
                 from = d;
@@ -667,8 +673,10 @@ impl Cx {
                 Rule::string => reading = Some(self.string(&x)),
                 Rule::art_until => {
                     let xspan = self.span(&x);
-                    let d = first(x)
-                        .ok_or(ParseError::Expected { span: xspan, what: "a date" })?;
+                    let d = first(x).ok_or(ParseError::Expected {
+                        span: xspan,
+                        what: "a date",
+                    })?;
                     until = Some((self.date(&d)?, xspan));
                 }
                 _ => {}
@@ -747,8 +755,9 @@ impl Cx {
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::ident)
                     .map(|x| self.ident(&x))
-                    .ok_or_else(|| {
-                        ParseError::Expected { span, what: "the interpretation's name" }
+                    .ok_or(ParseError::Expected {
+                        span,
+                        what: "the interpretation's name",
                     })?;
                 out.push(Citation {
                     regulation: None,
@@ -779,8 +788,10 @@ impl Cx {
                 _ => return Err(self.bug(&e, "a scope")),
             }
         }
-        let when =
-            when.ok_or(ParseError::Expected { span, what: "`when CONDITION`" })?;
+        let when = when.ok_or(ParseError::Expected {
+            span,
+            what: "`when CONDITION`",
+        })?;
         Ok(ScopeDecl {
             regulation,
             kinds,
@@ -794,9 +805,10 @@ impl Cx {
         let span = self.span(&p);
         let mut it = p.into_inner();
         let c = need(&mut it, span, "a citation")?;
-        let cite = self
-            .cites_one(c)?
-            .ok_or(ParseError::Expected { span, what: "a citation" })?;
+        let cite = self.cites_one(c)?.ok_or(ParseError::Expected {
+            span,
+            what: "a citation",
+        })?;
         let note = self.string(&need(&mut it, span, "why the rules agree")?);
         Ok(Consistent { cite, note, span })
     }
@@ -869,13 +881,18 @@ impl Cx {
 
     fn type_expr(&self, p: Pair<'_, Rule>) -> PResult<TypeExpr> {
         let span = self.span(&p);
-        let inner = first(p).ok_or(ParseError::Expected { span, what: "a type" })?;
+        let inner = first(p).ok_or(ParseError::Expected {
+            span,
+            what: "a type",
+        })?;
         match inner.as_rule() {
             Rule::ident => Ok(TypeExpr::Named(self.ident(&inner))),
             Rule::list_type => {
                 let ispan = self.span(&inner);
-                let elem = first(inner)
-                    .ok_or(ParseError::Expected { span: ispan, what: "a type" })?;
+                let elem = first(inner).ok_or(ParseError::Expected {
+                    span: ispan,
+                    what: "a type",
+                })?;
                 Ok(TypeExpr::List(Box::new(self.type_expr(elem)?), ispan))
             }
             _ => Err(self.bug(&inner, "a type")),
@@ -1004,8 +1021,10 @@ impl Cx {
                 _ => return Err(self.bug(&e, "a value")),
             }
         }
-        let body =
-            body.ok_or(ParseError::Expected { span, what: "a value definition" })?;
+        let body = body.ok_or(ParseError::Expected {
+            span,
+            what: "a value definition",
+        })?;
         Ok(ValueDecl {
             replaces,
             name,
@@ -1170,10 +1189,10 @@ impl Cx {
                 if it.peek().map(|x| x.as_rule()) == Some(Rule::until) {
                     let u = need(&mut it, span, "a date")?;
                     let uspan = self.span(&u);
-                    until =
-                        Some(self.expr(first(u).ok_or_else(|| {
-                            ParseError::Expected { span: uspan, what: "a date" }
-                        })?)?);
+                    until = Some(self.expr(first(u).ok_or(ParseError::Expected {
+                        span: uspan,
+                        what: "a date",
+                    })?)?);
                 }
                 let text = self.string(&need(&mut it, span, "the obligation text")?);
                 OutcomePart::Obligation {
@@ -1193,18 +1212,20 @@ impl Cx {
                 let mut as_of = None;
                 if let Some(a) = it.next_if(|x| x.as_rule() == Rule::as_of) {
                     let aspan = self.span(&a);
-                    let date = first(a)
-                        .ok_or(ParseError::Expected { span: aspan, what: "a date" })?;
+                    let date = first(a).ok_or(ParseError::Expected {
+                        span: aspan,
+                        what: "a date",
+                    })?;
                     as_of = Some(Box::new(self.expr(date)?));
                 }
                 let mut met_by = None;
                 if it.peek().map(|x| x.as_rule()) == Some(Rule::met_by) {
                     let m = need(&mut it, span, "a date")?;
                     let mspan = self.span(&m);
-                    met_by =
-                        Some(self.expr(first(m).ok_or_else(|| {
-                            ParseError::Expected { span: mspan, what: "a date" }
-                        })?)?);
+                    met_by = Some(self.expr(first(m).ok_or(ParseError::Expected {
+                        span: mspan,
+                        what: "a date",
+                    })?)?);
                 }
                 let text = self.string(&need(&mut it, span, "the deadline text")?);
                 OutcomePart::Deadline {
@@ -1277,8 +1298,10 @@ impl Cx {
                     _ => reason = Some(self.string(&x)),
                 }
             }
-            let reason =
-                reason.ok_or(ParseError::Expected { span: espan, what: "a reason" })?;
+            let reason = reason.ok_or(ParseError::Expected {
+                span: espan,
+                what: "a reason",
+            })?;
             entries.push(CoverageEntry {
                 articles,
                 decidable,
@@ -1326,8 +1349,9 @@ impl Cx {
                     });
                 }
                 Rule::test_expect => {
-                    let x = first(e).ok_or_else(|| {
-                        ParseError::Expected { span: espan, what: "an expectation" }
+                    let x = first(e).ok_or(ParseError::Expected {
+                        span: espan,
+                        what: "an expectation",
                     })?;
                     decl.expects.push(Expect {
                         kind: self.expect(x)?,
@@ -1343,7 +1367,10 @@ impl Cx {
     fn test_literal(&self, p: Pair<'_, Rule>) -> PResult<TestLiteral> {
         let span = self.span(&p);
         let inner = if p.as_rule() == Rule::test_literal {
-            first(p).ok_or(ParseError::Expected { span, what: "a value" })?
+            first(p).ok_or(ParseError::Expected {
+                span,
+                what: "a value",
+            })?
         } else {
             p
         };
@@ -1445,8 +1472,10 @@ impl Cx {
         let span = self.span(&p);
         match p.as_rule() {
             Rule::expr => {
-                let inner = first(p)
-                    .ok_or(ParseError::Expected { span, what: "an expression" })?;
+                let inner = first(p).ok_or(ParseError::Expected {
+                    span,
+                    what: "an expression",
+                })?;
                 self.expr(inner)
             }
             Rule::or_expr | Rule::and_expr => {
@@ -1538,8 +1567,10 @@ impl Cx {
                 for suffix in it {
                     let sspan = self.span(&suffix);
                     let rule = suffix.as_rule();
-                    let inner = first(suffix)
-                        .ok_or(ParseError::Expected { span: sspan, what: "a name" })?;
+                    let inner = first(suffix).ok_or(ParseError::Expected {
+                        span: sspan,
+                        what: "a name",
+                    })?;
                     let s = acc.span.to(sspan);
                     acc = match rule {
                         Rule::field_suffix => Expr {
@@ -1561,9 +1592,7 @@ impl Cx {
                 let coll = self.expr(skip_kw(&mut it, span)?)?;
                 let body = match it.next() {
                     Some(b) => self.expr(b)?,
-                    None if all => {
-                        return Err(ParseError::AllWithoutCondition { span })
-                    }
+                    None if all => return Err(ParseError::AllWithoutCondition { span }),
                     None => Expr {
                         kind: ExprKind::Bool(true),
                         span: coll.span,
@@ -1848,6 +1877,10 @@ mod tests {
     #[test]
     fn an_impossible_date_is_reported() {
         let (_, diags) = parse(0, "package p\nparam d = 2026-02-30 cites §1\n");
-        assert_eq!(diags.first().map(|d| d.code), Some(Code::E0003), "{diags:?}");
+        assert_eq!(
+            diags.first().map(|d| d.code),
+            Some(Code::E0003),
+            "{diags:?}"
+        );
     }
 }

@@ -67,10 +67,7 @@ fn diagnostic(files: u32) -> impl Strategy<Value = Diagnostic> {
 fn case() -> impl Strategy<Value = (Vec<(String, String)>, Vec<Diagnostic>)> {
     prop::collection::vec(("[ab]\\.dlx", text()), 0..4).prop_flat_map(|files| {
         let n = u32::try_from(files.len()).unwrap();
-        (
-            Just(files),
-            prop::collection::vec(diagnostic(n), 1..4),
-        )
+        (Just(files), prop::collection::vec(diagnostic(n), 1..4))
     })
 }
 
@@ -104,8 +101,12 @@ fn a_label_in_another_file_is_measured_against_its_own_text() {
     let at = other.rfind("rule y").unwrap();
     let policy = sources.add("policies/p.dlx", other.clone());
     let x = "// 事件事件事件事件事件事件事件\n".len();
-    let d = Diagnostic::new(Code::W0101, Span::new(scratch, x, x + 6), "`x` and `y` conflict")
-        .with_label(Span::new(policy, at, at + 6), "the other rule");
+    let d = Diagnostic::new(
+        Code::W0101,
+        Span::new(scratch, x, x + 6),
+        "`x` and `y` conflict",
+    )
+    .with_label(Span::new(policy, at, at + 6), "the other rule");
     let text = render(&[d], &sources, false);
     assert!(text.contains("scratch.dlx:2:1"), "{text}");
     assert!(text.contains("30 │ rule y"), "{text}");
@@ -119,8 +120,12 @@ fn files_with_the_same_name_are_not_confused() {
     let a = sources.add("same.dlx", "rule a\n");
     let b = sources.add("same.dlx", "\n\n\nrule b // 件件件\n");
     let at = "\n\n\n".len();
-    let d = Diagnostic::new(Code::E0106, Span::new(b, at, at + 6), "rule `b` is declared twice")
-        .with_label(Span::new(a, 0, 6), "first declared here");
+    let d = Diagnostic::new(
+        Code::E0106,
+        Span::new(b, at, at + 6),
+        "rule `b` is declared twice",
+    )
+    .with_label(Span::new(a, 0, 6), "first declared here");
     let text = render(&[d], &sources, false);
     assert!(text.contains("4 │ rule b"), "{text}");
     assert!(text.contains("1 │ rule a"), "{text}");

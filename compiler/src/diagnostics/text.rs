@@ -151,9 +151,7 @@ impl TextError {
             | TextError::VersionOutOfOrder { .. }
             | TextError::VersionEndsBeforeStart { .. }
             | TextError::PartEndsBeforeStart { .. } => Code::E0125,
-            TextError::ParagraphOutOfOrder { .. } | TextError::ItemOutOfOrder { .. } => {
-                Code::E0119
-            }
+            TextError::ParagraphOutOfOrder { .. } | TextError::ItemOutOfOrder { .. } => Code::E0119,
             TextError::RunNotInText { .. } | TextError::SaysNotInText { .. } => Code::E0127,
         }
     }
