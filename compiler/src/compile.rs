@@ -3,7 +3,7 @@
 
 use crate::cite::{self, DefaultRegulation};
 use crate::diagnostics::{
-    CitationError, CycleError, DeclError, Declared, Difference, ItemNumber, LayerError,
+    CitationError, CycleError, Dated, DeclError, Declared, Difference, ItemNumber, LayerError,
     LintWarning, NameError, PackageRef, Provision, RankSide, RegulationRef, TextError, TypeError,
     Uncited, Verb,
 };
@@ -191,9 +191,9 @@ pub fn regulation_text(
         if let (Some((from, _)), Some((until, uspan))) = (a.from, a.until) {
             if until < from {
                 diags.push(
-                    TextError::VersionEndsBeforeStart {
+                    TextError::EndsBeforeStart {
                         span: uspan,
-                        article: a.number,
+                        what: Dated::Version { article: a.number },
                         from,
                         until,
                     }
@@ -295,10 +295,9 @@ fn part_checks(article: u32, p: &ast::Para, diags: &mut Vec<Diagnostic>) {
         if let (Some((f, _)), Some((u, uspan))) = (from, until) {
             if u < f {
                 diags.push(
-                    TextError::PartEndsBeforeStart {
+                    TextError::EndsBeforeStart {
                         span: uspan,
-                        part,
-                        article,
+                        what: Dated::Part { part, article },
                         from: f,
                         until: u,
                     }

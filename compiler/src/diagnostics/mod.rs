@@ -30,7 +30,7 @@ pub use cycle::CycleError;
 pub use decl::{DeclError, Declared, Uncited};
 pub use layer::{Difference, LayerError, PackageRef, RankSide, Verb};
 pub use name::NameError;
-pub use text::{ItemNumber, Provision, TextError};
+pub use text::{Dated, ItemNumber, Provision, TextError};
 pub use typing::TypeError;
 pub use warning::{AnalysisWarning, CoverageWarning, LintWarning};
 

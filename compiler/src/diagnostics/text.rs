@@ -24,6 +24,23 @@ impl std::fmt::Display for Provision {
     }
 }
 
+/// What has a period of its own that can end before it starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Dated {
+    /// A version of an article (`article N from DATE until DATE`).
+    Version {
+        /// The article.
+        article: u32,
+    },
+    /// A paragraph or item of an article (a dated target).
+    Part {
+        /// Which one.
+        part: Provision,
+        /// Of what article.
+        article: u32,
+    },
+}
+
 /// The number an item should have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ItemNumber {
@@ -76,25 +93,12 @@ pub enum TextError {
         /// The version before.
         previous_span: Span,
     },
-    /// E0125: a version of an article that ends before it starts.
-    VersionEndsBeforeStart {
+    /// E0125: a version of an article, a paragraph or an item that ends before it starts.
+    EndsBeforeStart {
         /// Its `until` date.
         span: Span,
-        /// The article.
-        article: u32,
-        /// When it starts.
-        from: Date,
-        /// When it ends.
-        until: Date,
-    },
-    /// E0125: a paragraph or item that ends before it starts.
-    PartEndsBeforeStart {
-        /// Its `until` date.
-        span: Span,
-        /// Which one.
-        part: Provision,
-        /// Of what article.
-        article: u32,
+        /// What it is.
+        what: Dated,
         /// When it starts.
         from: Date,
         /// When it ends.
@@ -149,8 +153,7 @@ impl TextError {
             TextError::NotALegalRank { .. } | TextError::UnknownStyle { .. } => Code::E0102,
             TextError::RegulationEndsBeforeStart { .. }
             | TextError::VersionOutOfOrder { .. }
-            | TextError::VersionEndsBeforeStart { .. }
-            | TextError::PartEndsBeforeStart { .. } => Code::E0125,
+            | TextError::EndsBeforeStart { .. } => Code::E0125,
             TextError::ParagraphOutOfOrder { .. } | TextError::ItemOutOfOrder { .. } => Code::E0119,
             TextError::RunNotInText { .. } | TextError::SaysNotInText { .. } => Code::E0127,
         }
@@ -195,29 +198,22 @@ impl TextError {
             )
             .with_label(previous_span, "the version before")
             .with_help("declare the versions of an article in the order they took effect"),
-            TextError::VersionEndsBeforeStart {
+            TextError::EndsBeforeStart {
                 span,
-                article,
+                what,
                 from,
                 until,
-            } => Diagnostic::new(
-                code,
-                span,
-                format!(
-                    "this version of article {article} ends on {until}, before it starts on {from}"
-                ),
-            ),
-            TextError::PartEndsBeforeStart {
-                span,
-                part,
-                article,
-                from,
-                until,
-            } => Diagnostic::new(
-                code,
-                span,
-                format!("{part} of article {article} ends on {until}, before it starts on {from}"),
-            ),
+            } => {
+                let what = match what {
+                    Dated::Version { article } => format!("this version of article {article}"),
+                    Dated::Part { part, article } => format!("{part} of article {article}"),
+                };
+                Diagnostic::new(
+                    code,
+                    span,
+                    format!("{what} ends on {until}, before it starts on {from}"),
+                )
+            }
             TextError::ParagraphOutOfOrder {
                 span,
                 number,
