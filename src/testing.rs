@@ -122,7 +122,8 @@ pub fn run(project: &Project, paths: &[PathBuf], snapshot: bool) -> Result<ExitC
         for plan in &p.plans {
             // An `otherwise` no request can reach (the analysis found no gap) needs no test.
             let gap = compiled.diagnostics.iter().any(|d| {
-                d.code == "W0102" && d.message.contains(&format!("`{}` requests", plan.kind))
+                d.code == datalex_lang::Code::W0102
+                    && d.message.contains(&format!("`{}` requests", plan.kind))
             });
             for (_, r) in plan
                 .rules()

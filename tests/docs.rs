@@ -13,7 +13,7 @@
     clippy::indexing_slicing
 )] // tests may fail loudly
 
-use datalex_lang::{diagnostic, Diagnostic, FileId, SourceMap};
+use datalex_lang::{diagnostic, Code, Diagnostic, FileId, Severity, SourceMap};
 use std::path::{Path, PathBuf};
 
 /// The prelude, as the CLI embeds it.
@@ -65,14 +65,14 @@ fn blocks(markdown: &str) -> Result<Vec<Block>, String> {
 }
 
 /// What a ```` ```dlx ```` block expects: `None` to compile cleanly, `Some(code)` to fail with it.
-fn expectation(info: &str) -> Result<Option<String>, String> {
+fn expectation(info: &str) -> Result<Option<Code>, String> {
     let mut words = info.split_whitespace();
     let _dlx = words.next();
     let mut expected = None;
     for w in words {
-        match w.strip_prefix("error=") {
-            Some(code) if code.starts_with('E') && code.len() == 5 => {
-                expected = Some(code.to_string());
+        match w.strip_prefix("error=").map(str::parse::<Code>) {
+            Some(Ok(code)) if code.severity() == Severity::Error => {
+                expected = Some(code);
             }
             _ => {
                 return Err(format!(

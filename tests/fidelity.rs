@@ -132,7 +132,7 @@ fn a_note_that_blames_a_missing_field_fails_strict_coverage() {
     let dir = scratch(&blaming);
     let (code, _, err) = run(dir.path(), &["coverage", "--strict", "policies"], "");
     assert_eq!(code, 1, "{err}");
-    assert!(err.contains("W0108"), "{err}");
+    assert!(err.contains(datalex_lang::Code::W0108.as_str()), "{err}");
     let (code, out, _) = run(dir.path(), &["check", "policies"], "");
     assert_eq!(code, 0, "a warning does not fail `check`: {out}");
 }
@@ -192,7 +192,7 @@ fn a_defect_or_a_reading_that_is_not_in_the_text_is_an_error() {
     let (code, _, err) = run(dir.path(), &["check", "policies"], "");
     assert_eq!(code, 1);
     assert!(
-        err.contains("E0127") && err.contains("plan.dlx:11:"),
+        err.contains(datalex_lang::Code::E0127.as_str()) && err.contains("plan.dlx:11:"),
         "{err}"
     );
 
@@ -200,7 +200,7 @@ fn a_defect_or_a_reading_that_is_not_in_the_text_is_an_error() {
     let dir = scratch(&bad_says);
     let (code, _, err) = run(dir.path(), &["check", "policies"], "");
     assert_eq!(code, 1);
-    assert!(err.contains("E0127"), "{err}");
+    assert!(err.contains(datalex_lang::Code::E0127.as_str()), "{err}");
 
     let unknown = PLAN.replace(
         "cites reading demo_reply_from_receipt\n\nrule",
@@ -210,7 +210,7 @@ fn a_defect_or_a_reading_that_is_not_in_the_text_is_an_error() {
     let (code, _, err) = run(dir.path(), &["check", "policies"], "");
     assert_eq!(code, 1);
     assert!(
-        err.contains("E0128") && err.contains("demo_reply_from_arrival"),
+        err.contains(datalex_lang::Code::E0128.as_str()) && err.contains("demo_reply_from_arrival"),
         "{err}"
     );
 }

@@ -98,7 +98,7 @@ fn lsp_speaks_the_protocol_on_stdio() {
     });
     let diags = published["params"]["diagnostics"].as_array().unwrap();
     assert_eq!(diags.len(), 1, "{published}");
-    assert_eq!(diags[0]["code"], "E0102");
+    assert_eq!(diags[0]["code"], datalex_lang::Code::E0102.as_str());
     assert_eq!(
         diags[0]["range"]["start"],
         json!({"line": 3, "character": 15})

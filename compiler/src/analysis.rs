@@ -16,6 +16,7 @@
 //! facts can never produce. Plans with more than [`MAX_ASSIGNMENTS`] assignments are not
 //! enumerated, and a warning says so.
 
+use crate::diagnostics::AnalysisWarning;
 use crate::ir::{Const, Ex, KindPlan, Program, RuleDef, RuleId};
 use crate::types::{EnumId, Types};
 use datalex_lang::ast::RuleRole;
@@ -337,12 +338,14 @@ fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
     let first_head = first.rule.head;
     let Some(total) = total.filter(|t| *t <= MAX_ASSIGNMENTS) else {
         out.push(
-            Diagnostic::warning(
-                "W0106",
-                first_head,
-                format!("`{}` requests were not checked for conflicts and gaps: their rules depend on too many conditions", plan.kind),
-            )
-            .with_help(format!("{} enum conditions and {} other conditions; at most {MAX_ASSIGNMENTS} combinations are enumerated", abs.vars.len(), abs.atoms.len())),
+            AnalysisWarning::TooManyConditions {
+                span: first_head,
+                kind: plan.kind.clone(),
+                enums: abs.vars.len(),
+                others: abs.atoms.len(),
+                max: MAX_ASSIGNMENTS,
+            }
+            .into(),
         );
         return;
     };
@@ -423,24 +426,29 @@ fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
         let (r1, r2) = (d1.rule, d2.rule);
         let (vars, atoms) = mentioned(&[d1, d2]);
         out.push(
-            Diagnostic::warning(
-                "W0101",
-                r2.head,
-                format!("`{}` and `{}` can both decide a `{}` request, with different effects, and neither overrides the other", short(&r1.name), short(&r2.name), plan.kind),
-            )
-            .with_label(r1.head, "the other rule")
-            .with_help(format!(
-                "for example a request where {}; decide which is the exception (`exception … over …`), or make their conditions exclusive",
-                describe(a, &abs, &vars, &atoms)
-            )),
+            AnalysisWarning::Conflict {
+                span: r2.head,
+                other: r1.head,
+                first: short(&r1.name).to_string(),
+                second: short(&r2.name).to_string(),
+                kind: plan.kind.clone(),
+                example: describe(a, &abs, &vars, &atoms),
+            }
+            .into(),
         );
     }
     if let Some(a) = gaps.first() {
         let all: Vec<&Deciding<'_>> = deciding.iter().collect();
         let (vars, atoms) = mentioned(&all);
         out.push(
-            Diagnostic::warning("W0102", first_head, format!("some `{}` requests are decided by no rule and fall to `otherwise` ({gap_count} of {total} combinations)", plan.kind))
-                .with_help(format!("for example a request where {}", describe(a, &abs, &vars, &atoms))),
+            AnalysisWarning::Gap {
+                span: first_head,
+                kind: plan.kind.clone(),
+                gaps: gap_count,
+                total,
+                example: describe(a, &abs, &vars, &atoms),
+            }
+            .into(),
         );
     }
     for ((d, satisfiable), decides) in deciding.iter().zip(&satisfiable).zip(&decides) {
@@ -449,20 +457,19 @@ fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
             let (mut vars, mut atoms) = (Vec::new(), Vec::new());
             d.f.mentions(&mut vars, &mut atoms);
             out.push(
-                Diagnostic::warning("W0103", r.head, format!("the condition of `{}` can never hold", short(&r.name)))
-                    .with_help("no combination of the values it tests satisfies it (or guards always decide first)"),
+                AnalysisWarning::NeverHolds {
+                    span: r.head,
+                    rule: short(&r.name).to_string(),
+                }
+                .into(),
             );
         } else if !decides && r.role != RuleRole::Otherwise {
             out.push(
-                Diagnostic::warning(
-                    "W0104",
-                    r.head,
-                    format!(
-                        "`{}` never decides: wherever it applies, an exception overrides it",
-                        short(&r.name)
-                    ),
-                )
-                .with_help("its exceptions cover every case it applies to; drop it or narrow them"),
+                AnalysisWarning::AlwaysOverridden {
+                    span: r.head,
+                    rule: short(&r.name).to_string(),
+                }
+                .into(),
             );
         }
     }

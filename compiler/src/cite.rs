@@ -1,6 +1,7 @@
 //! Citations: checking them against the regulation text and labelling them the way Chinese
 //! legal texts do (《标题》第二十条第二款第二项).
 
+use crate::diagnostics::{CitationError, RegulationRef};
 use crate::ir::{Arena, ArticleText, Cite, RegId, RegulationText};
 use datalex_lang::ast::Citation;
 use datalex_lang::Diagnostic;
@@ -36,31 +37,40 @@ pub fn resolve(
     regulations: &Arena<RegulationText>,
     default: DefaultRegulation,
 ) -> Result<Cite, Option<Diagnostic>> {
+    let error = |e: CitationError| Err(Some(e.diagnostic()));
     let reg_id = match (&c.regulation, default) {
-        (Some(name), _) => regulations.iter().find(|(_, r)| r.id == name.name).map(|(id, _)| id).ok_or_else(|| {
-            Diagnostic::error("E0103", name.span, format!("unknown regulation `{}`", name.name))
-                .with_help("declare it with `regulation ID \"title\" { … }` in this package or one it extends")
-        })?,
+        (Some(name), _) => match regulations.iter().find(|(_, r)| r.id == name.name) {
+            Some((id, _)) => id,
+            None => {
+                return error(CitationError::UnknownRegulation {
+                    span: name.span,
+                    name: Some(name.name.clone()),
+                    named_in: RegulationRef::Citation,
+                })
+            }
+        },
         (None, DefaultRegulation::One(r)) => r,
         (None, DefaultRegulation::Hidden) => return Err(None),
         (None, DefaultRegulation::None) => {
-            return Err(Some(Diagnostic::error("E0113", c.span, "this citation does not name a regulation").with_help(
-                "a bare `§N` cites the regulation declared in the same package; this package declares none, so write `REGULATION §N`",
-            )))
+            return error(CitationError::NoDefaultRegulation {
+                span: c.span,
+                declared: 0,
+            })
         }
         (None, DefaultRegulation::Several(n)) => {
-            return Err(Some(Diagnostic::error("E0113", c.span, "this citation does not name a regulation").with_help(format!(
-                "this package declares {n} regulations, so a bare `§N` is ambiguous: write `REGULATION §N`"
-            ))))
+            return error(CitationError::NoDefaultRegulation {
+                span: c.span,
+                declared: n,
+            })
         }
     };
     // INVARIANT: the caller's default regulation is one of `regulations`.
-    check_path(c, reg_id, &regulations[reg_id]).map_err(Some)
+    check_path(c, reg_id, &regulations[reg_id]).map_err(|e| Some(e.diagnostic()))
 }
 
 /// Checks the article, paragraph and item of a citation of `reg` against every version of the
 /// article (or the one it names), labels it, and finds when the provision is in force.
-fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite, Diagnostic> {
+fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite, CitationError> {
     let mut cite = Cite {
         regulation: reg_id,
         regulation_id: reg.id.clone(),
@@ -79,65 +89,36 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
         return Ok(cite.sealed());
     };
     if let Some(why) = &reg.unavailable {
-        return Err(Diagnostic::error(
-            "E0112",
-            c.span,
-            format!(
-                "the text of `{}` is not available, so its articles cannot be checked",
-                reg.id
-            ),
-        )
-        .with_help(format!(
-            "cite it as `{} §?` (article unknown): {why}",
-            reg.id
-        )));
+        return Err(CitationError::TextUnavailable {
+            span: c.span,
+            regulation: reg.id.clone(),
+            why: why.clone(),
+        });
     }
     if !reg.articles.contains_key(&article_no) {
-        let mut d = Diagnostic::error(
-            "E0104",
-            c.span,
-            format!("`{}` has no article {article_no}", reg.id),
-        );
-        if let Some((a, b, note)) = reg
-            .missing
-            .iter()
-            .find(|(a, b, _)| (*a..=*b).contains(&article_no))
-        {
-            let which = if a == b {
-                format!("article {a} is")
-            } else {
-                format!("articles {a}–{b} are")
-            };
-            d = d.with_help(format!(
-                "{which} declared missing ({note}); cite `{} §?` instead",
-                reg.id
-            ));
-        }
-        return Err(d);
+        return Err(CitationError::NoArticle {
+            span: c.span,
+            regulation: reg.id.clone(),
+            article: article_no,
+            missing: reg
+                .missing
+                .iter()
+                .find(|(a, b, _)| (*a..=*b).contains(&article_no))
+                .cloned(),
+        });
     }
     let versions: Vec<&ArticleText> = reg
         .versions(article_no)
         .filter(|a| c.version.is_none_or(|v| a.in_force.from == Some(v)))
         .collect();
     if versions.is_empty() {
-        let dates: Vec<String> = reg
-            .versions(article_no)
-            .map(|a| {
-                a.in_force
-                    .from
-                    .map_or_else(|| "the start".to_string(), |d| d.to_string())
-            })
-            .collect();
-        return Err(Diagnostic::error(
-            "E0104",
-            c.span,
-            format!(
-                "article {article_no} of `{}` has no version in force from {}",
-                reg.id,
-                c.version.map(|d| d.to_string()).unwrap_or_default()
-            ),
-        )
-        .with_help(format!("its versions start on {}", dates.join(", "))));
+        return Err(CitationError::NoVersionFrom {
+            span: c.span,
+            regulation: reg.id.clone(),
+            article: article_no,
+            version: c.version,
+            starts: reg.versions(article_no).map(|a| a.in_force.from).collect(),
+        });
     }
     let mut found: Option<(String, Option<u32>, Option<u32>)> = None;
     let mut first_error = None;
@@ -165,26 +146,17 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
         }
     }
     let Some((label, para_no, item_no)) = found else {
-        return Err(
-            first_error.unwrap_or_else(|| Diagnostic::error("E0104", c.span, "no such provision"))
-        );
+        return Err(first_error.unwrap_or(CitationError::NoSuchProvision { span: c.span }));
     };
     if periods.is_empty() {
-        return Err(Diagnostic::error(
-            "E0126",
-            c.span,
-            format!(
-                "`{}` {} has no version in force while `{}` is ({})",
-                reg.id,
-                datalex_lang::format::cites_str(std::slice::from_ref(c))
-                    .trim_start_matches(&format!("{} ", reg.id)),
-                reg.id,
-                reg.in_force.label()
-            ),
-        )
-        .with_help(
-            "cite a version of the article that is in force, or correct the versions' dates",
-        ));
+        return Err(CitationError::NotInForce {
+            span: c.span,
+            regulation: reg.id.clone(),
+            provision: datalex_lang::format::cites_str(std::slice::from_ref(c))
+                .trim_start_matches(&format!("{} ", reg.id))
+                .to_string(),
+            period: reg.in_force.label(),
+        });
     }
     cite.article = Some(article_no);
     cite.paragraph = para_no;
@@ -205,7 +177,7 @@ fn path_in(
     article_no: u32,
     rest: &[u32],
     article: &ArticleText,
-) -> Result<(String, Option<u32>, Option<u32>), Diagnostic> {
+) -> Result<(String, Option<u32>, Option<u32>), CitationError> {
     // A law: 第二十条第二款第二项. A plan: 二（一）2.
     let mut label = if reg.plan {
         chinese_number(article_no)
@@ -220,30 +192,24 @@ fn path_in(
         (false, [p]) => (Some(*p), None),
         (false, [p, i]) => (Some(*p), Some(*i)),
         _ => {
-            return Err(Diagnostic::error(
-                "E0104",
-                c.span,
-                format!(
-                    "article {article_no} of `{}` has no such paragraph or item",
-                    reg.id
-                ),
-            ))
+            return Err(CitationError::NoParagraphOrItem {
+                span: c.span,
+                regulation: reg.id.clone(),
+                article: article_no,
+            })
         }
     };
     let para = para_no.map_or(article.paras.first(), |p| {
         article.paras.get((p as usize).wrapping_sub(1))
     });
     let Some(para) = para else {
-        return Err(Diagnostic::error(
-            "E0104",
-            c.span,
-            format!(
-                "article {article_no} of `{}` has {} paragraph(s), not {}",
-                reg.id,
-                article.paras.len(),
-                para_no.unwrap_or(1)
-            ),
-        ));
+        return Err(CitationError::NoParagraph {
+            span: c.span,
+            regulation: reg.id.clone(),
+            article: article_no,
+            paragraphs: article.paras.len(),
+            paragraph: para_no.unwrap_or(1),
+        });
     };
     if let Some(p) = para_no {
         if reg.plan {
@@ -254,12 +220,13 @@ fn path_in(
     }
     if let Some(i) = item_no {
         if !para.items.iter().any(|(n, _)| *n == i) {
-            return Err(Diagnostic::error(
-                "E0104",
-                c.span,
-                format!("article {article_no} of `{}` has no item {i} there", reg.id),
-            )
-            .with_help(format!("that paragraph has {} item(s)", para.items.len())));
+            return Err(CitationError::NoItem {
+                span: c.span,
+                regulation: reg.id.clone(),
+                article: article_no,
+                item: i,
+                items: para.items.len(),
+            });
         }
         if reg.plan {
             label.push_str(&i.to_string());

@@ -2,12 +2,17 @@
 //! package and request kind.
 
 use crate::cite::{self, DefaultRegulation};
+use crate::diagnostics::{
+    CitationError, CycleError, Dated, DeclError, Declared, Difference, ItemNumber, LayerError,
+    LintWarning, NameError, PackageRef, Provision, RankSide, RegulationRef, TextError, TypeError,
+    Uncited, Verb,
+};
 use crate::graph;
 use crate::ir::*;
 use crate::lower::{self, Locals, Resolved, Resolver};
 use crate::types::{EnumDef, FieldDef, RecordDef, RecordId, Ty, Types};
-use datalex_lang::ast::{self, Item, RuleRole, TypeExpr};
-use datalex_lang::{Diagnostic, FileId, SourceMap, Span};
+use datalex_lang::ast::{self, Item, PartKind, RuleRole, TypeExpr};
+use datalex_lang::{Category, Diagnostic, FileId, SourceMap, Span};
 use sha2::{Digest, Sha256};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -94,14 +99,13 @@ pub fn regulation_text(
     if let Some(rank) = &r.rank {
         match ranks {
             Some(e) if e.position(&rank.name).is_none() => {
-                let known: Vec<String> = e.members.iter().map(|(m, _)| format!("`{m}`")).collect();
                 diags.push(
-                    Diagnostic::error(
-                        "E0102",
-                        rank.span,
-                        format!("`{}` is not a `LegalRank`", rank.name),
-                    )
-                    .with_help(format!("the ranks, lowest first: {}", known.join(", "))),
+                    TextError::NotALegalRank {
+                        span: rank.span,
+                        rank: rank.name.clone(),
+                        ranks: e.members.iter().map(|(m, _)| m.clone()).collect(),
+                    }
+                    .into(),
                 );
             }
             Some(e) => rank_level = e.level(&rank.name).and_then(|l| u32::try_from(l).ok()),
@@ -116,15 +120,13 @@ pub fn regulation_text(
         if let (Some(from), Some(until)) = (f.from, f.until) {
             if until < from {
                 diags.push(
-                    Diagnostic::error(
-                        "E0125",
-                        f.span,
-                        format!(
-                            "`{}` is in force until {until}, before it starts on {from}",
-                            r.id.name
-                        ),
-                    )
-                    .with_help("a period runs from its first day to its last, both included"),
+                    TextError::RegulationEndsBeforeStart {
+                        span: f.span,
+                        regulation: r.id.name.clone(),
+                        from,
+                        until,
+                    }
+                    .into(),
                 );
             }
         }
@@ -134,7 +136,13 @@ pub fn regulation_text(
         Some("plan") => true,
         Some(other) => {
             if let Some(st) = &r.style {
-                diags.push(Diagnostic::error("E0102", st.span, format!("unknown style `{other}`")).with_help("a regulation is numbered like a `law` (the default: 第二十条第二款第二项) or like a `plan` (二、（一）2)"));
+                diags.push(
+                    TextError::UnknownStyle {
+                        span: st.span,
+                        style: other.to_string(),
+                    }
+                    .into(),
+                );
             }
             false
         }
@@ -154,29 +162,27 @@ pub fn regulation_text(
             match (a.from, prev_from) {
                 (None, _) => {
                     diags.push(
-                        Diagnostic::error(
-                            "E0106",
-                            a.span,
-                            format!("article {} is declared twice", a.number),
-                        )
-                        .with_label(prev.span, "first declared here")
-                        .with_help(format!(
-                            "an amended article says from when: `article {} from DATE …`",
-                            a.number
-                        )),
+                        DeclError::DeclaredTwice {
+                            kind: Declared::Article,
+                            name: a.number.to_string(),
+                            first: prev.span,
+                            again: a.span,
+                        }
+                        .into(),
                     );
                     continue;
                 }
                 (Some((from, fspan)), Some(pf)) if from <= pf => {
                     diags.push(
-                            Diagnostic::error(
-                                "E0125",
-                                fspan,
-                                format!("this version of article {} starts on {from}, not after the version before it ({pf})", a.number),
-                            )
-                            .with_label(prev.span, "the version before")
-                            .with_help("declare the versions of an article in the order they took effect"),
-                        );
+                        TextError::VersionOutOfOrder {
+                            span: fspan,
+                            article: a.number,
+                            from,
+                            previous: pf,
+                            previous_span: prev.span,
+                        }
+                        .into(),
+                    );
                     continue;
                 }
                 _ => {}
@@ -184,29 +190,29 @@ pub fn regulation_text(
         }
         if let (Some((from, _)), Some((until, uspan))) = (a.from, a.until) {
             if until < from {
-                diags.push(Diagnostic::error(
-                    "E0125",
-                    uspan,
-                    format!(
-                        "this version of article {} ends on {until}, before it starts on {from}",
-                        a.number
-                    ),
-                ));
+                diags.push(
+                    TextError::EndsBeforeStart {
+                        span: uspan,
+                        what: Dated::Version { article: a.number },
+                        from,
+                        until,
+                    }
+                    .into(),
+                );
                 continue;
             }
         }
         for (i, p) in a.paras.iter().enumerate() {
             if p.number as usize != i + 1 {
-                diags.push(Diagnostic::error(
-                    "E0119",
-                    p.span,
-                    format!(
-                        "paragraph {} of article {} should be numbered {}",
-                        p.number,
-                        a.number,
-                        i + 1
-                    ),
-                ));
+                diags.push(
+                    TextError::ParagraphOutOfOrder {
+                        span: p.span,
+                        number: p.number,
+                        article: a.number,
+                        expected: i + 1,
+                    }
+                    .into(),
+                );
             }
             part_checks(a.number, p, &mut diags);
             // A plan numbers its tasks through the whole document: there items only increase.
@@ -218,16 +224,19 @@ pub fn regulation_text(
                     it.number as usize != j + 1
                 };
                 if wrong {
-                    let want = if plan {
-                        format!("a number above {prev}")
+                    let expected = if plan {
+                        ItemNumber::Above(prev)
                     } else {
-                        (j + 1).to_string()
+                        ItemNumber::Exactly(u32::try_from(j + 1).unwrap_or(u32::MAX))
                     };
-                    diags.push(Diagnostic::error(
-                        "E0119",
-                        it.span,
-                        format!("item {} should be numbered {want}", it.number),
-                    ));
+                    diags.push(
+                        TextError::ItemOutOfOrder {
+                            span: it.span,
+                            number: it.number,
+                            expected,
+                        }
+                        .into(),
+                    );
                 }
                 prev = it.number;
             }
@@ -267,7 +276,7 @@ pub fn regulation_text(
 /// source-copy defects (E0127 when the run is not in the text it marks).
 fn part_checks(article: u32, p: &ast::Para, diags: &mut Vec<Diagnostic>) {
     let texts = std::iter::once((
-        format!("paragraph {}", p.number),
+        Provision::Paragraph(p.number),
         &p.text,
         p.from,
         p.until,
@@ -275,36 +284,38 @@ fn part_checks(article: u32, p: &ast::Para, diags: &mut Vec<Diagnostic>) {
     ))
     .chain(p.items.iter().map(|i| {
         (
-            format!("item {}", i.number),
+            Provision::Item(i.number),
             &i.text,
             i.from,
             i.until,
             &i.defects,
         )
     }));
-    for (what, text, from, until, defects) in texts {
+    for (part, text, from, until, defects) in texts {
         if let (Some((f, _)), Some((u, uspan))) = (from, until) {
             if u < f {
-                diags.push(Diagnostic::error(
-                    "E0125",
-                    uspan,
-                    format!("{what} of article {article} ends on {u}, before it starts on {f}"),
-                ));
+                diags.push(
+                    TextError::EndsBeforeStart {
+                        span: uspan,
+                        what: Dated::Part { part, article },
+                        from: f,
+                        until: u,
+                    }
+                    .into(),
+                );
             }
         }
         for d in defects {
             if d.run.value.is_empty() || !text.value.contains(d.run.value.as_str()) {
                 diags.push(
-                    Diagnostic::error(
-                        "E0127",
-                        d.run.span,
-                        format!(
-                            "the {} run is not in the text of {what} of article {article}",
-                            d.kind.keyword()
-                        ),
-                    )
-                    .with_label(text.span, "the text it marks")
-                    .with_help("copy the run exactly as the text has it"),
+                    TextError::RunNotInText {
+                        span: d.run.span,
+                        kind: d.kind,
+                        part,
+                        article,
+                        text: text.span,
+                    }
+                    .into(),
                 );
             }
         }
@@ -347,7 +358,7 @@ struct Cx {
     used: HashSet<String>,
     /// `override`s that replaced something in some kind, and those that did not (yet).
     overrides_matched: HashSet<Span>,
-    overrides_unmatched: BTreeMap<Span, (String, String)>,
+    overrides_unmatched: BTreeMap<Span, (&'static str, String)>,
     types: Types,
     // INVARIANT: every `FactId`, `KindId` and `RegId` of the program is allocated here.
     facts: Arena<FactDef>,
@@ -425,21 +436,17 @@ impl Cx {
             });
             if let (Some(d), Some(first)) = (decl, file.items.first()) {
                 if !matches!(first, Item::Package(_)) {
-                    self.diags.push(
-                        Diagnostic::error("E0118", d.span, "`package` must be the first declaration of the file")
-                            .with_help("move this line to the top, so a reader knows from the start which package the file belongs to"),
-                    );
+                    self.diags
+                        .push(LayerError::PackageNotFirst { span: d.span }.into());
                 }
             }
             let Some(decl) = decl else {
                 if !file.items.is_empty() {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0118",
-                            Span::new(*fid, 0, 0),
-                            "this file does not say which package it belongs to",
-                        )
-                        .with_help("start the file with `package NAME`"),
+                        LayerError::NoPackageLine {
+                            span: Span::new(*fid, 0, 0),
+                        }
+                        .into(),
                     );
                 }
                 continue;
@@ -461,12 +468,13 @@ impl Cx {
             if let Some(ext) = &decl.extends {
                 match &p.extends {
                     Some(prev) if prev.name != ext.name => self.diags.push(
-                        Diagnostic::error(
-                            "E0118",
-                            ext.span,
-                            format!("package `{}` already extends `{}`", p.name, prev.name),
-                        )
-                        .with_label(prev.span, "declared here"),
+                        LayerError::ExtendsTwice {
+                            span: ext.span,
+                            package: p.name.clone(),
+                            base: prev.name.clone(),
+                            first: prev.span,
+                        }
+                        .into(),
                     ),
                     _ => p.extends = Some(ext.clone()),
                 }
@@ -484,8 +492,11 @@ impl Cx {
                     Item::Interpretation(x) => p.interpretations.push(x),
                     Item::Package(extra) if !std::ptr::eq(extra, decl) => {
                         self.diags.push(
-                            Diagnostic::error("E0118", extra.span, "a file belongs to one package")
-                                .with_label(decl.span, "declared here"),
+                            LayerError::TwoPackageLines {
+                                span: extra.span,
+                                first: decl.span,
+                            }
+                            .into(),
                         );
                     }
                     _ => {}
@@ -505,11 +516,14 @@ impl Cx {
                     .iter()
                     .find(|(_, r)| r.id == decl.regulation.name)
                 else {
-                    self.diags.push(Diagnostic::error(
-                        "E0103",
-                        decl.regulation.span,
-                        format!("unknown regulation `{}`", decl.regulation.name),
-                    ));
+                    self.diags.push(
+                        CitationError::UnknownRegulation {
+                            span: decl.regulation.span,
+                            name: Some(decl.regulation.name.clone()),
+                            named_in: RegulationRef::Coverage,
+                        }
+                        .into(),
+                    );
                     continue;
                 };
                 for e in &decl.entries {
@@ -533,17 +547,13 @@ impl Cx {
                             .iter()
                             .any(|n: &CoverageNote| n.regulation == reg && n.path == *path)
                         {
-                            self.diags.push(Diagnostic::error(
-                                "E0106",
-                                *span,
-                                format!(
-                                    "§{} has two coverage notes",
-                                    path.iter()
-                                        .map(u32::to_string)
-                                        .collect::<Vec<_>>()
-                                        .join(".")
-                                ),
-                            ));
+                            self.diags.push(
+                                DeclError::TwoCoverageNotes {
+                                    span: *span,
+                                    path: path.clone(),
+                                }
+                                .into(),
+                            );
                             continue;
                         }
                         out.push(CoverageNote {
@@ -567,24 +577,22 @@ impl Cx {
             for prm in &p.params {
                 if !self.used.contains(&prm.name.name) {
                     self.diags.push(
-                        Diagnostic::warning(
-                            "W0001",
-                            prm.name.span,
-                            format!("param `{}` is never used", prm.name.name),
-                        )
-                        .with_help("use it in a rule or value, or remove it"),
+                        LintWarning::UnusedParam {
+                            span: prm.name.span,
+                            name: prm.name.name.clone(),
+                        }
+                        .into(),
                     );
                 }
             }
             for v in &p.values {
                 if v.reported.is_none() && !self.used.contains(&v.name.name) {
                     self.diags.push(
-                        Diagnostic::warning(
-                            "W0002",
-                            v.name.span,
-                            format!("value `{}` is never used", v.name.name),
-                        )
-                        .with_help("use it in a rule, report it with `reported as`, or remove it"),
+                        LintWarning::UnusedValue {
+                            span: v.name.span,
+                            name: v.name.name.clone(),
+                        }
+                        .into(),
                     );
                 }
             }
@@ -597,8 +605,12 @@ impl Cx {
             if let Some(ext) = &p.extends {
                 if !packages.iter().any(|q| q.name == ext.name) {
                     self.diags.push(
-                        Diagnostic::error("E0111", ext.span, format!("unknown package `{}`", ext.name))
-                            .with_help("a package is the set of files that start with `package NAME`; check the paths given to the compiler"),
+                        LayerError::UnknownPackage {
+                            span: ext.span,
+                            name: ext.name.clone(),
+                            named_in: PackageRef::Extends,
+                        }
+                        .into(),
                     );
                 }
             }
@@ -616,11 +628,7 @@ impl Cx {
                 Some(2) | None => return,
                 Some(1) => {
                     if let Some(ext) = packages.get(i).and_then(|p| p.extends.as_ref()) {
-                        diags.push(Diagnostic::error(
-                            "E0111",
-                            ext.span,
-                            "packages extend each other in a cycle",
-                        ));
+                        diags.push(LayerError::ExtendsCycle { span: ext.span }.into());
                     }
                     return;
                 }
@@ -658,12 +666,13 @@ impl Cx {
     fn declare_regulation(&mut self, r: &ast::Regulation, package: &str) {
         if let Some(prev) = self.regulations.values().find(|x| x.id == r.id.name) {
             self.diags.push(
-                Diagnostic::error(
-                    "E0106",
-                    r.id.span,
-                    format!("regulation `{}` is declared twice", r.id.name),
-                )
-                .with_label(prev.span, "first declared here"),
+                DeclError::DeclaredTwice {
+                    kind: Declared::Regulation,
+                    name: r.id.name.clone(),
+                    first: prev.span,
+                    again: r.id.span,
+                }
+                .into(),
             );
             return;
         }
@@ -680,20 +689,25 @@ impl Cx {
 
     fn declare_types(&mut self, files: &[(FileId, ast::File)]) {
         let mut records: Vec<&ast::RecordDecl> = Vec::new();
+        // The name of each type declared so far, for "declared twice".
+        let mut declared: HashMap<&str, Span> = HashMap::new();
         for (_, f) in files {
             for item in &f.items {
                 match item {
                     Item::Enum(e) => {
-                        if self.types.enum_named(&e.name.name).is_some()
-                            || records.iter().any(|r| r.name.name == e.name.name)
-                        {
-                            self.diags.push(Diagnostic::error(
-                                "E0106",
-                                e.name.span,
-                                format!("type `{}` is declared twice", e.name.name),
-                            ));
+                        if let Some(first) = declared.get(e.name.name.as_str()) {
+                            self.diags.push(
+                                DeclError::DeclaredTwice {
+                                    kind: Declared::Type,
+                                    name: e.name.name.clone(),
+                                    first: *first,
+                                    again: e.name.span,
+                                }
+                                .into(),
+                            );
                             continue;
                         }
+                        declared.insert(&e.name.name, e.name.span);
                         let mut levels: Vec<usize> = Vec::with_capacity(e.members.len());
                         for i in 0..e.members.len() {
                             let tie = e.ties.iter().find(|(j, _)| *j == i).map(|(_, t)| t);
@@ -707,18 +721,23 @@ impl Cx {
                                 {
                                     Some(j) if e.ordered => levels.get(j).copied().unwrap_or(0),
                                     _ => {
-                                        let msg = if e.ordered {
-                                            format!(
-                                                "`{}` is not a member declared before `{}`",
-                                                t.name,
-                                                e.members
+                                        let error = if e.ordered {
+                                            NameError::TieToLaterMember {
+                                                span: t.span,
+                                                tie: t.name.clone(),
+                                                member: e
+                                                    .members
                                                     .get(i)
                                                     .map_or("", |(m, _)| m.name.as_str())
-                                            )
+                                                    .to_string(),
+                                            }
                                         } else {
-                                            format!("`= {}`: only members of an `ordered` enum share a rank", t.name)
+                                            NameError::TieInUnorderedEnum {
+                                                span: t.span,
+                                                tie: t.name.clone(),
+                                            }
                                         };
-                                        self.diags.push(Diagnostic::error("E0102", t.span, msg).with_help("write `member = earlier_member` to give a member the rank of one declared before it"));
+                                        self.diags.push(error.into());
                                         levels.iter().max().map_or(0, |m| m + 1)
                                     }
                                 },
@@ -739,14 +758,19 @@ impl Cx {
                         });
                     }
                     Item::Record(r) => {
-                        if records.iter().any(|x| x.name.name == r.name.name) {
-                            self.diags.push(Diagnostic::error(
-                                "E0106",
-                                r.name.span,
-                                format!("type `{}` is declared twice", r.name.name),
-                            ));
+                        if let Some(first) = declared.get(r.name.name.as_str()) {
+                            self.diags.push(
+                                DeclError::DeclaredTwice {
+                                    kind: Declared::Type,
+                                    name: r.name.name.clone(),
+                                    first: *first,
+                                    again: r.name.span,
+                                }
+                                .into(),
+                            );
                             continue;
                         }
+                        declared.insert(&r.name.name, r.name.span);
                         records.push(r);
                         self.types.records.alloc(RecordDef {
                             name: r.name.name.clone(),
@@ -790,11 +814,13 @@ impl Cx {
                     } else if let Some(r) = self.types.record_named(other) {
                         Ty::Record(r)
                     } else {
-                        self.diags.push(Diagnostic::error(
-                            "E0109",
-                            n.span,
-                            format!("unknown type `{other}`"),
-                        ));
+                        self.diags.push(
+                            NameError::UnknownType {
+                                span: n.span,
+                                name: other.to_string(),
+                            }
+                            .into(),
+                        );
                         Ty::Error
                     }
                 }
@@ -808,30 +834,25 @@ impl Cx {
                 match item {
                     Item::Fact(fd) => {
                         let ty = self.resolve_type(&fd.ty);
+                        let not_records = TypeError::FactNotListOfRecords { span: fd.ty.span() };
                         let Ty::List(elem) = ty else {
-                            self.diags.push(Diagnostic::error(
-                                "E0107",
-                                fd.ty.span(),
-                                "a fact is a list of records, such as `[Dataset]`",
-                            ));
+                            self.diags.push(not_records.into());
                             continue;
                         };
                         let Ty::Record(record) = *elem else {
-                            self.diags.push(Diagnostic::error(
-                                "E0107",
-                                fd.ty.span(),
-                                "a fact is a list of records, such as `[Dataset]`",
-                            ));
+                            self.diags.push(not_records.into());
                             continue;
                         };
                         let key = fd.keyed.as_ref().and_then(|k| {
                             let f = self.types.field(record, &k.name);
                             if f.is_none() {
-                                self.diags.push(Diagnostic::error(
-                                    "E0102",
-                                    k.span,
-                                    format!("the record has no field `{}`", k.name),
-                                ));
+                                self.diags.push(
+                                    NameError::NoKeyField {
+                                        span: k.span,
+                                        field: k.name.clone(),
+                                    }
+                                    .into(),
+                                );
                             }
                             f
                         });
@@ -848,11 +869,13 @@ impl Cx {
                                 request,
                             });
                         }
-                        None => self.diags.push(Diagnostic::error(
-                            "E0109",
-                            k.request.span,
-                            format!("unknown record `{}`", k.request.name),
-                        )),
+                        None => self.diags.push(
+                            NameError::UnknownRecord {
+                                span: k.request.span,
+                                name: k.request.name.clone(),
+                            }
+                            .into(),
+                        ),
                     },
                     _ => {}
                 }
@@ -882,24 +905,28 @@ impl Cx {
                 let cites = self.cites(&prm.cites, reg);
                 if prm.cites.is_empty() && q.name == p.name {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0115",
-                            prm.name.span,
-                            format!("param `{}` cites nothing", prm.name.name),
-                        )
-                        .with_help("a param says where its number comes from: add `cites §N`"),
+                        DeclError::CitesNothing {
+                            span: prm.name.span,
+                            what: Uncited::Param(prm.name.name.clone()),
+                        }
+                        .into(),
                     );
                 }
-                if q.params
+                if let Some(first) = q
+                    .params
                     .iter()
                     .take_while(|x| !std::ptr::eq(**x, *prm))
-                    .any(|x| x.name.name == prm.name.name)
+                    .find(|x| x.name.name == prm.name.name)
                 {
-                    self.diags.push(Diagnostic::error(
-                        "E0106",
-                        prm.name.span,
-                        format!("param `{}` is declared twice", prm.name.name),
-                    ));
+                    self.diags.push(
+                        DeclError::DeclaredTwice {
+                            kind: Declared::Param,
+                            name: prm.name.name.clone(),
+                            first: first.name.span,
+                            again: prm.name.span,
+                        }
+                        .into(),
+                    );
                 }
                 let base = param_origin
                     .get(&prm.name.name)
@@ -963,23 +990,16 @@ impl Cx {
         for v in &p.values {
             bad.extend(v.kinds.iter().filter(|k| !known.contains(&k.name)).cloned());
         }
+        let mut kinds: Vec<String> = known.into_iter().collect();
+        kinds.sort();
         for k in bad {
-            let mut names: Vec<&String> = known.iter().collect();
-            names.sort();
             self.diags.push(
-                Diagnostic::error(
-                    "E0108",
-                    k.span,
-                    format!("unknown request kind `{}`", k.name),
-                )
-                .with_help(format!(
-                    "the kinds are {}",
-                    names
-                        .iter()
-                        .map(|n| format!("`{n}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                NameError::UnknownKind {
+                    span: k.span,
+                    name: k.name,
+                    kinds: kinds.clone(),
+                }
+                .into(),
             );
         }
     }
@@ -989,33 +1009,38 @@ impl Cx {
     fn adopt_plans(&mut self, p: &PackageSrc<'_>, package: &mut Package, compiled: &[Package]) {
         for u in &p.uses {
             let Some(source) = compiled.iter().find(|c| c.name == u.package.name) else {
-                self.diags.push(Diagnostic::error(
-                    "E0111",
-                    u.package.span,
-                    format!("unknown package `{}`", u.package.name),
-                ));
+                self.diags.push(
+                    LayerError::UnknownPackage {
+                        span: u.package.span,
+                        name: u.package.name.clone(),
+                        named_in: PackageRef::Use,
+                    }
+                    .into(),
+                );
                 continue;
             };
             for k in &u.kinds {
                 if package.plan(&k.name).is_some() {
                     self.diags.push(
-                        Diagnostic::error("E0123", k.span, format!("`{}` has rules of its own for `{}` requests and also uses `{}` for them", p.name, k.name, u.package.name))
-                            .with_help("decide a kind of request in one place: remove its rules here, or the `use`"),
+                        LayerError::UsesKindItDecides {
+                            span: k.span,
+                            package: p.name.clone(),
+                            kind: k.name.clone(),
+                            used: u.package.name.clone(),
+                        }
+                        .into(),
                     );
                     continue;
                 }
                 match source.plan(&k.name) {
                     Some(plan) => package.plans.push(plan.clone()),
                     None => self.diags.push(
-                        Diagnostic::error(
-                            "E0123",
-                            k.span,
-                            format!(
-                                "`{}` has no rules for `{}` requests to use",
-                                u.package.name, k.name
-                            ),
-                        )
-                        .with_help("name a request kind that package decides"),
+                        LayerError::NothingToUse {
+                            span: k.span,
+                            used: u.package.name.clone(),
+                            kind: k.name.clone(),
+                        }
+                        .into(),
                     ),
                 }
             }
@@ -1027,20 +1052,27 @@ impl Cx {
     /// silently).
     fn check_replacement(
         &mut self,
-        what: &str,
+        what: &'static str,
         name: &ast::Ident,
         replaces: Option<Span>,
         base: Option<&str>,
     ) {
         match (replaces, base) {
             (None, Some(base)) => self.diags.push(
-                Diagnostic::error("E0121", name.span, format!("{what} `{}` replaces the one of package `{base}` without saying so", name.name))
-                    .with_help(format!("write `override {what} {}` if it is meant to replace it, or give it another name", name.name)),
+                LayerError::SilentReplacement {
+                    span: name.span,
+                    what,
+                    name: name.name.clone(),
+                    base: base.to_string(),
+                }
+                .into(),
             ),
             // A rule for several kinds may replace a base rule for one of them only: whether an
             // `override` replaced nothing is judged once every kind is compiled.
             (Some(at), None) => {
-                self.overrides_unmatched.entry(at).or_insert_with(|| (what.to_string(), name.name.clone()));
+                self.overrides_unmatched
+                    .entry(at)
+                    .or_insert_with(|| (what, name.name.clone()));
             }
             (Some(at), Some(_)) => {
                 self.overrides_matched.insert(at);
@@ -1055,16 +1087,12 @@ impl Cx {
         for (at, (what, name)) in pending {
             if !self.overrides_matched.contains(&at) {
                 self.diags.push(
-                    Diagnostic::error(
-                        "E0122",
-                        at,
-                        format!(
-                            "`override`, but no package this one extends has a {what} `{name}`"
-                        ),
-                    )
-                    .with_help(
-                        "drop `override`, or check the name and the `extends` of the package",
-                    ),
+                    LayerError::OverrideOfNothing {
+                        span: at,
+                        what,
+                        name,
+                    }
+                    .into(),
                 );
             }
         }
@@ -1131,7 +1159,7 @@ impl Cx {
     /// E0124 when `lower` (of a lower rank) overrides or replaces `higher` while both are in
     /// force, and decides otherwise (another effect, or without one of its obligations,
     /// deadlines or remedies), unless it says it is `consistent with` it.
-    fn rank_conflict(&mut self, lower: &Stance, higher: &Stance, verb: &str) {
+    fn rank_conflict(&mut self, lower: &Stance, higher: &Stance, verb: Verb) {
         let (Some(lo), Some(hi)) = (lower.rank, higher.rank) else {
             return;
         };
@@ -1145,34 +1173,34 @@ impl Cx {
             .next();
         let Some(overlap) = overlap else { return };
         let differs = match (lower.effect, higher.effect) {
-            (Some(a), Some(b)) if a != b => Some(format!(
-                "it decides `{}` where `{}` decides `{}`",
-                a.as_str(),
-                higher.name,
-                b.as_str()
-            )),
+            (Some(a), Some(b)) if a != b => Some(Difference::Effect {
+                lower: a,
+                higher: b,
+            }),
             _ => higher
                 .codes
                 .iter()
                 .find(|c| !lower.codes.contains(c))
-                .map(|(k, c)| format!("it leaves out the {k} `{c}` that `{}` sets", higher.name)),
+                .map(|(part, code)| Difference::LeavesOut {
+                    part,
+                    code: code.clone(),
+                }),
         };
         let Some(differs) = differs else { return };
+        let side = |s: &Stance| RankSide {
+            name: s.name.clone(),
+            source: s.source.clone(),
+            head: s.head,
+        };
         self.diags.push(
-            Diagnostic::error(
-                "E0124",
-                lower.head,
-                format!(
-                    "`{}` ({}) {verb} `{}` ({}) while both are in force ({}): {differs}",
-                    lower.name,
-                    lower.source.as_deref().unwrap_or("?"),
-                    higher.name,
-                    higher.source.as_deref().unwrap_or("?"),
-                    overlap.label()
-                ),
-            )
-            .with_label(higher.head, "the higher-rank rule")
-            .with_help("上位法优先: decide as the higher-rank rule does, keep its duties, ground this rule in a period or scope where that rule does not apply, or say `consistent with REG §N \"why\"` if it only adds a stricter requirement that does not contradict it"),
+            LayerError::RankConflict {
+                lower: side(lower),
+                higher: side(higher),
+                verb,
+                overlap,
+                differs,
+            }
+            .into(),
         );
     }
 
@@ -1187,10 +1215,9 @@ impl Cx {
                     DefaultRegulation::One(id)
                 }),
             // A regulation may be among the items a syntax error skipped: say nothing more.
-            _ if self
-                .diags
-                .iter()
-                .any(|d| d.code < "E0100" && p.files.contains(&d.span.file)) =>
+            _ if self.diags.iter().any(|d| {
+                d.code.category() == Category::Syntax && p.files.contains(&d.span.file)
+            }) =>
             {
                 DefaultRegulation::Hidden
             }
@@ -1203,11 +1230,7 @@ impl Cx {
         let mut out = Vec::new();
         for c in cites {
             if let Some(name) = &c.reading {
-                match self
-                    .interpretations
-                    .iter()
-                    .find(|i| *i.name == *name.name)
-                {
+                match self.interpretations.iter().find(|i| *i.name == *name.name) {
                     Some(i) => {
                         self.readings_used.insert(Arc::clone(&i.name));
                         out.extend(i.of.iter().map(|x| {
@@ -1217,14 +1240,11 @@ impl Cx {
                         }));
                     }
                     None => self.diags.push(
-                        Diagnostic::error(
-                            "E0128",
-                            name.span,
-                            format!("unknown interpretation `{}`", name.name),
-                        )
-                        .with_help(
-                            "declare it with `interpretation NAME of §… { says \"…\" means \"…\" adopted by \"…\" on DATE }`",
-                        ),
+                        NameError::UnknownInterpretation {
+                            span: name.span,
+                            name: name.name.clone(),
+                        }
+                        .into(),
                     ),
                 }
                 continue;
@@ -1250,12 +1270,13 @@ impl Cx {
                     .find(|i| *i.name == *d.name.name)
                 {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0106",
-                            d.name.span,
-                            format!("interpretation `{}` is declared twice", d.name.name),
-                        )
-                        .with_label(prev.span, "first declared here"),
+                        DeclError::DeclaredTwice {
+                            kind: Declared::Interpretation,
+                            name: d.name.name.clone(),
+                            first: prev.span,
+                            again: d.name.span,
+                        }
+                        .into(),
                     );
                     continue;
                 }
@@ -1263,15 +1284,11 @@ impl Cx {
                 let of = self.cites(&d.of, default);
                 if d.of.iter().any(|c| c.reading.is_some()) {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0128",
-                            d.span,
-                            format!(
-                                "interpretation `{}` reads another interpretation",
-                                d.name.name
-                            ),
-                        )
-                        .with_help("an interpretation reads provisions: `of §N.P.I`"),
+                        NameError::ReadsAnInterpretation {
+                            span: d.span,
+                            name: d.name.name.clone(),
+                        }
+                        .into(),
                     );
                 }
                 let texts: Vec<String> = of
@@ -1290,15 +1307,11 @@ impl Cx {
                     && (says.is_empty() || !texts.iter().any(|t| t.contains(says)))
                 {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0127",
-                            d.says.span,
-                            format!(
-                                "what interpretation `{}` says the text says is not in the text it reads",
-                                d.name.name
-                            ),
-                        )
-                        .with_help("`says` quotes the provision verbatim: copy the words the reading rests on"),
+                        TextError::SaysNotInText {
+                            span: d.says.span,
+                            interpretation: d.name.name.clone(),
+                        }
+                        .into(),
                     );
                 }
                 self.interpretations.push(Interpretation {
@@ -1320,15 +1333,11 @@ impl Cx {
         for i in &self.interpretations {
             if !self.readings_used.contains(&i.name) {
                 self.diags.push(
-                    Diagnostic::warning(
-                        "W0107",
-                        i.span,
-                        format!("interpretation `{}` is cited by nothing", i.name),
-                    )
-                    .with_help(format!(
-                        "cite it from the rules that rest on it: `cites reading {}`",
-                        i.name
-                    )),
+                    LintWarning::UncitedInterpretation {
+                        span: i.span,
+                        name: i.name.to_string(),
+                    }
+                    .into(),
                 );
             }
         }
@@ -1354,15 +1363,13 @@ impl Cx {
                 }
                 if let Some(prev) = seen.insert(v.name.name.as_str(), v.name.span) {
                     self.diags.push(
-                        Diagnostic::error(
-                            "E0106",
-                            v.name.span,
-                            format!(
-                                "value `{}` is declared twice for `{}`",
-                                v.name.name, kind.name
-                            ),
-                        )
-                        .with_label(prev, "first declared here"),
+                        DeclError::DeclaredTwice {
+                            kind: Declared::Value,
+                            name: v.name.name.clone(),
+                            first: prev,
+                            again: v.name.span,
+                        }
+                        .into(),
                     );
                 }
                 let base = value_decls
@@ -1407,17 +1414,21 @@ impl Cx {
                 match existing {
                     // Declared twice in the same package.
                     Some((_, (prev, _, pk))) if pk == qi => {
-                        let what = if key.is_empty() {
-                            format!("`{}` requests have two `otherwise` defaults", kind.name)
+                        let error = if key.is_empty() {
+                            DeclError::TwoDefaults {
+                                kind: kind.name.clone(),
+                                first: prev.head,
+                                again: r.head,
+                            }
                         } else {
-                            format!("rule `{key}` is declared twice")
+                            DeclError::DeclaredTwice {
+                                kind: Declared::Rule,
+                                name: key.to_string(),
+                                first: prev.head,
+                                again: r.head,
+                            }
                         };
-                        let mut d = Diagnostic::error("E0106", r.head, what)
-                            .with_label(prev.head, "first declared here");
-                        if key.is_empty() {
-                            d = d.with_help("keep one: when no rule applies, one default decides");
-                        }
-                        b.cx.diags.push(d);
+                        b.cx.diags.push(error.into());
                         continue;
                     }
                     // The same rule in a base package: only `override` replaces it, and a
@@ -1425,7 +1436,7 @@ impl Cx {
                     Some((i, (prev, prev_reg, pk))) => {
                         let lower = b.cx.stance_of(r, reg);
                         let higher = b.cx.stance_of(prev, prev_reg);
-                        b.cx.rank_conflict(&lower, &higher, "replaces");
+                        b.cx.rank_conflict(&lower, &higher, Verb::Replaces);
                         let written = r.name.clone().unwrap_or_else(|| ast::Ident {
                             name: format!("otherwise on {}", kind.name),
                             span: r.head,
@@ -1475,11 +1486,27 @@ impl Cx {
         for (i, (d, _, _)) in decls.iter() {
             for o in &d.over {
                 match index.get(o.name.as_str()).copied() {
-                    Some(j) if j == i => b.cx.diags.push(Diagnostic::error("E0105", o.span, format!("`{}` overrides itself", o.name))),
-                    Some(j) if !matches!(decls.get(j).map(|(d, _, _)| d.role), Some(RuleRole::Rule | RuleRole::Exception)) => b.cx.diags.push(
-                        Diagnostic::error("E0110", o.span, format!("`{}` is not a rule or exception, so nothing can be an exception to it", o.name))
-                            .with_help("guards decide first and checks never decide; exceptions override rules and other exceptions"),
+                    Some(j) if j == i => b.cx.diags.push(
+                        CycleError::OverridesItself {
+                            span: o.span,
+                            name: o.name.clone(),
+                        }
+                        .into(),
                     ),
+                    Some(j)
+                        if !matches!(
+                            decls.get(j).map(|(d, _, _)| d.role),
+                            Some(RuleRole::Rule | RuleRole::Exception)
+                        ) =>
+                    {
+                        b.cx.diags.push(
+                            NameError::NotOverridable {
+                                span: o.span,
+                                name: o.name.clone(),
+                            }
+                            .into(),
+                        )
+                    }
                     Some(j) => {
                         rules[i].overrides.push(j);
                         if let Some(s) = over_spans.get_mut(i) {
@@ -1487,8 +1514,12 @@ impl Cx {
                         }
                     }
                     None => b.cx.diags.push(
-                        Diagnostic::error("E0110", o.span, format!("`{}` is not a rule of `{}` requests here", o.name, kind.name))
-                            .with_help("an exception names a rule or another exception of the same request kind, in its package or one it extends"),
+                        NameError::NotARuleHere {
+                            span: o.span,
+                            name: o.name.clone(),
+                            kind: kind.name.clone(),
+                        }
+                        .into(),
                     ),
                 }
             }
@@ -1513,17 +1544,13 @@ impl Cx {
                 .any(|q| q.intersect(&own).is_some());
             if !grounded {
                 b.cx.diags.push(
-                    Diagnostic::warning(
-                        "W0105",
-                        d.head,
-                        format!(
-                            "`{}` is grounded in nothing in force while `{}` is ({}): it never applies",
-                            rule.name,
-                            p.name,
-                            own.label()
-                        ),
-                    )
-                    .with_help("cite a provision in force in the package's period, or remove the rule"),
+                    LintWarning::NeverInForce {
+                        span: d.head,
+                        rule: rule.name.to_string(),
+                        package: p.name.clone(),
+                        period: own,
+                    }
+                    .into(),
                 );
             }
         }
@@ -1534,7 +1561,7 @@ impl Cx {
                 if let Some((t, treg, _)) = decls.get(j) {
                     let lower = b.cx.stance_of(d, *reg);
                     let higher = b.cx.stance_of(t, *treg);
-                    b.cx.rank_conflict(&lower, &higher, "overrides");
+                    b.cx.rank_conflict(&lower, &higher, Verb::Overrides);
                 }
             }
         }
@@ -1557,23 +1584,22 @@ impl Cx {
                 }
                 let Some(reg) = b.regulation(&sc.regulation.name) else {
                     b.cx.diags.push(
-                        Diagnostic::error(
-                            "E0103",
-                            sc.regulation.span,
-                            format!("unknown regulation `{}`", sc.regulation.name),
-                        )
-                        .with_help("a scope says whom a declared regulation applies to"),
+                        CitationError::UnknownRegulation {
+                            span: sc.regulation.span,
+                            name: Some(sc.regulation.name.clone()),
+                            named_in: RegulationRef::Scope,
+                        }
+                        .into(),
                     );
                     continue;
                 };
                 if sc.cites.is_empty() {
                     b.cx.diags.push(
-                        Diagnostic::error(
-                            "E0115",
-                            sc.regulation.span,
-                            format!("the scope of `{}` cites nothing", sc.regulation.name),
-                        )
-                        .with_help("cite the article that says whom the regulation applies to"),
+                        DeclError::CitesNothing {
+                            span: sc.regulation.span,
+                            what: Uncited::Scope(sc.regulation.name.clone()),
+                        }
+                        .into(),
                     );
                 }
                 let _ = b.cx.cites(&sc.cites, DefaultRegulation::One(reg));
@@ -1581,14 +1607,14 @@ impl Cx {
                 let ex = lower::lower_bool(&mut b, &mut locals, &sc.when);
                 b.max_locals = b.max_locals.max(locals.count());
                 if scopes.iter().any(|(r, _)| *r == reg) {
-                    b.cx.diags.push(Diagnostic::error(
-                        "E0106",
-                        sc.span,
-                        format!(
-                            "`{}` has two scopes for `{}` requests",
-                            sc.regulation.name, kind.name
-                        ),
-                    ));
+                    b.cx.diags.push(
+                        DeclError::TwoScopes {
+                            span: sc.span,
+                            regulation: sc.regulation.name.clone(),
+                            kind: kind.name.clone(),
+                        }
+                        .into(),
+                    );
                     continue;
                 }
                 scopes.push((reg, ex));
@@ -1603,21 +1629,19 @@ impl Cx {
                     .find(|(t, _)| cycle.contains(t))
                     .map(|(_, s)| *s)
             };
-            let mut d = Diagnostic::error(
-                "E0105",
-                cycle.first().and_then(|&i| in_cycle(i)).unwrap_or_default(),
-                format!(
-                    "exceptions override each other in a cycle: {}",
-                    cycle.iter().filter_map(|i| decls.get(*i)).filter_map(|(d, _, _)| d.name.as_ref()).map(|n| format!("`{}`", n.name)).collect::<Vec<_>>().join(" → ")
-                ),
-            )
-            .with_help("the override relation must be acyclic: decide which exception is the more specific one");
-            for &i in cycle.iter().skip(1) {
-                if let Some(s) = in_cycle(i) {
-                    d = d.with_label(s, "part of the cycle");
+            b.cx.diags.push(
+                CycleError::Rules {
+                    span: cycle.first().and_then(|&i| in_cycle(i)).unwrap_or_default(),
+                    names: cycle
+                        .iter()
+                        .filter_map(|i| decls.get(*i))
+                        .filter_map(|(d, _, _)| d.name.as_ref())
+                        .map(|n| n.name.clone())
+                        .collect(),
+                    others: cycle.iter().skip(1).filter_map(|&i| in_cycle(i)).collect(),
                 }
-            }
-            b.cx.diags.push(d);
+                .into(),
+            );
         } else {
             graph::assign_depths(&mut rules);
         }
@@ -1651,8 +1675,11 @@ impl Cx {
                 .map(|(d, _, _)| d.head)
                 .unwrap_or_default();
             b.cx.diags.push(
-                Diagnostic::error("E0116", span, format!("`{}` requests have rules but no `otherwise`", kind.name))
-                    .with_help(format!("say what happens when no rule applies, with its citation: `otherwise on {} cites §N => deny no_applicable_rule \"…\"`", kind.name)),
+                DeclError::NoOtherwise {
+                    span,
+                    kind: kind.name.clone(),
+                }
+                .into(),
             );
         }
         // Reported values.
@@ -1704,11 +1731,8 @@ impl Cx {
             format!("{{{}}}", fields.join(","))
         });
         if t.request.is_none() {
-            self.diags.push(Diagnostic::error(
-                "E0120",
-                t.name.span,
-                "this test has no `request`",
-            ));
+            self.diags
+                .push(DeclError::TestWithoutRequest { span: t.name.span }.into());
         }
         TestCase {
             name: t.name.value.clone(),
@@ -1883,9 +1907,12 @@ impl Resolver for PlanBuilder<'_, '_> {
             Some(ValueState::InProgress(at)) => {
                 let at = *at;
                 self.cx.diags.push(
-                    Diagnostic::error("E0114", span, format!("value `{name}` depends on itself"))
-                        .with_label(at, "defined here")
-                        .with_help("values cannot be recursive: every evaluation must terminate"),
+                    CycleError::ValueDependsOnItself {
+                        span,
+                        name: name.to_string(),
+                        defined: at,
+                    }
+                    .into(),
                 );
                 return Some(Resolved::Param(Ex::Const(Const::Bool(false)), Ty::Error));
             }
@@ -1950,11 +1977,13 @@ impl PlanBuilder<'_, '_> {
                     let (result, _) = lower::lower(self, &mut out_locals, &x.result, Some(&ty));
                     let bcites = self.cx.cites(&x.cites, reg);
                     if x.cites.is_empty() {
-                        self.cx.diags.push(Diagnostic::error(
-                            "E0115",
-                            x.name.span,
-                            format!("exception `{}` cites nothing", x.name.name),
-                        ));
+                        self.cx.diags.push(
+                            DeclError::CitesNothing {
+                                span: x.name.span,
+                                what: Uncited::ValueException(x.name.name.clone()),
+                            }
+                            .into(),
+                        );
                     }
                     let parts = self.parts(&x.parts, &mut out_locals, reg, &bcites);
                     self.max_locals = self.max_locals.max(out_locals.count());
@@ -1974,16 +2003,21 @@ impl PlanBuilder<'_, '_> {
                     for o in &x.over {
                         match ids().find(|(y, _)| y.name.name == o.name).map(|(_, j)| j) {
                             Some(j) if j != i => branches[i].overrides.push(j),
-                            Some(_) => self.cx.diags.push(Diagnostic::error(
-                                "E0105",
-                                o.span,
-                                format!("`{}` overrides itself", o.name),
-                            )),
-                            None => self.cx.diags.push(Diagnostic::error(
-                                "E0110",
-                                o.span,
-                                format!("value `{}` has no exception `{}`", v.name.name, o.name),
-                            )),
+                            Some(_) => self.cx.diags.push(
+                                CycleError::OverridesItself {
+                                    span: o.span,
+                                    name: o.name.clone(),
+                                }
+                                .into(),
+                            ),
+                            None => self.cx.diags.push(
+                                NameError::NoValueException {
+                                    span: o.span,
+                                    value: v.name.name.clone(),
+                                    name: o.name.clone(),
+                                }
+                                .into(),
+                            ),
                         }
                     }
                 }
@@ -1993,20 +2027,18 @@ impl PlanBuilder<'_, '_> {
                         .and_then(|i| exceptions.get(*i))
                         .and_then(|x| x.over.first())
                         .map_or(v.name.span, |o| o.span);
-                    self.cx.diags.push(Diagnostic::error(
-                        "E0105",
-                        first,
-                        format!(
-                            "exceptions of `{}` override each other in a cycle: {}",
-                            v.name.name,
-                            cycle
+                    self.cx.diags.push(
+                        CycleError::ValueExceptions {
+                            span: first,
+                            value: v.name.name.clone(),
+                            names: cycle
                                 .iter()
                                 .filter_map(|i| exceptions.get(*i))
-                                .map(|x| format!("`{}`", x.name.name))
-                                .collect::<Vec<_>>()
-                                .join(" → ")
-                        ),
-                    ));
+                                .map(|x| x.name.name.clone())
+                                .collect(),
+                        }
+                        .into(),
+                    );
                 }
                 (dex, ty, dcites, branches)
             }
@@ -2072,73 +2104,72 @@ impl PlanBuilder<'_, '_> {
         });
         if r.cites.is_empty() {
             self.cx.diags.push(
-                Diagnostic::error("E0115", r.head, format!("{} `{written}` cites nothing", r.role.keyword()))
-                    .with_help("every rule cites the articles it implements: add `cites §N` after the request kinds"),
+                DeclError::CitesNothing {
+                    span: r.head,
+                    what: Uncited::Rule(r.role, written.clone()),
+                }
+                .into(),
             );
         }
         match (r.role, &r.outcome.effect) {
-            (RuleRole::Check, Some((_, code, _))) => self.cx.diags.push(
-                Diagnostic::error(
-                    "E0117",
-                    code.span,
-                    "a check never decides; it has findings but no effect",
-                )
-                .with_help("make it a `rule`, or drop the effect"),
-            ),
+            (RuleRole::Check, Some((_, code, _))) => self
+                .cx
+                .diags
+                .push(DeclError::CheckWithEffect { span: code.span }.into()),
             (
                 RuleRole::Guard | RuleRole::Rule | RuleRole::Exception | RuleRole::Otherwise,
                 None,
             ) => self.cx.diags.push(
-                Diagnostic::error(
-                    "E0117",
-                    r.head,
-                    format!("{} `{written}` has no effect", r.role.keyword()),
-                )
-                .with_help("write `=> permit CODE \"text\"`, `=> deny …` or `=> review …`"),
+                DeclError::NoEffect {
+                    span: r.head,
+                    role: r.role,
+                    name: written.clone(),
+                }
+                .into(),
             ),
-            (RuleRole::Otherwise, Some((eff, code, _))) if *eff != ast::Effect::Deny => {
-                self.cx.diags.push(Diagnostic::error(
-                    "E0117",
-                    code.span,
-                    "`otherwise` must deny: when no rule applies, the decision fails closed",
-                ))
-            }
+            (RuleRole::Otherwise, Some((eff, code, _))) if *eff != ast::Effect::Deny => self
+                .cx
+                .diags
+                .push(DeclError::OtherwiseMustDeny { span: code.span }.into()),
             _ => {}
         }
         if r.role != RuleRole::Exception && !r.over.is_empty() {
             if let Some(o) = r.over.first() {
                 self.cx.diags.push(
-                    Diagnostic::error(
-                        "E0117",
-                        o.span,
-                        format!(
-                            "only an `exception` overrides other rules; this is a {}",
-                            r.role.keyword()
-                        ),
-                    )
-                    .with_help(format!("write `exception {written} over …`")),
+                    DeclError::OverOnNonException {
+                        span: o.span,
+                        role: r.role,
+                        name: written.clone(),
+                    }
+                    .into(),
                 );
             }
         }
         if r.role == RuleRole::Check {
             for part in &r.outcome.parts {
-                let (kind, code) = match part {
+                let (part, code) = match part {
                     ast::OutcomePart::Finding { .. } => continue,
-                    ast::OutcomePart::Reason { code, .. } => ("reason", code),
-                    ast::OutcomePart::Remedy { code, .. } => ("remedy", code),
-                    ast::OutcomePart::Obligation { code, .. } => ("obligation", code),
-                    ast::OutcomePart::Deadline { code, .. } => ("deadline", code),
+                    ast::OutcomePart::Reason { code, .. } => (PartKind::Reason, code),
+                    ast::OutcomePart::Remedy { code, .. } => (PartKind::Remedy, code),
+                    ast::OutcomePart::Obligation { code, .. } => (PartKind::Obligation, code),
+                    ast::OutcomePart::Deadline { code, .. } => (PartKind::Deadline, code),
                 };
                 self.cx.diags.push(
-                    Diagnostic::error("E0117", code.span, format!("a check only reports findings; this {kind} would never reach a decision"))
-                        .with_help("put it in the rule that decides, or make this check a rule"),
+                    DeclError::PartOfCheck {
+                        span: code.span,
+                        part,
+                    }
+                    .into(),
                 );
             }
         }
         if r.role == RuleRole::Exception && r.over.is_empty() {
             self.cx.diags.push(
-                Diagnostic::error("E0117", r.head, format!("exception `{written}` does not say what it is an exception to"))
-                    .with_help("name the rules it overrides: `exception NAME over RULE on KIND …`, or make it a `rule`"),
+                DeclError::ExceptionWithoutOver {
+                    span: r.head,
+                    name: written.clone(),
+                }
+                .into(),
             );
         }
         let mut locals = Locals::default();
@@ -2199,10 +2230,11 @@ impl PlanBuilder<'_, '_> {
         if !known {
             if let Some(v) = party_as {
                 self.cx.diags.push(
-                    Diagnostic::error("E0101", v.span, format!("unknown value `{}`", v.name))
-                        .with_help(
-                            "`as VALUE` names a derived value that gives the party's institution",
-                        ),
+                    NameError::UnknownValue {
+                        span: v.span,
+                        name: v.name.clone(),
+                    }
+                    .into(),
                 );
             }
             return None;
@@ -2213,15 +2245,15 @@ impl PlanBuilder<'_, '_> {
             Resolved::Value(id, Ty::Record(_)) => Some(Ex::Value(id)),
             Resolved::Value(id, Ty::List(t)) if matches!(*t, Ty::Record(_)) => Some(Ex::Value(id)),
             Resolved::Value(_, ty) if party_as.is_some() => {
-                let shown = self.cx.types.show(&ty);
-                self.cx.diags.push(Diagnostic::error(
-                    "E0107",
-                    name.span,
-                    format!(
-                        "`{}` is {shown}, not an institution or a list of them",
-                        name.name
-                    ),
-                ));
+                let ty = self.cx.types.show(&ty);
+                self.cx.diags.push(
+                    TypeError::NotAnInstitution {
+                        span: name.span,
+                        name: name.name.clone(),
+                        ty,
+                    }
+                    .into(),
+                );
                 None
             }
             _ => None,

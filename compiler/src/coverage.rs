@@ -8,6 +8,7 @@
 //! force grounds.
 
 use crate::cite::chinese_number;
+use crate::diagnostics::CoverageWarning;
 use crate::export::{period_text, rank_name, version_periods};
 use crate::ir::{Cite, Part, PolicySet, RegulationText};
 use datalex_lang::ast::RuleRole;
@@ -585,21 +586,12 @@ pub fn noted_but_cited(policy: &PolicySet) -> Vec<datalex_lang::Diagnostic> {
                 && (item.is_none() || c.item == item)
         });
         if cited {
-            let shown = note
-                .path
-                .iter()
-                .map(u32::to_string)
-                .collect::<Vec<_>>()
-                .join(".");
             out.push(
-                datalex_lang::Diagnostic::warning(
-                    "W0003",
-                    note.span,
-                    format!(
-                        "§{shown} is cited by rules, but the coverage note says it is not encoded"
-                    ),
-                )
-                .with_help("drop the note, or the citations if the note is right"),
+                CoverageWarning::NotedButCited {
+                    span: note.span,
+                    path: note.path.clone(),
+                }
+                .into(),
             );
         }
     }
@@ -615,15 +607,6 @@ pub fn notes_blaming_the_schema(policy: &PolicySet) -> Vec<datalex_lang::Diagnos
         .coverage
         .iter()
         .filter(|n| !n.decidable && SCHEMA_WORDS.iter().any(|w| n.reason.contains(w)))
-        .map(|n| {
-            datalex_lang::Diagnostic::warning(
-                "W0108",
-                n.span,
-                "this `not_decidable` note gives a missing field or fact as the reason",
-            )
-            .with_help(
-                "say what the provision is (a duty of management, a goal, a dated milestone); if it decides requests once a field exists, add the field and encode it, or say `not_encoded` and what is missing",
-            )
-        })
+        .map(|n| CoverageWarning::BlamesTheSchema { span: n.span }.into())
         .collect()
 }

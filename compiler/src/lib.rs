@@ -5,6 +5,7 @@ pub mod analysis;
 pub mod cite;
 pub mod compile;
 pub mod coverage;
+pub mod diagnostics;
 pub mod export;
 pub mod graph;
 pub mod ir;

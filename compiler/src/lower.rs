@@ -5,6 +5,7 @@
 //! values. Every error is reported and lowering goes on with [`Ty::Error`], so one mistake gives
 //! one diagnostic.
 
+use crate::diagnostics::{CitationError, NameError, RegulationRef, TypeError};
 use crate::ir::{Arena, CmpOp, Const, Ex, FactDef, ValueId};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{BinOp, Expr, ExprKind};
@@ -101,12 +102,12 @@ pub fn lower(
     if let Some(want) = expected {
         if !compatible(&ty, want) {
             let types = r.types();
-            let d = Diagnostic::error(
-                "E0107",
-                e.span,
-                format!("expected {}, found {}", types.show(want), types.show(&ty)),
-            );
-            r.report(d);
+            let d = TypeError::Mismatch {
+                span: e.span,
+                expected: types.show(want),
+                found: types.show(&ty),
+            };
+            r.report(d.into());
             return (ex, Ty::Error);
         }
     }
@@ -156,8 +157,8 @@ pub fn compatible(a: &Ty, b: &Ty) -> bool {
     }
 }
 
-fn err(r: &mut dyn Resolver, d: Diagnostic) -> (Ex, Ty) {
-    r.report(d);
+fn err(r: &mut dyn Resolver, d: impl Into<Diagnostic>) -> (Ex, Ty) {
+    r.report(d.into());
     (Ex::Const(Const::Bool(false)), Ty::Error)
 }
 
@@ -183,11 +184,11 @@ fn lower_inner(
                         } else {
                             err(
                                 r,
-                                Diagnostic::error(
-                                    "E0102",
-                                    field.span,
-                                    format!("`{tname}` has no member `{}`", field.name),
-                                ),
+                                NameError::NoMember {
+                                    span: field.span,
+                                    enum_name: tname.clone(),
+                                    member: field.name.clone(),
+                                },
                             )
                         };
                     }
@@ -206,27 +207,27 @@ fn lower_inner(
                         let fields: Vec<String> = rec
                             .fields
                             .iter()
-                            .map(|f| format!("`{}`", types.fields[*f].name))
+                            .map(|f| types.fields[*f].name.clone())
                             .collect();
-                        let d = Diagnostic::error(
-                            "E0102",
-                            field.span,
-                            format!("`{}` has no field `{}`", rec.name, field.name),
-                        )
-                        .with_help(format!("its fields are {}", fields.join(", ")));
+                        let d = NameError::NoField {
+                            span: field.span,
+                            record: rec.name.clone(),
+                            field: field.name.clone(),
+                            fields,
+                        };
                         err(r, d)
                     }
                 },
                 Ty::Error => (Ex::Const(Const::Bool(false)), Ty::Error),
                 other => {
-                    let shown = r.types().show(&other);
+                    let ty = r.types().show(&other);
                     err(
                         r,
-                        Diagnostic::error(
-                            "E0107",
-                            field.span,
-                            format!("a value of type {shown} has no field `{}`", field.name),
-                        ),
+                        TypeError::NoFields {
+                            span: field.span,
+                            ty,
+                            field: field.name.clone(),
+                        },
                     )
                 }
             }
@@ -237,28 +238,16 @@ fn lower_inner(
                 _ => None,
             };
             let Some(fid) = fact else {
-                return err(
-                    r,
-                    Diagnostic::error(
-                        "E0107",
-                        base.span,
-                        "only a fact collection keyed by a field can be looked up with `[…]`",
-                    )
-                    .with_help("for example `catalog[request.dataset]`"),
-                );
+                return err(r, TypeError::LookupOutsideFact { span: base.span });
             };
             let def = r.facts()[fid].clone();
             let Some(key_field) = def.key else {
                 return err(
                     r,
-                    Diagnostic::error(
-                        "E0107",
-                        base.span,
-                        format!(
-                            "`{}` is not keyed; it cannot be looked up with `[…]`",
-                            def.name
-                        ),
-                    ),
+                    TypeError::FactNotKeyed {
+                        span: base.span,
+                        fact: def.name.clone(),
+                    },
                 );
             };
             let key_ty = r.types().fields[key_field].ty.clone();
@@ -331,12 +320,14 @@ fn lower_inner(
                 Ty::List(t) => Some(*t),
                 Ty::Error => None,
                 other => {
-                    let shown = r.types().show(&other);
-                    r.report(Diagnostic::error(
-                        "E0107",
-                        coll.span,
-                        format!("`in` needs a list, found {shown}"),
-                    ));
+                    let found = r.types().show(&other);
+                    r.report(
+                        TypeError::InNeedsList {
+                            span: coll.span,
+                            found,
+                        }
+                        .into(),
+                    );
                     None
                 }
             };
@@ -379,12 +370,12 @@ fn lower_inner(
             }
             None => {
                 r.report(
-                    Diagnostic::error(
-                        "E0103",
-                        reg.span,
-                        format!("unknown regulation `{}`", reg.name),
-                    )
-                    .with_help("`applies` names a regulation declared in some package"),
+                    CitationError::UnknownRegulation {
+                        span: reg.span,
+                        name: Some(reg.name.clone()),
+                        named_in: RegulationRef::Applies,
+                    }
+                    .into(),
                 );
                 (Ex::Const(Const::Bool(false)), Ty::Error)
             }
@@ -412,12 +403,14 @@ fn lower_collection(r: &mut dyn Resolver, locals: &mut Locals, coll: &Expr) -> (
         Ty::List(t) => *t,
         Ty::Error => Ty::Error,
         other => {
-            let shown = r.types().show(&other);
-            r.report(Diagnostic::error(
-                "E0107",
-                coll.span,
-                format!("expected a list to range over, found {shown}"),
-            ));
+            let found = r.types().show(&other);
+            r.report(
+                TypeError::RangeNeedsList {
+                    span: coll.span,
+                    found,
+                }
+                .into(),
+            );
             Ty::Error
         }
     };
@@ -464,16 +457,31 @@ fn lower_name(
         return (Ex::Const(Const::Bool(false)), Ty::Error);
     }
     match owners.as_slice() {
-        [eid] => (Ex::Const(Const::Enum(*eid, name.to_string())), Ty::Enum(*eid)),
-        [] => err(r, Diagnostic::error("E0101", span, format!("unknown name `{name}`"))
-            .with_help("a name must be a value, param, fact, `request`, a quantifier variable in scope, or an enum member")),
+        [eid] => (
+            Ex::Const(Const::Enum(*eid, name.to_string())),
+            Ty::Enum(*eid),
+        ),
+        [] => err(
+            r,
+            NameError::UnknownName {
+                span,
+                name: name.to_string(),
+            },
+        ),
         many => {
-            let names: Vec<String> = many
+            let enums: Vec<String> = many
                 .iter()
                 .map(|e| &r.types().enums[*e])
-                .map(|d| format!("`{}.{name}`", d.name))
+                .map(|d| d.name.clone())
                 .collect();
-            err(r, Diagnostic::error("E0107", span, format!("`{name}` is a member of several enums")).with_help(format!("write {}", names.join(" or "))))
+            err(
+                r,
+                TypeError::AmbiguousMember {
+                    span,
+                    name: name.to_string(),
+                    enums,
+                },
+            )
         }
     }
 }
@@ -520,9 +528,16 @@ fn lower_binary(
                 (Ty::Int, Ty::Int) => Ty::Int,
                 (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
                 _ => {
-                    let (sa, sb) = (r.types().show(&at), r.types().show(&bt));
-                    return err(r, Diagnostic::error("E0107", span, format!("cannot apply `{}` to {sa} and {sb}", op.as_str()))
-                        .with_help("dates move by durations (`request.at - 365 days`); whole numbers add and subtract"));
+                    let (left, right) = (r.types().show(&at), r.types().show(&bt));
+                    return err(
+                        r,
+                        TypeError::Arithmetic {
+                            span,
+                            op,
+                            left,
+                            right,
+                        },
+                    );
                 }
             };
             let ex = if op == BinOp::Add {
@@ -555,10 +570,8 @@ fn lower_binary(
                     (aside, bside)
                 };
             if !compatible(&at, &bt) {
-                let (sa, sb) = (r.types().show(&at), r.types().show(&bt));
-                return err(r, Diagnostic::error("E0107", span, format!("cannot compare {sa} with {sb}")).with_help(
-                    "both sides of a comparison have the same type; a text is not a number, a date is not a duration",
-                ));
+                let (left, right) = (r.types().show(&at), r.types().show(&bt));
+                return err(r, TypeError::Incomparable { span, left, right });
             }
             let ordered_enum = match &at {
                 Ty::Enum(eid) => Some(*eid),
@@ -571,10 +584,8 @@ fn lower_binary(
                     _ => false,
                 };
                 if !ok {
-                    let shown = r.types().show(&at);
-                    return err(r, Diagnostic::error("E0107", span, format!("values of type {shown} have no order")).with_help(
-                        "`<`, `<=`, `>`, `>=` compare numbers, dates, durations and members of `ordered` enums",
-                    ));
+                    let ty = r.types().show(&at);
+                    return err(r, TypeError::Unordered { span, ty });
                 }
             }
             let rank = if matches!(cmp, CmpOp::Eq | CmpOp::Ne) {

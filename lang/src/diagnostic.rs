@@ -4,8 +4,9 @@
 //! [`render`] turns them into text with ariadne (the CLI), and the language server converts them
 //! to LSP diagnostics. Every diagnostic has a stable code documented in `docs/diagnostics.md`.
 
-use crate::span::{SourceMap, Span};
+use crate::span::{FileId, SourceMap, Span};
 use std::fmt::Write as _;
+use std::ops::Range;
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -14,6 +15,187 @@ pub enum Severity {
     Error,
     /// Worth fixing; does not stop compilation.
     Warning,
+}
+
+/// What part of a policy a diagnostic is about: the groups of `docs/diagnostics.md`. Code that
+/// needs to know what kind of problem it has asks this, never the code's spelling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Category {
+    /// The text does not follow the grammar (E00xx); the parser reports these.
+    Syntax,
+    /// A name that resolves to nothing, or to the wrong thing.
+    Name,
+    /// A type error in an expression or a declaration.
+    Type,
+    /// A declaration of the wrong shape, declared twice, or missing a part it needs.
+    Declaration,
+    /// A citation that names no provision the regulation text has.
+    Citation,
+    /// A regulation's own text: its numbering, its periods, its quotations.
+    Text,
+    /// Packages and their layers: `package`, `extends`, `use`, `override`.
+    Package,
+    /// Something defined in terms of itself: overrides or values in a cycle.
+    Cycle,
+    /// A lower-rank rule deciding against a higher-rank one (上位法优先).
+    Rank,
+    /// A declaration nothing uses.
+    Unused,
+    /// A `coverage` note that contradicts the rules or blames the schema.
+    Coverage,
+    /// A finding of the conflict and gap analysis of a compiled policy.
+    Analysis,
+}
+
+/// Declares [`Code`] from one table: each code with its severity and category, so that the
+/// three never disagree.
+macro_rules! codes {
+    ($($(#[doc = $doc:literal])* $code:ident: $severity:ident, $category:ident;)*) => {
+        /// The stable code of a diagnostic, documented in `docs/diagnostics.md`. Declared in
+        /// the order of their spelling, so that sorting by code sorts as the text does.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        pub enum Code {
+            $($(#[doc = $doc])* $code,)*
+        }
+
+        impl Code {
+            /// Every code, in order.
+            pub const ALL: &'static [Code] = &[$(Code::$code),*];
+
+            /// The code as written: `E0104`.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Code::$code => stringify!($code),)*
+                }
+            }
+
+            /// Whether it stops compilation.
+            pub fn severity(self) -> Severity {
+                match self {
+                    $(Code::$code => Severity::$severity,)*
+                }
+            }
+
+            /// What part of a policy it is about.
+            pub fn category(self) -> Category {
+                match self {
+                    $(Code::$code => Category::$category,)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    /// The text does not follow the grammar.
+    E0001: Error, Syntax;
+    /// A number is too large.
+    E0002: Error, Syntax;
+    /// A well-formed date that does not exist.
+    E0003: Error, Syntax;
+    /// `all` without a condition.
+    E0004: Error, Syntax;
+    /// An unknown name.
+    E0101: Error, Name;
+    /// An unknown field, enum member, rank or style.
+    E0102: Error, Name;
+    /// An unknown regulation.
+    E0103: Error, Citation;
+    /// A citation of an article, paragraph or item the regulation does not have.
+    E0104: Error, Citation;
+    /// Exceptions that override each other in a cycle.
+    E0105: Error, Cycle;
+    /// Something declared twice.
+    E0106: Error, Declaration;
+    /// A type error.
+    E0107: Error, Type;
+    /// An unknown request kind.
+    E0108: Error, Name;
+    /// An unknown type or record.
+    E0109: Error, Name;
+    /// `over` names no rule or exception it can override.
+    E0110: Error, Name;
+    /// An unknown base package, or packages that extend each other in a cycle.
+    E0111: Error, Package;
+    /// A citation of an article of a regulation whose text is not available.
+    E0112: Error, Citation;
+    /// A bare `§N` in a package with no regulation, or several.
+    E0113: Error, Citation;
+    /// A value that depends on itself.
+    E0114: Error, Cycle;
+    /// A declaration that cites nothing.
+    E0115: Error, Declaration;
+    /// A request kind with rules but no `otherwise`.
+    E0116: Error, Declaration;
+    /// An outcome of the wrong shape.
+    E0117: Error, Declaration;
+    /// A file without its `package` line first, or with two.
+    E0118: Error, Package;
+    /// Paragraphs or items not numbered in order.
+    E0119: Error, Text;
+    /// A test without a `request`.
+    E0120: Error, Declaration;
+    /// A replacement of a base package's declaration without `override`.
+    E0121: Error, Package;
+    /// An `override` that replaces nothing.
+    E0122: Error, Package;
+    /// A `use` of a kind the package decides itself, or that the other package does not.
+    E0123: Error, Package;
+    /// A rank conflict (上位法优先).
+    E0124: Error, Rank;
+    /// A period that ends before it starts, or versions out of order.
+    E0125: Error, Text;
+    /// A citation of a provision with no version in force while its regulation is.
+    E0126: Error, Citation;
+    /// A quotation that is not in the text it quotes.
+    E0127: Error, Text;
+    /// An unknown interpretation, or one that reads another.
+    E0128: Error, Name;
+    /// A param nothing uses.
+    W0001: Warning, Unused;
+    /// A value nothing uses or reports.
+    W0002: Warning, Unused;
+    /// A coverage note on a provision that rules cite.
+    W0003: Warning, Coverage;
+    /// Two rules that can both decide a request with different effects.
+    W0101: Warning, Analysis;
+    /// Requests that no rule decides.
+    W0102: Warning, Analysis;
+    /// A rule whose condition can never hold.
+    W0103: Warning, Analysis;
+    /// A rule that never decides: exceptions override it wherever it applies.
+    W0104: Warning, Analysis;
+    /// A rule grounded in nothing in force while its package's regulation is.
+    W0105: Warning, Analysis;
+    /// A request kind with too many conditions to analyse.
+    W0106: Warning, Analysis;
+    /// An interpretation nothing cites.
+    W0107: Warning, Unused;
+    /// A `not_decidable` note that blames a missing field or fact.
+    W0108: Warning, Coverage;
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A string that is not the spelling of any [`Code`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("`{0}` is not a diagnostic code")]
+pub struct UnknownCode(pub String);
+
+impl std::str::FromStr for Code {
+    type Err = UnknownCode;
+
+    fn from_str(s: &str) -> Result<Code, UnknownCode> {
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == s)
+            .ok_or_else(|| UnknownCode(s.to_string()))
+    }
 }
 
 /// A secondary location with a note.
@@ -26,11 +208,14 @@ pub struct Label {
 }
 
 /// A problem found in policy source.
+///
+/// Built from a typed error (the parser's [`crate::ParseError`], the compiler's error enums),
+/// each of which turns its variants into diagnostics in one place.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Stable code, `E0001` or `W0001`.
-    pub code: &'static str,
-    /// Error or warning.
+    pub code: Code,
+    /// Error or warning: the code's.
     pub severity: Severity,
     /// One lowercase line; user input in backticks.
     pub message: String,
@@ -43,23 +228,15 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    /// An error.
-    pub fn error(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
+    /// A diagnostic with the code's severity.
+    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
         Diagnostic {
             code,
-            severity: Severity::Error,
+            severity: code.severity(),
             message: message.into(),
             span,
             labels: Vec::new(),
             help: None,
-        }
-    }
-
-    /// A warning.
-    pub fn warning(code: &'static str, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, span, message)
         }
     }
 
@@ -95,35 +272,55 @@ pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> S
     out
 }
 
+/// One file of a report as ariadne knows it: told apart by its id (two files may have the same
+/// name), shown by its name.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct FileKey {
+    id: FileId,
+    name: String,
+}
+
+impl std::fmt::Display for FileKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name)
+    }
+}
+
+/// A span as ariadne measures it: in characters of its own file's text (never another file's),
+/// clamped to that text, its ends moved back to character boundaries, start before end. `None`
+/// if the span's file is not in `sources`.
+fn char_range(sources: &SourceMap, span: Span) -> Option<(FileKey, Range<usize>)> {
+    let source = sources.get(span.file)?;
+    let text = source.text.as_str();
+    let boundary = |byte: u32| {
+        let mut b = (byte as usize).min(text.len());
+        while b > 0 && !text.is_char_boundary(b) {
+            b -= 1;
+        }
+        b
+    };
+    let (a, b) = (boundary(span.start), boundary(span.end));
+    let chars = |b: usize| text.get(..b).map_or(0, |t| t.chars().count());
+    let key = FileKey {
+        id: span.file,
+        name: source.name.clone(),
+    };
+    Some((key, chars(a.min(b))..chars(a.max(b))))
+}
+
 fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     use ariadne::{Config, IndexType, Label as ALabel, Report, ReportKind};
-    let name = |span: Span| {
-        sources
-            .get(span.file)
-            .map_or_else(|| "<unknown>".to_string(), |s| s.name.clone())
+    // A primary span in no known file has no excerpt to show.
+    let Some(primary) = char_range(sources, d.span) else {
+        return plain_line(d, sources);
     };
     let kind = match d.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
     };
-    // Character offsets, not bytes: ariadne measures a label in another file than the primary
-    // one against the wrong line table with byte offsets (and can panic inside a multi-byte
-    // character), so spans are converted here, clamped to their file.
-    let chars = |span: Span| -> std::ops::Range<usize> {
-        let Some(text) = sources.get(span.file).map(|s| s.text.as_str()) else {
-            return 0..0;
-        };
-        let at = |byte: usize| {
-            let mut b = byte.min(text.len());
-            while b > 0 && !text.is_char_boundary(b) {
-                b -= 1;
-            }
-            text.get(..b).map_or(0, |t| t.chars().count())
-        };
-        let range = span.range();
-        at(range.start)..at(range.end)
-    };
-    let mut report = Report::build(kind, (name(d.span), chars(d.span)))
+    // Character offsets, not bytes: ariadne measures byte offsets against line tables and can
+    // cut a multi-byte character (it panicked on a label in another file than the primary one).
+    let mut report = Report::build(kind, primary.clone())
         .with_config(
             Config::default()
                 .with_color(color)
@@ -131,35 +328,49 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
         )
         .with_code(d.code)
         .with_message(&d.message)
-        .with_label(ALabel::new((name(d.span), chars(d.span))).with_message(primary_label(d)));
+        .with_label(ALabel::new(primary).with_message(primary_label(d)));
+    let mut files = vec![d.span.file];
     for l in &d.labels {
-        report =
-            report.with_label(ALabel::new((name(l.span), chars(l.span))).with_message(&l.message));
+        // A label in no known file is left out rather than losing the whole excerpt.
+        if let Some(at) = char_range(sources, l.span) {
+            report = report.with_label(ALabel::new(at).with_message(&l.message));
+            files.push(l.span.file);
+        }
     }
     if let Some(help) = &d.help {
         report = report.with_help(help);
     }
-    let cache = ariadne::sources(
-        sources
-            .iter()
-            .map(|(_, s)| (s.name.clone(), s.text.clone())),
-    );
+    files.sort_unstable();
+    files.dedup();
+    let cache = ariadne::sources(files.into_iter().filter_map(|id| {
+        let s = sources.get(id)?;
+        Some((
+            FileKey {
+                id,
+                name: s.name.clone(),
+            },
+            s.text.as_str(),
+        ))
+    }));
     let mut buf = Vec::new();
     if report.finish().write(cache, &mut buf).is_err() {
-        // Rendering can only fail on spans outside their file; fall back to one line.
-        let (line, col) = sources.line_col(d.span);
-        let mut s = String::new();
-        let _ = writeln!(
-            s,
-            "{}[{}]: {} ({}:{line}:{col})",
-            severity_word(d),
-            d.code,
-            d.message,
-            name(d.span)
-        );
-        return s;
+        return plain_line(d, sources);
     }
     String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// The diagnostic on one line without an excerpt, where there is none to show.
+fn plain_line(d: &Diagnostic, sources: &SourceMap) -> String {
+    let (line, col) = sources.line_col(d.span);
+    let name = sources
+        .get(d.span.file)
+        .map_or("<unknown>", |s| s.name.as_str());
+    format!(
+        "{}[{}]: {} ({name}:{line}:{col})\n",
+        severity_word(d),
+        d.code,
+        d.message
+    )
 }
 
 /// The note under the primary span: the message again, shortened to its first clause, so the
@@ -197,27 +408,4 @@ pub fn render_short(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         );
     }
     out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// A label in another file than the primary span, after multi-byte text: rendered at its own
-    /// line, without a panic (ariadne measured it against the primary file with byte offsets).
-    #[test]
-    fn a_label_in_another_file_is_rendered_at_its_own_line() {
-        let mut sources = SourceMap::new();
-        let a = sources.add("a.dlx", "// 短\nrule x\n");
-        let x = "// 短\n".len();
-        let long = format!("{}\nrule y // 上位法\n", "// 很长的中文注释行\n".repeat(20));
-        let at = long.find("rule y").unwrap_or(0);
-        let b = sources.add("b.dlx", long.clone());
-        let d = Diagnostic::warning("W0101", Span::new(a, x, x + 6), "`x` and `y` conflict")
-            .with_label(Span::new(b, at, at + 6), "the other rule");
-        let text = render(&[d], &sources, false);
-        assert!(text.contains("a.dlx:2:1"), "{text}");
-        assert!(text.contains("22 │ rule y"), "{text}");
-        assert!(text.contains("the other rule"), "{text}");
-    }
 }

@@ -7,11 +7,13 @@
 pub mod ast;
 pub mod date;
 pub mod diagnostic;
+pub mod error;
 pub mod format;
 pub mod parser;
 pub mod rebase;
 pub mod span;
 
-pub use diagnostic::{Diagnostic, Label, Severity};
+pub use diagnostic::{Category, Code, Diagnostic, Label, Severity};
+pub use error::ParseError;
 pub use parser::parse;
 pub use span::{FileId, SourceMap, Span};

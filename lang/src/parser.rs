@@ -7,6 +7,7 @@
 use crate::ast::*;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
+use crate::error::ParseError;
 use crate::span::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
@@ -91,17 +92,19 @@ fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagno
                 .and_then(|entry| entry.into_inner().find(|p| p.as_rule() != Rule::EOI));
             match pair.map(|p| cx.item(p)) {
                 Some(Ok(i)) => item = Some(i),
-                Some(Err(d)) => diags.push(d),
-                None => diags.push(Diagnostic::error(
-                    "E0001",
-                    Span::new(file, base, base + chunk.len()),
-                    "expected a declaration",
-                )),
+                Some(Err(e)) => diags.push(e.diagnostic()),
+                None => diags.push(
+                    ParseError::Expected {
+                        span: Span::new(file, base, base + chunk.len()),
+                        what: "a declaration",
+                    }
+                    .diagnostic(),
+                ),
             }
         }
-        Err(e) => diags.push(cx.syntax_error(&e, chunk)),
+        Err(e) => diags.push(cx.syntax_error(&e, chunk).diagnostic()),
     }
-    diags.append(&mut cx.soft.borrow_mut());
+    diags.extend(cx.soft.take().into_iter().map(ParseError::diagnostic));
     (item, diags)
 }
 
@@ -233,10 +236,10 @@ struct Cx {
     file: FileId,
     base: usize,
     /// Errors found in an item that was still read (an impossible date, a huge number).
-    soft: std::cell::RefCell<Vec<Diagnostic>>,
+    soft: std::cell::RefCell<Vec<ParseError>>,
 }
 
-type PResult<T> = Result<T, Diagnostic>;
+type PResult<T> = Result<T, ParseError>;
 
 impl Cx {
     /// The pair's span, without the whitespace pest includes when a trailing optional part
@@ -254,12 +257,14 @@ impl Cx {
         )
     }
 
-    fn bug(&self, p: &Pair<'_, Rule>, what: &str) -> Diagnostic {
-        Diagnostic::error("E0001", self.span(p), format!("could not read {what}"))
-            .with_help("this is a bug in the datalex parser; please report it with the file")
+    fn bug(&self, p: &Pair<'_, Rule>, what: &'static str) -> ParseError {
+        ParseError::Unreadable {
+            span: self.span(p),
+            what,
+        }
     }
 
-    fn syntax_error(&self, e: &pest::error::Error<Rule>, chunk: &str) -> Diagnostic {
+    fn syntax_error(&self, e: &pest::error::Error<Rule>, chunk: &str) -> ParseError {
         use pest::error::{ErrorVariant, InputLocation};
         let (start, end) = match e.location {
             InputLocation::Pos(p) => (p, p),
@@ -285,38 +290,34 @@ impl Cx {
         {
             if let Some(open) = unclosed_brace(chunk) {
                 let end = chunk.trim_end().len();
-                return Diagnostic::error(
-                    "E0001",
-                    Span::new(self.file, self.base + open, self.base + open + 1),
-                    "this `{` is never closed",
-                )
-                .with_label(
-                    Span::new(self.file, self.base + end, self.base + end),
-                    "the declaration ends here",
-                )
-                .with_help("close it with `}` before the next declaration");
+                return ParseError::UnclosedBrace {
+                    open: Span::new(self.file, self.base + open, self.base + open + 1),
+                    end: Span::new(self.file, self.base + end, self.base + end),
+                };
             }
         }
         let span = Span::new(self.file, self.base + start, self.base + token_end);
         let found = chunk
             .get(start..token_end)
             .filter(|s| !s.is_empty())
-            .map_or_else(|| "the end of the item".to_string(), |s| format!("`{s}`"));
-        let message = match &e.variant {
+            .map(str::to_string);
+        match &e.variant {
             ErrorVariant::ParsingError { positives, .. } => {
-                let mut words: Vec<&str> = positives.iter().filter_map(|r| describe(*r)).collect();
-                words.sort_unstable();
-                words.dedup();
-                if words.is_empty() {
-                    format!("unexpected {found}")
-                } else {
-                    format!("expected {}, found {found}", join_or(&words))
+                let mut expected: Vec<&'static str> =
+                    positives.iter().filter_map(|r| describe(*r)).collect();
+                expected.sort_unstable();
+                expected.dedup();
+                ParseError::Unexpected {
+                    span,
+                    expected,
+                    found,
                 }
             }
-            ErrorVariant::CustomError { message } => message.clone(),
-        };
-        Diagnostic::error("E0001", span, message)
-            .with_help("the item is skipped; the parser continues with the next declaration")
+            ErrorVariant::CustomError { message } => ParseError::Grammar {
+                span,
+                message: message.clone(),
+            },
+        }
     }
 
     fn item(&self, p: Pair<'_, Rule>) -> PResult<Item> {
@@ -379,11 +380,10 @@ impl Cx {
     /// A number; one too large is reported and read as 0, so the item still parses.
     fn int(&self, p: &Pair<'_, Rule>) -> PResult<u32> {
         Ok(p.as_str().parse::<u32>().unwrap_or_else(|_| {
-            self.soft(Diagnostic::error(
-                "E0002",
-                self.span(p),
-                format!("number `{}` is too large", p.as_str()),
-            ));
+            self.soft(ParseError::NumberTooLarge {
+                span: self.span(p),
+                number: p.as_str().to_string(),
+            });
             0
         }))
     }
@@ -392,14 +392,17 @@ impl Cx {
     /// still parses and later errors in it are found too.
     fn date(&self, p: &Pair<'_, Rule>) -> PResult<Date> {
         Ok(Date::parse(p.as_str()).unwrap_or_else(|e| {
-            self.soft(Diagnostic::error("E0003", self.span(p), e.to_string()));
+            self.soft(ParseError::ImpossibleDate {
+                span: self.span(p),
+                error: e,
+            });
             Date::MIN
         }))
     }
 
     /// Records an error that does not stop the item from being read.
-    fn soft(&self, d: Diagnostic) {
-        self.soft.borrow_mut().push(d);
+    fn soft(&self, e: ParseError) {
+        self.soft.borrow_mut().push(e);
     }
 
     fn package(&self, p: Pair<'_, Rule>) -> PResult<PackageDecl> {
@@ -481,11 +484,10 @@ impl Cx {
                         [a, n] => (self.int(a)?, self.int(a)?, self.string(n)),
                         [a, b, n] => (self.int(a)?, self.int(b)?, self.string(n)),
                         _ => {
-                            return Err(Diagnostic::error(
-                                "E0001",
-                                espan,
-                                "could not read `missing`",
-                            ))
+                            return Err(ParseError::Unreadable {
+                                span: espan,
+                                what: "`missing`",
+                            })
                         }
                     };
                     reg.missing.push(Missing {
@@ -516,7 +518,10 @@ impl Cx {
         {
             let xspan = self.span(&x);
             let rule = x.as_rule();
-            let d = first(x).ok_or_else(|| Diagnostic::error("E0001", xspan, "expected a date"))?;
+            let d = first(x).ok_or(ParseError::Expected {
+                span: xspan,
+                what: "a date",
+            })?;
             let d = Some((self.date(&d)?, xspan));
             if rule == Rule::art_from {
                 from = d;
@@ -636,7 +641,10 @@ impl Cx {
         {
             let xspan = self.span(&x);
             let rule = x.as_rule();
-            let d = first(x).ok_or_else(|| Diagnostic::error("E0001", xspan, "expected a date"))?;
+            let d = first(x).ok_or(ParseError::Expected {
+                span: xspan,
+                what: "a date",
+            })?;
             let d = Some((self.date(&d)?, xspan));
             if rule == Rule::art_from {
                 from = d;
@@ -665,8 +673,10 @@ impl Cx {
                 Rule::string => reading = Some(self.string(&x)),
                 Rule::art_until => {
                     let xspan = self.span(&x);
-                    let d = first(x)
-                        .ok_or_else(|| Diagnostic::error("E0001", xspan, "expected a date"))?;
+                    let d = first(x).ok_or(ParseError::Expected {
+                        span: xspan,
+                        what: "a date",
+                    })?;
                     until = Some((self.date(&d)?, xspan));
                 }
                 _ => {}
@@ -674,35 +684,16 @@ impl Cx {
         }
         match kind {
             DefectKind::Duplicated if reading.is_none() => {
-                return Err(Diagnostic::error(
-                    "E0001",
-                    span,
-                    "a duplication needs its reading: `duplicated \"RUN\" reads \"FIXED\"`",
-                ));
+                return Err(ParseError::DuplicationWithoutReading { span });
             }
             DefectKind::Target if until.is_none() => {
-                return Err(Diagnostic::error(
-                    "E0001",
-                    span,
-                    "a target needs its last day: `target \"RUN\" until 2022-12-31`",
-                ));
+                return Err(ParseError::TargetWithoutLastDay { span });
             }
             DefectKind::Target if reading.is_some() => {
-                return Err(Diagnostic::error(
-                    "E0001",
-                    span,
-                    "a target has a last day, not a reading: `target \"RUN\" until 2022-12-31`",
-                ));
+                return Err(ParseError::TargetWithReading { span });
             }
             DefectKind::Garbled | DefectKind::Duplicated if until.is_some() => {
-                return Err(Diagnostic::error(
-                    "E0001",
-                    span,
-                    format!(
-                        "`until` belongs to a target; a {} run has a reading: `reads \"…\"`",
-                        kind.keyword()
-                    ),
-                ));
+                return Err(ParseError::UntilOnRun { span, kind });
             }
             _ => {}
         }
@@ -739,7 +730,7 @@ impl Cx {
                 _ => return Err(self.bug(&x, "an interpretation")),
             }
         }
-        let missing = |what: &str| Diagnostic::error("E0001", span, format!("expected {what}"));
+        let missing = |what: &'static str| ParseError::Expected { span, what };
         let says = says.ok_or_else(|| missing("`says \"…\"`"))?;
         let means = means.ok_or_else(|| missing("`means \"…\"`"))?;
         let (adopted_by, adopted_on) =
@@ -764,8 +755,9 @@ impl Cx {
                     .into_inner()
                     .find(|x| x.as_rule() == Rule::ident)
                     .map(|x| self.ident(&x))
-                    .ok_or_else(|| {
-                        Diagnostic::error("E0001", span, "expected the interpretation's name")
+                    .ok_or(ParseError::Expected {
+                        span,
+                        what: "the interpretation's name",
                     })?;
                 out.push(Citation {
                     regulation: None,
@@ -796,8 +788,10 @@ impl Cx {
                 _ => return Err(self.bug(&e, "a scope")),
             }
         }
-        let when =
-            when.ok_or_else(|| Diagnostic::error("E0001", span, "expected `when CONDITION`"))?;
+        let when = when.ok_or(ParseError::Expected {
+            span,
+            what: "`when CONDITION`",
+        })?;
         Ok(ScopeDecl {
             regulation,
             kinds,
@@ -811,9 +805,10 @@ impl Cx {
         let span = self.span(&p);
         let mut it = p.into_inner();
         let c = need(&mut it, span, "a citation")?;
-        let cite = self
-            .cites_one(c)?
-            .ok_or_else(|| Diagnostic::error("E0001", span, "expected a citation"))?;
+        let cite = self.cites_one(c)?.ok_or(ParseError::Expected {
+            span,
+            what: "a citation",
+        })?;
         let note = self.string(&need(&mut it, span, "why the rules agree")?);
         Ok(Consistent { cite, note, span })
     }
@@ -886,13 +881,18 @@ impl Cx {
 
     fn type_expr(&self, p: Pair<'_, Rule>) -> PResult<TypeExpr> {
         let span = self.span(&p);
-        let inner = first(p).ok_or_else(|| Diagnostic::error("E0001", span, "expected a type"))?;
+        let inner = first(p).ok_or(ParseError::Expected {
+            span,
+            what: "a type",
+        })?;
         match inner.as_rule() {
             Rule::ident => Ok(TypeExpr::Named(self.ident(&inner))),
             Rule::list_type => {
                 let ispan = self.span(&inner);
-                let elem = first(inner)
-                    .ok_or_else(|| Diagnostic::error("E0001", ispan, "expected a type"))?;
+                let elem = first(inner).ok_or(ParseError::Expected {
+                    span: ispan,
+                    what: "a type",
+                })?;
                 Ok(TypeExpr::List(Box::new(self.type_expr(elem)?), ispan))
             }
             _ => Err(self.bug(&inner, "a type")),
@@ -1021,8 +1021,10 @@ impl Cx {
                 _ => return Err(self.bug(&e, "a value")),
             }
         }
-        let body =
-            body.ok_or_else(|| Diagnostic::error("E0001", span, "expected a value definition"))?;
+        let body = body.ok_or(ParseError::Expected {
+            span,
+            what: "a value definition",
+        })?;
         Ok(ValueDecl {
             replaces,
             name,
@@ -1065,11 +1067,10 @@ impl Cx {
             }
             let mut exprs = exprs.into_iter();
             let (Some(when), Some(result)) = (exprs.next(), exprs.next()) else {
-                return Err(Diagnostic::error(
-                    "E0001",
-                    espan,
-                    "expected `when CONDITION => VALUE`",
-                ));
+                return Err(ParseError::Expected {
+                    span: espan,
+                    what: "`when CONDITION => VALUE`",
+                });
             };
             exceptions.push(ValueException {
                 name,
@@ -1188,10 +1189,10 @@ impl Cx {
                 if it.peek().map(|x| x.as_rule()) == Some(Rule::until) {
                     let u = need(&mut it, span, "a date")?;
                     let uspan = self.span(&u);
-                    until =
-                        Some(self.expr(first(u).ok_or_else(|| {
-                            Diagnostic::error("E0001", uspan, "expected a date")
-                        })?)?);
+                    until = Some(self.expr(first(u).ok_or(ParseError::Expected {
+                        span: uspan,
+                        what: "a date",
+                    })?)?);
                 }
                 let text = self.string(&need(&mut it, span, "the obligation text")?);
                 OutcomePart::Obligation {
@@ -1211,18 +1212,20 @@ impl Cx {
                 let mut as_of = None;
                 if let Some(a) = it.next_if(|x| x.as_rule() == Rule::as_of) {
                     let aspan = self.span(&a);
-                    let date = first(a)
-                        .ok_or_else(|| Diagnostic::error("E0001", aspan, "expected a date"))?;
+                    let date = first(a).ok_or(ParseError::Expected {
+                        span: aspan,
+                        what: "a date",
+                    })?;
                     as_of = Some(Box::new(self.expr(date)?));
                 }
                 let mut met_by = None;
                 if it.peek().map(|x| x.as_rule()) == Some(Rule::met_by) {
                     let m = need(&mut it, span, "a date")?;
                     let mspan = self.span(&m);
-                    met_by =
-                        Some(self.expr(first(m).ok_or_else(|| {
-                            Diagnostic::error("E0001", mspan, "expected a date")
-                        })?)?);
+                    met_by = Some(self.expr(first(m).ok_or(ParseError::Expected {
+                        span: mspan,
+                        what: "a date",
+                    })?)?);
                 }
                 let text = self.string(&need(&mut it, span, "the deadline text")?);
                 OutcomePart::Deadline {
@@ -1263,11 +1266,10 @@ impl Cx {
                 }
             }
             _ => {
-                return Err(Diagnostic::error(
-                    "E0001",
+                return Err(ParseError::Expected {
                     span,
-                    "expected a reason, obligation, deadline or finding",
-                ))
+                    what: "a reason, obligation, deadline or finding",
+                })
             }
         })
     }
@@ -1296,8 +1298,10 @@ impl Cx {
                     _ => reason = Some(self.string(&x)),
                 }
             }
-            let reason =
-                reason.ok_or_else(|| Diagnostic::error("E0001", espan, "expected a reason"))?;
+            let reason = reason.ok_or(ParseError::Expected {
+                span: espan,
+                what: "a reason",
+            })?;
             entries.push(CoverageEntry {
                 articles,
                 decidable,
@@ -1345,8 +1349,9 @@ impl Cx {
                     });
                 }
                 Rule::test_expect => {
-                    let x = first(e).ok_or_else(|| {
-                        Diagnostic::error("E0001", espan, "expected an expectation")
+                    let x = first(e).ok_or(ParseError::Expected {
+                        span: espan,
+                        what: "an expectation",
                     })?;
                     decl.expects.push(Expect {
                         kind: self.expect(x)?,
@@ -1362,7 +1367,10 @@ impl Cx {
     fn test_literal(&self, p: Pair<'_, Rule>) -> PResult<TestLiteral> {
         let span = self.span(&p);
         let inner = if p.as_rule() == Rule::test_literal {
-            first(p).ok_or_else(|| Diagnostic::error("E0001", span, "expected a value"))?
+            first(p).ok_or(ParseError::Expected {
+                span,
+                what: "a value",
+            })?
         } else {
             p
         };
@@ -1449,7 +1457,12 @@ impl Cx {
                 let value = self.ident(&need(&mut it, span, "a tier")?);
                 ExpectKind::Tier(key, value)
             }
-            _ => return Err(Diagnostic::error("E0001", span, "expected an expectation")),
+            _ => {
+                return Err(ParseError::Expected {
+                    span,
+                    what: "an expectation",
+                })
+            }
         })
     }
 
@@ -1459,8 +1472,10 @@ impl Cx {
         let span = self.span(&p);
         match p.as_rule() {
             Rule::expr => {
-                let inner = first(p)
-                    .ok_or_else(|| Diagnostic::error("E0001", span, "expected an expression"))?;
+                let inner = first(p).ok_or(ParseError::Expected {
+                    span,
+                    what: "an expression",
+                })?;
                 self.expr(inner)
             }
             Rule::or_expr | Rule::and_expr => {
@@ -1552,8 +1567,10 @@ impl Cx {
                 for suffix in it {
                     let sspan = self.span(&suffix);
                     let rule = suffix.as_rule();
-                    let inner = first(suffix)
-                        .ok_or_else(|| Diagnostic::error("E0001", sspan, "expected a name"))?;
+                    let inner = first(suffix).ok_or(ParseError::Expected {
+                        span: sspan,
+                        what: "a name",
+                    })?;
                     let s = acc.span.to(sspan);
                     acc = match rule {
                         Rule::field_suffix => Expr {
@@ -1575,13 +1592,7 @@ impl Cx {
                 let coll = self.expr(skip_kw(&mut it, span)?)?;
                 let body = match it.next() {
                     Some(b) => self.expr(b)?,
-                    None if all => {
-                        return Err(Diagnostic::error(
-                            "E0004",
-                            span,
-                            "`all` needs a condition: `all x in c: …`",
-                        ))
-                    }
+                    None if all => return Err(ParseError::AllWithoutCondition { span }),
                     None => Expr {
                         kind: ExprKind::Bool(true),
                         span: coll.span,
@@ -1687,7 +1698,10 @@ fn skip_kw<'i>(it: &mut Pairs<'i, Rule>, span: Span) -> PResult<Pair<'i, Rule>> 
             return Ok(p);
         }
     }
-    Err(Diagnostic::error("E0001", span, "expected a collection"))
+    Err(ParseError::Expected {
+        span,
+        what: "a collection",
+    })
 }
 
 fn first(p: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
@@ -1697,10 +1711,9 @@ fn first(p: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
 fn need<'i>(
     it: &mut impl Iterator<Item = Pair<'i, Rule>>,
     span: Span,
-    what: &str,
+    what: &'static str,
 ) -> PResult<Pair<'i, Rule>> {
-    it.next()
-        .ok_or_else(|| Diagnostic::error("E0001", span, format!("expected {what}")))
+    it.next().ok_or(ParseError::Expected { span, what })
 }
 
 fn unescape(s: &str) -> String {
@@ -1718,14 +1731,6 @@ fn unescape(s: &str) -> String {
         }
     }
     out
-}
-
-fn join_or(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
-    }
 }
 
 /// Human names of grammar rules for "expected …" messages; `None` hides a rule.
@@ -1809,6 +1814,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn items_split_at_top_level_keywords_only() {
@@ -1830,7 +1836,7 @@ mod tests {
         let text = "package p\nrule a on share cites when true => permit x \"y\"\nrule b on share cites §1 when => permit x \"y\"\nrule c on share cites §1 when true => allow x \"y\"\nrule d on share cites §1 when true => permit x \"y\"\n";
         let (file, diags) = parse(0, text);
         assert_eq!(diags.len(), 3, "{diags:?}");
-        assert!(diags.iter().all(|d| d.code == "E0001"));
+        assert!(diags.iter().all(|d| d.code == Code::E0001));
         assert_eq!(file.items.len(), 2, "package and rule d parse");
         let lines: Vec<usize> = diags
             .iter()
@@ -1871,6 +1877,10 @@ mod tests {
     #[test]
     fn an_impossible_date_is_reported() {
         let (_, diags) = parse(0, "package p\nparam d = 2026-02-30 cites §1\n");
-        assert_eq!(diags.first().map(|d| d.code), Some("E0003"), "{diags:?}");
+        assert_eq!(
+            diags.first().map(|d| d.code),
+            Some(Code::E0003),
+            "{diags:?}"
+        );
     }
 }

@@ -50,6 +50,7 @@ pub fn rebase_diagnostic(diagnostic: &mut Diagnostic, file: FileId, offset: u32)
 trait NoSpan {}
 impl NoSpan for String {}
 impl NoSpan for &'static str {}
+impl NoSpan for crate::diagnostic::Code {}
 impl NoSpan for crate::diagnostic::Severity {}
 impl<T: NoSpan> NoSpan for Option<T> {}
 

@@ -557,7 +557,12 @@ fn diagnostics_arrive_after_an_edit_and_clear_after_the_fix() {
     let broken = c.diagnostics(SHARING, 2);
     assert_eq!(broken.diagnostics.len(), 1, "{:?}", broken.diagnostics);
     let d = &broken.diagnostics[0];
-    assert_eq!(d.code, Some(NumberOrString::String("E0102".into())));
+    assert_eq!(
+        d.code,
+        Some(NumberOrString::String(
+            datalex_lang::Code::E0102.as_str().into()
+        ))
+    );
     assert_eq!(
         d.range,
         Range {
@@ -630,7 +635,12 @@ fn a_file_outside_the_policies_is_compiled_on_its_own() {
     );
     let p = c.diagnostics(draft, 1);
     let codes: Vec<_> = p.diagnostics.iter().map(|d| d.code.clone()).collect();
-    assert_eq!(codes, vec![Some(NumberOrString::String("E0106".into()))]);
+    assert_eq!(
+        codes,
+        vec![Some(NumberOrString::String(
+            datalex_lang::Code::E0106.as_str().into()
+        ))]
+    );
     // A round trip: every publish of that compile has arrived.
     c.request::<HoverRequest>(HoverParams {
         text_document_position_params: at(draft, Position::default()),

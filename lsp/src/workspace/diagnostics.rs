@@ -202,7 +202,12 @@ mod tests {
         let d = p
             .diagnostics
             .iter()
-            .find(|d| d.code == Some(NumberOrString::String("E0102".into())))
+            .find(|d| {
+                d.code
+                    == Some(NumberOrString::String(
+                        datalex_lang::Code::E0102.as_str().into(),
+                    ))
+            })
             .expect("unknown field");
         assert_eq!(
             d.range.start,
@@ -236,7 +241,12 @@ mod tests {
             let d = p
                 .diagnostics
                 .iter()
-                .find(|d| d.code == Some(NumberOrString::String("E0001".into())))
+                .find(|d| {
+                    d.code
+                        == Some(NumberOrString::String(
+                            datalex_lang::Code::E0001.as_str().into(),
+                        ))
+                })
                 .expect("a syntax error")
                 .clone();
             (d.range, d.related_information.map(|r| r[0].location.range))
