@@ -1,6 +1,6 @@
 //! Expressions: name resolution and type checking, from syntax to [`Ex`].
 //!
-//! Lowering happens per package and request kind (a [`Plan`](crate::compile) builder implements
+//! Lowering happens per package and request kind (a [`Plan`](mod@crate::compile) builder implements
 //! [`Resolver`]), because `dataset` in a share rule and `dataset` in an open rule may be different
 //! values. Every error is reported and lowering goes on with [`Ty::Error`], so one mistake gives
 //! one diagnostic.

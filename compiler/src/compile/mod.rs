@@ -1,0 +1,379 @@
+//! From parsed files to a [`PolicySet`]: packages, regulations, types, and one decision plan per
+//! package and request kind.
+//!
+//! `Cx::build` runs the phases in order, one module each:
+//! 1. **packages** (here): the files gathered into packages, ordered so that a package follows
+//!    the packages it extends;
+//! 2. **declarations** (`declarations.rs`): regulations (their texts from `text.rs`), types,
+//!    facts, request kinds, interpretations and coverage notes, and citations checked against
+//!    the texts;
+//! 3. **layers** (`layers.rs`): each package over the packages it extends — plans adopted,
+//!    `override`s matched, rank conflicts between a lower and a higher source (E0124);
+//! 4. **plans** (`plan.rs`): one plan per package and request kind, rules and values lowered,
+//!    grounded in what they cite, and tests compiled.
+
+mod declarations;
+mod layers;
+mod plan;
+mod text;
+
+pub use text::regulation_text;
+
+use crate::diagnostics::{LayerError, PackageRef};
+use crate::graph;
+use crate::ir::*;
+use crate::types::Types;
+use datalex_lang::ast::{self, Item};
+use datalex_lang::{Diagnostic, FileId, SourceMap, Span};
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
+
+/// The name of the standard library package, which every package builds on.
+pub const STD: &str = "std";
+
+/// The result of compiling: the policy set if there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Compiled {
+    /// The policy set, absent if any error was found.
+    pub policy: Option<PolicySet>,
+    /// Errors and warnings, in source order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Compiles every file of `sources` (the prelude among them) into one policy set.
+pub fn compile(sources: &SourceMap) -> Compiled {
+    let mut diags = Vec::new();
+    let mut files = Vec::new();
+    for (id, src) in sources.iter() {
+        let (file, mut d) = datalex_lang::parse(id, &src.text);
+        diags.append(&mut d);
+        files.push((id, file));
+    }
+    compile_parsed(sources, &files, diags)
+}
+
+/// Compiles files already parsed: `files` are the syntax trees of the files of `sources`
+/// (spans in their file, as [`datalex_lang::parse`] gives them) and `parse_diagnostics` the
+/// parser's diagnostics for them. For trees and diagnostics that parsing the texts of
+/// `sources` gives, the result is exactly [`compile`]'s. The texts are still needed: for the
+/// policy's content hash.
+///
+/// The language server uses it: it keeps each file parsed item by item, and parses again
+/// after an edit only the items the edit touched.
+pub fn compile_parsed(
+    sources: &SourceMap,
+    files: &[(FileId, ast::File)],
+    parse_diagnostics: Vec<Diagnostic>,
+) -> Compiled {
+    let mut cx = Cx {
+        diags: parse_diagnostics,
+        ..Cx::default()
+    };
+    let policy = cx.build(files, sources);
+    let mut diagnostics = std::mem::take(&mut cx.diags);
+    // Static analysis needs a policy without errors; its findings are warnings.
+    if let Some(p) = policy
+        .as_ref()
+        .filter(|_| !diagnostics.iter().any(Diagnostic::is_error))
+    {
+        diagnostics.extend(crate::analysis::analyze(p));
+        diagnostics.extend(crate::coverage::noted_but_cited(p));
+        diagnostics.extend(crate::coverage::notes_blaming_the_schema(p));
+    }
+    diagnostics.sort_by(|a, b| {
+        (a.span.file, a.span.start, a.code, &a.message).cmp(&(
+            b.span.file,
+            b.span.start,
+            b.code,
+            &b.message,
+        ))
+    });
+    diagnostics.dedup();
+    let failed = diagnostics.iter().any(Diagnostic::is_error);
+    Compiled {
+        policy: if failed { None } else { policy },
+        diagnostics,
+    }
+}
+
+/// One package's declarations, gathered from all its files.
+#[derive(Default)]
+struct PackageSrc<'a> {
+    name: String,
+    extends: Option<ast::Ident>,
+    files: Vec<FileId>,
+    regulations: Vec<&'a ast::Regulation>,
+    params: Vec<&'a ast::ParamDecl>,
+    values: Vec<&'a ast::ValueDecl>,
+    rules: Vec<&'a ast::RuleDecl>,
+    tests: Vec<(FileId, &'a ast::TestDecl)>,
+    coverage: Vec<&'a ast::CoverageDecl>,
+    uses: Vec<&'a ast::UseDecl>,
+    scopes: Vec<&'a ast::ScopeDecl>,
+    interpretations: Vec<&'a ast::InterpretationDecl>,
+}
+
+#[derive(Default)]
+struct Cx {
+    diags: Vec<Diagnostic>,
+    /// Names of values and params some expression used.
+    used: HashSet<String>,
+    /// `override`s that replaced something in some kind, and those that did not (yet).
+    overrides_matched: HashSet<Span>,
+    overrides_unmatched: BTreeMap<Span, (&'static str, String)>,
+    types: Types,
+    // INVARIANT: every `FactId`, `KindId` and `RegId` of the program is allocated here.
+    facts: Arena<FactDef>,
+    kinds: Arena<KindDef>,
+    regulations: Arena<RegulationText>,
+    interpretations: Vec<Interpretation>,
+    /// Interpretations something cites.
+    readings_used: HashSet<Arc<str>>,
+}
+
+impl Cx {
+    fn build(&mut self, files: &[(FileId, ast::File)], sources: &SourceMap) -> Option<PolicySet> {
+        let packages = self.gather(files);
+        self.declare_types(files);
+        self.declare_facts_and_kinds(files);
+        for p in &packages {
+            for r in &p.regulations {
+                self.declare_regulation(r, &p.name);
+            }
+        }
+        for sc in packages.iter().flat_map(|p| &p.scopes) {
+            if let Some(r) = self
+                .regulations
+                .values_mut()
+                .find(|r| r.id == sc.regulation.name)
+            {
+                r.scoped = true;
+            }
+        }
+        self.declare_interpretations(&packages);
+        let order = self.package_order(&packages);
+        let mut compiled: Vec<Package> = Vec::new();
+        let mut tests = Vec::new();
+        for &i in &order {
+            let Some(p) = packages.get(i) else { continue };
+            let chain = chain_of(&packages, i);
+            let mut package = self.compile_package(p, &chain, &packages);
+            self.adopt_plans(p, &mut package, &compiled);
+            compiled.push(package);
+            for (file, t) in &p.tests {
+                tests.push(self.test_case(*file, t, &p.name));
+            }
+        }
+        self.unused(&packages);
+        self.unused_interpretations();
+        self.report_unmatched_overrides();
+        let coverage = self.coverage_notes(&packages);
+        let graph = graph::build(&self.regulations, &compiled);
+
+        let program = Program::new(
+            std::mem::take(&mut self.regulations),
+            std::mem::take(&mut self.types),
+            std::mem::take(&mut self.facts),
+            std::mem::take(&mut self.kinds),
+            compiled,
+            std::mem::take(&mut self.interpretations),
+            content_hash(sources),
+        );
+        Some(PolicySet {
+            program: Arc::new(program),
+            graph,
+            tests,
+            coverage,
+        })
+    }
+
+    // ---- packages -------------------------------------------------------------------------
+
+    fn gather<'a>(&mut self, files: &'a [(FileId, ast::File)]) -> Vec<PackageSrc<'a>> {
+        let mut packages: Vec<PackageSrc<'a>> = Vec::new();
+        for (fid, file) in files {
+            let decl = file.items.iter().find_map(|i| match i {
+                Item::Package(p) => Some(p),
+                _ => None,
+            });
+            if let (Some(d), Some(first)) = (decl, file.items.first()) {
+                if !matches!(first, Item::Package(_)) {
+                    self.diags
+                        .push(LayerError::PackageNotFirst { span: d.span }.into());
+                }
+            }
+            let Some(decl) = decl else {
+                if !file.items.is_empty() {
+                    self.diags.push(
+                        LayerError::NoPackageLine {
+                            span: Span::new(*fid, 0, 0),
+                        }
+                        .into(),
+                    );
+                }
+                continue;
+            };
+            let idx = match packages.iter().position(|p| p.name == decl.name.name) {
+                Some(i) => i,
+                None => {
+                    packages.push(PackageSrc {
+                        name: decl.name.name.clone(),
+                        ..PackageSrc::default()
+                    });
+                    packages.len() - 1
+                }
+            };
+            let Some(p) = packages.get_mut(idx) else {
+                continue;
+            };
+            p.files.push(*fid);
+            if let Some(ext) = &decl.extends {
+                match &p.extends {
+                    Some(prev) if prev.name != ext.name => self.diags.push(
+                        LayerError::ExtendsTwice {
+                            span: ext.span,
+                            package: p.name.clone(),
+                            base: prev.name.clone(),
+                            first: prev.span,
+                        }
+                        .into(),
+                    ),
+                    _ => p.extends = Some(ext.clone()),
+                }
+            }
+            for item in &file.items {
+                match item {
+                    Item::Regulation(r) => p.regulations.push(r),
+                    Item::Param(x) => p.params.push(x),
+                    Item::Value(x) => p.values.push(x),
+                    Item::Rule(x) => p.rules.push(x),
+                    Item::Test(x) => p.tests.push((*fid, x)),
+                    Item::Coverage(x) => p.coverage.push(x),
+                    Item::Use(x) => p.uses.push(x),
+                    Item::Scope(x) => p.scopes.push(x),
+                    Item::Interpretation(x) => p.interpretations.push(x),
+                    Item::Package(extra) if !std::ptr::eq(extra, decl) => {
+                        self.diags.push(
+                            LayerError::TwoPackageLines {
+                                span: extra.span,
+                                first: decl.span,
+                            }
+                            .into(),
+                        );
+                    }
+                    _ => {}
+                }
+            }
+        }
+        packages
+    }
+
+    /// Packages in dependency order; reports unknown bases and cycles.
+    fn package_order(&mut self, packages: &[PackageSrc<'_>]) -> Vec<usize> {
+        for p in packages {
+            if let Some(ext) = &p.extends {
+                if !packages.iter().any(|q| q.name == ext.name) {
+                    self.diags.push(
+                        LayerError::UnknownPackage {
+                            span: ext.span,
+                            name: ext.name.clone(),
+                            named_in: PackageRef::Extends,
+                        }
+                        .into(),
+                    );
+                }
+            }
+        }
+        let mut order = Vec::new();
+        let mut state = vec![0u8; packages.len()];
+        fn visit(
+            i: usize,
+            packages: &[PackageSrc<'_>],
+            state: &mut [u8],
+            order: &mut Vec<usize>,
+            diags: &mut Vec<Diagnostic>,
+        ) {
+            match state.get(i) {
+                Some(2) | None => return,
+                Some(1) => {
+                    if let Some(ext) = packages.get(i).and_then(|p| p.extends.as_ref()) {
+                        diags.push(LayerError::ExtendsCycle { span: ext.span }.into());
+                    }
+                    return;
+                }
+                _ => {}
+            }
+            if let Some(s) = state.get_mut(i) {
+                *s = 1;
+            }
+            let deps: Vec<usize> = packages
+                .get(i)
+                .map(|p| {
+                    p.extends
+                        .iter()
+                        .chain(p.uses.iter().map(|u| &u.package))
+                        .filter_map(|e| packages.iter().position(|q| q.name == e.name))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for dep in deps {
+                visit(dep, packages, state, order, diags);
+            }
+            if let Some(s) = state.get_mut(i) {
+                *s = 2;
+            }
+            order.push(i);
+        }
+        for i in 0..packages.len() {
+            visit(i, packages, &mut state, &mut order, &mut self.diags);
+        }
+        order
+    }
+
+    // ---- regulations ----------------------------------------------------------------------
+}
+
+fn chain_of<'a, 'b>(packages: &'b [PackageSrc<'a>], i: usize) -> Vec<&'b PackageSrc<'a>> {
+    let mut chain = Vec::new();
+    let mut seen = HashSet::new();
+    let mut cur = Some(i);
+    while let Some(c) = cur {
+        if !seen.insert(c) {
+            break;
+        }
+        let Some(p) = packages.get(c) else { break };
+        chain.push(p);
+        cur = p
+            .extends
+            .as_ref()
+            .and_then(|e| packages.iter().position(|q| q.name == e.name));
+    }
+    if let Some(std_pkg) = packages.iter().position(|q| q.name == STD) {
+        if !seen.contains(&std_pkg) {
+            if let Some(p) = packages.get(std_pkg) {
+                chain.push(p);
+            }
+        }
+    }
+    chain.reverse();
+    chain
+}
+
+fn content_hash(sources: &SourceMap) -> String {
+    let mut files: Vec<_> = sources.iter().map(|(_, s)| s).collect();
+    files.sort_by(|a, b| a.name.cmp(&b.name));
+    let mut h = Sha256::new();
+    for f in files {
+        h.update(f.name.as_bytes());
+        h.update([0]);
+        h.update(f.text.as_bytes());
+        h.update([0]);
+    }
+    format!("sha256:{}", hex(&h.finalize()))
+}
+
+/// Lower-case hex of bytes.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
