@@ -16,8 +16,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // benchmarks may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "benchmarks may fail loudly"
+)]
 
 mod facts;
 

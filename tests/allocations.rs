@@ -18,14 +18,19 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // tests may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests may fail loudly"
+)]
 
 #[global_allocator]
 static ALLOC: dhat::Alloc = dhat::Alloc;
 
 // The benchmark's setup; this test uses only the generated facts.
-#[allow(dead_code)]
+#[allow(
+    dead_code,
+    reason = "the benchmark module holds setup this test does not use"
+)]
 #[path = "../benches/facts/mod.rs"]
 mod facts;
 

@@ -13,8 +13,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // tests may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests may fail loudly"
+)]
 
 use datalex_lang::diagnostic::render;
 use datalex_lang::{Code, FileId, Severity, SourceMap};

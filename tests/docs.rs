@@ -10,8 +10,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // tests may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests may fail loudly"
+)]
 
 use datalex_lang::{diagnostic, Code, Diagnostic, FileId, Severity, SourceMap};
 use std::path::{Path, PathBuf};

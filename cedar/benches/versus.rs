@@ -17,8 +17,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // benchmarks may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "benchmarks may fail loudly"
+)]
 
 #[path = "../../evaluator/tests/common/mod.rs"]
 mod common;

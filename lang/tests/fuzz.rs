@@ -8,8 +8,11 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // tests may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::disallowed_methods,
+    reason = "tests may fail loudly and read the bundled policy files"
+)]
 
 use datalex_lang::format::{format, FormatError};
 use datalex_lang::parse;

@@ -1,6 +1,9 @@
 //! Helpers for the end-to-end tests: run the built `datalex` binary from the repository root.
 
-#![allow(dead_code)] // each test crate uses a different subset of the helpers
+#![allow(
+    dead_code,
+    reason = "each test crate uses a different subset of the helpers"
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,4 +1,4 @@
-#![allow(dead_code)] // each test and bench uses a different part
+#![allow(dead_code, reason = "each test and bench uses a different part")]
 //! Random facts and share, open and develop requests, biased towards the cases the rules tell
 //! apart: every tier, conditions that do and do not admit the requester, legal bases of every
 //! rank, and emergencies that are active on the request's date and cover its dataset.

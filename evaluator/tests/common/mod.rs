@@ -1,6 +1,6 @@
 //! The bundled policies and calendar, compiled once per test binary.
 
-#![allow(dead_code)] // each test binary uses a different subset
+#![allow(dead_code, reason = "each test binary uses a different subset")]
 
 use datalex_compiler::PolicySet;
 use datalex_evaluator::{Calendar, Facts, Jurisdiction};
