@@ -97,7 +97,7 @@ fn every_feature_everywhere_answers_without_panicking() {
                         context: None,
                     },
                 );
-                rename::prepare(&ws, &at);
+                let _refused_or_not = rename::prepare(&ws, &at);
                 if offset % (step * 8) == 0 {
                     navigate::references(
                         &ws,
