@@ -186,23 +186,14 @@ impl Workspace {
     fn changed_all(&mut self) {
         self.tables = OnceCell::new();
         self.members_dirty = true;
-        let outside: Vec<DocId> = self
-            .docs()
-            .map(|(id, _)| id)
-            .filter(|id| !self.is_member(*id))
-            .collect();
-        self.outside_dirty.extend(outside);
+        self.refresh_outside();
     }
 
     /// Compiles the documents outside the policy folder again at the next
     /// [`Workspace::diagnostics`] (an edit of the policies does not, so that they never add a
     /// compile to an edit; a change on disk does).
     pub fn refresh_outside(&mut self) {
-        let outside: Vec<DocId> = self
-            .docs()
-            .map(|(id, _)| id)
-            .filter(|id| !self.is_member(*id))
-            .collect();
+        let outside = self.outside();
         self.outside_dirty.extend(outside);
     }
 

@@ -52,7 +52,7 @@ impl Workspace {
     }
 
     /// The documents that are not the project's own.
-    fn outside(&self) -> Vec<DocId> {
+    pub(super) fn outside(&self) -> Vec<DocId> {
         self.docs()
             .map(|(id, _)| id)
             .filter(|id| !self.is_member(*id))
