@@ -62,36 +62,48 @@ impl Chunk {
 
 /// The item `old` was known to hold (see [`Chunk::fallback`]), for the chunk at the same start
 /// after the bytes `edit` (of the old text) were replaced by `delta` more (or fewer) bytes:
-/// names before the edit stay, names after it move by `delta`, names inside it are dropped.
-fn carried_over(old: &Chunk, edit: (usize, usize), delta: isize) -> Option<Arc<Parsed>> {
+/// names before the edit stay, names after it move by `delta`, names the edit touched are
+/// dropped; an article, paragraph or item of a regulation (a span, not a name) that holds the
+/// edit grows or shrinks with it. Names past the new chunk's `len` (it was cut in two) are
+/// dropped.
+fn carried_over(
+    old: &Chunk,
+    edit: (usize, usize),
+    delta: isize,
+    len: usize,
+) -> Option<Arc<Parsed>> {
     let known = old.known();
     let item = known.item.clone()?;
     let (from, to) = edit;
-    let moved = |rel: u32| -> Option<u32> {
-        let at = old.start + rel as usize;
-        if at < from {
-            Some(rel)
-        } else if at >= to {
-            u32::try_from(rel as isize + delta).ok()
-        } else {
-            None
-        }
-    };
+    let shift = |rel: u32| u32::try_from(rel as isize + delta).ok();
     let occurrences = known
         .occurrences
         .iter()
         .filter_map(|o| {
-            let start = moved(o.span.start)?;
-            // An end just at the edit's start is still before it.
-            let end = if old.start + o.span.end as usize <= from {
-                o.span.end
+            let (start, end) = (
+                old.start + o.span.start as usize,
+                old.start + o.span.end as usize,
+            );
+            let (new_start, new_end) = if end <= from && start < to {
+                // Before the edit (an insertion just after a name is not in it).
+                (Some(o.span.start), Some(o.span.end))
+            } else if start >= to {
+                (shift(o.span.start), shift(o.span.end))
+            } else if start <= from && end >= to && o.name().is_empty() {
+                (Some(o.span.start), shift(o.span.end))
             } else {
-                moved(o.span.end)?
+                return None;
             };
+            let (start, end) = (new_start?, new_end?);
+            if end as usize > len {
+                return None;
+            }
             let mut o = o.clone();
             o.span = index::Rel { start, end };
             if let index::Target::Local { def, .. } = &mut o.target {
-                *def = moved(*def).unwrap_or(*def);
+                if old.start + *def as usize >= to {
+                    *def = shift(*def).unwrap_or(*def);
+                }
             }
             Some(o)
         })
@@ -208,7 +220,7 @@ impl Document {
                         self.chunks
                             .iter()
                             .find(|c| c.start == start)
-                            .and_then(|c| carried_over(c, (prefix, tail), delta))
+                            .and_then(|c| carried_over(c, (prefix, tail), delta, end - start))
                     } else {
                         None
                     };
