@@ -91,6 +91,8 @@ fn refusal(ws: &Workspace, symbol: &Symbol, name: &str, found: &[SymbolAt<'_>]) 
     if let Some(layout) = ws.layout() {
         let unknown = crate::workspace::load::dlx_files(&layout.policies)
             .into_iter()
+            .map(|f| crate::project::normalise(&f))
+            .filter(|f| ws.owns(f))
             .find(|f| crate::uri::from_path(f).is_some_and(|u| ws.find(&u).is_none()));
         if let Some(f) = unknown {
             return Some(format!(

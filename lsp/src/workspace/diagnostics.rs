@@ -225,16 +225,6 @@ impl Workspace {
         self.published = Published(now);
         out
     }
-
-    /// The URIs with diagnostics published, for clearing them when the workspace goes.
-    pub fn published_uris(&self) -> Vec<Uri> {
-        self.published
-            .0
-            .values()
-            .filter(|(_, _, d)| !d.is_empty())
-            .map(|(u, _, _)| u.clone())
-            .collect()
-    }
 }
 
 #[cfg(test)]
