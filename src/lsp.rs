@@ -1,5 +1,5 @@
 //! `datalex lsp`: the language server on stdin and stdout, with the prelude this binary embeds
-//! (a workspace folder's own `stdlib/prelude.dlx` takes precedence).
+//! (a project's own `stdlib/prelude.dlx` takes precedence).
 
 use anyhow::Result;
 use datalex_service::load::PRELUDE;

@@ -12,8 +12,12 @@
 //!   compile the workspace, convert and compare the diagnostics (`Workspace::change` and
 //!   `Workspace::diagnostics`);
 //! - `edit/protocol/*`: the same through the protocol, over an in-memory connection: send
-//!   `didChange`, wait for `publishDiagnostics` of that version (serialisation and the channel
-//!   included);
+//!   `didChange`, wait for `publishDiagnostics` of that version (the channel included);
+//! - `edit/stdio/*`: the same over stdio: the server's stdio transport on OS pipes in this
+//!   process, or, with `DATALEX_LSP_BIN=target/release/datalex`, that binary's `datalex lsp`
+//!   (serialisation, framing, the reader and writer threads included); `*/burst` sends ten
+//!   edits together and waits for the diagnostics of the last (the server compiles them
+//!   once);
 //! - `edit/reparse` and `edit/compile`: the two parts, to see where the time goes
 //!   (`edit/compile` is the server's: `compile_parsed` of the documents' cached trees);
 //! - `edit/parse_all`: parsing every file of the workspace from its text, which the server no
@@ -26,11 +30,17 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // benchmarks may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::unreachable,
+    reason = "benchmarks may fail loudly"
+)]
 
 #[path = "../../benches/gen/mod.rs"]
-#[allow(dead_code)]
+#[allow(
+    dead_code,
+    reason = "the generator serves several benchmarks; this one uses a part"
+)]
 mod gen;
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -41,7 +51,9 @@ use lsp_server::{Connection, Message, Notification, Request, RequestId};
 use lsp_types::{Range, TextDocumentContentChangeEvent, Uri};
 use serde_json::json;
 use std::hint::black_box;
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 const PRELUDE: &str = include_str!("../../stdlib/prelude.dlx");
@@ -265,35 +277,109 @@ fn analysis(c: &mut Criterion) {
     g.finish();
 }
 
-/// The server on a thread, initialized on the repository, with the generated file open.
+/// How the benchmark talks to the server.
+enum Link {
+    /// The in-memory connection (`lsp_server::Connection::memory`), messages passed as values.
+    Memory(Connection),
+    /// Bytes: the server's stdio transport (`datalex_lsp::server::transport`) on OS pipes, or
+    /// the `datalex lsp` binary named by `DATALEX_LSP_BIN` on its stdin and stdout. Messages
+    /// are serialised, framed, written, read and parsed both ways, as an editor's are.
+    Stream {
+        to: Box<dyn Write + Send>,
+        from: BufReader<Box<dyn Read + Send>>,
+        child: Option<Child>,
+    },
+}
+
+impl Link {
+    fn send(&mut self, msg: Message) {
+        match self {
+            Link::Memory(c) => c.sender.send(msg).unwrap(),
+            Link::Stream { to, .. } => msg.write(to).unwrap(),
+        }
+    }
+
+    fn recv(&mut self) -> Option<Message> {
+        match self {
+            Link::Memory(c) => c.receiver.recv().ok(),
+            Link::Stream { from, .. } => Message::read(from).unwrap(),
+        }
+    }
+}
+
+/// The server, initialized on the repository, with the generated file open.
 struct Server {
-    client: Connection,
+    link: Link,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+fn config() -> datalex_lsp::Config {
+    datalex_lsp::Config {
+        prelude: PRELUDE.into(),
+        today: None,
+    }
+}
+
 impl Server {
-    fn start(text: &str) -> Server {
+    /// Over the in-memory connection.
+    fn memory(text: &str) -> Server {
         let (server, client) = Connection::memory();
         let thread = std::thread::spawn(move || {
-            let config = datalex_lsp::Config {
-                prelude: PRELUDE.into(),
-                today: None,
-            };
-            datalex_lsp::run(&server, &config).unwrap();
+            datalex_lsp::run(&server, &config()).unwrap();
         });
+        Server::init(Link::Memory(client), Some(thread), text)
+    }
+
+    /// Over stdio: the binary `DATALEX_LSP_BIN` if set, else the server's stdio transport on
+    /// pipes, in this process.
+    fn stdio(text: &str) -> Server {
+        if let Ok(bin) = std::env::var("DATALEX_LSP_BIN") {
+            let mut child = Command::new(bin)
+                .arg("lsp")
+                .stdin(Stdio::piped())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap();
+            let to: Box<dyn Write + Send> = Box::new(child.stdin.take().unwrap());
+            let from: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
+            let link = Link::Stream {
+                to,
+                from: BufReader::new(from),
+                child: Some(child),
+            };
+            return Server::init(link, None, text);
+        }
+        let (server_in, to) = std::io::pipe().unwrap();
+        let (from, server_out) = std::io::pipe().unwrap();
+        let thread = std::thread::spawn(move || {
+            let (conn, io) =
+                datalex_lsp::server::transport::streams(BufReader::new(server_in), server_out)
+                    .unwrap();
+            datalex_lsp::run(&conn, &config()).unwrap();
+            drop(conn);
+            io.join().unwrap();
+        });
+        let to: Box<dyn Write + Send> = Box::new(to);
+        let from: Box<dyn Read + Send> = Box::new(from);
+        let link = Link::Stream {
+            to,
+            from: BufReader::new(from),
+            child: None,
+        };
+        Server::init(link, Some(thread), text)
+    }
+
+    fn init(link: Link, thread: Option<std::thread::JoinHandle<()>>, text: &str) -> Server {
+        let mut s = Server { link, thread };
         let root = datalex_lsp::uri::from_path(&repo()).unwrap();
         let init = Request::new(
             RequestId::from(1),
             "initialize".into(),
             json!({"processId": null, "rootUri": root.as_str(), "capabilities": {}}),
         );
-        client.sender.send(init.into()).unwrap();
-        let s = Server {
-            client,
-            thread: Some(thread),
-        };
-        loop {
-            if let Message::Response(_) = s.client.receiver.recv().unwrap() {
+        s.link.send(init.into());
+        while let Some(m) = s.link.recv() {
+            if let Message::Response(_) = m {
                 break;
             }
         }
@@ -306,12 +392,12 @@ impl Server {
         s
     }
 
-    fn notify(&self, method: &str, params: serde_json::Value) {
+    fn notify(&mut self, method: &str, params: serde_json::Value) {
         let n = Notification::new(method.into(), params);
-        self.client.sender.send(n.into()).unwrap();
+        self.link.send(n.into());
     }
 
-    fn change(&self, change: &TextDocumentContentChangeEvent, version: i32) {
+    fn change(&mut self, change: &TextDocumentContentChangeEvent, version: i32) {
         self.notify(
             "textDocument/didChange",
             json!({"textDocument": {"uri": gen_uri().as_str(), "version": version}, "contentChanges": [change]}),
@@ -319,9 +405,9 @@ impl Server {
     }
 
     /// Waits for the diagnostics of the generated file at `version`; returns how many errors.
-    fn wait(&self, version: i32) -> usize {
-        loop {
-            if let Message::Notification(n) = self.client.receiver.recv().unwrap() {
+    fn wait(&mut self, version: i32) -> usize {
+        while let Some(m) = self.link.recv() {
+            if let Message::Notification(n) = m {
                 if n.method == "textDocument/publishDiagnostics"
                     && n.params["version"] == version
                     && n.params["uri"] == gen_uri().as_str()
@@ -334,36 +420,46 @@ impl Server {
                 }
             }
         }
+        panic!("the server stopped");
     }
 }
 
 impl Drop for Server {
     fn drop(&mut self) {
         let shutdown = Request::new(RequestId::from(2), "shutdown".into(), json!(null));
-        let _ = self.client.sender.send(shutdown.into());
-        while let Ok(m) = self.client.receiver.recv() {
+        self.link.send(shutdown.into());
+        while let Some(m) = self.link.recv() {
             if let Message::Response(_) = m {
                 break;
             }
         }
         self.notify("exit", json!(null));
+        if let Link::Stream {
+            child: Some(child), ..
+        } = &mut self.link
+        {
+            let _ = child.wait();
+        }
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
     }
 }
 
-fn protocol(c: &mut Criterion) {
+/// `{via}/introduce_error` and `{via}/fix_error`: one edit, to its diagnostics; and
+/// `{via}/burst`: ten edits sent together (break, fix, … — the file ends fixed), to the
+/// diagnostics of the last, which the server compiles once.
+fn through(c: &mut Criterion, via: &str, start: fn(&str) -> Server) {
     let e = edits();
-    let server = Server::start(&e.text);
+    let mut server = start(&e.text);
     let mut g = c.benchmark_group("edit");
     g.sample_size(30).measurement_time(Duration::from_secs(20));
     let mut version = 1;
-    g.bench_function("protocol/introduce_error", |b| {
+    g.bench_function(format!("{via}/introduce_error"), |b| {
         b.iter_custom(|iters| {
             alternate(
                 iters,
-                &mut &server,
+                &mut server,
                 |server, v| {
                     server.change(&e.fix_it, v);
                     server.wait(v);
@@ -376,11 +472,11 @@ fn protocol(c: &mut Criterion) {
             )
         })
     });
-    g.bench_function("protocol/fix_error", |b| {
+    g.bench_function(format!("{via}/fix_error"), |b| {
         b.iter_custom(|iters| {
             alternate(
                 iters,
-                &mut &server,
+                &mut server,
                 |server, v| {
                     server.change(&e.break_it, v);
                     server.wait(v);
@@ -393,8 +489,32 @@ fn protocol(c: &mut Criterion) {
             )
         })
     });
+    g.bench_function(format!("{via}/burst"), |b| {
+        b.iter_custom(|iters| {
+            let mut total = Duration::ZERO;
+            for _ in 0..iters {
+                let t = Instant::now();
+                for i in 0..10 {
+                    version += 1;
+                    let change = if i % 2 == 0 { &e.break_it } else { &e.fix_it };
+                    server.change(change, version);
+                }
+                assert_eq!(server.wait(version), 0);
+                total += t.elapsed();
+            }
+            total
+        })
+    });
     g.finish();
 }
 
-criterion_group!(benches, analysis, protocol);
+fn protocol(c: &mut Criterion) {
+    through(c, "protocol", Server::memory);
+}
+
+fn stdio(c: &mut Criterion) {
+    through(c, "stdio", Server::stdio);
+}
+
+criterion_group!(benches, analysis, protocol, stdio);
 criterion_main!(benches);

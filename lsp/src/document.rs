@@ -41,6 +41,78 @@ pub struct Chunk {
     pub end: usize,
     /// Its tree and names (shared with the previous version of the file when unchanged).
     pub parsed: Arc<Parsed>,
+    /// When the chunk does not parse: the item it held when it last did, with the names in
+    /// it moved by the edits since (those inside an edit dropped), so that hover, completion,
+    /// definition and the outline still know it while it is being written. Never compiled.
+    pub fallback: Option<Arc<Parsed>>,
+}
+
+impl Chunk {
+    /// What the chunk is known to declare and name: what it parses to, else what it parsed to
+    /// last ([`Chunk::fallback`]).
+    pub fn known(&self) -> &Parsed {
+        self.fallback.as_deref().unwrap_or(&self.parsed)
+    }
+
+    /// Whether the chunk does not parse and is known from an earlier text.
+    pub fn is_stale(&self) -> bool {
+        self.fallback.is_some()
+    }
+}
+
+/// The item `old` was known to hold (see [`Chunk::fallback`]), for the chunk at the same start
+/// after the bytes `edit` (of the old text) were replaced by `delta` more (or fewer) bytes:
+/// names before the edit stay, names after it move by `delta`, names the edit touched are
+/// dropped; an article, paragraph or item of a regulation (a span, not a name) that holds the
+/// edit grows or shrinks with it. Names past the new chunk's `len` (it was cut in two) are
+/// dropped.
+fn carried_over(
+    old: &Chunk,
+    edit: (usize, usize),
+    delta: isize,
+    len: usize,
+) -> Option<Arc<Parsed>> {
+    let known = old.known();
+    let item = known.item.clone()?;
+    let (from, to) = edit;
+    let shift = |rel: u32| u32::try_from(rel as isize + delta).ok();
+    let occurrences = known
+        .occurrences
+        .iter()
+        .filter_map(|o| {
+            let (start, end) = (
+                old.start + o.span.start as usize,
+                old.start + o.span.end as usize,
+            );
+            let (new_start, new_end) = if end <= from && start < to {
+                // Before the edit (an insertion just after a name is not in it).
+                (Some(o.span.start), Some(o.span.end))
+            } else if start >= to {
+                (shift(o.span.start), shift(o.span.end))
+            } else if start <= from && end >= to && o.name().is_empty() {
+                (Some(o.span.start), shift(o.span.end))
+            } else {
+                return None;
+            };
+            let (start, end) = (new_start?, new_end?);
+            if end as usize > len {
+                return None;
+            }
+            let mut o = o.clone();
+            o.span = index::Rel { start, end };
+            if let index::Target::Local { def, .. } = &mut o.target {
+                if old.start + *def as usize >= to {
+                    *def = shift(*def).unwrap_or(*def);
+                }
+            }
+            Some(o)
+        })
+        .collect();
+    Some(Arc::new(Parsed {
+        item: Some(item),
+        diagnostics: Vec::new(),
+        occurrences,
+    }))
 }
 
 /// A policy file.
@@ -116,30 +188,51 @@ impl Document {
             .count();
         // Old chunks wholly inside the unchanged head keep their place; those wholly inside the
         // unchanged tail move by the change in length.
-        let mut reusable: HashMap<(usize, usize), Arc<Parsed>> = HashMap::new();
+        let mut reusable: HashMap<(usize, usize), &Chunk> = HashMap::new();
         let tail = old.len() - suffix;
         for c in &self.chunks {
             if c.end <= prefix {
-                reusable.insert((c.start, c.end), Arc::clone(&c.parsed));
+                reusable.insert((c.start, c.end), c);
             } else if c.start >= tail {
                 let at = |x: usize| (x + new.len()).saturating_sub(old.len());
-                reusable.insert((at(c.start), at(c.end)), Arc::clone(&c.parsed));
+                reusable.insert((at(c.start), at(c.end)), c);
             }
         }
+        let delta = new.len() as isize - old.len() as isize;
         let mut stats = Reparsed::default();
         let mut chunks = Vec::new();
         for (start, end) in datalex_lang::parser::split_items(new) {
-            let parsed = match reusable.remove(&(start, end)) {
-                Some(p) => {
+            let chunk = match reusable.remove(&(start, end)) {
+                Some(c) => {
                     stats.kept += 1;
-                    p
+                    Chunk {
+                        start,
+                        end,
+                        parsed: Arc::clone(&c.parsed),
+                        fallback: c.fallback.clone(),
+                    }
                 }
                 None => {
                     stats.parsed += 1;
-                    parse_chunk(new.get(start..end).unwrap_or(""))
+                    let parsed = parse_chunk(new.get(start..end).unwrap_or(""));
+                    // A chunk that no longer parses keeps what the chunk at its place held.
+                    let fallback = if parsed.item.is_none() && start <= prefix {
+                        self.chunks
+                            .iter()
+                            .find(|c| c.start == start)
+                            .and_then(|c| carried_over(c, (prefix, tail), delta, end - start))
+                    } else {
+                        None
+                    };
+                    Chunk {
+                        start,
+                        end,
+                        parsed,
+                        fallback,
+                    }
                 }
             };
-            chunks.push(Chunk { start, end, parsed });
+            chunks.push(chunk);
         }
         self.chunks = chunks;
         self.lines = LineIndex::new(new);
@@ -169,11 +262,12 @@ impl Document {
         self.set_text(text)
     }
 
-    /// The items of the file with the offset of their chunk.
+    /// The items of the file with the offset of their chunk (of a chunk that does not parse,
+    /// the item it last held, see [`Chunk::fallback`]).
     pub fn items(&self) -> impl Iterator<Item = (usize, &Item)> {
         self.chunks
             .iter()
-            .filter_map(|c| c.parsed.item.as_ref().map(|i| (c.start, i)))
+            .filter_map(|c| c.known().item.as_ref().map(|i| (c.start, i)))
     }
 
     /// The chunk that holds byte `offset` (the end of the text belongs to the last chunk).

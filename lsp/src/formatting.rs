@@ -64,6 +64,10 @@ pub fn edit<'n>(old: &str, new: &'n str) -> Option<(usize, usize, &'n str)> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::string_slice,
+    reason = "tests apply edits at the char boundaries `edit` returns"
+)]
 mod tests {
     use super::edit;
 

@@ -46,7 +46,7 @@ fn doc(d: Option<&Str>) -> String {
 fn source(ws: &Workspace, at: ItemAt) -> Option<String> {
     let d = ws.doc(at.doc)?;
     let c = d.chunks.get(at.chunk)?;
-    let span = c.parsed.item.as_ref()?.span();
+    let span = c.known().item.as_ref()?.span();
     let text = d
         .text
         .get(c.start + span.start as usize..c.start + span.end as usize)?;
@@ -118,7 +118,7 @@ fn declaration(ws: &Workspace, at: ItemAt, today: Option<Date>) -> Option<String
     }
     let scope = ws.scope(at);
     let mut seen = Vec::new();
-    for o in &d.chunks.get(at.chunk)?.parsed.occurrences {
+    for o in &d.chunks.get(at.chunk)?.known().occurrences {
         let Target::Cite { regulation, path } = &o.target else {
             continue;
         };

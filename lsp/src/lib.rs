@@ -6,8 +6,10 @@
 //! ([`run`] with `lsp_server::Connection::memory`).
 //!
 //! How it is put together:
-//! - [`workspace`]: the files (prelude, the workspace folder's policies, open documents) and
-//!   compiling them for diagnostics;
+//! - [`project`]: finding the project of a folder or a file (its root and policy folder);
+//!   [`projects`]: every project served, and which one a document belongs to;
+//! - [`workspace`]: the files of one project (prelude, policies, open documents) and compiling
+//!   them for diagnostics;
 //! - [`document`]: one file, parsed item by item so that an edit parses only what it touched;
 //! - [`index`]: the names in one item; [`resolve`]: what they refer to across files;
 //! - the features: [`hover`], [`navigate`] (definition, references), [`completion`],
@@ -23,6 +25,8 @@ pub mod hover;
 pub mod index;
 pub mod navigate;
 pub mod outline;
+pub mod project;
+pub mod projects;
 pub mod rename;
 pub mod resolve;
 pub mod server;
@@ -31,14 +35,15 @@ pub mod uri;
 pub mod workspace;
 
 pub use error::{RequestError, ServerError};
+pub use projects::Projects;
 pub use server::{run, stdio};
 pub use workspace::Workspace;
 
 /// What the server needs from the program that runs it.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The prelude's text, used when the workspace folder has no `stdlib/prelude.dlx` (the
-    /// binary passes the prelude it embeds).
+    /// The prelude's text, used when a project has no `stdlib/prelude.dlx` (the binary passes
+    /// the prelude it embeds).
     pub prelude: String,
     /// Today, which the server does not read from the clock: hover shows the text of a cited
     /// article in force on it (`None`: the latest version).

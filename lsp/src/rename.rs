@@ -1,35 +1,133 @@
 //! Rename of rules, values and params: every declaration of the `override` family and every
 //! use, across files.
+//!
+//! A rename is all or nothing: it is refused, with a message that says why, when it cannot
+//! edit every place the name is used — a name of the prelude (every project shares it), a use
+//! in a file that does not parse (its names are not known where they are) or in a policy file
+//! the server has not read (unreadable, or new on disk since it read the folder).
 
 use crate::error::RequestError;
-use crate::resolve::{Category, Symbol};
-use crate::workspace::Workspace;
+use crate::resolve::{Category, Symbol, SymbolAt};
+use crate::workspace::{DocId, Workspace};
+use datalex_lang::parser::{classify, Lex};
 use lsp_types::{
     DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse,
     RenameParams, TextDocumentEdit, TextDocumentPositionParams, TextEdit, WorkspaceEdit,
 };
 
-/// `textDocument/prepareRename`: the name under the cursor, if it is a rule, value or param
-/// that can be renamed everywhere it occurs.
-pub fn prepare(ws: &Workspace, p: &TextDocumentPositionParams) -> Option<PrepareRenameResponse> {
-    let (doc, offset) = ws.at(p)?;
-    let s = ws.occurrence_at(doc, offset)?;
-    let symbol = ws.resolve(s.at, s.occurrence)?;
-    let Symbol::Decl { name, .. } = &symbol else {
-        return None;
+/// `textDocument/prepareRename`: the name under the cursor, if it is a rule, value or param;
+/// an error if it is one that cannot be renamed everywhere it occurs (see the module's
+/// documentation).
+pub fn prepare(
+    ws: &Workspace,
+    p: &TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>, RequestError> {
+    let Some((doc, offset)) = ws.at(p) else {
+        return Ok(None);
     };
-    // Every occurrence must be in a file the client can edit (not the embedded prelude).
-    if ws
-        .occurrences_of(&symbol)
-        .iter()
-        .any(|x| ws.doc(x.at.doc).is_none_or(|d| d.uri.is_none()))
-    {
-        return None;
+    let Some(s) = ws.occurrence_at(doc, offset) else {
+        return Ok(None);
+    };
+    let Some(symbol @ Symbol::Decl { .. }) = ws.resolve(s.at, s.occurrence) else {
+        return Ok(None);
+    };
+    let Symbol::Decl { name, .. } = &symbol else {
+        return Ok(None);
+    };
+    if let Some(why) = refusal(ws, &symbol, name, &ws.occurrences_of(&symbol)) {
+        return Err(RequestError::failed(why));
     }
-    Some(PrepareRenameResponse::RangeWithPlaceholder {
-        range: ws.range(doc, s.start, s.end)?,
-        placeholder: name.clone(),
-    })
+    Ok(ws
+        .range(doc, s.start, s.end)
+        .map(|range| PrepareRenameResponse::RangeWithPlaceholder {
+            range,
+            placeholder: name.clone(),
+        }))
+}
+
+/// Why `symbol` (named `name`, found at `found`) cannot be renamed everywhere, if it cannot.
+fn refusal(ws: &Workspace, symbol: &Symbol, name: &str, found: &[SymbolAt<'_>]) -> Option<String> {
+    let Symbol::Decl { root, .. } = symbol else {
+        return Some("only rules, values and params can be renamed".into());
+    };
+    // The prelude (the embedded one, or a project's `stdlib/prelude.dlx`) is shared.
+    if root.doc == 0 || found.iter().any(|x| x.at.doc == 0) {
+        return Some(format!(
+            "`{name}` is declared in the prelude (package `std`), which every policy uses: it cannot be renamed"
+        ));
+    }
+    if let Some(x) = found
+        .iter()
+        .find(|x| ws.doc(x.at.doc).is_none_or(|d| d.uri.is_none()))
+    {
+        let file = ws.doc(x.at.doc).map_or("?", |d| d.name.as_str());
+        return Some(format!(
+            "`{name}` is used in {file}, which cannot be edited"
+        ));
+    }
+    // A file that does not parse: where its names are is not known.
+    for (id, d) in ws.docs() {
+        for c in &d.chunks {
+            if c.parsed.item.is_some() {
+                continue;
+            }
+            let text = d.text.get(c.start..c.end).unwrap_or("");
+            if let Some(at) = word_at(text, name) {
+                let line = line_of(ws, id, c.start + at);
+                return Some(format!(
+                    "`{name}` occurs in {}:{line}, which does not parse: fix it first, so that every use can be renamed",
+                    d.name
+                ));
+            }
+        }
+    }
+    if let Some(f) = ws.unreadable().first() {
+        return Some(format!(
+            "{} could not be read, so its uses of `{name}` cannot be renamed",
+            f.display()
+        ));
+    }
+    // A policy file new on disk that the server has not been told about.
+    if let Some(layout) = ws.layout() {
+        let unknown = crate::workspace::load::dlx_files(&layout.policies)
+            .into_iter()
+            .map(|f| crate::project::normalise(&f))
+            .filter(|f| ws.owns(f))
+            .find(|f| crate::uri::from_path(f).is_some_and(|u| ws.find(&u).is_none()));
+        if let Some(f) = unknown {
+            return Some(format!(
+                "{} is not loaded (it is new on disk), so its uses of `{name}` cannot be renamed: open it, or restart the server",
+                f.display()
+            ));
+        }
+    }
+    None
+}
+
+/// The byte offset of the first occurrence of the word `name` in the code of `text` (not in
+/// strings or comments).
+fn word_at(text: &str, name: &str) -> Option<usize> {
+    let mut word = String::new();
+    let mut start = 0;
+    for (i, c, lex) in classify(text).chain(std::iter::once((text.len(), ' ', Lex::Code))) {
+        if lex == Lex::Code && (c.is_alphanumeric() || c == '_') {
+            if word.is_empty() {
+                start = i;
+            }
+            word.push(c);
+        } else {
+            if word == name {
+                return Some(start);
+            }
+            word.clear();
+        }
+    }
+    None
+}
+
+/// The 1-based line of a byte offset of a document.
+fn line_of(ws: &Workspace, id: DocId, offset: usize) -> u32 {
+    ws.range(id, offset, offset).map_or(0, |r| r.start.line + 1)
 }
 
 /// Whether `name` can name a rule, value or param: a letter or `_`, then letters, digits or
@@ -63,6 +161,9 @@ pub fn rename(ws: &Workspace, p: &RenameParams) -> Result<Option<WorkspaceEdit>,
         )));
     }
     let found = ws.occurrences_of(&symbol);
+    if let Some(why) = refusal(ws, &symbol, s.occurrence.name(), &found) {
+        return Err(RequestError::failed(why));
+    }
     let tables = ws.tables();
     // The new name must not be taken where the symbol is declared or used.
     let clashes: &[Category] = match cat {

@@ -78,7 +78,9 @@ impl Tables {
                 t.packages.entry(p.clone()).or_default().docs.push(doc);
             }
             for (chunk, c) in d.chunks.iter().enumerate() {
-                let Some(item) = &c.parsed.item else { continue };
+                let Some(item) = &c.known().item else {
+                    continue;
+                };
                 let at = ItemAt { doc, chunk };
                 t.add(item, at, pkg.as_deref());
             }
@@ -221,7 +223,7 @@ impl Tables {
 
 /// The item at `at`.
 pub fn item(ws: &Workspace, at: ItemAt) -> Option<&Item> {
-    ws.doc(at.doc)?.chunks.get(at.chunk)?.parsed.item.as_ref()
+    ws.doc(at.doc)?.chunks.get(at.chunk)?.known().item.as_ref()
 }
 
 /// The document and chunk offset of `at`.

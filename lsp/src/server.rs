@@ -2,19 +2,25 @@
 //! that runs [`run`], and diagnostics whenever the texts changed and no message is waiting.
 //!
 //! Edits that arrive together (fast typing) are applied one after the other and compiled once;
-//! nothing waits for a timer.
+//! nothing waits for a timer. That needs the messages the client has sent to be waiting in the
+//! connection's channel: over stdio they are read by [`transport`], whose channel has room for
+//! all of them (`lsp_server::Connection::stdio` hands each message over only when the loop asks
+//! for it, so the loop never saw a second edit waiting and compiled after each).
 
 mod dispatch;
+pub mod transport;
 
 use crate::error::ServerError;
-use crate::workspace::Workspace;
+use crate::projects::Projects;
 use crate::{uri, Config};
 use lsp_server::{Connection, Message, Notification};
-use lsp_types::notification::{Notification as _, PublishDiagnostics};
+use lsp_types::notification::{DidChangeWatchedFiles, Notification as _, PublishDiagnostics};
+use lsp_types::request::{RegisterCapability, Request as _};
 use lsp_types::{
-    CompletionOptions, HoverProviderCapability, OneOf, PublishDiagnosticsParams, RenameOptions,
-    ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
-    Uri, WorkDoneProgressOptions,
+    CompletionOptions, DidChangeWatchedFilesRegistrationOptions, FileSystemWatcher, GlobPattern,
+    HoverProviderCapability, OneOf, PublishDiagnosticsParams, Registration, RegistrationParams,
+    RenameOptions, ServerCapabilities, TextDocumentSyncCapability, TextDocumentSyncKind,
+    TextDocumentSyncOptions, Uri, WorkDoneProgressOptions,
 };
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -46,15 +52,42 @@ pub fn capabilities() -> ServerCapabilities {
     }
 }
 
-/// The workspace folder and settings that `initialize` gives.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// The workspace folders, settings and client capabilities that `initialize` gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Init {
-    /// The workspace folder (the first of `workspaceFolders`, else `rootUri`, else `rootPath`).
-    pub root: Option<PathBuf>,
-    /// The policy folder under the root (`initializationOptions.policies`, default
-    /// `policies`).
+    /// The workspace folders (`workspaceFolders`, else `rootUri`, else `rootPath`); each is
+    /// served by the project found from it.
+    pub folders: Vec<PathBuf>,
+    /// The policy folder, relative to a project root or absolute
+    /// (`initializationOptions.policies`, default `policies`).
     pub policies: PathBuf,
+    /// Whether to send a [`COMPILED`] notification after each compile
+    /// (`initializationOptions.reportCompiles`).
+    pub report_compiles: bool,
+    /// Whether the client lets the server register `workspace/didChangeWatchedFiles`
+    /// (`capabilities.workspace.didChangeWatchedFiles.dynamicRegistration`).
+    pub watch_files: bool,
 }
+
+impl Default for Init {
+    fn default() -> Init {
+        Init {
+            folders: Vec::new(),
+            policies: PathBuf::from(crate::project::POLICIES),
+            report_compiles: false,
+            watch_files: false,
+        }
+    }
+}
+
+/// The notification sent after the server compiled, when the client asks for it
+/// (`initializationOptions.reportCompiles`): `{"compiles": N, "total": M}`, how many times
+/// the compiler ran for these diagnostics and since the server started. Tests and benchmarks
+/// count compiles with it.
+pub const COMPILED: &str = "datalex/compiled";
+
+/// The id of the server's `client/registerCapability` request for watched files.
+const WATCH_REGISTRATION: &str = "datalex/watchedFiles";
 
 impl Init {
     /// Reads the `initialize` parameters; what is absent or malformed is left at its default.
@@ -64,34 +97,53 @@ impl Init {
                 .and_then(|s| Uri::from_str(s).ok())
                 .and_then(|u| uri::to_path(&u))
         };
-        let root = params
+        let mut folders: Vec<PathBuf> = params
             .get("workspaceFolders")
-            .and_then(|f| f.get(0))
-            .and_then(|f| f.get("uri"))
-            .and_then(uri_path)
-            .or_else(|| params.get("rootUri").and_then(uri_path))
-            .or_else(|| {
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|f| f.get("uri").and_then(uri_path))
+            .collect();
+        if folders.is_empty() {
+            folders.extend(params.get("rootUri").and_then(uri_path).or_else(|| {
                 params
                     .get("rootPath")
                     .and_then(serde_json::Value::as_str)
                     .map(PathBuf::from)
-            });
-        let policies = params
-            .get("initializationOptions")
+            }));
+        }
+        let options = params.get("initializationOptions");
+        let policies = options
             .and_then(|o| o.get("policies"))
             .and_then(serde_json::Value::as_str)
-            .map_or_else(|| PathBuf::from("policies"), PathBuf::from);
-        Init { root, policies }
+            .filter(|s| !s.trim().is_empty())
+            .map_or_else(|| PathBuf::from(crate::project::POLICIES), PathBuf::from);
+        let report_compiles = options
+            .and_then(|o| o.get("reportCompiles"))
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        let watch_files = params
+            .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
+            .and_then(serde_json::Value::as_bool)
+            .unwrap_or(false);
+        Init {
+            folders,
+            policies,
+            report_compiles,
+            watch_files,
+        }
     }
 }
 
 /// The server's state.
 pub struct Server<'c> {
     conn: &'c Connection,
-    /// The workspace.
-    pub ws: Workspace,
+    /// The projects.
+    pub projects: Projects,
     /// Today, as the caller says ([`Config::today`]).
     today: Option<datalex_lang::date::Date>,
+    /// Whether to send [`COMPILED`].
+    report_compiles: bool,
 }
 
 /// Runs the server on a connection until the client says `exit` (or goes away): initialize,
@@ -99,9 +151,9 @@ pub struct Server<'c> {
 pub fn run(conn: &Connection, config: &Config) -> Result<(), ServerError> {
     let (id, params) = conn.initialize_start()?;
     let init = Init::from_params(&params);
-    let mut ws = Workspace::new(&config.prelude);
-    if let Some(root) = &init.root {
-        ws.load(root, &init.policies);
+    let mut projects = Projects::new(&config.prelude, &init.policies);
+    for folder in &init.folders {
+        projects.add_folder(folder);
     }
     let result = serde_json::json!({
         "capabilities": capabilities(),
@@ -110,16 +162,20 @@ pub fn run(conn: &Connection, config: &Config) -> Result<(), ServerError> {
     conn.initialize_finish(id, result)?;
     let mut server = Server {
         conn,
-        ws,
+        projects,
         today: config.today,
+        report_compiles: init.report_compiles,
     };
+    if init.watch_files {
+        server.watch_files()?;
+    }
     server.publish()?;
     server.serve()
 }
 
 /// Runs the server on stdin and stdout (`datalex lsp`).
 pub fn stdio(config: &Config) -> Result<(), ServerError> {
-    let (conn, io) = Connection::stdio();
+    let (conn, io) = transport::stdio()?;
     let result = run(&conn, config);
     drop(conn);
     io.join()?;
@@ -141,7 +197,10 @@ impl Server<'_> {
                 Message::Notification(n) => self.notification(n),
                 Message::Response(_) => {}
             }
-            if self.ws.is_dirty() && self.conn.receiver.is_empty() {
+            // Every message already received is handled before compiling: a burst of edits
+            // is compiled once. (Over stdio the messages wait in an unbounded channel, see
+            // [`transport`], as they do over the in-memory connection.)
+            if self.projects.is_dirty() && self.conn.receiver.is_empty() {
                 self.publish()?;
             }
         }
@@ -155,9 +214,40 @@ impl Server<'_> {
             .map_err(|_| ServerError::Disconnected)
     }
 
-    /// Compiles the workspace and publishes the diagnostics that changed.
+    /// Asks the client to report changes of `.dlx` files on disk
+    /// (`workspace/didChangeWatchedFiles`, registered dynamically).
+    fn watch_files(&self) -> Result<(), ServerError> {
+        let options = DidChangeWatchedFilesRegistrationOptions {
+            watchers: vec![FileSystemWatcher {
+                glob_pattern: GlobPattern::String("**/*.dlx".into()),
+                kind: None,
+            }],
+        };
+        let params = RegistrationParams {
+            registrations: vec![Registration {
+                id: WATCH_REGISTRATION.into(),
+                method: DidChangeWatchedFiles::METHOD.into(),
+                register_options: serde_json::to_value(options).ok(),
+            }],
+        };
+        let request = lsp_server::Request::new(
+            lsp_server::RequestId::from(WATCH_REGISTRATION.to_string()),
+            RegisterCapability::METHOD.into(),
+            params,
+        );
+        self.send(request.into())
+    }
+
+    /// Compiles what changed and publishes the diagnostics that changed.
     pub fn publish(&mut self) -> Result<(), ServerError> {
-        for p in self.ws.diagnostics() {
+        let before = self.projects.compiles();
+        let published = self.projects.diagnostics();
+        let total = self.projects.compiles();
+        if self.report_compiles && total > before {
+            let params = serde_json::json!({ "compiles": total - before, "total": total });
+            self.send(Notification::new(COMPILED.into(), params).into())?;
+        }
+        for p in published {
             let params = PublishDiagnosticsParams {
                 uri: p.uri,
                 diagnostics: p.diagnostics,

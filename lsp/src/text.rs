@@ -115,8 +115,10 @@ mod tests {
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,
-        clippy::indexing_slicing
-    )] // tests may fail loudly
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        reason = "tests may fail loudly"
+    )]
 
     use super::*;
 

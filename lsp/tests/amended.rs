@@ -7,8 +7,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // tests may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests may fail loudly"
+)]
 
 use datalex_lang::date::Date;
 use datalex_lsp::text::LineIndex;

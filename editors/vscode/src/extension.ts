@@ -87,10 +87,9 @@ async function start(): Promise<void> {
       { scheme: 'file', language: 'datalex' },
       { scheme: 'untitled', language: 'datalex' },
     ],
-    synchronize: {
-      // Other files of a package (and the packages it extends) change what a document means.
-      fileEvents: vscode.workspace.createFileSystemWatcher('**/*.dlx'),
-    },
+    // No `synchronize.fileEvents`: the server registers `workspace/didChangeWatchedFiles` for
+    // `**/*.dlx` itself (dynamic registration), so that it is told about files changed on disk
+    // by any client, and only once.
     outputChannel: output,
     traceOutputChannel: traceOutput,
   };

@@ -2,8 +2,10 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
-)] // tests may fail loudly
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests may fail loudly"
+)]
 
 use super::*;
 use std::path::{Path, PathBuf};
@@ -42,6 +44,25 @@ fn assert_same_syntax(doc: &Document, what: &str) {
     assert_eq!(diags, whole_diags, "{what}");
 }
 
+/// Every name the features know in `doc` (of a chunk that does not parse: as it last parsed,
+/// moved by the edits since) is where its text is.
+fn assert_names_where_they_are(doc: &Document, what: &str) {
+    for c in &doc.chunks {
+        for o in &c.known().occurrences {
+            if o.name().is_empty() {
+                continue;
+            }
+            let at = c.start + o.span.start as usize..c.start + o.span.end as usize;
+            assert_eq!(
+                doc.text.get(at.clone()),
+                Some(o.name()),
+                "{what}: {at:?} {o:?} (stale: {})",
+                c.is_stale()
+            );
+        }
+    }
+}
+
 /// Parsing chunk by chunk finds what parsing the whole file finds, at the same places.
 #[test]
 fn chunks_parse_like_the_whole_file() {
@@ -50,6 +71,7 @@ fn chunks_parse_like_the_whole_file() {
         let (whole, _) = datalex_lang::parse(0, &text);
         let doc = Document::new(None, path.display().to_string(), text.clone(), None);
         assert_same_syntax(&doc, &path.display().to_string());
+        assert_names_where_they_are(&doc, &path.display().to_string());
         let items: Vec<_> = doc.items().collect();
         assert_eq!(items.len(), whole.items.len(), "{}", path.display());
         let chunked = datalex_lang::ast::File {
@@ -112,6 +134,7 @@ fn edits_reparse_only_what_changed() {
         "// c\n",
         "rule r on share cites §1\n",
     ];
+    let mut stale = 0;
     for round in 0..300 {
         let mut t = doc.text.clone();
         let mut at = next(t.len() + 1);
@@ -134,7 +157,11 @@ fn edits_reparse_only_what_changed() {
         assert_eq!(ranges(&doc), ranges(&fresh), "round {round}");
         assert_eq!(occurrences(&doc), occurrences(&fresh), "round {round}");
         assert_same_syntax(&doc, &format!("round {round}"));
+        // What a chunk that stopped parsing held stays known, at the right places.
+        assert_names_where_they_are(&doc, &format!("round {round}"));
+        stale += doc.chunks.iter().filter(|c| c.is_stale()).count();
     }
+    assert!(stale > 0, "some edits broke an item");
 
     // Renaming a field in the middle of one rule parses that rule alone.
     let mut doc = Document::new(None, "sharing.dlx".into(), text.clone(), Some(1));

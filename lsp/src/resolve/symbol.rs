@@ -94,7 +94,7 @@ impl Workspace {
             let c = d.chunks.get(ci)?;
             let rel = u32::try_from(offset.checked_sub(c.start)?).ok()?;
             let o = c
-                .parsed
+                .known()
                 .occurrences
                 .iter()
                 .filter(|o| o.span.contains(rel))
@@ -276,7 +276,7 @@ impl Workspace {
                 }
             }
             for (ci, c) in d.chunks.iter().enumerate() {
-                for o in &c.parsed.occurrences {
+                for o in &c.known().occurrences {
                     let candidate = match (name, &o.target) {
                         (Some(n), _) => o.name() == n,
                         (None, Target::Cite { .. }) => matches!(symbol, Symbol::Article { .. }),
@@ -307,7 +307,7 @@ impl Workspace {
     /// The name of a declaration's item: its absolute span.
     pub fn decl_name(&self, at: ItemAt) -> Option<(usize, usize)> {
         let c = self.doc(at.doc)?.chunks.get(at.chunk)?;
-        let o = c.parsed.occurrences.iter().find(|o| {
+        let o = c.known().occurrences.iter().find(|o| {
             o.role == Role::Decl
                 && matches!(
                     o.target,

@@ -13,8 +13,10 @@ use lsp_types::request::{
     Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
     PrepareRenameRequest, References, Rename, Request as _,
 };
+use lsp_types::Uri;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use std::str::FromStr;
 
 fn params<P: DeserializeOwned>(value: serde_json::Value) -> Result<P, RequestError> {
     serde_json::from_value(value).map_err(|e| RequestError::invalid_params(e.to_string()))
@@ -40,12 +42,18 @@ fn answer<R: Serialize>(id: lsp_server::RequestId, result: Result<R, RequestErro
 impl Server<'_> {
     /// Answers one request.
     pub(super) fn request(&mut self, req: Request) -> Response {
-        let ws = &self.ws;
         let Request {
             id,
             method,
             params: p,
         } = req;
+        // Every request the server answers is about one document: the workspace of its
+        // project answers it.
+        let ws = p
+            .pointer("/textDocument/uri")
+            .and_then(serde_json::Value::as_str)
+            .and_then(|s| Uri::from_str(s).ok())
+            .map_or(self.projects.get_none(), |uri| self.projects.get(&uri));
         match method.as_str() {
             HoverRequest::METHOD => {
                 answer(id, params(p).map(|x| hover::hover_on(ws, &x, self.today)))
@@ -57,7 +65,9 @@ impl Server<'_> {
                 answer(id, params(p).map(|x| outline::document_symbols(ws, &x)))
             }
             Formatting::METHOD => answer(id, params(p).and_then(|x| formatting::format(ws, &x))),
-            PrepareRenameRequest::METHOD => answer(id, params(p).map(|x| rename::prepare(ws, &x))),
+            PrepareRenameRequest::METHOD => {
+                answer(id, params(p).and_then(|x| rename::prepare(ws, &x)))
+            }
             Rename::METHOD => answer(id, params(p).and_then(|x| rename::rename(ws, &x))),
             _ => Response::new_err(
                 id,
@@ -73,24 +83,24 @@ impl Server<'_> {
             DidOpenTextDocument::METHOD => {
                 if let Ok(p) = params::<lsp_types::DidOpenTextDocumentParams>(n.params) {
                     let d = p.text_document;
-                    self.ws.open(&d.uri, d.text, d.version);
+                    self.projects.open(&d.uri, d.text, d.version);
                 }
             }
             DidChangeTextDocument::METHOD => {
                 if let Ok(p) = params::<lsp_types::DidChangeTextDocumentParams>(n.params) {
                     let d = p.text_document;
-                    self.ws.change(&d.uri, &p.content_changes, d.version);
+                    self.projects.change(&d.uri, &p.content_changes, d.version);
                 }
             }
             DidCloseTextDocument::METHOD => {
                 if let Ok(p) = params::<lsp_types::DidCloseTextDocumentParams>(n.params) {
-                    self.ws.close(&p.text_document.uri);
+                    self.projects.close(&p.text_document.uri);
                 }
             }
             DidChangeWatchedFiles::METHOD => {
                 if let Ok(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n.params) {
                     for change in p.changes {
-                        self.ws.reload(&change.uri);
+                        self.projects.file_changed(&change.uri);
                     }
                 }
             }

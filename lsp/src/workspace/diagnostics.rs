@@ -1,5 +1,13 @@
 //! Compiling the workspace and converting the compiler's diagnostics to the protocol's: code,
 //! severity, range, the help after the message, labels as related information.
+//!
+//! What is compiled after an edit is what the edit can change: the project's own files (the
+//! prelude and the policy folder) are compiled together, once, when one of them changed; a
+//! document open from outside the policy folder (a scratch file, a test fixture) is compiled
+//! with them but on its own, when *it* changed — an edit of the policies does not compile it
+//! again (its diagnostics are refreshed by its own next edit, or when files change on disk,
+//! [`Workspace::refresh_outside`]). So one edit is one compile, however many such documents are
+//! open.
 
 use super::{DocId, Workspace};
 use datalex_lang::{Severity, SourceMap};
@@ -26,51 +34,83 @@ pub struct Publish {
 /// Diagnostics by URI, with the document's version.
 pub type ByUri = BTreeMap<String, (Uri, Option<i32>, Vec<Diagnostic>)>;
 
+/// The message of the one diagnostic of a file outside every project.
+pub const DETACHED: &str = "this file is outside a Datalex project (no `datalex.toml` or \
+`policies/` folder above it): it is compiled alone, with the prelude";
+
 impl Workspace {
-    /// Compiles the workspace and returns the diagnostics of every file that can be shown
-    /// (the embedded prelude cannot), keyed by URI. The files of the workspace folder's
-    /// policies are compiled together; a document open from elsewhere (a test fixture, a file
-    /// not saved yet) is compiled with them but on its own, so that it cannot add errors to
-    /// the policies, and only its own diagnostics are kept.
+    /// Compiles the whole workspace and returns the diagnostics of every file that can be
+    /// shown (the embedded prelude cannot), keyed by URI: the project's own files together,
+    /// each document from outside the policy folder with them but on its own, so that it
+    /// cannot add errors to the policies, keeping only its own diagnostics.
     pub fn compile(&self) -> ByUri {
-        let (members, outside): (Vec<DocId>, Vec<DocId>) = self
+        let mut by_doc = self.compile_members();
+        for id in self.outside() {
+            by_doc.insert(id, self.compile_outside(id));
+        }
+        self.by_uri(&by_doc)
+    }
+
+    /// The documents that are not the project's own.
+    pub(super) fn outside(&self) -> Vec<DocId> {
+        self.docs()
+            .map(|(id, _)| id)
+            .filter(|id| !self.is_member(*id))
+            .collect()
+    }
+
+    /// The diagnostics of the project's own files, compiled together.
+    fn compile_members(&self) -> BTreeMap<DocId, Vec<Diagnostic>> {
+        let members: Vec<DocId> = self
             .docs()
             .map(|(id, _)| id)
-            .partition(|id| self.is_member(*id));
+            .filter(|id| self.is_member(*id))
+            .collect();
+        self.compile_set(&members, None)
+    }
+
+    /// The diagnostics of document `id`, compiled with the project's own files.
+    fn compile_outside(&self, id: DocId) -> Vec<Diagnostic> {
+        let mut set: Vec<DocId> = self
+            .docs()
+            .map(|(d, _)| d)
+            .filter(|d| self.is_member(*d))
+            .collect();
+        set.push(id);
+        self.compile_set(&set, Some(id))
+            .remove(&id)
+            .unwrap_or_default()
+    }
+
+    /// Every document that can be shown, with its version and the diagnostics in `by_doc`
+    /// (none if it has none there); a detached file's start with [`DETACHED`].
+    fn by_uri(&self, by_doc: &BTreeMap<DocId, Vec<Diagnostic>>) -> ByUri {
         let mut out = ByUri::new();
-        for (_, d) in self.docs() {
-            if let Some(uri) = &d.uri {
-                out.insert(
-                    uri.as_str().to_string(),
-                    (uri.clone(), d.version, Vec::new()),
-                );
+        for (id, d) in self.docs() {
+            let Some(uri) = &d.uri else { continue };
+            let mut diagnostics = Vec::new();
+            if self.detached && id != 0 {
+                diagnostics.push(Diagnostic {
+                    range: lsp_types::Range::default(),
+                    severity: Some(DiagnosticSeverity::INFORMATION),
+                    source: Some("datalex".into()),
+                    message: DETACHED.into(),
+                    ..Diagnostic::default()
+                });
             }
-        }
-        self.compile_set(&members, None, &mut out);
-        for o in outside {
-            let mut set = members.clone();
-            set.push(o);
-            self.compile_set(&set, Some(o), &mut out);
+            diagnostics.extend(by_doc.get(&id).into_iter().flatten().cloned());
+            out.insert(
+                uri.as_str().to_string(),
+                (uri.clone(), d.version, diagnostics),
+            );
         }
         out
     }
 
-    /// Whether a document belongs to the workspace folder's policies (or there is no folder).
-    fn is_member(&self, id: DocId) -> bool {
-        let Some(root) = &self.root else { return true };
-        if id == 0 {
-            return true;
-        }
-        let path = self
-            .doc(id)
-            .and_then(|d| d.uri.as_ref())
-            .and_then(crate::uri::to_path);
-        path.is_some_and(|p| p.starts_with(root.join(&self.policies)))
-    }
-
-    /// Compiles the documents `ids` and adds their diagnostics (only those of `only`, if
-    /// given) to `out`.
-    fn compile_set(&self, ids: &[DocId], only: Option<DocId>, out: &mut ByUri) {
+    /// Compiles the documents `ids` and returns the diagnostics of each (only of `only`, if
+    /// given).
+    fn compile_set(&self, ids: &[DocId], only: Option<DocId>) -> BTreeMap<DocId, Vec<Diagnostic>> {
+        let mut out: BTreeMap<DocId, Vec<Diagnostic>> = BTreeMap::new();
         let mut order: Vec<DocId> = ids.to_vec();
         // The prelude first, then by name, as `datalex check` orders them.
         order.sort_by(|a, b| {
@@ -97,7 +137,9 @@ impl Workspace {
                 continue;
             }
             let Some(doc) = self.doc(id) else { continue };
-            let Some(uri) = &doc.uri else { continue };
+            if doc.uri.is_none() {
+                continue;
+            }
             let related: Vec<DiagnosticRelatedInformation> = d
                 .labels
                 .iter()
@@ -130,17 +172,31 @@ impl Workspace {
                 tags: None,
                 data: None,
             };
-            if let Some(entry) = out.get_mut(uri.as_str()) {
-                entry.2.push(diagnostic);
-            }
+            out.entry(id).or_default().push(diagnostic);
         }
+        out
     }
 
-    /// Compiles the workspace and returns what must be published: every file whose
-    /// diagnostics changed since the last call, and files that left the workspace (cleared).
+    /// Compiles what changed since the last call (see the module's documentation) and returns
+    /// what must be published: every file whose diagnostics or version changed, and files that
+    /// left the workspace (cleared).
     pub fn diagnostics(&mut self) -> Vec<Publish> {
-        let now = self.compile();
-        self.dirty = false;
+        if self.members_dirty {
+            let members = self.compile_members();
+            self.compiles += 1;
+            let outside = self.outside();
+            self.compiled.retain(|id, _| outside.contains(id));
+            self.compiled.extend(members);
+            self.members_dirty = false;
+        }
+        for id in std::mem::take(&mut self.outside_dirty) {
+            if self.doc(id).is_some() && !self.is_member(id) {
+                let diagnostics = self.compile_outside(id);
+                self.compiles += 1;
+                self.compiled.insert(id, diagnostics);
+            }
+        }
+        let now = self.by_uri(&self.compiled);
         let mut out = Vec::new();
         for (key, (uri, version, diagnostics)) in &now {
             // Sent again when the diagnostics or the document's version changed (a client
@@ -177,8 +233,10 @@ mod tests {
         clippy::unwrap_used,
         clippy::expect_used,
         clippy::panic,
-        clippy::indexing_slicing
-    )] // tests may fail loudly
+        clippy::indexing_slicing,
+        clippy::string_slice,
+        reason = "tests may fail loudly"
+    )]
 
     use super::*;
     use lsp_types::{Position, TextDocumentContentChangeEvent};

@@ -1,21 +1,27 @@
-//! Reading the workspace folder: the prelude under `stdlib/` if it is there, and every `.dlx`
-//! file under the policy folder. The only file IO of the server, besides re-reading a file the
-//! client closed or reported changed.
+//! Reading a project: the prelude under `stdlib/` if it is there, and every `.dlx` file under
+//! the policy folder. The only file IO of the server, besides finding projects
+//! ([`crate::project`]) and re-reading a file the client closed or reported changed.
 
 use super::{Workspace, PRELUDE_NAME};
 use crate::document::Document;
+use crate::project::{normalise, Layout};
 use crate::uri;
 use std::path::{Path, PathBuf};
 
 impl Workspace {
-    /// Loads the workspace folder `root`: `root/stdlib/prelude.dlx` replaces the embedded
-    /// prelude when it exists, and every `.dlx` file under `root/policies` (the folder name is
-    /// `policies`) is read. Unreadable files are skipped; returns how many files were read.
+    /// Loads the project rooted at `root` with the policy folder `policies` (relative to the
+    /// root, or absolute; normalised, so `./policies/` is `policies`): `root/stdlib/prelude.dlx`
+    /// replaces the embedded prelude when it exists, and every `.dlx` file under the policy
+    /// folder is read, each once whatever the spelling of the paths. Unreadable files are
+    /// skipped (and remembered, see [`Workspace::unreadable`]); returns how many files were
+    /// read.
     pub fn load(&mut self, root: &Path, policies: &Path) -> usize {
-        self.root = Some(root.to_path_buf());
-        self.policies = policies.to_path_buf();
+        let layout = Layout::at(root, policies);
         let mut read = 0;
-        let prelude = root.join(PRELUDE_NAME);
+        let prelude = normalise(&layout.root.join(PRELUDE_NAME));
+        let policy_folder = layout.policies.clone();
+        self.layout = Some(layout);
+        self.classify();
         if let (Ok(text), Some(uri)) = (std::fs::read_to_string(&prelude), uri::from_path(&prelude))
         {
             if let Some(slot) = self.docs.first_mut() {
@@ -26,19 +32,30 @@ impl Workspace {
                     None,
                 ));
                 self.by_uri.insert(uri.as_str().to_string(), 0);
+                self.by_path.insert(prelude, 0);
                 read += 1;
             }
         }
-        for f in dlx_files(&root.join(policies)) {
-            let (Ok(text), Some(uri)) = (std::fs::read_to_string(&f), uri::from_path(&f)) else {
+        self.unreadable.clear();
+        for f in dlx_files(&policy_folder) {
+            // A file reached through a symbolic link to outside the policy folder is not the
+            // project's.
+            let f = normalise(&f);
+            let Some(uri) = uri::from_path(&f).filter(|_| self.owns(&f)) else {
                 continue;
             };
-            if self.find(&uri).is_none() {
-                self.upsert(&uri, text, None);
-                read += 1;
+            if self.find(&uri).is_some() {
+                continue;
+            }
+            match std::fs::read_to_string(&f) {
+                Ok(text) => {
+                    self.upsert(&uri, text, None);
+                    read += 1;
+                }
+                Err(_) => self.unreadable.push(f),
             }
         }
-        self.changed();
+        self.changed_all();
         read
     }
 }
