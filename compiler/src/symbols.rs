@@ -116,6 +116,9 @@ pub struct Decl {
     pub item: Option<Span>,
     /// The declaration it replaces (`override`).
     pub replaces: Option<DeclId>,
+    /// The names of its other declarations: a package's in each of its files, a name
+    /// declared twice (an error), a quantifier variable bound once per request kind.
+    pub again: Vec<Span>,
 }
 
 /// Every declaration and every resolved use of a compile.
@@ -138,20 +141,25 @@ impl Symbols {
             name: None,
             item: None,
             replaces: None,
+            again: Vec::new(),
         });
         self.by_key.insert(key, id);
         id
     }
 
     /// Records a declaration of `key`: its name at `name`, the whole at `item`. The first
-    /// declaration of a key is the one kept (a name declared twice is an error reported
-    /// elsewhere).
+    /// declaration of a key is its [`Decl::name`]; the names of later ones are in
+    /// [`Decl::again`].
     pub fn declare(&mut self, key: Key, name: Span, item: Span) -> DeclId {
         let id = self.id(key);
         if let Some(d) = self.decl_mut(id) {
-            if d.name.is_none() {
-                d.name = Some(name);
-                d.item = Some(item);
+            match d.name {
+                None => {
+                    d.name = Some(name);
+                    d.item = Some(item);
+                }
+                Some(first) if first != name && !d.again.contains(&name) => d.again.push(name),
+                Some(_) => {}
             }
         }
         id
@@ -213,7 +221,7 @@ impl Symbols {
         let on = |s: &Span| s.file == file && s.start <= offset && offset <= s.end;
         let names = self
             .decls()
-            .filter_map(|(id, d)| Some((d.name?, id)))
+            .flat_map(|(id, d)| d.name.iter().chain(&d.again).map(move |s| (*s, id)))
             .filter(|(s, _)| on(s));
         self.uses()
             .filter(|(s, _)| on(s))

@@ -30,6 +30,7 @@ pub mod projects;
 pub mod rename;
 pub mod resolve;
 pub mod server;
+pub mod symbols;
 pub mod text;
 pub mod uri;
 pub mod workspace;

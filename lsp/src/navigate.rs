@@ -102,6 +102,15 @@ fn cite_path<'a>(s: &SymbolAt<'a>) -> Option<&'a Vec<u32>> {
 /// an article, every citation of it or of its paragraphs and items.
 pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> {
     let (doc, offset) = ws.at(&p.text_document_position)?;
+    if let Some((_, id)) = ws.symbol_at(doc, offset) {
+        let found = ws
+            .analysis()
+            .references(id, p.context.include_declaration)
+            .into_iter()
+            .filter_map(|(d, start, end)| ws.location(d, start, end))
+            .collect();
+        return Some(found);
+    }
     let s = ws.occurrence_at(doc, offset)?;
     let symbol = ws.resolve(s.at, s.occurrence)?;
     let found: Vec<Location> = ws
