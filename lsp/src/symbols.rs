@@ -69,8 +69,8 @@ impl Analysis {
         for d in &same {
             out.extend(s.uses_of(*d).into_iter().filter_map(|x| self.place(x)));
             let Some(decl) = s.decl(*d) else { continue };
-            let exact = *d == id
-                || !matches!(&decl.key, Key::Article { path, .. } if path.len() > 1);
+            let exact =
+                *d == id || !matches!(&decl.key, Key::Article { path, .. } if path.len() > 1);
             if declarations && exact {
                 let names = decl.name.iter().chain(&decl.again);
                 out.extend(names.filter_map(|x| self.place(*x)));
