@@ -13,30 +13,15 @@
 use datalex_compiler::compile;
 use datalex_compiler::symbols::Key;
 use datalex_lang::SourceMap;
-use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod support;
+
+use support::{dlx_under, prelude, root};
 
 fn sources() -> SourceMap {
-    let mut files = Vec::new();
-    let mut dirs = vec![root().join("policies")];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "dlx") {
-                files.push(p);
-            }
-        }
-    }
-    files.sort();
     let mut sources = SourceMap::new();
-    let prelude = std::fs::read_to_string(root().join("stdlib/prelude.dlx")).unwrap();
-    sources.add("stdlib/prelude.dlx", prelude);
-    for f in files {
+    sources.add("stdlib/prelude.dlx", prelude());
+    for f in dlx_under(&root().join("policies")) {
         let text = std::fs::read_to_string(&f).unwrap();
         sources.add(f.display().to_string(), text);
     }
