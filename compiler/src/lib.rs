@@ -11,7 +11,9 @@ pub mod graph;
 pub mod ir;
 pub mod lower;
 pub mod source;
+pub mod symbols;
 pub mod types;
 
 pub use compile::{compile, compile_parsed, Compiled, STD};
 pub use ir::PolicySet;
+pub use symbols::Symbols;

@@ -7,6 +7,7 @@
 
 use crate::diagnostics::{CitationError, NameError, RegulationRef, TypeError};
 use crate::ir::{Arena, CmpOp, Const, Ex, FactDef, ValueId};
+use crate::symbols::{Key, Symbols};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{BinOp, Expr, ExprKind};
 use datalex_lang::{Diagnostic, Span};
@@ -37,6 +38,17 @@ pub trait Resolver {
     fn regulation(&self, _id: &str) -> Option<crate::ir::RegId> {
         None
     }
+    /// Where the names resolved are recorded, if they are.
+    fn symbols(&mut self) -> Option<&mut Symbols> {
+        None
+    }
+}
+
+/// Records that the name at `span` refers to `key`, if `r` records names.
+fn used(r: &mut dyn Resolver, span: Span, key: Key) {
+    if let Some(s) = r.symbols() {
+        s.record_use(span, key);
+    }
 }
 
 /// Locals in scope while lowering one rule or value. Every binding gets its own slot, so a
@@ -45,6 +57,8 @@ pub trait Resolver {
 pub struct Locals {
     stack: Vec<(String, usize, Ty)>,
     slots: Vec<Ty>,
+    /// Where each slot's variable is bound.
+    binds: Vec<Span>,
 }
 
 impl Locals {
@@ -53,9 +67,10 @@ impl Locals {
         self.slots.len()
     }
 
-    fn push(&mut self, name: &str, ty: Ty) -> usize {
+    fn push(&mut self, name: &str, ty: Ty, at: Span) -> usize {
         let slot = self.slots.len();
         self.slots.push(ty.clone());
+        self.binds.push(at);
         self.stack.push((name.to_string(), slot, ty));
         slot
     }
@@ -75,11 +90,17 @@ impl Locals {
                 })
                 .collect(),
             slots: self.slots.clone(),
+            binds: self.binds.clone(),
         }
     }
 
     fn pop(&mut self) {
         self.stack.pop();
+    }
+
+    /// Where the variable of `slot` is bound.
+    fn bound_at(&self, slot: usize) -> Option<Span> {
+        self.binds.get(slot).copied()
     }
 
     fn get(&self, name: &str) -> Option<(usize, Ty)> {
@@ -176,6 +197,14 @@ fn lower_inner(
                 if locals.get(tname).is_none() {
                     if let Some(eid) = r.types().enum_named(tname) {
                         let known = r.types().enums[eid].position(&field.name).is_some();
+                        used(r, base.span, Key::Type(tname.clone()));
+                        if known {
+                            let key = Key::Member {
+                                ty: tname.clone(),
+                                name: field.name.clone(),
+                            };
+                            used(r, field.span, key);
+                        }
                         return if known {
                             (
                                 Ex::Const(Const::Enum(eid, field.name.clone())),
@@ -199,6 +228,11 @@ fn lower_inner(
                 Ty::Record(rid) => match r.types().field(rid, &field.name) {
                     Some(fid) => {
                         let fty = r.types().fields[fid].ty.clone();
+                        let key = Key::Field {
+                            record: r.types().records[rid].name.clone(),
+                            name: field.name.clone(),
+                        };
+                        used(r, field.span, key);
                         (Ex::Field(Box::new(bex), fid), fty)
                     }
                     None => {
@@ -240,6 +274,8 @@ fn lower_inner(
             let Some(fid) = fact else {
                 return err(r, TypeError::LookupOutsideFact { span: base.span });
             };
+            let name = r.facts()[fid].name.clone();
+            used(r, base.span, Key::Fact(name));
             let def = r.facts()[fid].clone();
             let Some(key_field) = def.key else {
                 return err(
@@ -348,7 +384,8 @@ fn lower_inner(
             body,
         } => {
             let (cex, elem) = lower_collection(r, locals, coll);
-            let slot = locals.push(&var.name, elem);
+            bind(r, var);
+            let slot = locals.push(&var.name, elem, var.span);
             let bex = lower_bool(r, locals, body);
             locals.pop();
             (
@@ -363,6 +400,7 @@ fn lower_inner(
         }
         ExprKind::Applies(reg, on) => match r.regulation(&reg.name) {
             Some(id) => {
+                used(r, reg.span, Key::Regulation(reg.name.clone()));
                 let on = on
                     .as_ref()
                     .map(|d| Box::new(lower(r, locals, d, Some(&Ty::Date)).0));
@@ -382,7 +420,8 @@ fn lower_inner(
         },
         ExprKind::Each { var, coll, cond } => {
             let (cex, elem) = lower_collection(r, locals, coll);
-            let slot = locals.push(&var.name, elem.clone());
+            bind(r, var);
+            let slot = locals.push(&var.name, elem.clone(), var.span);
             let bex = lower_bool(r, locals, cond);
             locals.pop();
             (
@@ -394,6 +433,13 @@ fn lower_inner(
                 Ty::List(Box::new(elem)),
             )
         }
+    }
+}
+
+/// Records the binding of a quantifier variable.
+fn bind(r: &mut dyn Resolver, var: &datalex_lang::ast::Ident) {
+    if let Some(s) = r.symbols() {
+        s.declare(Key::Local(var.span), var.span, var.span);
     }
 }
 
@@ -425,11 +471,15 @@ fn lower_name(
     expected: Option<&Ty>,
 ) -> (Ex, Ty) {
     if let Some((slot, ty)) = locals.get(name) {
+        if let Some(at) = locals.bound_at(slot) {
+            used(r, span, Key::Local(at));
+        }
         return (Ex::Local(slot), ty);
     }
     // An enum member where an enum is expected takes precedence over other names.
     if let Some(Ty::Enum(eid)) = expected {
         if r.types().enums[*eid].position(name).is_some() {
+            member_use(r, span, *eid, name);
             return (
                 Ex::Const(Const::Enum(*eid, name.to_string())),
                 Ty::Enum(*eid),
@@ -448,8 +498,12 @@ fn lower_name(
             Resolved::Param(ex, ty) => (ex, ty),
         };
     }
-    if let Some((fid, f)) = r.facts().iter().find(|(_, f)| f.name == name) {
-        return (Ex::Fact(fid), Ty::List(Box::new(Ty::Record(f.record))));
+    let fact = r.facts().iter().find(|(_, f)| f.name == name);
+    if let Some(found) =
+        fact.map(|(fid, f)| (Ex::Fact(fid), Ty::List(Box::new(Ty::Record(f.record)))))
+    {
+        used(r, span, Key::Fact(name.to_string()));
+        return found;
     }
     let owners = r.types().enums_with_member(name);
     if expected == Some(&Ty::Error) && !owners.is_empty() {
@@ -457,10 +511,13 @@ fn lower_name(
         return (Ex::Const(Const::Bool(false)), Ty::Error);
     }
     match owners.as_slice() {
-        [eid] => (
-            Ex::Const(Const::Enum(*eid, name.to_string())),
-            Ty::Enum(*eid),
-        ),
+        [eid] => {
+            member_use(r, span, *eid, name);
+            (
+                Ex::Const(Const::Enum(*eid, name.to_string())),
+                Ty::Enum(*eid),
+            )
+        }
         [] => err(
             r,
             NameError::UnknownName {
@@ -484,6 +541,15 @@ fn lower_name(
             )
         }
     }
+}
+
+/// Records a use of member `name` of enum `eid`.
+fn member_use(r: &mut dyn Resolver, span: Span, eid: crate::types::EnumId, name: &str) {
+    let key = Key::Member {
+        ty: r.types().enums[eid].name.clone(),
+        name: name.to_string(),
+    };
+    used(r, span, key);
 }
 
 /// Whether `e` is a bare name that only an expected type can resolve (an enum member).

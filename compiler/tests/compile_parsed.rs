@@ -17,32 +17,10 @@ use datalex_lang::ast::File;
 use datalex_lang::parser::{parse_chunk, split_items};
 use datalex_lang::rebase::{rebase, rebase_diagnostic};
 use datalex_lang::{Diagnostic, FileId, SourceMap};
-use std::path::{Path, PathBuf};
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
-}
+mod support;
 
-fn dlx_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "dlx") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
-}
-
-fn prelude() -> String {
-    std::fs::read_to_string(root().join("stdlib/prelude.dlx")).unwrap()
-}
+use support::{dlx_under, prelude, root};
 
 /// Every file parsed whole, as `compile` does.
 fn parsed_whole(sources: &SourceMap) -> (Vec<(FileId, File)>, Vec<Diagnostic>) {

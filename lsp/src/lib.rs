@@ -11,7 +11,9 @@
 //! - [`workspace`]: the files of one project (prelude, policies, open documents) and compiling
 //!   them for diagnostics;
 //! - [`document`]: one file, parsed item by item so that an edit parses only what it touched;
-//! - [`index`]: the names in one item; [`resolve`]: what they refer to across files;
+//! - [`symbols`]: the names the compiler resolved (definition and references answer from
+//!   them); [`index`]: the names in one item; [`resolve`]: what they refer to across files
+//!   (hover, completion, rename, and the fallback where the compiler's symbols say nothing);
 //! - the features: [`hover`], [`navigate`] (definition, references), [`completion`],
 //!   [`outline`] (document symbols), [`formatting`], [`rename`];
 //! - [`server`]: the protocol loop.
@@ -30,6 +32,7 @@ pub mod projects;
 pub mod rename;
 pub mod resolve;
 pub mod server;
+pub mod symbols;
 pub mod text;
 pub mod uri;
 pub mod workspace;

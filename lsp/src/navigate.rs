@@ -2,15 +2,44 @@
 
 use crate::index::{Role, Target};
 use crate::resolve::{Category, Symbol, SymbolAt};
-use crate::workspace::Workspace;
+use crate::workspace::{DocId, Workspace};
+use datalex_compiler::symbols::Key;
 use lsp_types::{GotoDefinitionParams, GotoDefinitionResponse, Location, ReferenceParams};
 
 /// `textDocument/definition`.
 pub fn definition(ws: &Workspace, p: &GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
     let (doc, offset) = ws.at(&p.text_document_position_params)?;
+    if let Some(found) = compiled_definition(ws, doc, offset) {
+        return Some(GotoDefinitionResponse::Array(found));
+    }
     let s = ws.occurrence_at(doc, offset)?;
     let found = definitions(ws, &s);
     (!found.is_empty()).then_some(GotoDefinitionResponse::Array(found))
+}
+
+/// Where the name at `offset` of `doc` is declared, as the compiler resolved it: a rule, value
+/// or param in the package the use is in (a layer's replacement, if there is one); on a
+/// declaration that says `override`, the declaration it replaces; for a citation, the
+/// paragraph or item it names, else its article; for a package, its line in each of its files.
+fn compiled_definition(ws: &Workspace, doc: DocId, offset: usize) -> Option<Vec<Location>> {
+    let (place, id) = ws.symbol_at(doc, offset)?;
+    let a = ws.analysis();
+    let decl = a.symbols.decl(id)?;
+    let on_name = decl.name.and_then(|n| a.place(n)) == Some(place);
+    let target = match decl.replaces {
+        Some(base) if on_name => a.symbols.decl(base)?,
+        _ => decl,
+    };
+    let again = match target.key {
+        Key::Package(_) => target.again.as_slice(),
+        _ => &[],
+    };
+    let found: Vec<Location> = std::iter::once(target.name?)
+        .chain(again.iter().copied())
+        .filter_map(|n| a.place(n))
+        .filter_map(|(d, start, end)| ws.location(d, start, end))
+        .collect();
+    (!found.is_empty()).then_some(found)
 }
 
 /// Where the thing at `s` is declared. For a rule, value or param this is the declaration the
@@ -102,6 +131,15 @@ fn cite_path<'a>(s: &SymbolAt<'a>) -> Option<&'a Vec<u32>> {
 /// an article, every citation of it or of its paragraphs and items.
 pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> {
     let (doc, offset) = ws.at(&p.text_document_position)?;
+    if let Some((_, id)) = ws.symbol_at(doc, offset) {
+        let found = ws
+            .analysis()
+            .references(id, p.context.include_declaration)
+            .into_iter()
+            .filter_map(|(d, start, end)| ws.location(d, start, end))
+            .collect();
+        return Some(found);
+    }
     let s = ws.occurrence_at(doc, offset)?;
     let symbol = ws.resolve(s.at, s.occurrence)?;
     let found: Vec<Location> = ws

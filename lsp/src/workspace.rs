@@ -49,6 +49,9 @@ pub struct Workspace {
     /// Policy files that could not be read (rename refuses, since it cannot see them).
     unreadable: Vec<PathBuf>,
     tables: OnceCell<Tables>,
+    /// The names the compiler resolved in the last compile of the project's own files, if
+    /// their texts did not change since.
+    analysis: OnceCell<crate::symbols::Analysis>,
     /// Whether the project's own files (the prelude and the policy files) changed since they
     /// were last compiled.
     members_dirty: bool,
@@ -76,6 +79,7 @@ impl Workspace {
             detached: false,
             unreadable: Vec::new(),
             tables: OnceCell::new(),
+            analysis: OnceCell::new(),
             members_dirty: true,
             outside_dirty: BTreeSet::new(),
             compiled: std::collections::BTreeMap::new(),
@@ -176,6 +180,7 @@ impl Workspace {
     fn changed(&mut self, id: DocId) {
         self.tables = OnceCell::new();
         if self.is_member(id) {
+            self.analysis = OnceCell::new();
             self.members_dirty = true;
         } else {
             self.outside_dirty.insert(id);
@@ -185,6 +190,7 @@ impl Workspace {
     /// Every file changed (the project was loaded again).
     fn changed_all(&mut self) {
         self.tables = OnceCell::new();
+        self.analysis = OnceCell::new();
         self.members_dirty = true;
         self.refresh_outside();
     }

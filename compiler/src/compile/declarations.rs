@@ -35,6 +35,10 @@ impl Cx {
                     );
                     continue;
                 };
+                self.symbols.record_use(
+                    decl.regulation.span,
+                    Key::Regulation(decl.regulation.name.clone()),
+                );
                 for e in &decl.entries {
                     for (path, span) in &e.articles {
                         let article = path.first().copied().unwrap_or(0);
@@ -46,11 +50,13 @@ impl Cx {
                             reading: None,
                             span: *span,
                         };
-                        if let Err(Some(d)) =
-                            cite::resolve(&citation, &self.regulations, DefaultRegulation::None)
-                        {
-                            self.diags.push(d);
-                            continue;
+                        match cite::resolve(&citation, &self.regulations, DefaultRegulation::None) {
+                            Ok(x) => self.cite_use(&citation, &x),
+                            Err(Some(d)) => {
+                                self.diags.push(d);
+                                continue;
+                            }
+                            Err(None) => {}
                         }
                         if out
                             .iter()
@@ -125,6 +131,34 @@ impl Cx {
             .types
             .enum_named("LegalRank")
             .map(|e| &self.types.enums[e]);
+        let id = r.id.name.clone();
+        self.symbols
+            .declare(Key::Regulation(id.clone()), r.id.span, r.span);
+        if let Some(rank) = &r.rank {
+            let key = Key::Member {
+                ty: "LegalRank".into(),
+                name: rank.name.clone(),
+            };
+            self.symbols.record_use(rank.span, key);
+        }
+        for a in &r.articles {
+            let mut declare = |path: Vec<u32>, span: Span| {
+                let key = Key::Article {
+                    regulation: id.clone(),
+                    path,
+                };
+                self.symbols.declare(key, span, span);
+            };
+            declare(vec![a.number], a.span);
+            for p in &a.paras {
+                if !a.single {
+                    declare(vec![a.number, p.number], p.span);
+                }
+                for i in &p.items {
+                    declare(vec![a.number, p.number, i.number], i.span);
+                }
+            }
+        }
         let (text, mut diags) = regulation_text(r, package, ranks);
         self.diags.append(&mut diags);
         self.regulations.alloc(text);
@@ -153,6 +187,15 @@ impl Cx {
                             continue;
                         }
                         declared.insert(&e.name.name, e.name.span);
+                        self.symbols
+                            .declare(Key::Type(e.name.name.clone()), e.name.span, e.span);
+                        for (m, _) in &e.members {
+                            let key = Key::Member {
+                                ty: e.name.name.clone(),
+                                name: m.name.clone(),
+                            };
+                            self.symbols.declare(key, m.span, m.span);
+                        }
                         let mut levels: Vec<usize> = Vec::with_capacity(e.members.len());
                         for i in 0..e.members.len() {
                             let tie = e.ties.iter().find(|(j, _)| *j == i).map(|(_, t)| t);
@@ -216,6 +259,8 @@ impl Cx {
                             continue;
                         }
                         declared.insert(&r.name.name, r.name.span);
+                        self.symbols
+                            .declare(Key::Type(r.name.name.clone()), r.name.span, r.span);
                         records.push(r);
                         self.types.records.alloc(RecordDef {
                             name: r.name.name.clone(),
@@ -232,6 +277,11 @@ impl Cx {
         let ids: Vec<RecordId> = self.types.records.iter().map(|(id, _)| id).collect();
         for (rid, r) in ids.into_iter().zip(&records) {
             for f in &r.fields {
+                let key = Key::Field {
+                    record: r.name.name.clone(),
+                    name: f.name.name.clone(),
+                };
+                self.symbols.declare(key, f.name.span, f.name.span);
                 let ty = self.resolve_type(&f.ty);
                 let fid = self.types.fields.alloc(FieldDef {
                     record: rid,
@@ -254,6 +304,8 @@ impl Cx {
                 "Date" => Ty::Date,
                 "Duration" => Ty::Duration,
                 other => {
+                    self.symbols
+                        .record_use(n.span, Key::Type(other.to_string()));
                     if let Some(e) = self.types.enum_named(other) {
                         Ty::Enum(e)
                     } else if let Some(r) = self.types.record_named(other) {
@@ -278,6 +330,11 @@ impl Cx {
             for item in &f.items {
                 match item {
                     Item::Fact(fd) => {
+                        self.symbols.declare(
+                            Key::Fact(fd.name.name.clone()),
+                            fd.name.span,
+                            fd.span,
+                        );
                         let ty = self.resolve_type(&fd.ty);
                         let not_records = TypeError::FactNotListOfRecords { span: fd.ty.span() };
                         let Ty::List(elem) = ty else {
@@ -290,6 +347,13 @@ impl Cx {
                         };
                         let key = fd.keyed.as_ref().and_then(|k| {
                             let f = self.types.field(record, &k.name);
+                            if f.is_some() {
+                                let key = Key::Field {
+                                    record: self.types.records[record].name.clone(),
+                                    name: k.name.clone(),
+                                };
+                                self.symbols.record_use(k.span, key);
+                            }
                             if f.is_none() {
                                 self.diags.push(
                                     NameError::NoKeyField {
@@ -309,6 +373,13 @@ impl Cx {
                     }
                     Item::Kind(k) => match self.types.record_named(&k.request.name) {
                         Some(request) => {
+                            self.symbols.declare(
+                                Key::Kind(k.name.name.clone()),
+                                k.name.span,
+                                k.span,
+                            );
+                            self.symbols
+                                .record_use(k.request.span, Key::Type(k.request.name.clone()));
                             self.kinds.alloc(KindDef {
                                 name: k.name.name.clone(),
                                 request,
@@ -340,6 +411,8 @@ impl Cx {
             if let Some(name) = &c.reading {
                 match self.interpretations.iter().find(|i| *i.name == *name.name) {
                     Some(i) => {
+                        self.symbols
+                            .record_use(name.span, Key::Interpretation(name.name.clone()));
                         self.readings_used.insert(Arc::clone(&i.name));
                         out.extend(i.of.iter().map(|x| {
                             let mut x = x.clone();
@@ -358,12 +431,47 @@ impl Cx {
                 continue;
             }
             match cite::resolve(c, &self.regulations, default) {
-                Ok(x) => out.push(x),
+                Ok(x) => {
+                    self.cite_use(c, &x);
+                    out.push(x);
+                }
                 Err(Some(d)) => self.diags.push(d),
                 Err(None) => {}
             }
         }
         out
+    }
+
+    /// Records a resolved citation: its regulation's name, if written, and the whole as a use
+    /// of the deepest part of the regulation's text it names that is declared.
+    pub(super) fn cite_use(&mut self, c: &ast::Citation, x: &Cite) {
+        let regulation = x.regulation_id.clone();
+        if let Some(r) = &c.regulation {
+            self.symbols
+                .record_use(r.span, Key::Regulation(regulation.clone()));
+        }
+        let Some(article) = x.article else {
+            return;
+        };
+        let mut path = vec![article];
+        path.extend(x.paragraph);
+        path.extend(x.paragraph.and(x.item));
+        if x.paragraph.is_none() {
+            // `§45.3` of an article of one paragraph names its item 3.
+            path.extend(x.item.map(|i| [1, i]).into_iter().flatten());
+        }
+        while path.len() > 1 {
+            let key = Key::Article {
+                regulation: regulation.clone(),
+                path: path.clone(),
+            };
+            if self.symbols.find(&key).is_some() {
+                break;
+            }
+            path.pop();
+        }
+        self.symbols
+            .record_use(c.span, Key::Article { regulation, path });
     }
 
     /// The `interpretation` declarations: their provisions resolved, and what they say to be
@@ -388,6 +496,11 @@ impl Cx {
                     );
                     continue;
                 }
+                self.symbols.declare(
+                    Key::Interpretation(d.name.name.clone()),
+                    d.name.span,
+                    d.span,
+                );
                 let before = self.diags.len();
                 let of = self.cites(&d.of, default);
                 if d.of.iter().any(|c| c.reading.is_some()) {

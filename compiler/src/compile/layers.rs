@@ -9,6 +9,7 @@ use crate::diagnostics::{
 };
 use crate::ir::*;
 use crate::lower::{self, Locals};
+use crate::symbols::Key;
 use crate::types::Ty;
 use datalex_lang::ast::{self};
 use datalex_lang::{Category, Span};
@@ -75,6 +76,13 @@ impl Cx {
                     .filter(|o| **o != q.name)
                     .cloned();
                 self.check_replacement("param", &prm.name, prm.replaces, base.as_deref());
+                if let (Some(base), Some(_)) = (&base, prm.replaces) {
+                    let key = |package: &str| Key::Param {
+                        package: package.to_string(),
+                        name: prm.name.name.clone(),
+                    };
+                    self.symbols.record_replaces(key(&q.name), key(base));
+                }
                 param_origin.insert(prm.name.name.clone(), q.name.clone());
                 // A param is missing while nothing it cites is in force.
                 let lowered = if cites.is_empty() {
@@ -107,7 +115,7 @@ impl Cx {
                 continue;
             }
             // Values are checked for every kind they name; only kinds with rules get a plan.
-            let plan = self.compile_plan(p, chain, kind_id, &kind, &params);
+            let plan = self.compile_plan(p, chain, kind_id, &kind, &params, &param_origin);
             if plan.rules().next().is_some() {
                 plans.push(plan);
             }

@@ -22,6 +22,7 @@ pub use text::regulation_text;
 use crate::diagnostics::{LayerError, PackageRef};
 use crate::graph;
 use crate::ir::*;
+use crate::symbols::{Key, Symbols};
 use crate::types::Types;
 use datalex_lang::ast::{self, Item};
 use datalex_lang::{Diagnostic, FileId, SourceMap, Span};
@@ -39,6 +40,8 @@ pub struct Compiled {
     pub policy: Option<PolicySet>,
     /// Errors and warnings, in source order.
     pub diagnostics: Vec<Diagnostic>,
+    /// The names resolved: declarations and uses (filled also when there are errors).
+    pub symbols: Symbols,
 }
 
 /// Compiles every file of `sources` (the prelude among them) into one policy set.
@@ -94,6 +97,7 @@ pub fn compile_parsed(
     Compiled {
         policy: if failed { None } else { policy },
         diagnostics,
+        symbols: std::mem::take(&mut cx.symbols),
     }
 }
 
@@ -130,6 +134,8 @@ struct Cx {
     interpretations: Vec<Interpretation>,
     /// Interpretations something cites.
     readings_used: HashSet<Arc<str>>,
+    /// The names resolved so far.
+    symbols: Symbols,
 }
 
 impl Cx {
@@ -228,7 +234,14 @@ impl Cx {
                 continue;
             };
             p.files.push(*fid);
+            self.symbols.declare(
+                Key::Package(decl.name.name.clone()),
+                decl.name.span,
+                decl.span,
+            );
             if let Some(ext) = &decl.extends {
+                self.symbols
+                    .record_use(ext.span, Key::Package(ext.name.clone()));
                 match &p.extends {
                     Some(prev) if prev.name != ext.name => self.diags.push(
                         LayerError::ExtendsTwice {
@@ -245,13 +258,60 @@ impl Cx {
             for item in &file.items {
                 match item {
                     Item::Regulation(r) => p.regulations.push(r),
-                    Item::Param(x) => p.params.push(x),
-                    Item::Value(x) => p.values.push(x),
-                    Item::Rule(x) => p.rules.push(x),
+                    Item::Param(x) => {
+                        let key = Key::Param {
+                            package: p.name.clone(),
+                            name: x.name.name.clone(),
+                        };
+                        self.symbols.declare(key, x.name.span, x.span);
+                        p.params.push(x);
+                    }
+                    Item::Value(x) => {
+                        let key = Key::Value {
+                            package: p.name.clone(),
+                            name: x.name.name.clone(),
+                        };
+                        self.symbols.declare(key, x.name.span, x.span);
+                        self.kind_uses(&x.kinds);
+                        if let ast::ValueBody::Block { exceptions, .. } = &x.body {
+                            for e in exceptions {
+                                let key = |name: &str| Key::ValueException {
+                                    value: x.name.span,
+                                    name: name.to_string(),
+                                };
+                                self.symbols.declare(key(&e.name.name), e.name.span, e.span);
+                                for o in &e.over {
+                                    self.symbols.record_use(o.span, key(&o.name));
+                                }
+                            }
+                        }
+                        p.values.push(x);
+                    }
+                    Item::Rule(x) => {
+                        if let Some(n) = &x.name {
+                            let key = Key::Rule {
+                                package: p.name.clone(),
+                                name: n.name.clone(),
+                            };
+                            self.symbols.declare(key, n.span, x.span);
+                        }
+                        self.kind_uses(&x.kinds);
+                        p.rules.push(x);
+                    }
                     Item::Test(x) => p.tests.push((*fid, x)),
                     Item::Coverage(x) => p.coverage.push(x),
-                    Item::Use(x) => p.uses.push(x),
-                    Item::Scope(x) => p.scopes.push(x),
+                    Item::Use(x) => {
+                        self.symbols
+                            .record_use(x.package.span, Key::Package(x.package.name.clone()));
+                        self.kind_uses(&x.kinds);
+                        p.uses.push(x);
+                    }
+                    Item::Scope(x) => {
+                        let key = Key::Regulation(x.regulation.name.clone());
+                        self.symbols.record_use(x.regulation.span, key);
+                        self.kind_uses(&x.kinds);
+                        p.scopes.push(x);
+                    }
                     Item::Interpretation(x) => p.interpretations.push(x),
                     Item::Package(extra) if !std::ptr::eq(extra, decl) => {
                         self.diags.push(
@@ -267,6 +327,13 @@ impl Cx {
             }
         }
         packages
+    }
+
+    /// Records the kinds named after `for` (or `on`) as uses of them.
+    fn kind_uses(&mut self, kinds: &[ast::Ident]) {
+        for k in kinds {
+            self.symbols.record_use(k.span, Key::Kind(k.name.clone()));
+        }
     }
 
     /// Packages in dependency order; reports unknown bases and cycles.

@@ -10,6 +10,7 @@ use crate::diagnostics::{
 use crate::graph;
 use crate::ir::*;
 use crate::lower::{self, Locals, Resolved, Resolver};
+use crate::symbols::{Key, Symbols};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{self, PartKind, RuleRole};
 use datalex_lang::{Diagnostic, FileId, Span};
@@ -24,6 +25,7 @@ impl Cx {
         kind_id: KindId,
         kind: &KindDef,
         params: &HashMap<String, (Ex, Ty)>,
+        param_origin: &HashMap<String, String>,
     ) -> KindPlan {
         // Values visible for this kind: later packages in the chain shadow earlier ones.
         let mut value_decls: HashMap<String, (&ast::ValueDecl, DefaultRegulation, String)> =
@@ -51,6 +53,13 @@ impl Cx {
                     .map(|(_, _, pk)| pk.clone())
                     .filter(|pk| *pk != q.name);
                 self.check_replacement("value", &v.name, v.replaces, base.as_deref());
+                if let (Some(base), Some(_)) = (&base, v.replaces) {
+                    let key = |package: &str| Key::Value {
+                        package: package.to_string(),
+                        name: v.name.name.clone(),
+                    };
+                    self.symbols.record_replaces(key(&q.name), key(base));
+                }
                 value_decls.insert(v.name.name.clone(), (v, reg, q.name.clone()));
             }
         }
@@ -58,6 +67,7 @@ impl Cx {
             cx: self,
             kind: kind.clone(),
             params,
+            param_origin,
             value_decls,
             value_state: HashMap::new(),
             values: Arena::new(),
@@ -116,6 +126,13 @@ impl Cx {
                             span: r.head,
                         });
                         let base = chain.get(pk).map(|q| q.name.clone());
+                        if let (Some(n), Some(base), Some(q)) = (&r.name, &base, chain.get(qi)) {
+                            let key = |package: &str| Key::Rule {
+                                package: package.to_string(),
+                                name: n.name.clone(),
+                            };
+                            b.cx.symbols.record_replaces(key(&q.name), key(base));
+                        }
                         b.cx.check_replacement(
                             r.role.keyword(),
                             &written,
@@ -182,6 +199,13 @@ impl Cx {
                         )
                     }
                     Some(j) => {
+                        if let Some((_, _, pkg)) = decls.get(j) {
+                            let key = Key::Rule {
+                                package: pkg.clone(),
+                                name: o.name.clone(),
+                            };
+                            b.cx.symbols.record_use(o.span, key);
+                        }
                         rules[i].overrides.push(j);
                         if let Some(s) = over_spans.get_mut(i) {
                             s.push((j, o.span));
@@ -408,6 +432,18 @@ impl Cx {
             self.diags
                 .push(DeclError::TestWithoutRequest { span: t.name.span }.into());
         }
+        if let Some(r) = &t.request {
+            self.symbols
+                .record_use(r.kind.span, Key::Kind(r.kind.name.clone()));
+            let record = self
+                .kinds
+                .values()
+                .find(|k| k.name == r.kind.name)
+                .map(|k| Ty::Record(k.request));
+            for (field, lit) in &r.fields {
+                self.literal_uses(record.as_ref(), field, lit);
+            }
+        }
         TestCase {
             name: t.name.value.clone(),
             package: package.to_string(),
@@ -416,6 +452,41 @@ impl Cx {
             request,
             expects: t.expects.iter().map(|e| e.kind.clone()).collect(),
             span: t.span,
+        }
+    }
+}
+
+impl Cx {
+    /// Records the field `field` of a test's request (of type `ty`, a record) and the fields
+    /// of the objects in its literal as uses of the record fields they name.
+    fn literal_uses(&mut self, ty: Option<&Ty>, field: &ast::Ident, lit: &ast::TestLiteral) {
+        let Some(Ty::Record(rid)) = ty else { return };
+        let Some(fid) = self.types.field(*rid, &field.name) else {
+            return;
+        };
+        let key = Key::Field {
+            record: self.types.records[*rid].name.clone(),
+            name: field.name.clone(),
+        };
+        self.symbols.record_use(field.span, key);
+        let fty = self.types.fields[fid].ty.clone();
+        self.literal_value_uses(&fty, lit);
+    }
+
+    /// The fields of the objects in a literal of type `ty`.
+    fn literal_value_uses(&mut self, ty: &Ty, lit: &ast::TestLiteral) {
+        match (ty, lit) {
+            (Ty::List(inner), ast::TestLiteral::List(items)) => {
+                for i in items {
+                    self.literal_value_uses(inner, i);
+                }
+            }
+            (Ty::Record(_), ast::TestLiteral::Object(fields)) => {
+                for (f, inner) in fields {
+                    self.literal_uses(Some(ty), f, inner);
+                }
+            }
+            _ => {}
         }
     }
 }
@@ -498,6 +569,9 @@ impl Resolver for ConstResolver<'_> {
     fn report(&mut self, d: Diagnostic) {
         self.cx.diags.push(d);
     }
+    fn symbols(&mut self) -> Option<&mut Symbols> {
+        Some(&mut self.cx.symbols)
+    }
 }
 
 pub(super) enum ValueState {
@@ -510,6 +584,8 @@ pub(super) struct PlanBuilder<'c, 'd> {
     cx: &'c mut Cx,
     kind: KindDef,
     params: &'d HashMap<String, (Ex, Ty)>,
+    /// The package that declares each param of `params`.
+    param_origin: &'d HashMap<String, String>,
     value_decls: HashMap<String, (&'d ast::ValueDecl, DefaultRegulation, String)>,
     value_state: HashMap<String, ValueState>,
     /// The plan's values: each allocated (as a placeholder) when its lowering starts.
@@ -532,6 +608,19 @@ impl Resolver for PlanBuilder<'_, '_> {
         Some(self.kind.request)
     }
     fn resolve(&mut self, name: &str, span: Span) -> Option<Resolved> {
+        let key = match self.value_decls.get(name) {
+            Some((_, _, package)) => Some(Key::Value {
+                package: package.clone(),
+                name: name.to_string(),
+            }),
+            None => self.param_origin.get(name).map(|package| Key::Param {
+                package: package.clone(),
+                name: name.to_string(),
+            }),
+        };
+        if let Some(key) = key {
+            self.cx.symbols.record_use(span, key);
+        }
         match self.value_state.get(name) {
             Some(ValueState::Done(id, ty)) => return Some(Resolved::Value(*id, ty.clone())),
             Some(ValueState::InProgress(at)) => {
@@ -564,6 +653,9 @@ impl Resolver for PlanBuilder<'_, '_> {
     }
     fn note_use(&mut self, name: &str) {
         self.cx.used.insert(name.to_string());
+    }
+    fn symbols(&mut self) -> Option<&mut Symbols> {
+        Some(&mut self.cx.symbols)
     }
     fn regulation(&self, id: &str) -> Option<RegId> {
         self.cx

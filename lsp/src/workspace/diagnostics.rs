@@ -10,6 +10,7 @@
 //! open.
 
 use super::{DocId, Workspace};
+use crate::symbols::Analysis;
 use datalex_lang::{Severity, SourceMap};
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
@@ -66,7 +67,23 @@ impl Workspace {
             .map(|(id, _)| id)
             .filter(|id| self.is_member(*id))
             .collect();
-        self.compile_set(&members, None)
+        let (diagnostics, analysis) = self.compile_set(&members, None);
+        // The symbols of the current texts, unless a question already compiled them.
+        let _ = self.analysis.set(analysis);
+        diagnostics
+    }
+
+    /// The names the compiler resolved in the project's own files (compiled now if they
+    /// changed since the last compile).
+    pub fn analysis(&self) -> &Analysis {
+        self.analysis.get_or_init(|| {
+            let members: Vec<DocId> = self
+                .docs()
+                .map(|(id, _)| id)
+                .filter(|id| self.is_member(*id))
+                .collect();
+            self.compile_set(&members, None).1
+        })
     }
 
     /// The diagnostics of document `id`, compiled with the project's own files.
@@ -78,6 +95,7 @@ impl Workspace {
             .collect();
         set.push(id);
         self.compile_set(&set, Some(id))
+            .0
             .remove(&id)
             .unwrap_or_default()
     }
@@ -108,8 +126,12 @@ impl Workspace {
     }
 
     /// Compiles the documents `ids` and returns the diagnostics of each (only of `only`, if
-    /// given).
-    fn compile_set(&self, ids: &[DocId], only: Option<DocId>) -> BTreeMap<DocId, Vec<Diagnostic>> {
+    /// given) and the names resolved.
+    fn compile_set(
+        &self,
+        ids: &[DocId],
+        only: Option<DocId>,
+    ) -> (BTreeMap<DocId, Vec<Diagnostic>>, Analysis) {
         let mut out: BTreeMap<DocId, Vec<Diagnostic>> = BTreeMap::new();
         let mut order: Vec<DocId> = ids.to_vec();
         // The prelude first, then by name, as `datalex check` orders them.
@@ -174,7 +196,11 @@ impl Workspace {
             };
             out.entry(id).or_default().push(diagnostic);
         }
-        out
+        let analysis = Analysis {
+            symbols: compiled.symbols,
+            docs: order,
+        };
+        (out, analysis)
     }
 
     /// Compiles what changed since the last call (see the module's documentation) and returns

@@ -1,0 +1,265 @@
+//! The names the compiler resolved: every declaration (its kind, name and spans) and every use
+//! of one (its span and the declaration it refers to), collected where the compiler resolves
+//! them. Tools (the language server) answer definition, references, rename and highlights from
+//! it instead of resolving names a second time.
+//!
+//! The table is filled also when the compile has errors: it holds what was resolved. A name
+//! resolved more than once (a rule lowered for each of its request kinds) is recorded once per
+//! place: uses are keyed by their span.
+
+use datalex_lang::{FileId, Span};
+use std::collections::HashMap;
+
+/// What a declaration declares, and its identity: two declarations with the same key are one.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Key {
+    /// A package.
+    Package(String),
+    /// A regulation, by id.
+    Regulation(String),
+    /// An article (`[article]`), paragraph (`[article, para]`) or item (`[article, para,
+    /// item]`) of a regulation, by the path as the regulation is written.
+    Article {
+        /// The regulation id.
+        regulation: String,
+        /// The path.
+        path: Vec<u32>,
+    },
+    /// An interpretation.
+    Interpretation(String),
+    /// A record or enum type.
+    Type(String),
+    /// A field of a record.
+    Field {
+        /// The record.
+        record: String,
+        /// The field.
+        name: String,
+    },
+    /// A member of an enum.
+    Member {
+        /// The enum.
+        ty: String,
+        /// The member.
+        name: String,
+    },
+    /// A fact collection.
+    Fact(String),
+    /// A request kind.
+    Kind(String),
+    /// A param of a package.
+    Param {
+        /// The package that declares it.
+        package: String,
+        /// Its name.
+        name: String,
+    },
+    /// A derived value of a package.
+    Value {
+        /// The package that declares it.
+        package: String,
+        /// Its name.
+        name: String,
+    },
+    /// A guard, rule, exception or check of a package.
+    Rule {
+        /// The package that declares it.
+        package: String,
+        /// Its name.
+        name: String,
+    },
+    /// An exception inside a derived value.
+    ValueException {
+        /// The value's name span (where the value is declared).
+        value: Span,
+        /// The exception's name.
+        name: String,
+    },
+    /// A quantifier variable, by the span of its binding.
+    Local(Span),
+}
+
+impl Key {
+    /// The name as written (empty for an article).
+    pub fn name(&self) -> &str {
+        match self {
+            Key::Package(n)
+            | Key::Regulation(n)
+            | Key::Interpretation(n)
+            | Key::Type(n)
+            | Key::Fact(n)
+            | Key::Kind(n) => n,
+            Key::Field { name, .. }
+            | Key::Member { name, .. }
+            | Key::Param { name, .. }
+            | Key::Value { name, .. }
+            | Key::Rule { name, .. }
+            | Key::ValueException { name, .. } => name,
+            Key::Article { .. } | Key::Local(_) => "",
+        }
+    }
+}
+
+/// The id of a declaration in [`Symbols`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct DeclId(u32);
+
+/// One declaration.
+#[derive(Debug, Clone)]
+pub struct Decl {
+    /// What it declares.
+    pub key: Key,
+    /// The span of its name; `None` for a name used but never declared (seen as used first,
+    /// or declared in no file).
+    pub name: Option<Span>,
+    /// The span of the whole declaration.
+    pub item: Option<Span>,
+    /// The declaration it replaces (`override`).
+    pub replaces: Option<DeclId>,
+    /// The names of its other declarations: a package's in each of its files, a name
+    /// declared twice (an error), a quantifier variable bound once per request kind.
+    pub again: Vec<Span>,
+}
+
+/// Every declaration and every resolved use of a compile.
+#[derive(Debug, Clone, Default)]
+pub struct Symbols {
+    decls: Vec<Decl>,
+    by_key: HashMap<Key, DeclId>,
+    uses: HashMap<Span, DeclId>,
+}
+
+impl Symbols {
+    /// The id of `key`, added (undeclared) if new.
+    fn id(&mut self, key: Key) -> DeclId {
+        if let Some(id) = self.by_key.get(&key) {
+            return *id;
+        }
+        let id = DeclId(u32::try_from(self.decls.len()).unwrap_or(u32::MAX));
+        self.decls.push(Decl {
+            key: key.clone(),
+            name: None,
+            item: None,
+            replaces: None,
+            again: Vec::new(),
+        });
+        self.by_key.insert(key, id);
+        id
+    }
+
+    /// Records a declaration of `key`: its name at `name`, the whole at `item`. The first
+    /// declaration of a key is its [`Decl::name`]; the names of later ones are in
+    /// [`Decl::again`].
+    pub fn declare(&mut self, key: Key, name: Span, item: Span) -> DeclId {
+        let id = self.id(key);
+        if let Some(d) = self.decl_mut(id) {
+            match d.name {
+                None => {
+                    d.name = Some(name);
+                    d.item = Some(item);
+                }
+                Some(first) if first != name && !d.again.contains(&name) => d.again.push(name),
+                Some(_) => {}
+            }
+        }
+        id
+    }
+
+    /// Records that the name at `span` refers to `key` (an empty span, of a name the compiler
+    /// looks up itself rather than one written, is not a use).
+    pub fn record_use(&mut self, span: Span, key: Key) {
+        if span.start == span.end {
+            return;
+        }
+        let id = self.id(key);
+        self.uses.insert(span, id);
+    }
+
+    /// Records that the declaration of `key` replaces that of `base` (`override`): its name is
+    /// also a use of `base`.
+    pub fn record_replaces(&mut self, key: Key, base: Key) {
+        let id = self.id(key);
+        let base = self.id(base);
+        if id == base {
+            return;
+        }
+        if let Some(d) = self.decl_mut(id) {
+            d.replaces = Some(base);
+        }
+    }
+
+    fn decl_mut(&mut self, id: DeclId) -> Option<&mut Decl> {
+        self.decls.get_mut(id.0 as usize)
+    }
+
+    /// A declaration.
+    pub fn decl(&self, id: DeclId) -> Option<&Decl> {
+        self.decls.get(id.0 as usize)
+    }
+
+    /// The declaration of `key`, if known.
+    pub fn find(&self, key: &Key) -> Option<DeclId> {
+        self.by_key.get(key).copied()
+    }
+
+    /// Every declaration with its id.
+    pub fn decls(&self) -> impl Iterator<Item = (DeclId, &Decl)> {
+        self.decls
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (DeclId(u32::try_from(i).unwrap_or(u32::MAX)), d))
+    }
+
+    /// Every use: its span and what it refers to.
+    pub fn uses(&self) -> impl Iterator<Item = (Span, DeclId)> + '_ {
+        self.uses.iter().map(|(s, d)| (*s, *d))
+    }
+
+    /// The innermost name at byte `offset` of `file` (the end included: a cursor just after a
+    /// name is on it), a use or a declaration's name, with the declaration it stands for.
+    pub fn at(&self, file: FileId, offset: u32) -> Option<(Span, DeclId)> {
+        let on = |s: &Span| s.file == file && s.start <= offset && offset <= s.end;
+        let names = self
+            .decls()
+            .flat_map(|(id, d)| d.name.iter().chain(&d.again).map(move |s| (*s, id)))
+            .filter(|(s, _)| on(s));
+        self.uses()
+            .filter(|(s, _)| on(s))
+            .chain(names)
+            .min_by_key(|(s, _)| (s.end - s.start, s.start))
+    }
+
+    /// The first declaration of `id`'s `override` family: following what it replaces down to
+    /// the declaration that replaces nothing.
+    pub fn root(&self, id: DeclId) -> DeclId {
+        let mut at = id;
+        for _ in 0..64 {
+            match self.decl(at).and_then(|d| d.replaces) {
+                Some(next) if next != at => at = next,
+                _ => break,
+            }
+        }
+        at
+    }
+
+    /// Every declaration of the `override` family of `id` (the declarations that replace it,
+    /// directly or not, those it replaces, and itself).
+    pub fn family(&self, id: DeclId) -> Vec<DeclId> {
+        let root = self.root(id);
+        self.decls()
+            .map(|(i, _)| i)
+            .filter(|i| self.root(*i) == root)
+            .collect()
+    }
+
+    /// The spans of every use of `id`, in file and source order.
+    pub fn uses_of(&self, id: DeclId) -> Vec<Span> {
+        let mut out: Vec<Span> = self
+            .uses()
+            .filter(|(_, d)| *d == id)
+            .map(|(s, _)| s)
+            .collect();
+        out.sort();
+        out
+    }
+}

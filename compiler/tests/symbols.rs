@@ -1,0 +1,117 @@
+//! The symbols a compile returns: the declarations and uses of the bundled policies.
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    clippy::disallowed_methods,
+    reason = "tests may fail loudly and read the bundled policy files"
+)]
+
+use datalex_compiler::compile;
+use datalex_compiler::symbols::Key;
+use datalex_lang::SourceMap;
+
+mod support;
+
+use support::{dlx_under, prelude, root};
+
+fn sources() -> SourceMap {
+    let mut sources = SourceMap::new();
+    sources.add("stdlib/prelude.dlx", prelude());
+    for f in dlx_under(&root().join("policies")) {
+        let text = std::fs::read_to_string(&f).unwrap();
+        sources.add(f.display().to_string(), text);
+    }
+    sources
+}
+
+#[test]
+fn the_policies_uses_resolve_to_declarations() {
+    let sources = sources();
+    let compiled = compile(&sources);
+    let s = &compiled.symbols;
+    let mut kinds = std::collections::BTreeMap::<&str, usize>::new();
+    for (span, id) in s.uses() {
+        let d = s.decl(id).unwrap();
+        let kind = match &d.key {
+            Key::Package(_) => "package",
+            Key::Regulation(_) => "regulation",
+            Key::Article { .. } => "article",
+            Key::Interpretation(_) => "interpretation",
+            Key::Type(_) => "type",
+            Key::Field { .. } => "field",
+            Key::Member { .. } => "member",
+            Key::Fact(_) => "fact",
+            Key::Kind(_) => "kind",
+            Key::Param { .. } => "param",
+            Key::Value { .. } => "value",
+            Key::Rule { .. } => "rule",
+            Key::ValueException { .. } => "value exception",
+            Key::Local(_) => "local",
+        };
+        *kinds.entry(kind).or_default() += 1;
+        // The name used is the name declared (an article's citation has none).
+        let written = sources
+            .get(span.file)
+            .unwrap()
+            .text
+            .get(span.start as usize..span.end as usize);
+        if !matches!(d.key, Key::Article { .. } | Key::Local(_)) {
+            assert_eq!(
+                written,
+                Some(d.key.name()),
+                "{span:?} refers to {:?}",
+                d.key
+            );
+            assert!(d.name.is_some(), "{:?} is used but declared nowhere", d.key);
+        }
+    }
+    for kind in [
+        "package",
+        "regulation",
+        "article",
+        "type",
+        "field",
+        "member",
+        "fact",
+        "kind",
+        "param",
+        "value",
+        "rule",
+        "local",
+    ] {
+        assert!(
+            kinds.get(kind).copied().unwrap_or(0) > 0,
+            "no use of a {kind}: {kinds:?}"
+        );
+    }
+    // A use in one package of a declaration in the package it extends.
+    let cross = s.uses().any(|(span, id)| {
+        let Some(Key::Value { package, .. }) = s.decl(id).map(|d| &d.key) else {
+            return false;
+        };
+        let file = sources.get(span.file).unwrap();
+        !file.text.contains(&format!("package {package}"))
+    });
+    assert!(cross, "no value used from the package a package extends");
+    // `override`: a rule replacing one of its base has the same family.
+    let replaced = s.decls().find(|(_, d)| d.replaces.is_some());
+    let (id, d) = replaced.expect("the policies override something");
+    let base = d.replaces.unwrap();
+    assert!(s.family(base).contains(&id));
+}
+
+#[test]
+fn symbols_are_filled_when_the_compile_fails() {
+    let mut sources = sources();
+    sources.add(
+        "broken.dlx",
+        "package shandong\n\nvalue broken = no_such_name and 1\n".to_string(),
+    );
+    let compiled = compile(&sources);
+    assert!(compiled.policy.is_none());
+    assert!(compiled.symbols.uses().count() > 100);
+}
