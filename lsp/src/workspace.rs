@@ -5,7 +5,7 @@
 //! Each file keeps its parsed items between edits ([`Document`]); the symbol tables built from
 //! them are rebuilt on the first question after an edit ([`Workspace::tables`]); the project is
 //! compiled for diagnostics ([`Workspace::diagnostics`]), only the part an edit touched
-//! (see [`diagnostics`]).
+//! (see `workspace/diagnostics.rs`).
 //!
 //! Documents are found by URI and, failing that, by normalised path
 //! ([`crate::project::normalise`]), so a file is one document however it is spelt.
