@@ -223,8 +223,12 @@ fn too_large(path: &Path, size: u64) -> Result<(), WalkError> {
 /// A walk that paths are added to one at a time (the decision service adds the folders of the
 /// packages the first ones extend), and that keeps what it found when one fails (the language
 /// server loads what it can).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Walker {
+    /// The extension of the files listed from directories.
+    extension: &'static str,
+    /// Whether subdirectories are walked (else ignored).
+    recursive: bool,
     /// Canonical path → (the path as found, whether it was found through a symbolic link).
     files: HashMap<PathBuf, (PathBuf, bool)>,
     /// In the order found.
@@ -234,10 +238,34 @@ pub struct Walker {
     entries: usize,
 }
 
+impl Default for Walker {
+    fn default() -> Walker {
+        Walker::new()
+    }
+}
+
 impl Walker {
-    /// An empty walk.
+    /// An empty walk for policy files (`*.dlx`, in subdirectories too).
     pub fn new() -> Walker {
-        Walker::default()
+        Walker {
+            extension: EXTENSION,
+            recursive: true,
+            files: HashMap::new(),
+            order: Vec::new(),
+            skipped: Vec::new(),
+            errors: Vec::new(),
+            entries: 0,
+        }
+    }
+
+    /// An empty walk for the files named `*.<extension>` directly in the directories added
+    /// (their subdirectories are ignored): the extra calendar years, `*.toml`.
+    pub fn flat(extension: &'static str) -> Walker {
+        Walker {
+            extension,
+            recursive: false,
+            ..Walker::new()
+        }
     }
 
     /// The policy files found so far, in the order found.
@@ -246,6 +274,12 @@ impl Walker {
             .iter()
             .filter_map(|c| self.files.get(c))
             .map(|(p, _)| p.as_path())
+    }
+
+    /// The `i`-th policy file found (counting from 0, in the order found).
+    pub fn file(&self, i: usize) -> Option<&Path> {
+        let canonical = self.order.get(i)?;
+        self.files.get(canonical).map(|(p, _)| p.as_path())
     }
 
     /// Adds the policy files under `path` (a file of any extension, or a directory). Fails on a
@@ -263,7 +297,7 @@ impl Walker {
             },
         })?;
         if meta.is_file() {
-            return self.file(path, meta.len(), false, path);
+            return self.found(path, meta.len(), false, path);
         }
         if !meta.is_dir() {
             return Err(WalkError::NotRegular {
@@ -273,7 +307,7 @@ impl Walker {
         }
         let walk = walkdir::WalkDir::new(path)
             .follow_links(true)
-            .max_depth(MAX_DEPTH + 1)
+            .max_depth(if self.recursive { MAX_DEPTH + 1 } else { 1 })
             .sort_by_file_name();
         // Whether each directory on the current route was reached through a symbolic link.
         let mut via_link: Vec<bool> = Vec::new();
@@ -298,6 +332,9 @@ impl Walker {
             let linked = entry.path_is_symlink() || via_link.last().copied().unwrap_or(false);
             let file_type = entry.file_type();
             if file_type.is_dir() {
+                if !self.recursive {
+                    continue;
+                }
                 if depth > MAX_DEPTH {
                     self.errors.push(WalkError::TooDeep {
                         path: entry.into_path(),
@@ -308,7 +345,7 @@ impl Walker {
                 via_link.push(linked);
                 continue;
             }
-            if !is_policy(entry.path()) {
+            if !self.wanted(entry.path()) {
                 continue;
             }
             if !file_type.is_file() {
@@ -319,7 +356,7 @@ impl Walker {
                 continue;
             }
             match entry.metadata() {
-                Ok(meta) => self.file(entry.path(), meta.len(), linked, path)?,
+                Ok(meta) => self.found(entry.path(), meta.len(), linked, path)?,
                 Err(e) => self.problem(e),
             }
         }
@@ -327,7 +364,7 @@ impl Walker {
     }
 
     /// A regular file found (`len` bytes long) while adding `arg`.
-    fn file(&mut self, path: &Path, len: u64, linked: bool, arg: &Path) -> Result<(), WalkError> {
+    fn found(&mut self, path: &Path, len: u64, linked: bool, arg: &Path) -> Result<(), WalkError> {
         if let Err(e) = too_large(path, len) {
             self.errors.push(e);
             return Ok(());
@@ -377,7 +414,7 @@ impl Walker {
         if dangling {
             // Only a policy file's name is worth a word: a dangling link named otherwise was
             // never going to be read.
-            if is_policy(&path) {
+            if self.wanted(&path) {
                 self.skipped.push(Skipped {
                     path,
                     reason: SkipReason::BrokenLink,
@@ -389,6 +426,11 @@ impl Walker {
             .into_io_error()
             .unwrap_or_else(|| std::io::Error::other("cannot be read"));
         self.errors.push(WalkError::Io { path, source });
+    }
+
+    /// Whether a file's name makes it one of the files listed.
+    fn wanted(&self, path: &Path) -> bool {
+        path.extension().is_some_and(|x| x == self.extension)
     }
 
     /// What the walk found: the files sorted.
@@ -403,10 +445,6 @@ impl Walker {
     }
 }
 
-/// Whether a file's name makes it a policy file.
-fn is_policy(path: &Path) -> bool {
-    path.extension().is_some_and(|x| x == EXTENSION)
-}
 
 /// What a file that is neither regular nor a directory is, in words.
 fn kind(t: &std::fs::FileType) -> &'static str {

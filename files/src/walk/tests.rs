@@ -46,6 +46,19 @@ fn every_dlx_file_sorted() {
 }
 
 #[test]
+fn a_flat_walk_lists_one_folder_of_another_extension() {
+    let t = tree();
+    let b = t.path().join("policies/b");
+    std::fs::create_dir_all(b.join("sub")).unwrap();
+    std::fs::write(b.join("sub/deeper.txt"), "").unwrap();
+    let mut w = Walker::flat("txt");
+    w.add(&b).unwrap();
+    let found = w.finish();
+    assert_eq!(names(&t, &found), ["policies/b/notes.txt"]);
+    assert!(found.skipped.is_empty() && found.errors.is_empty());
+}
+
+#[test]
 fn a_file_is_listed_once_however_it_is_reached() {
     let t = tree();
     let p = t.path().join("policies");
