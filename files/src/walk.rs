@@ -445,7 +445,6 @@ impl Walker {
     }
 }
 
-
 /// What a file that is neither regular nor a directory is, in words.
 fn kind(t: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]

@@ -3,9 +3,9 @@
 //! configuration, `datalex.toml`, is read by [`crate::project::config`].)
 
 use anyhow::{Context, Result};
-use datalex_files::{read_policy, PolicyFiles, Skipped, Walker};
 use datalex_compiler::{compile, Compiled};
 use datalex_evaluator::{Calendar, Facts};
+use datalex_files::{read_policy, PolicyFiles, Skipped, Walker};
 use datalex_lang::SourceMap;
 use std::path::{Path, PathBuf};
 

@@ -264,7 +264,10 @@ fn the_root_is_found_walking_up_as_the_language_server_finds_it() {
     // At the root: the empty path, so files are named as the user sees them.
     assert_eq!(root_from(&base.join("repo")), Path::new(""));
     // From inside the policy folder or beside it: the root above.
-    assert_eq!(root_from(&base.join("repo/policies/binzhou")), Path::new("../.."));
+    assert_eq!(
+        root_from(&base.join("repo/policies/binzhou")),
+        Path::new("../..")
+    );
     assert_eq!(root_from(&base.join("repo/policies")), Path::new(".."));
     // `datalex.toml` makes a root even without `policies/`, and the nearest root wins.
     std::fs::write(base.join("repo/docs/datalex.toml"), "").unwrap();

@@ -25,12 +25,7 @@ fn names(t: &tempfile::TempDir, found: &PolicyFiles) -> Vec<String> {
     found
         .files
         .iter()
-        .map(|f| {
-            f.strip_prefix(t.path())
-                .unwrap_or(f)
-                .display()
-                .to_string()
-        })
+        .map(|f| f.strip_prefix(t.path()).unwrap_or(f).display().to_string())
         .collect()
 }
 
@@ -93,7 +88,9 @@ fn a_symbolic_link_loop_is_skipped_with_its_reason() {
         .map(|s| s.path.clone())
         .collect();
     assert_eq!(loops, [p.join("a/loop"), p.join("a/self")]);
-    assert!(found.skipped[0].to_string().contains("symbolic link back to"));
+    assert!(found.skipped[0]
+        .to_string()
+        .contains("symbolic link back to"));
 }
 
 #[test]
@@ -239,6 +236,9 @@ fn a_missing_path_is_an_error_naming_it() {
     let t = tree();
     let missing = t.path().join("nowhere");
     let e = policy_files(&[&missing]).unwrap_err();
-    assert_eq!(e.to_string(), format!("{} does not exist", missing.display()));
+    assert_eq!(
+        e.to_string(),
+        format!("{} does not exist", missing.display())
+    );
     assert_eq!(e.path(), missing);
 }

@@ -25,8 +25,7 @@ impl Workspace {
         if let (Ok(text), Some(uri)) = (
             datalex_files::read_policy(&prelude),
             uri::from_path(&prelude),
-        )
-        {
+        ) {
             if let Some(slot) = self.docs.first_mut() {
                 *slot = Some(Document::new(
                     Some(uri.clone()),
