@@ -311,8 +311,7 @@ impl Walker {
             .sort_by_file_name();
         // Whether each directory on the current route was reached through a symbolic link.
         let mut via_link: Vec<bool> = Vec::new();
-        let mut it = walk.into_iter();
-        while let Some(entry) = it.next() {
+        for entry in walk {
             self.entries += 1;
             if self.entries > MAX_ENTRIES {
                 return Err(WalkError::TooManyEntries {
