@@ -123,13 +123,6 @@ fn lexical(path: &Path) -> PathBuf {
 
 #[cfg(test)]
 mod tests {
-    #![allow(
-        clippy::unwrap_used,
-        clippy::expect_used,
-        clippy::panic,
-        reason = "tests may fail loudly"
-    )]
-
     use super::*;
 
     fn tree() -> tempfile::TempDir {

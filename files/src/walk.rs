@@ -172,11 +172,18 @@ pub fn policy_files<P: AsRef<Path>>(paths: &[P]) -> Result<PolicyFiles, WalkErro
     for p in paths {
         walker.add(p.as_ref())?;
     }
-    let mut found = walker.finish();
-    if !found.errors.is_empty() {
-        return Err(found.errors.swap_remove(0));
+    walker.finish().checked()
+}
+
+impl PolicyFiles {
+    /// The same, or the first entry that could not be listed as an error (what a command that
+    /// must see every file wants; the language server loads what it can instead).
+    pub fn checked(mut self) -> Result<PolicyFiles, WalkError> {
+        if self.errors.is_empty() {
+            return Ok(self);
+        }
+        Err(self.errors.swap_remove(0))
     }
-    Ok(found)
 }
 
 /// Reads the policy file at `path` as text: fails, naming the path, if it is not a regular

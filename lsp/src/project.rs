@@ -65,46 +65,13 @@ mod tests {
 
     use super::*;
 
+    /// `folder/policies/c/c.dlx` in a scratch directory (the rule itself is tested in
+    /// `datalex-files`).
     fn tree() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
-        for d in [
-            "manifest/policies/a",
-            "manifest/sub/policies/b",
-            "folder/policies/c",
-            "custom/rules/d",
-            "none/x",
-        ] {
-            std::fs::create_dir_all(dir.path().join(d)).unwrap();
-        }
-        std::fs::write(dir.path().join("manifest/datalex.toml"), "").unwrap();
+        std::fs::create_dir_all(dir.path().join("folder/policies/c")).unwrap();
         std::fs::write(dir.path().join("folder/policies/c/c.dlx"), "package c\n").unwrap();
         dir
-    }
-
-    #[test]
-    fn the_nearest_root_above_a_folder_or_a_file() {
-        let t = tree();
-        let base = normalise(t.path());
-        let policies = Path::new(POLICIES);
-        let found = |rel: &str| discover(&t.path().join(rel), policies).map(|l| l.root);
-        // `datalex.toml`, from the root itself, from a package folder, from a file.
-        assert_eq!(found("manifest"), Some(base.join("manifest")));
-        assert_eq!(found("manifest/policies/a"), Some(base.join("manifest")));
-        // The nearest wins: a nested folder with its own `policies/`.
-        assert_eq!(
-            found("manifest/sub/policies/b"),
-            Some(base.join("manifest/sub"))
-        );
-        // A `policies/` folder, from above it, from inside it, from a file in it.
-        assert_eq!(found("folder"), Some(base.join("folder")));
-        assert_eq!(found("folder/policies/c"), Some(base.join("folder")));
-        assert_eq!(found("folder/policies/c/c.dlx"), Some(base.join("folder")));
-        // Nothing above: no project.
-        assert_eq!(found("none/x"), None);
-        // Another policy folder name.
-        let custom = discover(&t.path().join("custom/rules/d"), Path::new("rules")).unwrap();
-        assert_eq!(custom.root, base.join("custom"));
-        assert_eq!(custom.policies, base.join("custom/rules"));
     }
 
     #[test]
@@ -127,6 +94,11 @@ mod tests {
         }
         let absolute = root.join("policies/");
         assert_eq!(Layout::at(&root, &absolute).policies, want);
+        // The project found from a package folder is the same layout.
+        assert_eq!(
+            discover(&root.join("policies/c"), Path::new(POLICIES)),
+            Some(Layout::at(&root, Path::new("policies")))
+        );
         // A path that does not exist yet keeps its missing part, cleaned.
         let new = normalise(&root.join("policies/./new/../new/x.dlx"));
         assert_eq!(new, want.join("new/x.dlx"));

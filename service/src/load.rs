@@ -5,7 +5,7 @@
 use anyhow::{Context, Result};
 use datalex_compiler::{compile, Compiled};
 use datalex_evaluator::{Calendar, Facts};
-use datalex_files::{read_policy, PolicyFiles, Skipped, Walker};
+use datalex_files::{read_policy, Walker};
 use datalex_lang::SourceMap;
 use std::path::{Path, PathBuf};
 
@@ -56,30 +56,23 @@ pub fn sources(paths: &[PathBuf]) -> Result<SourceMap> {
             }
         }
     }
-    let PolicyFiles {
-        files,
-        skipped,
-        errors,
-    } = walker.finish();
-    if let Some(e) = errors.into_iter().next() {
-        return Err(e.into());
-    }
-    warn(&skipped);
     let mut map = SourceMap::new();
     map.add("stdlib/prelude.dlx", PRELUDE);
-    for f in files {
+    for f in listed(walker)? {
         let text = read_policy(&f)?;
         map.add(display(&f), text);
     }
     Ok(map)
 }
 
-/// Reports on standard error what a walk left out (a FIFO named like a policy file, a symbolic
-/// link loop).
-fn warn(skipped: &[Skipped]) {
-    for s in skipped {
+/// The files a walk found, sorted; what it left out (a FIFO named like a policy file, a symbolic
+/// link loop) is reported on standard error; the first entry it could not list is the error.
+fn listed(walker: Walker) -> Result<Vec<PathBuf>> {
+    let found = walker.finish().checked()?;
+    for s in &found.skipped {
         eprintln!("warning: {s}");
     }
+    Ok(found.files)
 }
 
 fn display(p: &Path) -> String {
@@ -131,16 +124,7 @@ pub fn calendar(dir: Option<&Path>) -> Result<Calendar> {
     if let Some(dir) = dir {
         let mut walker = Walker::flat("toml");
         walker.add(dir)?;
-        let PolicyFiles {
-            files,
-            skipped,
-            errors,
-        } = walker.finish();
-        if let Some(e) = errors.into_iter().next() {
-            return Err(e.into());
-        }
-        warn(&skipped);
-        for e in files {
+        for e in listed(walker)? {
             extra.push((display(&e), read_policy(&e)?));
         }
     }

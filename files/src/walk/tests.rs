@@ -1,11 +1,3 @@
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing,
-    reason = "tests may fail loudly"
-)]
-
 use super::*;
 use std::os::unix::fs::symlink;
 
@@ -19,6 +11,16 @@ fn tree() -> tempfile::TempDir {
     std::fs::write(p.join("b/y.dlx"), "package b\n").unwrap();
     std::fs::write(p.join("b/notes.txt"), "not a policy\n").unwrap();
     dir
+}
+
+/// [`tree`] with symbolic links `(target, link)`, both relative to `policies/`.
+fn with_links(links: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
+    let t = tree();
+    let p = t.path().join("policies");
+    for (target, link) in links {
+        symlink(p.join(target), p.join(link)).unwrap();
+    }
+    (t, p)
 }
 
 fn names(t: &tempfile::TempDir, found: &PolicyFiles) -> Vec<String> {
@@ -55,12 +57,9 @@ fn a_flat_walk_lists_one_folder_of_another_extension() {
 
 #[test]
 fn a_file_is_listed_once_however_it_is_reached() {
-    let t = tree();
-    let p = t.path().join("policies");
     // A symbolic link to a file already listed, and one to a folder already listed, both
     // sorted before what they point to.
-    symlink(p.join("b/y.dlx"), p.join("a/alias.dlx")).unwrap();
-    symlink(p.join("b"), p.join("a/also-b")).unwrap();
+    let (t, p) = with_links(&[("b/y.dlx", "a/alias.dlx"), ("b", "a/also-b")]);
     let spellings = [
         p.clone(),
         t.path().join("./policies/"),
@@ -75,10 +74,7 @@ fn a_file_is_listed_once_however_it_is_reached() {
 
 #[test]
 fn a_symbolic_link_loop_is_skipped_with_its_reason() {
-    let t = tree();
-    let p = t.path().join("policies");
-    symlink(&p, p.join("a/loop")).unwrap();
-    symlink(p.join("a"), p.join("a/self")).unwrap();
+    let (t, p) = with_links(&[(".", "a/loop"), ("a", "a/self")]);
     let found = policy_files(&[&p]).unwrap();
     assert_eq!(names(&t, &found), ["policies/a/x.dlx", "policies/b/y.dlx"]);
     let loops: Vec<_> = found
@@ -95,10 +91,7 @@ fn a_symbolic_link_loop_is_skipped_with_its_reason() {
 
 #[test]
 fn a_dangling_link_named_like_a_policy_is_skipped() {
-    let t = tree();
-    let p = t.path().join("policies");
-    symlink(p.join("nowhere.dlx"), p.join("a/gone.dlx")).unwrap();
-    symlink(p.join("nowhere"), p.join("a/gone-folder")).unwrap();
+    let (t, p) = with_links(&[("nowhere.dlx", "a/gone.dlx"), ("nowhere", "a/gone-folder")]);
     let found = policy_files(&[&p]).unwrap();
     assert_eq!(names(&t, &found), ["policies/a/x.dlx", "policies/b/y.dlx"]);
     assert_eq!(
