@@ -18,7 +18,7 @@ mod gen;
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use datalex_lang::{diagnostic, SourceMap};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Duration;
 
 /// The prelude, as the CLI embeds it.
@@ -28,9 +28,9 @@ const PRELUDE: &str = include_str!("../stdlib/prelude.dlx");
 /// workspace root (as `datalex check policies` names them).
 fn policies() -> SourceMap {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let mut files = Vec::new();
-    collect(&root.join("policies"), &mut files);
-    files.sort();
+    let files = datalex_files::policy_files(&[root.join("policies")])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files;
     let mut map = SourceMap::new();
     map.add("stdlib/prelude.dlx", PRELUDE);
     for f in files {
@@ -40,19 +40,6 @@ fn policies() -> SourceMap {
         map.add(name, text);
     }
     map
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
-    for e in entries {
-        let path = e.expect("directory entry").path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|x| x == "dlx") {
-            out.push(path);
-        }
-    }
 }
 
 /// The prelude and the generated package.

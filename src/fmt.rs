@@ -3,22 +3,21 @@
 use anyhow::{Context, Result};
 use datalex_lang::format::{format, FormatError};
 use datalex_lang::SourceMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Formats the `.dlx` files under `paths` in place, or with `check` only reports which ones
 /// are not formatted. Exit 1 if a file is not formatted (with `check`) or does not parse.
 pub fn run(paths: &[PathBuf], check: bool) -> Result<ExitCode> {
-    let mut files = Vec::new();
-    for p in paths {
-        collect(p, &mut files).with_context(|| format!("reading {}", p.display()))?;
+    let found = datalex_files::policy_files(paths)?;
+    for s in &found.skipped {
+        eprintln!("warning: {s}");
     }
-    files.sort();
+    let files = found.files;
     let mut failed = 0;
     let mut changed = 0;
     for f in &files {
-        let text =
-            std::fs::read_to_string(f).with_context(|| format!("reading {}", f.display()))?;
+        let text = datalex_files::read_policy(f)?;
         match format(&text) {
             Ok(out) if out == text => {}
             Ok(out) => {
@@ -55,21 +54,4 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if p.is_file() {
-        out.push(p.to_path_buf());
-        return Ok(());
-    }
-    anyhow::ensure!(p.is_dir(), "{} does not exist", p.display());
-    for e in std::fs::read_dir(p)? {
-        let path = e?.path();
-        if path.is_dir() {
-            collect(&path, out)?;
-        } else if path.extension().is_some_and(|x| x == "dlx") {
-            out.push(path);
-        }
-    }
-    Ok(())
 }

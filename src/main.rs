@@ -26,9 +26,9 @@ struct Args {
 /// Where the policies and facts are (merged with `datalex.toml` into the [`Project`]).
 #[derive(clap::Args, Clone)]
 pub struct Setup {
-    /// Policy directory (every `.dlx` below it).
-    #[arg(long, default_value = "policies")]
-    pub policies: PathBuf,
+    /// Policy directory (every `.dlx` below it; default: `policies` at the project root).
+    #[arg(long)]
+    pub policies: Option<PathBuf>,
     /// Data directory of the jurisdiction (default: `data/<jurisdiction>`).
     #[arg(long)]
     pub data: Option<PathBuf>,
@@ -171,7 +171,7 @@ enum ExportTarget {
 impl Setup {
     fn flags(self) -> Flags {
         Flags {
-            policies: Some(self.policies),
+            policies: self.policies,
             data: self.data,
             jurisdiction: self.jurisdiction,
             calendar: self.calendar,
@@ -179,7 +179,8 @@ impl Setup {
     }
 }
 
-/// The project in the working directory, with these flags: resolved once per command.
+/// The project of the working directory (its root found walking up), with these flags:
+/// resolved once per command.
 fn discover(flags: Flags) -> anyhow::Result<Project> {
     Ok(Project::discover(flags)?)
 }

@@ -467,3 +467,80 @@ fn fields_declared_in_the_prelude_are_type_checked_in_requests_and_facts() {
         );
     }
 }
+
+/// Runs `datalex ARGS` in `dir`, killing it and failing the test if it has not ended within
+/// 20 seconds (a walk that loops or a read that waits on a FIFO must not hang the suite).
+fn run_within_20s(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    use std::time::{Duration, Instant};
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_datalex"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("datalex starts");
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().expect("datalex runs").is_none() {
+        if Instant::now() > deadline {
+            child.kill().expect("kill datalex");
+            child.wait().expect("reap datalex");
+            panic!("datalex {args:?} did not end within 20 s");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    child.wait_with_output().expect("datalex output")
+}
+
+#[test]
+fn check_and_fmt_skip_a_symlink_loop_and_a_fifo_without_hanging_or_panicking() {
+    use std::os::unix::fs::symlink;
+    let dir = common::scratch_policies();
+    let binzhou = dir.path().join("policies/binzhou");
+    // A loop back to `policies/`, and a second name for a file that is listed anyway.
+    symlink(dir.path().join("policies"), binzhou.join("loop")).unwrap();
+    symlink(binzhou.join("sharing.dlx"), binzhou.join("alias.dlx")).unwrap();
+    let fifo = binzhou.join("x.dlx");
+    let has_fifo = match std::process::Command::new("mkfifo").arg(&fifo).status() {
+        Ok(status) => {
+            assert!(status.success(), "mkfifo failed");
+            true
+        }
+        Err(e) => {
+            eprintln!("SKIPPED (FIFO part only): no mkfifo on this machine ({e})");
+            false
+        }
+    };
+    let out = run_within_20s(dir.path(), &["check", "policies"]);
+    let err = common::stderr(&out);
+    // The bundled policies, each file once: no "declared twice", no panic.
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(common::stdout(&out).starts_with("ok:"), "{err}");
+    assert!(
+        err.contains("policies/binzhou/loop: skipped, a symbolic link back to"),
+        "{err}"
+    );
+    if has_fifo {
+        assert!(
+            err.contains("policies/binzhou/x.dlx: skipped, not a regular file (a FIFO)"),
+            "{err}"
+        );
+    }
+    let out = run_within_20s(dir.path(), &["fmt", "--check", "policies"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        common::stderr(&out)
+    );
+    // Named directly, a FIFO is an error that names it, not a read that waits forever.
+    if has_fifo {
+        let out = run_within_20s(dir.path(), &["check", "policies/binzhou/x.dlx"]);
+        let err = common::stderr(&out);
+        assert_ne!(out.status.code(), Some(0), "{err}");
+        assert_ne!(out.status.code(), Some(101), "{err}");
+        assert!(
+            err.contains("policies/binzhou/x.dlx: not a regular file (a FIFO)"),
+            "{err}"
+        );
+    }
+}

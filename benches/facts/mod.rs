@@ -11,7 +11,7 @@ use datalex_evaluator::{Calendar, Decision, Facts, Jurisdiction, Request};
 use datalex_lang::date::Date;
 use datalex_lang::{diagnostic, SourceMap};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 /// The workspace root.
@@ -26,9 +26,9 @@ fn read(path: &Path) -> String {
 /// `stdlib/prelude.dlx` and every `.dlx` file under `policies/`, sorted, named by their path
 /// relative to the workspace root, compiled; panics with the rendered diagnostics on an error.
 pub fn policy() -> Arc<PolicySet> {
-    let mut files = Vec::new();
-    collect(&root().join("policies"), &mut files);
-    files.sort();
+    let files = datalex_files::policy_files(&[root().join("policies")])
+        .unwrap_or_else(|e| panic!("{e}"))
+        .files;
     let mut sources = SourceMap::new();
     sources.add(
         "stdlib/prelude.dlx",
@@ -51,19 +51,6 @@ pub fn policy() -> Arc<PolicySet> {
             "policies/ does not compile:\n{}",
             diagnostic::render(&errors, &sources, false)
         ),
-    }
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    let entries =
-        std::fs::read_dir(dir).unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()));
-    for e in entries {
-        let path = e.expect("directory entry").path();
-        if path.is_dir() {
-            collect(&path, out);
-        } else if path.extension().is_some_and(|x| x == "dlx") {
-            out.push(path);
-        }
     }
 }
 

@@ -2,9 +2,10 @@
 //! and the calendar. The crates below do no IO; this module gives them texts. (The project's
 //! configuration, `datalex.toml`, is read by [`crate::project::config`].)
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use datalex_compiler::{compile, Compiled};
 use datalex_evaluator::{Calendar, Facts};
+use datalex_files::{read_policy, Walker};
 use datalex_lang::SourceMap;
 use std::path::{Path, PathBuf};
 
@@ -31,38 +32,47 @@ pub const CALENDARS: [(&str, &str); 4] = [
     ),
 ];
 
-/// Policy sources: the prelude and every `.dlx` file under `paths`. A package that extends
+/// Policy sources: the prelude and every `.dlx` file under `paths` (listed by
+/// [`datalex_files`]: each file once, sorted, symbolic link loops and FIFOs skipped with a
+/// warning on standard error, limits on depth, count and size). A package that extends
 /// another pulls in the sibling folder of that name, so `check policies/binzhou` works alone.
 pub fn sources(paths: &[PathBuf]) -> Result<SourceMap> {
-    let mut files: Vec<PathBuf> = Vec::new();
+    let mut walker = Walker::new();
     for p in paths {
-        collect(p, &mut files).with_context(|| format!("reading {}", p.display()))?;
+        walker.add(p)?;
     }
     // Packages the ones found build on or use: `package X extends Y` and `use Y for …` look for
     // the folder Y beside X's folder.
     let mut i = 0;
-    while let Some(f) = files.get(i).cloned() {
+    loop {
+        let next = walker.file(i).map(Path::to_path_buf);
+        let Some(f) = next else { break };
         i += 1;
-        let text =
-            std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
-        for dep in dependencies(&text) {
+        for dep in dependencies(&read_policy(&f)?) {
             if let Some(dir) = f.parent().and_then(Path::parent).map(|d| d.join(&dep)) {
-                if dir.is_dir() && !files.iter().any(|x| x.starts_with(&dir)) {
-                    collect(&dir, &mut files)?;
+                if dir.is_dir() && !walker.files().any(|x| x.starts_with(&dir)) {
+                    walker.add(&dir)?;
                 }
             }
         }
     }
-    files.sort();
-    files.dedup();
     let mut map = SourceMap::new();
     map.add("stdlib/prelude.dlx", PRELUDE);
-    for f in files {
-        let text =
-            std::fs::read_to_string(&f).with_context(|| format!("reading {}", f.display()))?;
+    for f in listed(walker)? {
+        let text = read_policy(&f)?;
         map.add(display(&f), text);
     }
     Ok(map)
+}
+
+/// The files a walk found, sorted; what it left out (a FIFO named like a policy file, a symbolic
+/// link loop) is reported on standard error; the first entry it could not list is the error.
+fn listed(walker: Walker) -> Result<Vec<PathBuf>> {
+    let found = walker.finish().checked()?;
+    for s in &found.skipped {
+        eprintln!("warning: {s}");
+    }
+    Ok(found.files)
 }
 
 fn display(p: &Path) -> String {
@@ -81,28 +91,6 @@ fn dependencies(text: &str) -> Vec<String> {
             }
         })
         .collect()
-}
-
-fn collect(p: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    if p.is_file() {
-        out.push(p.to_path_buf());
-        return Ok(());
-    }
-    if !p.is_dir() {
-        bail!("{} does not exist", p.display());
-    }
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(p)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for e in entries {
-        if e.is_dir() {
-            collect(&e, out)?;
-        } else if e.extension().is_some_and(|x| x == "dlx") {
-            out.push(e);
-        }
-    }
-    Ok(())
 }
 
 /// Compiles the policies under `paths`.
@@ -134,16 +122,10 @@ pub fn facts(dir: &Path) -> Result<Facts> {
 pub fn calendar(dir: Option<&Path>) -> Result<Calendar> {
     let mut extra: Vec<(String, String)> = Vec::new();
     if let Some(dir) = dir {
-        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-            .with_context(|| format!("reading {}", dir.display()))?
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .collect();
-        entries.sort();
-        for e in entries
-            .into_iter()
-            .filter(|e| e.extension().is_some_and(|x| x == "toml"))
-        {
-            extra.push((display(&e), std::fs::read_to_string(&e)?));
+        let mut walker = Walker::flat("toml");
+        walker.add(dir)?;
+        for e in listed(walker)? {
+            extra.push((display(&e), read_policy(&e)?));
         }
     }
     let mut cal = Calendar::new();

@@ -1,7 +1,8 @@
 //! The project context: resolved once, at the start of a command, and used by every command and
 //! by the service.
 //!
-//! A [`Project`] holds the root (the working directory), the typed configuration of
+//! A [`Project`] holds the root (found from the working directory by the workspace's one
+//! project-root rule, [`datalex_files::project_root`], as the language server finds it), the typed configuration of
 //! `datalex.toml` merged with the command line's flags, where the policies, facts and extra
 //! calendar years are, the [`Clock`], and the one rule for choosing a jurisdiction
 //! ([`Project::available`], [`Project::served`], [`Project::choose`]).
@@ -47,11 +48,31 @@ pub struct Project {
     clock: Arc<dyn Clock>,
 }
 
+/// The root of the project the directory `cwd` is in, by the workspace's one rule
+/// ([`datalex_files::project_root`] with the default policy folder), as a path relative to
+/// `cwd`: the empty path when `cwd` is the root, one `..` per level when the root is above it.
+/// The empty path (`cwd` itself) when no directory above `cwd` is a project root.
+pub fn root_from(cwd: &Path) -> PathBuf {
+    let Some(found) = datalex_files::project_root(cwd, Path::new(datalex_files::POLICIES)) else {
+        return PathBuf::new();
+    };
+    match datalex_files::normalise(cwd).strip_prefix(&found.root) {
+        Ok(below) => below.components().map(|_| "..").collect(),
+        Err(_) => found.root,
+    }
+}
+
 impl Project {
-    /// The project in the working directory (the root is the empty path, so that paths stay
-    /// relative and files are named as the user sees them: `policies/binzhou/sharing.dlx`).
+    /// The project of the working directory: its root is found by [`root_from`] (the
+    /// nearest directory at or above it with `datalex.toml`, else with `policies/`, else named
+    /// `policies`), relative to the working directory so that paths stay relative and files
+    /// are named as the user sees them (`policies/binzhou/sharing.dlx` at the root,
+    /// `../../policies/binzhou/sharing.dlx` from `policies/binzhou`).
     pub fn discover(flags: Flags) -> Result<Project, ConfigError> {
-        Project::at(PathBuf::new(), flags)
+        let root = std::env::current_dir()
+            .map(|cwd| root_from(&cwd))
+            .unwrap_or_default();
+        Project::at(root, flags)
     }
 
     /// The project whose root is `root`: reads `root/datalex.toml` (if present) and merges the

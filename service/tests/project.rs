@@ -13,7 +13,7 @@
 
 use datalex_compiler::PolicySet;
 use datalex_lang::date::Date;
-use datalex_service::project::{FixedClock, Flags, JurisdictionError, Project};
+use datalex_service::project::{root_from, FixedClock, Flags, JurisdictionError, Project};
 use datalex_service::reload;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
@@ -242,13 +242,36 @@ fn a_misspelt_configuration_key_is_an_error_naming_the_file() {
 }
 
 #[test]
-fn defaults_are_under_the_root_and_the_working_directory_keeps_paths_relative() {
+fn defaults_are_under_the_root_found_from_the_working_directory_and_paths_stay_relative() {
+    // Tests run in `service/`: the root is the repository above it, with `datalex.toml`.
     let p = Project::discover(Flags::default()).unwrap();
-    assert_eq!(p.root(), Path::new(""));
-    assert_eq!(p.policies(), Path::new("policies"));
-    assert_eq!(p.data_dir("binzhou"), Path::new("data/binzhou"));
+    assert_eq!(p.root(), Path::new(".."));
+    assert_eq!(p.policies(), Path::new("../policies"));
+    assert_eq!(p.data_dir("binzhou"), Path::new("../data/binzhou"));
     assert_eq!(
         p.watched(),
-        [PathBuf::from("policies"), PathBuf::from("data")]
+        [PathBuf::from("../policies"), PathBuf::from("../data")]
     );
+}
+
+#[test]
+fn the_root_is_found_walking_up_as_the_language_server_finds_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path();
+    std::fs::create_dir_all(base.join("repo/policies/binzhou")).unwrap();
+    std::fs::create_dir_all(base.join("repo/docs")).unwrap();
+    std::fs::create_dir_all(base.join("elsewhere")).unwrap();
+    // At the root: the empty path, so files are named as the user sees them.
+    assert_eq!(root_from(&base.join("repo")), Path::new(""));
+    // From inside the policy folder or beside it: the root above.
+    assert_eq!(
+        root_from(&base.join("repo/policies/binzhou")),
+        Path::new("../..")
+    );
+    assert_eq!(root_from(&base.join("repo/policies")), Path::new(".."));
+    // `datalex.toml` makes a root even without `policies/`, and the nearest root wins.
+    std::fs::write(base.join("repo/docs/datalex.toml"), "").unwrap();
+    assert_eq!(root_from(&base.join("repo/docs")), Path::new(""));
+    // No project above: the working directory itself.
+    assert_eq!(root_from(&base.join("elsewhere")), Path::new(""));
 }

@@ -18,17 +18,11 @@ use std::path::{Path, PathBuf};
 fn files() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
     let mut out = vec![root.join("stdlib/prelude.dlx")];
-    let mut dirs = vec![root.join("policies"), root.join("tests/diagnostics")];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "dlx") {
-                out.push(p);
-            }
-        }
-    }
+    out.extend(
+        datalex_files::policy_files(&[root.join("policies"), root.join("tests/diagnostics")])
+            .unwrap()
+            .files,
+    );
     out.sort();
     assert!(out.len() > 80, "found only {} files", out.len());
     out

@@ -22,8 +22,10 @@ impl Workspace {
         let policy_folder = layout.policies.clone();
         self.layout = Some(layout);
         self.classify();
-        if let (Ok(text), Some(uri)) = (std::fs::read_to_string(&prelude), uri::from_path(&prelude))
-        {
+        if let (Ok(text), Some(uri)) = (
+            datalex_files::read_policy(&prelude),
+            uri::from_path(&prelude),
+        ) {
             if let Some(slot) = self.docs.first_mut() {
                 *slot = Some(Document::new(
                     Some(uri.clone()),
@@ -37,7 +39,12 @@ impl Workspace {
             }
         }
         self.unreadable.clear();
-        for f in dlx_files(&policy_folder) {
+        let found = walk(&policy_folder);
+        // What the walk could not list (a folder too deep or unreadable, a file too large) is
+        // unreadable too: rename refuses to edit a project it cannot see whole.
+        self.unreadable
+            .extend(found.errors.iter().map(|e| normalise(e.path())));
+        for f in found.files {
             // A file reached through a symbolic link to outside the policy folder is not the
             // project's.
             let f = normalise(&f);
@@ -47,7 +54,7 @@ impl Workspace {
             if self.find(&uri).is_some() {
                 continue;
             }
-            match std::fs::read_to_string(&f) {
+            match datalex_files::read_policy(&f) {
                 Ok(text) => {
                     self.upsert(&uri, text, None);
                     read += 1;
@@ -60,29 +67,21 @@ impl Workspace {
     }
 }
 
-/// Every `.dlx` file under `dir`, sorted.
+/// Every `.dlx` file under `dir`, sorted, each once (see [`datalex_files`]: symbolic link
+/// loops and FIFOs are skipped, a folder too deep or a file too large is left out).
 pub(crate) fn dlx_files(dir: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    collect(dir, &mut files, 0);
-    files.sort();
-    files
+    walk(dir).files
 }
 
-/// Every `.dlx` file under `dir` (symbolic links to folders are not followed deeper than a
-/// few levels).
-fn collect(dir: &Path, out: &mut Vec<PathBuf>, depth: usize) {
-    if depth > 16 {
-        return;
+/// What the one walker of the workspace finds under `dir`, leniently: what could be listed,
+/// and what could not. A missing folder has no files.
+fn walk(dir: &Path) -> datalex_files::PolicyFiles {
+    let mut walker = datalex_files::Walker::new();
+    let stopped = walker.add(dir);
+    let mut found = walker.finish();
+    match stopped {
+        Ok(()) | Err(datalex_files::WalkError::Missing { .. }) => {}
+        Err(e) => found.errors.push(e),
     }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let path = e.path();
-        if path.is_dir() {
-            collect(&path, out, depth + 1);
-        } else if path.extension().is_some_and(|x| x == "dlx") {
-            out.push(path);
-        }
-    }
+    found
 }
