@@ -13,22 +13,11 @@ pub fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// Every `.dlx` file under `dir`, sorted.
+/// Every `.dlx` file under `dir`, sorted, as every command finds them.
 pub fn dlx_under(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    let mut dirs = vec![dir.to_path_buf()];
-    while let Some(d) = dirs.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                dirs.push(p);
-            } else if p.extension().is_some_and(|x| x == "dlx") {
-                out.push(p);
-            }
-        }
-    }
-    out.sort();
-    out
+    datalex_files::policy_files(&[dir.to_path_buf()])
+        .unwrap()
+        .files
 }
 
 /// The prelude's text.
