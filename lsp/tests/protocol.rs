@@ -17,13 +17,14 @@ mod client;
 
 use client::{pos, read, redact, uri, Client};
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References,
+    Completion, DocumentHighlightRequest, DocumentSymbolRequest, Formatting, GotoDefinition,
+    HoverRequest, PrepareRenameRequest, References,
 };
 use lsp_types::{
-    CompletionParams, DocumentFormattingParams, DocumentSymbolParams, FormattingOptions,
-    GotoDefinitionParams, HoverParams, NumberOrString, Position, Range, ReferenceContext,
-    ReferenceParams, RenameParams, TextDocumentIdentifier, TextDocumentPositionParams,
+    CompletionParams, DocumentFormattingParams, DocumentHighlightParams, DocumentSymbolParams,
+    FormattingOptions, GotoDefinitionParams, HoverParams, NumberOrString, Position, Range,
+    ReferenceContext, ReferenceParams, RenameParams, TextDocumentIdentifier,
+    TextDocumentPositionParams,
 };
 use serde_json::Value;
 
@@ -194,6 +195,54 @@ fn definition_and_references_across_files() {
         references(&mut c, SHANDONG, "package shandong", 0, 9),
     ];
     insta::assert_snapshot!("references", cases.join("\n\n"));
+    c.shutdown();
+}
+
+/// The document highlights of the name at the `nth` `needle` of a file: each range with its
+/// kind.
+fn highlights(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) -> String {
+    let text = read(rel);
+    let v = c.request::<DocumentHighlightRequest>(DocumentHighlightParams {
+        text_document_position_params: at(rel, pos(&text, needle, nth, into)),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    });
+    let mut out = format!("highlights of `{needle}` ({rel}):");
+    for h in v.as_array().into_iter().flatten() {
+        let range: Range = serde_json::from_value(h["range"].clone()).unwrap();
+        let kind = match h["kind"].as_u64() {
+            Some(2) => "read",
+            Some(3) => "write",
+            _ => "text",
+        };
+        out.push_str(&format!(
+            "\n  {kind} {}",
+            c.render_range(uri(rel).as_str(), range)
+        ));
+    }
+    out
+}
+
+#[test]
+fn document_highlights_are_the_names_of_one_symbol_in_the_file() {
+    let mut c = Client::start();
+    let cases = [
+        // A value declared and used in the file.
+        highlights(&mut c, SHARING, "value effective_share", 0, 8),
+        // A param of the base package, used here: its uses only.
+        highlights(&mut c, SHARING, "within reply_period", 0, 9),
+        // A rule named after `over`: the uses in this file of binzhou's replacement.
+        highlights(&mut c, SHARING, "over conditional_share", 0, 8),
+        // A quantifier variable: its binding and uses.
+        highlights(&mut c, SHARING, "e.start", 0, 0),
+        // A citation: every citation of the article or its parts in the file.
+        highlights(&mut c, SHARING, "§20.2.2", 0, 2),
+        // A keyword: nothing.
+        highlights(&mut c, SHARING, "value effective_share", 0, 2),
+    ];
+    let result = cases.join("\n\n");
+    assert!(result.contains("write"), "{result}");
+    insta::assert_snapshot!("highlights", result);
     c.shutdown();
 }
 
