@@ -106,7 +106,7 @@ fn pick(ws: &Workspace, at: ItemAt, span: Rel, role: Role, today: Option<Date>) 
 /// item it is declared in, and the package of the declaration it replaces (`override`).
 fn compiled_declaration(ws: &Workspace, s: &SymbolAt<'_>) -> Option<(ItemAt, Option<String>)> {
     let (_, id) = ws.symbol_at(s.at.doc, s.start)?;
-    let a = ws.analysis();
+    let a = ws.analysis_for(s.at.doc);
     let decl = a.symbols.decl(id)?;
     if !matches!(
         decl.key,

@@ -26,7 +26,7 @@ pub fn definition(ws: &Workspace, p: &GotoDefinitionParams) -> Option<GotoDefini
 /// paragraph or item it names, else its article; for a package, its line in each of its files.
 fn compiled_definition(ws: &Workspace, doc: DocId, offset: usize) -> Option<Vec<Location>> {
     let (place, id) = ws.symbol_at(doc, offset)?;
-    let a = ws.analysis();
+    let a = ws.analysis_for(doc);
     let decl = a.symbols.decl(id)?;
     let on_name = decl.name.and_then(|n| a.place(n)) == Some(place);
     let target = match decl.replaces {
@@ -136,8 +136,7 @@ pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> 
     let (doc, offset) = ws.at(&p.text_document_position)?;
     if let Some((_, id)) = ws.symbol_at(doc, offset) {
         let found = ws
-            .analysis()
-            .references(id, p.context.include_declaration)
+            .references_of(doc, id, p.context.include_declaration)
             .into_iter()
             .filter_map(|(d, start, end)| ws.location(d, start, end))
             .collect();
@@ -160,7 +159,7 @@ pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> 
 pub fn highlights(ws: &Workspace, p: &DocumentHighlightParams) -> Option<Vec<DocumentHighlight>> {
     let (doc, offset) = ws.at(&p.text_document_position_params)?;
     let (_, id) = ws.symbol_at(doc, offset)?;
-    let a = ws.analysis();
+    let a = ws.analysis_for(doc);
     let uses = a.references(id, false);
     let found = a
         .references(id, true)

@@ -36,7 +36,7 @@ struct Renamable {
 /// value or param.
 fn renamable(ws: &Workspace, doc: DocId, offset: usize) -> Result<Option<Renamable>, ()> {
     if let Some((at, id)) = ws.symbol_at(doc, offset) {
-        let a = ws.analysis();
+        let a = ws.analysis_for(doc);
         let s = &a.symbols;
         let root = s.root(id);
         let (Some(decl), Some(first)) = (s.decl(id), s.decl(root)) else {
@@ -60,7 +60,7 @@ fn renamable(ws: &Workspace, doc: DocId, offset: usize) -> Result<Option<Renamab
             at,
             name: decl.key.name().to_string(),
             cat,
-            places: a.references(id, true),
+            places: ws.references_of(doc, id, true),
             prelude,
         }));
     }

@@ -59,9 +59,20 @@ fn hover_at(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) ->
 }
 
 fn definition(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) -> String {
-    let text = read(rel);
+    definition_in(c, rel, &read(rel), needle, nth, into)
+}
+
+/// The definition of the name at the `nth` `needle` of `text`, the text of `rel`.
+fn definition_in(
+    c: &mut Client,
+    rel: &str,
+    text: &str,
+    needle: &str,
+    nth: usize,
+    into: usize,
+) -> String {
     let v = c.request::<GotoDefinition>(GotoDefinitionParams {
-        text_document_position_params: at(rel, pos(&text, needle, nth, into)),
+        text_document_position_params: at(rel, pos(text, needle, nth, into)),
         work_done_progress_params: Default::default(),
         partial_result_params: Default::default(),
     });
@@ -72,9 +83,20 @@ fn definition(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) 
 }
 
 fn references(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) -> String {
-    let text = read(rel);
+    references_in(c, rel, &read(rel), needle, nth, into)
+}
+
+/// The references of the name at the `nth` `needle` of `text`, the text of `rel`.
+fn references_in(
+    c: &mut Client,
+    rel: &str,
+    text: &str,
+    needle: &str,
+    nth: usize,
+    into: usize,
+) -> String {
     let v = c.request::<References>(ReferenceParams {
-        text_document_position: at(rel, pos(&text, needle, nth, into)),
+        text_document_position: at(rel, pos(text, needle, nth, into)),
         work_done_progress_params: Default::default(),
         partial_result_params: Default::default(),
         context: ReferenceContext {
@@ -704,6 +726,38 @@ fn a_file_outside_the_policies_is_compiled_on_its_own() {
         .map(|n| n.params["uri"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(others, Vec::<String>::new());
+    c.shutdown();
+}
+
+#[test]
+fn a_file_outside_the_policies_is_answered_from_its_own_compile() {
+    let mut c = Client::start();
+    let draft = "scratch/probe.dlx";
+    let text = "package binzhou\n\nrule probe_rule on share cites §20.2.3\n  when effective_share == unconditional\n  => deny not_shared \"……\"\n";
+    c.open(draft, text);
+    c.diagnostics(draft, 1);
+    // From the draft: the value it uses is declared in binzhou's file.
+    let found = definition_in(&mut c, draft, text, "effective_share", 0, 3);
+    assert!(
+        found.contains("policies/binzhou/sharing.dlx:108:7-108:22"),
+        "{found}"
+    );
+    // References from the draft, and from the policy file: both compiles, each place once.
+    let from_draft = references_in(&mut c, draft, text, "effective_share", 0, 3);
+    let from_policy = references(&mut c, SHARING, "value effective_share", 0, 8);
+    for found in [&from_draft, &from_policy] {
+        assert!(found.contains("scratch/probe.dlx:4:8-4:23"), "{found}");
+        assert!(
+            found.contains("policies/binzhou/sharing.dlx:108:7-108:22"),
+            "{found}"
+        );
+        let places = found.lines().skip(1).filter(|l| l.contains("probe.dlx"));
+        assert_eq!(places.count(), 1, "{found}");
+    }
+    assert_eq!(
+        from_draft.lines().skip(1).collect::<Vec<_>>(),
+        from_policy.lines().skip(1).collect::<Vec<_>>()
+    );
     c.shutdown();
 }
 
