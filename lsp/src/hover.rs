@@ -188,12 +188,16 @@ pub fn describe_on(ws: &Workspace, s: &SymbolAt<'_>, today: Option<Date>) -> Opt
         let which = pick(ws, s.at, o.span, o.role, today);
         let mut text = cite::cited_at(ws, tables, &reg, path, which)?.markdown();
         if o.role == Role::Decl {
-            let symbol = ws.resolve(s.at, o)?;
-            let n = ws
-                .occurrences_of(&symbol)
-                .iter()
-                .filter(|x| x.occurrence.role == Role::Ref)
-                .count();
+            let n = match ws.symbol_at(s.at.doc, s.start) {
+                Some((_, id)) => ws.references_of(s.at.doc, id, false).len(),
+                None => {
+                    let symbol = ws.resolve(s.at, o)?;
+                    ws.occurrences_of(&symbol)
+                        .iter()
+                        .filter(|x| x.occurrence.role == Role::Ref)
+                        .count()
+                }
+            };
             text.push_str(&format!(
                 "\n\ncited {n} time(s) in the workspace (article and its parts)"
             ));

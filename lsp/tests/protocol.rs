@@ -825,3 +825,32 @@ fn bad_input_is_answered_not_panicked() {
     assert_eq!(c.diagnostics(SHARING, 2).diagnostics, Vec::new());
     c.shutdown();
 }
+
+/// What the compiler's symbols cannot answer and the server's own resolver still does:
+/// `request` (the request record of each kind of the rule), and names in and around an item
+/// being edited that does not parse (the compiler does not see it; the features keep its last
+/// parse).
+#[test]
+fn definition_answers_for_request_and_in_an_item_that_does_not_parse() {
+    let mut c = Client::start();
+    let found = definition(&mut c, SHARING, "request.scenario", 0, 2);
+    assert!(
+        found.contains("stdlib/prelude.dlx:173:8-173:20 `ShareRequest`"),
+        "{found}"
+    );
+    let text = read(SHARING).replacen(
+        "value effective_share: ShareTier",
+        "value effective_share: ShareTier (((",
+        1,
+    );
+    c.open(SHARING, &text);
+    let needle = "effective_share == unconditional";
+    let found = definition_in(&mut c, SHARING, &text, needle, 0, 3);
+    assert!(
+        found.contains("policies/binzhou/sharing.dlx:108:7-108:22 `effective_share`"),
+        "{found}"
+    );
+    let found = references_in(&mut c, SHARING, &text, needle, 0, 3);
+    assert_eq!(found.lines().count(), 7, "{found}");
+    c.shutdown();
+}
