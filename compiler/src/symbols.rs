@@ -8,7 +8,7 @@
 //! place: uses are keyed by their span.
 
 use datalex_lang::{FileId, Span};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// What a declaration declares, and its identity: two declarations with the same key are one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -122,11 +122,20 @@ pub struct Decl {
 }
 
 /// Every declaration and every resolved use of a compile.
+///
+/// The names (uses and declarations' names) are kept sorted by file and place, so that the
+/// name at an offset is found by binary search ([`Symbols::at`]).
 #[derive(Debug, Clone, Default)]
 pub struct Symbols {
     decls: Vec<Decl>,
     by_key: HashMap<Key, DeclId>,
-    uses: HashMap<Span, DeclId>,
+    /// Uses by span (file, then start, then end).
+    uses: BTreeMap<Span, DeclId>,
+    /// The declarations' names (first and again), by span.
+    names: BTreeMap<Span, DeclId>,
+    /// The length of the longest span in `uses` or `names`: how far before an offset a name
+    /// containing it can start.
+    longest: u32,
 }
 
 impl Symbols {
@@ -152,6 +161,7 @@ impl Symbols {
     /// [`Decl::again`].
     pub fn declare(&mut self, key: Key, name: Span, item: Span) -> DeclId {
         let id = self.id(key);
+        self.index_name(name, id);
         if let Some(d) = self.decl_mut(id) {
             match d.name {
                 None => {
@@ -172,7 +182,15 @@ impl Symbols {
             return;
         }
         let id = self.id(key);
+        self.longest = self.longest.max(span.end.saturating_sub(span.start));
         self.uses.insert(span, id);
+    }
+
+    /// Keeps a declaration's name in the index of names (the first declaration of a span
+    /// keeps it).
+    fn index_name(&mut self, name: Span, id: DeclId) {
+        self.longest = self.longest.max(name.end.saturating_sub(name.start));
+        self.names.entry(name).or_insert(id);
     }
 
     /// Records that the declaration of `key` replaces that of `base` (`override`): its name is
@@ -218,15 +236,24 @@ impl Symbols {
     /// The innermost name at byte `offset` of `file` (the end included: a cursor just after a
     /// name is on it), a use or a declaration's name, with the declaration it stands for.
     pub fn at(&self, file: FileId, offset: u32) -> Option<(Span, DeclId)> {
-        let on = |s: &Span| s.file == file && s.start <= offset && offset <= s.end;
-        let names = self
-            .decls()
-            .flat_map(|(id, d)| d.name.iter().chain(&d.again).map(move |s| (*s, id)))
-            .filter(|(s, _)| on(s));
-        self.uses()
-            .filter(|(s, _)| on(s))
-            .chain(names)
-            .min_by_key(|(s, _)| (s.end - s.start, s.start))
+        // The names of `file` that start at most `longest` bytes before `offset` and not
+        // after it: the only ones that can contain it.
+        let from = Span {
+            file,
+            start: offset.saturating_sub(self.longest),
+            end: 0,
+        };
+        let to = Span {
+            file,
+            start: offset,
+            end: u32::MAX,
+        };
+        let on = |(s, _): &(&Span, &DeclId)| offset <= s.end;
+        let uses = self.uses.range(from..=to).filter(on);
+        let names = self.names.range(from..=to).filter(on);
+        uses.chain(names)
+            .map(|(s, d)| (*s, *d))
+            .min_by_key(|(s, _)| (s.end.saturating_sub(s.start), s.start))
     }
 
     /// The first declaration of `id`'s `override` family: following what it replaces down to

@@ -115,3 +115,42 @@ fn symbols_are_filled_when_the_compile_fails() {
     assert!(compiled.policy.is_none());
     assert!(compiled.symbols.uses().count() > 100);
 }
+
+/// `Symbols::at` (a binary search in the names sorted by place) finds what a scan of every
+/// use and declaration's name finds: the innermost name at the offset, a use before a
+/// declaration's name of the same span.
+#[test]
+fn the_name_at_an_offset_is_the_innermost_one() {
+    let sources = sources();
+    let compiled = compile(&sources);
+    let s = &compiled.symbols;
+    let names: Vec<_> = s
+        .decls()
+        .flat_map(|(id, d)| d.name.iter().chain(&d.again).map(move |n| (*n, id)))
+        .collect();
+    let scan = |file: u32, offset: u32| {
+        let on = |x: &datalex_lang::Span| x.file == file && x.start <= offset && offset <= x.end;
+        s.uses()
+            .filter(|(x, _)| on(x))
+            .chain(names.iter().copied().filter(|(x, _)| on(x)))
+            .min_by_key(|(x, _)| (x.end - x.start, x.start))
+            .map(|(x, _)| x)
+    };
+    let mut checked = 0;
+    for (span, _) in s.uses().chain(names.iter().copied()) {
+        for offset in [
+            span.start,
+            (span.start + span.end) / 2,
+            span.end,
+            span.end + 1,
+        ] {
+            let found = s.at(span.file, offset).map(|(x, _)| x);
+            assert_eq!(found, scan(span.file, offset), "at {span:?} + {offset}");
+            assert!(found.is_some() || offset > span.end);
+            checked += 1;
+        }
+    }
+    assert!(checked > 1000, "{checked}");
+    // Before the first name of a file, and in a file with no names: nothing.
+    assert_eq!(s.at(u32::MAX, 0), None);
+}

@@ -8,8 +8,9 @@
 
 use crate::cite::{self, Pick};
 use crate::index::{Rel, Role, Target};
-use crate::resolve::{item, Category, ItemAt, Symbol, SymbolAt};
+use crate::resolve::{item, ItemAt, Symbol, SymbolAt};
 use crate::workspace::Workspace;
+use datalex_compiler::symbols::Key;
 use datalex_lang::ast::{Item, Str};
 use datalex_lang::date::Date;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
@@ -101,19 +102,48 @@ fn pick(ws: &Workspace, at: ItemAt, span: Rel, role: Role, today: Option<Date>) 
     }
 }
 
-/// The declaration of a rule, value or param, where it is, and what it cites.
-fn declaration(ws: &Workspace, at: ItemAt, today: Option<Date>) -> Option<String> {
+/// The declaration of the rule, value or param named at `s`, as the compiler resolved it: the
+/// item it is declared in, and the package of the declaration it replaces (`override`).
+fn compiled_declaration(ws: &Workspace, s: &SymbolAt<'_>) -> Option<(ItemAt, Option<String>)> {
+    let (_, id) = ws.symbol_at(s.at.doc, s.start)?;
+    let a = ws.analysis_for(s.at.doc);
+    let decl = a.symbols.decl(id)?;
+    if !matches!(
+        decl.key,
+        Key::Rule { .. } | Key::Value { .. } | Key::Param { .. }
+    ) {
+        return None;
+    }
+    let (doc, start, _) = a.place(decl.item?)?;
+    let chunks = &ws.doc(doc)?.chunks;
+    let chunk = chunks.partition_point(|c| c.end <= start);
+    chunks.get(chunk)?;
+    let base = decl
+        .replaces
+        .and_then(|b| a.symbols.decl(b))
+        .and_then(|b| match &b.key {
+            Key::Rule { package, .. } | Key::Value { package, .. } | Key::Param { package, .. } => {
+                Some(package.clone())
+            }
+            _ => None,
+        });
+    Some((ItemAt { doc, chunk }, base))
+}
+
+/// The declaration of a rule, value or param, where it is (`replaces`: the package of the
+/// declaration it replaces), and what it cites.
+fn declaration(
+    ws: &Workspace,
+    at: ItemAt,
+    replaces: Option<String>,
+    today: Option<Date>,
+) -> Option<String> {
     let mut s = code(&source(ws, at)?);
     let d = ws.doc(at.doc)?;
     let tables = ws.tables();
     let package = d.package().unwrap_or(datalex_compiler::STD);
     s.push_str(&format!("\n\npackage `{package}` · `{}`", d.name));
-    let cat = match item(ws, at)? {
-        Item::Rule(_) => Category::Rule,
-        Item::Value(_) => Category::Value,
-        _ => Category::Param,
-    };
-    if let Some((base, _)) = tables.replaced(ws, cat, package, at) {
+    if let Some(base) = replaces {
         s.push_str(&format!(" · replaces the declaration of package `{base}`"));
     }
     let scope = ws.scope(at);
@@ -158,18 +188,26 @@ pub fn describe_on(ws: &Workspace, s: &SymbolAt<'_>, today: Option<Date>) -> Opt
         let which = pick(ws, s.at, o.span, o.role, today);
         let mut text = cite::cited_at(ws, tables, &reg, path, which)?.markdown();
         if o.role == Role::Decl {
-            let symbol = ws.resolve(s.at, o)?;
-            let n = ws
-                .occurrences_of(&symbol)
-                .iter()
-                .filter(|x| x.occurrence.role == Role::Ref)
-                .count();
+            let n = match ws.symbol_at(s.at.doc, s.start) {
+                Some((_, id)) => ws.references_of(s.at.doc, id, false).len(),
+                None => {
+                    let symbol = ws.resolve(s.at, o)?;
+                    ws.occurrences_of(&symbol)
+                        .iter()
+                        .filter(|x| x.occurrence.role == Role::Ref)
+                        .count()
+                }
+            };
             text.push_str(&format!(
                 "\n\ncited {n} time(s) in the workspace (article and its parts)"
             ));
         }
         return Some(text);
     }
+    if let Some((at, replaces)) = compiled_declaration(ws, s) {
+        return declaration(ws, at, replaces, today);
+    }
+    // Where the compiler resolved nothing, the names as the server resolves them.
     let symbol = ws.resolve(s.at, o)?;
     match symbol {
         Symbol::Decl { cat, ref name, .. } => {
@@ -177,7 +215,12 @@ pub fn describe_on(ws: &Workspace, s: &SymbolAt<'_>, today: Option<Date>) -> Opt
                 Role::Decl => s.at,
                 Role::Ref => tables.visible(cat, &scope.package, name)?.1,
             };
-            declaration(ws, at, today)
+            let package = ws
+                .doc(at.doc)
+                .and_then(|d| d.package())
+                .unwrap_or(datalex_compiler::STD);
+            let replaces = tables.replaced(ws, cat, package, at).map(|(base, _)| base);
+            declaration(ws, at, replaces, today)
         }
         Symbol::ValueException { value, ref name } => {
             let Some(Item::Value(v)) = item(ws, value) else {

@@ -1,5 +1,6 @@
 //! The Datalex language server: diagnostics as you type, hover, go to definition, references,
-//! completion, document symbols, formatting and rename, over the Language Server Protocol.
+//! document highlights, completion, document symbols, formatting and rename, over the Language
+//! Server Protocol.
 //!
 //! Depends on `lang` and `compiler` only, never on the evaluator or the service. The binary
 //! runs it with `datalex lsp` ([`stdio`]); tests drive it over an in-memory connection
@@ -11,10 +12,12 @@
 //! - [`workspace`]: the files of one project (prelude, policies, open documents) and compiling
 //!   them for diagnostics;
 //! - [`document`]: one file, parsed item by item so that an edit parses only what it touched;
-//! - [`symbols`]: the names the compiler resolved (definition and references answer from
-//!   them); [`index`]: the names in one item; [`resolve`]: what they refer to across files
-//!   (hover, completion, rename, and the fallback where the compiler's symbols say nothing);
-//! - the features: [`hover`], [`navigate`] (definition, references), [`completion`],
+//! - [`symbols`]: the names the compiler resolved (definition, references, rename, document
+//!   highlights and hover's declarations answer from them); [`index`]: the names in one item;
+//!   [`resolve`]: what they refer to across files (hover on other names, completion, rename's
+//!   clash check, and the fallback where the compiler's symbols say nothing: `request`, an
+//!   item that does not parse);
+//! - the features: [`hover`], [`navigate`] (definition, references, highlights), [`completion`],
 //!   [`outline`] (document symbols), [`formatting`], [`rename`];
 //! - [`server`]: the protocol loop.
 

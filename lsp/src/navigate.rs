@@ -1,10 +1,13 @@
-//! Go to definition and find references.
+//! Go to definition, find references and document highlights.
 
 use crate::index::{Role, Target};
 use crate::resolve::{Category, Symbol, SymbolAt};
 use crate::workspace::{DocId, Workspace};
 use datalex_compiler::symbols::Key;
-use lsp_types::{GotoDefinitionParams, GotoDefinitionResponse, Location, ReferenceParams};
+use lsp_types::{
+    DocumentHighlight, DocumentHighlightKind, DocumentHighlightParams, GotoDefinitionParams,
+    GotoDefinitionResponse, Location, ReferenceParams,
+};
 
 /// `textDocument/definition`.
 pub fn definition(ws: &Workspace, p: &GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
@@ -23,7 +26,7 @@ pub fn definition(ws: &Workspace, p: &GotoDefinitionParams) -> Option<GotoDefini
 /// paragraph or item it names, else its article; for a package, its line in each of its files.
 fn compiled_definition(ws: &Workspace, doc: DocId, offset: usize) -> Option<Vec<Location>> {
     let (place, id) = ws.symbol_at(doc, offset)?;
-    let a = ws.analysis();
+    let a = ws.analysis_for(doc);
     let decl = a.symbols.decl(id)?;
     let on_name = decl.name.and_then(|n| a.place(n)) == Some(place);
     let target = match decl.replaces {
@@ -133,8 +136,7 @@ pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> 
     let (doc, offset) = ws.at(&p.text_document_position)?;
     if let Some((_, id)) = ws.symbol_at(doc, offset) {
         let found = ws
-            .analysis()
-            .references(id, p.context.include_declaration)
+            .references_of(doc, id, p.context.include_declaration)
             .into_iter()
             .filter_map(|(d, start, end)| ws.location(d, start, end))
             .collect();
@@ -147,6 +149,33 @@ pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> 
         .into_iter()
         .filter(|x| p.context.include_declaration || x.occurrence.role == Role::Ref)
         .filter_map(|x| ws.location(x.at.doc, x.start, x.end))
+        .collect();
+    Some(found)
+}
+
+/// `textDocument/documentHighlight`: every place in the document where the name at the
+/// cursor is named, as the compiler resolved it — its declarations (`Write`) and its uses
+/// (`Read`); for an article, the citations of any part of it.
+pub fn highlights(ws: &Workspace, p: &DocumentHighlightParams) -> Option<Vec<DocumentHighlight>> {
+    let (doc, offset) = ws.at(&p.text_document_position_params)?;
+    let (_, id) = ws.symbol_at(doc, offset)?;
+    let a = ws.analysis_for(doc);
+    let uses = a.references(id, false);
+    let found = a
+        .references(id, true)
+        .into_iter()
+        .filter(|(d, _, _)| *d == doc)
+        .filter_map(|place @ (d, start, end)| {
+            let kind = if uses.binary_search(&place).is_ok() {
+                DocumentHighlightKind::READ
+            } else {
+                DocumentHighlightKind::WRITE
+            };
+            Some(DocumentHighlight {
+                range: ws.range(d, start, end)?,
+                kind: Some(kind),
+            })
+        })
         .collect();
     Some(found)
 }

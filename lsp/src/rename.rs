@@ -1,5 +1,5 @@
 //! Rename of rules, values and params: every declaration of the `override` family and every
-//! use, across files.
+//! use, across files, as the compiler resolved them ([`crate::symbols`]).
 //!
 //! A rename is all or nothing: it is refused, with a message that says why, when it cannot
 //! edit every place the name is used — a name of the prelude (every project shares it), a use
@@ -7,13 +7,86 @@
 //! the server has not read (unreadable, or new on disk since it read the folder).
 
 use crate::error::RequestError;
-use crate::resolve::{Category, Symbol, SymbolAt};
+use crate::resolve::{Category, Symbol};
+use crate::symbols::Place;
 use crate::workspace::{DocId, Workspace};
+use datalex_compiler::symbols::Key;
 use datalex_lang::parser::{classify, Lex};
 use lsp_types::{
     DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse,
     RenameParams, TextDocumentEdit, TextDocumentPositionParams, TextEdit, WorkspaceEdit,
 };
+
+/// A rule, value or param found under the cursor, with every place it is named.
+struct Renamable {
+    /// Where its name is under the cursor.
+    at: Place,
+    /// Its name.
+    name: String,
+    /// Rule, value or param.
+    cat: Category,
+    /// Every place it is named: the names of the declarations of its `override` family and
+    /// every use, in document order.
+    places: Vec<Place>,
+    /// Whether the family starts in the prelude.
+    prelude: bool,
+}
+
+/// What is under the cursor: `Ok(None)` for nothing, `Err(())` for a name that is not a rule,
+/// value or param.
+fn renamable(ws: &Workspace, doc: DocId, offset: usize) -> Result<Option<Renamable>, ()> {
+    if let Some((at, id)) = ws.symbol_at(doc, offset) {
+        let a = ws.analysis_for(doc);
+        let s = &a.symbols;
+        let root = s.root(id);
+        let (Some(decl), Some(first)) = (s.decl(id), s.decl(root)) else {
+            return Ok(None);
+        };
+        let cat = match &decl.key {
+            Key::Rule { .. } => Category::Rule,
+            Key::Value { .. } => Category::Value,
+            Key::Param { .. } => Category::Param,
+            _ => return Err(()),
+        };
+        if decl.name.is_none() {
+            return Ok(None);
+        }
+        let prelude = first
+            .name
+            .and_then(|n| a.place(n))
+            .is_some_and(|p| p.0 == 0)
+            || matches!(&first.key, Key::Rule { package, .. } | Key::Value { package, .. } | Key::Param { package, .. } if package == datalex_compiler::STD);
+        return Ok(Some(Renamable {
+            at,
+            name: decl.key.name().to_string(),
+            cat,
+            places: ws.references_of(doc, id, true),
+            prelude,
+        }));
+    }
+    // Where the compiler resolved nothing, the names as the server resolves them.
+    let Some(s) = ws.occurrence_at(doc, offset) else {
+        return Ok(None);
+    };
+    let Some(symbol @ Symbol::Decl { cat, .. }) = ws.resolve(s.at, s.occurrence) else {
+        return Err(());
+    };
+    let Symbol::Decl { root, .. } = &symbol else {
+        return Err(());
+    };
+    let places: Vec<Place> = ws
+        .occurrences_of(&symbol)
+        .iter()
+        .map(|x| (x.at.doc, x.start, x.end))
+        .collect();
+    Ok(Some(Renamable {
+        at: (doc, s.start, s.end),
+        name: s.occurrence.name().to_string(),
+        cat,
+        prelude: root.doc == 0,
+        places,
+    }))
+}
 
 /// `textDocument/prepareRename`: the name under the cursor, if it is a rule, value or param;
 /// an error if it is one that cannot be renamed everywhere it occurs (see the module's
@@ -25,42 +98,36 @@ pub fn prepare(
     let Some((doc, offset)) = ws.at(p) else {
         return Ok(None);
     };
-    let Some(s) = ws.occurrence_at(doc, offset) else {
+    let Ok(Some(r)) = renamable(ws, doc, offset) else {
         return Ok(None);
     };
-    let Some(symbol @ Symbol::Decl { .. }) = ws.resolve(s.at, s.occurrence) else {
-        return Ok(None);
-    };
-    let Symbol::Decl { name, .. } = &symbol else {
-        return Ok(None);
-    };
-    if let Some(why) = refusal(ws, &symbol, name, &ws.occurrences_of(&symbol)) {
+    if let Some(why) = refusal(ws, &r) {
         return Err(RequestError::failed(why));
     }
+    let (d, start, end) = r.at;
     Ok(ws
-        .range(doc, s.start, s.end)
+        .range(d, start, end)
         .map(|range| PrepareRenameResponse::RangeWithPlaceholder {
             range,
-            placeholder: name.clone(),
+            placeholder: r.name.clone(),
         }))
 }
 
-/// Why `symbol` (named `name`, found at `found`) cannot be renamed everywhere, if it cannot.
-fn refusal(ws: &Workspace, symbol: &Symbol, name: &str, found: &[SymbolAt<'_>]) -> Option<String> {
-    let Symbol::Decl { root, .. } = symbol else {
-        return Some("only rules, values and params can be renamed".into());
-    };
+/// Why `r` cannot be renamed everywhere, if it cannot.
+fn refusal(ws: &Workspace, r: &Renamable) -> Option<String> {
+    let name = r.name.as_str();
     // The prelude (the embedded one, or a project's `stdlib/prelude.dlx`) is shared.
-    if root.doc == 0 || found.iter().any(|x| x.at.doc == 0) {
+    if r.prelude || r.places.iter().any(|x| x.0 == 0) {
         return Some(format!(
             "`{name}` is declared in the prelude (package `std`), which every policy uses: it cannot be renamed"
         ));
     }
-    if let Some(x) = found
+    if let Some(x) = r
+        .places
         .iter()
-        .find(|x| ws.doc(x.at.doc).is_none_or(|d| d.uri.is_none()))
+        .find(|x| ws.doc(x.0).is_none_or(|d| d.uri.is_none()))
     {
-        let file = ws.doc(x.at.doc).map_or("?", |d| d.name.as_str());
+        let file = ws.doc(x.0).map_or("?", |d| d.name.as_str());
         return Some(format!(
             "`{name}` is used in {file}, which cannot be edited"
         ));
@@ -146,13 +213,14 @@ pub fn rename(ws: &Workspace, p: &RenameParams) -> Result<Option<WorkspaceEdit>,
     let Some((doc, offset)) = ws.at(&p.text_document_position) else {
         return Ok(None);
     };
-    let Some(s) = ws.occurrence_at(doc, offset) else {
-        return Ok(None);
-    };
-    let Some(symbol @ Symbol::Decl { cat, .. }) = ws.resolve(s.at, s.occurrence) else {
-        return Err(RequestError::failed(
-            "only rules, values and params can be renamed",
-        ));
+    let r = match renamable(ws, doc, offset) {
+        Ok(Some(r)) => r,
+        Ok(None) => return Ok(None),
+        Err(()) => {
+            return Err(RequestError::failed(
+                "only rules, values and params can be renamed",
+            ))
+        }
     };
     let new = p.new_name.as_str();
     if !is_name(new) {
@@ -160,20 +228,22 @@ pub fn rename(ws: &Workspace, p: &RenameParams) -> Result<Option<WorkspaceEdit>,
             "`{new}` is not a name: use letters, digits and `_`, not starting with a digit, and not a keyword"
         )));
     }
-    let found = ws.occurrences_of(&symbol);
-    if let Some(why) = refusal(ws, &symbol, s.occurrence.name(), &found) {
+    if let Some(why) = refusal(ws, &r) {
         return Err(RequestError::failed(why));
     }
     let tables = ws.tables();
     // The new name must not be taken where the symbol is declared or used.
-    let clashes: &[Category] = match cat {
+    let clashes: &[Category] = match r.cat {
         Category::Rule => &[Category::Rule],
         Category::Value | Category::Param => &[Category::Value, Category::Param],
     };
-    for x in &found {
-        let package = ws.scope(x.at).package;
+    for (d, _, _) in &r.places {
+        let package = ws
+            .doc(*d)
+            .and_then(|d| d.package())
+            .unwrap_or(datalex_compiler::STD);
         for c in clashes {
-            if let Some((owner, _)) = tables.visible(*c, &package, new) {
+            if let Some((owner, _)) = tables.visible(*c, package, new) {
                 let what = match c {
                     Category::Rule => "rule",
                     Category::Value => "value",
@@ -186,15 +256,15 @@ pub fn rename(ws: &Workspace, p: &RenameParams) -> Result<Option<WorkspaceEdit>,
         }
     }
     let mut edits: Vec<TextDocumentEdit> = Vec::new();
-    for x in &found {
-        let Some(d) = ws.doc(x.at.doc) else { continue };
+    for (id, start, end) in &r.places {
+        let Some(d) = ws.doc(*id) else { continue };
         let Some(uri) = d.uri.clone() else {
             return Err(RequestError::failed(
                 "the name is used in the embedded prelude, which cannot be edited",
             ));
         };
         let edit = OneOf::Left(TextEdit {
-            range: d.lines.range(&d.text, x.start, x.end),
+            range: d.lines.range(&d.text, *start, *end),
             new_text: new.to_string(),
         });
         match edits.last_mut() {

@@ -83,10 +83,40 @@ impl Analysis {
 }
 
 impl Workspace {
-    /// The declaration at `offset` of `doc`, as the compiler resolved it, with the place of
-    /// the name there; `None` where the compiler resolved nothing (or the document is not one
-    /// of the project's own files).
+    /// The declaration at `offset` of `doc`, as the compiler resolved it (in the compile of
+    /// `doc`: [`Workspace::analysis_for`]), with the place of the name there; `None` where
+    /// the compiler resolved nothing.
     pub fn symbol_at(&self, doc: DocId, offset: usize) -> Option<(Place, DeclId)> {
-        self.analysis().at(doc, offset)
+        self.analysis_for(doc).at(doc, offset)
+    }
+
+    /// Every place the symbol `id` (of the compile of `doc`) is named, in every compile: the
+    /// project's own files and each document outside the policy folder (compiled each on its
+    /// own, where the symbol is found by its key), in document order. A quantifier variable
+    /// or a value's exception, known by a span of one compile, is looked for in that one only.
+    pub fn references_of(&self, doc: DocId, id: DeclId, declarations: bool) -> Vec<Place> {
+        let here = self.analysis_for(doc);
+        let mut out = here.references(id, declarations);
+        let Some(key) = here.symbols.decl(id).map(|d| &d.key) else {
+            return out;
+        };
+        if matches!(key, Key::Local(_) | Key::ValueException { .. }) {
+            return out;
+        }
+        for other in self.outside().into_iter().filter(|o| *o != doc) {
+            let a = self.analysis_for(other);
+            let Some(there) = a.symbols.find(key) else {
+                continue;
+            };
+            // The project's own files are in `here` already: only the document's own places.
+            out.extend(
+                a.references(there, declarations)
+                    .into_iter()
+                    .filter(|p| p.0 == other),
+            );
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }

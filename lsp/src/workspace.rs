@@ -52,6 +52,9 @@ pub struct Workspace {
     /// The names the compiler resolved in the last compile of the project's own files, if
     /// their texts did not change since.
     analysis: OnceCell<crate::symbols::Analysis>,
+    /// The names the compiler resolved in each document outside the policy folder (compiled
+    /// with the project's own files but on its own), if neither it nor they changed since.
+    outside_analysis: std::collections::BTreeMap<DocId, OnceCell<crate::symbols::Analysis>>,
     /// Whether the project's own files (the prelude and the policy files) changed since they
     /// were last compiled.
     members_dirty: bool,
@@ -80,6 +83,7 @@ impl Workspace {
             unreadable: Vec::new(),
             tables: OnceCell::new(),
             analysis: OnceCell::new(),
+            outside_analysis: std::collections::BTreeMap::new(),
             members_dirty: true,
             outside_dirty: BTreeSet::new(),
             compiled: std::collections::BTreeMap::new(),
@@ -182,8 +186,13 @@ impl Workspace {
         if self.is_member(id) {
             self.analysis = OnceCell::new();
             self.members_dirty = true;
+            // The documents outside resolve names against the project's own files.
+            for a in self.outside_analysis.values_mut() {
+                *a = OnceCell::new();
+            }
         } else {
             self.outside_dirty.insert(id);
+            self.outside_analysis.insert(id, OnceCell::new());
         }
     }
 
@@ -191,6 +200,11 @@ impl Workspace {
     fn changed_all(&mut self) {
         self.tables = OnceCell::new();
         self.analysis = OnceCell::new();
+        self.outside_analysis = self
+            .outside()
+            .into_iter()
+            .map(|id| (id, OnceCell::new()))
+            .collect();
         self.members_dirty = true;
         self.refresh_outside();
     }
@@ -251,6 +265,7 @@ impl Workspace {
     fn remove(&mut self, id: DocId) {
         self.changed(id);
         self.outside_dirty.remove(&id);
+        self.outside_analysis.remove(&id);
         self.compiled.remove(&id);
         self.open.remove(&id);
         self.members.remove(&id);

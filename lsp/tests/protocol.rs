@@ -17,13 +17,14 @@ mod client;
 
 use client::{pos, read, redact, uri, Client};
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References,
+    Completion, DocumentHighlightRequest, DocumentSymbolRequest, Formatting, GotoDefinition,
+    HoverRequest, PrepareRenameRequest, References,
 };
 use lsp_types::{
-    CompletionParams, DocumentFormattingParams, DocumentSymbolParams, FormattingOptions,
-    GotoDefinitionParams, HoverParams, NumberOrString, Position, Range, ReferenceContext,
-    ReferenceParams, RenameParams, TextDocumentIdentifier, TextDocumentPositionParams,
+    CompletionParams, DocumentFormattingParams, DocumentHighlightParams, DocumentSymbolParams,
+    FormattingOptions, GotoDefinitionParams, HoverParams, NumberOrString, Position, Range,
+    ReferenceContext, ReferenceParams, RenameParams, TextDocumentIdentifier,
+    TextDocumentPositionParams,
 };
 use serde_json::Value;
 
@@ -58,9 +59,20 @@ fn hover_at(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) ->
 }
 
 fn definition(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) -> String {
-    let text = read(rel);
+    definition_in(c, rel, &read(rel), needle, nth, into)
+}
+
+/// The definition of the name at the `nth` `needle` of `text`, the text of `rel`.
+fn definition_in(
+    c: &mut Client,
+    rel: &str,
+    text: &str,
+    needle: &str,
+    nth: usize,
+    into: usize,
+) -> String {
     let v = c.request::<GotoDefinition>(GotoDefinitionParams {
-        text_document_position_params: at(rel, pos(&text, needle, nth, into)),
+        text_document_position_params: at(rel, pos(text, needle, nth, into)),
         work_done_progress_params: Default::default(),
         partial_result_params: Default::default(),
     });
@@ -71,9 +83,20 @@ fn definition(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) 
 }
 
 fn references(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) -> String {
-    let text = read(rel);
+    references_in(c, rel, &read(rel), needle, nth, into)
+}
+
+/// The references of the name at the `nth` `needle` of `text`, the text of `rel`.
+fn references_in(
+    c: &mut Client,
+    rel: &str,
+    text: &str,
+    needle: &str,
+    nth: usize,
+    into: usize,
+) -> String {
     let v = c.request::<References>(ReferenceParams {
-        text_document_position: at(rel, pos(&text, needle, nth, into)),
+        text_document_position: at(rel, pos(text, needle, nth, into)),
         work_done_progress_params: Default::default(),
         partial_result_params: Default::default(),
         context: ReferenceContext {
@@ -194,6 +217,54 @@ fn definition_and_references_across_files() {
         references(&mut c, SHANDONG, "package shandong", 0, 9),
     ];
     insta::assert_snapshot!("references", cases.join("\n\n"));
+    c.shutdown();
+}
+
+/// The document highlights of the name at the `nth` `needle` of a file: each range with its
+/// kind.
+fn highlights(c: &mut Client, rel: &str, needle: &str, nth: usize, into: usize) -> String {
+    let text = read(rel);
+    let v = c.request::<DocumentHighlightRequest>(DocumentHighlightParams {
+        text_document_position_params: at(rel, pos(&text, needle, nth, into)),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    });
+    let mut out = format!("highlights of `{needle}` ({rel}):");
+    for h in v.as_array().into_iter().flatten() {
+        let range: Range = serde_json::from_value(h["range"].clone()).unwrap();
+        let kind = match h["kind"].as_u64() {
+            Some(2) => "read",
+            Some(3) => "write",
+            _ => "text",
+        };
+        out.push_str(&format!(
+            "\n  {kind} {}",
+            c.render_range(uri(rel).as_str(), range)
+        ));
+    }
+    out
+}
+
+#[test]
+fn document_highlights_are_the_names_of_one_symbol_in_the_file() {
+    let mut c = Client::start();
+    let cases = [
+        // A value declared and used in the file.
+        highlights(&mut c, SHARING, "value effective_share", 0, 8),
+        // A param of the base package, used here: its uses only.
+        highlights(&mut c, SHARING, "within reply_period", 0, 9),
+        // A rule named after `over`: the uses in this file of binzhou's replacement.
+        highlights(&mut c, SHARING, "over conditional_share", 0, 8),
+        // A quantifier variable: its binding and uses.
+        highlights(&mut c, SHARING, "e.start", 0, 0),
+        // A citation: every citation of the article or its parts in the file.
+        highlights(&mut c, SHARING, "§20.2.2", 0, 2),
+        // A keyword: nothing.
+        highlights(&mut c, SHARING, "value effective_share", 0, 2),
+    ];
+    let result = cases.join("\n\n");
+    assert!(result.contains("write"), "{result}");
+    insta::assert_snapshot!("highlights", result);
     c.shutdown();
 }
 
@@ -659,6 +730,38 @@ fn a_file_outside_the_policies_is_compiled_on_its_own() {
 }
 
 #[test]
+fn a_file_outside_the_policies_is_answered_from_its_own_compile() {
+    let mut c = Client::start();
+    let draft = "scratch/probe.dlx";
+    let text = "package binzhou\n\nrule probe_rule on share cites §20.2.3\n  when effective_share == unconditional\n  => deny not_shared \"……\"\n";
+    c.open(draft, text);
+    c.diagnostics(draft, 1);
+    // From the draft: the value it uses is declared in binzhou's file.
+    let found = definition_in(&mut c, draft, text, "effective_share", 0, 3);
+    assert!(
+        found.contains("policies/binzhou/sharing.dlx:108:7-108:22"),
+        "{found}"
+    );
+    // References from the draft, and from the policy file: both compiles, each place once.
+    let from_draft = references_in(&mut c, draft, text, "effective_share", 0, 3);
+    let from_policy = references(&mut c, SHARING, "value effective_share", 0, 8);
+    for found in [&from_draft, &from_policy] {
+        assert!(found.contains("scratch/probe.dlx:4:8-4:23"), "{found}");
+        assert!(
+            found.contains("policies/binzhou/sharing.dlx:108:7-108:22"),
+            "{found}"
+        );
+        let places = found.lines().skip(1).filter(|l| l.contains("probe.dlx"));
+        assert_eq!(places.count(), 1, "{found}");
+    }
+    assert_eq!(
+        from_draft.lines().skip(1).collect::<Vec<_>>(),
+        from_policy.lines().skip(1).collect::<Vec<_>>()
+    );
+    c.shutdown();
+}
+
+#[test]
 fn bad_input_is_answered_not_panicked() {
     let mut c = Client::start();
     // An unknown method.
@@ -720,5 +823,34 @@ fn bad_input_is_answered_not_panicked() {
         "\n",
     );
     assert_eq!(c.diagnostics(SHARING, 2).diagnostics, Vec::new());
+    c.shutdown();
+}
+
+/// What the compiler's symbols cannot answer and the server's own resolver still does:
+/// `request` (the request record of each kind of the rule), and names in and around an item
+/// being edited that does not parse (the compiler does not see it; the features keep its last
+/// parse).
+#[test]
+fn definition_answers_for_request_and_in_an_item_that_does_not_parse() {
+    let mut c = Client::start();
+    let found = definition(&mut c, SHARING, "request.scenario", 0, 2);
+    assert!(
+        found.contains("stdlib/prelude.dlx:173:8-173:20 `ShareRequest`"),
+        "{found}"
+    );
+    let text = read(SHARING).replacen(
+        "value effective_share: ShareTier",
+        "value effective_share: ShareTier (((",
+        1,
+    );
+    c.open(SHARING, &text);
+    let needle = "effective_share == unconditional";
+    let found = definition_in(&mut c, SHARING, &text, needle, 0, 3);
+    assert!(
+        found.contains("policies/binzhou/sharing.dlx:108:7-108:22 `effective_share`"),
+        "{found}"
+    );
+    let found = references_in(&mut c, SHARING, &text, needle, 0, 3);
+    assert_eq!(found.lines().count(), 7, "{found}");
     c.shutdown();
 }

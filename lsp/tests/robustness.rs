@@ -13,9 +13,9 @@
 use datalex_lsp::text::LineIndex;
 use datalex_lsp::{completion, formatting, hover, navigate, outline, rename, Workspace};
 use lsp_types::{
-    CompletionParams, DocumentFormattingParams, DocumentSymbolParams, GotoDefinitionParams,
-    HoverParams, ReferenceContext, ReferenceParams, RenameParams, TextDocumentIdentifier,
-    TextDocumentPositionParams,
+    CompletionParams, DocumentFormattingParams, DocumentHighlightParams, DocumentSymbolParams,
+    GotoDefinitionParams, HoverParams, ReferenceContext, ReferenceParams, RenameParams,
+    TextDocumentIdentifier, TextDocumentPositionParams,
 };
 use std::path::Path;
 
@@ -101,6 +101,14 @@ fn every_feature_everywhere_answers_without_panicking() {
                 );
                 let _refused_or_not = rename::prepare(&ws, &at);
                 if offset % (step * 8) == 0 {
+                    navigate::highlights(
+                        &ws,
+                        &DocumentHighlightParams {
+                            text_document_position_params: at.clone(),
+                            work_done_progress_params: Default::default(),
+                            partial_result_params: Default::default(),
+                        },
+                    );
                     navigate::references(
                         &ws,
                         &ReferenceParams {

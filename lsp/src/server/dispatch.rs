@@ -10,8 +10,8 @@ use lsp_types::notification::{
     Notification as _,
 };
 use lsp_types::request::{
-    Completion, DocumentSymbolRequest, Formatting, GotoDefinition, HoverRequest,
-    PrepareRenameRequest, References, Rename, Request as _,
+    Completion, DocumentHighlightRequest, DocumentSymbolRequest, Formatting, GotoDefinition,
+    HoverRequest, PrepareRenameRequest, References, Rename, Request as _,
 };
 use lsp_types::Uri;
 use serde::de::DeserializeOwned;
@@ -59,6 +59,9 @@ impl Server<'_> {
                 answer(id, params(p).map(|x| hover::hover_on(ws, &x, self.today)))
             }
             GotoDefinition::METHOD => answer(id, params(p).map(|x| navigate::definition(ws, &x))),
+            DocumentHighlightRequest::METHOD => {
+                answer(id, params(p).map(|x| navigate::highlights(ws, &x)))
+            }
             References::METHOD => answer(id, params(p).map(|x| navigate::references(ws, &x))),
             Completion::METHOD => answer(id, params(p).map(|x| completion::complete(ws, &x))),
             DocumentSymbolRequest::METHOD => {

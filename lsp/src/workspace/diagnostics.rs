@@ -53,7 +53,7 @@ impl Workspace {
     }
 
     /// The documents that are not the project's own.
-    pub(super) fn outside(&self) -> Vec<DocId> {
+    pub(crate) fn outside(&self) -> Vec<DocId> {
         self.docs()
             .map(|(id, _)| id)
             .filter(|id| !self.is_member(*id))
@@ -86,18 +86,37 @@ impl Workspace {
         })
     }
 
-    /// The diagnostics of document `id`, compiled with the project's own files.
-    fn compile_outside(&self, id: DocId) -> Vec<Diagnostic> {
+    /// The names the compiler resolved in the compile of document `doc`: the project's own
+    /// files', or, for a document outside the policy folder, its own compile with them
+    /// (compiled now if it or they changed since).
+    pub fn analysis_for(&self, doc: DocId) -> &Analysis {
+        match self.outside_analysis.get(&doc) {
+            Some(cell) if !self.is_member(doc) => cell.get_or_init(|| self.outside_set(doc).1),
+            _ => self.analysis(),
+        }
+    }
+
+    /// Compiles document `id` with the project's own files: its diagnostics and the names
+    /// resolved.
+    fn outside_set(&self, id: DocId) -> (Vec<Diagnostic>, Analysis) {
         let mut set: Vec<DocId> = self
             .docs()
             .map(|(d, _)| d)
             .filter(|d| self.is_member(*d))
             .collect();
         set.push(id);
-        self.compile_set(&set, Some(id))
-            .0
-            .remove(&id)
-            .unwrap_or_default()
+        let (mut diagnostics, analysis) = self.compile_set(&set, Some(id));
+        (diagnostics.remove(&id).unwrap_or_default(), analysis)
+    }
+
+    /// The diagnostics of document `id`, compiled with the project's own files (the names
+    /// resolved are kept for the questions about it).
+    fn compile_outside(&self, id: DocId) -> Vec<Diagnostic> {
+        let (diagnostics, analysis) = self.outside_set(id);
+        if let Some(cell) = self.outside_analysis.get(&id) {
+            let _ = cell.set(analysis);
+        }
+        diagnostics
     }
 
     /// Every document that can be shown, with its version and the diagnostics in `by_doc`
