@@ -318,7 +318,9 @@ impl Workspace {
         let text = uri::to_path(uri)
             .map(|p| normalise(&p))
             .filter(|p| self.owns(p))
-            .and_then(|p| std::fs::read_to_string(p).ok());
+            // Through the one reader: a FIFO or a device is never opened, a huge file is not
+            // read (a file that cannot be read so leaves the workspace, as a gone one does).
+            .and_then(|p| datalex_files::read_policy(&p).ok());
         match text {
             Some(t) => {
                 self.upsert(uri, t, None);
