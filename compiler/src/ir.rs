@@ -192,27 +192,27 @@ impl Program {
             if !text.contains(d.run.as_str()) {
                 continue;
             }
-            match d.kind {
-                DefectKind::Garbled => {
-                    text = text.replace(d.run.as_str(), "〔…〕");
-                    notes.push(match &d.reading {
+            // What the run is quoted as, and the note that says so.
+            let (shown, note) = match d.kind {
+                DefectKind::Garbled => (
+                    "〔…〕".to_string(),
+                    match &d.reading {
                         Some(r) => format!(
                             "〔…〕处为来源副本的乱码「{}」，已略去；可能的读法：「{r}」",
                             d.run
                         ),
                         None => format!("〔…〕处为来源副本的乱码「{}」，已略去", d.run),
-                    });
-                }
+                    },
+                ),
                 DefectKind::Duplicated => {
                     let fixed = d.reading.clone().unwrap_or_default();
-                    text = text.replace(d.run.as_str(), &fixed);
-                    notes.push(format!("来源副本此处重复「{}」，引文作「{fixed}」", d.run));
+                    let note = format!("来源副本此处重复「{}」，引文作「{fixed}」", d.run);
+                    (fixed, note)
                 }
                 DefectKind::Target => {
                     let Some(until) = d.until.filter(|u| date > *u) else {
                         continue;
                     };
-                    text = text.replace(d.run.as_str(), "〔…〕");
                     // Named by its opening words: the note says what was left out without
                     // quoting it as authority.
                     let head: String = d.run.chars().take(12).collect();
@@ -221,11 +221,14 @@ impl Program {
                     } else {
                         ""
                     };
-                    notes.push(format!(
-                        "〔…〕处为时限至{until}的阶段目标（{head}{more}），决定之日已届满，不作为本决定的依据，未引"
-                    ));
+                    (
+                        "〔…〕".to_string(),
+                        format!("〔…〕处为时限至{until}的阶段目标（{head}{more}），决定之日已届满，不作为本决定的依据，未引"),
+                    )
                 }
-            }
+            };
+            text = text.replace(d.run.as_str(), &shown);
+            notes.push(note);
         }
         Some(Quote { text, notes })
     }
