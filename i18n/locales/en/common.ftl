@@ -1,0 +1,2 @@
+# Words shared by every catalog.
+lang-name = English

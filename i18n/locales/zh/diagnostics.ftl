@@ -1,0 +1,1 @@
+# diagnostics — 中文目录。
