@@ -11,6 +11,7 @@ mod lsp;
 mod testing;
 
 use clap::{Parser, Subcommand};
+use datalex_i18n::Lang;
 use datalex_service::project::{Flags, Project};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -19,6 +20,10 @@ use std::process::ExitCode;
 #[derive(Parser)]
 #[command(name = "datalex", version, about)]
 struct Args {
+    /// The language of messages and documents: `zh` (default) or `en` (else `DATALEX_LANG`,
+    /// `LC_ALL`, `LC_MESSAGES`, `LANG`). Codes such as `E0104` are the same in both.
+    #[arg(long, global = true, value_name = "LANG")]
+    lang: Option<Lang>,
     #[command(subcommand)]
     command: Command,
 }
@@ -187,17 +192,27 @@ fn discover(flags: Flags) -> anyhow::Result<Project> {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    let result = run(args.command);
+    let lang = args.lang.unwrap_or_else(lang_from_env);
+    let result = run(args.command, lang);
     match result {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!(
+                "{}{e:#}",
+                datalex_i18n::text(lang, "cli-error-prefix", None)
+            );
             ExitCode::from(2)
         }
     }
 }
 
-fn run(command: Command) -> anyhow::Result<ExitCode> {
+/// The language the environment asks for, when no `--lang` is given.
+fn lang_from_env() -> Lang {
+    let vars = ["DATALEX_LANG", "LC_ALL", "LC_MESSAGES", "LANG"].map(|v| std::env::var(v).ok());
+    Lang::from_env(vars.iter().map(Option::as_deref))
+}
+
+fn run(command: Command, _lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check { paths } => {
             let project = discover(Flags::default())?;

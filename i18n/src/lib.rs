@@ -120,7 +120,10 @@ impl FromStr for Lang {
 /// The files of each catalog, embedded: `(file name, text)`.
 const ZH: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../locales/zh/common.ftl")),
-    ("diagnostics.ftl", include_str!("../locales/zh/diagnostics.ftl")),
+    (
+        "diagnostics.ftl",
+        include_str!("../locales/zh/diagnostics.ftl"),
+    ),
     ("cli.ftl", include_str!("../locales/zh/cli.ftl")),
     ("http.ftl", include_str!("../locales/zh/http.ftl")),
     ("explain.ftl", include_str!("../locales/zh/explain.ftl")),
@@ -128,7 +131,10 @@ const ZH: &[(&str, &str)] = &[
 ];
 const EN: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../locales/en/common.ftl")),
-    ("diagnostics.ftl", include_str!("../locales/en/diagnostics.ftl")),
+    (
+        "diagnostics.ftl",
+        include_str!("../locales/en/diagnostics.ftl"),
+    ),
     ("cli.ftl", include_str!("../locales/en/cli.ftl")),
     ("http.ftl", include_str!("../locales/en/http.ftl")),
     ("explain.ftl", include_str!("../locales/en/explain.ftl")),
@@ -197,7 +203,11 @@ pub fn message(lang: Lang, id: &str, args: Option<&Args<'_>>) -> Option<String> 
     let bundle = &catalog(lang).bundle;
     let pattern = bundle.get_message(id)?.value()?;
     let mut errors = Vec::new();
-    Some(bundle.format_pattern(pattern, args, &mut errors).into_owned())
+    Some(
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned(),
+    )
 }
 
 /// The attribute `attr` of message `id` in `lang` (`help`, `label`: the parts of a message
@@ -206,7 +216,11 @@ pub fn attribute(lang: Lang, id: &str, attr: &str, args: Option<&Args<'_>>) -> O
     let bundle = &catalog(lang).bundle;
     let pattern = bundle.get_message(id)?.get_attribute(attr)?.value();
     let mut errors = Vec::new();
-    Some(bundle.format_pattern(pattern, args, &mut errors).into_owned())
+    Some(
+        bundle
+            .format_pattern(pattern, args, &mut errors)
+            .into_owned(),
+    )
 }
 
 /// The message `id` in `lang`; if that catalog lacks it, the other language's; if neither has
@@ -263,15 +277,30 @@ mod tests {
     #[test]
     fn environment_order_and_default() {
         assert_eq!(Lang::from_env([None, None, None, None]), Lang::Zh);
-        assert_eq!(Lang::from_env([None, Some("C"), None, Some("en_US.UTF-8")]), Lang::En);
-        assert_eq!(Lang::from_env([Some("zh"), None, None, Some("en_US.UTF-8")]), Lang::Zh);
-        assert_eq!(Lang::from_env([Some("de"), Some("en"), None, None]), Lang::En);
+        assert_eq!(
+            Lang::from_env([None, Some("C"), None, Some("en_US.UTF-8")]),
+            Lang::En
+        );
+        assert_eq!(
+            Lang::from_env([Some("zh"), None, None, Some("en_US.UTF-8")]),
+            Lang::Zh
+        );
+        assert_eq!(
+            Lang::from_env([Some("de"), Some("en"), None, None]),
+            Lang::En
+        );
     }
 
     #[test]
     fn accept_language_by_quality() {
-        assert_eq!(Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"), Some(Lang::En));
-        assert_eq!(Lang::from_accept_language("fr;q=0.9, zh-CN;q=0.5, en;q=0.4"), Some(Lang::Zh));
+        assert_eq!(
+            Lang::from_accept_language("en-US,en;q=0.9,zh;q=0.8"),
+            Some(Lang::En)
+        );
+        assert_eq!(
+            Lang::from_accept_language("fr;q=0.9, zh-CN;q=0.5, en;q=0.4"),
+            Some(Lang::Zh)
+        );
         assert_eq!(Lang::from_accept_language("de, fr"), None);
         assert_eq!(Lang::from_accept_language(""), None);
     }
@@ -279,7 +308,11 @@ mod tests {
     #[test]
     fn catalogs_load_without_problems_and_have_the_same_ids() {
         for lang in Lang::ALL {
-            assert!(catalog_problems(lang).is_empty(), "{:?}", catalog_problems(lang));
+            assert!(
+                catalog_problems(lang).is_empty(),
+                "{:?}",
+                catalog_problems(lang)
+            );
         }
         assert_eq!(ids(Lang::Zh), ids(Lang::En));
     }
