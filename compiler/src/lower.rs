@@ -7,7 +7,7 @@
 
 use crate::diagnostics::{CitationError, NameError, RegulationRef, TypeError};
 use crate::ir::{Arena, CmpOp, Const, Ex, FactDef, ValueId};
-use crate::symbols::{Key, Symbols};
+use crate::symbols::{Key, Shape, Symbols};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{BinOp, Expr, ExprKind};
 use datalex_lang::{Diagnostic, Span};
@@ -384,7 +384,7 @@ fn lower_inner(
             body,
         } => {
             let (cex, elem) = lower_collection(r, locals, coll);
-            bind(r, var);
+            bind(r, var, &elem);
             let slot = locals.push(&var.name, elem, var.span);
             let bex = lower_bool(r, locals, body);
             locals.pop();
@@ -420,7 +420,7 @@ fn lower_inner(
         },
         ExprKind::Each { var, coll, cond } => {
             let (cex, elem) = lower_collection(r, locals, coll);
-            bind(r, var);
+            bind(r, var, &elem);
             let slot = locals.push(&var.name, elem.clone(), var.span);
             let bex = lower_bool(r, locals, cond);
             locals.pop();
@@ -437,9 +437,11 @@ fn lower_inner(
 }
 
 /// Records the binding of a quantifier variable.
-fn bind(r: &mut dyn Resolver, var: &datalex_lang::ast::Ident) {
+fn bind(r: &mut dyn Resolver, var: &datalex_lang::ast::Ident, ty: &Ty) {
+    let shape = Shape::of(r.types(), ty);
     if let Some(s) = r.symbols() {
         s.declare(Key::Local(var.span), var.span, var.span);
+        s.record_type(Key::Local(var.span), shape);
     }
 }
 
@@ -488,6 +490,8 @@ fn lower_name(
     }
     if name == "request" {
         if let Some(rid) = r.request() {
+            let record = r.types().records[rid].name.clone();
+            used(r, span, Key::Type(record));
             return (Ex::Request, Ty::Record(rid));
         }
     }

@@ -7,8 +7,61 @@
 //! resolved more than once (a rule lowered for each of its request kinds) is recorded once per
 //! place: uses are keyed by their span.
 
+use crate::types::{Ty, Types};
 use datalex_lang::{FileId, Span};
 use std::collections::{BTreeMap, HashMap};
+
+/// A type as tools need it: named by its declaration, not by an index into a compile's
+/// arenas (the table outlives them and is kept also when a compile fails).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Shape {
+    /// A record, by name.
+    Record(String),
+    /// An enum, by name.
+    Enum(String),
+    /// A list.
+    List(Box<Shape>),
+    /// `Bool`, `Int`, `Text`, `Date` or `Duration`.
+    Scalar(&'static str),
+    /// Not known (the expression had an error).
+    Unknown,
+}
+
+impl Shape {
+    /// The shape of a compiler type.
+    pub fn of(types: &Types, ty: &Ty) -> Shape {
+        match ty {
+            Ty::Bool => Shape::Scalar("Bool"),
+            Ty::Int => Shape::Scalar("Int"),
+            Ty::Text => Shape::Scalar("Text"),
+            Ty::Date => Shape::Scalar("Date"),
+            Ty::Duration => Shape::Scalar("Duration"),
+            Ty::Enum(e) => Shape::Enum(types.enums[*e].name.clone()),
+            Ty::Record(r) => Shape::Record(types.records[*r].name.clone()),
+            Ty::List(t) => Shape::List(Box::new(Shape::of(types, t))),
+            Ty::Error => Shape::Unknown,
+        }
+    }
+
+    /// The type as written in the language (`[Dataset]`, `ShareTier`, `?` if unknown).
+    pub fn show(&self) -> String {
+        match self {
+            Shape::Record(n) | Shape::Enum(n) => n.clone(),
+            Shape::List(t) => format!("[{}]", t.show()),
+            Shape::Scalar(s) => (*s).to_string(),
+            Shape::Unknown => "?".to_string(),
+        }
+    }
+}
+
+/// The namespaces of a package's names: rules are named apart from values and params.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Namespace {
+    /// Guards, rules, exceptions and checks (named after `over`).
+    Rules,
+    /// Values and params (named in expressions).
+    Names,
+}
 
 /// What a declaration declares, and its identity: two declarations with the same key are one.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -18,7 +71,8 @@ pub enum Key {
     /// A regulation, by id.
     Regulation(String),
     /// An article (`[article]`), paragraph (`[article, para]`) or item (`[article, para,
-    /// item]`) of a regulation, by the path as the regulation is written.
+    /// item]`) of a regulation, by the path as the regulation is written; `[]` is the article
+    /// a `§?` citation cites, not known which (never declared).
     Article {
         /// The regulation id.
         regulation: String,
@@ -119,6 +173,11 @@ pub struct Decl {
     /// The names of its other declarations: a package's in each of its files, a name
     /// declared twice (an error), a quantifier variable bound once per request kind.
     pub again: Vec<Span>,
+    /// Its type, as the compiler resolved or inferred it: of a field, fact, param, value or
+    /// quantifier variable; of a kind, its request record.
+    pub ty: Option<Shape>,
+    /// Its documentation string, if it has one (a field's or an enum member's).
+    pub doc: Option<String>,
 }
 
 /// Every declaration and every resolved use of a compile.
@@ -136,6 +195,14 @@ pub struct Symbols {
     /// The length of the longest span in `uses` or `names`: how far before an offset a name
     /// containing it can start.
     longest: u32,
+    /// What each package sees, by namespace and name, once its layers are applied: its own
+    /// rules, values and params and those of the packages it extends that it does not
+    /// replace (the declarations the compiler resolves a name to in that package).
+    scopes: HashMap<String, BTreeMap<(Namespace, String), DeclId>>,
+    /// The regulation a bare `§` cites in each package (the one regulation it declares).
+    own_regulation: HashMap<String, String>,
+    /// Each package and the package it extends (`None`: only the prelude).
+    packages: BTreeMap<String, Option<String>>,
 }
 
 impl Symbols {
@@ -151,6 +218,8 @@ impl Symbols {
             item: None,
             replaces: None,
             again: Vec::new(),
+            ty: None,
+            doc: None,
         });
         self.by_key.insert(key, id);
         id
@@ -206,6 +275,78 @@ impl Symbols {
         }
     }
 
+    /// Records the type of the declaration of `key` (the first type recorded stays: a value
+    /// lowered once per request kind has one type).
+    pub fn record_type(&mut self, key: Key, ty: Shape) {
+        let id = self.id(key);
+        if let Some(d) = self.decl_mut(id) {
+            d.ty.get_or_insert(ty);
+        }
+    }
+
+    /// Records the documentation string of the declaration of `key`.
+    pub fn record_doc(&mut self, key: Key, doc: &str) {
+        let id = self.id(key);
+        if let Some(d) = self.decl_mut(id) {
+            d.doc.get_or_insert_with(|| doc.to_string());
+        }
+    }
+
+    /// Records that, in `package`, `name` of namespace `ns` resolves to the declaration of
+    /// `key`.
+    pub fn record_visible(&mut self, package: &str, ns: Namespace, name: &str, key: Key) {
+        let id = self.id(key);
+        self.scopes
+            .entry(package.to_string())
+            .or_default()
+            .insert((ns, name.to_string()), id);
+    }
+
+    /// Records a package and the package it extends.
+    pub fn record_package(&mut self, package: &str, extends: Option<&str>) {
+        self.packages
+            .insert(package.to_string(), extends.map(str::to_string));
+    }
+
+    /// Records the regulation a bare `§` cites in `package`.
+    pub fn record_own_regulation(&mut self, package: &str, regulation: &str) {
+        self.own_regulation
+            .insert(package.to_string(), regulation.to_string());
+    }
+
+    /// The declaration `name` of namespace `ns` resolves to in `package`.
+    pub fn visible(&self, package: &str, ns: Namespace, name: &str) -> Option<DeclId> {
+        self.scopes
+            .get(package)?
+            .get(&(ns, name.to_string()))
+            .copied()
+    }
+
+    /// Every name of namespace `ns` that `package` sees, with its declaration, by name.
+    pub fn in_scope(&self, package: &str, ns: Namespace) -> Vec<(&str, DeclId)> {
+        self.scopes
+            .get(package)
+            .map(|m| {
+                m.iter()
+                    .filter(|((n, _), _)| *n == ns)
+                    .map(|((_, name), id)| (name.as_str(), *id))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// The regulation a bare `§` cites in `package`.
+    pub fn own_regulation(&self, package: &str) -> Option<&str> {
+        self.own_regulation.get(package).map(String::as_str)
+    }
+
+    /// Every package, with the package it extends.
+    pub fn packages(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.packages
+            .iter()
+            .map(|(p, e)| (p.as_str(), e.as_deref()))
+    }
+
     fn decl_mut(&mut self, id: DeclId) -> Option<&mut Decl> {
         self.decls.get_mut(id.0 as usize)
     }
@@ -231,6 +372,24 @@ impl Symbols {
     /// Every use: its span and what it refers to.
     pub fn uses(&self) -> impl Iterator<Item = (Span, DeclId)> + '_ {
         self.uses.iter().map(|(s, d)| (*s, *d))
+    }
+
+    /// The uses inside `span` (of its file), in source order.
+    pub fn uses_within(&self, span: Span) -> impl Iterator<Item = (Span, DeclId)> + '_ {
+        let from = Span {
+            file: span.file,
+            start: span.start,
+            end: 0,
+        };
+        let to = Span {
+            file: span.file,
+            start: span.end,
+            end: u32::MAX,
+        };
+        self.uses
+            .range(from..=to)
+            .filter(move |(s, _)| s.end <= span.end)
+            .map(|(s, d)| (*s, *d))
     }
 
     /// The innermost name at byte `offset` of `file` (the end included: a cursor just after a

@@ -4,8 +4,9 @@
 //! (`§5@2025-01-01`), else the one in force on the day the server is given, else the latest;
 //! the others are listed with their periods.
 
-use crate::resolve::{item, Tables};
+use crate::symbols::Analysis;
 use crate::workspace::Workspace;
+use datalex_compiler::symbols::Key;
 use datalex_compiler::cite::{self, DefaultRegulation};
 use datalex_compiler::export::period_text;
 use datalex_compiler::ir::{ArticleText, ParaText, Period, RegulationText};
@@ -82,9 +83,10 @@ pub fn regulation_text(r: &ast::Regulation) -> RegulationText {
     datalex_compiler::compile::regulation_text(r, "", None).0
 }
 
-/// The regulation declared with this id.
-pub fn regulation<'w>(ws: &'w Workspace, tables: &Tables, id: &str) -> Option<&'w ast::Regulation> {
-    match item(ws, *tables.regulations.get(id)?)? {
+/// The regulation declared with this id in the compile `a`.
+pub fn regulation<'w>(ws: &'w Workspace, a: &Analysis, id: &str) -> Option<&'w ast::Regulation> {
+    let decl = a.symbols.find(&Key::Regulation(id.to_string()))?;
+    match ws.declaring_item(a, decl)?.2 {
         Item::Regulation(r) => Some(r),
         _ => None,
     }
@@ -92,8 +94,8 @@ pub fn regulation<'w>(ws: &'w Workspace, tables: &Tables, id: &str) -> Option<&'
 
 /// What `REGULATION §path` cites (`path` as written in the citation; empty for `§?`), in the
 /// latest version of an amended article.
-pub fn cited(ws: &Workspace, tables: &Tables, regulation_id: &str, path: &[u32]) -> Option<Cited> {
-    cited_at(ws, tables, regulation_id, path, Pick::Today(None))
+pub fn cited(ws: &Workspace, a: &Analysis, regulation_id: &str, path: &[u32]) -> Option<Cited> {
+    cited_at(ws, a, regulation_id, path, Pick::Today(None))
 }
 
 /// The paragraphs of `article` that a citation of paragraph `para` and item `item` cites; empty
@@ -118,12 +120,12 @@ fn paras_of(article: &ArticleText, para: Option<u32>, item: Option<u32>) -> Vec<
 /// What `REGULATION §path` cites, in the version `pick` chooses.
 pub fn cited_at(
     ws: &Workspace,
-    tables: &Tables,
+    a: &Analysis,
     regulation_id: &str,
     path: &[u32],
     pick: Pick,
 ) -> Option<Cited> {
-    let r = regulation(ws, tables, regulation_id)?;
+    let r = regulation(ws, a, regulation_id)?;
     let text = regulation_text(r);
     let article_no = path.first().copied();
     let versions: Vec<&ArticleText> = article_no

@@ -6,10 +6,10 @@
 mod context;
 
 use crate::cite;
-use crate::index::Sk;
-use crate::resolve::{Category, Scope, Ty};
+use crate::model::{Path, Scope, Ty};
 use crate::workspace::Workspace;
 use context::{path_before, word, Tok};
+use datalex_compiler::symbols::{Key, Namespace};
 use datalex_lang::ast::Item;
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
@@ -130,12 +130,7 @@ pub fn complete(ws: &Workspace, p: &CompletionParams) -> Option<CompletionRespon
     let before = d.text.get(start..offset)?;
     let toks = context::tokens(before)?;
     let locals = context::locals(&toks);
-    let scope = Scope {
-        ws,
-        tables: ws.tables(),
-        package: d.package().unwrap_or(datalex_compiler::STD).to_string(),
-        kinds: context::kinds(&toks),
-    };
+    let scope = Scope::new(ws, doc, context::kinds(&toks));
     // The word being typed, if the cursor is at its end.
     let typing = matches!(toks.last(), Some((at, Tok::Word(w))) if at + w.len() == before.len());
     let end = if typing { toks.len() - 1 } else { toks.len() };
@@ -198,15 +193,14 @@ fn citation(
         .into_iter()
         .rev()
         .collect();
-    let tables = scope.tables;
     // `cites REG §`: that regulation (none if unknown); `cites §`, `, §`: the package's own.
     let named = !id.is_empty() && id != "cites" && !id.chars().all(|c| c.is_ascii_digit());
     let reg_id = if named {
         id
     } else {
-        tables.own_regulation(&scope.package)?.to_string()
+        scope.symbols().own_regulation(&scope.package)?.to_string()
     };
-    let reg = cite::regulation(ws, tables, &reg_id)?;
+    let reg = cite::regulation(ws, scope.analysis, &reg_id)?;
     let numbers: Vec<u32> = typed.split('.').filter_map(|n| n.parse().ok()).collect();
     let depth = typed.matches('.').count();
     let mut paths: Vec<Vec<u32>> = Vec::new();
@@ -246,7 +240,7 @@ fn citation(
             .map(u32::to_string)
             .collect::<Vec<_>>()
             .join(".");
-        let cited = cite::cited(ws, tables, &reg_id, path);
+        let cited = cite::cited(ws, scope.analysis, &reg_id, path);
         let mut it = item(
             label.clone(),
             CompletionItemKind::REFERENCE,
@@ -289,36 +283,32 @@ fn after_dot(
     scope: &Scope<'_>,
     toks: &[(usize, Tok)],
     end: usize,
-    locals: &[(String, Sk)],
+    locals: &[(String, Path)],
 ) -> Option<Vec<CompletionItem>> {
     let dot = end.checked_sub(1)?;
     if toks.get(dot)?.1 != Tok::Punct('.') {
         return None;
     }
-    let (sk, _) = path_before(toks, dot, locals)?;
-    if let Sk::Name(n) = &sk {
+    let (path, _) = path_before(toks, dot, locals)?;
+    if let Path::Name(n) = &path {
         if scope.is_enum_type(n) {
             return Some(members(scope, n));
         }
     }
-    let Ty::Records(rs) = scope.ty(&sk) else {
+    let Ty::Records(rs) = scope.path_ty(&path) else {
         return Some(Vec::new());
     };
     let mut out = Vec::new();
     for r in &rs {
-        let Some(rec) = scope.record(r) else { continue };
-        for f in &rec.fields {
-            let ty = scope.ty(&crate::index::type_sk(&f.ty)).show();
+        for (name, f) in scope.fields(r) {
+            let ty = f.ty.as_ref().map_or(Ty::Unknown, Ty::of).show();
             let mut it = item(
-                f.name.name.clone(),
+                name.to_string(),
                 CompletionItemKind::FIELD,
-                Some(format!("{r}.{}: {ty}", f.name.name)),
+                Some(format!("{r}.{name}: {ty}")),
                 0,
             );
-            it.documentation = f
-                .doc
-                .as_ref()
-                .map(|s| Documentation::String(s.value.clone()));
+            it.documentation = f.doc.clone().map(Documentation::String);
             out.push(it);
         }
     }
@@ -326,21 +316,19 @@ fn after_dot(
 }
 
 fn members(scope: &Scope<'_>, e: &str) -> Vec<CompletionItem> {
-    let Some(decl) = scope.enum_decl(e) else {
-        return Vec::new();
-    };
-    decl.members
-        .iter()
+    scope
+        .members(e)
+        .into_iter()
         .enumerate()
-        .map(|(i, (m, doc))| {
+        .map(|(i, (m, d))| {
             let mut it = item(
-                m.name.clone(),
+                m.to_string(),
                 CompletionItemKind::ENUM_MEMBER,
-                Some(format!("{e}.{}", m.name)),
+                Some(format!("{e}.{m}")),
                 0,
             );
             it.sort_text = Some(format!("{i:05}"));
-            it.documentation = doc.as_ref().map(|s| Documentation::String(s.value.clone()));
+            it.documentation = d.doc.clone().map(Documentation::String);
             it
         })
         .collect()
@@ -351,7 +339,7 @@ fn members_after_comparison(
     scope: &Scope<'_>,
     toks: &[(usize, Tok)],
     end: usize,
-    locals: &[(String, Sk)],
+    locals: &[(String, Path)],
 ) -> Option<Vec<CompletionItem>> {
     let mut j = end.checked_sub(1)?;
     // Inside a set literal: back over members and commas to `{`, which must follow `in`.
@@ -375,8 +363,8 @@ fn members_after_comparison(
             j -= 1;
         }
     }
-    let (sk, _) = path_before(toks, j, locals)?;
-    match scope.ty(&sk) {
+    let (path, _) = path_before(toks, j, locals)?;
+    match scope.path_ty(&path) {
         Ty::Enum(e) => Some(members(scope, &e)),
         _ => None,
     }
@@ -395,7 +383,6 @@ fn after_keyword(
         word(toks, j.checked_sub(1)?)?;
         j = j.checked_sub(2)?;
     }
-    let tables = scope.tables;
     match word(toks, j)? {
         "over" if word(toks, 0) == Some("value") => {
             // An exception of a value: the exceptions written before it.
@@ -412,11 +399,12 @@ fn after_keyword(
             )
         }
         "over" => Some(
-            visible(scope, &[Category::Rule])
+            scope
+                .visible(Namespace::Rules)
                 .into_iter()
-                .map(|(_, pkg, name)| {
+                .map(|(name, pkg, _)| {
                     item(
-                        name,
+                        name.to_string(),
                         CompletionItemKind::FUNCTION,
                         Some(format!("rule of package `{pkg}`")),
                         0,
@@ -430,12 +418,12 @@ fn after_keyword(
                 .take(j)
                 .any(|(_, t)| matches!(t, Tok::Word(w) if w == "when" || w == "cites")) =>
         {
-            let mut out: Vec<CompletionItem> = tables
-                .kinds
-                .keys()
-                .map(|k| {
+            let mut out: Vec<CompletionItem> = scope
+                .kinds()
+                .into_iter()
+                .map(|(k, _)| {
                     item(
-                        k.clone(),
+                        k.to_string(),
                         CompletionItemKind::EVENT,
                         Some("request kind".into()),
                         0,
@@ -451,37 +439,14 @@ fn after_keyword(
     }
 }
 
-/// The declarations of these categories visible in the package: its own first, then its
-/// bases', each name once (the one the package sees).
-fn visible(scope: &Scope<'_>, cats: &[Category]) -> Vec<(Category, String, String)> {
-    let mut out: Vec<(Category, String, String)> = Vec::new();
-    for pkg in scope.tables.chain(&scope.package) {
-        let mut here: Vec<(Category, String, String)> = scope
-            .tables
-            .decls
-            .keys()
-            .filter(|(c, p, _)| cats.contains(c) && *p == pkg)
-            .cloned()
-            .collect();
-        here.sort();
-        for d in here {
-            if !out.iter().any(|(_, _, n)| *n == d.2) {
-                out.push(d);
-            }
-        }
-    }
-    out
-}
-
 fn packages(scope: &Scope<'_>) -> Vec<CompletionItem> {
     scope
-        .tables
-        .packages
-        .keys()
-        .filter(|p| **p != scope.package)
-        .map(|p| {
+        .symbols()
+        .packages()
+        .filter(|(p, _)| *p != scope.package)
+        .map(|(p, _)| {
             item(
-                p.clone(),
+                p.to_string(),
                 CompletionItemKind::MODULE,
                 Some("package".into()),
                 0,
@@ -507,42 +472,38 @@ fn declaration_keywords() -> Vec<CompletionItem> {
         .collect()
 }
 
-fn names(scope: &Scope<'_>, locals: &[(String, Sk)]) -> Vec<CompletionItem> {
+fn names(scope: &Scope<'_>, locals: &[(String, Path)]) -> Vec<CompletionItem> {
     let mut out = Vec::new();
-    for (n, sk) in locals {
+    for (n, path) in locals {
         out.push(item(
             n.clone(),
             CompletionItemKind::VARIABLE,
-            Some(scope.ty(sk).show()),
+            Some(scope.path_ty(path).show()),
             0,
         ));
     }
-    let tables = scope.tables;
-    for (cat, pkg, name) in visible(scope, &[Category::Value, Category::Param]) {
-        let (kind, what) = match cat {
-            Category::Value => (CompletionItemKind::VARIABLE, "value"),
+    for (name, pkg, d) in scope.visible(Namespace::Names) {
+        let (kind, what) = match d.key {
+            Key::Value { .. } => (CompletionItemKind::VARIABLE, "value"),
             _ => (CompletionItemKind::CONSTANT, "param"),
         };
-        let ty = scope.ty(&Sk::Name(name.clone())).show();
+        let ty = d.ty.as_ref().map_or(Ty::Unknown, Ty::of).show();
         let mut it = item(
-            name.clone(),
+            name.to_string(),
             kind,
             Some(format!("{what}: {ty} (package `{pkg}`)")),
             1,
         );
-        let decl = tables
-            .decls
-            .get(&(cat, pkg, name))
-            .and_then(|ats| ats.first());
-        if let Some(Item::Value(v)) = decl.and_then(|at| crate::resolve::item(scope.ws, *at)) {
+        let declared = d.item.and_then(|at| scope.ws.item_of(scope.analysis, at));
+        if let Some((_, _, Item::Value(v))) = declared {
             let on: Vec<&str> = v.kinds.iter().map(|k| k.name.as_str()).collect();
             it.documentation = Some(Documentation::String(format!("on {}", on.join(", "))));
         }
         out.push(it);
     }
-    for f in tables.facts.keys() {
+    for (f, _) in scope.facts() {
         out.push(item(
-            f.clone(),
+            f.to_string(),
             CompletionItemKind::PROPERTY,
             Some("fact".into()),
             1,
@@ -556,9 +517,9 @@ fn names(scope: &Scope<'_>, locals: &[(String, Sk)]) -> Vec<CompletionItem> {
             1,
         ));
     }
-    for (m, owners) in &tables.members {
+    for (m, owners) in scope.member_owners() {
         out.push(item(
-            m.clone(),
+            m.to_string(),
             CompletionItemKind::ENUM_MEMBER,
             Some(owners.join(", ")),
             3,

@@ -1,5 +1,5 @@
 //! One policy file as the server holds it: its text, line index, and its items parsed one by
-//! one, each with the occurrences of names in it.
+//! one.
 //!
 //! The parser cuts a file into item chunks at top-level keywords and parses each chunk on its
 //! own (`datalex_lang::parser::split_items`); a chunk's tree depends on nothing but its text.
@@ -9,27 +9,27 @@
 //!
 //! The chunks' trees and parse diagnostics are also what the compiler gets
 //! ([`Document::syntax`]): cloned and moved to the file and the chunk's place
-//! (`datalex_lang::rebase`), so compiling after an edit parses nothing again.
+//! (`datalex_lang::rebase`), so compiling after an edit parses nothing again. A chunk that
+//! does not parse while it is being written gives the compiler the tree it last had
+//! ([`Chunk::fallback`]), so that the names it declares stay known to the rest of the project.
 
-use crate::index::{self, Occurrence};
 use crate::text::{self, LineIndex};
+use datalex_lang::ast::visit::VisitMut;
 use datalex_lang::ast::{self, Item};
 use datalex_lang::rebase::{rebase, rebase_diagnostic};
-use datalex_lang::{Diagnostic, FileId};
+use datalex_lang::{Diagnostic, FileId, Span};
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::collections::HashMap;
 use std::sync::Arc;
 
-/// A parsed chunk: the item it holds (none if it did not parse or holds only comments), the
-/// parser's diagnostics and the names in it. Spans are relative to the chunk's start, in file 0.
+/// A parsed chunk: the item it holds (none if it did not parse or holds only comments) and the
+/// parser's diagnostics. Spans are relative to the chunk's start, in file 0.
 #[derive(Debug)]
 pub struct Parsed {
     /// The item (a chunk holds at most one).
     pub item: Option<Item>,
     /// What the parser reported (a syntax error, an impossible date…).
     pub diagnostics: Vec<Diagnostic>,
-    /// Every name in the item.
-    pub occurrences: Vec<Occurrence>,
 }
 
 /// One item chunk of a file.
@@ -41,9 +41,11 @@ pub struct Chunk {
     pub end: usize,
     /// Its tree and names (shared with the previous version of the file when unchanged).
     pub parsed: Arc<Parsed>,
-    /// When the chunk does not parse: the item it held when it last did, with the names in
-    /// it moved by the edits since (those inside an edit dropped), so that hover, completion,
-    /// definition and the outline still know it while it is being written. Never compiled.
+    /// When the chunk does not parse: the item it held when it last did, its spans moved by
+    /// the edits since (see [`carried_over`]), so that the compiler, and with it hover,
+    /// completion, definition and the outline, still know it while it is being written. Its
+    /// diagnostics are the chunk's parse errors; what the compiler says inside it is not
+    /// shown (see `workspace/diagnostics.rs`).
     pub fallback: Option<Arc<Parsed>>,
 }
 
@@ -62,57 +64,91 @@ impl Chunk {
 
 /// The item `old` was known to hold (see [`Chunk::fallback`]), for the chunk at the same start
 /// after the bytes `edit` (of the old text) were replaced by `delta` more (or fewer) bytes:
-/// names before the edit stay, names after it move by `delta`, names the edit touched are
-/// dropped; an article, paragraph or item of a regulation (a span, not a name) that holds the
-/// edit grows or shrinks with it. Names past the new chunk's `len` (it was cut in two) are
-/// dropped.
+/// spans before the edit stay, spans after it move by `delta`, a span that holds the edit (an
+/// article, a rule's body) grows or shrinks with it, and a span the edit cuts into, or a
+/// name's that holds it (a name being retyped), becomes empty, so that it is no name at all. Nothing may reach past the new
+/// chunk's `len` (it was cut in two): such spans become empty too.
 fn carried_over(
     old: &Chunk,
     edit: (usize, usize),
     delta: isize,
     len: usize,
 ) -> Option<Arc<Parsed>> {
-    let known = old.known();
-    let item = known.item.clone()?;
-    let (from, to) = edit;
-    let shift = |rel: u32| u32::try_from(rel as isize + delta).ok();
-    let occurrences = known
-        .occurrences
-        .iter()
-        .filter_map(|o| {
-            let (start, end) = (
-                old.start + o.span.start as usize,
-                old.start + o.span.end as usize,
-            );
-            let (new_start, new_end) = if end <= from && start < to {
-                // Before the edit (an insertion just after a name is not in it).
-                (Some(o.span.start), Some(o.span.end))
-            } else if start >= to {
-                (shift(o.span.start), shift(o.span.end))
-            } else if start <= from && end >= to && o.name().is_empty() {
-                (Some(o.span.start), shift(o.span.end))
-            } else {
-                return None;
-            };
-            let (start, end) = (new_start?, new_end?);
-            if end as usize > len {
-                return None;
-            }
-            let mut o = o.clone();
-            o.span = index::Rel { start, end };
-            if let index::Target::Local { def, .. } = &mut o.target {
-                if old.start + *def as usize >= to {
-                    *def = shift(*def).unwrap_or(*def);
-                }
-            }
-            Some(o)
-        })
-        .collect();
+    let mut item = old.known().item.clone()?;
+    let rel = |x: usize| x.checked_sub(old.start).and_then(|x| u32::try_from(x).ok());
+    let mut through = Through {
+        from: rel(edit.0)?,
+        to: rel(edit.1)?,
+        delta,
+        len: u32::try_from(len).ok()?,
+        name: false,
+    };
+    through.visit_item(&mut item);
     Some(Arc::new(Parsed {
         item: Some(item),
         diagnostics: Vec::new(),
-        occurrences,
     }))
+}
+
+/// Moves spans relative to a chunk through one edit: see [`carried_over`].
+struct Through {
+    /// The edited bytes of the old text, relative to the chunk.
+    from: u32,
+    to: u32,
+    /// How many bytes the edit added (negative: removed).
+    delta: isize,
+    /// The new chunk's length.
+    len: u32,
+    /// Whether the span being moved is a name's (an edit inside a name is not the name).
+    name: bool,
+}
+
+impl Through {
+    fn shift(&self, x: u32) -> Option<u32> {
+        u32::try_from(x as isize + self.delta).ok()
+    }
+}
+
+impl VisitMut<'_> for Through {
+    fn visit_ident(&mut self, x: &mut ast::Ident) {
+        self.name = true;
+        self.visit_span(&mut x.span);
+        self.name = false;
+    }
+
+    fn visit_expr(&mut self, x: &mut ast::Expr) {
+        if let ast::ExprKind::Name(_) = x.kind {
+            self.name = true;
+            self.visit_span(&mut x.span);
+            self.name = false;
+        } else {
+            ast::visit::walk_mut::expr(self, x);
+        }
+    }
+
+    fn visit_span(&mut self, span: &mut Span) {
+        let (start, end) = (span.start, span.end);
+        let moved = if end <= self.from && start < self.to {
+            // Before the edit (an insertion just after a name is not in it).
+            Some((start, end))
+        } else if start >= self.to {
+            self.shift(start).zip(self.shift(end))
+        } else if start <= self.from && end >= self.to && !self.name {
+            self.shift(end).map(|e| (start, e))
+        } else {
+            None
+        };
+        let (start, end) = match moved {
+            Some((s, e)) if e <= self.len && s <= e => (s, e),
+            // Cut by the edit: an empty span where it started, inside the chunk.
+            _ => {
+                let at = start.min(self.len);
+                (at, at)
+            }
+        };
+        span.start = start;
+        span.end = end;
+    }
 }
 
 /// A policy file.
@@ -145,12 +181,7 @@ pub struct Reparsed {
 
 fn parse_chunk(text: &str) -> Arc<Parsed> {
     let (item, diagnostics) = datalex_lang::parser::parse_chunk(text);
-    let occurrences = item.as_ref().map(index::collect).unwrap_or_default();
-    Arc::new(Parsed {
-        item,
-        diagnostics,
-        occurrences,
-    })
+    Arc::new(Parsed { item, diagnostics })
 }
 
 impl Document {
@@ -270,6 +301,21 @@ impl Document {
             .filter_map(|c| c.known().item.as_ref().map(|i| (c.start, i)))
     }
 
+    /// The byte ranges of the chunks that do not parse and are known from an earlier text.
+    pub fn stale(&self) -> impl Iterator<Item = (usize, usize)> + '_ {
+        self.chunks
+            .iter()
+            .filter(|c| c.is_stale())
+            .map(|c| (c.start, c.end))
+    }
+
+    /// The item whose chunk holds byte `offset`, with the chunk's start (its spans are
+    /// relative to it).
+    pub fn item_at(&self, offset: usize) -> Option<(usize, &Item)> {
+        let c = self.chunk_at(offset)?;
+        Some((c.start, c.known().item.as_ref()?))
+    }
+
     /// The chunk that holds byte `offset` (the end of the text belongs to the last chunk).
     pub fn chunk_at(&self, offset: usize) -> Option<&Chunk> {
         let i = self.chunks.partition_point(|c| c.end <= offset);
@@ -283,12 +329,13 @@ impl Document {
 
     /// The file's syntax tree as `datalex_lang::parse(file, &self.text)` gives it, with its
     /// parse diagnostics appended to `diagnostics`: the chunks' trees and diagnostics cloned
-    /// and moved to `file` and their chunk's place. Nothing is parsed.
+    /// and moved to `file` and their chunk's place. Nothing is parsed. A chunk that does not
+    /// parse gives the tree it last had ([`Chunk::fallback`]) besides its parse errors.
     pub fn syntax(&self, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> ast::File {
         let mut items = Vec::with_capacity(self.chunks.len());
         for c in &self.chunks {
             let offset = u32::try_from(c.start).unwrap_or(u32::MAX);
-            if let Some(item) = &c.parsed.item {
+            if let Some(item) = &c.known().item {
                 let mut item = item.clone();
                 rebase(&mut item, file, offset);
                 items.push(item);

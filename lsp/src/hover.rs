@@ -3,16 +3,21 @@
 //! rank, territory and period; for a rule, value or param, its declaration and the text of its
 //! citations; for a field, fact, kind, type or enum member, its type and documentation.
 //!
+//! What a name is comes from the compiler ([`crate::symbols`]): the declaration it resolved the
+//! name to, that declaration's type and documentation, and the syntax tree of the item that
+//! declares it ([`crate::model`]).
+//!
 //! The server does not read the clock: "today" is what its caller says ([`hover_on`]); without
 //! it, the latest version of an amended article is shown.
 
 use crate::cite::{self, Pick};
-use crate::index::{Rel, Role, Target};
-use crate::resolve::{item, ItemAt, Symbol, SymbolAt};
-use crate::workspace::Workspace;
-use datalex_compiler::symbols::Key;
+use crate::model::{Scope, Ty};
+use crate::symbols::{Analysis, Place};
+use crate::workspace::{DocId, Workspace};
+use datalex_compiler::symbols::{Decl, DeclId, Key, Shape};
 use datalex_lang::ast::{Item, Str};
 use datalex_lang::date::Date;
+use datalex_lang::Span;
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 /// `textDocument/hover`, without a date: amended articles show their latest version.
@@ -24,14 +29,14 @@ pub fn hover(ws: &Workspace, p: &HoverParams) -> Option<Hover> {
 /// that day.
 pub fn hover_on(ws: &Workspace, p: &HoverParams, today: Option<Date>) -> Option<Hover> {
     let (doc, offset) = ws.at(&p.text_document_position_params)?;
-    let s = ws.occurrence_at(doc, offset)?;
-    let value = describe_on(ws, &s, today)?;
+    let (place, id) = ws.symbol_at(doc, offset)?;
+    let value = describe_on(ws, doc, place, id, today)?;
     Some(Hover {
         contents: HoverContents::Markup(MarkupContent {
             kind: MarkupKind::Markdown,
             value,
         }),
-        range: ws.range(doc, s.start, s.end),
+        range: ws.range(doc, place.1, place.2),
     })
 }
 
@@ -39,19 +44,23 @@ fn code(s: &str) -> String {
     format!("```dlx\n{}\n```", s.trim_end())
 }
 
-fn doc(d: Option<&Str>) -> String {
+fn doc_of(d: Option<&Str>) -> String {
     d.map(|d| format!("\n\n{}", d.value)).unwrap_or_default()
 }
 
-/// The source text of the item at `at`.
-fn source(ws: &Workspace, at: ItemAt) -> Option<String> {
-    let d = ws.doc(at.doc)?;
-    let c = d.chunks.get(at.chunk)?;
-    let span = c.known().item.as_ref()?.span();
-    let text = d
-        .text
-        .get(c.start + span.start as usize..c.start + span.end as usize)?;
-    // The span may run over the comments that introduce the next item; they are not this one's.
+fn doc_text(d: Option<&String>) -> String {
+    d.map(|d| format!("\n\n{d}")).unwrap_or_default()
+}
+
+/// The text of a place.
+fn text_at(ws: &Workspace, (doc, start, end): Place) -> Option<&str> {
+    ws.doc(doc)?.text.get(start..end)
+}
+
+/// The source text of the item at the compiler's `span`, without the comments that introduce
+/// the next item.
+fn source(ws: &Workspace, a: &Analysis, span: Span) -> Option<String> {
+    let text = text_at(ws, a.place(span)?)?;
     let mut lines: Vec<&str> = text.trim_end().lines().collect();
     while lines
         .last()
@@ -62,106 +71,101 @@ fn source(ws: &Workspace, at: ItemAt) -> Option<String> {
     Some(lines.join("\n"))
 }
 
-/// The version a citation names (`§5@2025-01-01`), read from its text at `span` of the item at
-/// `at`.
-fn named_version(ws: &Workspace, at: ItemAt, span: Rel) -> Option<Date> {
-    let (d, start) = crate::resolve::chunk_start(ws, at)?;
-    let text = d
-        .text
-        .get(start + span.start as usize..start + span.end as usize)?;
-    let (_, date) = text.rsplit_once('@')?;
+/// The version a citation names (`§5@2025-01-01`), read from its text.
+fn named_version(ws: &Workspace, place: Place) -> Option<Date> {
+    let (_, date) = text_at(ws, place)?.rsplit_once('@')?;
     Date::parse(date.trim()).ok()
 }
 
-/// Which version a citation at `span` of the item at `at` shows: the one it names; in the
-/// regulation's own text, the declaration it is in; else the one in force `today`.
-fn pick(ws: &Workspace, at: ItemAt, span: Rel, role: Role, today: Option<Date>) -> Pick {
-    if role == Role::Decl {
-        if let Some(Item::Regulation(r)) = item(ws, at) {
-            let inside = |s: datalex_lang::Span| Rel::of(s) == span;
-            let found = r.articles.iter().enumerate().find(|(_, a)| {
-                inside(a.span)
-                    || a.paras
-                        .iter()
-                        .any(|p| inside(p.span) || p.items.iter().any(|i| inside(i.span)))
-            });
-            if let Some((i, a)) = found {
-                let n = r
-                    .articles
-                    .iter()
-                    .take(i)
-                    .filter(|x| x.number == a.number)
-                    .count();
+/// Which version a citation at `place` shows: the one it names; in the regulation's own text
+/// (`declared`), the declaration it is in; else the one in force `today`.
+fn pick(ws: &Workspace, a: &Analysis, place: Place, declared: bool, today: Option<Date>) -> Pick {
+    if declared {
+        let found = a.symbols.decls().find_map(|(_, d)| {
+            let mut names = d.name.iter().chain(&d.again);
+            names.any(|n| a.place(*n) == Some(place)).then_some(d)
+        });
+        if let Some(Key::Article { regulation, path }) = found.map(|d| &d.key) {
+            if let Some(n) = nth_version(ws, a, regulation, path, place) {
                 return Pick::Nth(n);
             }
         }
     }
-    match named_version(ws, at, span) {
+    match named_version(ws, place) {
         Some(d) => Pick::Named(d),
         None => Pick::Today(today),
     }
 }
 
-/// The declaration of the rule, value or param named at `s`, as the compiler resolved it: the
-/// item it is declared in, and the package of the declaration it replaces (`override`).
-fn compiled_declaration(ws: &Workspace, s: &SymbolAt<'_>) -> Option<(ItemAt, Option<String>)> {
-    let (_, id) = ws.symbol_at(s.at.doc, s.start)?;
-    let a = ws.analysis_for(s.at.doc);
-    let decl = a.symbols.decl(id)?;
-    if !matches!(
-        decl.key,
-        Key::Rule { .. } | Key::Value { .. } | Key::Param { .. }
-    ) {
-        return None;
-    }
-    let (doc, start, _) = a.place(decl.item?)?;
-    let chunks = &ws.doc(doc)?.chunks;
-    let chunk = chunks.partition_point(|c| c.end <= start);
-    chunks.get(chunk)?;
-    let base = decl
-        .replaces
-        .and_then(|b| a.symbols.decl(b))
-        .and_then(|b| match &b.key {
-            Key::Rule { package, .. } | Key::Value { package, .. } | Key::Param { package, .. } => {
-                Some(package.clone())
-            }
-            _ => None,
-        });
-    Some((ItemAt { doc, chunk }, base))
+/// Which declaration of its article (0: the text first enacted) the article, paragraph or
+/// item declared at `place` is in.
+fn nth_version(
+    ws: &Workspace,
+    a: &Analysis,
+    regulation: &str,
+    path: &[u32],
+    place: Place,
+) -> Option<usize> {
+    let r = cite::regulation(ws, a, regulation)?;
+    let (doc, chunk, _) = ws.item_of(a, a.symbols.decl(a.symbols.find(&Key::Regulation(regulation.to_string()))?)?.item?)?;
+    let inside = |s: Span| (doc, chunk + s.start as usize, chunk + s.end as usize) == place;
+    let number = *path.first()?;
+    let (i, _) = r.articles.iter().enumerate().find(|(_, x)| {
+        x.number == number
+            && (inside(x.span)
+                || x.paras
+                    .iter()
+                    .any(|p| inside(p.span) || p.items.iter().any(|i| inside(i.span))))
+    })?;
+    Some(
+        r.articles
+            .iter()
+            .take(i)
+            .filter(|x| x.number == number)
+            .count(),
+    )
 }
 
-/// The declaration of a rule, value or param, where it is (`replaces`: the package of the
-/// declaration it replaces), and what it cites.
+/// The package of a rule, value or param key.
+fn package_of(key: &Key) -> Option<&str> {
+    match key {
+        Key::Rule { package, .. } | Key::Value { package, .. } | Key::Param { package, .. } => {
+            Some(package)
+        }
+        _ => None,
+    }
+}
+
+/// The declaration of a rule, value or param (`decl`, declared in document `at`), where it
+/// is, the package of the declaration it replaces, and the text of what it cites.
 fn declaration(
     ws: &Workspace,
-    at: ItemAt,
-    replaces: Option<String>,
+    a: &Analysis,
+    decl: &Decl,
     today: Option<Date>,
 ) -> Option<String> {
-    let mut s = code(&source(ws, at)?);
-    let d = ws.doc(at.doc)?;
-    let tables = ws.tables();
-    let package = d.package().unwrap_or(datalex_compiler::STD);
+    let item = decl.item?;
+    let mut s = code(&source(ws, a, item)?);
+    let (at, _, _) = a.place(item)?;
+    let d = ws.doc(at)?;
+    let package = package_of(&decl.key).unwrap_or(datalex_compiler::STD);
     s.push_str(&format!("\n\npackage `{package}` · `{}`", d.name));
-    if let Some(base) = replaces {
+    let base = decl.replaces.and_then(|b| a.symbols.decl(b));
+    if let Some(base) = base.and_then(|b| package_of(&b.key)) {
         s.push_str(&format!(" · replaces the declaration of package `{base}`"));
     }
-    let scope = ws.scope(at);
     let mut seen = Vec::new();
-    for o in &d.chunks.get(at.chunk)?.known().occurrences {
-        let Target::Cite { regulation, path } = &o.target else {
+    for (span, id) in a.symbols.uses_within(item) {
+        let Some(Key::Article { regulation, path }) = a.symbols.decl(id).map(|d| &d.key) else {
             continue;
         };
-        let reg = match regulation {
-            Some(r) => r.clone(),
-            None => tables.own_regulation(&scope.package)?.to_string(),
-        };
-        let which = pick(ws, at, o.span, o.role, today);
-        if seen.contains(&(reg.clone(), path.clone(), which)) {
+        let Some(place) = a.place(span) else { continue };
+        let which = pick(ws, a, place, false, today);
+        if seen.contains(&(regulation, path, which)) {
             continue;
         }
-        seen.push((reg.clone(), path.clone(), which));
-        if let Some(c) = cite::cited_at(ws, tables, &reg, path, which) {
+        seen.push((regulation, path, which));
+        if let Some(c) = cite::cited_at(ws, a, regulation, path, which) {
             s.push_str("\n\n---\n\n");
             s.push_str(&c.markdown());
         }
@@ -169,270 +173,252 @@ fn declaration(
     Some(s)
 }
 
-/// What the hover over `s` shows, as Markdown (amended articles in their latest version).
-pub fn describe(ws: &Workspace, s: &SymbolAt<'_>) -> Option<String> {
-    describe_on(ws, s, None)
-}
-
-/// What the hover over `s` shows, as Markdown, amended articles in the version in force
-/// `today` (the latest without it).
-pub fn describe_on(ws: &Workspace, s: &SymbolAt<'_>, today: Option<Date>) -> Option<String> {
-    let o = s.occurrence;
-    let tables = ws.tables();
-    let scope = ws.scope(s.at);
-    if let Target::Cite { regulation, path } = &o.target {
-        let reg = match regulation {
-            Some(r) => r.clone(),
-            None => tables.own_regulation(&scope.package)?.to_string(),
-        };
-        let which = pick(ws, s.at, o.span, o.role, today);
-        let mut text = cite::cited_at(ws, tables, &reg, path, which)?.markdown();
-        if o.role == Role::Decl {
-            let n = match ws.symbol_at(s.at.doc, s.start) {
-                Some((_, id)) => ws.references_of(s.at.doc, id, false).len(),
-                None => {
-                    let symbol = ws.resolve(s.at, o)?;
-                    ws.occurrences_of(&symbol)
-                        .iter()
-                        .filter(|x| x.occurrence.role == Role::Ref)
-                        .count()
-                }
-            };
-            text.push_str(&format!(
-                "\n\ncited {n} time(s) in the workspace (article and its parts)"
-            ));
+/// What the hover over the name at `place` (of document `doc`), which the compiler resolved
+/// to `id`, shows, as Markdown; amended articles in the version in force `today` (the latest
+/// without it).
+pub fn describe_on(
+    ws: &Workspace,
+    doc: DocId,
+    place: Place,
+    id: DeclId,
+    today: Option<Date>,
+) -> Option<String> {
+    let a = ws.analysis_for(doc);
+    let decl = a.symbols.decl(id)?;
+    let declared = decl
+        .name
+        .iter()
+        .chain(&decl.again)
+        .any(|n| a.place(*n) == Some(place));
+    let scope = Scope::new(ws, doc, Vec::new());
+    match &decl.key {
+        Key::Article { regulation, path } => {
+            let which = pick(ws, a, place, declared, today);
+            let mut text = cite::cited_at(ws, a, regulation, path, which)?.markdown();
+            if declared {
+                let n = ws.references_of(doc, id, false).len();
+                text.push_str(&format!(
+                    "\n\ncited {n} time(s) in the workspace (article and its parts)"
+                ));
+            }
+            Some(text)
         }
-        return Some(text);
-    }
-    if let Some((at, replaces)) = compiled_declaration(ws, s) {
-        return declaration(ws, at, replaces, today);
-    }
-    // Where the compiler resolved nothing, the names as the server resolves them.
-    let symbol = ws.resolve(s.at, o)?;
-    match symbol {
-        Symbol::Decl { cat, ref name, .. } => {
-            let at = match o.role {
-                Role::Decl => s.at,
-                Role::Ref => tables.visible(cat, &scope.package, name)?.1,
-            };
-            let package = ws
-                .doc(at.doc)
-                .and_then(|d| d.package())
-                .unwrap_or(datalex_compiler::STD);
-            let replaces = tables.replaced(ws, cat, package, at).map(|(base, _)| base);
-            declaration(ws, at, replaces, today)
+        Key::Rule { .. } | Key::Value { .. } | Key::Param { .. } => {
+            // On a declaration that replaces another, its own; on a use, the one the package
+            // sees.
+            declaration(ws, a, decl, today)
         }
-        Symbol::ValueException { value, ref name } => {
-            let Some(Item::Value(v)) = item(ws, value) else {
-                return None;
-            };
-            let datalex_lang::ast::ValueBody::Block { exceptions, .. } = &v.body else {
-                return None;
-            };
-            let x = exceptions.iter().find(|x| x.name.name == *name)?;
-            let (d, start) = crate::resolve::chunk_start(ws, value)?;
-            let text = d
-                .text
-                .get(start + x.span.start as usize..start + x.span.end as usize)?;
-            Some(format!(
-                "{}\n\nexception of value `{}`",
-                code(text),
-                v.name.name
-            ))
+        Key::ValueException { value, name } => {
+            let text = source(ws, a, decl.item?)?;
+            let value = text_at(ws, a.place(*value)?)?;
+            let _ = name;
+            Some(format!("{}\n\nexception of value `{value}`", code(&text)))
         }
-        Symbol::Package(ref name) => {
-            let p = tables.packages.get(name)?;
-            let mut s = code(&match &p.extends {
+        Key::Package(name) => {
+            let extends = a
+                .symbols
+                .packages()
+                .find(|(p, _)| p == name)
+                .and_then(|(_, e)| e);
+            let mut s = code(&match extends {
                 Some(b) => format!("package {name} extends {b}"),
                 None => format!("package {name}"),
             });
-            s.push_str(&format!("\n\n{} file(s)", p.docs.len()));
-            if !p.regulations.is_empty() {
-                s.push_str(&format!(
-                    " · regulation(s) `{}`",
-                    p.regulations.join("`, `")
-                ));
-            }
-            Some(s)
-        }
-        Symbol::Regulation(ref id) => {
-            let r = cite::regulation(ws, tables, id)?;
-            let text = cite::regulation_text(r);
-            let mut s = format!("**《{}》** `{}`", r.title.value, id);
-            for (what, v) in [("issuer", &r.issuer), ("number", &r.number)] {
-                if let Some(v) = v {
-                    s.push_str(&format!("\n\n{what}: {}", v.value));
-                }
-            }
-            if let Some(rank) = &r.rank {
-                // As people say it: the prelude documents each `LegalRank` member.
-                let said = scope.enum_decl("LegalRank").and_then(|e| {
-                    e.members
-                        .iter()
-                        .find(|(m, _)| m.name == rank.name)
-                        .and_then(|(_, d)| d.as_ref())
-                        .map(|d| d.value.clone())
-                });
-                match said {
-                    Some(said) => s.push_str(&format!("\n\nrank: {said} (`{}`)", rank.name)),
-                    None => s.push_str(&format!("\n\nrank: `{}`", rank.name)),
-                }
-            }
-            if let Some(t) = &r.territory {
-                s.push_str(&format!("\n\nterritory: {}", t.value));
-            }
-            s.push_str(&format!("\n\nin force: {}", text.period_label()));
-            if let Some(n) = &text.in_force_note {
-                s.push_str(&format!(" ({n})"));
-            }
-            if let Some(d) = today {
-                let on = if text.in_force.contains(d) {
-                    "in force"
-                } else {
-                    "not in force"
-                };
-                s.push_str(&format!(" · {on} on {d}"));
-            }
-            if let Some(u) = &r.unavailable {
-                s.push_str(&format!("\n\ntext not available: {}", u.value));
-            }
-            s.push_str(&format!("\n\n{} article(s)", text.articles.len()));
-            // Articles amended, added later, repealed or expiring, with their periods.
-            let changed: Vec<String> = text
-                .articles
-                .keys()
-                .filter_map(|n| {
-                    let periods = datalex_compiler::export::version_periods(&text, *n);
-                    (!periods.is_empty()).then(|| {
-                        let shown: Vec<String> = periods
-                            .iter()
-                            .map(datalex_compiler::export::period_text)
-                            .collect();
-                        format!("§{n} ({})", shown.join(", "))
-                    })
+            let files: Vec<u32> = decl.name.iter().chain(&decl.again).map(|n| n.file).collect();
+            s.push_str(&format!("\n\n{} file(s)", files.len()));
+            let regulations: Vec<&str> = a
+                .symbols
+                .decls()
+                .filter_map(|(_, d)| match (&d.key, d.name) {
+                    (Key::Regulation(r), Some(n)) if files.contains(&n.file) => Some(r.as_str()),
+                    _ => None,
                 })
                 .collect();
-            if !changed.is_empty() {
-                s.push_str(&format!("; versions: {}", changed.join("; ")));
+            if !regulations.is_empty() {
+                s.push_str(&format!(" · regulation(s) `{}`", regulations.join("`, `")));
             }
             Some(s)
         }
-        Symbol::Article { .. } => None,
-        Symbol::Fact(ref n) => match item(ws, *tables.facts.get(n)?)? {
-            Item::Fact(f) => {
-                let keyed = f
-                    .keyed
-                    .as_ref()
-                    .map(|k| format!(" keyed by {}", k.name))
-                    .unwrap_or_default();
-                let ty = scope.ty(&crate::index::type_sk(&f.ty)).show();
-                Some(format!(
-                    "{}{}",
-                    code(&format!("fact {n}: {ty}{keyed}")),
-                    doc(f.doc.as_ref())
-                ))
-            }
-            _ => None,
-        },
-        Symbol::Kind(ref n) => match item(ws, *tables.kinds.get(n)?)? {
-            Item::Kind(k) => Some(format!(
+        Key::Regulation(id) => regulation(ws, a, &scope, id, today),
+        Key::Interpretation(_) => Some(code(&source(ws, a, decl.item?)?)),
+        Key::Fact(n) => {
+            let (_, _, Item::Fact(f)) = ws.declaring_item(a, id)? else {
+                return None;
+            };
+            let keyed = f
+                .keyed
+                .as_ref()
+                .map(|k| format!(" keyed by {}", k.name))
+                .unwrap_or_default();
+            let ty = decl.ty.as_ref().map_or(Ty::Unknown, Ty::of).show();
+            Some(format!(
+                "{}{}",
+                code(&format!("fact {n}: {ty}{keyed}")),
+                doc_of(f.doc.as_ref())
+            ))
+        }
+        Key::Kind(n) => {
+            let (_, _, Item::Kind(k)) = ws.declaring_item(a, id)? else {
+                return None;
+            };
+            Some(format!(
                 "{}{}",
                 code(&format!("kind {n}: {}", k.request.name)),
-                doc(k.doc.as_ref())
-            )),
-            _ => None,
-        },
-        Symbol::Type(ref n) => type_doc(&scope, n),
-        Symbol::Member { ref ty, ref name } => {
-            let e = scope.enum_decl(ty)?;
-            let (_, d) = e.members.iter().find(|(m, _)| m.name == *name)?;
+                doc_of(k.doc.as_ref())
+            ))
+        }
+        Key::Type(n) => {
+            let t = type_doc(ws, &scope, id, n)?;
+            // `request`: the request record of the item's kinds.
+            if text_at(ws, place) == Some("request") {
+                Some(format!("{}\n\n{t}", code(&format!("request: {n}"))))
+            } else {
+                Some(t)
+            }
+        }
+        Key::Member { ty, name } => {
+            let e = scope.decl(&Key::Type(ty.clone()));
+            let enum_doc = e
+                .and_then(|e| ws.declaring_item(a, a.symbols.find(&e.key)?))
+                .and_then(|(_, _, i)| match i {
+                    Item::Enum(e) => e.doc.as_ref(),
+                    _ => None,
+                });
             Some(format!(
                 "{}{}{}",
                 code(&format!("{ty}.{name}")),
-                doc(d.as_ref()),
-                doc(e.doc.as_ref())
+                doc_text(decl.doc.as_ref()),
+                doc_of(enum_doc)
             ))
         }
-        Symbol::Field {
-            ref record,
-            ref name,
-        } => {
-            let (_, f) = scope.field(std::slice::from_ref(record), name)?;
-            let ty = scope.ty(&crate::index::type_sk(&f.ty));
+        Key::Field { record, name } => {
+            let ty = decl.ty.as_ref().map_or(Ty::Unknown, Ty::of);
             let mut s = format!(
                 "{}{}",
                 code(&format!("{record}.{name}: {}", ty.show())),
-                doc(f.doc.as_ref())
+                doc_text(decl.doc.as_ref())
             );
-            if let crate::resolve::Ty::Enum(e) = &ty {
-                if let Some(e) = scope.enum_decl(e) {
-                    let members: Vec<&str> =
-                        e.members.iter().map(|(m, _)| m.name.as_str()).collect();
-                    s.push_str(&format!("\n\n`{}`", members.join("` · `")));
-                }
+            if let Some(Shape::Enum(e)) = &decl.ty {
+                let members: Vec<&str> = scope.members(e).into_iter().map(|(m, _)| m).collect();
+                s.push_str(&format!("\n\n`{}`", members.join("` · `")));
             }
             Some(s)
         }
-        Symbol::Local { .. } => {
-            let Target::Local { name, ty, .. } = &o.target else {
-                return None;
-            };
-            Some(code(&format!("{name}: {}", scope.ty(ty).show())))
-        }
-        Symbol::Request => {
-            let rs = scope.request();
-            let mut s = code(&format!("request: {}", rs.join(" | ")));
-            for r in &rs {
-                if let Some(t) = type_doc(&scope, r) {
-                    s.push_str("\n\n");
-                    s.push_str(&t);
-                }
-            }
-            Some(s)
+        Key::Local(_) => {
+            let name = text_at(ws, a.place(decl.name?)?)?;
+            let ty = decl.ty.as_ref().map_or(Ty::Unknown, Ty::of).show();
+            Some(code(&format!("{name}: {ty}")))
         }
     }
 }
 
-/// A record with its fields, or an enum with its members.
-fn type_doc(scope: &crate::resolve::Scope<'_>, n: &str) -> Option<String> {
-    if let Some(r) = scope.record(n) {
-        let fields: Vec<String> = r
-            .fields
-            .iter()
-            .map(|f| {
-                let ty = scope.ty(&crate::index::type_sk(&f.ty)).show();
-                let d = f
-                    .doc
-                    .as_ref()
-                    .map(|d| format!(" — {}", d.value))
-                    .unwrap_or_default();
-                format!("- `{}: {ty}`{d}", f.name.name)
-            })
-            .collect();
-        return Some(format!(
-            "{}{}\n\n{}",
-            code(&format!("record {n}")),
-            doc(r.doc.as_ref()),
-            fields.join("\n")
-        ));
+/// A regulation: its title, issuer, number, rank (as people say it), territory, period, and
+/// the articles that changed.
+fn regulation(
+    ws: &Workspace,
+    a: &Analysis,
+    scope: &Scope<'_>,
+    id: &str,
+    today: Option<Date>,
+) -> Option<String> {
+    let r = cite::regulation(ws, a, id)?;
+    let text = cite::regulation_text(r);
+    let mut s = format!("**《{}》** `{}`", r.title.value, id);
+    for (what, v) in [("issuer", &r.issuer), ("number", &r.number)] {
+        if let Some(v) = v {
+            s.push_str(&format!("\n\n{what}: {}", v.value));
+        }
     }
-    let e = scope.enum_decl(n)?;
-    let members: Vec<String> = e
-        .members
-        .iter()
-        .map(|(m, d)| {
-            let d = d
-                .as_ref()
-                .map(|d| format!(" — {}", d.value))
-                .unwrap_or_default();
-            format!("- `{}`{d}", m.name)
+    if let Some(rank) = &r.rank {
+        // As people say it: the prelude documents each `LegalRank` member.
+        let said = scope
+            .decl(&Key::Member {
+                ty: "LegalRank".into(),
+                name: rank.name.clone(),
+            })
+            .and_then(|m| m.doc.clone());
+        match said {
+            Some(said) => s.push_str(&format!("\n\nrank: {said} (`{}`)", rank.name)),
+            None => s.push_str(&format!("\n\nrank: `{}`", rank.name)),
+        }
+    }
+    if let Some(t) = &r.territory {
+        s.push_str(&format!("\n\nterritory: {}", t.value));
+    }
+    s.push_str(&format!("\n\nin force: {}", text.period_label()));
+    if let Some(n) = &text.in_force_note {
+        s.push_str(&format!(" ({n})"));
+    }
+    if let Some(d) = today {
+        let on = if text.in_force.contains(d) {
+            "in force"
+        } else {
+            "not in force"
+        };
+        s.push_str(&format!(" · {on} on {d}"));
+    }
+    if let Some(u) = &r.unavailable {
+        s.push_str(&format!("\n\ntext not available: {}", u.value));
+    }
+    s.push_str(&format!("\n\n{} article(s)", text.articles.len()));
+    // Articles amended, added later, repealed or expiring, with their periods.
+    let changed: Vec<String> = text
+        .articles
+        .keys()
+        .filter_map(|n| {
+            let periods = datalex_compiler::export::version_periods(&text, *n);
+            (!periods.is_empty()).then(|| {
+                let shown: Vec<String> = periods
+                    .iter()
+                    .map(datalex_compiler::export::period_text)
+                    .collect();
+                format!("§{n} ({})", shown.join(", "))
+            })
         })
         .collect();
-    let ordered = if e.ordered { " ordered" } else { "" };
-    Some(format!(
-        "{}{}\n\n{}",
-        code(&format!("enum {n}{ordered}")),
-        doc(e.doc.as_ref()),
-        members.join("\n")
-    ))
+    if !changed.is_empty() {
+        s.push_str(&format!("; versions: {}", changed.join("; ")));
+    }
+    Some(s)
+}
+
+/// A record with its fields, or an enum with its members (`id` declares `n`).
+fn type_doc(ws: &Workspace, scope: &Scope<'_>, id: DeclId, n: &str) -> Option<String> {
+    let a = scope.analysis;
+    let item = ws.declaring_item(a, id).map(|(_, _, i)| i);
+    let line = |name: &str, ty: Option<String>, d: &Decl| {
+        let ty = ty.map(|t| format!(": {t}")).unwrap_or_default();
+        let d = d.doc.as_ref().map(|d| format!(" — {d}")).unwrap_or_default();
+        format!("- `{name}{ty}`{d}")
+    };
+    match item {
+        Some(Item::Record(r)) => {
+            let fields: Vec<String> = scope
+                .fields(n)
+                .into_iter()
+                .map(|(f, d)| line(f, Some(d.ty.as_ref().map_or(Ty::Unknown, Ty::of).show()), d))
+                .collect();
+            Some(format!(
+                "{}{}\n\n{}",
+                code(&format!("record {n}")),
+                doc_of(r.doc.as_ref()),
+                fields.join("\n")
+            ))
+        }
+        Some(Item::Enum(e)) => {
+            let members: Vec<String> = scope
+                .members(n)
+                .into_iter()
+                .map(|(m, d)| line(m, None, d))
+                .collect();
+            let ordered = if e.ordered { " ordered" } else { "" };
+            Some(format!(
+                "{}{}\n\n{}",
+                code(&format!("enum {n}{ordered}")),
+                doc_of(e.doc.as_ref()),
+                members.join("\n")
+            ))
+        }
+        _ => None,
+    }
 }

@@ -12,11 +12,11 @@
 //! - [`workspace`]: the files of one project (prelude, policies, open documents) and compiling
 //!   them for diagnostics;
 //! - [`document`]: one file, parsed item by item so that an edit parses only what it touched;
-//! - [`symbols`]: the names the compiler resolved (definition, references, rename, document
-//!   highlights and hover's declarations answer from them); [`index`]: the names in one item;
-//!   [`resolve`]: what they refer to across files (hover on other names, completion, rename's
-//!   clash check, and the fallback where the compiler's symbols say nothing: `request`, an
-//!   item that does not parse);
+//! - [`symbols`]: the names the compiler resolved, placed in the workspace's documents
+//!   (definition, references, rename and document highlights answer from them); [`model`]:
+//!   what the compiler knows of them — what a package sees, types, fields, members, the
+//!   declaring item — for hover and completion. The server resolves no name itself: it has
+//!   no second resolver to keep in step with the compiler;
 //! - the features: [`hover`], [`navigate`] (definition, references, highlights), [`completion`],
 //!   [`outline`] (document symbols), [`formatting`], [`rename`];
 //! - [`server`]: the protocol loop.
@@ -27,13 +27,12 @@ pub mod document;
 pub mod error;
 pub mod formatting;
 pub mod hover;
-pub mod index;
+pub mod model;
 pub mod navigate;
 pub mod outline;
 pub mod project;
 pub mod projects;
 pub mod rename;
-pub mod resolve;
 pub mod server;
 pub mod symbols;
 pub mod text;

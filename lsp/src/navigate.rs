@@ -1,7 +1,5 @@
 //! Go to definition, find references and document highlights.
 
-use crate::index::{Role, Target};
-use crate::resolve::{Category, Symbol, SymbolAt};
 use crate::workspace::{DocId, Workspace};
 use datalex_compiler::symbols::Key;
 use lsp_types::{
@@ -12,12 +10,7 @@ use lsp_types::{
 /// `textDocument/definition`.
 pub fn definition(ws: &Workspace, p: &GotoDefinitionParams) -> Option<GotoDefinitionResponse> {
     let (doc, offset) = ws.at(&p.text_document_position_params)?;
-    if let Some(found) = compiled_definition(ws, doc, offset) {
-        return Some(GotoDefinitionResponse::Array(found));
-    }
-    let s = ws.occurrence_at(doc, offset)?;
-    let found = definitions(ws, &s);
-    (!found.is_empty()).then_some(GotoDefinitionResponse::Array(found))
+    compiled_definition(ws, doc, offset).map(GotoDefinitionResponse::Array)
 }
 
 /// Where the name at `offset` of `doc` is declared, as the compiler resolved it: a rule, value
@@ -45,110 +38,15 @@ fn compiled_definition(ws: &Workspace, doc: DocId, offset: usize) -> Option<Vec<
     (!found.is_empty()).then_some(found)
 }
 
-/// Where the thing at `s` is declared. For a rule, value or param this is the declaration the
-/// name finds in its package (a layer's replacement, if there is one); on a declaration that
-/// says `override`, the declaration it replaces.
-pub fn definitions(ws: &Workspace, s: &SymbolAt<'_>) -> Vec<Location> {
-    let o = s.occurrence;
-    let scope = ws.scope(s.at);
-    let tables = ws.tables();
-    let category = match &o.target {
-        Target::Rule(n) => Some((Category::Rule, n)),
-        Target::Value(n) => Some((Category::Value, n)),
-        Target::Param(n) => Some((Category::Param, n)),
-        Target::Name(n) => tables
-            .visible(Category::Value, &scope.package, n)
-            .map(|_| (Category::Value, n))
-            .or_else(|| {
-                tables
-                    .visible(Category::Param, &scope.package, n)
-                    .map(|_| (Category::Param, n))
-            }),
-        _ => None,
-    };
-    if let Some((cat, name)) = category {
-        let target = match o.role {
-            Role::Decl => tables
-                .replaced(ws, cat, &scope.package, s.at)
-                .map(|(_, at)| at)
-                .or(Some(s.at)),
-            Role::Ref => tables.visible(cat, &scope.package, name).map(|(_, at)| at),
-        };
-        return target
-            .and_then(|at| {
-                let (start, end) = ws.decl_name(at)?;
-                ws.location(at.doc, start, end)
-            })
-            .into_iter()
-            .collect();
-    }
-    let Some(symbol) = ws.resolve(s.at, o) else {
-        return Vec::new();
-    };
-    let symbols = match &symbol {
-        Symbol::Request => scope.request().into_iter().map(Symbol::Type).collect(),
-        _ => vec![symbol.clone()],
-    };
-    let mut out = Vec::new();
-    for sym in &symbols {
-        let decls: Vec<SymbolAt<'_>> = ws
-            .occurrences_of(sym)
-            .into_iter()
-            .filter(|x| x.occurrence.role == Role::Decl)
-            .collect();
-        // The paragraph or item a citation names, else its article.
-        let exact: Vec<&SymbolAt<'_>> = match sym {
-            Symbol::Article { path, .. } => {
-                let exact: Vec<_> = decls
-                    .iter()
-                    .filter(|d| cite_path(d) == Some(path))
-                    .collect();
-                if exact.is_empty() {
-                    decls
-                        .iter()
-                        .filter(|d| cite_path(d).is_some_and(|p| p.len() == 1))
-                        .collect()
-                } else {
-                    exact
-                }
-            }
-            _ => decls.iter().collect(),
-        };
-        out.extend(
-            exact
-                .into_iter()
-                .filter_map(|d| ws.location(d.at.doc, d.start, d.end)),
-        );
-    }
-    out
-}
-
-fn cite_path<'a>(s: &SymbolAt<'a>) -> Option<&'a Vec<u32>> {
-    match &s.occurrence.target {
-        Target::Cite { path, .. } => Some(path),
-        _ => None,
-    }
-}
-
 /// `textDocument/references`: every place the thing at the cursor is named, across files; for
 /// an article, every citation of it or of its paragraphs and items.
 pub fn references(ws: &Workspace, p: &ReferenceParams) -> Option<Vec<Location>> {
     let (doc, offset) = ws.at(&p.text_document_position)?;
-    if let Some((_, id)) = ws.symbol_at(doc, offset) {
-        let found = ws
-            .references_of(doc, id, p.context.include_declaration)
-            .into_iter()
-            .filter_map(|(d, start, end)| ws.location(d, start, end))
-            .collect();
-        return Some(found);
-    }
-    let s = ws.occurrence_at(doc, offset)?;
-    let symbol = ws.resolve(s.at, s.occurrence)?;
-    let found: Vec<Location> = ws
-        .occurrences_of(&symbol)
+    let (_, id) = ws.symbol_at(doc, offset)?;
+    let found = ws
+        .references_of(doc, id, p.context.include_declaration)
         .into_iter()
-        .filter(|x| p.context.include_declaration || x.occurrence.role == Role::Ref)
-        .filter_map(|x| ws.location(x.at.doc, x.start, x.end))
+        .filter_map(|(d, start, end)| ws.location(d, start, end))
         .collect();
     Some(found)
 }

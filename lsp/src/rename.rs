@@ -7,10 +7,9 @@
 //! the server has not read (unreadable, or new on disk since it read the folder).
 
 use crate::error::RequestError;
-use crate::resolve::{Category, Symbol};
 use crate::symbols::Place;
 use crate::workspace::{DocId, Workspace};
-use datalex_compiler::symbols::Key;
+use datalex_compiler::symbols::{Key, Namespace};
 use datalex_lang::parser::{classify, Lex};
 use lsp_types::{
     DocumentChanges, OneOf, OptionalVersionedTextDocumentIdentifier, PrepareRenameResponse,
@@ -23,8 +22,8 @@ struct Renamable {
     at: Place,
     /// Its name.
     name: String,
-    /// Rule, value or param.
-    cat: Category,
+    /// Rules, or values and params.
+    ns: Namespace,
     /// Every place it is named: the names of the declarations of its `override` family and
     /// every use, in document order.
     places: Vec<Place>,
@@ -35,56 +34,34 @@ struct Renamable {
 /// What is under the cursor: `Ok(None)` for nothing, `Err(())` for a name that is not a rule,
 /// value or param.
 fn renamable(ws: &Workspace, doc: DocId, offset: usize) -> Result<Option<Renamable>, ()> {
-    if let Some((at, id)) = ws.symbol_at(doc, offset) {
-        let a = ws.analysis_for(doc);
-        let s = &a.symbols;
-        let root = s.root(id);
-        let (Some(decl), Some(first)) = (s.decl(id), s.decl(root)) else {
-            return Ok(None);
-        };
-        let cat = match &decl.key {
-            Key::Rule { .. } => Category::Rule,
-            Key::Value { .. } => Category::Value,
-            Key::Param { .. } => Category::Param,
-            _ => return Err(()),
-        };
-        if decl.name.is_none() {
-            return Ok(None);
-        }
-        let prelude = first
-            .name
-            .and_then(|n| a.place(n))
-            .is_some_and(|p| p.0 == 0)
-            || matches!(&first.key, Key::Rule { package, .. } | Key::Value { package, .. } | Key::Param { package, .. } if package == datalex_compiler::STD);
-        return Ok(Some(Renamable {
-            at,
-            name: decl.key.name().to_string(),
-            cat,
-            places: ws.references_of(doc, id, true),
-            prelude,
-        }));
-    }
-    // Where the compiler resolved nothing, the names as the server resolves them.
-    let Some(s) = ws.occurrence_at(doc, offset) else {
+    let Some((at, id)) = ws.symbol_at(doc, offset) else {
         return Ok(None);
     };
-    let Some(symbol @ Symbol::Decl { cat, .. }) = ws.resolve(s.at, s.occurrence) else {
-        return Err(());
+    let a = ws.analysis_for(doc);
+    let s = &a.symbols;
+    let root = s.root(id);
+    let (Some(decl), Some(first)) = (s.decl(id), s.decl(root)) else {
+        return Ok(None);
     };
-    let Symbol::Decl { root, .. } = &symbol else {
-        return Err(());
+    let ns = match &decl.key {
+        Key::Rule { .. } => Namespace::Rules,
+        Key::Value { .. } | Key::Param { .. } => Namespace::Names,
+        _ => return Err(()),
     };
-    let places: Vec<Place> = ws
-        .occurrences_of(&symbol)
-        .iter()
-        .map(|x| (x.at.doc, x.start, x.end))
-        .collect();
+    if decl.name.is_none() {
+        return Ok(None);
+    }
+    let prelude = first
+        .name
+        .and_then(|n| a.place(n))
+        .is_some_and(|p| p.0 == 0)
+        || matches!(&first.key, Key::Rule { package, .. } | Key::Value { package, .. } | Key::Param { package, .. } if package == datalex_compiler::STD);
     Ok(Some(Renamable {
-        at: (doc, s.start, s.end),
-        name: s.occurrence.name().to_string(),
-        cat,
-        prelude: root.doc == 0,
-        places,
+        at,
+        name: decl.key.name().to_string(),
+        ns,
+        places: ws.references_of(doc, id, true),
+        prelude,
     }))
 }
 
@@ -231,28 +208,27 @@ pub fn rename(ws: &Workspace, p: &RenameParams) -> Result<Option<WorkspaceEdit>,
     if let Some(why) = refusal(ws, &r) {
         return Err(RequestError::failed(why));
     }
-    let tables = ws.tables();
-    // The new name must not be taken where the symbol is declared or used.
-    let clashes: &[Category] = match r.cat {
-        Category::Rule => &[Category::Rule],
-        Category::Value | Category::Param => &[Category::Value, Category::Param],
-    };
+    // The new name must not be taken where the symbol is declared or used: as the compiler
+    // resolves names in each package it is named in.
+    let symbols = &ws.analysis_for(doc).symbols;
     for (d, _, _) in &r.places {
         let package = ws
             .doc(*d)
             .and_then(|d| d.package())
             .unwrap_or(datalex_compiler::STD);
-        for c in clashes {
-            if let Some((owner, _)) = tables.visible(*c, package, new) {
-                let what = match c {
-                    Category::Rule => "rule",
-                    Category::Value => "value",
-                    Category::Param => "param",
-                };
-                return Err(RequestError::failed(format!(
-                    "`{new}` is already a {what} in package `{owner}`"
-                )));
-            }
+        let taken = symbols
+            .visible(package, r.ns, new)
+            .and_then(|id| symbols.decl(id));
+        if let Some(decl) = taken {
+            let (what, owner) = match &decl.key {
+                Key::Rule { package, .. } => ("rule", package),
+                Key::Value { package, .. } => ("value", package),
+                Key::Param { package, .. } => ("param", package),
+                _ => continue,
+            };
+            return Err(RequestError::failed(format!(
+                "`{new}` is already a {what} in package `{owner}`"
+            )));
         }
     }
     let mut edits: Vec<TextDocumentEdit> = Vec::new();

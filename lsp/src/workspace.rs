@@ -2,10 +2,11 @@
 //! (as on disk), and the documents the client has open in it (as the client has them,
 //! overriding the disk).
 //!
-//! Each file keeps its parsed items between edits ([`Document`]); the symbol tables built from
-//! them are rebuilt on the first question after an edit ([`Workspace::tables`]); the project is
-//! compiled for diagnostics ([`Workspace::diagnostics`]), only the part an edit touched
-//! (see `workspace/diagnostics.rs`).
+//! Each file keeps its parsed items between edits ([`Document`]); the project is compiled for
+//! diagnostics ([`Workspace::diagnostics`]), only the part an edit touched (see
+//! `workspace/diagnostics.rs`), and the names the compiler resolved answer the questions
+//! ([`Workspace::analysis_for`], compiled on the first question after an edit if the
+//! diagnostics have not been).
 //!
 //! Documents are found by URI and, failing that, by normalised path
 //! ([`crate::project::normalise`]), so a file is one document however it is spelt.
@@ -17,7 +18,6 @@ pub use diagnostics::{Publish, Published};
 
 use crate::document::{Document, Reparsed};
 use crate::project::{normalise, Layout};
-use crate::resolve::Tables;
 use crate::uri;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::cell::OnceCell;
@@ -48,7 +48,6 @@ pub struct Workspace {
     detached: bool,
     /// Policy files that could not be read (rename refuses, since it cannot see them).
     unreadable: Vec<PathBuf>,
-    tables: OnceCell<Tables>,
     /// The names the compiler resolved in the last compile of the project's own files, if
     /// their texts did not change since.
     analysis: OnceCell<crate::symbols::Analysis>,
@@ -81,7 +80,6 @@ impl Workspace {
             layout: None,
             detached: false,
             unreadable: Vec::new(),
-            tables: OnceCell::new(),
             analysis: OnceCell::new(),
             outside_analysis: std::collections::BTreeMap::new(),
             members_dirty: true,
@@ -164,11 +162,6 @@ impl Workspace {
         self.members = members;
     }
 
-    /// The symbol tables of the current texts.
-    pub fn tables(&self) -> &Tables {
-        self.tables.get_or_init(|| Tables::build(self))
-    }
-
     /// Whether the texts changed since the last [`Workspace::diagnostics`].
     pub fn is_dirty(&self) -> bool {
         self.members_dirty || !self.outside_dirty.is_empty()
@@ -179,10 +172,9 @@ impl Workspace {
         self.compiles
     }
 
-    /// Document `id` changed: the tables are stale, and so are the diagnostics of what it is
-    /// compiled with.
+    /// Document `id` changed: the diagnostics and names of what it is compiled with are
+    /// stale.
     fn changed(&mut self, id: DocId) {
-        self.tables = OnceCell::new();
         if self.is_member(id) {
             self.analysis = OnceCell::new();
             self.members_dirty = true;
@@ -198,7 +190,6 @@ impl Workspace {
 
     /// Every file changed (the project was loaded again).
     fn changed_all(&mut self) {
-        self.tables = OnceCell::new();
         self.analysis = OnceCell::new();
         self.outside_analysis = self
             .outside()

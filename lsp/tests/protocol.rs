@@ -131,7 +131,9 @@ fn hover_shows_article_text_declarations_and_field_types() {
         // A value used in a rule: its declaration, package and citations.
         hover_at(&mut c, SHARING, "effective_share == unconditional", 0, 3),
         // A param from the base package.
-        hover_at(&mut c, SHARING, "reply_period", 0, 2),
+        hover_at(&mut c, SHARING, "within reply_period", 0, 9),
+        // An interpretation named in a citation (`reading`).
+        hover_at(&mut c, SHARING, "reading unfounded_restriction", 0, 12),
         // A rule named after `over`: binzhou's replacement of shandong's rule.
         hover_at(&mut c, SHARING, "over conditional_share", 0, 8),
         // Fields: a record's field, its type and documentation.

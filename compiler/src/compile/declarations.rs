@@ -189,12 +189,19 @@ impl Cx {
                         declared.insert(&e.name.name, e.name.span);
                         self.symbols
                             .declare(Key::Type(e.name.name.clone()), e.name.span, e.span);
-                        for (m, _) in &e.members {
+                        self.symbols.record_type(
+                            Key::Type(e.name.name.clone()),
+                            Shape::Enum(e.name.name.clone()),
+                        );
+                        for (m, doc) in &e.members {
                             let key = Key::Member {
                                 ty: e.name.name.clone(),
                                 name: m.name.clone(),
                             };
-                            self.symbols.declare(key, m.span, m.span);
+                            self.symbols.declare(key.clone(), m.span, m.span);
+                            if let Some(doc) = doc {
+                                self.symbols.record_doc(key, &doc.value);
+                            }
                         }
                         let mut levels: Vec<usize> = Vec::with_capacity(e.members.len());
                         for i in 0..e.members.len() {
@@ -261,6 +268,10 @@ impl Cx {
                         declared.insert(&r.name.name, r.name.span);
                         self.symbols
                             .declare(Key::Type(r.name.name.clone()), r.name.span, r.span);
+                        self.symbols.record_type(
+                            Key::Type(r.name.name.clone()),
+                            Shape::Record(r.name.name.clone()),
+                        );
                         records.push(r);
                         self.types.records.alloc(RecordDef {
                             name: r.name.name.clone(),
@@ -281,8 +292,13 @@ impl Cx {
                     record: r.name.name.clone(),
                     name: f.name.name.clone(),
                 };
-                self.symbols.declare(key, f.name.span, f.name.span);
+                self.symbols.declare(key.clone(), f.name.span, f.name.span);
                 let ty = self.resolve_type(&f.ty);
+                self.symbols
+                    .record_type(key.clone(), Shape::of(&self.types, &ty));
+                if let Some(doc) = &f.doc {
+                    self.symbols.record_doc(key, &doc.value);
+                }
                 let fid = self.types.fields.alloc(FieldDef {
                     record: rid,
                     name: f.name.name.clone(),
@@ -345,6 +361,10 @@ impl Cx {
                             self.diags.push(not_records.into());
                             continue;
                         };
+                        self.symbols.record_type(
+                            Key::Fact(fd.name.name.clone()),
+                            Shape::List(Box::new(Shape::of(&self.types, &Ty::Record(record)))),
+                        );
                         let key = fd.keyed.as_ref().and_then(|k| {
                             let f = self.types.field(record, &k.name);
                             if f.is_some() {
@@ -380,6 +400,10 @@ impl Cx {
                             );
                             self.symbols
                                 .record_use(k.request.span, Key::Type(k.request.name.clone()));
+                            self.symbols.record_type(
+                                Key::Kind(k.name.name.clone()),
+                                Shape::Record(k.request.name.clone()),
+                            );
                             self.kinds.alloc(KindDef {
                                 name: k.name.name.clone(),
                                 request,
@@ -451,6 +475,12 @@ impl Cx {
                 .record_use(r.span, Key::Regulation(regulation.clone()));
         }
         let Some(article) = x.article else {
+            // `§?`: an article of the regulation, not known which.
+            let key = Key::Article {
+                regulation,
+                path: Vec::new(),
+            };
+            self.symbols.record_use(c.span, key);
             return;
         };
         let mut path = vec![article];

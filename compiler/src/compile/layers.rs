@@ -9,7 +9,7 @@ use crate::diagnostics::{
 };
 use crate::ir::*;
 use crate::lower::{self, Locals};
-use crate::symbols::Key;
+use crate::symbols::{Key, Namespace, Shape};
 use crate::types::Ty;
 use datalex_lang::ast::{self};
 use datalex_lang::{Category, Span};
@@ -35,6 +35,10 @@ impl Cx {
         _all: &[PackageSrc<'_>],
     ) -> Package {
         let own_reg = self.own_regulation(p);
+        if let DefaultRegulation::One(id) = own_reg {
+            let regulation = self.regulations[id].id.clone();
+            self.symbols.record_own_regulation(&p.name, &regulation);
+        }
         // Params visible in the package: the chain's, later packages shadowing earlier ones.
         let mut params: HashMap<String, (Ex, Ty)> = HashMap::new();
         let mut param_origin: HashMap<String, String> = HashMap::new();
@@ -84,6 +88,13 @@ impl Cx {
                     self.symbols.record_replaces(key(&q.name), key(base));
                 }
                 param_origin.insert(prm.name.name.clone(), q.name.clone());
+                self.symbols.record_type(
+                    Key::Param {
+                        package: q.name.clone(),
+                        name: prm.name.name.clone(),
+                    },
+                    Shape::of(&self.types, &lowered.1),
+                );
                 // A param is missing while nothing it cites is in force.
                 let lowered = if cites.is_empty() {
                     lowered
@@ -98,6 +109,14 @@ impl Cx {
                     doc: prm.doc.as_ref().map(|d| d.value.clone()),
                 });
             }
+        }
+        for (name, origin) in &param_origin {
+            let key = Key::Param {
+                package: origin.clone(),
+                name: name.clone(),
+            };
+            self.symbols
+                .record_visible(&p.name, Namespace::Names, name, key);
         }
         let mut plans = Vec::new();
         let kinds: Vec<(KindId, KindDef)> =

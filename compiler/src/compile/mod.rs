@@ -22,7 +22,7 @@ pub use text::regulation_text;
 use crate::diagnostics::{LayerError, PackageRef};
 use crate::graph;
 use crate::ir::*;
-use crate::symbols::{Key, Symbols};
+use crate::symbols::{Key, Shape, Symbols};
 use crate::types::Types;
 use datalex_lang::ast::{self, Item};
 use datalex_lang::{Diagnostic, FileId, SourceMap, Span};
@@ -158,6 +158,10 @@ impl Cx {
             }
         }
         self.declare_interpretations(&packages);
+        for p in &packages {
+            let base = p.extends.as_ref().map(|b| b.name.as_str());
+            self.symbols.record_package(&p.name, base);
+        }
         let order = self.package_order(&packages);
         let mut compiled: Vec<Package> = Vec::new();
         let mut tests = Vec::new();

@@ -10,7 +10,7 @@ use crate::diagnostics::{
 use crate::graph;
 use crate::ir::*;
 use crate::lower::{self, Locals, Resolved, Resolver};
-use crate::symbols::{Key, Symbols};
+use crate::symbols::{Key, Namespace, Shape, Symbols};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{self, PartKind, RuleRole};
 use datalex_lang::{Diagnostic, FileId, Span};
@@ -62,6 +62,14 @@ impl Cx {
                 }
                 value_decls.insert(v.name.name.clone(), (v, reg, q.name.clone()));
             }
+        }
+        for (name, (_, _, package)) in &value_decls {
+            let key = Key::Value {
+                package: package.clone(),
+                name: name.clone(),
+            };
+            self.symbols
+                .record_visible(&p.name, Namespace::Names, name, key);
         }
         let mut b = PlanBuilder {
             cx: self,
@@ -163,6 +171,14 @@ impl Cx {
             ArenaMap::default();
         for (r, reg, qi) in slots.into_iter().flatten() {
             let pkg = chain.get(qi).map(|q| q.name.clone()).unwrap_or_default();
+            if let Some(n) = &r.name {
+                let key = Key::Rule {
+                    package: pkg.clone(),
+                    name: n.name.clone(),
+                };
+                b.cx.symbols
+                    .record_visible(&p.name, Namespace::Rules, &n.name, key);
+            }
             let id = rules.alloc(b.rule(r, reg, &pkg));
             decls.insert(id, (r, reg, pkg));
         }
@@ -766,6 +782,12 @@ impl PlanBuilder<'_, '_> {
             }
         };
         self.max_locals = self.max_locals.max(locals.count());
+        let shape = Shape::of(&self.cx.types, &ty);
+        let key = Key::Value {
+            package: pkg.to_string(),
+            name: name.clone(),
+        };
+        self.cx.symbols.record_type(key, shape);
         let mut uses = Vec::new();
         collect_values(&default, &mut uses);
         for b in exceptions.values() {

@@ -1,7 +1,7 @@
 //! Reading the text before the cursor: the item being written usually does not parse yet, so
 //! completion works from tokens, not from the syntax tree.
 
-use crate::index::Sk;
+use crate::model::Path;
 use datalex_lang::parser::{classify, Lex};
 
 /// A token of code before the cursor.
@@ -75,13 +75,13 @@ pub fn word(toks: &[(usize, Tok)], i: usize) -> Option<&str> {
     }
 }
 
-/// The shape of the path that ends just before token `end` (exclusive): `a.b[..].c`. Returns
-/// the shape and the index of its first token. Quantifier variables are looked up in `locals`.
+/// The path that ends just before token `end` (exclusive): `a.b[..].c`. Returns
+/// the path and the index of its first token. Quantifier variables are looked up in `locals`.
 pub fn path_before(
     toks: &[(usize, Tok)],
     end: usize,
-    locals: &[(String, Sk)],
-) -> Option<(Sk, usize)> {
+    locals: &[(String, Path)],
+) -> Option<(Path, usize)> {
     // Walk back over `ident (. ident | [ … ])*`.
     let mut i = end;
     let mut segments: Vec<Option<String>> = Vec::new(); // None: an index `[…]`
@@ -129,12 +129,12 @@ pub fn path_before(
     }
     let mut sk = match locals.iter().rev().find(|(n, _)| *n == root) {
         Some((_, s)) => s.clone(),
-        None => Sk::Name(root),
+        None => Path::Name(root),
     };
     for seg in iter {
         sk = match seg {
-            Some(f) => Sk::Field(Box::new(sk), f),
-            None => Sk::Elem(Box::new(sk)),
+            Some(f) => Path::Field(Box::new(sk), f),
+            None => Path::Elem(Box::new(sk)),
         };
     }
     Some((sk, i))
@@ -142,8 +142,8 @@ pub fn path_before(
 
 /// Quantifier variables bound before the cursor (`any x in c`, `all x in c`, `each x in c`),
 /// latest last.
-pub fn locals(toks: &[(usize, Tok)]) -> Vec<(String, Sk)> {
-    let mut out: Vec<(String, Sk)> = Vec::new();
+pub fn locals(toks: &[(usize, Tok)]) -> Vec<(String, Path)> {
+    let mut out: Vec<(String, Path)> = Vec::new();
     for (i, _) in toks.iter().enumerate() {
         let binder = matches!(word(toks, i), Some("any" | "all" | "each"));
         if !binder || word(toks, i + 2) != Some("in") {
@@ -181,7 +181,7 @@ pub fn locals(toks: &[(usize, Tok)]) -> Vec<(String, Sk)> {
             }
         }
         if let Some((coll, _)) = path_before(toks, end, &out) {
-            out.push((var.to_string(), Sk::Elem(Box::new(coll))));
+            out.push((var.to_string(), Path::Elem(Box::new(coll))));
         }
     }
     out

@@ -8,6 +8,11 @@
 //! again (its diagnostics are refreshed by its own next edit, or when files change on disk,
 //! [`Workspace::refresh_outside`]). So one edit is one compile, however many such documents are
 //! open.
+//!
+//! An item being written that does not parse is compiled as it last parsed (see
+//! [`crate::document::Chunk::fallback`]): the rest of the project still sees what it declares,
+//! so its uses elsewhere do not turn red while it is written; only its parse errors are shown
+//! in it.
 
 use super::{DocId, Workspace};
 use crate::symbols::Analysis;
@@ -168,6 +173,9 @@ impl Workspace {
             let file = sources.add(d.name.clone(), d.text.clone());
             files.push((file, d.syntax(file, &mut parse_diagnostics)));
         }
+        // What the compiler says inside an item that does not parse is about the tree it last
+        // had (see `Chunk::fallback`), not about the text: only its parse errors are shown.
+        let syntax_errors = parse_diagnostics.clone();
         let compiled = datalex_compiler::compile_parsed(&sources, &files, parse_diagnostics);
         let doc_of = |file: u32| order.get(file as usize).copied();
         for d in &compiled.diagnostics {
@@ -179,6 +187,12 @@ impl Workspace {
             }
             let Some(doc) = self.doc(id) else { continue };
             if doc.uri.is_none() {
+                continue;
+            }
+            let at = d.span.start as usize;
+            if doc.stale().any(|(start, end)| start <= at && at < end)
+                && !syntax_errors.contains(d)
+            {
                 continue;
             }
             let related: Vec<DiagnosticRelatedInformation> = d
