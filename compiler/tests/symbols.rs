@@ -53,12 +53,21 @@ fn the_policies_uses_resolve_to_declarations() {
             Key::Local(_) => "local",
         };
         *kinds.entry(kind).or_default() += 1;
-        // The name used is the name declared (an article's citation has none).
+        // The name used is the name declared (an article's citation has none; `request`
+        // stands for its kind's request record).
         let written = sources
             .get(span.file)
             .unwrap()
             .text
             .get(span.start as usize..span.end as usize);
+        if written == Some("request") {
+            assert!(
+                matches!(&d.key, Key::Type(r) if r.ends_with("Request")),
+                "`request` at {span:?} refers to {:?}",
+                d.key
+            );
+            continue;
+        }
         if !matches!(d.key, Key::Article { .. } | Key::Local(_)) {
             assert_eq!(
                 written,
@@ -153,4 +162,59 @@ fn the_name_at_an_offset_is_the_innermost_one() {
     assert!(checked > 1000, "{checked}");
     // Before the first name of a file, and in a file with no names: nothing.
     assert_eq!(s.at(u32::MAX, 0), None);
+}
+
+/// What a package sees once layered, and the types the compiler gave its names: what the
+/// language server's hover and completion read instead of resolving names again.
+#[test]
+fn packages_see_their_layers_and_names_have_types() {
+    use datalex_compiler::symbols::{Namespace, Shape};
+    let compiled = compile(&sources());
+    let s = &compiled.symbols;
+    let key = |id| s.decl(id).map(|d| d.key.clone());
+    // A param of the base package, seen from the package that extends it.
+    let found = s.visible("binzhou", Namespace::Names, "reply_period");
+    assert_eq!(
+        found.and_then(key),
+        Some(Key::Param {
+            package: "shandong".into(),
+            name: "reply_period".into()
+        })
+    );
+    let param = s.decl(found.unwrap()).unwrap();
+    assert_eq!(param.ty, Some(Shape::Scalar("Duration")));
+    // A value's type as declared; a rule in its own namespace, not among names.
+    let value = s
+        .visible("binzhou", Namespace::Names, "effective_share")
+        .and_then(|id| s.decl(id))
+        .unwrap();
+    assert_eq!(value.ty, Some(Shape::Enum("ShareTier".into())));
+    assert!(s.visible("binzhou", Namespace::Rules, "effective_share").is_none());
+    assert!(!s.in_scope("binzhou", Namespace::Rules).is_empty());
+    // A base package does not see what extends it.
+    assert!(s.visible("shandong", Namespace::Names, "effective_share").is_none());
+    // Fields, facts and kinds carry their types; members and fields their documentation.
+    let field = s
+        .find(&Key::Field {
+            record: "Dataset".into(),
+            name: "security_level".into(),
+        })
+        .and_then(|id| s.decl(id))
+        .unwrap();
+    assert_eq!(field.ty, Some(Shape::Enum("SecurityLevel".into())));
+    let kind = s.find(&Key::Kind("share".into())).and_then(|id| s.decl(id)).unwrap();
+    assert_eq!(kind.ty, Some(Shape::Record("ShareRequest".into())));
+    let member = s
+        .find(&Key::Member {
+            ty: "LegalRank".into(),
+            name: "law".into(),
+        })
+        .and_then(|id| s.decl(id))
+        .unwrap();
+    assert!(member.doc.is_some());
+    // The regulation a bare `§` cites, and the package chain.
+    assert_eq!(s.own_regulation("binzhou"), Some("binzhou-2023"));
+    assert!(s
+        .packages()
+        .any(|(p, base)| p == "binzhou" && base == Some("shandong")));
 }
