@@ -189,10 +189,14 @@ fn packages_see_their_layers_and_names_have_types() {
         .and_then(|id| s.decl(id))
         .unwrap();
     assert_eq!(value.ty, Some(Shape::Enum("ShareTier".into())));
-    assert!(s.visible("binzhou", Namespace::Rules, "effective_share").is_none());
+    assert!(s
+        .visible("binzhou", Namespace::Rules, "effective_share")
+        .is_none());
     assert!(!s.in_scope("binzhou", Namespace::Rules).is_empty());
     // A base package does not see what extends it.
-    assert!(s.visible("shandong", Namespace::Names, "effective_share").is_none());
+    assert!(s
+        .visible("shandong", Namespace::Names, "effective_share")
+        .is_none());
     // Fields, facts and kinds carry their types; members and fields their documentation.
     let field = s
         .find(&Key::Field {
@@ -202,7 +206,10 @@ fn packages_see_their_layers_and_names_have_types() {
         .and_then(|id| s.decl(id))
         .unwrap();
     assert_eq!(field.ty, Some(Shape::Enum("SecurityLevel".into())));
-    let kind = s.find(&Key::Kind("share".into())).and_then(|id| s.decl(id)).unwrap();
+    let kind = s
+        .find(&Key::Kind("share".into()))
+        .and_then(|id| s.decl(id))
+        .unwrap();
     assert_eq!(kind.ty, Some(Shape::Record("ShareRequest".into())));
     let member = s
         .find(&Key::Member {

@@ -6,10 +6,10 @@
 
 use crate::symbols::Analysis;
 use crate::workspace::Workspace;
-use datalex_compiler::symbols::Key;
 use datalex_compiler::cite::{self, DefaultRegulation};
 use datalex_compiler::export::period_text;
 use datalex_compiler::ir::{ArticleText, ParaText, Period, RegulationText};
+use datalex_compiler::symbols::Key;
 use datalex_lang::ast::{self, Item};
 use datalex_lang::date::Date;
 

@@ -107,7 +107,12 @@ fn nth_version(
     place: Place,
 ) -> Option<usize> {
     let r = cite::regulation(ws, a, regulation)?;
-    let (doc, chunk, _) = ws.item_of(a, a.symbols.decl(a.symbols.find(&Key::Regulation(regulation.to_string()))?)?.item?)?;
+    let (doc, chunk, _) = ws.item_of(
+        a,
+        a.symbols
+            .decl(a.symbols.find(&Key::Regulation(regulation.to_string()))?)?
+            .item?,
+    )?;
     let inside = |s: Span| (doc, chunk + s.start as usize, chunk + s.end as usize) == place;
     let number = *path.first()?;
     let (i, _) = r.articles.iter().enumerate().find(|(_, x)| {
@@ -138,12 +143,7 @@ fn package_of(key: &Key) -> Option<&str> {
 
 /// The declaration of a rule, value or param (`decl`, declared in document `at`), where it
 /// is, the package of the declaration it replaces, and the text of what it cites.
-fn declaration(
-    ws: &Workspace,
-    a: &Analysis,
-    decl: &Decl,
-    today: Option<Date>,
-) -> Option<String> {
+fn declaration(ws: &Workspace, a: &Analysis, decl: &Decl, today: Option<Date>) -> Option<String> {
     let item = decl.item?;
     let mut s = code(&source(ws, a, item)?);
     let (at, _, _) = a.place(item)?;
@@ -224,7 +224,12 @@ pub fn describe_on(
                 Some(b) => format!("package {name} extends {b}"),
                 None => format!("package {name}"),
             });
-            let files: Vec<u32> = decl.name.iter().chain(&decl.again).map(|n| n.file).collect();
+            let files: Vec<u32> = decl
+                .name
+                .iter()
+                .chain(&decl.again)
+                .map(|n| n.file)
+                .collect();
             s.push_str(&format!("\n\n{} file(s)", files.len()));
             let regulations: Vec<&str> = a
                 .symbols
@@ -388,7 +393,11 @@ fn type_doc(ws: &Workspace, scope: &Scope<'_>, id: DeclId, n: &str) -> Option<St
     let item = ws.declaring_item(a, id).map(|(_, _, i)| i);
     let line = |name: &str, ty: Option<String>, d: &Decl| {
         let ty = ty.map(|t| format!(": {t}")).unwrap_or_default();
-        let d = d.doc.as_ref().map(|d| format!(" — {d}")).unwrap_or_default();
+        let d = d
+            .doc
+            .as_ref()
+            .map(|d| format!(" — {d}"))
+            .unwrap_or_default();
         format!("- `{name}{ty}`{d}")
     };
     match item {

@@ -102,7 +102,9 @@ impl<'a> Scope<'a> {
     /// The declaration of `key`, if it is declared.
     pub fn decl(&self, key: &Key) -> Option<&'a Decl> {
         let s = self.symbols();
-        s.find(key).and_then(|id| s.decl(id)).filter(|d| d.name.is_some())
+        s.find(key)
+            .and_then(|id| s.decl(id))
+            .filter(|d| d.name.is_some())
     }
 
     /// The declared names whose key `pick` accepts, in declaration order.
@@ -183,7 +185,8 @@ impl<'a> Scope<'a> {
     /// Whether `name` is an enum type, and nothing a name in an expression finds first.
     pub fn is_enum_type(&self, name: &str) -> bool {
         matches!(
-            self.decl(&Key::Type(name.to_string())).and_then(|d| d.ty.as_ref()),
+            self.decl(&Key::Type(name.to_string()))
+                .and_then(|d| d.ty.as_ref()),
             Some(Shape::Enum(_))
         ) && self
             .symbols()
@@ -195,9 +198,8 @@ impl<'a> Scope<'a> {
     pub fn request(&self) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
         for k in &self.kinds {
-            if let Some(Shape::Record(r)) = self
-                .decl(&Key::Kind(k.clone()))
-                .and_then(|d| d.ty.as_ref())
+            if let Some(Shape::Record(r)) =
+                self.decl(&Key::Kind(k.clone())).and_then(|d| d.ty.as_ref())
             {
                 if !out.contains(r) {
                     out.push(r.clone());

@@ -56,7 +56,9 @@ impl<'a> datalex_lang::ast::visit::Visit<'a> for Names {
 fn assert_names_where_they_are(doc: &Document, what: &str) {
     use datalex_lang::ast::visit::Visit;
     for c in doc.chunks.iter().filter(|c| c.is_stale()) {
-        let Some(item) = &c.known().item else { continue };
+        let Some(item) = &c.known().item else {
+            continue;
+        };
         let mut names = Names::default();
         names.visit_item(item);
         for (name, start, end) in names.0 {
@@ -64,7 +66,11 @@ fn assert_names_where_they_are(doc: &Document, what: &str) {
                 continue;
             }
             let at = c.start + start as usize..c.start + end as usize;
-            assert_eq!(doc.text.get(at.clone()), Some(name.as_str()), "{what}: {at:?}");
+            assert_eq!(
+                doc.text.get(at.clone()),
+                Some(name.as_str()),
+                "{what}: {at:?}"
+            );
         }
     }
 }

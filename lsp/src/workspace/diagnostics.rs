@@ -190,8 +190,7 @@ impl Workspace {
                 continue;
             }
             let at = d.span.start as usize;
-            if doc.stale().any(|(start, end)| start <= at && at < end)
-                && !syntax_errors.contains(d)
+            if doc.stale().any(|(start, end)| start <= at && at < end) && !syntax_errors.contains(d)
             {
                 continue;
             }
