@@ -42,7 +42,7 @@ pub struct Chunk {
     /// Its tree and names (shared with the previous version of the file when unchanged).
     pub parsed: Arc<Parsed>,
     /// When the chunk does not parse: the item it held when it last did, its spans moved by
-    /// the edits since (see [`carried_over`]), so that the compiler, and with it hover,
+    /// the edits since (see `carried_over`), so that the compiler, and with it hover,
     /// completion, definition and the outline, still know it while it is being written. Its
     /// diagnostics are the chunk's parse errors; what the compiler says inside it is not
     /// shown (see `workspace/diagnostics.rs`).
