@@ -116,6 +116,7 @@ impl Cx {
                 for (field, value) in &r.fields {
                     let TestLiteral::Str(s) = value else { continue };
                     if field.name == "scenario"
+                        && !s.is_empty()
                         && !labelled(LabelOf::Scenario, s)
                         && reported.insert((LabelOf::Scenario, s.as_str()))
                     {
