@@ -98,8 +98,8 @@ pub struct LabelDef {
     pub of: LabelOf,
     /// The word as policies and requests write it (`provider`, `social_security`).
     pub name: String,
-    /// Its label (`数据提供单位`, `社会保障`).
-    pub label: String,
+    /// Its label (`数据提供单位`, `社会保障`), shared with the decisions that show it.
+    pub label: Arc<str>,
 }
 
 impl Program {
@@ -129,12 +129,12 @@ impl Program {
     /// The label of a role or scenario as `package` reads it: its own `labels`, else those of
     /// the packages it extends, nearest first, else the prelude's, else any package's (a kind
     /// decided with another package's rules, `use`, shows that package's roles).
-    pub fn label(&self, package: &str, of: LabelOf, name: &str) -> Option<&str> {
+    pub fn label(&self, package: &str, of: LabelOf, name: &str) -> Option<&Arc<str>> {
         let find = |pkg: &str| {
             self.labels
                 .iter()
                 .find(|l| l.package == pkg && l.of == of && l.name == name)
-                .map(|l| l.label.as_str())
+                .map(|l| &l.label)
         };
         let mut cur = Some(package);
         let mut hops = 0;
@@ -152,7 +152,7 @@ impl Program {
             self.labels
                 .iter()
                 .find(|l| l.of == of && l.name == name)
-                .map(|l| l.label.as_str())
+                .map(|l| &l.label)
         })
     }
 

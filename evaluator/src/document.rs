@@ -590,7 +590,7 @@ impl Builder<'_, '_> {
             .input
             .policy
             .label(self.package(), LabelOf::Role, role)
-            .map_or_else(|| role.to_string(), str::to_string);
+            .map_or_else(|| role.to_string(), |l| l.to_string());
         let who = id.map(str::to_string).or_else(|| {
             crate::explain::party_of_request(role, self.input.request, self.input.facts)
         });

@@ -9,6 +9,7 @@ use crate::ir::LabelDef;
 use datalex_lang::ast::{self, Item, LabelOf, OutcomePart, TestLiteral};
 use datalex_lang::{Diagnostic, FileId, Span};
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 impl Cx {
     /// Every package's `labels`, each name once in a package (E0106).
@@ -34,7 +35,7 @@ impl Cx {
                         package: p.name.clone(),
                         of: d.of,
                         name: e.name.name.clone(),
-                        label: e.label.value.clone(),
+                        label: Arc::from(e.label.value.as_str()),
                     });
                 }
             }
