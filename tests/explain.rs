@@ -45,7 +45,12 @@ fn redact(text: &str) -> String {
     }
     out.push_str(rest);
     let mut text = out;
-    for label in ["决定编号：", "Decision number: ", "决定编号：</dt><dd>", "决定编号：**"] {
+    for label in [
+        "决定编号：",
+        "Decision number: ",
+        "决定编号：</dt><dd>",
+        "决定编号：**",
+    ] {
         let mut from = 0;
         while let Some(i) = text[from..].find(label) {
             let start = from + i + label.len();
@@ -185,7 +190,11 @@ fn chinese_documents_of_every_kind_and_effect() {
             "{name} is named for another effect than {effect}"
         );
         let text = document(&request, &[]);
-        assert_eq!(text, document(&request, &["--lang", "zh"]), "{name}: zh is the default");
+        assert_eq!(
+            text,
+            document(&request, &["--lang", "zh"]),
+            "{name}: zh is the default"
+        );
         let word = match effect.as_str() {
             "permit" => "准予",
             "deny" => "不予",
@@ -235,7 +244,10 @@ fn markdown_and_html() {
             let html = document(request, &["--lang", lang, "--format", "html"]);
             assert!(html.starts_with("<!DOCTYPE html>"), "{html}");
             assert!(html.contains("@media print"), "print CSS");
-            assert!(!html.contains("<link") && !html.contains("<script"), "self-contained");
+            assert!(
+                !html.contains("<link") && !html.contains("<script"),
+                "self-contained"
+            );
             insta::with_settings!({ snapshot_suffix => format!("{name}_{lang}_md") }, {
                 insta::assert_snapshot!(md);
             });
@@ -266,7 +278,9 @@ fn names_are_escaped() {
     let data_arg = data.to_string_lossy().to_string();
     let run = |format: &str| {
         let out = common::run(
-            &["explain", "--lang", "zh", "--data", &data_arg, "--format", format, "-"],
+            &[
+                "explain", "--lang", "zh", "--data", &data_arg, "--format", format, "-",
+            ],
             SHARE_REVIEW,
         );
         assert!(out.status.success(), "{}", common::stderr(&out));
@@ -282,7 +296,9 @@ fn names_are_escaped() {
     let md = run("markdown");
     assert!(!md.contains("<script"), "{md}");
     assert!(
-        md.contains(r#"&lt;script&gt;alert("x")&lt;/script&gt; &amp; 人口 \*基础\* \[信息\](http://x)"#),
+        md.contains(
+            r#"&lt;script&gt;alert("x")&lt;/script&gt; &amp; 人口 \*基础\* \[信息\](http://x)"#
+        ),
         "{md}"
     );
     // Plain text shows the name as written.

@@ -113,15 +113,12 @@ fn environment() -> &'static Environment<'static> {
             _ => AutoEscape::None,
         });
         env.set_formatter(|out, state, value| match state.auto_escape() {
-            AutoEscape::Custom("markdown") if !value.is_safe() => {
-                out.write_str(&escape_markdown(&value.to_string()))
-                    .map_err(minijinja::Error::from)
+            AutoEscape::Custom("markdown") if !value.is_safe() => out
+                .write_str(&escape_markdown(&value.to_string()))
+                .map_err(minijinja::Error::from),
+            AutoEscape::Custom(_) => {
+                minijinja::escape_formatter(out, state, &Value::from_safe_string(value.to_string()))
             }
-            AutoEscape::Custom(_) => minijinja::escape_formatter(
-                out,
-                state,
-                &Value::from_safe_string(value.to_string()),
-            ),
             _ => minijinja::escape_formatter(out, state, value),
         });
         env.add_function("t", frame_word);
@@ -327,10 +324,7 @@ impl Builder<'_, '_> {
                 .iter()
                 .map(|r| self.entry(None, &r.text, Vec::new(), &r.cites))
                 .collect(),
-            remedy_none: d
-                .remedies
-                .is_empty()
-                .then(|| self.t("explain-remedy-none")),
+            remedy_none: d.remedies.is_empty().then(|| self.t("explain-remedy-none")),
             interpretations: self.interpretations(),
             footer: self.ta("explain-footer", &[("version", d.policy.version.clone())]),
         }
@@ -417,7 +411,10 @@ impl Builder<'_, '_> {
             ),
             Request::Open(r) => (
                 self.open_requester(r.requester.kind.as_str(), &r.requester.id),
-                vec![self.ta("explain-matter-open", &[("dataset", self.dataset(&r.dataset))])],
+                vec![self.ta(
+                    "explain-matter-open",
+                    &[("dataset", self.dataset(&r.dataset))],
+                )],
             ),
             Request::Develop(r) => {
                 let sets: Vec<String> = r.datasets.iter().map(|d| self.dataset(d)).collect();
@@ -426,7 +423,10 @@ impl Builder<'_, '_> {
                     vec![self.ta(
                         "explain-matter-develop",
                         &[
-                            ("environment", self.member("Environment", r.environment.as_str())),
+                            (
+                                "environment",
+                                self.member("Environment", r.environment.as_str()),
+                            ),
                             ("datasets", self.list(&sets)),
                             ("scenario", self.scenario(&r.scenario)),
                         ],
@@ -455,9 +455,10 @@ impl Builder<'_, '_> {
             ),
             Request::Collection(r) => {
                 let mut m = vec![match r.dataset.as_deref() {
-                    Some(d) => {
-                        self.ta("explain-matter-collection-dataset", &[("dataset", self.dataset(d))])
-                    }
+                    Some(d) => self.ta(
+                        "explain-matter-collection-dataset",
+                        &[("dataset", self.dataset(d))],
+                    ),
                     None => self.t("explain-matter-collection"),
                 }];
                 if r.grassroots {
@@ -561,15 +562,18 @@ impl Builder<'_, '_> {
                 );
                 let f = &src.in_force;
                 let period = match (f.from, f.until) {
-                    (Some(from), None) => self.ta("explain-period-from", &[("from", self.date(from))]),
+                    (Some(from), None) => {
+                        self.ta("explain-period-from", &[("from", self.date(from))])
+                    }
                     (Some(from), Some(until)) => self.ta(
                         "explain-period-from-until",
                         &[("from", self.date(from)), ("until", self.date(until))],
                     ),
                     (None, None) => self.t("explain-period-unknown"),
-                    (None, Some(until)) => {
-                        self.ta("explain-period-unknown-until", &[("until", self.date(until))])
-                    }
+                    (None, Some(until)) => self.ta(
+                        "explain-period-unknown-until",
+                        &[("until", self.date(until))],
+                    ),
                 };
                 self.ta(
                     "explain-source",
@@ -597,7 +601,9 @@ impl Builder<'_, '_> {
         match who {
             Some(id) => {
                 let name = match self.input.request {
-                    Request::Develop(_) | Request::ProductRegistration(_) if role == "developer" => {
+                    Request::Develop(_) | Request::ProductRegistration(_)
+                        if role == "developer" =>
+                    {
                         self.developer(&id)
                     }
                     Request::Open(r) if role == "requester" => {
@@ -777,13 +783,13 @@ impl Builder<'_, '_> {
             .map(|i| {
                 let of: Vec<String> = i.of.iter().map(|c| c.label.to_string()).collect();
                 Entry {
-                    heading: Some(self.ta(
-                        "explain-interpretation-of",
-                        &[("of", self.list(&of))],
-                    )),
+                    heading: Some(self.ta("explain-interpretation-of", &[("of", self.list(&of))])),
                     text: self.ta("explain-interpretation-says", &[("says", i.says.clone())]),
                     lines: vec![
-                        self.ta("explain-interpretation-means", &[("means", i.means.clone())]),
+                        self.ta(
+                            "explain-interpretation-means",
+                            &[("means", i.means.clone())],
+                        ),
                         self.ta(
                             "explain-interpretation-adopted",
                             &[

@@ -45,7 +45,11 @@ impl Cx {
     /// W0109: every enum, member, record, field and request kind declared without a label, and
     /// every role of an obligation or deadline and scenario of a test's request that no
     /// `labels` the package sees (its own, its bases', the prelude's) names.
-    pub(super) fn unlabelled(&mut self, files: &[(FileId, ast::File)], packages: &[PackageSrc<'_>]) {
+    pub(super) fn unlabelled(
+        &mut self,
+        files: &[(FileId, ast::File)],
+        packages: &[PackageSrc<'_>],
+    ) {
         let warn = |span: Span, what: Unlabelled, name: String| -> Diagnostic {
             LintWarning::Unlabelled { span, what, name }.into()
         };
@@ -90,16 +94,16 @@ impl Cx {
                 })
             };
             let mut reported: HashSet<(LabelOf, &str)> = HashSet::new();
-            let parts = p
-                .rules
-                .iter()
-                .flat_map(|r| &r.outcome.parts)
-                .chain(p.values.iter().flat_map(|v| match &v.body {
-                    ast::ValueBody::Block { exceptions, .. } => {
-                        exceptions.iter().flat_map(|e| &e.parts).collect::<Vec<_>>()
-                    }
-                    ast::ValueBody::Expr(_) => Vec::new(),
-                }));
+            let parts =
+                p.rules
+                    .iter()
+                    .flat_map(|r| &r.outcome.parts)
+                    .chain(p.values.iter().flat_map(|v| match &v.body {
+                        ast::ValueBody::Block { exceptions, .. } => {
+                            exceptions.iter().flat_map(|e| &e.parts).collect::<Vec<_>>()
+                        }
+                        ast::ValueBody::Expr(_) => Vec::new(),
+                    }));
             for part in parts {
                 let (OutcomePart::Obligation { party, .. } | OutcomePart::Deadline { party, .. }) =
                     part
