@@ -44,26 +44,25 @@ fn redact(text: &str) -> String {
         rest = &after[hex..];
     }
     out.push_str(rest);
-    let mut text = out;
-    for label in [
-        "决定编号：",
-        "Decision number: ",
-        "决定编号：</dt><dd>",
-        "决定编号：**",
-    ] {
-        let mut from = 0;
-        while let Some(i) = text[from..].find(label) {
-            let start = from + i + label.len();
-            let id: String = text[start..]
-                .chars()
-                .take_while(char::is_ascii_alphanumeric)
-                .collect();
-            if id.len() == 26 {
-                text.replace_range(start..start + 26, "（决定编号）");
-            }
-            from = start;
+    // A ULID: 26 characters of Crockford's base32, upper case, nothing of the kind around it.
+    let mut text = String::with_capacity(out.len());
+    let mut run = String::new();
+    let flush = |run: &mut String, text: &mut String| {
+        let ulid = run.len() == 26
+            && run.chars().any(|c| c.is_ascii_digit())
+            && run.chars().any(|c| c.is_ascii_uppercase());
+        text.push_str(if ulid { "（决定编号）" } else { run });
+        run.clear();
+    };
+    for c in out.chars() {
+        if c.is_ascii_digit() || c.is_ascii_uppercase() {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut text);
+            text.push(c);
         }
     }
+    flush(&mut run, &mut text);
     text
 }
 

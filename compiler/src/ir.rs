@@ -111,7 +111,6 @@ impl Program {
         kinds: Arena<KindDef>,
         packages: Vec<Package>,
         interpretations: Vec<Interpretation>,
-        labels: Vec<LabelDef>,
         hash: String,
     ) -> Program {
         Program {
@@ -121,7 +120,7 @@ impl Program {
             kinds,
             packages: packages.into_iter().map(Arc::new).collect(),
             interpretations,
-            labels,
+            labels: Vec::new(),
             hash,
         }
     }

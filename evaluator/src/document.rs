@@ -167,7 +167,11 @@ pub fn chinese_number(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             digit(n / 10),
-            if n % 10 == 0 { "" } else { digit(n % 10) }
+            if n.is_multiple_of(10) {
+                ""
+            } else {
+                digit(n % 10)
+            }
         ),
         _ => n.to_string(),
     }
@@ -841,4 +845,46 @@ fn calendar_days(
         guard += 1;
     }
     (holidays, workdays)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_numerals_as_documents_number_their_parts() {
+        for (n, s) in [
+            (1, "一"),
+            (9, "九"),
+            (10, "十"),
+            (11, "十一"),
+            (20, "二十"),
+            (21, "二十一"),
+            (99, "九十九"),
+            (100, "100"),
+        ] {
+            assert_eq!(chinese_number(n), s, "{n}");
+        }
+    }
+
+    #[test]
+    fn markdown_is_escaped() {
+        assert_eq!(
+            escape_markdown("<b>A & B</b> *x* [l](u) #1 a_b |"),
+            r"&lt;b&gt;A &amp; B&lt;/b&gt; \*x\* \[l\](u) \#1 a\_b \|"
+        );
+    }
+
+    #[test]
+    fn blank_lines_made_single() {
+        assert_eq!(single_blank_lines("a\n\n\n  \nb  \n\n"), "a\n\nb\n");
+    }
+
+    #[test]
+    fn every_template_parses() {
+        let env = environment();
+        for f in [Format::Text, Format::Markdown, Format::Html] {
+            assert!(env.get_template(f.template()).is_ok(), "{:?}", f);
+        }
+    }
 }

@@ -187,16 +187,16 @@ impl Cx {
         let coverage = self.coverage_notes(&packages);
         let graph = graph::build(&self.regulations, &compiled);
 
-        let program = Program::new(
+        let mut program = Program::new(
             std::mem::take(&mut self.regulations),
             std::mem::take(&mut self.types),
             std::mem::take(&mut self.facts),
             std::mem::take(&mut self.kinds),
             compiled,
             std::mem::take(&mut self.interpretations),
-            std::mem::take(&mut self.labels),
             content_hash(sources),
         );
+        program.labels = std::mem::take(&mut self.labels);
         Some(PolicySet {
             program: Arc::new(program),
             graph,
