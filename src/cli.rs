@@ -2,7 +2,9 @@
 
 use anyhow::{anyhow, bail, Context, Result};
 use datalex_compiler::PolicySet;
+use datalex_evaluator::document::{self, Format};
 use datalex_evaluator::{Jurisdiction, Request};
+use datalex_i18n::Lang;
 use datalex_service::{decision_log, load, Project};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -14,8 +16,9 @@ use std::sync::Arc;
 pub enum Output {
     /// One JSON decision per line.
     Json,
-    /// An explanation for people.
-    Text,
+    /// A decision document for people, in a language and a format: Chinese (the default) as a
+    /// 决定书; English text as the explanation with its trace (`explain::explain`).
+    Document(Lang, Format),
 }
 
 /// A usage error (exit 2).
@@ -202,7 +205,7 @@ pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> 
         decision.decision_id = ulid::Ulid::new().to_string();
         match output {
             Output::Json => writeln!(out, "{}", serde_json::to_string(&decision)?)?,
-            Output::Text => {
+            Output::Document(Lang::En, Format::Text) => {
                 let text = datalex_evaluator::explain::explain(
                     &decision,
                     &request,
@@ -211,6 +214,16 @@ pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> 
                     &j.calendar,
                 );
                 writeln!(out, "{text}")?;
+            }
+            Output::Document(lang, format) => {
+                let input = document::Input {
+                    decision: &decision,
+                    request: &request,
+                    facts: &j.facts,
+                    policy: j.engine.policy(),
+                    calendar: &j.calendar,
+                };
+                writeln!(out, "{}", document::document(&input, lang, format)?)?;
             }
         }
     }

@@ -78,7 +78,9 @@ enum Command {
         setup: Setup,
         /// The request file, or `-`.
         file: PathBuf,
-        /// `text` (default) or `json` (the decision of the contract).
+        /// `text` (default), `markdown`, `html` (one printable page) or `json` (the decision of
+        /// the contract). In Chinese (the default) the text is a 决定书; `--lang en` gives the
+        /// English explanation with the trace.
         #[arg(long, default_value = "text")]
         format: String,
     },
@@ -212,7 +214,7 @@ fn lang_from_env() -> Lang {
     Lang::from_env(vars.iter().map(Option::as_deref))
 }
 
-fn run(command: Command, _lang: Lang) -> anyhow::Result<ExitCode> {
+fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check { paths } => {
             let project = discover(Flags::default())?;
@@ -226,12 +228,15 @@ fn run(command: Command, _lang: Lang) -> anyhow::Result<ExitCode> {
             file,
             format,
         } => {
+            use datalex_evaluator::document::Format;
             let output = match format.as_str() {
-                "text" => cli::Output::Text,
+                "text" => cli::Output::Document(lang, Format::Text),
+                "markdown" => cli::Output::Document(lang, Format::Markdown),
+                "html" => cli::Output::Document(lang, Format::Html),
                 "json" => cli::Output::Json,
                 other => {
                     return Err(cli::usage(format!(
-                        "--format: unknown format `{other}`; expected `text` or `json`"
+                        "--format: unknown format `{other}`; expected `text`, `markdown`, `html` or `json`"
                     )))
                 }
             };

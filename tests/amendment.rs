@@ -59,8 +59,21 @@ fn eval(at: &str) -> Value {
     serde_json::from_str(common::stdout(&out).trim()).expect("one decision")
 }
 
+/// The English explanation (`--lang en`: the text these tests look for).
 fn explain(at: &str) -> String {
-    let out = run("explain", at);
+    let out = common::run(
+        &[
+            "explain",
+            "--lang",
+            "en",
+            "--policies",
+            POLICIES,
+            "--data",
+            DATA,
+            "-",
+        ],
+        &request(at),
+    );
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     common::stdout(&out)
 }

@@ -156,7 +156,11 @@ fn a_dated_target_decides_only_within_its_period() {
 #[test]
 fn explanations_quote_without_garbled_runs_and_show_the_interpretation() {
     let dir = scratch(PLAN);
-    let (code, text, err) = run(dir.path(), &["explain", "-"], &share("2026-06-01", "d-1"));
+    let (code, text, err) = run(
+        dir.path(),
+        &["explain", "--lang", "en", "-"],
+        &share("2026-06-01", "d-1"),
+    );
     assert_eq!(code, 0, "{err}");
     assert!(
         text.contains("「推進宏觀經濟場景應用〔…〕自然環境等數據,提供共享服務。」"),
@@ -230,7 +234,10 @@ fn an_expired_target_inside_an_item_is_not_quoted_as_authority() {
     let target = "问题数据纠错时间压缩至2个工作日内。";
     let duty = "依法依规纠正数据错误";
 
-    let out = common::run(&["explain", "-"], &correction("2026-03-05", "2026-03-02"));
+    let out = common::run(
+        &["explain", "--lang", "en", "-"],
+        &correction("2026-03-05", "2026-03-02"),
+    );
     let text = common::stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     let quotes: Vec<&str> = text
@@ -252,7 +259,10 @@ fn an_expired_target_inside_an_item_is_not_quoted_as_authority() {
     );
 
     // While the target ran, it is part of the authority and quoted as the text has it.
-    let out = common::run(&["explain", "-"], &correction("2022-06-08", "2022-06-06"));
+    let out = common::run(
+        &["explain", "--lang", "en", "-"],
+        &correction("2022-06-08", "2022-06-06"),
+    );
     let text = common::stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
     assert!(

@@ -23,7 +23,7 @@
 
 use crate::graph::PolicyGraph;
 use crate::types::{EnumId, FieldId, RecordId, Ty, Types};
-use datalex_lang::ast::{DefectKind, Effect, FindingSeverity, RuleRole};
+use datalex_lang::ast::{DefectKind, Effect, FindingSeverity, LabelOf, RuleRole};
 use datalex_lang::date::Date;
 use datalex_lang::{FileId, Span};
 pub use la_arena::{Arena, ArenaMap, Idx};
@@ -83,8 +83,23 @@ pub struct Program {
     pub packages: Vec<Arc<Package>>,
     /// The recorded readings of the text (`interpretation`), in declaration order.
     pub interpretations: Vec<Interpretation>,
+    /// The names people read for roles and scenarios (`labels`), in declaration order.
+    pub labels: Vec<LabelDef>,
     /// `sha256:…` of every source text, in name order.
     pub hash: String,
+}
+
+/// One entry of a `labels` declaration: the name a person reads for a role or a scenario.
+#[derive(Debug, Clone)]
+pub struct LabelDef {
+    /// The package that declares it (`std` for the prelude).
+    pub package: String,
+    /// What is named.
+    pub of: LabelOf,
+    /// The word as policies and requests write it (`provider`, `social_security`).
+    pub name: String,
+    /// Its label (`数据提供单位`, `社会保障`), shared with the decisions that show it.
+    pub label: Arc<str>,
 }
 
 impl Program {
@@ -105,8 +120,63 @@ impl Program {
             kinds,
             packages: packages.into_iter().map(Arc::new).collect(),
             interpretations,
+            labels: Vec::new(),
             hash,
         }
+    }
+
+    /// The label of a role or scenario as `package` reads it: its own `labels`, else those of
+    /// the packages it extends, nearest first, else the prelude's, else any package's (a kind
+    /// decided with another package's rules, `use`, shows that package's roles).
+    pub fn label(&self, package: &str, of: LabelOf, name: &str) -> Option<&Arc<str>> {
+        let find = |pkg: &str| {
+            self.labels
+                .iter()
+                .find(|l| l.package == pkg && l.of == of && l.name == name)
+                .map(|l| &l.label)
+        };
+        let mut cur = Some(package);
+        let mut hops = 0;
+        while let Some(p) = cur {
+            if let Some(l) = find(p) {
+                return Some(l);
+            }
+            hops += 1;
+            cur = self
+                .package(p)
+                .and_then(|x| x.extends.as_deref())
+                .filter(|_| hops <= self.packages.len());
+        }
+        find(crate::compile::STD).or_else(|| {
+            self.labels
+                .iter()
+                .find(|l| l.of == of && l.name == name)
+                .map(|l| &l.label)
+        })
+    }
+
+    /// The label of a request kind (`kind share: ShareRequest "共享"`).
+    pub fn kind_label(&self, kind: &str) -> Option<&str> {
+        self.kinds
+            .values()
+            .find(|k| k.name == kind)
+            .and_then(|k| k.label.as_deref())
+    }
+
+    /// The label of an enum (`enum LegalRank ordered "法律位阶"`).
+    pub fn enum_label(&self, name: &str) -> Option<&str> {
+        let e = self.types.enum_named(name)?;
+        self.types.enums[e].doc.as_deref()
+    }
+
+    /// The label of a member of an enum (`local_government_rule` of `LegalRank`: 地方政府规章).
+    pub fn member_label(&self, enum_name: &str, member: &str) -> Option<&str> {
+        let e = self.types.enum_named(enum_name)?;
+        self.types.enums[e]
+            .members
+            .iter()
+            .find(|(m, _)| m == member)
+            .and_then(|(_, d)| d.as_deref())
     }
 }
 
@@ -677,6 +747,8 @@ pub struct KindDef {
     pub name: String,
     /// The request record.
     pub request: RecordId,
+    /// What people call it (`共享`), from its declaration.
+    pub label: Option<String>,
 }
 
 /// A package and its decision plans.

@@ -15,6 +15,10 @@ pub struct Decision {
     pub effect: &'static str,
     /// Derived tiers that decided the request, e.g. `{"share": "conditional"}`.
     pub effective_tier: BTreeMap<String, String>,
+    /// The labels of those tiers' values, by the same keys, e.g. `{"share": "有条件共享"}`
+    /// (only the tiers whose value has a label; absent when none has).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub effective_tier_labels: BTreeMap<String, Arc<str>>,
     /// The rules that decided, most specific first.
     pub reasons: Vec<Reason>,
     /// What binds whom after a permit or review.
@@ -65,6 +69,9 @@ pub struct Source {
     pub title: String,
     /// Rank (a `LegalRank` member).
     pub rank: Option<String>,
+    /// The rank's label (`地方政府规章`), where it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rank_label: Option<Arc<str>>,
     /// When it is in force.
     pub in_force: InForce,
 }
@@ -102,6 +109,9 @@ pub struct Obligation {
     pub code: Arc<str>,
     /// Who is bound.
     pub party: Arc<str>,
+    /// The role's label (`申请人`), from the package's or the prelude's `labels role`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party_label: Option<Arc<str>>,
     /// The institution the party is, where the facts name one.
     pub party_id: Option<String>,
     /// What they must do.
@@ -122,6 +132,9 @@ pub struct Deadline {
     pub code: Arc<str>,
     /// Who must act.
     pub party: Arc<str>,
+    /// The role's label (`数据提供单位`), from the package's or the prelude's `labels role`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub party_label: Option<Arc<str>>,
     /// The institution the party is, where the facts name one.
     pub party_id: Option<String>,
     /// The day counting starts after.

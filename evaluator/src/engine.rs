@@ -173,6 +173,11 @@ impl Engine {
                     id: r.id.clone(),
                     title: r.title.clone(),
                     rank: r.rank.clone(),
+                    rank_label: r
+                        .rank
+                        .as_deref()
+                        .and_then(|k| policy.member_label("LegalRank", k))
+                        .map(Arc::from),
                     in_force: decision::InForce {
                         from: r.in_force.from,
                         until: r.in_force.until,

@@ -237,7 +237,7 @@ fn party(role: &str, id: Option<&str>, request: &Request, facts: &Facts) -> Stri
     }
 }
 
-fn party_of_request(role: &str, request: &Request, facts: &Facts) -> Option<String> {
+pub(crate) fn party_of_request(role: &str, request: &Request, facts: &Facts) -> Option<String> {
     match (role, request) {
         ("requester", Request::Share(r)) => Some(r.requester.clone()),
         ("requester", Request::Open(r)) => Some(r.requester.id.clone()),

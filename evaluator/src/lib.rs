@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod datum;
 pub mod decision;
+pub mod document;
 pub mod engine;
 pub mod explain;
 pub mod facts;

@@ -62,6 +62,8 @@ pub enum Item {
     Interpretation(InterpretationDecl),
     /// `scope REGULATION on KINDS cites … when CONDITION`
     Scope(ScopeDecl),
+    /// `labels role { NAME "标签" … }`
+    Labels(LabelsDecl),
 }
 
 impl Item {
@@ -82,6 +84,7 @@ impl Item {
             Item::Use(x) => x.span,
             Item::Scope(x) => x.span,
             Item::Interpretation(x) => x.span,
+            Item::Labels(x) => x.span,
         }
     }
 }
@@ -443,6 +446,48 @@ pub struct KindDecl {
     /// Documentation.
     pub doc: Option<Str>,
     /// The whole declaration.
+    pub span: Span,
+}
+
+/// `labels role { provider "数据提供单位" … }`: the names people read for words that are not
+/// declarations — the roles of obligations and deadlines, the scenarios of requests.
+#[derive(Debug, Clone)]
+pub struct LabelsDecl {
+    /// What the names are.
+    pub of: LabelOf,
+    /// Each name with its label.
+    pub entries: Vec<LabelEntry>,
+    /// The whole declaration.
+    pub span: Span,
+}
+
+/// What a `labels` declaration names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum LabelOf {
+    /// The party of an obligation or deadline (`on provider`).
+    Role,
+    /// A request's `scenario`.
+    Scenario,
+}
+
+impl LabelOf {
+    /// As written.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelOf::Role => "role",
+            LabelOf::Scenario => "scenario",
+        }
+    }
+}
+
+/// `NAME "标签"` in a `labels` declaration.
+#[derive(Debug, Clone)]
+pub struct LabelEntry {
+    /// The name (a role, a scenario).
+    pub name: Ident,
+    /// Its label.
+    pub label: Str,
+    /// The whole entry.
     pub span: Span,
 }
 

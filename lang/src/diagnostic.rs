@@ -173,6 +173,8 @@ codes! {
     W0107: Warning, Unused;
     /// A `not_decidable` note that blames a missing field or fact.
     W0108: Warning, Coverage;
+    /// Something a decision document can show that has no label.
+    W0109: Warning, Declaration;
 }
 
 impl std::fmt::Display for Code {

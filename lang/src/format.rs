@@ -247,6 +247,14 @@ impl Printer<'_> {
                 push_doc(&mut l, &k.doc);
                 self.line(0, &l);
             }
+            Item::Labels(x) => {
+                self.line(0, &format!("labels {} {{", x.of.as_str()));
+                for e in &x.entries {
+                    self.comments_before(e.span.start as usize, 2);
+                    self.line(2, &format!("{} {}", e.name.name, quote(&e.label.value)));
+                }
+                self.close(x.span, 0);
+            }
             Item::Param(p) => {
                 let mut head = format!(
                     "{}param {} = {}",

@@ -51,6 +51,7 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "test",
     "scope",
     "interpretation",
+    "labels",
 ];
 
 /// Parses one file. Spans carry `file`.
@@ -342,6 +343,7 @@ impl Cx {
             Rule::coverage_decl => Item::Coverage(self.coverage(p)?),
             Rule::scope_decl => Item::Scope(self.scope(p)?),
             Rule::interpretation_decl => Item::Interpretation(self.interpretation(p)?),
+            Rule::labels_decl => Item::Labels(self.labels(p)?),
             Rule::use_decl => {
                 let span = self.span(&p);
                 let mut it = p.into_inner();
@@ -956,6 +958,28 @@ impl Cx {
             }
         }
         Ok(decl)
+    }
+
+    fn labels(&self, p: Pair<'_, Rule>) -> PResult<LabelsDecl> {
+        let span = self.span(&p);
+        let mut it = p.into_inner();
+        let of = match need(&mut it, span, "`role` or `scenario`")?.as_str() {
+            "role" => LabelOf::Role,
+            _ => LabelOf::Scenario,
+        };
+        let mut entries = Vec::new();
+        for e in it {
+            let espan = self.span(&e);
+            let mut x = e.into_inner();
+            let name = self.ident(&need(&mut x, espan, "a name")?);
+            let label = self.string(&need(&mut x, espan, "a label")?);
+            entries.push(LabelEntry {
+                name,
+                label,
+                span: espan,
+            });
+        }
+        Ok(LabelsDecl { of, entries, span })
     }
 
     fn kind(&self, p: Pair<'_, Rule>) -> PResult<KindDecl> {
@@ -1790,6 +1814,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::value_default => "`default`",
         Rule::value_exception => "`exception`",
         Rule::enum_member => "an enum member",
+        Rule::label_of => "`role` or `scenario`",
+        Rule::label_entry => "a name and its label",
         Rule::field_decl => "a field",
         Rule::test_facts => "`facts`",
         Rule::test_request => "`request`",
@@ -1805,6 +1831,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::record_decl
         | Rule::fact_decl
         | Rule::kind_decl
+        | Rule::labels_decl
         | Rule::param_decl
         | Rule::value_decl
         | Rule::guard_decl

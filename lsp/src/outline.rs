@@ -257,6 +257,24 @@ fn symbol(d: &Document, base: usize, item: &Item) -> Option<DocumentSymbol> {
             sc.regulation.span,
             vec![],
         ),
+        Item::Labels(x) => n(
+            format!("labels {}", x.of.as_str()),
+            None,
+            SymbolKind::NAMESPACE,
+            x.span,
+            x.entries
+                .iter()
+                .map(|e| {
+                    n(
+                        e.name.name.clone(),
+                        Some(e.label.value.clone()),
+                        SymbolKind::STRING,
+                        e.name.span,
+                        vec![],
+                    )
+                })
+                .collect(),
+        ),
         Item::Use(u) => n(
             format!("use {} for {}", u.package.name, kinds(&u.kinds)),
             None,

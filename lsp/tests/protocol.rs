@@ -419,7 +419,7 @@ fn completion_of_fields_members_articles_rules_and_keywords() {
         "\ngu",
     );
     assert!(
-        start.contains("(19 items)"),
+        start.contains("(20 items)"),
         "the declaration keywords: {start}"
     );
     assert!(

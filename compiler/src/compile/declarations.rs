@@ -407,6 +407,7 @@ impl Cx {
                             self.kinds.alloc(KindDef {
                                 name: k.name.name.clone(),
                                 request,
+                                label: k.doc.as_ref().map(|d| d.value.clone()),
                             });
                         }
                         None => self.diags.push(

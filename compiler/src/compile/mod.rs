@@ -13,6 +13,7 @@
 //!    grounded in what they cite, and tests compiled.
 
 mod declarations;
+mod labels;
 mod layers;
 mod plan;
 mod text;
@@ -116,6 +117,7 @@ struct PackageSrc<'a> {
     uses: Vec<&'a ast::UseDecl>,
     scopes: Vec<&'a ast::ScopeDecl>,
     interpretations: Vec<&'a ast::InterpretationDecl>,
+    labels: Vec<&'a ast::LabelsDecl>,
 }
 
 #[derive(Default)]
@@ -132,6 +134,8 @@ struct Cx {
     kinds: Arena<KindDef>,
     regulations: Arena<RegulationText>,
     interpretations: Vec<Interpretation>,
+    /// The `labels` of every package.
+    labels: Vec<LabelDef>,
     /// Interpretations something cites.
     readings_used: HashSet<Arc<str>>,
     /// The names resolved so far.
@@ -158,6 +162,8 @@ impl Cx {
             }
         }
         self.declare_interpretations(&packages);
+        self.declare_labels(&packages);
+        self.unlabelled(files, &packages);
         for p in &packages {
             let base = p.extends.as_ref().map(|b| b.name.as_str());
             self.symbols.record_package(&p.name, base);
@@ -181,7 +187,7 @@ impl Cx {
         let coverage = self.coverage_notes(&packages);
         let graph = graph::build(&self.regulations, &compiled);
 
-        let program = Program::new(
+        let mut program = Program::new(
             std::mem::take(&mut self.regulations),
             std::mem::take(&mut self.types),
             std::mem::take(&mut self.facts),
@@ -190,6 +196,7 @@ impl Cx {
             std::mem::take(&mut self.interpretations),
             content_hash(sources),
         );
+        program.labels = std::mem::take(&mut self.labels);
         Some(PolicySet {
             program: Arc::new(program),
             graph,
@@ -317,6 +324,7 @@ impl Cx {
                         p.scopes.push(x);
                     }
                     Item::Interpretation(x) => p.interpretations.push(x),
+                    Item::Labels(x) => p.labels.push(x),
                     Item::Package(extra) if !std::ptr::eq(extra, decl) => {
                         self.diags.push(
                             LayerError::TwoPackageLines {

@@ -21,6 +21,8 @@ pub enum Declared {
     Rule,
     /// An `interpretation`.
     Interpretation,
+    /// A name in `labels` (in one package).
+    Label,
 }
 
 impl Declared {
@@ -34,6 +36,7 @@ impl Declared {
             Declared::Value => "value",
             Declared::Rule => "rule",
             Declared::Interpretation => "interpretation",
+            Declared::Label => "label",
         }
     }
 }

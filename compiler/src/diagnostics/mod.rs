@@ -32,7 +32,7 @@ pub use layer::{Difference, LayerError, PackageRef, RankSide, Verb};
 pub use name::NameError;
 pub use text::{Dated, ItemNumber, Provision, TextError};
 pub use typing::TypeError;
-pub use warning::{AnalysisWarning, CoverageWarning, LintWarning};
+pub use warning::{AnalysisWarning, CoverageWarning, LintWarning, Unlabelled};
 
 use datalex_lang::Diagnostic;
 

@@ -40,6 +40,50 @@ pub enum LintWarning {
         /// Its name.
         name: String,
     },
+    /// W0109: something a decision document can show that has no label, so the document would
+    /// show its code.
+    Unlabelled {
+        /// Where it is declared or used.
+        span: Span,
+        /// What it is.
+        what: Unlabelled,
+        /// Its name (`Enum.member`, `Record.field` for members and fields).
+        name: String,
+    },
+}
+
+/// What lacks a label (W0109).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unlabelled {
+    /// An enum.
+    Enum,
+    /// A member of an enum.
+    Member,
+    /// A record.
+    Record,
+    /// A field of a record.
+    Field,
+    /// A request kind.
+    Kind,
+    /// The party of an obligation or deadline.
+    Role,
+    /// A scenario of a test's request.
+    Scenario,
+}
+
+impl Unlabelled {
+    /// The word for it.
+    pub fn word(self) -> &'static str {
+        match self {
+            Unlabelled::Enum => "enum",
+            Unlabelled::Member => "enum member",
+            Unlabelled::Record => "record",
+            Unlabelled::Field => "field",
+            Unlabelled::Kind => "request kind",
+            Unlabelled::Role => "role",
+            Unlabelled::Scenario => "scenario",
+        }
+    }
 }
 
 impl LintWarning {
@@ -50,6 +94,7 @@ impl LintWarning {
             LintWarning::UnusedValue { .. } => Code::W0002,
             LintWarning::NeverInForce { .. } => Code::W0105,
             LintWarning::UncitedInterpretation { .. } => Code::W0107,
+            LintWarning::Unlabelled { .. } => Code::W0109,
         }
     }
 
@@ -84,6 +129,31 @@ impl LintWarning {
                     .with_help(format!(
                         "cite it from the rules that rest on it: `cites reading {name}`"
                     ))
+            }
+            LintWarning::Unlabelled { span, what, name } => {
+                let help = match what {
+                    Unlabelled::Enum | Unlabelled::Record | Unlabelled::Kind => {
+                        "write its label after its declaration's name, in quotes".to_string()
+                    }
+                    Unlabelled::Member | Unlabelled::Field => {
+                        "write its label after it, in quotes".to_string()
+                    }
+                    Unlabelled::Role => {
+                        format!("label it in the package or the prelude: `labels role {{ {name} \"…\" }}`")
+                    }
+                    Unlabelled::Scenario => format!(
+                        "label it in the package or the prelude: `labels scenario {{ {name} \"…\" }}`"
+                    ),
+                };
+                Diagnostic::new(
+                    code,
+                    span,
+                    format!(
+                        "{} `{name}` has no label: a decision document would show its code",
+                        what.word()
+                    ),
+                )
+                .with_help(help)
             }
         }
     }

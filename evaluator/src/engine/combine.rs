@@ -18,6 +18,7 @@ use super::trace::Trace;
 use crate::decision::{self, Deadline, Decision, PolicyRef, Reason, Source};
 use crate::value::Value;
 use datalex_compiler::ir::{KindPlan, RuleDef, RuleId, ValueId};
+use datalex_compiler::types::Ty;
 use datalex_lang::ast::Effect;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -56,6 +57,7 @@ impl<'a> Cx<'a> {
         }
         // Reported values, and the findings of every value evaluated.
         let effective_tier = self.reported()?;
+        let effective_tier_labels = self.tier_labels(&effective_tier);
         for out in self.memo.values() {
             m.findings.extend(out.findings.iter().cloned());
         }
@@ -65,6 +67,7 @@ impl<'a> Cx<'a> {
             decision_id: String::new(),
             effect: effect.as_str(),
             effective_tier,
+            effective_tier_labels,
             reasons: m.reasons,
             obligations: m.obligations,
             deadlines: m.deadlines,
@@ -185,6 +188,27 @@ impl<'a> Cx<'a> {
             text: Arc::from(format!("{}；按照安全可控原则不予准许。", texts.join("；"))),
             cites: decision::cites(&all_cites),
         })
+    }
+
+    /// The labels of the reported values that are members of an enum with labels, by key.
+    fn tier_labels(&self, tiers: &BTreeMap<String, String>) -> BTreeMap<String, Arc<str>> {
+        let policy = &self.engine.policy;
+        let mut out = BTreeMap::new();
+        for (key, id) in self.plan.reported() {
+            let (Some(member), Ty::Enum(e)) = (tiers.get(key), &self.plan.value(*id).ty) else {
+                continue;
+            };
+            // INVARIANT: a type's enum id indexes the program's enums.
+            let label = policy.types.enums[*e]
+                .members
+                .iter()
+                .find(|(m, _)| m == member)
+                .and_then(|(_, l)| l.as_deref());
+            if let Some(l) = label {
+                out.insert(key.clone(), Arc::from(l));
+            }
+        }
+        out
     }
 
     /// The reported values (`effective_tier`) that are an enum member or a text, by key.

@@ -8,6 +8,7 @@ use super::trace::Detail;
 use crate::decision::{Deadline, Finding, Obligation, Reason, Remedy};
 use crate::value::{Accessor, Value};
 use datalex_compiler::ir::{Ex, Part, RuleDef};
+use datalex_lang::ast::LabelOf;
 use std::sync::Arc;
 
 /// What an applicable rule or value exception contributes.
@@ -21,6 +22,14 @@ pub(super) struct Materials {
 }
 
 impl<'a> Cx<'a> {
+    /// The label of a role, as the decision's package reads it.
+    fn role_label(&self, role: &str) -> Option<Arc<str>> {
+        self.engine
+            .policy
+            .label(&self.engine.package.name, LabelOf::Role, role)
+            .cloned()
+    }
+
     /// The id of the institution `party` evaluates to: a record, or the first of a list.
     pub(super) fn party_id(&mut self, party: Option<&'a Ex>) -> R<Option<String>> {
         let Some(ex) = party else { return Ok(None) };
@@ -165,6 +174,7 @@ impl<'a> Cx<'a> {
                 let party_id = self.party_id(party_id.as_ref())?;
                 m.obligations.push(Obligation {
                     code: code.clone(),
+                    party_label: self.role_label(party),
                     party: party.clone(),
                     party_id,
                     text: text.clone(),
@@ -218,6 +228,7 @@ impl<'a> Cx<'a> {
                 let party_id = self.party_id(party_id.as_ref())?;
                 m.deadlines.push(Deadline {
                     code: code.clone(),
+                    party_label: self.role_label(party),
                     party: party.clone(),
                     party_id,
                     start,

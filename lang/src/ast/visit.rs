@@ -32,6 +32,7 @@ impl Leaf for PartKind {}
 impl Leaf for FindingSeverity {}
 impl Leaf for BinOp {}
 impl Leaf for DefectKind {}
+impl Leaf for LabelOf {}
 impl<T: Leaf> Leaf for Option<T> {}
 impl<T: Leaf> Leaf for Vec<T> {}
 
@@ -101,6 +102,10 @@ macro_rules! visitor {
             /// A request kind.
             fn visit_kind(&mut self, x: &'ast $($mut)? KindDecl) {
                 $walk::kind(self, x);
+            }
+            /// `labels role { … }`.
+            fn visit_labels(&mut self, x: &'ast $($mut)? LabelsDecl) {
+                $walk::labels(self, x);
             }
             /// A param.
             fn visit_param(&mut self, x: &'ast $($mut)? ParamDecl) {
@@ -194,6 +199,7 @@ macro_rules! visitor {
                     Item::Use(x) => v.visit_use(x),
                     Item::Scope(x) => v.visit_scope(x),
                     Item::Interpretation(x) => v.visit_interpretation(x),
+                    Item::Labels(x) => v.visit_labels(x),
                 }
             }
 
@@ -360,6 +366,19 @@ macro_rules! visitor {
                 v.visit_ident(name);
                 v.visit_ident(request);
                 each(v, doc, V::visit_str);
+                v.visit_span(span);
+            }
+
+            /// What the names are, each name with its label.
+            pub fn labels<'ast, V: $Visit<'ast> + ?Sized>(v: &mut V, x: &'ast $($mut)? LabelsDecl) {
+                let LabelsDecl { of, entries, span } = x;
+                leaf(of);
+                for e in entries {
+                    let LabelEntry { name, label, span } = e;
+                    v.visit_ident(name);
+                    v.visit_str(label);
+                    v.visit_span(span);
+                }
                 v.visit_span(span);
             }
 
