@@ -3,6 +3,7 @@
 use anyhow::{anyhow, bail, Context, Result};
 use datalex_compiler::PolicySet;
 use datalex_evaluator::{Jurisdiction, Request};
+use datalex_i18n::Lang;
 use datalex_service::{decision_log, load, Project};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -24,12 +25,12 @@ pub fn usage(msg: String) -> anyhow::Error {
 }
 
 /// `datalex check`.
-pub fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+pub fn check(paths: &[PathBuf], lang: Lang) -> Result<ExitCode> {
     let (sources, compiled) = load::compile_paths(paths)?;
     let color = std::io::stderr().is_terminal();
     eprint!(
         "{}",
-        datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, color)
+        datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, color, lang)
     );
     let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = compiled.diagnostics.len() - errors;
@@ -69,7 +70,7 @@ pub struct Loaded<'p> {
 
 impl<'p> Loaded<'p> {
     /// Loads policies and calendar; facts are loaded per jurisdiction on first use.
-    pub fn new(project: &'p Project) -> Result<Loaded<'p>> {
+    pub fn new(project: &'p Project, lang: Lang) -> Result<Loaded<'p>> {
         let (sources, compiled) = project.compile()?;
         let Some(policy) = compiled.policy else {
             eprint!(
@@ -77,7 +78,8 @@ impl<'p> Loaded<'p> {
                 datalex_lang::diagnostic::render(
                     &compiled.diagnostics,
                     &sources,
-                    std::io::stderr().is_terminal()
+                    std::io::stderr().is_terminal(),
+                    lang
                 )
             );
             bail!(
@@ -152,9 +154,9 @@ pub fn read_requests(file: &Path) -> Result<Vec<(usize, Result<serde_json::Value
 }
 
 /// `datalex eval` and `datalex explain`.
-pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> {
+pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Result<ExitCode> {
     let requests = read_requests(file)?;
-    let mut loaded = Loaded::new(project)?;
+    let mut loaded = Loaded::new(project, lang)?;
     let many = requests.len() > 1;
     let mut bad = 0;
     let stdout = std::io::stdout();

@@ -19,6 +19,8 @@ use std::process::ExitCode;
 /// grounds that day. With `strict`, exits 1 if a paragraph or item is unaccounted for, or a
 /// `not_decidable` note blames a missing field (W0108).
 pub fn run(
+    lang: datalex_i18n::Lang,
+
     paths: &[PathBuf],
     regulation: Option<&str>,
     strict: bool,
@@ -35,7 +37,7 @@ pub fn run(
     let Some(policy) = compiled.policy else {
         eprint!(
             "{}",
-            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false)
+            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false, lang)
         );
         return Ok(ExitCode::from(1));
     };
@@ -89,7 +91,7 @@ pub fn run(
     if !blaming.is_empty() {
         eprint!(
             "{}",
-            datalex_lang::diagnostic::render(&blaming, &sources, false)
+            datalex_lang::diagnostic::render(&blaming, &sources, false, lang)
         );
     }
     if !unaccounted.is_empty() {

@@ -10,8 +10,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 /// Exports the jurisdiction the project names (or the default one) into `out`.
-pub fn cedar(project: &Project, out: &Path) -> Result<ExitCode> {
-    let mut loaded = Loaded::new(project)?;
+pub fn cedar(project: &Project, out: &Path, lang: datalex_i18n::Lang) -> Result<ExitCode> {
+    let mut loaded = Loaded::new(project, lang)?;
     let j = loaded.jurisdiction(None)?;
     let export = datalex_cedar::export(&j.engine, &j.facts)?;
     let oracle = Oracle::new(export).context("Cedar does not accept the export")?;

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 /// Formats the `.dlx` files under `paths` in place, or with `check` only reports which ones
 /// are not formatted. Exit 1 if a file is not formatted (with `check`) or does not parse.
-pub fn run(paths: &[PathBuf], check: bool) -> Result<ExitCode> {
+pub fn run(lang: datalex_i18n::Lang, paths: &[PathBuf], check: bool) -> Result<ExitCode> {
     let found = datalex_files::policy_files(paths)?;
     for s in &found.skipped {
         eprintln!("warning: {s}");
@@ -35,7 +35,7 @@ pub fn run(paths: &[PathBuf], check: bool) -> Result<ExitCode> {
                 sources.add(f.display().to_string(), text);
                 eprint!(
                     "{}",
-                    datalex_lang::diagnostic::render(&diags, &sources, false)
+                    datalex_lang::diagnostic::render(&diags, &sources, false, lang)
                 );
             }
             Err(FormatError::Changed) => {

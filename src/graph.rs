@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Prints the graph of the policies under `paths`.
-pub fn run(paths: &[PathBuf], format: &str) -> Result<ExitCode> {
+pub fn run(lang: datalex_i18n::Lang, paths: &[PathBuf], format: &str) -> Result<ExitCode> {
     if !matches!(format, "dot" | "mermaid" | "json") {
         bail!("--format: unknown format `{format}`; expected `dot`, `mermaid` or `json`");
     }
@@ -15,7 +15,7 @@ pub fn run(paths: &[PathBuf], format: &str) -> Result<ExitCode> {
     let Some(policy) = compiled.policy else {
         eprint!(
             "{}",
-            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false)
+            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false, lang)
         );
         return Ok(ExitCode::from(1));
     };

@@ -212,14 +212,14 @@ fn lang_from_env() -> Lang {
     Lang::from_env(vars.iter().map(Option::as_deref))
 }
 
-fn run(command: Command, _lang: Lang) -> anyhow::Result<ExitCode> {
+fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check { paths } => {
             let project = discover(Flags::default())?;
-            cli::check(&or_policies(paths, &project))
+            cli::check(&or_policies(paths, &project), lang)
         }
         Command::Eval { setup, file } => {
-            cli::eval(&discover(setup.flags())?, &file, cli::Output::Json)
+            cli::eval(&discover(setup.flags())?, &file, cli::Output::Json, lang)
         }
         Command::Explain {
             setup,
@@ -235,19 +235,19 @@ fn run(command: Command, _lang: Lang) -> anyhow::Result<ExitCode> {
                     )))
                 }
             };
-            cli::eval(&discover(setup.flags())?, &file, output)
+            cli::eval(&discover(setup.flags())?, &file, output, lang)
         }
         Command::Test { paths, snapshot } => {
             let project = discover(Flags::default())?;
-            testing::run(&project, &or_policies(paths, &project), snapshot)
+            testing::run(lang, &project, &or_policies(paths, &project), snapshot)
         }
         Command::Fmt { check, paths } => {
             let project = discover(Flags::default())?;
-            fmt::run(&or_policies(paths, &project), check)
+            fmt::run(lang, &or_policies(paths, &project), check)
         }
         Command::Graph { format, paths } => {
             let project = discover(Flags::default())?;
-            graph::run(&or_policies(paths, &project), &format)
+            graph::run(lang, &or_policies(paths, &project), &format)
         }
         Command::Coverage {
             regulation,
@@ -257,6 +257,7 @@ fn run(command: Command, _lang: Lang) -> anyhow::Result<ExitCode> {
         } => {
             let project = discover(Flags::default())?;
             coverage::run(
+                lang,
                 &or_policies(paths, &project),
                 regulation.as_deref(),
                 strict,
@@ -284,7 +285,7 @@ fn run(command: Command, _lang: Lang) -> anyhow::Result<ExitCode> {
         } => cli::audit_verify(&log),
         Command::Export {
             target: ExportTarget::Cedar { setup, out },
-        } => export::cedar(&discover(setup.flags())?, &out),
+        } => export::cedar(&discover(setup.flags())?, &out, lang),
         Command::Lsp { stdio: _ } => lsp::run(&datalex_service::project::SystemClock),
     }
 }

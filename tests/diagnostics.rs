@@ -72,7 +72,7 @@ fn fixture() {
             .collect();
         let compiled = datalex_compiler::compile(&sources);
         let diags = &compiled.diagnostics;
-        let rendered = render(diags, &sources, false);
+        let rendered = render(diags, &sources, false, datalex_i18n::Lang::En);
 
         // The prelude itself must stay clean, or every snapshot would show its errors.
         assert!(

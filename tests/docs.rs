@@ -144,7 +144,7 @@ fn every_example_of_the_language_reference_is_checked() {
     assert!(
         errors.is_empty(),
         "the prelude and policies/ do not compile on their own, so no example can be checked:\n{}",
-        diagnostic::render(&errors, &sources, false)
+        diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
     );
 
     let blocks = blocks(&markdown).unwrap_or_else(|e| panic!("docs/language.md: {e}"));
@@ -174,7 +174,7 @@ fn every_example_of_the_language_reference_is_checked() {
         match expected {
             None if !errors.is_empty() => failures.push(format!(
                 "{name}: the example should compile, but (lines counted from the block's first line):\n{}",
-                diagnostic::render(&errors, &sources, false)
+                diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
             )),
             None => {}
             // The error must be the example's own, not one it provokes in policies/.
@@ -184,7 +184,7 @@ fn every_example_of_the_language_reference_is_checked() {
                 } else {
                     format!(
                         "it failed with (lines counted from the block's first line):\n{}",
-                        diagnostic::render(&errors, &sources, false)
+                        diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
                     )
                 };
                 failures.push(format!(

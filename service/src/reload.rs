@@ -19,7 +19,11 @@ pub fn build(project: &Project) -> anyhow::Result<Snapshot> {
         return Err(anyhow!(
             "the policies in {} do not compile:\n{}",
             project.policies().display(),
-            datalex_lang::diagnostic::render_short(&compiled.diagnostics, &sources)
+            datalex_lang::diagnostic::render_short(
+                &compiled.diagnostics,
+                &sources,
+                datalex_i18n::Lang::En,
+            )
         ));
     };
     let policy = Arc::new(policy);

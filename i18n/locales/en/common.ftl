@@ -1,2 +1,33 @@
 # Words shared by every catalog.
 lang-name = English
+
+date = { $iso }
+list-comma = {", "}
+list-or = {" or "}
+list-arrow = {" → "}
+date-malformed = { $input } is not a date: expected `YYYY-MM-DD`
+date-malformed-timestamp = { $input } is not a date or timestamp: expected `YYYY-MM-DD` or an RFC 3339 timestamp such as `2026-03-02T09:30:00+08:00`
+date-impossible = { $input } is not a date: { $reason }
+date-no-year-zero = there is no year 0000
+date-no-month = there is no month { $month }
+date-no-day-zero = there is no day 0
+date-month-length = { $month-name } { $year } has { $days } days
+date-out-of-range = { $part } { $value } is out of range (0 to { $max })
+date-outside-years = in Asia/Shanghai it falls outside the years 0001 to 9999
+date-part-hour = hour
+date-part-minute = minute
+date-part-second = second
+date-part-offset-hour = offset hour
+date-part-offset-minute = offset minute
+month-1 = January
+month-2 = February
+month-3 = March
+month-4 = April
+month-5 = May
+month-6 = June
+month-7 = July
+month-8 = August
+month-9 = September
+month-10 = October
+month-11 = November
+month-12 = December

@@ -1,2 +1,33 @@
 # 通用用语（各目录共用）。
 lang-name = 中文
+
+date = { $year }年{ $month }月{ $day }日
+list-comma = 、
+list-or = 或
+list-arrow = {" → "}
+date-malformed = { $input } 不是日期：应为 `YYYY-MM-DD` 格式
+date-malformed-timestamp = { $input } 不是日期或时间戳：应为 `YYYY-MM-DD` 或 RFC 3339 时间戳，如 `2026-03-02T09:30:00+08:00`
+date-impossible = { $input } 不是有效日期：{ $reason }
+date-no-year-zero = 不存在0000年
+date-no-month = 不存在{ $month }月
+date-no-day-zero = 不存在0日
+date-month-length = { $year }年{ $month }月只有{ $days }天
+date-out-of-range = { $part }{ $value }超出范围（0至{ $max }）
+date-outside-years = 按北京时间（Asia/Shanghai）计算，该时刻不在0001年至9999年之间
+date-part-hour = 小时数
+date-part-minute = 分钟数
+date-part-second = 秒数
+date-part-offset-hour = 时区偏移的小时数
+date-part-offset-minute = 时区偏移的分钟数
+month-1 = 一月
+month-2 = 二月
+month-3 = 三月
+month-4 = 四月
+month-5 = 五月
+month-6 = 六月
+month-7 = 七月
+month-8 = 八月
+month-9 = 九月
+month-10 = 十月
+month-11 = 十一月
+month-12 = 十二月
