@@ -329,20 +329,17 @@ fn char_range(sources: &SourceMap, span: Span) -> Option<(FileKey, Range<usize>)
 }
 
 fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, lang: Lang) -> String {
-    use ariadne::{Color, Config, IndexType, Label as ALabel, Report, ReportKind};
+    use ariadne::{Config, IndexType, Label as ALabel, Report, ReportKind};
     // A primary span in no known file has no excerpt to show.
     let Some(primary) = char_range(sources, d.span) else {
         return plain_line(d, sources, lang);
     };
     let message = d.text(lang);
-    // ariadne's own words ("Error", "Help") are English; other languages name the kind
-    // themselves and the help's word is replaced below.
-    let word = report_word(d, lang);
-    let kind = match (lang, d.severity) {
-        (Lang::En, Severity::Error) => ReportKind::Error,
-        (Lang::En, Severity::Warning) => ReportKind::Warning,
-        (_, Severity::Error) => ReportKind::Custom(&word, Color::Red),
-        (_, Severity::Warning) => ReportKind::Custom(&word, Color::Yellow),
+    // ariadne's own words ("Error", "Warning", "Help") are English: in another language they
+    // are replaced in its output (`localise`).
+    let kind = match d.severity {
+        Severity::Error => ReportKind::Error,
+        Severity::Warning => ReportKind::Warning,
     };
     // Character offsets, not bytes: ariadne measures byte offsets against line tables and can
     // cut a multi-byte character (it panicked on a label in another file than the primary one).
@@ -384,29 +381,71 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, lang: Lang) -> S
         return plain_line(d, sources, lang);
     }
     let text = String::from_utf8_lossy(&buf).into_owned();
-    match (lang, help) {
-        (Lang::En, _) | (_, None) => text,
-        (_, Some(help)) => translate_help_word(text, &help, lang),
+    match lang {
+        Lang::En => text,
+        _ => localise(text, d, help.as_deref(), lang),
     }
 }
 
-/// ariadne writes `Help: TEXT` (the word coloured, or not); in `lang` the word is the
-/// catalog's `diag-help` and the colon the language's.
-fn translate_help_word(text: String, help: &str, lang: Lang) -> String {
-    let first = help.lines().next().unwrap_or_default();
-    let word = i18n::text(lang, "diag-help", None);
-    let colon = i18n::text(lang, "diag-help-colon", None);
-    for reset in ["\u{1b}[0m", ""] {
-        let needle = format!("Help{reset}: {first}");
-        if let Some(at) = text.rfind(&needle) {
+/// ariadne's English words in a report, in `lang`: the heading's `[E0104] Error: MESSAGE`
+/// (coloured or not) and `Help: TEXT`, each with the language's word and colon.
+fn localise(text: String, d: &Diagnostic, help: Option<&str>, lang: Lang) -> String {
+    let colon = i18n::text(lang, "diag-colon", None);
+    let heading = match d.severity {
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+    };
+    let code = format!("[{}] ", d.code);
+    let mut text = replace_first(
+        &text,
+        &[
+            (
+                format!("{code}{heading}:\u{1b}[0m "),
+                format!("{code}{}{colon}\u{1b}[0m", report_word(d, lang)),
+            ),
+            (
+                format!("{code}{heading}: "),
+                format!("{code}{}{colon}", report_word(d, lang)),
+            ),
+        ],
+        false,
+    );
+    if let Some(help) = help {
+        let first = help.lines().next().unwrap_or_default();
+        let word = i18n::text(lang, "diag-help", None);
+        text = replace_first(
+            &text,
+            &[
+                (
+                    format!("Help\u{1b}[0m: {first}"),
+                    format!("{word}\u{1b}[0m{colon}{first}"),
+                ),
+                (format!("Help: {first}"), format!("{word}{colon}{first}")),
+            ],
+            true,
+        );
+    }
+    text
+}
+
+/// `text` with the first of `pairs` that occurs in it replaced (its last occurrence if
+/// `last`, else its first).
+fn replace_first(text: &str, pairs: &[(String, String)], last: bool) -> String {
+    for (from, to) in pairs {
+        let at = if last {
+            text.rfind(from.as_str())
+        } else {
+            text.find(from.as_str())
+        };
+        if let Some(at) = at {
             let mut out = String::with_capacity(text.len());
             out.push_str(text.get(..at).unwrap_or_default());
-            out.push_str(&format!("{word}{reset}{colon}{first}"));
-            out.push_str(text.get(at + needle.len()..).unwrap_or_default());
+            out.push_str(to);
+            out.push_str(text.get(at + from.len()..).unwrap_or_default());
             return out;
         }
     }
-    text
+    text.to_string()
 }
 
 /// The diagnostic on one line without an excerpt, where there is none to show.

@@ -170,9 +170,11 @@ impl ParseError {
                 span,
                 Message::new("E0002-number-too-large").arg("number", number),
             ),
-            ParseError::ImpossibleDate { span, error } => {
-                Diagnostic::new(code, span, error.message())
-            }
+            ParseError::ImpossibleDate { span, error } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0003-impossible-date").arg("error", error.message()),
+            ),
             ParseError::AllWithoutCondition { span } => {
                 Diagnostic::new(code, span, Message::new("E0004-all-without-condition"))
             }

@@ -256,7 +256,10 @@ impl TextError {
                 Message::new("E0119-paragraph-out-of-order")
                     .arg("number", Arg::Numeral(number))
                     .arg("article", Arg::Numeral(article))
-                    .arg("expected", expected),
+                    .arg(
+                        "expected",
+                        Arg::Numeral(u32::try_from(expected).unwrap_or(u32::MAX)),
+                    ),
             ),
             TextError::ItemOutOfOrder {
                 span,
@@ -264,7 +267,9 @@ impl TextError {
                 expected,
             } => {
                 let want = match expected {
-                    ItemNumber::Exactly(n) => Message::new("E0119-exactly").arg("number", n),
+                    ItemNumber::Exactly(n) => {
+                        Message::new("E0119-exactly").arg("number", Arg::Numeral(n))
+                    }
                     ItemNumber::Above(n) => Message::new("E0119-above").arg("number", n),
                 };
                 Diagnostic::new(

@@ -10,7 +10,7 @@ diag-severity-warning = warning
 diag-report-error = Error
 diag-report-warning = Warning
 diag-help = Help
-diag-help-colon = {": "}
+diag-colon = {": "}
 E0001-end-of-item = the end of the item
 E0001-unexpected = unexpected { $found }
 E0001-expected-found = expected { $expected }, found { $found }
@@ -26,6 +26,7 @@ E0001-duplication-without-reading = a duplication needs its reading: `duplicated
 E0001-target-without-last-day = a target needs its last day: `target "RUN" until 2022-12-31`
 E0001-target-with-reading = a target has a last day, not a reading: `target "RUN" until 2022-12-31`
 E0001-until-on-run = `until` belongs to a target; a { $kind } run has a reading: `reads "…"`
+E0003-impossible-date = { $error }
 E0002-number-too-large = number `{ $number }` is too large
 E0004-all-without-condition = `all` needs a condition: `all x in c: …`
 

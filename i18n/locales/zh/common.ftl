@@ -3,7 +3,7 @@ lang-name = 中文
 
 date = { $year }年{ $month }月{ $day }日
 list-comma = 、
-list-or = 或
+list-or = {" 或 "}
 list-arrow = {" → "}
 date-malformed = { $input } 不是日期：应为 `YYYY-MM-DD` 格式
 date-malformed-timestamp = { $input } 不是日期或时间戳：应为 `YYYY-MM-DD` 或 RFC 3339 时间戳，如 `2026-03-02T09:30:00+08:00`
