@@ -42,18 +42,38 @@ pub fn check(paths: &[PathBuf], lang: Lang) -> Result<ExitCode> {
                 .flat_map(|k| &k.plans)
                 .map(|pl| pl.rules().len())
                 .sum();
-            println!(
-                "ok: {} package(s), {} regulation(s), {} article(s), {} rule(s) in {} plan(s); {warnings} warning(s)",
-                p.packages.len(),
-                p.regulations.len(),
-                p.regulations.values().map(|r| r.articles.len()).sum::<usize>(),
-                rules,
-                p.packages.iter().map(|k| k.plans.len()).sum::<usize>(),
+            let mut args = datalex_i18n::Args::new();
+            args.set("packages", p.packages.len().to_string());
+            args.set("regulations", p.regulations.len().to_string());
+            args.set(
+                "articles",
+                p.regulations
+                    .values()
+                    .map(|r| r.articles.len())
+                    .sum::<usize>()
+                    .to_string(),
             );
+            args.set("rules", rules.to_string());
+            args.set(
+                "plans",
+                p.packages
+                    .iter()
+                    .map(|k| k.plans.len())
+                    .sum::<usize>()
+                    .to_string(),
+            );
+            args.set("warnings", warnings.to_string());
+            println!("{}", datalex_i18n::text(lang, "cli-check-ok", Some(&args)));
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            println!("failed: {errors} error(s), {warnings} warning(s)");
+            let mut args = datalex_i18n::Args::new();
+            args.set("errors", errors.to_string());
+            args.set("warnings", warnings.to_string());
+            println!(
+                "{}",
+                datalex_i18n::text(lang, "cli-check-failed", Some(&args))
+            );
             Ok(ExitCode::from(1))
         }
     }
@@ -82,10 +102,13 @@ impl<'p> Loaded<'p> {
                     lang
                 )
             );
-            bail!(
-                "the policies in {} do not compile",
-                project.policies().display()
-            );
+            let mut args = datalex_i18n::Args::new();
+            args.set("path", project.policies().display().to_string());
+            bail!(datalex_i18n::text(
+                lang,
+                "cli-policies-do-not-compile",
+                Some(&args)
+            ));
         };
         let calendar = Arc::new(project.calendar()?);
         Ok(Loaded {

@@ -473,6 +473,7 @@ fn fields_declared_in_the_prelude_are_type_checked_in_requests_and_facts() {
 fn run_within_20s(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     use std::time::{Duration, Instant};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_datalex"))
+        .env("DATALEX_LANG", "en")
         .args(args)
         .current_dir(dir)
         .stdin(std::process::Stdio::null())
@@ -543,4 +544,49 @@ fn check_and_fmt_skip_a_symlink_loop_and_a_fifo_without_hanging_or_panicking() {
             "{err}"
         );
     }
+}
+
+/// `check --lang zh`: the diagnostics, the error prefix's language and the summary in Chinese;
+/// codes as they are. `DATALEX_LANG=zh` chooses the same, and `--lang en` wins over it.
+#[test]
+fn check_speaks_chinese_with_lang_zh() {
+    let fixture = "tests/diagnostics/E0104_article_not_in_regulation.dlx";
+    let o = common::run(&["--lang", "zh", "check", fixture], "");
+    assert_eq!(o.status.code(), Some(1));
+    let err = common::stderr(&o);
+    assert!(
+        err.contains("[E0104] 错误：`demo-2024` 没有第二十条"),
+        "{err}"
+    );
+    assert!(!err.contains("has no article"), "{err}");
+    assert!(
+        common::stdout(&o).starts_with("未通过：1个错误"),
+        "{}",
+        common::stdout(&o)
+    );
+
+    let mut env_zh = std::process::Command::new(env!("CARGO_BIN_EXE_datalex"));
+    let o = env_zh
+        .env("DATALEX_LANG", "zh_CN.UTF-8")
+        .args(["check", fixture])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert!(
+        common::stderr(&o).contains("没有第二十条"),
+        "{}",
+        common::stderr(&o)
+    );
+
+    let o = common::run(&["--lang", "en", "check", fixture], "");
+    assert!(
+        common::stderr(&o).contains("has no article 20"),
+        "{}",
+        common::stderr(&o)
+    );
+    assert!(
+        common::stdout(&o).starts_with("failed: 1 error(s)"),
+        "{}",
+        common::stdout(&o)
+    );
 }

@@ -69,6 +69,7 @@ fn start_in(dir: &Path, scratch: Option<tempfile::TempDir>) -> Server {
     let logdir = tempfile::tempdir().unwrap();
     let log = logdir.path().join("decisions.db");
     let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
+        .env("DATALEX_LANG", "en")
         .args(["serve", "--addr", &addr, "--log", log.to_str().unwrap()])
         .current_dir(dir)
         .env("RUST_LOG", "warn")

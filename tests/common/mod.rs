@@ -27,7 +27,10 @@ pub fn shared() -> PathBuf {
 
 /// Runs `datalex ARGS` in `dir` with `stdin`, returning its output.
 pub fn run_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
+    // English, so that assertions on messages hold whatever the machine's locale; the Chinese
+    // messages are tested with `--lang zh`.
     let mut child = Command::new(env!("CARGO_BIN_EXE_datalex"))
+        .env("DATALEX_LANG", "en")
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::piped())
