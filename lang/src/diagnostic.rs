@@ -229,8 +229,8 @@ pub struct Diagnostic {
     pub span: Span,
     /// Related places.
     pub labels: Vec<Label>,
-    /// The longer story.
-    pub help: Option<Message>,
+    /// The longer story (boxed: a diagnostic is returned in `Err`s and should stay small).
+    pub help: Option<Box<Message>>,
 }
 
 impl Diagnostic {
@@ -256,7 +256,7 @@ impl Diagnostic {
     /// Adds help text.
     #[must_use]
     pub fn with_help(mut self, help: Message) -> Diagnostic {
-        self.help = Some(help);
+        self.help = Some(Box::new(help));
         self
     }
 
@@ -274,7 +274,7 @@ impl Diagnostic {
     pub fn messages(&self) -> impl Iterator<Item = &Message> {
         std::iter::once(&self.message)
             .chain(self.labels.iter().map(|l| &l.message))
-            .chain(self.help.as_ref())
+            .chain(self.help.as_deref())
     }
 
     /// Whether this is an error.

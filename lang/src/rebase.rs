@@ -49,6 +49,7 @@ pub fn rebase_diagnostic(diagnostic: &mut Diagnostic, file: FileId, offset: u32)
 /// moved too.
 trait NoSpan {}
 impl NoSpan for crate::message::Message {}
+impl<T: NoSpan> NoSpan for Box<T> {}
 impl NoSpan for &'static str {}
 impl NoSpan for crate::diagnostic::Code {}
 impl NoSpan for crate::diagnostic::Severity {}

@@ -10,6 +10,7 @@
 )]
 
 #[path = "support/client.rs"]
+#[allow(dead_code, reason = "the shared client has more than these tests use")]
 mod client;
 
 use client::{pos, read, uri, Client};
