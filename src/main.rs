@@ -276,6 +276,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
                 log,
                 watch: !no_watch,
                 json_logs,
+                lang,
             };
             datalex_service::serve(discover(setup.flags())?, &options)?;
             Ok(ExitCode::SUCCESS)

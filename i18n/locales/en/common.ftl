@@ -31,3 +31,27 @@ month-9 = September
 month-10 = October
 month-11 = November
 month-12 = December
+
+# A request that is not of the contract's shape (the service's `invalid_request`, `datalex eval`).
+field-error = field `{ $field }`: { $message }
+request-not-an-object = a request is a JSON object
+request-kind-not-a-string = expected a string
+request-kind-missing = missing; expected one of { $kinds }
+request-unknown-kind = unknown kind `{ $kind }`; expected one of { $kinds }
+request-no-dataset = must name at least one dataset
+request-dataset-missing = missing; only an `add` may leave it out
+request-missing-field = { $detail }
+request-unknown-field = { $detail }
+request-invalid-value = { $detail }
+# A request that is not decided.
+eval-budget-exceeded = evaluation exceeded its budget of { $budget } steps (in `{ $rule }`); the policy or the facts are too large for one decision
+eval-no-plan = package `{ $package }` has no rules for `{ $kind }` requests
+eval-not-in-force = not_in_force: 《{ $title }》 ({ $regulation }) is not in force on { $at }; { $period }
+# No jurisdiction decides a request.
+jurisdiction-conflict = the request names `{ $named }` but --jurisdiction is `{ $flag }`
+jurisdiction-no-package = no policy package `{ $name }` in { $policies }
+jurisdiction-no-data = policy package `{ $name }` has no facts: there is no data directory { $dir }; name one with --data
+jurisdiction-not-served = `{ $name }` is not served here; name one of: { $served }
+jurisdiction-several = several jurisdictions ({ $candidates }); name one with --jurisdiction or the request's `jurisdiction`
+jurisdiction-data-of-which = --data names one jurisdiction's facts: say which with --jurisdiction
+jurisdiction-none-available = no jurisdiction: no policy package has a data directory under { $data }/; use --jurisdiction and --data
