@@ -335,8 +335,9 @@ fn bad_input_gets_an_error_naming_what_is_wrong() {
 #[test]
 fn error_messages_follow_accept_language_and_codes_do_not() {
     let server = start();
-    // (body, status, code, field, what the Chinese says, what the English says)
-    let cases: &[(&str, u16, &str, Option<&str>, &str, &str)] = &[
+    /// The request, its status, code and field, and what the Chinese and the English say.
+    type Case<'a> = (&'a str, u16, &'a str, Option<&'a str>, &'a str, &'a str);
+    let cases: &[Case] = &[
         (
             r#"{"kind": "borrow"}"#,
             422,
