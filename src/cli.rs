@@ -1,9 +1,10 @@
 //! `check`, `eval`, `explain` and `audit verify`.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use datalex_compiler::PolicySet;
 use datalex_evaluator::{Jurisdiction, Request};
 use datalex_i18n::Lang;
+use datalex_service::words::{self, say};
 use datalex_service::{decision_log, load, Project};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,34 @@ pub enum Output {
 /// A usage error (exit 2).
 pub fn usage(msg: String) -> anyhow::Error {
     anyhow!(msg)
+}
+
+/// `--format` names no format the command writes; `expected` are the ones it does.
+pub fn unknown_format(lang: Lang, format: &str, expected: &[&str]) -> anyhow::Error {
+    let quoted: Vec<String> = expected.iter().map(|f| format!("`{f}`")).collect();
+    let (last, rest) = match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => (last.clone(), rest.to_vec()),
+        _ => (quoted.concat(), Vec::new()),
+    };
+    let expected = if rest.is_empty() {
+        last
+    } else {
+        format!(
+            "{}{}{last}",
+            rest.join(&datalex_i18n::text(lang, "list-comma", None)),
+            datalex_i18n::text(lang, "list-or", None)
+        )
+    };
+    usage(say(
+        lang,
+        "cli-unknown-format",
+        &[("format", format.to_string()), ("expected", expected)],
+    ))
+}
+
+/// Reading `path` failed.
+fn reading(lang: Lang, path: &str, e: &std::io::Error) -> anyhow::Error {
+    anyhow!(words::reading(lang, path, e))
 }
 
 /// `datalex check`.
@@ -83,6 +112,7 @@ pub fn check(paths: &[PathBuf], lang: Lang) -> Result<ExitCode> {
 /// on first use.
 pub struct Loaded<'p> {
     project: &'p Project,
+    lang: Lang,
     policy: Arc<PolicySet>,
     calendar: Arc<datalex_evaluator::Calendar>,
     jurisdictions: Vec<Jurisdiction>,
@@ -113,6 +143,7 @@ impl<'p> Loaded<'p> {
         let calendar = Arc::new(project.calendar()?);
         Ok(Loaded {
             project,
+            lang,
             policy: Arc::new(policy),
             calendar,
             jurisdictions: Vec::new(),
@@ -121,11 +152,15 @@ impl<'p> Loaded<'p> {
 
     /// The jurisdiction for a request that names `named` (the project's rule).
     pub fn jurisdiction(&mut self, named: Option<&str>) -> Result<&Jurisdiction> {
-        let available = self.project.available(&self.policy).map_err(field)?;
+        let lang = self.lang;
+        let available = self
+            .project
+            .available(&self.policy)
+            .map_err(|e| field(lang, &e))?;
         let name = self
             .project
             .choose(&self.policy, named, &available, String::as_str)
-            .map_err(field)?;
+            .map_err(|e| field(lang, &e))?;
         if let Some(i) = self.jurisdictions.iter().position(|j| &j.name == name) {
             return self
                 .jurisdictions
@@ -141,24 +176,32 @@ impl<'p> Loaded<'p> {
 }
 
 /// A jurisdiction error, naming the request field where it is about one.
-fn field(e: datalex_service::project::JurisdictionError) -> anyhow::Error {
+fn field(lang: Lang, e: &datalex_service::project::JurisdictionError) -> anyhow::Error {
+    let message = words::jurisdiction_error(lang, e);
     match e.field() {
-        Some(field) => anyhow!("field `{field}`: {e}"),
-        None => anyhow!(e),
+        Some(field) => anyhow!(say(
+            lang,
+            "field-error",
+            &[("field", field.to_string()), ("message", message)]
+        )),
+        None => anyhow!(message),
     }
 }
 
 /// Reads requests: one JSON value, or JSON Lines. Each item is the line number and the parsed
 /// value or the error.
-pub fn read_requests(file: &Path) -> Result<Vec<(usize, Result<serde_json::Value, String>)>> {
+pub fn read_requests(
+    file: &Path,
+    lang: Lang,
+) -> Result<Vec<(usize, Result<serde_json::Value, String>)>> {
     let mut text = String::new();
     if file == Path::new("-") {
         std::io::stdin()
             .read_to_string(&mut text)
-            .context("reading standard input")?;
+            .map_err(|e| reading(lang, &say(lang, "cli-standard-input", &[]), &e))?;
     } else {
-        text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        text = std::fs::read_to_string(file)
+            .map_err(|e| reading(lang, &file.display().to_string(), &e))?;
     }
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         return Ok(vec![(1, Ok(v))]);
@@ -170,7 +213,16 @@ pub fn read_requests(file: &Path) -> Result<Vec<(usize, Result<serde_json::Value
         .map(|(i, l)| {
             (
                 i + 1,
-                serde_json::from_str(l).map_err(|e| format!("not JSON: {e}")),
+                serde_json::from_str(l).map_err(|e: serde_json::Error| {
+                    say(
+                        lang,
+                        "cli-not-json",
+                        &[
+                            ("detail", e.to_string()),
+                            ("column", e.column().to_string()),
+                        ],
+                    )
+                }),
             )
         })
         .collect())
@@ -178,7 +230,8 @@ pub fn read_requests(file: &Path) -> Result<Vec<(usize, Result<serde_json::Value
 
 /// `datalex eval` and `datalex explain`.
 pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Result<ExitCode> {
-    let requests = read_requests(file)?;
+    let requests = read_requests(file, lang)?;
+    let prefix = datalex_i18n::text(lang, "cli-error-prefix", None);
     let mut loaded = Loaded::new(project, lang)?;
     let many = requests.len() > 1;
     let mut bad = 0;
@@ -187,7 +240,11 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
     for (line, json) in requests {
         let at = |msg: String| {
             if many {
-                format!("line {line}: {msg}")
+                say(
+                    lang,
+                    "cli-at-line",
+                    &[("line", line.to_string()), ("message", msg)],
+                )
             } else {
                 msg
             }
@@ -195,7 +252,7 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
         let json = match json {
             Ok(j) => j,
             Err(e) => {
-                eprintln!("error: {}", at(e));
+                eprintln!("{prefix}{}", at(e));
                 bad += 1;
                 continue;
             }
@@ -203,7 +260,7 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
         let request = match Request::from_json(&json, project.clock().today()) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("error: {}", at(e.to_string()));
+                eprintln!("{prefix}{}", at(words::request_error_line(lang, &e)));
                 bad += 1;
                 continue;
             }
@@ -211,7 +268,7 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
         let j = match loaded.jurisdiction(request.jurisdiction()) {
             Ok(j) => j,
             Err(e) => {
-                eprintln!("error: {}", at(format!("{e:#}")));
+                eprintln!("{prefix}{}", at(format!("{e:#}")));
                 bad += 1;
                 continue;
             }
@@ -219,7 +276,7 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
         let mut decision = match j.decide(&request) {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("error: {}", at(e.to_string()));
+                eprintln!("{prefix}{}", at(words::eval_error(lang, &e)));
                 bad += 1;
                 continue;
             }

@@ -9,6 +9,7 @@ use datalex_compiler::coverage::{
 };
 use datalex_lang::date::Date;
 use datalex_service::load;
+use datalex_service::words::say;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -29,7 +30,14 @@ pub fn run(
     let at = match at {
         Some(s) => match Date::parse(s) {
             Ok(d) => Some(d),
-            Err(e) => bail!("--at: {e}"),
+            Err(e) => bail!(say(
+                lang,
+                "cli-option-error",
+                &[
+                    ("option", "--at".to_string()),
+                    ("message", e.message().text(lang))
+                ]
+            )),
         },
         None => None,
     };
@@ -44,11 +52,14 @@ pub fn run(
     let ids: Vec<String> = match regulation {
         Some(id) => {
             if policy.regulation(id).is_none() {
-                let known: Vec<&str> = policy.regulations.values().map(|r| r.id.as_str()).collect();
-                bail!(
-                    "--regulation: no regulation `{id}`; the policies declare {}",
-                    known.join(", ")
-                );
+                let known: Vec<String> =
+                    policy.regulations.values().map(|r| r.id.clone()).collect();
+                let sep = datalex_i18n::text(lang, "list-comma", None);
+                bail!(say(
+                    lang,
+                    "cli-no-regulation",
+                    &[("id", id.to_string()), ("known", known.join(&sep))]
+                ));
             }
             vec![id.to_string()]
         }

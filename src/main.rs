@@ -186,8 +186,9 @@ impl Setup {
 
 /// The project of the working directory (its root found walking up), with these flags:
 /// resolved once per command.
-fn discover(flags: Flags) -> anyhow::Result<Project> {
-    Ok(Project::discover(flags)?)
+fn discover(flags: Flags, lang: Lang) -> anyhow::Result<Project> {
+    Project::discover(flags)
+        .map_err(|e| anyhow::anyhow!(datalex_service::words::config_error(lang, &e)))
 }
 
 fn main() -> ExitCode {
@@ -198,12 +199,33 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!(
-                "{}{e:#}",
-                datalex_i18n::text(lang, "cli-error-prefix", None)
+                "{}{}",
+                datalex_i18n::text(lang, "cli-error-prefix", None),
+                describe(lang, &e)
             );
             ExitCode::from(2)
         }
     }
+}
+
+/// An error as the reader reads it: the errors of the file walker, which come up through
+/// several commands, worded in `lang` when nothing was added to them; the others as they are
+/// (each worded in `lang` where it was made).
+fn describe(lang: Lang, e: &anyhow::Error) -> String {
+    if e.chain().count() == 1 {
+        match e.downcast_ref::<datalex_files::WalkError>() {
+            Some(datalex_files::WalkError::Missing { path }) => {
+                let mut args = datalex_i18n::Args::new();
+                args.set("path", path.display().to_string());
+                return datalex_i18n::text(lang, "cli-does-not-exist", Some(&args));
+            }
+            Some(datalex_files::WalkError::Io { path, source }) => {
+                return datalex_service::words::reading(lang, &path.display().to_string(), source);
+            }
+            _ => {}
+        }
+    }
+    format!("{e:#}")
 }
 
 /// The language the environment asks for, when no `--lang` is given.
@@ -215,12 +237,15 @@ fn lang_from_env() -> Lang {
 fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check { paths } => {
-            let project = discover(Flags::default())?;
+            let project = discover(Flags::default(), lang)?;
             cli::check(&or_policies(paths, &project), lang)
         }
-        Command::Eval { setup, file } => {
-            cli::eval(&discover(setup.flags())?, &file, cli::Output::Json, lang)
-        }
+        Command::Eval { setup, file } => cli::eval(
+            &discover(setup.flags(), lang)?,
+            &file,
+            cli::Output::Json,
+            lang,
+        ),
         Command::Explain {
             setup,
             file,
@@ -229,24 +254,20 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             let output = match format.as_str() {
                 "text" => cli::Output::Text,
                 "json" => cli::Output::Json,
-                other => {
-                    return Err(cli::usage(format!(
-                        "--format: unknown format `{other}`; expected `text` or `json`"
-                    )))
-                }
+                other => return Err(cli::unknown_format(lang, other, &["text", "json"])),
             };
-            cli::eval(&discover(setup.flags())?, &file, output, lang)
+            cli::eval(&discover(setup.flags(), lang)?, &file, output, lang)
         }
         Command::Test { paths, snapshot } => {
-            let project = discover(Flags::default())?;
+            let project = discover(Flags::default(), lang)?;
             testing::run(lang, &project, &or_policies(paths, &project), snapshot)
         }
         Command::Fmt { check, paths } => {
-            let project = discover(Flags::default())?;
+            let project = discover(Flags::default(), lang)?;
             fmt::run(lang, &or_policies(paths, &project), check)
         }
         Command::Graph { format, paths } => {
-            let project = discover(Flags::default())?;
+            let project = discover(Flags::default(), lang)?;
             graph::run(lang, &or_policies(paths, &project), &format)
         }
         Command::Coverage {
@@ -255,7 +276,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             strict,
             paths,
         } => {
-            let project = discover(Flags::default())?;
+            let project = discover(Flags::default(), lang)?;
             coverage::run(
                 lang,
                 &or_policies(paths, &project),
@@ -278,7 +299,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
                 json_logs,
                 lang,
             };
-            datalex_service::serve(discover(setup.flags())?, &options)?;
+            datalex_service::serve(discover(setup.flags(), lang)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
@@ -286,7 +307,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
         } => cli::audit_verify(&log),
         Command::Export {
             target: ExportTarget::Cedar { setup, out },
-        } => export::cedar(&discover(setup.flags())?, &out, lang),
+        } => export::cedar(&discover(setup.flags(), lang)?, &out, lang),
         Command::Lsp { stdio: _ } => lsp::run(&datalex_service::project::SystemClock),
     }
 }

@@ -3,7 +3,7 @@
 //! (`invalid_request`, `not_in_force`) never change with the language; only these words do.
 //! The command line words the same errors through these functions.
 
-use crate::project::JurisdictionError;
+use crate::project::{ConfigError, JurisdictionError};
 use datalex_evaluator::{EvalError, RequestError, RequestFault};
 use datalex_i18n::{Args, Lang};
 
@@ -165,6 +165,52 @@ pub fn jurisdiction_error(lang: Lang, e: &JurisdictionError) -> String {
     }
 }
 
+/// What the system said about a file, in `lang`: the common cases in words, else the
+/// system's own text.
+pub fn io_reason(lang: Lang, e: &std::io::Error) -> String {
+    let id = match e.kind() {
+        std::io::ErrorKind::NotFound => "io-not-found",
+        std::io::ErrorKind::PermissionDenied => "io-permission-denied",
+        _ => return e.to_string(),
+    };
+    say(lang, id, &[("detail", e.to_string())])
+}
+
+/// Reading `path` failed with `e`.
+pub fn reading(lang: Lang, path: &str, e: &std::io::Error) -> String {
+    say(
+        lang,
+        "io-reading",
+        &[("path", path.to_string()), ("reason", io_reason(lang, e))],
+    )
+}
+
+/// `datalex.toml` could not be used.
+pub fn config_error(lang: Lang, e: &ConfigError) -> String {
+    match e {
+        ConfigError::Read { path, source } => reading(lang, &path.display().to_string(), source),
+        ConfigError::Invalid {
+            path,
+            line,
+            key,
+            message,
+        } => {
+            let mut args = vec![
+                ("path", path.display().to_string()),
+                ("line", line.to_string()),
+                ("message", message.clone()),
+            ];
+            match key {
+                Some(k) => {
+                    args.push(("key", k.clone()));
+                    say(lang, "config-invalid-key", &args)
+                }
+                None => say(lang, "config-invalid", &args),
+            }
+        }
+    }
+}
+
 /// The jurisdictions a request may name, for `unknown_jurisdiction`.
 pub fn unknown_jurisdiction(lang: Lang, known: &[String]) -> String {
     say(
@@ -222,5 +268,26 @@ mod tests {
             candidates: vec!["binzhou".into(), "jinan".into()],
         };
         assert_eq!(jurisdiction_error(Lang::En, &j), j.to_string());
+        let c = ConfigError::Invalid {
+            path: "datalex.toml".into(),
+            line: 3,
+            key: Some("default_jurisdiction".into()),
+            message: "invalid type".into(),
+        };
+        assert_eq!(config_error(Lang::En, &c), c.to_string());
+        assert_eq!(
+            config_error(Lang::Zh, &c),
+            "配置文件 datalex.toml 第3行的 `default_jurisdiction` 有误：invalid type"
+        );
+        let missing = std::io::Error::from(std::io::ErrorKind::NotFound);
+        let c = ConfigError::Read {
+            path: "datalex.toml".into(),
+            source: missing,
+        };
+        assert_eq!(config_error(Lang::En, &c), c.to_string());
+        assert_eq!(
+            config_error(Lang::Zh, &c),
+            "无法读取 datalex.toml：文件不存在"
+        );
     }
 }

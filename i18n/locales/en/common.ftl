@@ -55,3 +55,10 @@ jurisdiction-not-served = `{ $name }` is not served here; name one of: { $served
 jurisdiction-several = several jurisdictions ({ $candidates }); name one with --jurisdiction or the request's `jurisdiction`
 jurisdiction-data-of-which = --data names one jurisdiction's facts: say which with --jurisdiction
 jurisdiction-none-available = no jurisdiction: no policy package has a data directory under { $data }/; use --jurisdiction and --data
+# Files the tools read.
+io-reading = reading { $path }: { $reason }
+io-not-found = { $detail }
+io-permission-denied = { $detail }
+# `datalex.toml`.
+config-invalid = { $path }:{ $line }: { $message }
+config-invalid-key = { $path }:{ $line }: `{ $key }`: { $message }

@@ -55,3 +55,10 @@ jurisdiction-not-served = 本服务不受理 `{ $name }` 的请求；请指定�
 jurisdiction-several = 有多个辖区（{ $candidates }）；请用 --jurisdiction 或请求的 `jurisdiction` 字段指定其一
 jurisdiction-data-of-which = --data 只给出一个辖区的事实：请用 --jurisdiction 指明是哪一个
 jurisdiction-none-available = 没有可用的辖区：{ $data }/ 下没有任何政策包的数据目录；请使用 --jurisdiction 和 --data
+# 工具读取的文件。
+io-reading = 无法读取 { $path }：{ $reason }
+io-not-found = 文件不存在
+io-permission-denied = 没有读取权限
+# `datalex.toml`。
+config-invalid = 配置文件 { $path } 第{ $line }行有误：{ $message }
+config-invalid-key = 配置文件 { $path } 第{ $line }行的 `{ $key }` 有误：{ $message }
