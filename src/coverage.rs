@@ -107,9 +107,19 @@ pub fn run(
     }
     if !unaccounted.is_empty() {
         eprintln!(
-            "error: {} paragraph(s) or item(s) neither encoded nor explained by a `coverage` note: {}",
-            unaccounted.len(),
-            unaccounted.join(", ")
+            "{}{}",
+            datalex_i18n::text(lang, "cli-error-prefix", None),
+            say(
+                lang,
+                "cli-coverage-unaccounted",
+                &[
+                    ("count", unaccounted.len().to_string()),
+                    (
+                        "provisions",
+                        unaccounted.join(&datalex_i18n::text(lang, "list-comma", None))
+                    ),
+                ],
+            )
         );
     }
     Ok(if unaccounted.is_empty() && blaming.is_empty() {

@@ -213,16 +213,8 @@ fn main() -> ExitCode {
 /// (each worded in `lang` where it was made).
 fn describe(lang: Lang, e: &anyhow::Error) -> String {
     if e.chain().count() == 1 {
-        match e.downcast_ref::<datalex_files::WalkError>() {
-            Some(datalex_files::WalkError::Missing { path }) => {
-                let mut args = datalex_i18n::Args::new();
-                args.set("path", path.display().to_string());
-                return datalex_i18n::text(lang, "cli-does-not-exist", Some(&args));
-            }
-            Some(datalex_files::WalkError::Io { path, source }) => {
-                return datalex_service::words::reading(lang, &path.display().to_string(), source);
-            }
-            _ => {}
+        if let Some(w) = e.downcast_ref::<datalex_files::WalkError>() {
+            return cli::walk_error(lang, w);
         }
     }
     format!("{e:#}")

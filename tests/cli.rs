@@ -675,6 +675,21 @@ fn cli_errors_speak_chinese_with_lang_zh() {
             );
         }
     }
+    // fmt's summary.
+    let o = common::run(
+        &[
+            "--lang",
+            "zh",
+            "fmt",
+            "--check",
+            "tests/diagnostics/clean.dlx",
+        ],
+        "",
+    );
+    assert_eq!(
+        common::stdout(&o).trim(),
+        "共1个文件，0个需要排版，0个无法排版"
+    );
     // A `datalex.toml` that is not right, in both languages.
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
