@@ -632,6 +632,12 @@ fn cli_errors_speak_chinese_with_lang_zh() {
             &["error: field `jurisdiction`: no policy package `atlantis` in policies"],
         ),
         (
+            &["eval", "-"],
+            r#"{"kind": "share", "at": "2026-02-30", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "x"}"#,
+            &["错误：字段 `at`：`2026-02-30` 不是有效日期：2026年2月只有28天"],
+            &["error: field `at`: `2026-02-30` is not a date: February 2026 has 28 days"],
+        ),
+        (
             &["explain", "--format", "pdf", "-"],
             "",
             &["错误：--format：未知的格式 `pdf`；应为 `text` 或 `json`"],

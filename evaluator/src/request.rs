@@ -419,6 +419,8 @@ pub enum RequestFault {
     UnknownField,
     /// A value of the wrong type or form; the deserialiser's own words (English) as detail.
     InvalidValue(String),
+    /// A date that is not one (`2026-02-30`), typed so that it can be worded in any language.
+    InvalidDate(datalex_lang::date::DateError),
 }
 
 /// The request kinds, as in the `kind` field.
@@ -624,7 +626,11 @@ fn typed<T: serde::de::DeserializeOwned>(json: &Json) -> Result<T, RequestError>
         } else if path == "." {
             (None, RequestFault::InvalidValue(inner.clone()))
         } else {
-            (Some(path), RequestFault::InvalidValue(inner.clone()))
+            let fault = match date_error_at(json, &path, &inner) {
+                Some(d) => RequestFault::InvalidDate(d),
+                None => RequestFault::InvalidValue(inner.clone()),
+            };
+            (Some(path), fault)
         };
         RequestError {
             field,
@@ -632,6 +638,23 @@ fn typed<T: serde::de::DeserializeOwned>(json: &Json) -> Result<T, RequestError>
             fault,
         }
     })
+}
+
+/// If the value at `path` (`at`, `requester.since`) is a string that is not a date (or not a
+/// timestamp), and that is what the deserialiser said (`said`), why not, typed.
+fn date_error_at(json: &Json, path: &str, said: &str) -> Option<datalex_lang::date::DateError> {
+    let mut v = json;
+    for key in path.split('.') {
+        v = v.get(key)?;
+    }
+    let text = v.as_str()?;
+    [
+        Date::parse(text).err(),
+        Date::parse_date_or_timestamp(text).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|e| e.to_string() == said)
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {

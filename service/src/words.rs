@@ -60,6 +60,7 @@ pub fn request_error(lang: Lang, e: &RequestError) -> String {
         RequestFault::InvalidValue(detail) => {
             say(lang, "request-invalid-value", &[("detail", detail.clone())])
         }
+        RequestFault::InvalidDate(d) => d.message().text(lang),
     }
 }
 
