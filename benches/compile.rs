@@ -60,7 +60,7 @@ fn assert_compiles(what: &str, sources: &SourceMap) {
         let shown: Vec<_> = compiled.diagnostics.iter().take(20).cloned().collect();
         panic!(
             "{what} does not compile: {errors} error(s); the first ones:\n{}",
-            diagnostic::render(&shown, sources, false)
+            diagnostic::render(&shown, sources, false, datalex_i18n::Lang::En)
         );
     }
     let (mut bytes, mut lines) = (0, 0);

@@ -1,10 +1,11 @@
 //! `check`, `eval`, `explain` and `audit verify`.
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use datalex_compiler::PolicySet;
 use datalex_evaluator::document::{self, Format};
 use datalex_evaluator::{Jurisdiction, Request};
 use datalex_i18n::Lang;
+use datalex_service::words::{self, say};
 use datalex_service::{decision_log, load, Project};
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -26,13 +27,116 @@ pub fn usage(msg: String) -> anyhow::Error {
     anyhow!(msg)
 }
 
+/// `--format` names no format the command writes; `expected` are the ones it does.
+pub fn unknown_format(lang: Lang, format: &str, expected: &[&str]) -> anyhow::Error {
+    let quoted: Vec<String> = expected.iter().map(|f| format!("`{f}`")).collect();
+    let (last, rest) = match quoted.split_last() {
+        Some((last, rest)) if !rest.is_empty() => (last.clone(), rest.to_vec()),
+        _ => (quoted.concat(), Vec::new()),
+    };
+    let expected = if rest.is_empty() {
+        last
+    } else {
+        format!(
+            "{}{}{last}",
+            rest.join(&datalex_i18n::text(lang, "list-comma", None)),
+            datalex_i18n::text(lang, "list-or", None)
+        )
+    };
+    usage(say(
+        lang,
+        "cli-unknown-format",
+        &[("format", format.to_string()), ("expected", expected)],
+    ))
+}
+
+/// What a file that is neither regular nor a directory is, in `lang` (the walker says it in
+/// English: `a FIFO`).
+fn file_kind(lang: Lang, kind: &str) -> String {
+    let id = match kind {
+        "a FIFO" => "cli-kind-fifo",
+        "a device" => "cli-kind-device",
+        "a socket" => "cli-kind-socket",
+        "a symbolic link" => "cli-kind-symlink",
+        _ => "cli-kind-other",
+    };
+    say(lang, id, &[])
+}
+
+/// Why the walk over the policy files failed, in `lang`.
+pub fn walk_error(lang: Lang, e: &datalex_files::WalkError) -> String {
+    use datalex_files::WalkError as W;
+    let path = e.path().display().to_string();
+    match e {
+        W::Missing { .. } => say(lang, "cli-does-not-exist", &[("path", path)]),
+        W::Io { source, .. } => words::reading(lang, &path, source),
+        W::NotRegular { kind, .. } => say(
+            lang,
+            "cli-not-regular",
+            &[("path", path), ("kind", file_kind(lang, kind))],
+        ),
+        W::TooManyFiles { limit, .. } => say(
+            lang,
+            "cli-too-many-files",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooManyEntries { limit, .. } => say(
+            lang,
+            "cli-too-many-entries",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooDeep { limit, .. } => say(
+            lang,
+            "cli-too-deep",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooLarge { size, limit, .. } => say(
+            lang,
+            "cli-too-large",
+            &[
+                ("path", path),
+                ("size", size.to_string()),
+                ("limit", limit.to_string()),
+            ],
+        ),
+    }
+}
+
+/// An entry the walk left out, as a warning's text in `lang`.
+pub fn skipped(lang: Lang, s: &datalex_files::Skipped) -> String {
+    use datalex_files::SkipReason as R;
+    let reason = match &s.reason {
+        R::NotRegular(kind) => say(
+            lang,
+            "cli-skip-not-regular",
+            &[("kind", file_kind(lang, kind))],
+        ),
+        R::SymlinkLoop { target } => say(
+            lang,
+            "cli-skip-symlink-loop",
+            &[("target", target.display().to_string())],
+        ),
+        R::BrokenLink => say(lang, "cli-skip-broken-link", &[]),
+    };
+    say(
+        lang,
+        "cli-skipped",
+        &[("path", s.path.display().to_string()), ("reason", reason)],
+    )
+}
+
+/// Reading `path` failed.
+fn reading(lang: Lang, path: &str, e: &std::io::Error) -> anyhow::Error {
+    anyhow!(words::reading(lang, path, e))
+}
+
 /// `datalex check`.
-pub fn check(paths: &[PathBuf]) -> Result<ExitCode> {
+pub fn check(paths: &[PathBuf], lang: Lang) -> Result<ExitCode> {
     let (sources, compiled) = load::compile_paths(paths)?;
     let color = std::io::stderr().is_terminal();
     eprint!(
         "{}",
-        datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, color)
+        datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, color, lang)
     );
     let errors = compiled.diagnostics.iter().filter(|d| d.is_error()).count();
     let warnings = compiled.diagnostics.len() - errors;
@@ -44,18 +148,38 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode> {
                 .flat_map(|k| &k.plans)
                 .map(|pl| pl.rules().len())
                 .sum();
-            println!(
-                "ok: {} package(s), {} regulation(s), {} article(s), {} rule(s) in {} plan(s); {warnings} warning(s)",
-                p.packages.len(),
-                p.regulations.len(),
-                p.regulations.values().map(|r| r.articles.len()).sum::<usize>(),
-                rules,
-                p.packages.iter().map(|k| k.plans.len()).sum::<usize>(),
+            let mut args = datalex_i18n::Args::new();
+            args.set("packages", p.packages.len().to_string());
+            args.set("regulations", p.regulations.len().to_string());
+            args.set(
+                "articles",
+                p.regulations
+                    .values()
+                    .map(|r| r.articles.len())
+                    .sum::<usize>()
+                    .to_string(),
             );
+            args.set("rules", rules.to_string());
+            args.set(
+                "plans",
+                p.packages
+                    .iter()
+                    .map(|k| k.plans.len())
+                    .sum::<usize>()
+                    .to_string(),
+            );
+            args.set("warnings", warnings.to_string());
+            println!("{}", datalex_i18n::text(lang, "cli-check-ok", Some(&args)));
             Ok(ExitCode::SUCCESS)
         }
         None => {
-            println!("failed: {errors} error(s), {warnings} warning(s)");
+            let mut args = datalex_i18n::Args::new();
+            args.set("errors", errors.to_string());
+            args.set("warnings", warnings.to_string());
+            println!(
+                "{}",
+                datalex_i18n::text(lang, "cli-check-failed", Some(&args))
+            );
             Ok(ExitCode::from(1))
         }
     }
@@ -65,6 +189,7 @@ pub fn check(paths: &[PathBuf]) -> Result<ExitCode> {
 /// on first use.
 pub struct Loaded<'p> {
     project: &'p Project,
+    lang: Lang,
     policy: Arc<PolicySet>,
     calendar: Arc<datalex_evaluator::Calendar>,
     jurisdictions: Vec<Jurisdiction>,
@@ -72,7 +197,7 @@ pub struct Loaded<'p> {
 
 impl<'p> Loaded<'p> {
     /// Loads policies and calendar; facts are loaded per jurisdiction on first use.
-    pub fn new(project: &'p Project) -> Result<Loaded<'p>> {
+    pub fn new(project: &'p Project, lang: Lang) -> Result<Loaded<'p>> {
         let (sources, compiled) = project.compile()?;
         let Some(policy) = compiled.policy else {
             eprint!(
@@ -80,17 +205,22 @@ impl<'p> Loaded<'p> {
                 datalex_lang::diagnostic::render(
                     &compiled.diagnostics,
                     &sources,
-                    std::io::stderr().is_terminal()
+                    std::io::stderr().is_terminal(),
+                    lang
                 )
             );
-            bail!(
-                "the policies in {} do not compile",
-                project.policies().display()
-            );
+            let mut args = datalex_i18n::Args::new();
+            args.set("path", project.policies().display().to_string());
+            bail!(datalex_i18n::text(
+                lang,
+                "cli-policies-do-not-compile",
+                Some(&args)
+            ));
         };
         let calendar = Arc::new(project.calendar()?);
         Ok(Loaded {
             project,
+            lang,
             policy: Arc::new(policy),
             calendar,
             jurisdictions: Vec::new(),
@@ -99,11 +229,15 @@ impl<'p> Loaded<'p> {
 
     /// The jurisdiction for a request that names `named` (the project's rule).
     pub fn jurisdiction(&mut self, named: Option<&str>) -> Result<&Jurisdiction> {
-        let available = self.project.available(&self.policy).map_err(field)?;
+        let lang = self.lang;
+        let available = self
+            .project
+            .available(&self.policy)
+            .map_err(|e| field(lang, &e))?;
         let name = self
             .project
             .choose(&self.policy, named, &available, String::as_str)
-            .map_err(field)?;
+            .map_err(|e| field(lang, &e))?;
         if let Some(i) = self.jurisdictions.iter().position(|j| &j.name == name) {
             return self
                 .jurisdictions
@@ -119,24 +253,32 @@ impl<'p> Loaded<'p> {
 }
 
 /// A jurisdiction error, naming the request field where it is about one.
-fn field(e: datalex_service::project::JurisdictionError) -> anyhow::Error {
+fn field(lang: Lang, e: &datalex_service::project::JurisdictionError) -> anyhow::Error {
+    let message = words::jurisdiction_error(lang, e);
     match e.field() {
-        Some(field) => anyhow!("field `{field}`: {e}"),
-        None => anyhow!(e),
+        Some(field) => anyhow!(say(
+            lang,
+            "field-error",
+            &[("field", field.to_string()), ("message", message)]
+        )),
+        None => anyhow!(message),
     }
 }
 
 /// Reads requests: one JSON value, or JSON Lines. Each item is the line number and the parsed
 /// value or the error.
-pub fn read_requests(file: &Path) -> Result<Vec<(usize, Result<serde_json::Value, String>)>> {
+pub fn read_requests(
+    file: &Path,
+    lang: Lang,
+) -> Result<Vec<(usize, Result<serde_json::Value, String>)>> {
     let mut text = String::new();
     if file == Path::new("-") {
         std::io::stdin()
             .read_to_string(&mut text)
-            .context("reading standard input")?;
+            .map_err(|e| reading(lang, &say(lang, "cli-standard-input", &[]), &e))?;
     } else {
-        text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+        text = std::fs::read_to_string(file)
+            .map_err(|e| reading(lang, &file.display().to_string(), &e))?;
     }
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         return Ok(vec![(1, Ok(v))]);
@@ -148,16 +290,26 @@ pub fn read_requests(file: &Path) -> Result<Vec<(usize, Result<serde_json::Value
         .map(|(i, l)| {
             (
                 i + 1,
-                serde_json::from_str(l).map_err(|e| format!("not JSON: {e}")),
+                serde_json::from_str(l).map_err(|e: serde_json::Error| {
+                    say(
+                        lang,
+                        "cli-not-json",
+                        &[
+                            ("detail", e.to_string()),
+                            ("column", e.column().to_string()),
+                        ],
+                    )
+                }),
             )
         })
         .collect())
 }
 
 /// `datalex eval` and `datalex explain`.
-pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> {
-    let requests = read_requests(file)?;
-    let mut loaded = Loaded::new(project)?;
+pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Result<ExitCode> {
+    let requests = read_requests(file, lang)?;
+    let prefix = datalex_i18n::text(lang, "cli-error-prefix", None);
+    let mut loaded = Loaded::new(project, lang)?;
     let many = requests.len() > 1;
     let mut bad = 0;
     let stdout = std::io::stdout();
@@ -165,7 +317,11 @@ pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> 
     for (line, json) in requests {
         let at = |msg: String| {
             if many {
-                format!("line {line}: {msg}")
+                say(
+                    lang,
+                    "cli-at-line",
+                    &[("line", line.to_string()), ("message", msg)],
+                )
             } else {
                 msg
             }
@@ -173,7 +329,7 @@ pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> 
         let json = match json {
             Ok(j) => j,
             Err(e) => {
-                eprintln!("error: {}", at(e));
+                eprintln!("{prefix}{}", at(e));
                 bad += 1;
                 continue;
             }
@@ -181,7 +337,7 @@ pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> 
         let request = match Request::from_json(&json, project.clock().today()) {
             Ok(r) => r,
             Err(e) => {
-                eprintln!("error: {}", at(e.to_string()));
+                eprintln!("{prefix}{}", at(words::request_error_line(lang, &e)));
                 bad += 1;
                 continue;
             }
@@ -189,7 +345,7 @@ pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> 
         let j = match loaded.jurisdiction(request.jurisdiction()) {
             Ok(j) => j,
             Err(e) => {
-                eprintln!("error: {}", at(format!("{e:#}")));
+                eprintln!("{prefix}{}", at(format!("{e:#}")));
                 bad += 1;
                 continue;
             }
@@ -197,7 +353,7 @@ pub fn eval(project: &Project, file: &Path, output: Output) -> Result<ExitCode> 
         let mut decision = match j.decide(&request) {
             Ok(d) => d,
             Err(e) => {
-                eprintln!("error: {}", at(e.to_string()));
+                eprintln!("{prefix}{}", at(words::eval_error(lang, &e)));
                 bad += 1;
                 continue;
             }

@@ -9,6 +9,7 @@ use datalex_compiler::coverage::{
 };
 use datalex_lang::date::Date;
 use datalex_service::load;
+use datalex_service::words::say;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -19,6 +20,8 @@ use std::process::ExitCode;
 /// grounds that day. With `strict`, exits 1 if a paragraph or item is unaccounted for, or a
 /// `not_decidable` note blames a missing field (W0108).
 pub fn run(
+    lang: datalex_i18n::Lang,
+
     paths: &[PathBuf],
     regulation: Option<&str>,
     strict: bool,
@@ -27,7 +30,14 @@ pub fn run(
     let at = match at {
         Some(s) => match Date::parse(s) {
             Ok(d) => Some(d),
-            Err(e) => bail!("--at: {e}"),
+            Err(e) => bail!(say(
+                lang,
+                "cli-option-error",
+                &[
+                    ("option", "--at".to_string()),
+                    ("message", e.message().text(lang))
+                ]
+            )),
         },
         None => None,
     };
@@ -35,18 +45,21 @@ pub fn run(
     let Some(policy) = compiled.policy else {
         eprint!(
             "{}",
-            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false)
+            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false, lang)
         );
         return Ok(ExitCode::from(1));
     };
     let ids: Vec<String> = match regulation {
         Some(id) => {
             if policy.regulation(id).is_none() {
-                let known: Vec<&str> = policy.regulations.values().map(|r| r.id.as_str()).collect();
-                bail!(
-                    "--regulation: no regulation `{id}`; the policies declare {}",
-                    known.join(", ")
-                );
+                let known: Vec<String> =
+                    policy.regulations.values().map(|r| r.id.clone()).collect();
+                let sep = datalex_i18n::text(lang, "list-comma", None);
+                bail!(say(
+                    lang,
+                    "cli-no-regulation",
+                    &[("id", id.to_string()), ("known", known.join(&sep))]
+                ));
             }
             vec![id.to_string()]
         }
@@ -89,14 +102,24 @@ pub fn run(
     if !blaming.is_empty() {
         eprint!(
             "{}",
-            datalex_lang::diagnostic::render(&blaming, &sources, false)
+            datalex_lang::diagnostic::render(&blaming, &sources, false, lang)
         );
     }
     if !unaccounted.is_empty() {
         eprintln!(
-            "error: {} paragraph(s) or item(s) neither encoded nor explained by a `coverage` note: {}",
-            unaccounted.len(),
-            unaccounted.join(", ")
+            "{}{}",
+            datalex_i18n::text(lang, "cli-error-prefix", None),
+            say(
+                lang,
+                "cli-coverage-unaccounted",
+                &[
+                    ("count", unaccounted.len().to_string()),
+                    (
+                        "provisions",
+                        unaccounted.join(&datalex_i18n::text(lang, "list-comma", None))
+                    ),
+                ],
+            )
         );
     }
     Ok(if unaccounted.is_empty() && blaming.is_empty() {

@@ -3,34 +3,56 @@
 //! written.
 
 use crate::cli::Loaded;
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Result};
 use datalex_cedar::Oracle;
+use datalex_service::words::say;
 use datalex_service::Project;
 use std::path::Path;
 use std::process::ExitCode;
 
 /// Exports the jurisdiction the project names (or the default one) into `out`.
-pub fn cedar(project: &Project, out: &Path) -> Result<ExitCode> {
-    let mut loaded = Loaded::new(project)?;
+pub fn cedar(project: &Project, out: &Path, lang: datalex_i18n::Lang) -> Result<ExitCode> {
+    let mut loaded = Loaded::new(project, lang)?;
     let j = loaded.jurisdiction(None)?;
     let export = datalex_cedar::export(&j.engine, &j.facts)?;
-    let oracle = Oracle::new(export).context("Cedar does not accept the export")?;
+    let oracle = Oracle::new(export).map_err(|e| {
+        anyhow!(say(
+            lang,
+            "cli-cedar-rejects",
+            &[("detail", format!("{e:#}"))]
+        ))
+    })?;
     let (errors, warnings) = oracle.validate();
+    let warning = datalex_i18n::text(lang, "cli-warning-prefix", None);
+    let error = datalex_i18n::text(lang, "cli-error-prefix", None);
     for w in &warnings {
-        eprintln!("warning: cedar: {w}");
+        eprintln!("{warning}cedar: {w}");
     }
     if !errors.is_empty() {
         for e in &errors {
-            eprintln!("error: cedar: {e}");
+            eprintln!("{error}cedar: {e}");
         }
-        bail!(
-            "the export of `{}` does not validate against its schema ({} error(s))",
-            j.name,
-            errors.len()
-        );
+        bail!(say(
+            lang,
+            "cli-cedar-invalid",
+            &[
+                ("name", j.name.clone()),
+                ("errors", errors.len().to_string())
+            ]
+        ));
     }
     let export = oracle.export();
-    std::fs::create_dir_all(out).with_context(|| format!("creating {}", out.display()))?;
+    let failed = |path: &Path, e: std::io::Error| {
+        anyhow!(say(
+            lang,
+            "cli-writing",
+            &[
+                ("path", path.display().to_string()),
+                ("reason", e.to_string())
+            ]
+        ))
+    };
+    std::fs::create_dir_all(out).map_err(|e| failed(out, e))?;
     let files = [
         ("schema.cedarschema", export.schema.clone()),
         ("policies.cedar", export.policies_text()),
@@ -39,19 +61,25 @@ pub fn cedar(project: &Project, out: &Path) -> Result<ExitCode> {
     ];
     for (name, text) in files {
         let path = out.join(name);
-        std::fs::write(&path, text).with_context(|| format!("writing {}", path.display()))?;
+        std::fs::write(&path, text).map_err(|e| failed(&path, e))?;
     }
     let entities = export.entities.as_array().map_or(0, Vec::len);
     let computed: usize = export.actions.iter().map(|a| a.attrs.len()).sum();
     println!(
-        "exported `{}` to {}: {} action(s), {} polic(ies), {} entit(ies), {} computed context attribute(s); validated by Cedar (strict), {} warning(s)",
-        j.name,
-        out.display(),
-        export.actions.len(),
-        export.policies.len(),
-        entities,
-        computed,
-        warnings.len()
+        "{}",
+        say(
+            lang,
+            "cli-cedar-exported",
+            &[
+                ("name", j.name.clone()),
+                ("out", out.display().to_string()),
+                ("actions", export.actions.len().to_string()),
+                ("policies", export.policies.len().to_string()),
+                ("entities", entities.to_string()),
+                ("computed", computed.to_string()),
+                ("warnings", warnings.len().to_string()),
+            ],
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -188,8 +188,9 @@ impl Setup {
 
 /// The project of the working directory (its root found walking up), with these flags:
 /// resolved once per command.
-fn discover(flags: Flags) -> anyhow::Result<Project> {
-    Ok(Project::discover(flags)?)
+fn discover(flags: Flags, lang: Lang) -> anyhow::Result<Project> {
+    Project::discover(flags)
+        .map_err(|e| anyhow::anyhow!(datalex_service::words::config_error(lang, &e)))
 }
 
 fn main() -> ExitCode {
@@ -200,12 +201,25 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!(
-                "{}{e:#}",
-                datalex_i18n::text(lang, "cli-error-prefix", None)
+                "{}{}",
+                datalex_i18n::text(lang, "cli-error-prefix", None),
+                describe(lang, &e)
             );
             ExitCode::from(2)
         }
     }
+}
+
+/// An error as the reader reads it: the errors of the file walker, which come up through
+/// several commands, worded in `lang` when nothing was added to them; the others as they are
+/// (each worded in `lang` where it was made).
+fn describe(lang: Lang, e: &anyhow::Error) -> String {
+    if e.chain().count() == 1 {
+        if let Some(w) = e.downcast_ref::<datalex_files::WalkError>() {
+            return cli::walk_error(lang, w);
+        }
+    }
+    format!("{e:#}")
 }
 
 /// The language the environment asks for, when no `--lang` is given.
@@ -217,12 +231,15 @@ fn lang_from_env() -> Lang {
 fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
     match command {
         Command::Check { paths } => {
-            let project = discover(Flags::default())?;
-            cli::check(&or_policies(paths, &project))
+            let project = discover(Flags::default(), lang)?;
+            cli::check(&or_policies(paths, &project), lang)
         }
-        Command::Eval { setup, file } => {
-            cli::eval(&discover(setup.flags())?, &file, cli::Output::Json)
-        }
+        Command::Eval { setup, file } => cli::eval(
+            &discover(setup.flags(), lang)?,
+            &file,
+            cli::Output::Json,
+            lang,
+        ),
         Command::Explain {
             setup,
             file,
@@ -235,24 +252,26 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
                 "html" => cli::Output::Document(lang, Format::Html),
                 "json" => cli::Output::Json,
                 other => {
-                    return Err(cli::usage(format!(
-                        "--format: unknown format `{other}`; expected `text`, `markdown`, `html` or `json`"
-                    )))
+                    return Err(cli::unknown_format(
+                        lang,
+                        other,
+                        &["text", "markdown", "html", "json"],
+                    ))
                 }
             };
-            cli::eval(&discover(setup.flags())?, &file, output)
+            cli::eval(&discover(setup.flags(), lang)?, &file, output, lang)
         }
         Command::Test { paths, snapshot } => {
-            let project = discover(Flags::default())?;
-            testing::run(&project, &or_policies(paths, &project), snapshot)
+            let project = discover(Flags::default(), lang)?;
+            testing::run(lang, &project, &or_policies(paths, &project), snapshot)
         }
         Command::Fmt { check, paths } => {
-            let project = discover(Flags::default())?;
-            fmt::run(&or_policies(paths, &project), check)
+            let project = discover(Flags::default(), lang)?;
+            fmt::run(lang, &or_policies(paths, &project), check)
         }
         Command::Graph { format, paths } => {
-            let project = discover(Flags::default())?;
-            graph::run(&or_policies(paths, &project), &format)
+            let project = discover(Flags::default(), lang)?;
+            graph::run(lang, &or_policies(paths, &project), &format)
         }
         Command::Coverage {
             regulation,
@@ -260,8 +279,9 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             strict,
             paths,
         } => {
-            let project = discover(Flags::default())?;
+            let project = discover(Flags::default(), lang)?;
             coverage::run(
+                lang,
                 &or_policies(paths, &project),
                 regulation.as_deref(),
                 strict,
@@ -280,8 +300,9 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
                 log,
                 watch: !no_watch,
                 json_logs,
+                lang,
             };
-            datalex_service::serve(discover(setup.flags())?, &options)?;
+            datalex_service::serve(discover(setup.flags(), lang)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
@@ -289,7 +310,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
         } => cli::audit_verify(&log),
         Command::Export {
             target: ExportTarget::Cedar { setup, out },
-        } => export::cedar(&discover(setup.flags())?, &out),
+        } => export::cedar(&discover(setup.flags(), lang)?, &out, lang),
         Command::Lsp { stdio: _ } => lsp::run(&datalex_service::project::SystemClock),
     }
 }

@@ -14,12 +14,17 @@ use std::sync::Arc;
 
 /// Runs every test under `paths`; a test request without `at` is decided on the project clock's
 /// today.
-pub fn run(project: &Project, paths: &[PathBuf], snapshot: bool) -> Result<ExitCode> {
+pub fn run(
+    lang: datalex_i18n::Lang,
+    project: &Project,
+    paths: &[PathBuf],
+    snapshot: bool,
+) -> Result<ExitCode> {
     let (sources, compiled) = load::compile_paths(paths)?;
     let Some(policy) = compiled.policy.clone() else {
         eprint!(
             "{}",
-            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false)
+            datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false, lang)
         );
         println!("the policies do not compile; no test was run");
         return Ok(ExitCode::from(1));
@@ -123,7 +128,7 @@ pub fn run(project: &Project, paths: &[PathBuf], snapshot: bool) -> Result<ExitC
             // An `otherwise` no request can reach (the analysis found no gap) needs no test.
             let gap = compiled.diagnostics.iter().any(|d| {
                 d.code == datalex_lang::Code::W0102
-                    && d.message.contains(&format!("`{}` requests", plan.kind))
+                    && d.message.text_arg("kind") == Some(plan.kind.as_str())
             });
             for (_, r) in plan
                 .rules()

@@ -473,6 +473,7 @@ fn fields_declared_in_the_prelude_are_type_checked_in_requests_and_facts() {
 fn run_within_20s(dir: &std::path::Path, args: &[&str]) -> std::process::Output {
     use std::time::{Duration, Instant};
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_datalex"))
+        .env("DATALEX_LANG", "en")
         .args(args)
         .current_dir(dir)
         .stdin(std::process::Stdio::null())
@@ -543,4 +544,177 @@ fn check_and_fmt_skip_a_symlink_loop_and_a_fifo_without_hanging_or_panicking() {
             "{err}"
         );
     }
+}
+
+/// `check --lang zh`: the diagnostics, the error prefix's language and the summary in Chinese;
+/// codes as they are. `DATALEX_LANG=zh` chooses the same, and `--lang en` wins over it.
+#[test]
+fn check_speaks_chinese_with_lang_zh() {
+    let fixture = "tests/diagnostics/E0104_article_not_in_regulation.dlx";
+    let o = common::run(&["--lang", "zh", "check", fixture], "");
+    assert_eq!(o.status.code(), Some(1));
+    let err = common::stderr(&o);
+    assert!(
+        err.contains("[E0104] 错误：`demo-2024` 没有第二十条"),
+        "{err}"
+    );
+    assert!(!err.contains("has no article"), "{err}");
+    assert!(
+        common::stdout(&o).starts_with("未通过：1个错误"),
+        "{}",
+        common::stdout(&o)
+    );
+
+    let mut env_zh = std::process::Command::new(env!("CARGO_BIN_EXE_datalex"));
+    let o = env_zh
+        .env("DATALEX_LANG", "zh_CN.UTF-8")
+        .args(["check", fixture])
+        .current_dir(common::root())
+        .output()
+        .unwrap();
+    assert!(
+        common::stderr(&o).contains("没有第二十条"),
+        "{}",
+        common::stderr(&o)
+    );
+
+    let o = common::run(&["--lang", "en", "check", fixture], "");
+    assert!(
+        common::stderr(&o).contains("has no article 20"),
+        "{}",
+        common::stderr(&o)
+    );
+    assert!(
+        common::stdout(&o).starts_with("failed: 1 error(s)"),
+        "{}",
+        common::stdout(&o)
+    );
+}
+
+/// The command line's own errors in Chinese with `--lang zh`, the same errors in English with
+/// `--lang en`; the exit code does not change with the language.
+#[test]
+fn cli_errors_speak_chinese_with_lang_zh() {
+    let not_in_force = r#"{"kind": "share", "at": "2023-02-28", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#;
+    let borrow = "{\"kind\": \"borrow\"}\nnot json\n";
+    let atlantis = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "x", "jurisdiction": "atlantis"}"#;
+    // (arguments, standard input, the Chinese, the English)
+    type Case<'a> = (&'a [&'a str], &'a str, &'a [&'a str], &'a [&'a str]);
+    let cases: &[Case] = &[
+        (
+            &["eval", "no-such-requests.json"],
+            "",
+            &["错误：无法读取 no-such-requests.json：文件不存在"],
+            &["error: reading no-such-requests.json: "],
+        ),
+        (
+            &["eval", "-"],
+            borrow,
+            &[
+                "错误：第1行：字段 `kind`：未知的请求种类 `borrow`；应为下列之一：`share`、`open`",
+                "错误：第2行：不是有效的 JSON（第2列有语法错误）",
+            ],
+            &[
+                "error: line 1: field `kind`: unknown kind `borrow`; expected one of `share`, `open`",
+                "error: line 2: not JSON: ",
+            ],
+        ),
+        (
+            &["eval", "-"],
+            not_in_force,
+            &["错误：《滨州市公共数据管理办法》（binzhou-2023）在 2023-02-28 不在施行期间；2023-03-01 起施行"],
+            &["error: not_in_force: 《滨州市公共数据管理办法》 (binzhou-2023) is not in force on 2023-02-28"],
+        ),
+        (
+            &["eval", "-"],
+            atlantis,
+            &["错误：字段 `jurisdiction`：policies 中没有名为 `atlantis` 的政策包"],
+            &["error: field `jurisdiction`: no policy package `atlantis` in policies"],
+        ),
+        (
+            &["eval", "-"],
+            r#"{"kind": "share", "at": "2026-02-30", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "x"}"#,
+            &["错误：字段 `at`：`2026-02-30` 不是有效日期：2026年2月只有28天"],
+            &["error: field `at`: `2026-02-30` is not a date: February 2026 has 28 days"],
+        ),
+        (
+            &["explain", "--format", "pdf", "-"],
+            "",
+            &["错误：--format：未知的格式 `pdf`；应为 `text` 或 `json`"],
+            &["error: --format: unknown format `pdf`; expected `text` or `json`"],
+        ),
+        (
+            &["graph", "--format", "svg"],
+            "",
+            &["错误：--format：未知的格式 `svg`；应为 `dot`、`mermaid` 或 `json`"],
+            &["error: --format: unknown format `svg`; expected `dot`, `mermaid` or `json`"],
+        ),
+        (
+            &["check", "no-such-policy.dlx"],
+            "",
+            &["错误：no-such-policy.dlx 不存在"],
+            &["error: no-such-policy.dlx does not exist"],
+        ),
+    ];
+    for (args, stdin, zh, en) in cases {
+        let run = |lang: &str| {
+            let mut all = vec!["--lang", lang];
+            all.extend_from_slice(args);
+            let o = common::run(&all, stdin);
+            (o.status.code(), common::stderr(&o))
+        };
+        let (zh_code, zh_err) = run("zh");
+        let (en_code, en_err) = run("en");
+        assert_eq!(zh_code, Some(2), "{args:?}: {zh_err}");
+        assert_eq!(zh_code, en_code, "{args:?}");
+        for needle in *zh {
+            assert!(
+                zh_err.contains(needle),
+                "{args:?}: `{needle}` not in {zh_err}"
+            );
+        }
+        assert!(!zh_err.contains("error:"), "{args:?}: {zh_err}");
+        for needle in *en {
+            assert!(
+                en_err.contains(needle),
+                "{args:?}: `{needle}` not in {en_err}"
+            );
+        }
+    }
+    // fmt's summary.
+    let o = common::run(
+        &[
+            "--lang",
+            "zh",
+            "fmt",
+            "--check",
+            "tests/diagnostics/clean.dlx",
+        ],
+        "",
+    );
+    assert_eq!(
+        common::stdout(&o).trim(),
+        "共1个文件，0个需要排版，0个无法排版"
+    );
+    // A `datalex.toml` that is not right, in both languages.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("datalex.toml"),
+        "default_jurisdiction = 3\n",
+    )
+    .unwrap();
+    let o = common::run_in(dir.path(), &["--lang", "zh", "eval", "x.json"], "");
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o)
+            .contains("错误：配置文件 datalex.toml 第1行的 `default_jurisdiction` 有误："),
+        "{}",
+        common::stderr(&o)
+    );
+    let o = common::run_in(dir.path(), &["--lang", "en", "eval", "x.json"], "");
+    assert!(
+        common::stderr(&o).contains("error: datalex.toml:1: `default_jurisdiction`: "),
+        "{}",
+        common::stderr(&o)
+    );
 }

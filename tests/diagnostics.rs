@@ -18,6 +18,7 @@
     reason = "tests may fail loudly"
 )]
 
+use datalex_i18n::Lang;
 use datalex_lang::diagnostic::render;
 use datalex_lang::{Code, FileId, Severity, SourceMap};
 use std::collections::BTreeSet;
@@ -72,7 +73,7 @@ fn fixture() {
             .collect();
         let compiled = datalex_compiler::compile(&sources);
         let diags = &compiled.diagnostics;
-        let rendered = render(diags, &sources, false);
+        let rendered = render(diags, &sources, false, Lang::En);
 
         // The prelude itself must stay clean, or every snapshot would show its errors.
         assert!(
@@ -126,6 +127,77 @@ fn fixture() {
         snapshot.push_str(&rendered);
         insta::assert_snapshot!(snapshot);
     });
+}
+
+/// Every fixture rendered in Chinese, beside the English (`diagnostics__fixture_zh@NAME.snap`):
+/// what a legal officer reads. Every message of every diagnostic (its labels and help too) is
+/// in both catalogs, with every argument it names, and no Chinese rendering is the English one.
+#[test]
+fn fixture_zh() {
+    insta::glob!("diagnostics/*", |path| {
+        let name = path.file_name().unwrap().to_str().unwrap();
+        let files = fixture_files(path);
+        let mut sources = SourceMap::new();
+        sources.add("stdlib/prelude.dlx", PRELUDE);
+        for (n, text) in &files {
+            sources.add(n.clone(), text.clone());
+        }
+        let compiled = datalex_compiler::compile(&sources);
+        let diags = &compiled.diagnostics;
+        let mut problems = Vec::new();
+        for d in diags {
+            for m in d.messages() {
+                for lang in Lang::ALL {
+                    problems.extend(m.problems(lang));
+                }
+            }
+            assert_ne!(
+                d.text(Lang::Zh),
+                d.text(Lang::En),
+                "{name}: {} reads the same in Chinese and English",
+                d.code
+            );
+        }
+        assert!(problems.is_empty(), "{name}:\n{}", problems.join("\n"));
+        let rendered = render(diags, &sources, false, Lang::Zh);
+        assert!(
+            !rendered.contains(['\u{2068}', '\u{2069}']),
+            "{name}: Fluent isolation marks in:\n{rendered}"
+        );
+        let mut snapshot = String::new();
+        for (file, _) in &files {
+            snapshot.push_str(&format!("──────── {file} ────────\n"));
+        }
+        snapshot.push_str(&rendered);
+        insta::assert_snapshot!(snapshot);
+    });
+}
+
+/// Every code has a message in both catalogs: at least one id named after it (`E0104-…`), and
+/// both catalogs have the same ids and attributes; the catalogs load without problems.
+#[test]
+fn every_code_has_messages_in_both_languages() {
+    for lang in Lang::ALL {
+        assert!(
+            datalex_i18n::catalog_problems(lang).is_empty(),
+            "{:?}",
+            datalex_i18n::catalog_problems(lang)
+        );
+    }
+    assert_eq!(datalex_i18n::keys(Lang::Zh), datalex_i18n::keys(Lang::En));
+    let mut missing = Vec::new();
+    for code in Code::ALL {
+        for lang in Lang::ALL {
+            let prefix = format!("{}-", code.as_str());
+            if !datalex_i18n::ids(lang)
+                .iter()
+                .any(|id| id.starts_with(&prefix))
+            {
+                missing.push(format!("{lang}: no message `{prefix}…`"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
 /// Every code the compiler can report has a fixture named after it in `tests/diagnostics/` and a

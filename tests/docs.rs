@@ -144,7 +144,7 @@ fn every_example_of_the_language_reference_is_checked() {
     assert!(
         errors.is_empty(),
         "the prelude and policies/ do not compile on their own, so no example can be checked:\n{}",
-        diagnostic::render(&errors, &sources, false)
+        diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
     );
 
     let blocks = blocks(&markdown).unwrap_or_else(|e| panic!("docs/language.md: {e}"));
@@ -174,7 +174,7 @@ fn every_example_of_the_language_reference_is_checked() {
         match expected {
             None if !errors.is_empty() => failures.push(format!(
                 "{name}: the example should compile, but (lines counted from the block's first line):\n{}",
-                diagnostic::render(&errors, &sources, false)
+                diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
             )),
             None => {}
             // The error must be the example's own, not one it provokes in policies/.
@@ -184,7 +184,7 @@ fn every_example_of_the_language_reference_is_checked() {
                 } else {
                     format!(
                         "it failed with (lines counted from the block's first line):\n{}",
-                        diagnostic::render(&errors, &sources, false)
+                        diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
                     )
                 };
                 failures.push(format!(
@@ -205,4 +205,60 @@ fn every_example_of_the_language_reference_is_checked() {
         checked >= MIN_BLOCKS,
         "only {checked} ```dlx blocks were checked in docs/language.md; expected at least {MIN_BLOCKS}"
     );
+}
+
+/// `docs/diagnostics.md` names every code in both languages: a row `| CODE | English | 中文 |`
+/// whose cells are the catalogs' `CODE-title` in English and in Chinese, so the document and
+/// what the tools print cannot drift apart.
+#[test]
+fn every_code_is_named_in_english_and_chinese_in_the_diagnostics_document() {
+    use datalex_i18n::Lang;
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = std::fs::read_to_string(root.join("docs/diagnostics.md")).unwrap();
+    // The rows with three cells: code, English, Chinese.
+    let rows: Vec<Vec<&str>> = docs
+        .lines()
+        .filter_map(|l| l.strip_prefix('|')?.strip_suffix('|'))
+        .map(|l| l.split(" | ").map(str::trim).collect::<Vec<_>>())
+        .filter(|cells| cells.len() == 3)
+        .collect();
+    let mut problems = Vec::new();
+    for code in Code::ALL {
+        let c = code.as_str();
+        let id = format!("{c}-title");
+        let (Some(en), Some(zh)) = (
+            datalex_i18n::message(Lang::En, &id, None),
+            datalex_i18n::message(Lang::Zh, &id, None),
+        ) else {
+            problems.push(format!("{c}: no `{id}` in both catalogs"));
+            continue;
+        };
+        let is_chinese = |s: &str| s.chars().any(|ch| ('\u{4e00}'..='\u{9fff}').contains(&ch));
+        if en.is_empty() || !is_chinese(&zh) {
+            problems.push(format!("{c}: `{id}` is `{en}` / `{zh}`"));
+        }
+        match rows.iter().find(|r| r.first() == Some(&c)) {
+            None => problems.push(format!(
+                "{c}: no row `| {c} | {en} | {zh} |` in docs/diagnostics.md"
+            )),
+            Some(r) => {
+                if r.get(1) != Some(&en.as_str()) || r.get(2) != Some(&zh.as_str()) {
+                    problems.push(format!(
+                        "{c}: the row says {:?}; the catalogs say `{en}` and `{zh}`",
+                        r.get(1..)
+                    ));
+                }
+            }
+        }
+    }
+    for r in &rows {
+        if let Some(first) = r.first() {
+            if first.len() == 5 && first.starts_with(['E', 'W']) && first.parse::<Code>().is_err() {
+                problems.push(format!(
+                    "docs/diagnostics.md names {first}, which is no code"
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }

@@ -188,10 +188,12 @@ fn chinese_documents_of_every_kind_and_effect() {
             name.ends_with(&format!("_{effect}")),
             "{name} is named for another effect than {effect}"
         );
-        let text = document(&request, &[]);
+        let text = document(&request, &["--lang", "zh"]);
+        let default = common::run_default_lang(&["explain", "-"], &request);
+        assert!(default.status.success(), "{}", common::stderr(&default));
         assert_eq!(
             text,
-            document(&request, &["--lang", "zh"]),
+            redact(&common::stdout(&default)),
             "{name}: zh is the default"
         );
         let word = match effect.as_str() {

@@ -69,6 +69,7 @@ fn start_in(dir: &Path, scratch: Option<tempfile::TempDir>) -> Server {
     let logdir = tempfile::tempdir().unwrap();
     let log = logdir.path().join("decisions.db");
     let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
+        .env("DATALEX_LANG", "en")
         .args(["serve", "--addr", &addr, "--log", log.to_str().unwrap()])
         .current_dir(dir)
         .env("RUST_LOG", "warn")
@@ -108,9 +109,23 @@ fn start_scratch() -> (Server, PathBuf) {
 
 /// One HTTP/1.1 request; returns the status and the body.
 fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
+    http_in(addr, method, path, body, None)
+}
+
+/// One HTTP/1.1 request with an `Accept-Language` header if `lang` is given.
+fn http_in(
+    addr: &str,
+    method: &str,
+    path: &str,
+    body: &str,
+    lang: Option<&str>,
+) -> std::io::Result<(u16, String)> {
     let mut s = TcpStream::connect(addr)?;
     s.set_read_timeout(Some(Duration::from_secs(20)))?;
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
+    let accept = lang
+        .map(|l| format!("Accept-Language: {l}\r\n"))
+        .unwrap_or_default();
+    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
     let mut raw = Vec::new();
     s.read_to_end(&mut raw)?;
     let raw = String::from_utf8_lossy(&raw).into_owned();
@@ -314,6 +329,107 @@ fn bad_input_gets_an_error_naming_what_is_wrong() {
             .unwrap()
             .0,
         200
+    );
+}
+
+#[test]
+fn error_messages_follow_accept_language_and_codes_do_not() {
+    let server = start();
+    /// The request, its status, code and field, and what the Chinese and the English say.
+    type Case<'a> = (&'a str, u16, &'a str, Option<&'a str>, &'a str, &'a str);
+    let cases: &[Case] = &[
+        (
+            r#"{"kind": "borrow"}"#,
+            422,
+            "invalid_request",
+            Some("kind"),
+            "未知的请求种类 `borrow`；应为下列之一：`share`、`open`",
+            "unknown kind `borrow`; expected one of `share`, `open`",
+        ),
+        (
+            "{not json",
+            400,
+            "malformed_json",
+            None,
+            "请求体不是有效的 JSON：第1行第2列有语法错误",
+            "key must be a string at line 1 column 2",
+        ),
+        (
+            r#"{"kind": "share", "at": "2023-02-28", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#,
+            422,
+            "not_in_force",
+            Some("at"),
+            "《滨州市公共数据管理办法》（binzhou-2023）在 2023-02-28 不在施行期间；2023-03-01 起施行",
+            "not_in_force: 《滨州市公共数据管理办法》 (binzhou-2023) is not in force on 2023-02-28; 2023-03-01 起施行",
+        ),
+        (
+            r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "x", "jurisdiction": "atlantis"}"#,
+            422,
+            "unknown_jurisdiction",
+            Some("jurisdiction"),
+            "未知的辖区；请指定下列辖区之一：",
+            "name one of: ",
+        ),
+    ];
+    for (body, status, code, field, zh, en) in cases {
+        // No header, a Chinese one, an English one, and one naming no language Datalex speaks.
+        for (accept, expected) in [
+            (None, zh),
+            (Some("zh-CN,zh;q=0.9"), zh),
+            (Some("en-US,en;q=0.9,zh;q=0.5"), en),
+            (Some("fr-FR"), zh),
+        ] {
+            let (got, answer) =
+                http_in(&server.addr, "POST", "/v1/decisions", body, accept).unwrap();
+            assert_eq!(got, *status, "{accept:?} {body} → {answer}");
+            let e = json(&answer);
+            assert_eq!(e["error"]["code"], *code, "{accept:?} {body} → {answer}");
+            assert_eq!(
+                e["error"]["field"].as_str(),
+                *field,
+                "{accept:?} {body} → {answer}"
+            );
+            let message = e["error"]["message"].as_str().unwrap_or_default();
+            assert!(message.contains(*expected), "{accept:?} {body} → {message}");
+        }
+    }
+    // A batch item's error, and an unknown route, in the batch's and the request's language.
+    let batch = r#"{"requests": [{"kind": "borrow"}]}"#;
+    let (_, zh) = http_in(
+        &server.addr,
+        "POST",
+        "/v1/decisions:batch",
+        batch,
+        Some("zh"),
+    )
+    .unwrap();
+    let (_, en) = http_in(
+        &server.addr,
+        "POST",
+        "/v1/decisions:batch",
+        batch,
+        Some("en"),
+    )
+    .unwrap();
+    let (zh, en) = (json(&zh), json(&en));
+    assert_eq!(zh["decisions"][0]["error"]["code"], "invalid_request");
+    assert_eq!(en["decisions"][0]["error"]["code"], "invalid_request");
+    assert!(zh["decisions"][0]["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("未知的请求种类")));
+    assert!(en["decisions"][0]["error"]["message"]
+        .as_str()
+        .is_some_and(|m| m.starts_with("unknown kind")));
+    let (status, zh) = http_in(&server.addr, "GET", "/v2/nothing", "", Some("zh")).unwrap();
+    assert_eq!(status, 404);
+    assert_eq!(
+        json(&zh)["error"]["message"],
+        "没有该路由；参见 /openapi.json"
+    );
+    let (_, en) = http_in(&server.addr, "GET", "/v2/nothing", "", Some("en")).unwrap();
+    assert_eq!(
+        json(&en)["error"]["message"],
+        "no such route; see /openapi.json"
     );
 }
 

@@ -379,7 +379,8 @@ fn a_file_outside_every_project_is_compiled_alone() {
     let text = "package lone\nregulation r \"R\" { article 1 \"一\" }\nguard g on share cites §1\n  when dataset is missing\n  => deny x \"y\"\notherwise on share cites §1 => deny z \"w\"\n";
     std::fs::write(&file, text).unwrap();
     let uri = file_uri(&file);
-    let (mut lsp, _) = Lsp::start(json!({"processId": null, "rootUri": null, "capabilities": {}}));
+    let (mut lsp, _) =
+        Lsp::start(json!({"processId": null, "rootUri": null, "capabilities": {}, "locale": "en"}));
     lsp.open(&uri, text, 1);
     let diags = lsp.diagnostics(&uri, 1);
     assert_eq!(diags.len(), 1, "{diags:?}");

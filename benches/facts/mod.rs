@@ -49,7 +49,7 @@ pub fn policy() -> Arc<PolicySet> {
         Some(policy) if errors.is_empty() => Arc::new(policy),
         _ => panic!(
             "policies/ does not compile:\n{}",
-            diagnostic::render(&errors, &sources, false)
+            diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
         ),
     }
 }

@@ -16,7 +16,7 @@
 //! facts can never produce. Plans with more than [`MAX_ASSIGNMENTS`] assignments are not
 //! enumerated, and a warning says so.
 
-use crate::diagnostics::AnalysisWarning;
+use crate::diagnostics::{AnalysisWarning, Condition, Example};
 use crate::ir::{Const, Ex, KindPlan, Program, RuleDef, RuleId};
 use crate::types::{EnumId, Types};
 use datalex_lang::ast::RuleRole;
@@ -496,26 +496,23 @@ fn assignment(mut n: u64, abs: &Abstraction) -> Assignment {
     Assignment { vars, atoms: n }
 }
 
-fn describe(a: &Assignment, abs: &Abstraction, vars: &[usize], atoms: &[usize]) -> String {
+fn describe(a: &Assignment, abs: &Abstraction, vars: &[usize], atoms: &[usize]) -> Example {
     let mut parts = Vec::new();
     for &v in vars {
         if let (Some(var), Some(m)) = (abs.vars.get(v), a.vars.get(v)) {
-            parts.push(format!(
-                "`{}` is `{}`",
-                var.name,
-                var.members.get(*m).map_or("?", String::as_str)
-            ));
+            parts.push(Condition::Is {
+                name: var.name.clone(),
+                member: var.members.get(*m).map_or("?", String::as_str).to_string(),
+            });
         }
     }
     for &i in atoms {
         if let Some(name) = abs.atoms.get(i) {
-            let holds = a.atoms & (1 << i) != 0;
-            parts.push(format!("`{name}` is {holds}"));
+            parts.push(Condition::Holds {
+                name: name.clone(),
+                holds: a.atoms & (1 << i) != 0,
+            });
         }
     }
-    if parts.is_empty() {
-        "any request".to_string()
-    } else {
-        parts.join(", ")
-    }
+    parts
 }

@@ -155,7 +155,7 @@ fn check_path(c: &Citation, reg_id: RegId, reg: &RegulationText) -> Result<Cite,
             provision: datalex_lang::format::cites_str(std::slice::from_ref(c))
                 .trim_start_matches(&format!("{} ", reg.id))
                 .to_string(),
-            period: reg.in_force.label(),
+            period: reg.in_force,
         });
     }
     cite.article = Some(article_no);
@@ -240,33 +240,7 @@ fn path_in(
 /// A number in Chinese numerals as used in article numbers: 1 → 一, 20 → 二十, 45 → 四十五,
 /// 101 → 一百零一.
 pub fn chinese_number(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    let digit = |d: u32| DIGITS.get(d as usize).copied().unwrap_or("");
-    if n == 0 {
-        return "零".to_string();
-    }
-    if n >= 1000 {
-        return n.to_string();
-    }
-    let (h, t, u) = (n / 100, (n / 10) % 10, n % 10);
-    let mut s = String::new();
-    if h > 0 {
-        s.push_str(digit(h));
-        s.push('百');
-        if t == 0 && u > 0 {
-            s.push('零');
-        }
-    }
-    if t > 0 {
-        if !(t == 1 && h == 0) {
-            s.push_str(digit(t));
-        }
-        s.push('十');
-    }
-    if u > 0 {
-        s.push_str(digit(u));
-    }
-    s
+    datalex_lang::message::chinese_numeral(n)
 }
 
 #[cfg(test)]

@@ -18,7 +18,7 @@ pub use datum::Datum;
 pub use decision::Decision;
 pub use engine::{BindError, Engine, EvalError, Evaluated};
 pub use facts::Facts;
-pub use request::{Request, RequestError};
+pub use request::{Request, RequestError, RequestFault};
 
 use datalex_compiler::PolicySet;
 use sha2::{Digest, Sha256};

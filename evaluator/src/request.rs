@@ -391,8 +391,36 @@ pub struct CatalogChangeRequest {
 pub struct RequestError {
     /// The field that is wrong, as a path (`requester.type`), if one is.
     pub field: Option<String>,
-    /// What is wrong.
+    /// What is wrong, in English.
     pub message: String,
+    /// What is wrong, typed: the service and the command line word it in the reader's language
+    /// (`message` is the English wording).
+    pub fault: RequestFault,
+}
+
+/// What is wrong with a request, as a kind a catalog can word.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestFault {
+    /// The request is not a JSON object.
+    NotAnObject,
+    /// `kind` is not a string.
+    KindNotAString,
+    /// `kind` is missing.
+    KindMissing,
+    /// `kind` names no kind of request.
+    UnknownKind(String),
+    /// A `develop` request names no dataset.
+    NoDataset,
+    /// A catalog change other than `add` names no dataset.
+    DatasetMissing,
+    /// A field the kind requires is missing (`field` names it).
+    MissingField,
+    /// A field the contract does not have (`field` names it).
+    UnknownField,
+    /// A value of the wrong type or form; the deserialiser's own words (English) as detail.
+    InvalidValue(String),
+    /// A date that is not one (`2026-02-30`), typed so that it can be worded in any language.
+    InvalidDate(datalex_lang::date::DateError),
 }
 
 /// The request kinds, as in the `kind` field.
@@ -416,15 +444,23 @@ impl Request {
         let obj = json.as_object().ok_or_else(|| RequestError {
             field: None,
             message: "a request is a JSON object".into(),
+            fault: RequestFault::NotAnObject,
         })?;
         let kind = match obj.get("kind") {
             Some(Json::String(k)) => k.as_str(),
-            Some(_) => return Err(err("kind", "expected a string")),
+            Some(_) => {
+                return Err(err(
+                    "kind",
+                    "expected a string",
+                    RequestFault::KindNotAString,
+                ))
+            }
             None => {
                 let list: Vec<String> = KINDS.iter().map(|k| format!("`{k}`")).collect();
                 return Err(err(
                     "kind",
                     &format!("missing; expected one of {}", list.join(", ")),
+                    RequestFault::KindMissing,
                 ));
             }
         };
@@ -448,6 +484,7 @@ impl Request {
                         "unknown kind `{other}`; expected one of {}",
                         list.join(", ")
                     ),
+                    RequestFault::UnknownKind(other.to_string()),
                 ));
             }
         };
@@ -463,14 +500,22 @@ impl Request {
             Request::Develop(r) => {
                 r.at.get_or_insert(today);
                 if r.datasets.is_empty() {
-                    return Err(err("datasets", "must name at least one dataset"));
+                    return Err(err(
+                        "datasets",
+                        "must name at least one dataset",
+                        RequestFault::NoDataset,
+                    ));
                 }
             }
             Request::CatalogChange(r) => {
                 let at = *r.at.get_or_insert(today);
                 r.filed_on.get_or_insert(at);
                 if r.dataset.is_none() && r.change != ChangeKind::Add {
-                    return Err(err("dataset", "missing; only an `add` may leave it out"));
+                    return Err(err(
+                        "dataset",
+                        "missing; only an `add` may leave it out",
+                        RequestFault::DatasetMissing,
+                    ));
                 }
             }
             Request::Collection(r) => {
@@ -554,10 +599,11 @@ impl Request {
     }
 }
 
-fn err(field: &str, message: &str) -> RequestError {
+fn err(field: &str, message: &str, fault: RequestFault) -> RequestError {
     RequestError {
         field: Some(field.to_string()),
         message: message.to_string(),
+        fault,
     }
 }
 
@@ -566,28 +612,49 @@ fn typed<T: serde::de::DeserializeOwned>(json: &Json) -> Result<T, RequestError>
         let path = e.path().to_string();
         let inner = e.inner().to_string();
         // serde names missing and unknown fields in the message, not the path.
-        let field = if let Some(f) = between(&inner, "missing field `", "`") {
+        let named = |f: &str| {
             Some(if path == "." {
                 f.to_string()
             } else {
                 format!("{path}.{f}")
             })
+        };
+        let (field, fault) = if let Some(f) = between(&inner, "missing field `", "`") {
+            (named(f), RequestFault::MissingField)
         } else if let Some(f) = between(&inner, "unknown field `", "`") {
-            Some(if path == "." {
-                f.to_string()
-            } else {
-                format!("{path}.{f}")
-            })
+            (named(f), RequestFault::UnknownField)
         } else if path == "." {
-            None
+            (None, RequestFault::InvalidValue(inner.clone()))
         } else {
-            Some(path)
+            let fault = match date_error_at(json, &path, &inner) {
+                Some(d) => RequestFault::InvalidDate(d),
+                None => RequestFault::InvalidValue(inner.clone()),
+            };
+            (Some(path), fault)
         };
         RequestError {
             field,
             message: inner,
+            fault,
         }
     })
+}
+
+/// If the value at `path` (`at`, `requester.since`) is a string that is not a date (or not a
+/// timestamp), and that is what the deserialiser said (`said`), why not, typed.
+fn date_error_at(json: &Json, path: &str, said: &str) -> Option<datalex_lang::date::DateError> {
+    let mut v = json;
+    for key in path.split('.') {
+        v = v.get(key)?;
+    }
+    let text = v.as_str()?;
+    [
+        Date::parse(text).err(),
+        Date::parse_date_or_timestamp(text).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .find(|e| e.to_string() == said)
 }
 
 fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {

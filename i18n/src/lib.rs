@@ -147,6 +147,7 @@ const EN: &[(&str, &str)] = &[
 struct Catalog {
     bundle: FluentBundle<FluentResource>,
     ids: Vec<String>,
+    keys: Vec<String>,
     problems: Vec<String>,
 }
 
@@ -157,6 +158,7 @@ impl Catalog {
         // language is; they would only end up in terminals and test snapshots.
         bundle.set_use_isolating(false);
         let mut ids = Vec::new();
+        let mut keys = Vec::new();
         let mut problems = Vec::new();
         for (file, text) in files {
             let resource = match FluentResource::try_new((*text).to_string()) {
@@ -171,6 +173,10 @@ impl Catalog {
             for entry in resource.entries() {
                 if let fluent_syntax::ast::Entry::Message(m) = entry {
                     ids.push(m.id.name.to_string());
+                    keys.push(m.id.name.to_string());
+                    for a in &m.attributes {
+                        keys.push(format!("{}.{}", m.id.name, a.id.name));
+                    }
                 }
             }
             if let Err(errors) = bundle.add_resource(resource) {
@@ -180,9 +186,11 @@ impl Catalog {
             }
         }
         ids.sort();
+        keys.sort();
         Catalog {
             bundle,
             ids,
+            keys,
             problems,
         }
     }
@@ -223,6 +231,36 @@ pub fn attribute(lang: Lang, id: &str, attr: &str, args: Option<&Args<'_>>) -> O
     )
 }
 
+/// The message `id` (or its attribute `attr`) in `lang` with `args`, and the errors Fluent met
+/// formatting it (an argument the message names that `args` does not give, …); `None` if the
+/// catalog has no such message or attribute.
+pub fn format(
+    lang: Lang,
+    id: &str,
+    attr: Option<&str>,
+    args: Option<&Args<'_>>,
+) -> Option<(String, Vec<String>)> {
+    let bundle = &catalog(lang).bundle;
+    let message = bundle.get_message(id)?;
+    let pattern = match attr {
+        Some(a) => message.get_attribute(a)?.value(),
+        None => message.value()?,
+    };
+    let mut errors = Vec::new();
+    let text = bundle
+        .format_pattern(pattern, args, &mut errors)
+        .into_owned();
+    Some((text, errors.iter().map(ToString::to_string).collect()))
+}
+
+/// Whether `lang`'s catalog has the message `id` with the attribute `attr`.
+pub fn has_attribute(lang: Lang, id: &str, attr: &str) -> bool {
+    catalog(lang)
+        .bundle
+        .get_message(id)
+        .is_some_and(|m| m.get_attribute(attr).is_some())
+}
+
 /// The message `id` in `lang`; if that catalog lacks it, the other language's; if neither has
 /// it, the id itself (a test keeps every id in both catalogs, so a reader never sees one).
 pub fn text(lang: Lang, id: &str, args: Option<&Args<'_>>) -> String {
@@ -244,6 +282,11 @@ pub fn has(lang: Lang, id: &str) -> bool {
 /// The ids of every message in `lang`'s catalog, sorted.
 pub fn ids(lang: Lang) -> &'static [String] {
     &catalog(lang).ids
+}
+
+/// Every message id of `lang`'s catalog and every attribute as `id.attr`, sorted.
+pub fn keys(lang: Lang) -> &'static [String] {
+    &catalog(lang).keys
 }
 
 /// What went wrong loading `lang`'s catalog: syntax errors and messages defined twice, each
@@ -315,6 +358,16 @@ mod tests {
             );
         }
         assert_eq!(ids(Lang::Zh), ids(Lang::En));
+        let (zh, en) = (keys(Lang::Zh), keys(Lang::En));
+        let only = |a: &[String], b: &[String]| -> Vec<String> {
+            a.iter().filter(|k| !b.contains(k)).cloned().collect()
+        };
+        assert!(
+            zh == en,
+            "only in zh: {:?}\nonly in en: {:?}",
+            only(zh, en),
+            only(en, zh)
+        );
     }
 
     #[test]

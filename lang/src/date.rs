@@ -5,6 +5,7 @@
 //! algorithms (<https://howardhinnant.github.io/date_algorithms.html>).
 //! Timestamps are read in Asia/Shanghai (UTC+08:00, no daylight saving time).
 
+use crate::message::Message;
 use std::fmt;
 use std::str::FromStr;
 
@@ -58,8 +59,151 @@ pub enum DateError {
         /// The text that was read.
         input: String,
         /// What is wrong, e.g. `February 2026 has 28 days`.
-        reason: String,
+        reason: DateFault,
     },
+}
+
+impl DateError {
+    /// What is wrong, as a catalog message (E0003's message, and the reason a request's date
+    /// is refused).
+    pub fn message(&self) -> Message {
+        match self {
+            DateError::Malformed { input } => Message::new("date-malformed").code("input", input),
+            DateError::MalformedTimestamp { input } => {
+                Message::new("date-malformed-timestamp").code("input", input)
+            }
+            DateError::Impossible { input, reason } => Message::new("date-impossible")
+                .code("input", input)
+                .arg("reason", reason.message()),
+        }
+    }
+}
+
+impl DateFault {
+    /// What is wrong, as a catalog message.
+    pub fn message(&self) -> Message {
+        match self {
+            DateFault::NoYearZero => Message::new("date-no-year-zero"),
+            DateFault::NoMonth(m) => Message::new("date-no-month").arg("month", *m),
+            DateFault::NoDayZero => Message::new("date-no-day-zero"),
+            DateFault::MonthLength { month, year, days } => {
+                let name = month
+                    .checked_sub(1)
+                    .and_then(|i| MONTH_IDS.get(i as usize))
+                    .copied()
+                    .unwrap_or("month-1");
+                Message::new("date-month-length")
+                    .arg("month-name", Message::new(name))
+                    .arg("month", *month)
+                    .arg("year", *year)
+                    .arg("days", *days)
+            }
+            DateFault::OutOfRange { part, value, max } => {
+                let part = match part {
+                    TimePart::Hour => "date-part-hour",
+                    TimePart::Minute => "date-part-minute",
+                    TimePart::Second => "date-part-second",
+                    TimePart::OffsetHour => "date-part-offset-hour",
+                    TimePart::OffsetMinute => "date-part-offset-minute",
+                };
+                Message::new("date-out-of-range")
+                    .arg("part", Message::new(part))
+                    .arg("value", *value)
+                    .arg("max", *max)
+            }
+            DateFault::OutsideYears => Message::new("date-outside-years"),
+        }
+    }
+}
+
+/// The catalog's names of the months.
+const MONTH_IDS: [&str; 12] = [
+    "month-1", "month-2", "month-3", "month-4", "month-5", "month-6", "month-7", "month-8",
+    "month-9", "month-10", "month-11", "month-12",
+];
+
+/// What is wrong with a well-shaped date or timestamp that names no real day or time: typed,
+/// so that each language words it (its `Display` is the English).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateFault {
+    /// The year 0000.
+    NoYearZero,
+    /// A month outside 1–12.
+    NoMonth(u32),
+    /// The day 0.
+    NoDayZero,
+    /// A day past the end of its month: the month, the year and how many days it has.
+    MonthLength {
+        /// The month, 1..=12.
+        month: u32,
+        /// The year.
+        year: i32,
+        /// How many days it has.
+        days: u32,
+    },
+    /// A part of a time out of range.
+    OutOfRange {
+        /// Which part.
+        part: TimePart,
+        /// Its value.
+        value: i32,
+        /// Its largest value.
+        max: i32,
+    },
+    /// A timestamp whose day in Asia/Shanghai is outside the years 0001 to 9999.
+    OutsideYears,
+}
+
+/// A part of an RFC 3339 timestamp's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimePart {
+    /// The hour.
+    Hour,
+    /// The minute.
+    Minute,
+    /// The second.
+    Second,
+    /// The offset's hours.
+    OffsetHour,
+    /// The offset's minutes.
+    OffsetMinute,
+}
+
+impl TimePart {
+    /// The English words for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TimePart::Hour => "hour",
+            TimePart::Minute => "minute",
+            TimePart::Second => "second",
+            TimePart::OffsetHour => "offset hour",
+            TimePart::OffsetMinute => "offset minute",
+        }
+    }
+}
+
+impl fmt::Display for DateFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DateFault::NoYearZero => f.write_str("there is no year 0000"),
+            DateFault::NoMonth(m) => write!(f, "there is no month {m}"),
+            DateFault::NoDayZero => f.write_str("there is no day 0"),
+            DateFault::MonthLength { month, year, days } => {
+                let name = month
+                    .checked_sub(1)
+                    .and_then(|i| MONTH_NAMES.get(i as usize))
+                    .copied()
+                    .unwrap_or_default();
+                write!(f, "{name} {year} has {days} days")
+            }
+            DateFault::OutOfRange { part, value, max } => {
+                write!(f, "{} {value} is out of range (0 to {max})", part.as_str())
+            }
+            DateFault::OutsideYears => {
+                f.write_str("in Asia/Shanghai it falls outside the years 0001 to 9999")
+            }
+        }
+    }
 }
 
 const MONTH_NAMES: [&str; 12] = [
@@ -181,21 +325,21 @@ impl Date {
         };
         let date = parse_date_prefix(s)?.ok_or_else(malformed)?;
         let time = parse_time(s).ok_or_else(malformed)?;
-        let check = |value: i32, max: i32, what: &str| {
+        let check = |value: i32, max: i32, part: TimePart| {
             if value <= max {
                 Ok(())
             } else {
                 Err(DateError::Impossible {
                     input: s.to_owned(),
-                    reason: format!("{what} {value} is out of range (0 to {max})"),
+                    reason: DateFault::OutOfRange { part, value, max },
                 })
             }
         };
-        check(time.hour, 23, "hour")?;
-        check(time.minute, 59, "minute")?;
-        check(time.second, 60, "second")?;
-        check(time.offset_hour, 23, "offset hour")?;
-        check(time.offset_minute, 59, "offset minute")?;
+        check(time.hour, 23, TimePart::Hour)?;
+        check(time.minute, 59, TimePart::Minute)?;
+        check(time.second, 60, TimePart::Second)?;
+        check(time.offset_hour, 23, TimePart::OffsetHour)?;
+        check(time.offset_minute, 59, TimePart::OffsetMinute)?;
 
         let offset = time.offset_sign * (time.offset_hour * 60 + time.offset_minute);
         let shanghai_minutes = time.hour * 60 + time.minute - offset + SHANGHAI_OFFSET_MINUTES;
@@ -205,7 +349,7 @@ impl Date {
         } else {
             Err(DateError::Impossible {
                 input: s.to_owned(),
-                reason: "in Asia/Shanghai it falls outside the years 0001 to 9999".to_owned(),
+                reason: DateFault::OutsideYears,
             })
         }
     }
@@ -287,22 +431,22 @@ fn parse_date_prefix(s: &str) -> Result<Option<Date>, DateError> {
         return Ok(None);
     };
     let y = i32::try_from(y).unwrap_or(0);
-    let impossible = |reason: String| DateError::Impossible {
+    let impossible = |reason: DateFault| DateError::Impossible {
         input: s.to_owned(),
         reason,
     };
     if y == 0 {
-        return Err(impossible("there is no year 0000".to_owned()));
+        return Err(impossible(DateFault::NoYearZero));
     }
-    let month_len =
-        days_in_month(y, m).ok_or_else(|| impossible(format!("there is no month {m}")))?;
+    let month_len = days_in_month(y, m).ok_or_else(|| impossible(DateFault::NoMonth(m)))?;
     match Date::from_ymd(y, m, d) {
         Some(date) => Ok(Some(date)),
-        None if d == 0 => Err(impossible("there is no day 0".to_owned())),
-        None => {
-            let name = MONTH_NAMES.get(m as usize - 1).copied().unwrap_or_default();
-            Err(impossible(format!("{name} {y} has {month_len} days")))
-        }
+        None if d == 0 => Err(impossible(DateFault::NoDayZero)),
+        None => Err(impossible(DateFault::MonthLength {
+            month: m,
+            year: y,
+            days: month_len,
+        })),
     }
 }
 

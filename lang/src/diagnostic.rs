@@ -3,8 +3,14 @@
 //! Detection and rendering are separate: the parser and the compiler build [`Diagnostic`]s;
 //! [`render`] turns them into text with ariadne (the CLI), and the language server converts them
 //! to LSP diagnostics. Every diagnostic has a stable code documented in `docs/diagnostics.md`.
+//!
+//! A diagnostic holds no words: its message, labels and help are [`Message`]s, references into
+//! the catalogs (`i18n/locales/*/diagnostics.ftl`), worded only here, at the edge, in the
+//! reader's [`Lang`] ([`Diagnostic::text`], [`render`], [`render_short`]).
 
+use crate::message::Message;
 use crate::span::{FileId, SourceMap, Span};
+use datalex_i18n::{self as i18n, Lang};
 use std::fmt::Write as _;
 use std::ops::Range;
 
@@ -206,7 +212,7 @@ pub struct Label {
     /// Where.
     pub span: Span,
     /// What about it.
-    pub message: String,
+    pub message: Message,
 }
 
 /// A problem found in policy source.
@@ -219,23 +225,23 @@ pub struct Diagnostic {
     pub code: Code,
     /// Error or warning: the code's.
     pub severity: Severity,
-    /// One lowercase line; user input in backticks.
-    pub message: String,
+    /// One line (in English lowercase); user input in backticks.
+    pub message: Message,
     /// Where the problem is.
     pub span: Span,
     /// Related places.
     pub labels: Vec<Label>,
-    /// The longer story.
-    pub help: Option<String>,
+    /// The longer story (boxed: a diagnostic is returned in `Err`s and should stay small).
+    pub help: Option<Box<Message>>,
 }
 
 impl Diagnostic {
     /// A diagnostic with the code's severity.
-    pub fn new(code: Code, span: Span, message: impl Into<String>) -> Diagnostic {
+    pub fn new(code: Code, span: Span, message: Message) -> Diagnostic {
         Diagnostic {
             code,
             severity: code.severity(),
-            message: message.into(),
+            message,
             span,
             labels: Vec::new(),
             help: None,
@@ -244,19 +250,33 @@ impl Diagnostic {
 
     /// Adds a secondary label.
     #[must_use]
-    pub fn with_label(mut self, span: Span, message: impl Into<String>) -> Diagnostic {
-        self.labels.push(Label {
-            span,
-            message: message.into(),
-        });
+    pub fn with_label(mut self, span: Span, message: Message) -> Diagnostic {
+        self.labels.push(Label { span, message });
         self
     }
 
     /// Adds help text.
     #[must_use]
-    pub fn with_help(mut self, help: impl Into<String>) -> Diagnostic {
-        self.help = Some(help.into());
+    pub fn with_help(mut self, help: Message) -> Diagnostic {
+        self.help = Some(Box::new(help));
         self
+    }
+
+    /// The message in `lang`.
+    pub fn text(&self, lang: Lang) -> String {
+        self.message.text(lang)
+    }
+
+    /// The help in `lang`, if there is help.
+    pub fn help_text(&self, lang: Lang) -> Option<String> {
+        self.help.as_ref().map(|h| h.text(lang))
+    }
+
+    /// Every message of the diagnostic: its message, its labels' and its help.
+    pub fn messages(&self) -> impl Iterator<Item = &Message> {
+        std::iter::once(&self.message)
+            .chain(self.labels.iter().map(|l| &l.message))
+            .chain(self.help.as_deref())
     }
 
     /// Whether this is an error.
@@ -265,11 +285,11 @@ impl Diagnostic {
     }
 }
 
-/// Renders diagnostics as text with source excerpts. `color` adds ANSI colours.
-pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
+/// Renders diagnostics as text with source excerpts, in `lang`. `color` adds ANSI colours.
+pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, lang: Lang) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        out.push_str(&render_one(d, sources, color));
+        out.push_str(&render_one(d, sources, color, lang));
     }
     out
 }
@@ -310,12 +330,15 @@ fn char_range(sources: &SourceMap, span: Span) -> Option<(FileKey, Range<usize>)
     Some((key, chars(a.min(b))..chars(a.max(b))))
 }
 
-fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
+fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, lang: Lang) -> String {
     use ariadne::{Config, IndexType, Label as ALabel, Report, ReportKind};
     // A primary span in no known file has no excerpt to show.
     let Some(primary) = char_range(sources, d.span) else {
-        return plain_line(d, sources);
+        return plain_line(d, sources, lang);
     };
+    let message = d.text(lang);
+    // ariadne's own words ("Error", "Warning", "Help") are English: in another language they
+    // are replaced in its output (`localise`).
     let kind = match d.severity {
         Severity::Error => ReportKind::Error,
         Severity::Warning => ReportKind::Warning,
@@ -329,17 +352,18 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
                 .with_index_type(IndexType::Char),
         )
         .with_code(d.code)
-        .with_message(&d.message)
-        .with_label(ALabel::new(primary).with_message(primary_label(d)));
+        .with_message(&message)
+        .with_label(ALabel::new(primary).with_message(primary_label(&message)));
     let mut files = vec![d.span.file];
     for l in &d.labels {
         // A label in no known file is left out rather than losing the whole excerpt.
         if let Some(at) = char_range(sources, l.span) {
-            report = report.with_label(ALabel::new(at).with_message(&l.message));
+            report = report.with_label(ALabel::new(at).with_message(l.message.text(lang)));
             files.push(l.span.file);
         }
     }
-    if let Some(help) = &d.help {
+    let help = d.help_text(lang);
+    if let Some(help) = &help {
         report = report.with_help(help);
     }
     files.sort_unstable();
@@ -356,45 +380,120 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool) -> String {
     }));
     let mut buf = Vec::new();
     if report.finish().write(cache, &mut buf).is_err() {
-        return plain_line(d, sources);
+        return plain_line(d, sources, lang);
     }
-    String::from_utf8_lossy(&buf).into_owned()
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    match lang {
+        Lang::En => text,
+        _ => localise(text, d, help.as_deref(), lang),
+    }
+}
+
+/// ariadne's English words in a report, in `lang`: the heading's `[E0104] Error: MESSAGE`
+/// (coloured or not) and `Help: TEXT`, each with the language's word and colon.
+fn localise(text: String, d: &Diagnostic, help: Option<&str>, lang: Lang) -> String {
+    let colon = i18n::text(lang, "diag-colon", None);
+    let heading = match d.severity {
+        Severity::Error => "Error",
+        Severity::Warning => "Warning",
+    };
+    let code = format!("[{}] ", d.code);
+    let mut text = replace_first(
+        &text,
+        &[
+            (
+                format!("{code}{heading}:\u{1b}[0m "),
+                format!("{code}{}{colon}\u{1b}[0m", report_word(d, lang)),
+            ),
+            (
+                format!("{code}{heading}: "),
+                format!("{code}{}{colon}", report_word(d, lang)),
+            ),
+        ],
+        false,
+    );
+    if let Some(help) = help {
+        let first = help.lines().next().unwrap_or_default();
+        let word = i18n::text(lang, "diag-help", None);
+        text = replace_first(
+            &text,
+            &[
+                (
+                    format!("Help\u{1b}[0m: {first}"),
+                    format!("{word}\u{1b}[0m{colon}{first}"),
+                ),
+                (format!("Help: {first}"), format!("{word}{colon}{first}")),
+            ],
+            true,
+        );
+    }
+    text
+}
+
+/// `text` with the first of `pairs` that occurs in it replaced (its last occurrence if
+/// `last`, else its first).
+fn replace_first(text: &str, pairs: &[(String, String)], last: bool) -> String {
+    for (from, to) in pairs {
+        let at = if last {
+            text.rfind(from.as_str())
+        } else {
+            text.find(from.as_str())
+        };
+        if let Some(at) = at {
+            let mut out = String::with_capacity(text.len());
+            out.push_str(text.get(..at).unwrap_or_default());
+            out.push_str(to);
+            out.push_str(text.get(at + from.len()..).unwrap_or_default());
+            return out;
+        }
+    }
+    text.to_string()
 }
 
 /// The diagnostic on one line without an excerpt, where there is none to show.
-fn plain_line(d: &Diagnostic, sources: &SourceMap) -> String {
+fn plain_line(d: &Diagnostic, sources: &SourceMap, lang: Lang) -> String {
     let (line, col) = sources.line_col(d.span);
     let name = sources
         .get(d.span.file)
         .map_or("<unknown>", |s| s.name.as_str());
     format!(
         "{}[{}]: {} ({name}:{line}:{col})\n",
-        severity_word(d),
+        severity_word(d, lang),
         d.code,
-        d.message
+        d.text(lang)
     )
 }
 
 /// The note under the primary span: the message again, shortened to its first clause, so the
 /// underline says what is wrong where it is wrong.
-fn primary_label(d: &Diagnostic) -> String {
-    d.message
-        .split([';', ':'])
+fn primary_label(message: &str) -> String {
+    message
+        .split([';', ':', '；', '：'])
         .next()
-        .unwrap_or(&d.message)
+        .unwrap_or(message)
         .trim()
         .to_string()
 }
 
-fn severity_word(d: &Diagnostic) -> &'static str {
+/// `error` or `warning`, in `lang`.
+fn severity_word(d: &Diagnostic, lang: Lang) -> String {
     match d.severity {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
+        Severity::Error => i18n::text(lang, "diag-severity-error", None),
+        Severity::Warning => i18n::text(lang, "diag-severity-warning", None),
     }
 }
 
-/// One line per diagnostic, `file:line:col: error[E0001]: message`, for logs and tests.
-pub fn render_short(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
+/// `Error` or `Warning` as a report's heading says it, in `lang`.
+fn report_word(d: &Diagnostic, lang: Lang) -> String {
+    match d.severity {
+        Severity::Error => i18n::text(lang, "diag-report-error", None),
+        Severity::Warning => i18n::text(lang, "diag-report-warning", None),
+    }
+}
+
+/// One line per diagnostic, `file:line:col: error[E0001]: message`, for logs and tests, in
+/// `lang`.
+pub fn render_short(diagnostics: &[Diagnostic], sources: &SourceMap, lang: Lang) -> String {
     let mut out = String::new();
     for d in diagnostics {
         let (line, col) = sources.line_col(d.span);
@@ -404,9 +503,9 @@ pub fn render_short(diagnostics: &[Diagnostic], sources: &SourceMap) -> String {
         let _ = writeln!(
             out,
             "{name}:{line}:{col}: {}[{}]: {}",
-            severity_word(d),
+            severity_word(d, lang),
             d.code,
-            d.message
+            d.text(lang)
         );
     }
     out

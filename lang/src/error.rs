@@ -4,6 +4,7 @@
 use crate::ast::DefectKind;
 use crate::date::DateError;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::message::{Arg, Join, Message};
 use crate::span::Span;
 
 /// A syntax error, or an item that was read but holds an impossible number or date.
@@ -101,7 +102,8 @@ impl ParseError {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages
+    /// (`i18n/locales/*/diagnostics.ftl`, ids `E000N-…`).
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
@@ -111,61 +113,70 @@ impl ParseError {
                 found,
             } => {
                 let found =
-                    found.map_or_else(|| "the end of the item".to_string(), |s| format!("`{s}`"));
+                    found.map_or_else(|| Arg::from(Message::new("E0001-end-of-item")), Arg::Code);
                 let message = if expected.is_empty() {
-                    format!("unexpected {found}")
+                    Message::new("E0001-unexpected").arg("found", found)
                 } else {
-                    format!("expected {}, found {found}", join_or(&expected))
+                    let expected = expected
+                        .iter()
+                        .map(|p| Arg::Phrase((*p).to_string()))
+                        .collect();
+                    Message::new("E0001-expected-found")
+                        .arg("expected", Arg::List(Join::Or, expected))
+                        .arg("found", found)
                 };
-                Diagnostic::new(code, span, message).with_help(SKIPPED)
+                Diagnostic::new(code, span, message).with_help(Message::new("E0001-skipped"))
             }
-            ParseError::Grammar { span, message } => {
-                Diagnostic::new(code, span, message).with_help(SKIPPED)
-            }
+            ParseError::Grammar { span, message } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0001-grammar").arg("message", message),
+            )
+            .with_help(Message::new("E0001-skipped")),
             ParseError::UnclosedBrace { open, end } => {
-                Diagnostic::new(code, open, "this `{` is never closed")
-                    .with_label(end, "the declaration ends here")
-                    .with_help("close it with `}` before the next declaration")
+                Diagnostic::new(code, open, Message::new("E0001-unclosed-brace"))
+                    .with_label(end, Message::attr("E0001-unclosed-brace", "label"))
+                    .with_help(Message::help("E0001-unclosed-brace"))
             }
-            ParseError::Expected { span, what } => {
-                Diagnostic::new(code, span, format!("expected {what}"))
-            }
-            ParseError::Unreadable { span, what } => {
-                Diagnostic::new(code, span, format!("could not read {what}")).with_help(
-                    "this is a bug in the datalex parser; please report it with the file",
-                )
-            }
+            ParseError::Expected { span, what } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0001-expected").arg("what", Arg::Phrase(what.to_string())),
+            ),
+            ParseError::Unreadable { span, what } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0001-unreadable").arg("what", Arg::Phrase(what.to_string())),
+            )
+            .with_help(Message::help("E0001-unreadable")),
             ParseError::DuplicationWithoutReading { span } => Diagnostic::new(
                 code,
                 span,
-                "a duplication needs its reading: `duplicated \"RUN\" reads \"FIXED\"`",
+                Message::new("E0001-duplication-without-reading"),
             ),
-            ParseError::TargetWithoutLastDay { span } => Diagnostic::new(
-                code,
-                span,
-                "a target needs its last day: `target \"RUN\" until 2022-12-31`",
-            ),
-            ParseError::TargetWithReading { span } => Diagnostic::new(
-                code,
-                span,
-                "a target has a last day, not a reading: `target \"RUN\" until 2022-12-31`",
-            ),
+            ParseError::TargetWithoutLastDay { span } => {
+                Diagnostic::new(code, span, Message::new("E0001-target-without-last-day"))
+            }
+            ParseError::TargetWithReading { span } => {
+                Diagnostic::new(code, span, Message::new("E0001-target-with-reading"))
+            }
             ParseError::UntilOnRun { span, kind } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "`until` belongs to a target; a {} run has a reading: `reads \"…\"`",
-                    kind.keyword()
-                ),
+                Message::new("E0001-until-on-run").arg("kind", kind.keyword()),
             ),
-            ParseError::NumberTooLarge { span, number } => {
-                Diagnostic::new(code, span, format!("number `{number}` is too large"))
-            }
-            ParseError::ImpossibleDate { span, error } => {
-                Diagnostic::new(code, span, error.to_string())
-            }
+            ParseError::NumberTooLarge { span, number } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0002-number-too-large").arg("number", number),
+            ),
+            ParseError::ImpossibleDate { span, error } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0003-impossible-date").arg("error", error.message()),
+            ),
             ParseError::AllWithoutCondition { span } => {
-                Diagnostic::new(code, span, "`all` needs a condition: `all x in c: …`")
+                Diagnostic::new(code, span, Message::new("E0004-all-without-condition"))
             }
         }
     }
@@ -174,17 +185,5 @@ impl ParseError {
 impl From<ParseError> for Diagnostic {
     fn from(e: ParseError) -> Diagnostic {
         e.diagnostic()
-    }
-}
-
-/// The help of a syntax error that skips its item.
-const SKIPPED: &str = "the item is skipped; the parser continues with the next declaration";
-
-/// `a`, `a or b`, `a, b or c`.
-fn join_or(words: &[&str]) -> String {
-    match words {
-        [] => String::new(),
-        [one] => (*one).to_string(),
-        [init @ .., last] => format!("{} or {last}", init.join(", ")),
     }
 }

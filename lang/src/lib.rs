@@ -9,11 +9,13 @@ pub mod date;
 pub mod diagnostic;
 pub mod error;
 pub mod format;
+pub mod message;
 pub mod parser;
 pub mod rebase;
 pub mod span;
 
 pub use diagnostic::{Category, Code, Diagnostic, Label, Severity};
 pub use error::ParseError;
+pub use message::{Arg, Join, Message};
 pub use parser::parse;
 pub use span::{FileId, SourceMap, Span};

@@ -48,7 +48,8 @@ pub fn rebase_diagnostic(diagnostic: &mut Diagnostic, file: FileId, offset: u32)
 /// passed to [`no_span`], so changing its type to one with a span does not compile until it is
 /// moved too.
 trait NoSpan {}
-impl NoSpan for String {}
+impl NoSpan for crate::message::Message {}
+impl<T: NoSpan> NoSpan for Box<T> {}
 impl NoSpan for &'static str {}
 impl NoSpan for crate::diagnostic::Code {}
 impl NoSpan for crate::diagnostic::Severity {}

@@ -14,8 +14,9 @@
     reason = "tests may fail loudly and read the bundled policy files"
 )]
 
+use datalex_i18n::Lang;
 use datalex_lang::diagnostic::{render, render_short};
-use datalex_lang::{Code, Diagnostic, SourceMap, Span};
+use datalex_lang::{Code, Diagnostic, Message, SourceMap, Span};
 use proptest::prelude::*;
 
 /// Pieces of policy text, many of them wider than one byte.
@@ -37,6 +38,11 @@ const PIECES: &[&str] = &[
     "",
 ];
 
+/// A message that shows `text` as it is (the catalogs' message for the grammar's own words).
+fn verbatim(text: String) -> Message {
+    Message::new("E0001-grammar").arg("message", text)
+}
+
 fn text() -> impl Strategy<Value = String> {
     prop::collection::vec(prop::sample::select(PIECES), 0..40).prop_map(|p| p.concat())
 }
@@ -55,12 +61,12 @@ fn diagnostic(files: u32) -> impl Strategy<Value = Diagnostic> {
         "[a-z件`;: ]{0,16}",
     )
         .prop_map(|(code, at, labels, help, message)| {
-            let mut d = Diagnostic::new(code, at, message);
+            let mut d = Diagnostic::new(code, at, verbatim(message));
             for (s, m) in labels {
-                d = d.with_label(s, m);
+                d = d.with_label(s, verbatim(m));
             }
             if let Some(h) = help {
-                d = d.with_help(h);
+                d = d.with_help(verbatim(h));
             }
             d
         })
@@ -83,14 +89,16 @@ proptest! {
         for (name, text) in &files {
             sources.add(name.clone(), text.clone());
         }
-        for color in [false, true] {
-            let text = render(&diags, &sources, color);
-            for d in &diags {
-                prop_assert!(text.contains(d.code.as_str()), "{text}");
+        for lang in Lang::ALL {
+            for color in [false, true] {
+                let text = render(&diags, &sources, color, lang);
+                for d in &diags {
+                    prop_assert!(text.contains(d.code.as_str()), "{text}");
+                }
             }
+            let short = render_short(&diags, &sources, lang);
+            prop_assert_eq!(short.lines().count(), diags.len());
         }
-        let short = render_short(&diags, &sources);
-        prop_assert_eq!(short.lines().count(), diags.len());
     }
 }
 
@@ -107,10 +115,13 @@ fn a_label_in_another_file_is_measured_against_its_own_text() {
     let d = Diagnostic::new(
         Code::W0101,
         Span::new(scratch, x, x + 6),
-        "`x` and `y` conflict",
+        verbatim("`x` and `y` conflict".into()),
     )
-    .with_label(Span::new(policy, at, at + 6), "the other rule");
-    let text = render(&[d], &sources, false);
+    .with_label(
+        Span::new(policy, at, at + 6),
+        verbatim("the other rule".into()),
+    );
+    let text = render(&[d], &sources, false, Lang::En);
     assert!(text.contains("scratch.dlx:2:1"), "{text}");
     assert!(text.contains("30 │ rule y"), "{text}");
     assert!(text.contains("the other rule"), "{text}");
@@ -126,10 +137,10 @@ fn files_with_the_same_name_are_not_confused() {
     let d = Diagnostic::new(
         Code::E0106,
         Span::new(b, at, at + 6),
-        "rule `b` is declared twice",
+        verbatim("rule `b` is declared twice".into()),
     )
-    .with_label(Span::new(a, 0, 6), "first declared here");
-    let text = render(&[d], &sources, false);
+    .with_label(Span::new(a, 0, 6), verbatim("first declared here".into()));
+    let text = render(&[d], &sources, false, Lang::En);
     assert!(text.contains("4 │ rule b"), "{text}");
     assert!(text.contains("1 │ rule a"), "{text}");
 }

@@ -10,8 +10,10 @@ use datalex_compiler::cite::{self, DefaultRegulation};
 use datalex_compiler::export::period_text;
 use datalex_compiler::ir::{ArticleText, ParaText, Period, RegulationText};
 use datalex_compiler::symbols::Key;
+use datalex_i18n::Lang;
 use datalex_lang::ast::{self, Item};
 use datalex_lang::date::Date;
+use datalex_lang::Message;
 
 /// What a citation cites.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,16 +36,20 @@ pub struct Cited {
 impl Cited {
     /// As Markdown: the label in bold, the text quoted, the other versions with their
     /// periods.
-    pub fn markdown(&self) -> String {
+    pub fn markdown(&self, lang: Lang) -> String {
         let mut s = match &self.label {
             Ok(l) => format!("**{l}**"),
-            Err(e) => format!("**error:** {e}"),
+            Err(e) => Message::new("lsp-cite-error").arg("message", e).text(lang),
         };
         if let Some(n) = &self.note {
             s.push_str(&format!("\n\n*{n}*"));
         }
         if let Some(w) = &self.shown {
-            let colon = if self.text.is_empty() { "" } else { ":" };
+            let colon = if self.text.is_empty() {
+                String::new()
+            } else {
+                Message::new("lsp-colon").text(lang)
+            };
             s.push_str(&format!("\n\n*{w}{colon}*"));
         }
         for p in &self.text {
@@ -51,10 +57,12 @@ impl Cited {
             s.push_str(p);
         }
         if !self.others.is_empty() {
-            s.push_str("\n\nother versions:\n");
+            s.push_str("\n\n");
+            s.push_str(&Message::new("lsp-other-versions").text(lang));
+            s.push('\n');
             for (period, text) in &self.others {
                 let text = if text.is_empty() {
-                    "*(this version has no such provision)*".to_string()
+                    Message::new("lsp-version-without-provision").text(lang)
                 } else {
                     text.join(" ")
                 };
@@ -152,15 +160,17 @@ pub fn cited_at(
         &std::iter::once(text.clone()).collect(),
         DefaultRegulation::None,
     );
+    let lang = ws.lang();
     let label = match &resolved {
         Ok(c) => Ok(c.label.clone()),
-        Err(Some(d)) => Err(d.message.clone()),
-        Err(None) => Err("this citation cannot be checked".into()),
+        Err(Some(d)) => Err(d.text(lang)),
+        Err(None) => Err(Message::new("lsp-cite-unchecked").text(lang)),
     };
-    let mut note = text
-        .unavailable
-        .as_ref()
-        .map(|u| format!("text not available: {u}"));
+    let mut note = text.unavailable.as_ref().map(|u| {
+        Message::new("lsp-text-unavailable")
+            .arg("why", u)
+            .text(lang)
+    });
     let mut cited = Cited {
         label,
         text: Vec::new(),
@@ -180,39 +190,46 @@ pub fn cited_at(
     let (shown, why) = match pick {
         Pick::Named(d) => (
             versions.iter().position(|a| a.in_force.from == Some(d)),
-            "the version cited",
+            Message::new("lsp-version-cited"),
         ),
-        Pick::Nth(n) => (Some(n).filter(|n| *n < versions.len()), "this version"),
+        Pick::Nth(n) => (
+            Some(n).filter(|n| *n < versions.len()),
+            Message::new("lsp-this-version"),
+        ),
         Pick::Today(Some(d)) => (
             versions.iter().position(|a| a.in_force.contains(d)),
-            "in force on that day",
+            Message::new("lsp-in-force-on").arg("date", d),
         ),
         Pick::Today(None) => (
             versions
                 .iter()
                 .rposition(|a| !of(a).is_empty())
                 .or(versions.len().checked_sub(1)),
-            "the latest version",
+            Message::new("lsp-latest-version"),
         ),
     };
     let single = matches!(versions.as_slice(), [only] if only.in_force == text.in_force);
     if let Some(a) = shown.and_then(|i| versions.get(i)) {
         if a.partial {
-            note = Some("the beginning of this article is lost".into());
+            note = Some(Message::new("lsp-beginning-lost").text(lang));
         }
         cited.text = of(a);
         if !single {
-            let mut w = match pick {
-                Pick::Today(Some(d)) => format!("in force on {d} ({})", period_text(&a.in_force)),
-                _ => format!("{why} ({})", period_text(&a.in_force)),
-            };
-            if cited.text.is_empty() {
-                w.push_str(": this version has no such provision");
-            }
-            cited.shown = Some(w);
+            let shown = Message::new(if cited.text.is_empty() {
+                "lsp-shown-without-provision"
+            } else {
+                "lsp-shown"
+            })
+            .arg("which", why)
+            .arg("period", period_text(&a.in_force));
+            cited.shown = Some(shown.text(lang));
         }
     } else if let Pick::Today(Some(d)) = pick {
-        cited.shown = Some(format!("not in force on {d}"));
+        cited.shown = Some(
+            Message::new("lsp-not-in-force-on")
+                .arg("date", d)
+                .text(lang),
+        );
     }
     if !single {
         cited.others = versions

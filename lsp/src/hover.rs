@@ -17,7 +17,7 @@ use crate::workspace::{DocId, Workspace};
 use datalex_compiler::symbols::{Decl, DeclId, Key, Shape};
 use datalex_lang::ast::{Item, Str};
 use datalex_lang::date::Date;
-use datalex_lang::Span;
+use datalex_lang::{Arg, Join, Message, Span};
 use lsp_types::{Hover, HoverContents, HoverParams, MarkupContent, MarkupKind};
 
 /// `textDocument/hover`, without a date: amended articles show their latest version.
@@ -149,10 +149,21 @@ fn declaration(ws: &Workspace, a: &Analysis, decl: &Decl, today: Option<Date>) -
     let (at, _, _) = a.place(item)?;
     let d = ws.doc(at)?;
     let package = package_of(&decl.key).unwrap_or(datalex_compiler::STD);
-    s.push_str(&format!("\n\npackage `{package}` · `{}`", d.name));
+    let lang = ws.lang();
+    s.push_str("\n\n");
+    s.push_str(
+        &Message::new("lsp-hover-package")
+            .arg("package", package)
+            .arg("file", d.name.as_str())
+            .text(lang),
+    );
     let base = decl.replaces.and_then(|b| a.symbols.decl(b));
     if let Some(base) = base.and_then(|b| package_of(&b.key)) {
-        s.push_str(&format!(" · replaces the declaration of package `{base}`"));
+        s.push_str(
+            &Message::new("lsp-hover-replaces")
+                .arg("package", base)
+                .text(lang),
+        );
     }
     let mut seen = Vec::new();
     for (span, id) in a.symbols.uses_within(item) {
@@ -167,7 +178,7 @@ fn declaration(ws: &Workspace, a: &Analysis, decl: &Decl, today: Option<Date>) -
         seen.push((regulation, path, which));
         if let Some(c) = cite::cited_at(ws, a, regulation, path, which) {
             s.push_str("\n\n---\n\n");
-            s.push_str(&c.markdown());
+            s.push_str(&c.markdown(lang));
         }
     }
     Some(s)
@@ -191,15 +202,15 @@ pub fn describe_on(
         .chain(&decl.again)
         .any(|n| a.place(*n) == Some(place));
     let scope = Scope::new(ws, doc, Vec::new());
+    let lang = ws.lang();
     match &decl.key {
         Key::Article { regulation, path } => {
             let which = pick(ws, a, place, declared, today);
-            let mut text = cite::cited_at(ws, a, regulation, path, which)?.markdown();
+            let mut text = cite::cited_at(ws, a, regulation, path, which)?.markdown(lang);
             if declared {
                 let n = ws.references_of(doc, id, false).len();
-                text.push_str(&format!(
-                    "\n\ncited {n} time(s) in the workspace (article and its parts)"
-                ));
+                text.push_str("\n\n");
+                text.push_str(&Message::new("lsp-hover-cited-times").arg("n", n).text(lang));
             }
             Some(text)
         }
@@ -212,7 +223,13 @@ pub fn describe_on(
             let text = source(ws, a, decl.item?)?;
             let value = text_at(ws, a.place(*value)?)?;
             let _ = name;
-            Some(format!("{}\n\nexception of value `{value}`", code(&text)))
+            Some(format!(
+                "{}\n\n{}",
+                code(&text),
+                Message::new("lsp-hover-value-exception")
+                    .arg("value", value)
+                    .text(lang)
+            ))
         }
         Key::Package(name) => {
             let extends = a
@@ -230,7 +247,12 @@ pub fn describe_on(
                 .chain(&decl.again)
                 .map(|n| n.file)
                 .collect();
-            s.push_str(&format!("\n\n{} file(s)", files.len()));
+            s.push_str("\n\n");
+            s.push_str(
+                &Message::new("lsp-hover-files")
+                    .arg("n", files.len())
+                    .text(lang),
+            );
             let regulations: Vec<&str> = a
                 .symbols
                 .decls()
@@ -240,7 +262,11 @@ pub fn describe_on(
                 })
                 .collect();
             if !regulations.is_empty() {
-                s.push_str(&format!(" · regulation(s) `{}`", regulations.join("`, `")));
+                s.push_str(
+                    &Message::new("lsp-hover-regulations")
+                        .arg("regulations", Arg::codes(Join::Comma, &regulations))
+                        .text(lang),
+                );
             }
             Some(s)
         }
@@ -328,10 +354,17 @@ fn regulation(
 ) -> Option<String> {
     let r = cite::regulation(ws, a, id)?;
     let text = cite::regulation_text(r);
+    let lang = ws.lang();
+    let line = |id: &'static str, value: String| {
+        format!("\n\n{}", Message::new(id).arg("value", value).text(lang))
+    };
     let mut s = format!("**《{}》** `{}`", r.title.value, id);
-    for (what, v) in [("issuer", &r.issuer), ("number", &r.number)] {
+    for (what, v) in [
+        ("lsp-hover-issuer", &r.issuer),
+        ("lsp-hover-number", &r.number),
+    ] {
         if let Some(v) = v {
-            s.push_str(&format!("\n\n{what}: {}", v.value));
+            s.push_str(&line(what, v.value.clone()));
         }
     }
     if let Some(rank) = &r.rank {
@@ -342,30 +375,44 @@ fn regulation(
                 name: rank.name.clone(),
             })
             .and_then(|m| m.doc.clone());
-        match said {
-            Some(said) => s.push_str(&format!("\n\nrank: {said} (`{}`)", rank.name)),
-            None => s.push_str(&format!("\n\nrank: `{}`", rank.name)),
-        }
+        let rank = match said {
+            Some(said) => Message::new("lsp-hover-rank-said")
+                .arg("said", said)
+                .arg("rank", rank.name.as_str()),
+            None => Message::new("lsp-hover-rank").arg("rank", rank.name.as_str()),
+        };
+        s.push_str("\n\n");
+        s.push_str(&rank.text(lang));
     }
     if let Some(t) = &r.territory {
-        s.push_str(&format!("\n\nterritory: {}", t.value));
+        s.push_str(&line("lsp-hover-territory", t.value.clone()));
     }
-    s.push_str(&format!("\n\nin force: {}", text.period_label()));
+    s.push_str(&line("lsp-hover-in-force", text.period_label()));
     if let Some(n) = &text.in_force_note {
-        s.push_str(&format!(" ({n})"));
+        s.push_str(&Message::new("lsp-hover-note").arg("note", n).text(lang));
     }
     if let Some(d) = today {
         let on = if text.in_force.contains(d) {
-            "in force"
+            "lsp-hover-in-force-on"
         } else {
-            "not in force"
+            "lsp-hover-not-in-force-on"
         };
-        s.push_str(&format!(" · {on} on {d}"));
+        s.push_str(&Message::new(on).arg("date", d).text(lang));
     }
     if let Some(u) = &r.unavailable {
-        s.push_str(&format!("\n\ntext not available: {}", u.value));
+        s.push_str("\n\n");
+        s.push_str(
+            &Message::new("lsp-text-unavailable")
+                .arg("why", u.value.as_str())
+                .text(lang),
+        );
     }
-    s.push_str(&format!("\n\n{} article(s)", text.articles.len()));
+    s.push_str("\n\n");
+    s.push_str(
+        &Message::new("lsp-hover-articles")
+            .arg("n", text.articles.len())
+            .text(lang),
+    );
     // Articles amended, added later, repealed or expiring, with their periods.
     let changed: Vec<String> = text
         .articles
@@ -377,12 +424,23 @@ fn regulation(
                     .iter()
                     .map(datalex_compiler::export::period_text)
                     .collect();
-                format!("§{n} ({})", shown.join(", "))
+                Message::new("lsp-hover-version")
+                    .arg("article", Arg::Provision(vec![*n]))
+                    .arg(
+                        "periods",
+                        Arg::List(Join::Comma, shown.into_iter().map(Arg::Text).collect()),
+                    )
+                    .text(lang)
             })
         })
         .collect();
     if !changed.is_empty() {
-        s.push_str(&format!("; versions: {}", changed.join("; ")));
+        let sep = Message::new("lsp-hover-versions-separator").text(lang);
+        s.push_str(
+            &Message::new("lsp-hover-versions")
+                .arg("versions", changed.join(&sep))
+                .text(lang),
+        );
     }
     Some(s)
 }

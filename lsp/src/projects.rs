@@ -17,6 +17,7 @@ use crate::document::Reparsed;
 use crate::project::{discover, normalise, Layout};
 use crate::uri;
 use crate::workspace::{Publish, Workspace};
+use datalex_i18n::Lang;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::path::{Path, PathBuf};
 
@@ -33,6 +34,8 @@ pub struct Projects {
     none: Workspace,
     /// Compiles of workspaces that have gone.
     retired: u64,
+    /// The client's language, given to every workspace.
+    lang: Lang,
 }
 
 impl Projects {
@@ -45,7 +48,22 @@ impl Projects {
             list: Vec::new(),
             none: Workspace::new(prelude),
             retired: 0,
+            lang: Lang::default(),
         }
+    }
+
+    /// Words diagnostics and hover in `lang` (the client's `locale`), in every workspace.
+    pub fn set_lang(&mut self, lang: Lang) {
+        self.lang = lang;
+        self.none.set_lang(lang);
+        for ws in &mut self.list {
+            ws.set_lang(lang);
+        }
+    }
+
+    /// The client's language.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// Loads the project of a workspace folder (found from it, see
@@ -76,6 +94,7 @@ impl Projects {
             return i;
         }
         let mut ws = Workspace::new(&self.prelude);
+        ws.set_lang(self.lang);
         ws.load(&layout.root, &layout.policies);
         self.list.push(ws);
         self.list.len() - 1
@@ -117,7 +136,9 @@ impl Projects {
                 return self.project(&layout);
             }
         }
-        self.list.push(Workspace::detached(&self.prelude));
+        let mut ws = Workspace::detached(&self.prelude);
+        ws.set_lang(self.lang);
+        self.list.push(ws);
         self.list.len() - 1
     }
 

@@ -13,6 +13,7 @@ pub mod transport;
 use crate::error::ServerError;
 use crate::projects::Projects;
 use crate::{uri, Config};
+use datalex_i18n::Lang;
 use lsp_server::{Connection, Message, Notification};
 use lsp_types::notification::{DidChangeWatchedFiles, Notification as _, PublishDiagnostics};
 use lsp_types::request::{RegisterCapability, Request as _};
@@ -68,6 +69,9 @@ pub struct Init {
     /// Whether the client lets the server register `workspace/didChangeWatchedFiles`
     /// (`capabilities.workspace.didChangeWatchedFiles.dynamicRegistration`).
     pub watch_files: bool,
+    /// The client's language (`locale`: `zh-CN`, `en` …): diagnostics and hover are worded
+    /// in it; Chinese when it is absent or names a language Datalex does not speak.
+    pub lang: Lang,
 }
 
 impl Default for Init {
@@ -77,6 +81,7 @@ impl Default for Init {
             policies: PathBuf::from(crate::project::POLICIES),
             report_compiles: false,
             watch_files: false,
+            lang: Lang::default(),
         }
     }
 }
@@ -127,11 +132,17 @@ impl Init {
             .pointer("/capabilities/workspace/didChangeWatchedFiles/dynamicRegistration")
             .and_then(serde_json::Value::as_bool)
             .unwrap_or(false);
+        let lang = params
+            .get("locale")
+            .and_then(serde_json::Value::as_str)
+            .and_then(Lang::from_tag)
+            .unwrap_or_default();
         Init {
             folders,
             policies,
             report_compiles,
             watch_files,
+            lang,
         }
     }
 }
@@ -153,6 +164,7 @@ pub fn run(conn: &Connection, config: &Config) -> Result<(), ServerError> {
     let (id, params) = conn.initialize_start()?;
     let init = Init::from_params(&params);
     let mut projects = Projects::new(&config.prelude, &init.policies);
+    projects.set_lang(init.lang);
     for folder in &init.folders {
         projects.add_folder(folder);
     }

@@ -19,6 +19,7 @@ pub use diagnostics::{Publish, Published};
 use crate::document::{Document, Reparsed};
 use crate::project::{normalise, Layout};
 use crate::uri;
+use datalex_i18n::Lang;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::cell::OnceCell;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -64,9 +65,26 @@ pub struct Workspace {
     /// How many times the compiler ran.
     compiles: u64,
     published: Published,
+    /// The language of the client (`InitializeParams.locale`): diagnostics and hover are
+    /// worded in it.
+    lang: Lang,
 }
 
 impl Workspace {
+    /// The language diagnostics and hover are worded in.
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Words diagnostics and hover in `lang` from now on.
+    pub fn set_lang(&mut self, lang: Lang) {
+        if self.lang != lang {
+            self.lang = lang;
+            self.members_dirty = true;
+            self.outside_dirty.extend(self.compiled.keys().copied());
+        }
+    }
+
     /// A workspace of the prelude alone (`prelude` is its text; it has no URI, so it is not
     /// shown as a location).
     pub fn new(prelude: &str) -> Workspace {
@@ -87,6 +105,7 @@ impl Workspace {
             compiled: std::collections::BTreeMap::new(),
             compiles: 0,
             published: Published::default(),
+            lang: Lang::default(),
         }
     }
 

@@ -32,6 +32,8 @@ fn workspace() -> Workspace {
     let root = repo();
     let prelude = std::fs::read_to_string(root.join("stdlib/prelude.dlx")).unwrap();
     let mut ws = Workspace::new(&prelude);
+    // English hover: these tests read its English frame (`in force on …`).
+    ws.set_lang(datalex_i18n::Lang::En);
     for (n, rel) in [REG, RULES].into_iter().enumerate() {
         let uri = datalex_lsp::uri::from_path(&root.join(rel)).unwrap();
         let text = std::fs::read_to_string(root.join(rel)).unwrap();

@@ -4,13 +4,15 @@
 use crate::api::{ApiError, BatchAnswer, BatchItem, ErrorCode, PoliciesAnswer};
 use crate::metrics;
 use crate::state::{AppState, Snapshot};
+use crate::words;
 use axum::extract::rejection::StringRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
 use datalex_evaluator::{EvalError, Request};
+use datalex_i18n::Lang;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::sync::Arc;
@@ -62,11 +64,11 @@ pub fn router(state: Arc<AppState>) -> Router {
             r = r.route(path, h);
         }
     }
-    r.fallback(|| async {
+    r.fallback(|headers: HeaderMap| async move {
         ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
-            "no such route; see /openapi.json",
+            words::say(lang(&headers), "http-no-route", &[]),
             None,
         )
     })
@@ -78,37 +80,57 @@ pub fn router(state: Arc<AppState>) -> Router {
     .with_state(state)
 }
 
-fn body_text(body: Result<String, StringRejection>) -> Result<String, Box<ApiError>> {
+/// The language of the error messages: the one `Accept-Language` prefers among those Datalex
+/// speaks, else Chinese.
+fn lang(headers: &HeaderMap) -> Lang {
+    headers
+        .get(header::ACCEPT_LANGUAGE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(Lang::from_accept_language)
+        .unwrap_or_default()
+}
+
+fn body_text(lang: Lang, body: Result<String, StringRejection>) -> Result<String, Box<ApiError>> {
     body.map_err(|e| {
         let status = e.status();
-        let code = if status == StatusCode::PAYLOAD_TOO_LARGE {
-            ErrorCode::BodyTooLarge
+        let (code, id) = if status == StatusCode::PAYLOAD_TOO_LARGE {
+            (ErrorCode::BodyTooLarge, "http-body-too-large")
         } else {
-            ErrorCode::UnreadableBody
+            (ErrorCode::UnreadableBody, "http-body-unreadable")
         };
+        let message = words::say(
+            lang,
+            id,
+            &[("detail", e.to_string()), ("limit", BODY_LIMIT.to_string())],
+        );
+        ApiError::new(status, code, message, None)
+    })
+}
+
+fn parse_body(lang: Lang, body: &str) -> Result<Value, Box<ApiError>> {
+    serde_json::from_str(body).map_err(|e| {
         ApiError::new(
-            status,
-            code,
-            format!("{e}; the limit is {BODY_LIMIT} bytes of UTF-8 JSON"),
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedJson,
+            words::malformed_json(lang, &e),
             None,
         )
     })
 }
 
-fn parse_body(body: &str) -> Result<Value, Box<ApiError>> {
-    serde_json::from_str(body).map_err(|e| {
-        ApiError::new(
-            StatusCode::BAD_REQUEST,
-            ErrorCode::MalformedJson,
-            e.to_string(),
-            None,
-        )
-    })
+fn internal(lang: Lang, detail: String) -> Box<ApiError> {
+    ApiError::new(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        ErrorCode::Internal,
+        words::say(lang, "http-internal", &[("detail", detail)]),
+        None,
+    )
 }
 
 /// Decides one request (`body`, whose text as received is `raw`) with `snap`, logs it, and
 /// returns the decision as JSON text — serialised once, for the answer and the log alike.
 fn decide_value(
+    lang: Lang,
     state: &AppState,
     snap: &Snapshot,
     body: &Value,
@@ -121,7 +143,7 @@ fn decide_value(
         ApiError::new(
             unprocessable,
             ErrorCode::InvalidRequest,
-            e.message,
+            words::request_error(lang, &e),
             e.field.as_deref(),
         )
     })?;
@@ -132,45 +154,36 @@ fn decide_value(
         |j| j.name.as_str(),
     );
     let j = chosen.map_err(|_| {
-        let known: Vec<&str> = snap.jurisdictions.iter().map(|j| j.name.as_str()).collect();
+        let known: Vec<String> = snap.jurisdictions.iter().map(|j| j.name.clone()).collect();
         ApiError::new(
             unprocessable,
             ErrorCode::UnknownJurisdiction,
-            format!("name one of: {}", known.join(", ")),
+            words::unknown_jurisdiction(lang, &known),
             Some("jurisdiction"),
         )
     })?;
-    let mut d = j.decide(&request).map_err(|e| match e {
-        // Not a decision: no source of the jurisdiction governs the request's date.
-        EvalError::NotInForce { .. } => ApiError::new(
-            unprocessable,
-            ErrorCode::NotInForce,
-            e.to_string(),
-            Some("at"),
-        ),
-        // A field beyond the contract, of the wrong type: bad input naming the field.
-        EvalError::InvalidField { ref field, .. } => ApiError::new(
-            unprocessable,
-            ErrorCode::InvalidRequest,
-            e.to_string(),
-            Some(field),
-        ),
-        _ => ApiError::new(
-            unprocessable,
-            ErrorCode::EvaluationFailed,
-            e.to_string(),
-            None,
-        ),
+    let mut d = j.decide(&request).map_err(|e| {
+        let message = words::eval_error(lang, &e);
+        match e {
+            // Not a decision: no source of the jurisdiction governs the request's date.
+            EvalError::NotInForce { .. } => {
+                ApiError::new(unprocessable, ErrorCode::NotInForce, message, Some("at"))
+            }
+            // A field beyond the contract, of the wrong type: bad input naming the field.
+            EvalError::InvalidField { ref field, .. } => ApiError::new(
+                unprocessable,
+                ErrorCode::InvalidRequest,
+                message,
+                Some(field),
+            ),
+            EvalError::BudgetExceeded { .. } | EvalError::NoPlan { .. } => {
+                ApiError::new(unprocessable, ErrorCode::EvaluationFailed, message, None)
+            }
+        }
     })?;
     d.decision_id = ulid::Ulid::new().to_string();
-    let text: Arc<str> = Arc::from(serde_json::to_string(&d).map_err(|e| {
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            ErrorCode::Internal,
-            e.to_string(),
-            None,
-        )
-    })?);
+    let text: Arc<str> =
+        Arc::from(serde_json::to_string(&d).map_err(|e| internal(lang, e.to_string()))?);
     let elapsed = started.elapsed();
     state
         .metrics()
@@ -208,12 +221,14 @@ fn with_request_id(mut response: Response) -> Response {
 
 async fn decide_one(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     body: Result<String, StringRejection>,
 ) -> Response {
+    let lang = lang(&headers);
     let snap = state.snapshot();
-    let result = body_text(body).and_then(|b| {
-        let v = parse_body(&b)?;
-        decide_value(&state, &snap, &v, &b)
+    let result = body_text(lang, body).and_then(|b| {
+        let v = parse_body(lang, &b)?;
+        decide_value(lang, &state, &snap, &v, &b)
     });
     with_request_id(match result {
         Ok(text) => json_text(&text),
@@ -226,9 +241,11 @@ async fn decide_one(
 
 async fn decide_batch(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     body: Result<String, StringRejection>,
 ) -> Response {
-    let value = match body_text(body).and_then(|b| parse_body(&b)) {
+    let lang = lang(&headers);
+    let value = match body_text(lang, body).and_then(|b| parse_body(lang, &b)) {
         Ok(v) => v,
         Err(e) => {
             count_error(&state, &e);
@@ -239,7 +256,11 @@ async fn decide_batch(
         let e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             ErrorCode::InvalidRequest,
-            "expected `{\"requests\": [ … ]}`",
+            words::say(
+                lang,
+                "http-batch-shape",
+                &[("shape", r#"{"requests": [ … ]}"#.to_string())],
+            ),
             Some("requests"),
         );
         count_error(&state, &e);
@@ -249,15 +270,8 @@ async fn decide_batch(
     let snap = state.snapshot();
     let mut decisions = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let decided = decide_value(&state, &snap, item, &item.to_string()).and_then(|text| {
-            RawValue::from_string(text.to_string()).map_err(|e| {
-                ApiError::new(
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorCode::Internal,
-                    e.to_string(),
-                    None,
-                )
-            })
+        let decided = decide_value(lang, &state, &snap, item, &item.to_string()).and_then(|text| {
+            RawValue::from_string(text.to_string()).map_err(|e| internal(lang, e.to_string()))
         });
         decisions.push(match decided {
             Ok(raw) => BatchItem::Decision(raw),
@@ -272,21 +286,27 @@ async fn decide_batch(
 
 async fn get_decision(
     State(state): State<Arc<AppState>>,
+    headers: HeaderMap,
     UrlPath(id): UrlPath<String>,
 ) -> Response {
+    let lang = lang(&headers);
     match state.log().get(&id) {
         Ok(Some(v)) => Json(v).into_response(),
         Ok(None) => ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
-            format!("no decision `{id}`"),
+            words::say(lang, "http-no-decision", &[("id", id)]),
             None,
         )
         .into_response(),
         Err(e) => ApiError::new(
             StatusCode::SERVICE_UNAVAILABLE,
             ErrorCode::LogUnavailable,
-            format!("{e:#}"),
+            words::say(
+                lang,
+                "http-log-unavailable",
+                &[("detail", format!("{e:#}"))],
+            ),
             None,
         )
         .into_response(),
@@ -301,13 +321,17 @@ async fn policies(State(state): State<Arc<AppState>>) -> Response {
     .into_response()
 }
 
-async fn metrics(State(state): State<Arc<AppState>>) -> Response {
+async fn metrics(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     match state.metrics().render() {
         Ok(text) => ([(header::CONTENT_TYPE, metrics::CONTENT_TYPE)], text).into_response(),
         Err(e) => ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             ErrorCode::Internal,
-            format!("rendering the metrics: {e}"),
+            words::say(
+                lang(&headers),
+                "http-metrics-failed",
+                &[("detail", e.to_string())],
+            ),
             None,
         )
         .into_response(),

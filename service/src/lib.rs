@@ -29,6 +29,7 @@ pub mod metrics;
 pub mod project;
 pub mod reload;
 pub mod state;
+pub mod words;
 
 pub use project::Project;
 pub use state::AppState;
@@ -48,6 +49,9 @@ pub struct ServeOptions {
     pub watch: bool,
     /// Log as JSON lines, for log collectors.
     pub json_logs: bool,
+    /// The language of the operator's messages (a start or reload whose policies do not
+    /// compile); error answers follow each request's `Accept-Language`.
+    pub lang: datalex_i18n::Lang,
 }
 
 /// Runs the service until SIGTERM or Ctrl-C; then finishes the requests in flight and flushes
@@ -64,7 +68,7 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
-    let state = Arc::new(AppState::new(project, &options.log)?);
+    let state = Arc::new(AppState::new(project, &options.log, options.lang)?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;

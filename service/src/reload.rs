@@ -4,6 +4,7 @@
 use crate::project::Project;
 use crate::state::{AppState, ReloadFailure, Snapshot};
 use anyhow::{anyhow, Context as _};
+use datalex_i18n::Lang;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -12,14 +13,18 @@ use std::time::Duration;
 const SETTLE: Duration = Duration::from_millis(25);
 
 /// Compiles the policies and binds every jurisdiction the project serves
-/// ([`Project::served`]).
-pub fn build(project: &Project) -> anyhow::Result<Snapshot> {
+/// ([`Project::served`]); diagnostics, if the policies do not compile, are worded in `lang`.
+pub fn build(project: &Project, lang: Lang) -> anyhow::Result<Snapshot> {
     let (sources, compiled) = project.compile()?;
     let Some(policy) = compiled.policy else {
         return Err(anyhow!(
-            "the policies in {} do not compile:\n{}",
-            project.policies().display(),
-            datalex_lang::diagnostic::render_short(&compiled.diagnostics, &sources)
+            "{}:\n{}",
+            crate::words::say(
+                lang,
+                "cli-policies-do-not-compile",
+                &[("path", project.policies().display().to_string())],
+            ),
+            datalex_lang::diagnostic::render_short(&compiled.diagnostics, &sources, lang)
         ));
     };
     let policy = Arc::new(policy);
@@ -40,7 +45,7 @@ impl AppState {
     /// Rebuilds the snapshot and swaps it in; on failure keeps the old one and records why.
     /// Returns whether it swapped.
     pub fn reload(&self) -> bool {
-        match build(self.project()) {
+        match build(self.project(), self.lang()) {
             Ok(snapshot) => {
                 let versions: Vec<String> = snapshot
                     .jurisdictions

@@ -9,6 +9,7 @@ use crate::reload;
 use anyhow::Context as _;
 use datalex_compiler::PolicySet;
 use datalex_evaluator::Jurisdiction;
+use datalex_i18n::Lang;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
@@ -62,12 +63,15 @@ pub struct AppState {
     failure: Mutex<Option<ReloadFailure>>,
     log: DecisionLog,
     metrics: Metrics,
+    lang: Lang,
 }
 
 impl AppState {
-    /// Compiles the policies, binds the facts and opens the decision log at `log`.
-    pub fn new(project: Project, log: &Path) -> anyhow::Result<AppState> {
-        let snapshot = reload::build(&project)?;
+    /// Compiles the policies, binds the facts and opens the decision log at `log`; `lang` words
+    /// the diagnostics of a start or reload that does not compile (the operator's language;
+    /// each error answer is worded in its request's `Accept-Language`).
+    pub fn new(project: Project, log: &Path, lang: Lang) -> anyhow::Result<AppState> {
+        let snapshot = reload::build(&project, lang)?;
         Ok(AppState {
             current: RwLock::new(Arc::new(snapshot)),
             failure: Mutex::new(None),
@@ -75,7 +79,14 @@ impl AppState {
                 .with_context(|| format!("opening the decision log {}", log.display()))?,
             metrics: Metrics::new(),
             project,
+            lang,
         })
+    }
+
+    /// The language of the operator's messages: reload failures in the log and in
+    /// `/v1/policies`.
+    pub fn lang(&self) -> Lang {
+        self.lang
     }
 
     /// The project served.

@@ -95,7 +95,7 @@ fn a_base_and_its_extension_with_facts_and_no_default_are_refused() {
         })
     );
     // The service serves both and refuses the request the same way.
-    let snapshot = reload::build(&p).unwrap();
+    let snapshot = reload::build(&p, datalex_i18n::Lang::En).unwrap();
     let names: Vec<&str> = snapshot
         .jurisdictions
         .iter()
@@ -116,7 +116,7 @@ fn a_base_and_its_extension_with_facts_and_no_default_are_refused() {
     );
     let p = project(dir.path(), Flags::default());
     assert_eq!(choose(&p, None).unwrap(), "binzhou");
-    let snapshot = reload::build(&p).unwrap();
+    let snapshot = reload::build(&p, datalex_i18n::Lang::En).unwrap();
     let chosen = p
         .choose(&snapshot.policy, None, &snapshot.jurisdictions, |j| {
             j.name.as_str()
@@ -210,7 +210,7 @@ fn nothing_to_serve_is_an_error_naming_where_facts_were_looked_for() {
             data: dir.path().join("data")
         }
     );
-    assert!(reload::build(&p).is_err());
+    assert!(reload::build(&p, datalex_i18n::Lang::En).is_err());
 }
 
 #[test]
@@ -218,7 +218,7 @@ fn the_snapshot_is_stamped_by_the_projects_clock() {
     let dir = root(&["binzhou"], None);
     let clock = FixedClock::on(Date::parse("2026-03-02").unwrap());
     let p = project(dir.path(), Flags::default()).with_clock(Arc::new(clock));
-    let snapshot = reload::build(&p).unwrap();
+    let snapshot = reload::build(&p, datalex_i18n::Lang::En).unwrap();
     assert_eq!(snapshot.loaded_at, "2026-03-02T04:00:00.000Z");
     assert_eq!(p.clock().today(), Date::parse("2026-03-02").unwrap());
 }

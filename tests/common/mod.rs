@@ -27,7 +27,27 @@ pub fn shared() -> PathBuf {
 
 /// Runs `datalex ARGS` in `dir` with `stdin`, returning its output.
 pub fn run_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_datalex"))
+    // English, so that assertions on messages hold whatever the machine's locale; the Chinese
+    // messages are tested with `--lang zh`.
+    spawn(dir, args, stdin, Some("en"))
+}
+
+/// Runs `datalex ARGS` at the repository root with no language in the environment (no
+/// `DATALEX_LANG`, `LC_ALL`, `LC_MESSAGES` or `LANG`): what a reader gets by default.
+#[allow(dead_code, reason = "not every test binary checks the default language")]
+pub fn run_default_lang(args: &[&str], stdin: &str) -> Output {
+    spawn(&root(), args, stdin, None)
+}
+
+fn spawn(dir: &Path, args: &[&str], stdin: &str, lang: Option<&str>) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_datalex"));
+    for var in ["DATALEX_LANG", "LC_ALL", "LC_MESSAGES", "LANG"] {
+        command.env_remove(var);
+    }
+    if let Some(lang) = lang {
+        command.env("DATALEX_LANG", lang);
+    }
+    let mut child = command
         .args(args)
         .current_dir(dir)
         .stdin(Stdio::piped())

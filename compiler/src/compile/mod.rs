@@ -85,13 +85,15 @@ pub fn compile_parsed(
         diagnostics.extend(crate::coverage::noted_but_cited(p));
         diagnostics.extend(crate::coverage::notes_blaming_the_schema(p));
     }
-    diagnostics.sort_by(|a, b| {
-        (a.span.file, a.span.start, a.code, &a.message).cmp(&(
-            b.span.file,
-            b.span.start,
-            b.code,
-            &b.message,
-        ))
+    // Ties are ordered by the English text, as they were when messages were English
+    // strings, so the order does not depend on the reader's language.
+    diagnostics.sort_by_cached_key(|d| {
+        (
+            d.span.file,
+            d.span.start,
+            d.code,
+            d.text(datalex_i18n::Lang::En),
+        )
     });
     diagnostics.dedup();
     let failed = diagnostics.iter().any(Diagnostic::is_error);

@@ -1,8 +1,9 @@
 //! Citations checked against the regulation text: unknown regulations, provisions the text does
 //! not have, texts not available, provisions never in force.
 
+use crate::ir::Period;
 use datalex_lang::date::Date;
-use datalex_lang::{Code, Diagnostic, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Join, Message, Span};
 
 /// Where an unknown regulation was named (the help differs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,8 +118,8 @@ pub enum CitationError {
         regulation: String,
         /// The provision as cited (`§5`).
         provision: String,
-        /// The regulation's period, as a label.
-        period: String,
+        /// The regulation's period.
+        period: Period,
     },
 }
 
@@ -139,44 +140,39 @@ impl CitationError {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
             CitationError::UnknownRegulation {
-                span,
-                name: None,
-                ..
-            } => Diagnostic::new(code, span, "unknown regulation"),
+                span, name: None, ..
+            } => Diagnostic::new(code, span, Message::new("E0103-unknown-regulation")),
             CitationError::UnknownRegulation {
                 span,
                 name: Some(name),
                 named_in,
             } => {
-                let d = Diagnostic::new(code, span, format!("unknown regulation `{name}`"));
+                let d = Diagnostic::new(
+                    code,
+                    span,
+                    Message::new("E0103-unknown-regulation-named").arg("name", name),
+                );
                 match named_in {
-                    RegulationRef::Citation => d.with_help(
-                        "declare it with `regulation ID \"title\" { … }` in this package or one it extends",
-                    ),
+                    RegulationRef::Citation => {
+                        d.with_help(Message::help("E0103-unknown-regulation-named"))
+                    }
                     RegulationRef::Coverage => d,
-                    RegulationRef::Scope => {
-                        d.with_help("a scope says whom a declared regulation applies to")
-                    }
-                    RegulationRef::Applies => {
-                        d.with_help("`applies` names a regulation declared in some package")
-                    }
+                    RegulationRef::Scope => d.with_help(Message::new("E0103-in-scope")),
+                    RegulationRef::Applies => d.with_help(Message::new("E0103-in-applies")),
                 }
             }
             CitationError::NoDefaultRegulation { span, declared } => {
                 let help = if declared == 0 {
-                    "a bare `§N` cites the regulation declared in the same package; this package declares none, so write `REGULATION §N`".to_string()
+                    Message::new("E0113-none-declared")
                 } else {
-                    format!(
-                        "this package declares {declared} regulations, so a bare `§N` is ambiguous: write `REGULATION §N`"
-                    )
+                    Message::new("E0113-several-declared").arg("declared", declared)
                 };
-                Diagnostic::new(code, span, "this citation does not name a regulation")
-                    .with_help(help)
+                Diagnostic::new(code, span, Message::new("E0113-no-regulation")).with_help(help)
             }
             CitationError::TextUnavailable {
                 span,
@@ -185,13 +181,13 @@ impl CitationError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "the text of `{regulation}` is not available, so its articles cannot be checked"
-                ),
+                Message::new("E0112-text-unavailable").arg("regulation", &regulation),
             )
-            .with_help(format!(
-                "cite it as `{regulation} §?` (article unknown): {why}"
-            )),
+            .with_help(
+                Message::help("E0112-text-unavailable")
+                    .arg("regulation", regulation)
+                    .arg("why", why),
+            ),
             CitationError::NoArticle {
                 span,
                 regulation,
@@ -201,18 +197,25 @@ impl CitationError {
                 let d = Diagnostic::new(
                     code,
                     span,
-                    format!("`{regulation}` has no article {article}"),
+                    Message::new("E0104-no-article")
+                        .arg("regulation", &regulation)
+                        .arg("article", Arg::Numeral(article)),
                 );
                 match missing {
                     Some((a, b, note)) => {
                         let which = if a == b {
-                            format!("article {a} is")
+                            Message::new("E0104-article-is").arg("article", Arg::Numeral(a))
                         } else {
-                            format!("articles {a}–{b} are")
+                            Message::new("E0104-articles-are")
+                                .arg("first", Arg::Numeral(a))
+                                .arg("last", Arg::Numeral(b))
                         };
-                        d.with_help(format!(
-                            "{which} declared missing ({note}); cite `{regulation} §?` instead"
-                        ))
+                        d.with_help(
+                            Message::help("E0104-no-article")
+                                .arg("which", which)
+                                .arg("note", note)
+                                .arg("regulation", regulation),
+                        )
                     }
                     None => d,
                 }
@@ -224,19 +227,25 @@ impl CitationError {
                 version,
                 starts,
             } => {
-                let starts: Vec<String> = starts
+                let starts = starts
                     .iter()
-                    .map(|d| d.map_or_else(|| "the start".to_string(), |d| d.to_string()))
+                    .map(|d| d.map_or_else(|| Message::new("E0104-the-start").into(), Arg::Date))
                     .collect();
                 Diagnostic::new(
                     code,
                     span,
-                    format!(
-                        "article {article} of `{regulation}` has no version in force from {}",
-                        version.map(|d| d.to_string()).unwrap_or_default()
-                    ),
+                    Message::new("E0104-no-version-from")
+                        .arg("article", Arg::Numeral(article))
+                        .arg("regulation", regulation)
+                        .arg(
+                            "version",
+                            version.map_or_else(|| Arg::Text(String::new()), Arg::Date),
+                        ),
                 )
-                .with_help(format!("its versions start on {}", starts.join(", ")))
+                .with_help(
+                    Message::help("E0104-no-version-from")
+                        .arg("starts", Arg::List(Join::Comma, starts)),
+                )
             }
             CitationError::NoParagraphOrItem {
                 span,
@@ -245,7 +254,9 @@ impl CitationError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("article {article} of `{regulation}` has no such paragraph or item"),
+                Message::new("E0104-no-paragraph-or-item")
+                    .arg("article", Arg::Numeral(article))
+                    .arg("regulation", regulation),
             ),
             CitationError::NoParagraph {
                 span,
@@ -256,9 +267,11 @@ impl CitationError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "article {article} of `{regulation}` has {paragraphs} paragraph(s), not {paragraph}"
-                ),
+                Message::new("E0104-no-paragraph")
+                    .arg("article", Arg::Numeral(article))
+                    .arg("regulation", regulation)
+                    .arg("paragraphs", paragraphs)
+                    .arg("paragraph", Arg::Numeral(paragraph)),
             ),
             CitationError::NoItem {
                 span,
@@ -269,11 +282,14 @@ impl CitationError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("article {article} of `{regulation}` has no item {item} there"),
+                Message::new("E0104-no-item")
+                    .arg("article", Arg::Numeral(article))
+                    .arg("regulation", regulation)
+                    .arg("item", Arg::Numeral(item)),
             )
-            .with_help(format!("that paragraph has {items} item(s)")),
+            .with_help(Message::help("E0104-no-item").arg("items", items)),
             CitationError::NoSuchProvision { span } => {
-                Diagnostic::new(code, span, "no such provision")
+                Diagnostic::new(code, span, Message::new("E0104-no-such-provision"))
             }
             CitationError::NotInForce {
                 span,
@@ -283,13 +299,12 @@ impl CitationError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "`{regulation}` {provision} has no version in force while `{regulation}` is ({period})"
-                ),
+                Message::new("E0126-not-in-force")
+                    .arg("regulation", regulation)
+                    .arg("provision", provision)
+                    .arg("period", super::period(&period)),
             )
-            .with_help(
-                "cite a version of the article that is in force, or correct the versions' dates",
-            ),
+            .with_help(Message::help("E0126-not-in-force")),
         }
     }
 }

@@ -1,8 +1,7 @@
 //! Something defined in terms of itself: exceptions that override each other in a cycle, values
 //! that depend on themselves.
 
-use super::quoted;
-use datalex_lang::{Code, Diagnostic, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Join, Message, Span};
 
 /// A cycle among overrides or values.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,13 +51,15 @@ impl CycleError {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
-            CycleError::OverridesItself { span, name } => {
-                Diagnostic::new(code, span, format!("`{name}` overrides itself"))
-            }
+            CycleError::OverridesItself { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0105-overrides-itself").arg("name", name),
+            ),
             CycleError::Rules {
                 span,
                 names,
@@ -67,33 +68,31 @@ impl CycleError {
                 let d = Diagnostic::new(
                     code,
                     span,
-                    format!(
-                        "exceptions override each other in a cycle: {}",
-                        quoted(&names, " → ")
-                    ),
+                    Message::new("E0105-rules").arg("names", Arg::codes(Join::Arrow, &names)),
                 )
-                .with_help(
-                    "the override relation must be acyclic: decide which exception is the more specific one",
-                );
-                others
-                    .into_iter()
-                    .fold(d, |d, s| d.with_label(s, "part of the cycle"))
+                .with_help(Message::help("E0105-rules"));
+                others.into_iter().fold(d, |d, s| {
+                    d.with_label(s, Message::attr("E0105-rules", "label"))
+                })
             }
             CycleError::ValueExceptions { span, value, names } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "exceptions of `{value}` override each other in a cycle: {}",
-                    quoted(&names, " → ")
-                ),
+                Message::new("E0105-value-exceptions")
+                    .arg("value", value)
+                    .arg("names", Arg::codes(Join::Arrow, &names)),
             ),
             CycleError::ValueDependsOnItself {
                 span,
                 name,
                 defined,
-            } => Diagnostic::new(code, span, format!("value `{name}` depends on itself"))
-                .with_label(defined, "defined here")
-                .with_help("values cannot be recursive: every evaluation must terminate"),
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0114-depends-on-itself").arg("name", name),
+            )
+            .with_label(defined, Message::attr("E0114-depends-on-itself", "label"))
+            .with_help(Message::help("E0114-depends-on-itself")),
         }
     }
 }

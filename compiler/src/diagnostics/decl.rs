@@ -1,8 +1,8 @@
 //! Declarations: declared twice, citing nothing, missing a part, or of the wrong shape.
 
-use super::dotted;
+use super::{provision, role};
 use datalex_lang::ast::{PartKind, RuleRole};
-use datalex_lang::{Code, Diagnostic, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Message, Span};
 
 /// What kind of thing is declared twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +26,20 @@ pub enum Declared {
 }
 
 impl Declared {
+    /// The word for it, as a message.
+    pub fn message(self) -> Message {
+        Message::new(match self {
+            Declared::Regulation => "declared-regulation",
+            Declared::Article => "declared-article",
+            Declared::Type => "declared-type",
+            Declared::Param => "declared-param",
+            Declared::Value => "declared-value",
+            Declared::Rule => "declared-rule",
+            Declared::Interpretation => "declared-interpretation",
+            Declared::Label => "declared-label",
+        })
+    }
+
     /// The word for it.
     pub fn word(self) -> &'static str {
         match self {
@@ -176,7 +190,7 @@ impl DeclError {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
@@ -187,25 +201,33 @@ impl DeclError {
                 again,
             } => {
                 let thing = match kind {
-                    Declared::Article => format!("article {name}"),
-                    _ => format!("{} `{name}`", kind.word()),
+                    Declared::Article => Message::new("E0106-article")
+                        .arg("article", Arg::Numeral(name.parse().unwrap_or_default()))
+                        .arg("name", &name),
+                    _ => Message::new("E0106-named")
+                        .arg("kind", kind.message())
+                        .arg("name", &name),
                 };
-                let d = Diagnostic::new(code, again, format!("{thing} is declared twice"))
-                    .with_label(first, "first declared here");
+                let d = Diagnostic::new(
+                    code,
+                    again,
+                    Message::new("E0106-declared-twice").arg("thing", thing),
+                )
+                .with_label(first, Message::new("E0106-first-declared-here"));
                 match kind {
-                    Declared::Article => d.with_help(format!(
-                        "an amended article says from when: `article {name} from DATE …`"
-                    )),
+                    Declared::Article => {
+                        d.with_help(Message::new("E0106-amended-article").arg("name", name))
+                    }
                     _ => d,
                 }
             }
             DeclError::TwoDefaults { kind, first, again } => Diagnostic::new(
                 code,
                 again,
-                format!("`{kind}` requests have two `otherwise` defaults"),
+                Message::new("E0106-two-defaults").arg("kind", kind),
             )
-            .with_label(first, "first declared here")
-            .with_help("keep one: when no rule applies, one default decides"),
+            .with_label(first, Message::new("E0106-first-declared-here"))
+            .with_help(Message::help("E0106-two-defaults")),
             DeclError::TwoScopes {
                 span,
                 regulation,
@@ -213,90 +235,102 @@ impl DeclError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("`{regulation}` has two scopes for `{kind}` requests"),
+                Message::new("E0106-two-scopes")
+                    .arg("regulation", regulation)
+                    .arg("kind", kind),
             ),
             DeclError::TwoCoverageNotes { span, path } => Diagnostic::new(
                 code,
                 span,
-                format!("§{} has two coverage notes", dotted(&path)),
+                Message::new("E0106-two-coverage-notes").arg("provision", provision(&path)),
             ),
             DeclError::CitesNothing { span, what } => match what {
                 Uncited::Param(name) => {
-                    Diagnostic::new(code, span, format!("param `{name}` cites nothing"))
-                        .with_help("a param says where its number comes from: add `cites §N`")
+                    Diagnostic::new(code, span, Message::new("E0115-param").arg("name", name))
+                        .with_help(Message::help("E0115-param"))
                 }
-                Uncited::ValueException(name) => {
-                    Diagnostic::new(code, span, format!("exception `{name}` cites nothing"))
-                }
+                Uncited::ValueException(name) => Diagnostic::new(
+                    code,
+                    span,
+                    Message::new("E0115-value-exception").arg("name", name),
+                ),
                 Uncited::Scope(regulation) => Diagnostic::new(
                     code,
                     span,
-                    format!("the scope of `{regulation}` cites nothing"),
+                    Message::new("E0115-scope").arg("regulation", regulation),
                 )
-                .with_help("cite the article that says whom the regulation applies to"),
-                Uncited::Rule(role, name) => Diagnostic::new(
+                .with_help(Message::help("E0115-scope")),
+                Uncited::Rule(r, name) => Diagnostic::new(
                     code,
                     span,
-                    format!("{} `{name}` cites nothing", role.keyword()),
+                    Message::new("E0115-rule")
+                        .arg("role", role(r))
+                        .arg("name", name),
                 )
-                .with_help(
-                    "every rule cites the articles it implements: add `cites §N` after the request kinds",
-                ),
+                .with_help(Message::help("E0115-rule")),
             },
             DeclError::NoOtherwise { span, kind } => Diagnostic::new(
                 code,
                 span,
-                format!("`{kind}` requests have rules but no `otherwise`"),
+                Message::new("E0116-no-otherwise").arg("kind", &kind),
             )
-            .with_help(format!(
-                "say what happens when no rule applies, with its citation: `otherwise on {kind} cites §N => deny no_applicable_rule \"…\"`"
-            )),
-            DeclError::CheckWithEffect { span } => Diagnostic::new(
+            .with_help(Message::help("E0116-no-otherwise").arg("kind", kind)),
+            DeclError::CheckWithEffect { span } => {
+                Diagnostic::new(code, span, Message::new("E0117-check-with-effect"))
+                    .with_help(Message::help("E0117-check-with-effect"))
+            }
+            DeclError::NoEffect {
+                span,
+                role: r,
+                name,
+            } => Diagnostic::new(
                 code,
                 span,
-                "a check never decides; it has findings but no effect",
+                Message::new("E0117-no-effect")
+                    .arg("role", role(r))
+                    .arg("name", name),
             )
-            .with_help("make it a `rule`, or drop the effect"),
-            DeclError::NoEffect { span, role, name } => Diagnostic::new(
+            .with_help(Message::help("E0117-no-effect")),
+            DeclError::OtherwiseMustDeny { span } => {
+                Diagnostic::new(code, span, Message::new("E0117-otherwise-must-deny"))
+            }
+            DeclError::OverOnNonException {
+                span,
+                role: r,
+                name,
+            } => Diagnostic::new(
                 code,
                 span,
-                format!("{} `{name}` has no effect", role.keyword()),
+                Message::new("E0117-over-on-non-exception").arg("role", role(r)),
             )
-            .with_help("write `=> permit CODE \"text\"`, `=> deny …` or `=> review …`"),
-            DeclError::OtherwiseMustDeny { span } => Diagnostic::new(
-                code,
-                span,
-                "`otherwise` must deny: when no rule applies, the decision fails closed",
-            ),
-            DeclError::OverOnNonException { span, role, name } => Diagnostic::new(
-                code,
-                span,
-                format!(
-                    "only an `exception` overrides other rules; this is a {}",
-                    role.keyword()
-                ),
-            )
-            .with_help(format!("write `exception {name} over …`")),
+            .with_help(Message::help("E0117-over-on-non-exception").arg("name", name)),
             DeclError::PartOfCheck { span, part } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "a check only reports findings; this {} would never reach a decision",
-                    part.as_str()
-                ),
+                Message::new("E0117-part-of-check").arg("part", part_word(part)),
             )
-            .with_help("put it in the rule that decides, or make this check a rule"),
+            .with_help(Message::help("E0117-part-of-check")),
             DeclError::ExceptionWithoutOver { span, name } => Diagnostic::new(
                 code,
                 span,
-                format!("exception `{name}` does not say what it is an exception to"),
+                Message::new("E0117-exception-without-over").arg("name", name),
             )
-            .with_help(
-                "name the rules it overrides: `exception NAME over RULE on KIND …`, or make it a `rule`",
-            ),
+            .with_help(Message::help("E0117-exception-without-over")),
             DeclError::TestWithoutRequest { span } => {
-                Diagnostic::new(code, span, "this test has no `request`")
+                Diagnostic::new(code, span, Message::new("E0120-test-without-request"))
             }
         }
     }
+}
+
+/// The word for a part of an outcome, as a message.
+fn part_word(part: PartKind) -> Message {
+    Message::new(match part {
+        PartKind::Reason => "part-reason",
+        PartKind::Obligation => "part-obligation",
+        PartKind::Finding => "part-finding",
+        PartKind::Deadline => "part-deadline",
+        PartKind::Remedy => "part-remedy",
+        PartKind::Source => "part-source",
+    })
 }

@@ -3,7 +3,7 @@
 
 use crate::ir::Period;
 use datalex_lang::ast::Effect;
-use datalex_lang::{Code, Diagnostic, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Message, Span};
 
 /// Where an unknown package was named (the help differs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -170,7 +170,7 @@ impl LayerError {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
@@ -179,34 +179,30 @@ impl LayerError {
                 name,
                 named_in,
             } => {
-                let d = Diagnostic::new(code, span, format!("unknown package `{name}`"));
+                let d = Diagnostic::new(
+                    code,
+                    span,
+                    Message::new("E0111-unknown-package").arg("name", name),
+                );
                 match named_in {
-                    PackageRef::Extends => d.with_help(
-                        "a package is the set of files that start with `package NAME`; check the paths given to the compiler",
-                    ),
+                    PackageRef::Extends => d.with_help(Message::help("E0111-unknown-package")),
                     PackageRef::Use => d,
                 }
             }
             LayerError::ExtendsCycle { span } => {
-                Diagnostic::new(code, span, "packages extend each other in a cycle")
+                Diagnostic::new(code, span, Message::new("E0111-extends-cycle"))
             }
-            LayerError::PackageNotFirst { span } => Diagnostic::new(
-                code,
-                span,
-                "`package` must be the first declaration of the file",
-            )
-            .with_help(
-                "move this line to the top, so a reader knows from the start which package the file belongs to",
-            ),
-            LayerError::NoPackageLine { span } => Diagnostic::new(
-                code,
-                span,
-                "this file does not say which package it belongs to",
-            )
-            .with_help("start the file with `package NAME`"),
+            LayerError::PackageNotFirst { span } => {
+                Diagnostic::new(code, span, Message::new("E0118-package-not-first"))
+                    .with_help(Message::help("E0118-package-not-first"))
+            }
+            LayerError::NoPackageLine { span } => {
+                Diagnostic::new(code, span, Message::new("E0118-no-package-line"))
+                    .with_help(Message::help("E0118-no-package-line"))
+            }
             LayerError::TwoPackageLines { span, first } => {
-                Diagnostic::new(code, span, "a file belongs to one package")
-                    .with_label(first, "declared here")
+                Diagnostic::new(code, span, Message::new("E0118-two-package-lines"))
+                    .with_label(first, Message::new("E0118-declared-here"))
             }
             LayerError::ExtendsTwice {
                 span,
@@ -216,9 +212,11 @@ impl LayerError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("package `{package}` already extends `{base}`"),
+                Message::new("E0118-extends-twice")
+                    .arg("package", package)
+                    .arg("base", base),
             )
-            .with_label(first, "declared here"),
+            .with_label(first, Message::new("E0118-declared-here")),
             LayerError::SilentReplacement {
                 span,
                 what,
@@ -227,17 +225,24 @@ impl LayerError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("{what} `{name}` replaces the one of package `{base}` without saying so"),
+                Message::new("E0121-silent-replacement")
+                    .arg("what", what_word(what))
+                    .arg("name", &name)
+                    .arg("base", base),
             )
-            .with_help(format!(
-                "write `override {what} {name}` if it is meant to replace it, or give it another name"
-            )),
+            .with_help(
+                Message::help("E0121-silent-replacement")
+                    .arg("what", what)
+                    .arg("name", name),
+            ),
             LayerError::OverrideOfNothing { span, what, name } => Diagnostic::new(
                 code,
                 span,
-                format!("`override`, but no package this one extends has a {what} `{name}`"),
+                Message::new("E0122-override-of-nothing")
+                    .arg("what", what_word(what))
+                    .arg("name", name),
             )
-            .with_help("drop `override`, or check the name and the `extends` of the package"),
+            .with_help(Message::help("E0122-override-of-nothing")),
             LayerError::UsesKindItDecides {
                 span,
                 package,
@@ -246,19 +251,20 @@ impl LayerError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "`{package}` has rules of its own for `{kind}` requests and also uses `{used}` for them"
-                ),
+                Message::new("E0123-uses-kind-it-decides")
+                    .arg("package", package)
+                    .arg("kind", kind)
+                    .arg("used", used),
             )
-            .with_help(
-                "decide a kind of request in one place: remove its rules here, or the `use`",
-            ),
+            .with_help(Message::help("E0123-uses-kind-it-decides")),
             LayerError::NothingToUse { span, used, kind } => Diagnostic::new(
                 code,
                 span,
-                format!("`{used}` has no rules for `{kind}` requests to use"),
+                Message::new("E0123-nothing-to-use")
+                    .arg("used", used)
+                    .arg("kind", kind),
             )
-            .with_help("name a request kind that package decides"),
+            .with_help(Message::help("E0123-nothing-to-use")),
             LayerError::RankConflict {
                 lower,
                 higher,
@@ -266,40 +272,76 @@ impl LayerError {
                 overlap,
                 differs,
             } => {
-                let verb = match verb {
-                    Verb::Replaces => "replaces",
-                    Verb::Overrides => "overrides",
-                };
+                let verb = Message::new(match verb {
+                    Verb::Replaces => "E0124-replaces",
+                    Verb::Overrides => "E0124-overrides",
+                });
                 let differs = match differs {
                     Difference::Effect {
                         lower: a,
                         higher: b,
-                    } => format!(
-                        "it decides `{}` where `{}` decides `{}`",
-                        a.as_str(),
-                        higher.name,
-                        b.as_str()
-                    ),
-                    Difference::LeavesOut { part, code } => format!(
-                        "it leaves out the {part} `{code}` that `{}` sets",
-                        higher.name
-                    ),
+                    } => Message::new("E0124-other-effect")
+                        .arg("effect", effect_word(a))
+                        .arg("higher", &higher.name)
+                        .arg("higher-effect", effect_word(b)),
+                    Difference::LeavesOut { part, code } => Message::new("E0124-leaves-out")
+                        .arg("part", what_word(part))
+                        .arg("code", code)
+                        .arg("higher", &higher.name),
                 };
                 Diagnostic::new(
                     code,
                     lower.head,
-                    format!(
-                        "`{}` ({}) {verb} `{}` ({}) while both are in force ({}): {differs}",
-                        lower.name,
-                        lower.source.as_deref().unwrap_or("?"),
-                        higher.name,
-                        higher.source.as_deref().unwrap_or("?"),
-                        overlap.label()
-                    ),
+                    Message::new("E0124-rank-conflict")
+                        .arg("lower", lower.name)
+                        .arg(
+                            "lower-source",
+                            lower.source.unwrap_or_else(|| "?".to_string()),
+                        )
+                        .arg("verb", verb)
+                        .arg("higher", higher.name)
+                        .arg(
+                            "higher-source",
+                            higher.source.unwrap_or_else(|| "?".to_string()),
+                        )
+                        .arg("period", super::period(&overlap))
+                        .arg("differs", differs),
                 )
-                .with_label(higher.head, "the higher-rank rule")
-                .with_help("上位法优先: decide as the higher-rank rule does, keep its duties, ground this rule in a period or scope where that rule does not apply, or say `consistent with REG §N \"why\"` if it only adds a stricter requirement that does not contradict it")
+                .with_label(higher.head, Message::attr("E0124-rank-conflict", "label"))
+                .with_help(Message::help("E0124-rank-conflict"))
             }
         }
     }
+}
+
+/// The word for a kind of declaration or part given by its keyword (`param`, `rule`,
+/// `obligation` …), as a message; a keyword with no word of its own stays as written.
+fn what_word(keyword: &str) -> Arg {
+    let id = match keyword {
+        "param" => "declared-param",
+        "value" => "declared-value",
+        "rule" => "role-rule",
+        "guard" => "role-guard",
+        "exception" => "role-exception",
+        "check" => "role-check",
+        "otherwise" => "role-otherwise",
+        "regulation" => "declared-regulation",
+        "interpretation" => "declared-interpretation",
+        "obligation" => "part-obligation",
+        "deadline" => "part-deadline",
+        "remedy" => "part-remedy",
+        "reason" => "part-reason",
+        "finding" => "part-finding",
+        _ => return Arg::Text(keyword.to_string()),
+    };
+    Message::new(id).into()
+}
+
+/// An effect as a message: `permit`, `deny`, `review` (准予, 不予, 审核).
+fn effect_word(e: Effect) -> Message {
+    Message::new(match e {
+        Effect::Permit => "effect-permit",
+        Effect::Deny => "effect-deny",
+        Effect::Review => "effect-review",
+    })
 }

@@ -32,9 +32,11 @@ pub use layer::{Difference, LayerError, PackageRef, RankSide, Verb};
 pub use name::NameError;
 pub use text::{Dated, ItemNumber, Provision, TextError};
 pub use typing::TypeError;
-pub use warning::{AnalysisWarning, CoverageWarning, LintWarning, Unlabelled};
+pub use warning::{AnalysisWarning, Condition, CoverageWarning, Example, LintWarning, Unlabelled};
 
-use datalex_lang::Diagnostic;
+use crate::ir::Period;
+use datalex_lang::ast::RuleRole;
+use datalex_lang::{Arg, Diagnostic, Message};
 
 /// `From<E> for Diagnostic` for each error enum, through its `diagnostic()`.
 macro_rules! into_diagnostic {
@@ -60,19 +62,31 @@ into_diagnostic!(
     AnalysisWarning
 );
 
-/// Names in backticks, joined: `` `a`, `b` `` with `", "`.
-fn quoted<S: AsRef<str>>(names: &[S], sep: &str) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{}`", n.as_ref()))
-        .collect::<Vec<_>>()
-        .join(sep)
+/// A provision by its numbers: `§2.1.3` in English, 第二条第一款第三项 in Chinese.
+fn provision(path: &[u32]) -> Arg {
+    Arg::Provision(path.to_vec())
 }
 
-/// A provision's numbers as written after `§`: `2.1.3`.
-fn dotted(path: &[u32]) -> String {
-    path.iter()
-        .map(u32::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
+/// A period as a message: `2023-03-01..2025-07-31`, `always` (自2023年3月1日至2025年7月31日,
+/// 始终).
+pub(crate) fn period(p: &Period) -> Message {
+    match (p.from, p.until) {
+        (None, None) => Message::new("period-always"),
+        (Some(f), None) => Message::new("period-from").arg("from", f),
+        (None, Some(u)) => Message::new("period-until").arg("until", u),
+        (Some(f), Some(u)) => Message::new("period-from-until")
+            .arg("from", f)
+            .arg("until", u),
+    }
+}
+
+/// The word for a rule's role (`rule`, `exception` …) as a message.
+fn role(r: RuleRole) -> Message {
+    Message::new(match r {
+        RuleRole::Guard => "role-guard",
+        RuleRole::Rule => "role-rule",
+        RuleRole::Exception => "role-exception",
+        RuleRole::Check => "role-check",
+        RuleRole::Otherwise => "role-otherwise",
+    })
 }

@@ -1,12 +1,7 @@
 //! Names that resolve to nothing, or to something that cannot stand there: values, fields,
 //! enum members, request kinds, types, the targets of `over`, interpretations.
 
-use super::quoted;
-use datalex_lang::{Code, Diagnostic, Span};
-
-/// The help of an enum member tied to a member that cannot give it its rank.
-const TIE_HELP: &str =
-    "write `member = earlier_member` to give a member the rank of one declared before it";
+use datalex_lang::{Arg, Code, Diagnostic, Join, Message, Span};
 
 /// A name that does not resolve, or resolves to the wrong kind of thing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,89 +155,121 @@ impl NameError {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
-            NameError::UnknownName { span, name } => {
-                Diagnostic::new(code, span, format!("unknown name `{name}`")).with_help(
-                    "a name must be a value, param, fact, `request`, a quantifier variable in scope, or an enum member",
-                )
+            NameError::UnknownName { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0101-unknown-name").arg("name", name),
+            )
+            .with_help(Message::help("E0101-unknown-name")),
+            NameError::UnknownFact { span } => {
+                Diagnostic::new(code, span, Message::new("E0101-unknown-fact"))
             }
-            NameError::UnknownFact { span } => Diagnostic::new(code, span, "unknown fact"),
-            NameError::UnknownValue { span, name } => {
-                Diagnostic::new(code, span, format!("unknown value `{name}`"))
-                    .with_help("`as VALUE` names a derived value that gives the party's institution")
-            }
+            NameError::UnknownValue { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0101-unknown-value").arg("name", name),
+            )
+            .with_help(Message::help("E0101-unknown-value")),
             NameError::NoMember {
                 span,
                 enum_name,
                 member,
-            } => Diagnostic::new(code, span, format!("`{enum_name}` has no member `{member}`")),
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0102-no-member")
+                    .arg("enum", enum_name)
+                    .arg("member", member),
+            ),
             NameError::NoField {
                 span,
                 record,
                 field,
                 fields,
-            } => Diagnostic::new(code, span, format!("`{record}` has no field `{field}`"))
-                .with_help(format!("its fields are {}", quoted(&fields, ", "))),
-            NameError::NoKeyField { span, field } => {
-                Diagnostic::new(code, span, format!("the record has no field `{field}`"))
-            }
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0102-no-field")
+                    .arg("record", record)
+                    .arg("field", field),
+            )
+            .with_help(
+                Message::help("E0102-no-field").arg("fields", Arg::codes(Join::Comma, &fields)),
+            ),
+            NameError::NoKeyField { span, field } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0102-no-key-field").arg("field", field),
+            ),
             NameError::TieToLaterMember { span, tie, member } => Diagnostic::new(
                 code,
                 span,
-                format!("`{tie}` is not a member declared before `{member}`"),
+                Message::new("E0102-tie-to-later-member")
+                    .arg("tie", tie)
+                    .arg("member", member),
             )
-            .with_help(TIE_HELP),
+            .with_help(Message::new("E0102-tie-help")),
             NameError::TieInUnorderedEnum { span, tie } => Diagnostic::new(
                 code,
                 span,
-                format!("`= {tie}`: only members of an `ordered` enum share a rank"),
+                Message::new("E0102-tie-in-unordered-enum").arg("tie", tie),
             )
-            .with_help(TIE_HELP),
-            NameError::UnknownKind { span, name, kinds } => {
-                Diagnostic::new(code, span, format!("unknown request kind `{name}`"))
-                    .with_help(format!("the kinds are {}", quoted(&kinds, ", ")))
-            }
-            NameError::UnknownType { span, name } => {
-                Diagnostic::new(code, span, format!("unknown type `{name}`"))
-            }
-            NameError::UnknownRecord { span, name } => {
-                Diagnostic::new(code, span, format!("unknown record `{name}`"))
-            }
+            .with_help(Message::new("E0102-tie-help")),
+            NameError::UnknownKind { span, name, kinds } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0108-unknown-kind").arg("name", name),
+            )
+            .with_help(
+                Message::help("E0108-unknown-kind").arg("kinds", Arg::codes(Join::Comma, &kinds)),
+            ),
+            NameError::UnknownType { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0109-unknown-type").arg("name", name),
+            ),
+            NameError::UnknownRecord { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0109-unknown-record").arg("name", name),
+            ),
             NameError::NotOverridable { span, name } => Diagnostic::new(
                 code,
                 span,
-                format!("`{name}` is not a rule or exception, so nothing can be an exception to it"),
+                Message::new("E0110-not-overridable").arg("name", name),
             )
-            .with_help(
-                "guards decide first and checks never decide; exceptions override rules and other exceptions",
-            ),
+            .with_help(Message::help("E0110-not-overridable")),
             NameError::NotARuleHere { span, name, kind } => Diagnostic::new(
                 code,
                 span,
-                format!("`{name}` is not a rule of `{kind}` requests here"),
+                Message::new("E0110-not-a-rule-here")
+                    .arg("name", name)
+                    .arg("kind", kind),
             )
-            .with_help(
-                "an exception names a rule or another exception of the same request kind, in its package or one it extends",
-            ),
+            .with_help(Message::help("E0110-not-a-rule-here")),
             NameError::NoValueException { span, value, name } => Diagnostic::new(
                 code,
                 span,
-                format!("value `{value}` has no exception `{name}`"),
+                Message::new("E0110-no-value-exception")
+                    .arg("value", value)
+                    .arg("name", name),
             ),
-            NameError::UnknownInterpretation { span, name } => {
-                Diagnostic::new(code, span, format!("unknown interpretation `{name}`")).with_help(
-                    "declare it with `interpretation NAME of §… { says \"…\" means \"…\" adopted by \"…\" on DATE }`",
-                )
-            }
+            NameError::UnknownInterpretation { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0128-unknown-interpretation").arg("name", name),
+            )
+            .with_help(Message::help("E0128-unknown-interpretation")),
             NameError::ReadsAnInterpretation { span, name } => Diagnostic::new(
                 code,
                 span,
-                format!("interpretation `{name}` reads another interpretation"),
+                Message::new("E0128-reads-an-interpretation").arg("name", name),
             )
-            .with_help("an interpretation reads provisions: `of §N.P.I`"),
+            .with_help(Message::help("E0128-reads-an-interpretation")),
         }
     }
 }

@@ -1,10 +1,9 @@
 //! A regulation's own text: its rank and style, the numbering of its paragraphs and items, its
 //! periods, and quotations of it.
 
-use super::quoted;
 use datalex_lang::ast::DefectKind;
 use datalex_lang::date::Date;
-use datalex_lang::{Code, Diagnostic, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Join, Message, Span};
 
 /// A paragraph or an item of an article, by number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -13,6 +12,18 @@ pub enum Provision {
     Paragraph(u32),
     /// `item N`.
     Item(u32),
+}
+
+impl Provision {
+    /// It as a message: `paragraph 2` (第二款), `item 3` (第三项).
+    pub fn message(self) -> Message {
+        match self {
+            Provision::Paragraph(n) => {
+                Message::new("provision-paragraph").arg("number", Arg::Numeral(n))
+            }
+            Provision::Item(n) => Message::new("provision-item").arg("number", Arg::Numeral(n)),
+        }
+    }
 }
 
 impl std::fmt::Display for Provision {
@@ -159,19 +170,25 @@ impl TextError {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
-            TextError::NotALegalRank { span, rank, ranks } => {
-                Diagnostic::new(code, span, format!("`{rank}` is not a `LegalRank`"))
-                    .with_help(format!("the ranks, lowest first: {}", quoted(&ranks, ", ")))
-            }
-            TextError::UnknownStyle { span, style } => {
-                Diagnostic::new(code, span, format!("unknown style `{style}`")).with_help(
-                    "a regulation is numbered like a `law` (the default: 第二十条第二款第二项) or like a `plan` (二、（一）2)",
-                )
-            }
+            TextError::NotALegalRank { span, rank, ranks } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0102-not-a-legal-rank").arg("rank", rank),
+            )
+            .with_help(
+                Message::help("E0102-not-a-legal-rank")
+                    .arg("ranks", Arg::codes(Join::Comma, &ranks)),
+            ),
+            TextError::UnknownStyle { span, style } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0102-unknown-style").arg("style", style),
+            )
+            .with_help(Message::help("E0102-unknown-style")),
             TextError::RegulationEndsBeforeStart {
                 span,
                 regulation,
@@ -180,9 +197,12 @@ impl TextError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("`{regulation}` is in force until {until}, before it starts on {from}"),
+                Message::new("E0125-regulation-ends-before-start")
+                    .arg("regulation", regulation)
+                    .arg("from", from)
+                    .arg("until", until),
             )
-            .with_help("a period runs from its first day to its last, both included"),
+            .with_help(Message::help("E0125-regulation-ends-before-start")),
             TextError::VersionOutOfOrder {
                 span,
                 article,
@@ -192,12 +212,16 @@ impl TextError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "this version of article {article} starts on {from}, not after the version before it ({previous})"
-                ),
+                Message::new("E0125-version-out-of-order")
+                    .arg("article", Arg::Numeral(article))
+                    .arg("from", from)
+                    .arg("previous", previous),
             )
-            .with_label(previous_span, "the version before")
-            .with_help("declare the versions of an article in the order they took effect"),
+            .with_label(
+                previous_span,
+                Message::attr("E0125-version-out-of-order", "label"),
+            )
+            .with_help(Message::help("E0125-version-out-of-order")),
             TextError::EndsBeforeStart {
                 span,
                 what,
@@ -205,13 +229,20 @@ impl TextError {
                 until,
             } => {
                 let what = match what {
-                    Dated::Version { article } => format!("this version of article {article}"),
-                    Dated::Part { part, article } => format!("{part} of article {article}"),
+                    Dated::Version { article } => {
+                        Message::new("E0125-this-version").arg("article", Arg::Numeral(article))
+                    }
+                    Dated::Part { part, article } => Message::new("E0125-part-of-article")
+                        .arg("part", part.message())
+                        .arg("article", Arg::Numeral(article)),
                 };
                 Diagnostic::new(
                     code,
                     span,
-                    format!("{what} ends on {until}, before it starts on {from}"),
+                    Message::new("E0125-ends-before-start")
+                        .arg("what", what)
+                        .arg("from", from)
+                        .arg("until", until),
                 )
             }
             TextError::ParagraphOutOfOrder {
@@ -222,7 +253,13 @@ impl TextError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("paragraph {number} of article {article} should be numbered {expected}"),
+                Message::new("E0119-paragraph-out-of-order")
+                    .arg("number", Arg::Numeral(number))
+                    .arg("article", Arg::Numeral(article))
+                    .arg(
+                        "expected",
+                        Arg::Numeral(u32::try_from(expected).unwrap_or(u32::MAX)),
+                    ),
             ),
             TextError::ItemOutOfOrder {
                 span,
@@ -230,13 +267,17 @@ impl TextError {
                 expected,
             } => {
                 let want = match expected {
-                    ItemNumber::Exactly(n) => n.to_string(),
-                    ItemNumber::Above(n) => format!("a number above {n}"),
+                    ItemNumber::Exactly(n) => {
+                        Message::new("E0119-exactly").arg("number", Arg::Numeral(n))
+                    }
+                    ItemNumber::Above(n) => Message::new("E0119-above").arg("number", n),
                 };
                 Diagnostic::new(
                     code,
                     span,
-                    format!("item {number} should be numbered {want}"),
+                    Message::new("E0119-item-out-of-order")
+                        .arg("number", Arg::Numeral(number))
+                        .arg("want", want),
                 )
             }
             TextError::RunNotInText {
@@ -248,24 +289,22 @@ impl TextError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "the {} run is not in the text of {part} of article {article}",
-                    kind.keyword()
-                ),
+                Message::new("E0127-run-not-in-text")
+                    .arg("kind", kind.keyword())
+                    .arg("part", part.message())
+                    .arg("article", Arg::Numeral(article)),
             )
-            .with_label(text, "the text it marks")
-            .with_help("copy the run exactly as the text has it"),
+            .with_label(text, Message::attr("E0127-run-not-in-text", "label"))
+            .with_help(Message::help("E0127-run-not-in-text")),
             TextError::SaysNotInText {
                 span,
                 interpretation,
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "what interpretation `{interpretation}` says the text says is not in the text it reads"
-                ),
+                Message::new("E0127-says-not-in-text").arg("interpretation", interpretation),
             )
-            .with_help("`says` quotes the provision verbatim: copy the words the reading rests on"),
+            .with_help(Message::help("E0127-says-not-in-text")),
         }
     }
 }

@@ -1,9 +1,8 @@
 //! Type errors (E0107). Types are carried as they are shown to people (`ShareTier`, `[Dataset]`):
 //! the conversion has no type table to show them with.
 
-use super::quoted;
 use datalex_lang::ast::BinOp;
-use datalex_lang::{Code, Diagnostic, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Join, Message, Span};
 
 /// An expression or declaration of the wrong type.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -110,7 +109,7 @@ impl TypeError {
         Code::E0107
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
@@ -118,35 +117,50 @@ impl TypeError {
                 span,
                 expected,
                 found,
-            } => Diagnostic::new(code, span, format!("expected {expected}, found {found}")),
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0107-mismatch")
+                    .arg("expected", expected)
+                    .arg("found", found),
+            ),
             TypeError::AmbiguousMember { span, name, enums } => {
                 let written: Vec<String> = enums.iter().map(|e| format!("{e}.{name}")).collect();
-                Diagnostic::new(code, span, format!("`{name}` is a member of several enums"))
-                    .with_help(format!("write {}", quoted(&written, " or ")))
+                Diagnostic::new(
+                    code,
+                    span,
+                    Message::new("E0107-ambiguous-member").arg("name", name),
+                )
+                .with_help(
+                    Message::help("E0107-ambiguous-member")
+                        .arg("written", Arg::codes(Join::EachOr, &written)),
+                )
             }
             TypeError::NoFields { span, ty, field } => Diagnostic::new(
                 code,
                 span,
-                format!("a value of type {ty} has no field `{field}`"),
+                Message::new("E0107-no-fields")
+                    .arg("type", ty)
+                    .arg("field", field),
             ),
-            TypeError::LookupOutsideFact { span } => Diagnostic::new(
-                code,
-                span,
-                "only a fact collection keyed by a field can be looked up with `[…]`",
-            )
-            .with_help("for example `catalog[request.dataset]`"),
+            TypeError::LookupOutsideFact { span } => {
+                Diagnostic::new(code, span, Message::new("E0107-lookup-outside-fact"))
+                    .with_help(Message::help("E0107-lookup-outside-fact"))
+            }
             TypeError::FactNotKeyed { span, fact } => Diagnostic::new(
                 code,
                 span,
-                format!("`{fact}` is not keyed; it cannot be looked up with `[…]`"),
+                Message::new("E0107-fact-not-keyed").arg("fact", fact),
             ),
-            TypeError::InNeedsList { span, found } => {
-                Diagnostic::new(code, span, format!("`in` needs a list, found {found}"))
-            }
+            TypeError::InNeedsList { span, found } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0107-in-needs-list").arg("found", found),
+            ),
             TypeError::RangeNeedsList { span, found } => Diagnostic::new(
                 code,
                 span,
-                format!("expected a list to range over, found {found}"),
+                Message::new("E0107-range-needs-list").arg("found", found),
             ),
             TypeError::Arithmetic {
                 span,
@@ -156,30 +170,33 @@ impl TypeError {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("cannot apply `{}` to {left} and {right}", op.as_str()),
+                Message::new("E0107-arithmetic")
+                    .arg("op", op.as_str())
+                    .arg("left", left)
+                    .arg("right", right),
             )
-            .with_help(
-                "dates move by durations (`request.at - 365 days`); whole numbers add and subtract",
-            ),
-            TypeError::Incomparable { span, left, right } => {
-                Diagnostic::new(code, span, format!("cannot compare {left} with {right}")).with_help(
-                    "both sides of a comparison have the same type; a text is not a number, a date is not a duration",
-                )
-            }
-            TypeError::Unordered { span, ty } => {
-                Diagnostic::new(code, span, format!("values of type {ty} have no order")).with_help(
-                    "`<`, `<=`, `>`, `>=` compare numbers, dates, durations and members of `ordered` enums",
-                )
-            }
-            TypeError::FactNotListOfRecords { span } => Diagnostic::new(
+            .with_help(Message::help("E0107-arithmetic")),
+            TypeError::Incomparable { span, left, right } => Diagnostic::new(
                 code,
                 span,
-                "a fact is a list of records, such as `[Dataset]`",
-            ),
+                Message::new("E0107-incomparable")
+                    .arg("left", left)
+                    .arg("right", right),
+            )
+            .with_help(Message::help("E0107-incomparable")),
+            TypeError::Unordered { span, ty } => {
+                Diagnostic::new(code, span, Message::new("E0107-unordered").arg("type", ty))
+                    .with_help(Message::help("E0107-unordered"))
+            }
+            TypeError::FactNotListOfRecords { span } => {
+                Diagnostic::new(code, span, Message::new("E0107-fact-not-list-of-records"))
+            }
             TypeError::NotAnInstitution { span, name, ty } => Diagnostic::new(
                 code,
                 span,
-                format!("`{name}` is {ty}, not an institution or a list of them"),
+                Message::new("E0107-not-an-institution")
+                    .arg("name", name)
+                    .arg("type", ty),
             ),
         }
     }

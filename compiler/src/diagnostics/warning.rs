@@ -1,9 +1,9 @@
 //! What compiles but is worth a look (W0xxx): declarations nothing uses, coverage notes that
 //! contradict the rules, and the findings of the conflict and gap analysis.
 
-use super::dotted;
+use super::provision;
 use crate::ir::Period;
-use datalex_lang::{Code, Diagnostic, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Join, Message, Span};
 
 /// Something declared that nothing uses, or that never applies.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,14 +72,14 @@ pub enum Unlabelled {
 }
 
 impl Unlabelled {
-    /// The word for it.
-    pub fn word(self) -> &'static str {
+    /// Its code in the catalogs' selectors (`W0109-unlabelled` words it in each language).
+    pub fn code(self) -> &'static str {
         match self {
             Unlabelled::Enum => "enum",
-            Unlabelled::Member => "enum member",
+            Unlabelled::Member => "member",
             Unlabelled::Record => "record",
             Unlabelled::Field => "field",
-            Unlabelled::Kind => "request kind",
+            Unlabelled::Kind => "kind",
             Unlabelled::Role => "role",
             Unlabelled::Scenario => "scenario",
         }
@@ -98,18 +98,22 @@ impl LintWarning {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
-            LintWarning::UnusedParam { span, name } => {
-                Diagnostic::new(code, span, format!("param `{name}` is never used"))
-                    .with_help("use it in a rule or value, or remove it")
-            }
-            LintWarning::UnusedValue { span, name } => {
-                Diagnostic::new(code, span, format!("value `{name}` is never used"))
-                    .with_help("use it in a rule, report it with `reported as`, or remove it")
-            }
+            LintWarning::UnusedParam { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("W0001-unused-param").arg("name", name),
+            )
+            .with_help(Message::help("W0001-unused-param")),
+            LintWarning::UnusedValue { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("W0002-unused-value").arg("name", name),
+            )
+            .with_help(Message::help("W0002-unused-value")),
             LintWarning::NeverInForce {
                 span,
                 rule,
@@ -118,43 +122,30 @@ impl LintWarning {
             } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "`{rule}` is grounded in nothing in force while `{package}` is ({}): it never applies",
-                    period.label()
-                ),
+                Message::new("W0105-never-in-force")
+                    .arg("rule", rule)
+                    .arg("package", package)
+                    .arg("period", super::period(&period)),
             )
-            .with_help("cite a provision in force in the package's period, or remove the rule"),
-            LintWarning::UncitedInterpretation { span, name } => {
-                Diagnostic::new(code, span, format!("interpretation `{name}` is cited by nothing"))
-                    .with_help(format!(
-                        "cite it from the rules that rest on it: `cites reading {name}`"
-                    ))
-            }
-            LintWarning::Unlabelled { span, what, name } => {
-                let help = match what {
-                    Unlabelled::Enum | Unlabelled::Record | Unlabelled::Kind => {
-                        "write its label after its declaration's name, in quotes".to_string()
-                    }
-                    Unlabelled::Member | Unlabelled::Field => {
-                        "write its label after it, in quotes".to_string()
-                    }
-                    Unlabelled::Role => {
-                        format!("label it in the package or the prelude: `labels role {{ {name} \"…\" }}`")
-                    }
-                    Unlabelled::Scenario => format!(
-                        "label it in the package or the prelude: `labels scenario {{ {name} \"…\" }}`"
-                    ),
-                };
-                Diagnostic::new(
-                    code,
-                    span,
-                    format!(
-                        "{} `{name}` has no label: a decision document would show its code",
-                        what.word()
-                    ),
-                )
-                .with_help(help)
-            }
+            .with_help(Message::help("W0105-never-in-force")),
+            LintWarning::UncitedInterpretation { span, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("W0107-uncited-interpretation").arg("name", &name),
+            )
+            .with_help(Message::help("W0107-uncited-interpretation").arg("name", name)),
+            LintWarning::Unlabelled { span, what, name } => Diagnostic::new(
+                code,
+                span,
+                Message::new("W0109-unlabelled")
+                    .arg("what", what.code())
+                    .arg("name", &name),
+            )
+            .with_help(
+                Message::help("W0109-unlabelled")
+                    .arg("what", what.code())
+                    .arg("name", name),
+            ),
         }
     }
 }
@@ -185,29 +176,69 @@ impl CoverageWarning {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
             CoverageWarning::NotedButCited { span, path } => Diagnostic::new(
                 code,
                 span,
-                format!(
-                    "§{} is cited by rules, but the coverage note says it is not encoded",
-                    dotted(&path)
-                ),
+                Message::new("W0003-noted-but-cited").arg("provision", provision(&path)),
             )
-            .with_help("drop the note, or the citations if the note is right"),
-            CoverageWarning::BlamesTheSchema { span } => Diagnostic::new(
-                code,
-                span,
-                "this `not_decidable` note gives a missing field or fact as the reason",
-            )
-            .with_help(
-                "say what the provision is (a duty of management, a goal, a dated milestone); if it decides requests once a field exists, add the field and encode it, or say `not_encoded` and what is missing",
-            ),
+            .with_help(Message::help("W0003-noted-but-cited")),
+            CoverageWarning::BlamesTheSchema { span } => {
+                Diagnostic::new(code, span, Message::new("W0108-blames-the-schema"))
+                    .with_help(Message::help("W0108-blames-the-schema"))
+            }
         }
     }
+}
+
+/// A request the analysis found, described by the conditions it tests: each enum condition
+/// with the member it has, each other condition true or false. Empty: any request.
+pub type Example = Vec<Condition>;
+
+/// One condition of an [`Example`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Condition {
+    /// An enum-valued expression and its member.
+    Is {
+        /// The expression, as `fmt` writes it.
+        name: String,
+        /// The member.
+        member: String,
+    },
+    /// A condition that holds or not.
+    Holds {
+        /// The condition, as `fmt` writes it.
+        name: String,
+        /// Whether it holds.
+        holds: bool,
+    },
+}
+
+/// An example as a message: `` `a` is `x`, `b` is true `` (`any request`).
+fn example(conditions: Example) -> Message {
+    if conditions.is_empty() {
+        return Message::new("example-any-request");
+    }
+    let parts = conditions
+        .into_iter()
+        .map(|c| match c {
+            Condition::Is { name, member } => Message::new("example-is")
+                .arg("name", name)
+                .arg("member", member)
+                .into(),
+            Condition::Holds { name, holds } => Message::new(if holds {
+                "example-true"
+            } else {
+                "example-false"
+            })
+            .arg("name", name)
+            .into(),
+        })
+        .collect();
+    Message::new("example").arg("conditions", Arg::List(Join::Comma, parts))
 }
 
 /// A finding of the conflict and gap analysis of one request kind's plan.
@@ -226,8 +257,8 @@ pub enum AnalysisWarning {
         second: String,
         /// The request kind.
         kind: String,
-        /// A request where both apply, described.
-        example: String,
+        /// A request where both apply.
+        example: Example,
     },
     /// W0102: requests that no rule decides.
     Gap {
@@ -239,8 +270,8 @@ pub enum AnalysisWarning {
         gaps: u64,
         /// Of how many.
         total: u64,
-        /// One of them, described.
-        example: String,
+        /// One of them.
+        example: Example,
     },
     /// W0103: a rule whose condition can never hold.
     NeverHolds {
@@ -283,7 +314,7 @@ impl AnalysisWarning {
         }
     }
 
-    /// The diagnostic: message, labels and help.
+    /// The diagnostic: message, labels and help, as catalog messages.
     pub fn diagnostic(self) -> Diagnostic {
         let code = self.code();
         match self {
@@ -293,38 +324,44 @@ impl AnalysisWarning {
                 first,
                 second,
                 kind,
-                example,
+                example: e,
             } => Diagnostic::new(
                 code,
                 span,
-                format!("`{first}` and `{second}` can both decide a `{kind}` request, with different effects, and neither overrides the other"),
+                Message::new("W0101-conflict")
+                    .arg("first", first)
+                    .arg("second", second)
+                    .arg("kind", kind),
             )
-            .with_label(other, "the other rule")
-            .with_help(format!(
-                "for example a request where {example}; decide which is the exception (`exception … over …`), or make their conditions exclusive"
-            )),
+            .with_label(other, Message::attr("W0101-conflict", "label"))
+            .with_help(Message::help("W0101-conflict").arg("example", example(e))),
             AnalysisWarning::Gap {
                 span,
                 kind,
                 gaps,
                 total,
-                example,
+                example: e,
             } => Diagnostic::new(
                 code,
                 span,
-                format!("some `{kind}` requests are decided by no rule and fall to `otherwise` ({gaps} of {total} combinations)"),
+                Message::new("W0102-gap")
+                    .arg("kind", kind)
+                    .arg("gaps", gaps)
+                    .arg("total", total),
             )
-            .with_help(format!("for example a request where {example}")),
-            AnalysisWarning::NeverHolds { span, rule } => {
-                Diagnostic::new(code, span, format!("the condition of `{rule}` can never hold"))
-                    .with_help("no combination of the values it tests satisfies it (or guards always decide first)")
-            }
+            .with_help(Message::help("W0102-gap").arg("example", example(e))),
+            AnalysisWarning::NeverHolds { span, rule } => Diagnostic::new(
+                code,
+                span,
+                Message::new("W0103-never-holds").arg("rule", rule),
+            )
+            .with_help(Message::help("W0103-never-holds")),
             AnalysisWarning::AlwaysOverridden { span, rule } => Diagnostic::new(
                 code,
                 span,
-                format!("`{rule}` never decides: wherever it applies, an exception overrides it"),
+                Message::new("W0104-always-overridden").arg("rule", rule),
             )
-            .with_help("its exceptions cover every case it applies to; drop it or narrow them"),
+            .with_help(Message::help("W0104-always-overridden")),
             AnalysisWarning::TooManyConditions {
                 span,
                 kind,
@@ -334,11 +371,14 @@ impl AnalysisWarning {
             } => Diagnostic::new(
                 code,
                 span,
-                format!("`{kind}` requests were not checked for conflicts and gaps: their rules depend on too many conditions"),
+                Message::new("W0106-too-many-conditions").arg("kind", kind),
             )
-            .with_help(format!(
-                "{enums} enum conditions and {others} other conditions; at most {max} combinations are enumerated"
-            )),
+            .with_help(
+                Message::help("W0106-too-many-conditions")
+                    .arg("enums", enums)
+                    .arg("others", others)
+                    .arg("max", max),
+            ),
         }
     }
 }

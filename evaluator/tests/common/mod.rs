@@ -38,7 +38,12 @@ pub fn policy() -> Arc<PolicySet> {
         );
     }
     let compiled = datalex_compiler::compile(&sources);
-    let rendered = datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false);
+    let rendered = datalex_lang::diagnostic::render(
+        &compiled.diagnostics,
+        &sources,
+        false,
+        datalex_i18n::Lang::En,
+    );
     Arc::new(
         compiled
             .policy

@@ -1,1 +1,36 @@
 # lsp — English catalog.
+# What the language server says beside the compiler's diagnostics: hover frames and notes.
+lsp-detached = this file is outside a Datalex project (no `datalex.toml` or `policies/` folder above it): it is compiled alone, with the prelude
+lsp-cite-error = **error:** { $message }
+lsp-cite-unchecked = this citation cannot be checked
+lsp-text-unavailable = text not available: { $why }
+lsp-version-cited = the version cited
+lsp-this-version = this version
+lsp-in-force-on = in force on { $date }
+lsp-latest-version = the latest version
+lsp-beginning-lost = the beginning of this article is lost
+lsp-shown = { $which } ({ $period })
+lsp-shown-without-provision = { $which } ({ $period }): this version has no such provision
+lsp-not-in-force-on = not in force on { $date }
+lsp-colon = :
+lsp-other-versions = other versions:
+lsp-version-without-provision = *(this version has no such provision)*
+lsp-hover-package = package `{ $package }` · `{ $file }`
+lsp-hover-replaces = {" "}· replaces the declaration of package `{ $package }`
+lsp-hover-cited-times = cited { $n } time(s) in the workspace (article and its parts)
+lsp-hover-value-exception = exception of value `{ $value }`
+lsp-hover-files = { $n } file(s)
+lsp-hover-regulations = {" "}· regulation(s) { $regulations }
+lsp-hover-issuer = issuer: { $value }
+lsp-hover-number = number: { $value }
+lsp-hover-rank-said = rank: { $said } (`{ $rank }`)
+lsp-hover-rank = rank: `{ $rank }`
+lsp-hover-territory = territory: { $value }
+lsp-hover-in-force = in force: { $value }
+lsp-hover-note = {" "}({ $note })
+lsp-hover-in-force-on = {" "}· in force on { $date }
+lsp-hover-not-in-force-on = {" "}· not in force on { $date }
+lsp-hover-articles = { $n } article(s)
+lsp-hover-version = { $article } ({ $periods })
+lsp-hover-versions-separator = {"; "}
+lsp-hover-versions = ; versions: { $versions }

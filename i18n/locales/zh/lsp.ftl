@@ -1,1 +1,36 @@
 # lsp — 中文目录。
+# 语言服务器在编译器诊断之外所说的话：悬停提示的框架用语和说明。
+lsp-detached = 该文件不在 Datalex 项目内（其上级目录中没有 `datalex.toml` 或 `policies/` 文件夹）：将与标准前导（prelude）一起单独编译
+lsp-cite-error = **错误：**{ $message }
+lsp-cite-unchecked = 无法核对该引用
+lsp-text-unavailable = 无法获得文本：{ $why }
+lsp-version-cited = 所引用的版本
+lsp-this-version = 此版本
+lsp-in-force-on = { $date }有效的版本
+lsp-latest-version = 最新版本
+lsp-beginning-lost = 本条开头部分已佚失
+lsp-shown = { $which }（{ $period }）
+lsp-shown-without-provision = { $which }（{ $period }）：此版本没有该条款
+lsp-not-in-force-on = { $date }不在有效期内
+lsp-colon = ：
+lsp-other-versions = 其他版本：
+lsp-version-without-provision = *（此版本没有该条款）*
+lsp-hover-package = 包 `{ $package }` · `{ $file }`
+lsp-hover-replaces = {" "}· 取代包 `{ $package }` 中的声明
+lsp-hover-cited-times = 在工作区中被引用{ $n }次（含该条及其各款、项）
+lsp-hover-value-exception = 值 `{ $value }` 的例外
+lsp-hover-files = { $n }个文件
+lsp-hover-regulations = {" "}· 法规 { $regulations }
+lsp-hover-issuer = 制定机关：{ $value }
+lsp-hover-number = 文号：{ $value }
+lsp-hover-rank-said = 位阶：{ $said }（`{ $rank }`）
+lsp-hover-rank = 位阶：`{ $rank }`
+lsp-hover-territory = 适用地域：{ $value }
+lsp-hover-in-force = 有效期间：{ $value }
+lsp-hover-note = （{ $note }）
+lsp-hover-in-force-on = {" "}· { $date }有效
+lsp-hover-not-in-force-on = {" "}· { $date }不在有效期内
+lsp-hover-articles = 共{ $n }条
+lsp-hover-version = { $article }（{ $periods }）
+lsp-hover-versions-separator = ；
+lsp-hover-versions = ；各版本：{ $versions }

@@ -40,9 +40,9 @@ pub struct Publish {
 /// Diagnostics by URI, with the document's version.
 pub type ByUri = BTreeMap<String, (Uri, Option<i32>, Vec<Diagnostic>)>;
 
-/// The message of the one diagnostic of a file outside every project.
-pub const DETACHED: &str = "this file is outside a Datalex project (no `datalex.toml` or \
-`policies/` folder above it): it is compiled alone, with the prelude";
+/// The catalog id (`lsp.ftl`) of the message of the one diagnostic of a file outside every
+/// project.
+pub const DETACHED: &str = "lsp-detached";
 
 impl Workspace {
     /// Compiles the whole workspace and returns the diagnostics of every file that can be
@@ -136,7 +136,7 @@ impl Workspace {
                     range: lsp_types::Range::default(),
                     severity: Some(DiagnosticSeverity::INFORMATION),
                     source: Some("datalex".into()),
-                    message: DETACHED.into(),
+                    message: datalex_i18n::text(self.lang(), DETACHED, None),
                     ..Diagnostic::default()
                 });
             }
@@ -202,13 +202,14 @@ impl Workspace {
                     let location = self.location(at, l.span.start as usize, l.span.end as usize)?;
                     Some(DiagnosticRelatedInformation {
                         location,
-                        message: l.message.clone(),
+                        message: l.message.text(self.lang()),
                     })
                 })
                 .collect();
-            let message = match &d.help {
-                Some(h) => format!("{}\n{h}", d.message),
-                None => d.message.clone(),
+            let lang = self.lang();
+            let message = match d.help_text(lang) {
+                Some(h) => format!("{}\n{h}", d.text(lang)),
+                None => d.text(lang),
             };
             let diagnostic = Diagnostic {
                 range: doc

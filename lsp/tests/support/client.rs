@@ -55,12 +55,20 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts a server on the repository as the workspace folder and initializes it.
+    /// Starts a server on the repository as the workspace folder and initializes it, with
+    /// the locale `en` (the tests read English hover and diagnostics).
     pub fn start() -> Client {
+        Client::start_locale("en")
+    }
+
+    /// Starts a server on the repository as the workspace folder and initializes it with the
+    /// client's `locale`.
+    pub fn start_locale(locale: &str) -> Client {
         Client::start_with(serde_json::json!({
             "processId": null,
             "rootUri": datalex_lsp::uri::from_path(&repo()).expect("root uri").as_str(),
             "capabilities": {},
+            "locale": locale,
         }))
     }
 
