@@ -4,6 +4,7 @@
 use crate::ast::DefectKind;
 use crate::date::DateError;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::keywords::KeywordLang;
 use crate::span::Span;
 
 /// A syntax error, or an item that was read but holds an impossible number or date.
@@ -88,6 +89,26 @@ pub enum ParseError {
         /// The quantifier.
         span: Span,
     },
+    /// A Chinese numeral that is not written as article numbers are (`十十`).
+    Numeral {
+        /// The numeral.
+        span: Span,
+        /// As written.
+        numeral: String,
+    },
+    /// E0005: a keyword of the other keyword language than the file's first keyword.
+    MixedKeywords {
+        /// The keyword.
+        span: Span,
+        /// As written.
+        keyword: String,
+        /// The file's language, its first keyword's.
+        file: KeywordLang,
+        /// The file's first keyword, as written.
+        first: String,
+        /// Where it is.
+        first_span: Span,
+    },
 }
 
 impl ParseError {
@@ -97,6 +118,7 @@ impl ParseError {
             ParseError::NumberTooLarge { .. } => Code::E0002,
             ParseError::ImpossibleDate { .. } => Code::E0003,
             ParseError::AllWithoutCondition { .. } => Code::E0004,
+            ParseError::MixedKeywords { .. } => Code::E0005,
             _ => Code::E0001,
         }
     }
@@ -166,6 +188,33 @@ impl ParseError {
             }
             ParseError::AllWithoutCondition { span } => {
                 Diagnostic::new(code, span, "`all` needs a condition: `all x in c: …`")
+            }
+            ParseError::Numeral { span, numeral } => Diagnostic::new(
+                code,
+                span,
+                format!("`{numeral}` is not a number in Chinese numerals"),
+            )
+            .with_help("write numbers as in 第二十条, 第一百零一条, or in digits: 第20条"),
+            ParseError::MixedKeywords {
+                span,
+                keyword,
+                file,
+                first,
+                first_span,
+            } => {
+                let (this, other) = match file {
+                    KeywordLang::En => ("English", "Chinese"),
+                    KeywordLang::Zh => ("Chinese", "English"),
+                };
+                Diagnostic::new(
+                    code,
+                    span,
+                    format!("{other} keyword `{keyword}` in a file with {this} keywords"),
+                )
+                .with_label(first_span, format!("the file's first keyword, `{first}`"))
+                .with_help(
+                    "a file uses one keyword language; `datalex fmt --keywords zh|en` converts a file",
+                )
             }
         }
     }

@@ -9,6 +9,8 @@ pub mod date;
 pub mod diagnostic;
 pub mod error;
 pub mod format;
+pub mod keywords;
+pub mod numerals;
 pub mod parser;
 pub mod rebase;
 pub mod span;
