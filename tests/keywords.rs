@@ -102,13 +102,19 @@ fn every_bundled_file_converts_to_chinese_and_back_unchanged_and_compiles_the_sa
     assert_eq!(english.len(), chinese.len());
     // Converted, not left alone: each file's keywords are Chinese, and the citations of a law
     // are written the Chinese way, an item of a one-paragraph article as 第…条第…项.
-    for (name, text) in chinese.iter().chain([(&"prelude".to_string(), &chinese_prelude)]) {
+    for (name, text) in chinese
+        .iter()
+        .chain([(&"prelude".to_string(), &chinese_prelude)])
+    {
         let (_, diags, lang) = datalex_lang::parser::parse_with_keywords(0, text);
         assert!(diags.is_empty(), "{name}: {diags:#?}");
         assert_eq!(lang, Some(KeywordLang::Zh), "{name}");
     }
     let sharing = &chinese["binzhou/sharing.dlx"];
-    assert!(sharing.contains("政策包 binzhou 继承 shandong"), "{sharing}");
+    assert!(
+        sharing.contains("政策包 binzhou 继承 shandong"),
+        "{sharing}"
+    );
     assert!(sharing.contains("依据 第四十五条第三项"), "{sharing}");
     assert!(sharing.contains("第二十条第二款第二项"), "{sharing}");
     assert!(chinese["binzhou/measures.dlx"].contains("  第二十条 {"));
@@ -133,7 +139,10 @@ fn every_bundled_file_converts_to_chinese_and_back_unchanged_and_compiles_the_sa
         assert!(back[name] == *text, "{name} changed on the way back");
     }
     let prelude_back = std::fs::read_to_string(dir.path().join("stdlib/prelude.dlx")).unwrap();
-    assert!(prelude_back == prelude, "the prelude changed on the way back");
+    assert!(
+        prelude_back == prelude,
+        "the prelude changed on the way back"
+    );
 }
 
 #[test]
@@ -233,7 +242,8 @@ fn a_malformed_numeral_is_an_error_not_another_number() {
 
 #[test]
 fn mixing_keyword_languages_is_e0005_at_the_first_keyword_of_the_other() {
-    let text = "package p\n\nparam a = 1 cites §1\n规则 r 针对 share 依据 §1 当 真 => 准予 ok \"好\"\n";
+    let text =
+        "package p\n\nparam a = 1 cites §1\n规则 r 针对 share 依据 §1 当 真 => 准予 ok \"好\"\n";
     let (_, diags, lang) = datalex_lang::parser::parse_with_keywords(0, text);
     assert_eq!(lang, Some(KeywordLang::En));
     let e: Vec<_> = diags.iter().filter(|d| d.code == Code::E0005).collect();
@@ -249,11 +259,7 @@ fn mixing_keyword_languages_is_e0005_at_the_first_keyword_of_the_other() {
         diags.iter().map(|d| d.code).collect::<Vec<_>>(),
         vec![Code::E0005]
     );
-    assert!(
-        diags[0].message.contains("`param`"),
-        "{}",
-        diags[0].message
-    );
+    assert!(diags[0].message.contains("`param`"), "{}", diags[0].message);
     // A citation is not a keyword: `§` in a Chinese file and 第…条 in an English one are fine.
     for text in [
         "政策包 p\n参数 a = 1 依据 §1\n",
@@ -275,5 +281,9 @@ fn chinese_keywords_are_whole_words() {
     assert_eq!(file.items.len(), 2);
     // Without a space the keyword is part of the name, and the declaration does not parse.
     let (_, diags) = datalex_lang::parse(0, "政策包 p\n参数甲 = 1\n");
-    assert_eq!(diags.first().map(|d| d.code), Some(Code::E0001), "{diags:#?}");
+    assert_eq!(
+        diags.first().map(|d| d.code),
+        Some(Code::E0001),
+        "{diags:#?}"
+    );
 }

@@ -2085,7 +2085,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::int => "a number",
         Rule::date => "a date (YYYY-MM-DD)",
         Rule::cites => "`cites`",
-        Rule::citation => "a citation such as `§20.2`",
+        Rule::citation | Rule::zh_cite_path | Rule::zh_article => "a citation such as `§20.2`",
         Rule::on_kinds => "`on KIND`",
         Rule::over => "`over RULE`",
         Rule::expr
@@ -2136,6 +2136,83 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::test_field => "a field",
         Rule::test_literal => "a value",
         Rule::EOI => "the end of the declaration",
+        // Keywords, by their English form.
+        Rule::kw_adopted_by => "`adopted by`",
+        Rule::kw_applies => "`applies`",
+        Rule::kw_article => "`article`",
+        Rule::kw_as => "`as`",
+        Rule::kw_as_of => "`as of`",
+        Rule::kw_chapter => "`chapter`",
+        Rule::kw_check => "`check`",
+        Rule::kw_cites => "`cites`",
+        Rule::kw_consistent_with => "`consistent with`",
+        Rule::kw_coverage => "`coverage`",
+        Rule::kw_days => "`days` or `day`",
+        Rule::kw_deadline => "`deadline`",
+        Rule::kw_default => "`default`",
+        Rule::kw_due => "`due`",
+        Rule::kw_each => "`each`",
+        Rule::kw_enum => "`enum`",
+        Rule::kw_error => "`error`",
+        Rule::kw_exception => "`exception`",
+        Rule::kw_expect => "`expect`",
+        Rule::kw_extends => "`extends`",
+        Rule::kw_fact => "`fact`",
+        Rule::kw_facts => "`facts`",
+        Rule::kw_finding => "`finding`",
+        Rule::kw_for => "`for`",
+        Rule::kw_from => "`from`",
+        Rule::kw_guard => "`guard`",
+        Rule::kw_in => "`in`",
+        Rule::kw_in_force => "`in force`",
+        Rule::kw_interpretation => "`interpretation`",
+        Rule::kw_is_missing => "`is missing`",
+        Rule::kw_issuer => "`issuer`",
+        Rule::kw_item => "`item`",
+        Rule::kw_keyed_by => "`keyed by`",
+        Rule::kw_kind => "`kind`",
+        Rule::kw_means => "`means`",
+        Rule::kw_met_by => "`met by`",
+        Rule::kw_missing_articles => "`missing`",
+        Rule::kw_no => "`no`",
+        Rule::kw_not_in => "`not in`",
+        Rule::kw_number => "`number`",
+        Rule::kw_obligation => "`obligation`",
+        Rule::kw_of => "`of`",
+        Rule::kw_on => "`on`",
+        Rule::kw_on_date => "`on`",
+        Rule::kw_on_party => "`on`",
+        Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_over => "`over`",
+        Rule::kw_package => "`package`",
+        Rule::kw_para => "`para`",
+        Rule::kw_param => "`param`",
+        Rule::kw_party => "`party`",
+        Rule::kw_rank => "`rank`",
+        Rule::kw_reading => "`reading`",
+        Rule::kw_reads => "`reads`",
+        Rule::kw_reason => "`reason`",
+        Rule::kw_record => "`record`",
+        Rule::kw_regulation => "`regulation`",
+        Rule::kw_remedy => "`remedy`",
+        Rule::kw_reported_as => "`reported as`",
+        Rule::kw_request => "`request`",
+        Rule::kw_rule => "`rule`",
+        Rule::kw_says => "`says`",
+        Rule::kw_scope => "`scope`",
+        Rule::kw_status => "`status`",
+        Rule::kw_style => "`style`",
+        Rule::kw_territory => "`territory`",
+        Rule::kw_test => "`test`",
+        Rule::kw_text_unavailable => "`text unavailable`",
+        Rule::kw_tier => "`tier`",
+        Rule::kw_until => "`until`",
+        Rule::kw_use => "`use`",
+        Rule::kw_value => "`value`",
+        Rule::kw_when => "`when`",
+        Rule::kw_where => "`where`",
+        Rule::kw_within => "`within`",
+        Rule::kw_working_days => "`working days` or `working day`",
         Rule::package_decl
         | Rule::regulation
         | Rule::enum_decl
@@ -2219,6 +2296,18 @@ mod tests {
         let text = "package p\nrule r on share cites §1 when nothing_known and notable or anyone => permit x \"y\"\n";
         let (_, diags) = parse(0, text);
         assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn every_keyword_rule_is_skipped_by_the_reader() {
+        for &r in Rule::all_rules() {
+            let name = format!("{r:?}");
+            assert_eq!(
+                is_keyword(r),
+                name.starts_with("kw_") && name != "kw_sp",
+                "{name}"
+            );
+        }
     }
 
     #[test]
