@@ -99,6 +99,10 @@ enum Command {
         /// Only check.
         #[arg(long)]
         check: bool,
+        /// Write the files with `zh` (Chinese) or `en` (English) keywords and citations;
+        /// without it each file keeps its own.
+        #[arg(long, value_parser = ["zh", "en"])]
+        keywords: Option<String>,
         /// Files or directories (default: `policies`).
         paths: Vec<PathBuf>,
     },
@@ -265,9 +269,26 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             let project = discover(Flags::default(), lang)?;
             testing::run(lang, &project, &or_policies(paths, &project), snapshot)
         }
-        Command::Fmt { check, paths } => {
+        Command::Fmt {
+            check,
+            keywords,
+            paths,
+        } => {
             let project = discover(Flags::default(), lang)?;
-            fmt::run(lang, &or_policies(paths, &project), check)
+            let keywords = keywords.map(|k| {
+                if k == "zh" {
+                    datalex_lang::keywords::KeywordLang::Zh
+                } else {
+                    datalex_lang::keywords::KeywordLang::En
+                }
+            });
+            fmt::run(
+                lang,
+                &or_policies(paths, &project),
+                check,
+                keywords,
+                project.policies(),
+            )
         }
         Command::Graph { format, paths } => {
             let project = discover(Flags::default(), lang)?;

@@ -640,8 +640,8 @@ fn cli_errors_speak_chinese_with_lang_zh() {
         (
             &["explain", "--format", "pdf", "-"],
             "",
-            &["错误：--format：未知的格式 `pdf`；应为 `text` 或 `json`"],
-            &["error: --format: unknown format `pdf`; expected `text` or `json`"],
+            &["错误：--format：未知的格式 `pdf`；应为 `text`、`markdown`、`html` 或 `json`"],
+            &["error: --format: unknown format `pdf`; expected `text`, `markdown`, `html` or `json`"],
         ),
         (
             &["graph", "--format", "svg"],

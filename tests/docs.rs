@@ -135,8 +135,6 @@ fn compile_with(
 #[test]
 fn every_example_of_the_language_reference_is_checked() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let markdown =
-        std::fs::read_to_string(root.join("docs/language.md")).expect("docs/language.md");
     let base = base_sources(&root);
 
     // The examples are checked against the policies; if those are broken, say so once.
@@ -147,11 +145,17 @@ fn every_example_of_the_language_reference_is_checked() {
         diagnostic::render(&errors, &sources, false, datalex_i18n::Lang::En)
     );
 
-    let blocks = blocks(&markdown).unwrap_or_else(|e| panic!("docs/language.md: {e}"));
     let mut failures = Vec::new();
     let mut checked = 0;
-    for b in &blocks {
-        let name = format!("docs/language.md:{}", b.line);
+    // The reference and its Chinese version (examples with Chinese keywords).
+    let mut all = Vec::new();
+    for doc in ["docs/language.md", "docs/language.zh.md"] {
+        let markdown = std::fs::read_to_string(root.join(doc)).expect(doc);
+        let found = blocks(&markdown).unwrap_or_else(|e| panic!("{doc}: {e}"));
+        all.extend(found.into_iter().map(|b| (doc, b)));
+    }
+    for (doc, b) in &all {
+        let name = format!("{doc}:{}", b.line);
         let lang = b.info.split_whitespace().next().unwrap_or_default();
         if lang.is_empty() {
             failures.push(format!(

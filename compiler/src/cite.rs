@@ -3,7 +3,7 @@
 
 use crate::diagnostics::{CitationError, RegulationRef};
 use crate::ir::{Arena, ArticleText, Cite, RegId, RegulationText};
-use datalex_lang::ast::Citation;
+use datalex_lang::ast::{Citation, CiteForm};
 use datalex_lang::Diagnostic;
 
 /// The regulation a bare `§N` cites: the one the package declares.
@@ -184,13 +184,15 @@ fn path_in(
     } else {
         format!("第{}条", chinese_number(article_no))
     };
-    // In a single-paragraph article the second number is the item (第四十五条第三项).
-    let (para_no, item_no) = match (article.single, rest) {
-        (_, []) => (None, None),
-        (true, [i]) => (None, Some(*i)),
-        (true, [p, i]) if *p == 1 => (None, Some(*i)),
-        (false, [p]) => (Some(*p), None),
-        (false, [p, i]) => (Some(*p), Some(*i)),
+    // In a single-paragraph article the second number is the item (第四十五条第三项). Written
+    // the Chinese way, the numbers say which they are: 第四十五条第三项 is an item of an article
+    // of one paragraph, 第二十条第二款 a paragraph of one of several.
+    let (para_no, item_no) = match (article.single, rest, c.form) {
+        (_, [], _) => (None, None),
+        (true, [i], CiteForm::Section | CiteForm::NamedItem) => (None, Some(*i)),
+        (true, [p, i], CiteForm::Section | CiteForm::Named) if *p == 1 => (None, Some(*i)),
+        (false, [p], CiteForm::Section | CiteForm::Named) => (Some(*p), None),
+        (false, [p, i], CiteForm::Section | CiteForm::Named) => (Some(*p), Some(*i)),
         _ => {
             return Err(CitationError::NoParagraphOrItem {
                 span: c.span,
@@ -240,7 +242,7 @@ fn path_in(
 /// A number in Chinese numerals as used in article numbers: 1 → 一, 20 → 二十, 45 → 四十五,
 /// 101 → 一百零一.
 pub fn chinese_number(n: u32) -> String {
-    datalex_lang::message::chinese_numeral(n)
+    datalex_lang::numerals::chinese(n)
 }
 
 #[cfg(test)]

@@ -14,7 +14,7 @@
 
 use datalex_compiler::{compile, compile_parsed, Compiled, PolicySet};
 use datalex_lang::ast::File;
-use datalex_lang::parser::{parse_chunk, split_items};
+use datalex_lang::parser::{mixed_keywords, parse_chunk_with_keywords, split_items};
 use datalex_lang::rebase::{rebase, rebase_diagnostic};
 use datalex_lang::{Diagnostic, FileId, SourceMap};
 
@@ -34,14 +34,18 @@ fn parsed_whole(sources: &SourceMap) -> (Vec<(FileId, File)>, Vec<Diagnostic>) {
     (files, diags)
 }
 
-/// Every file parsed chunk by chunk, each chunk's tree and diagnostics moved into place.
+/// Every file parsed chunk by chunk, each chunk's tree and diagnostics moved into place, and
+/// E0005 found from the chunks' keywords (as the language server does).
 fn parsed_by_chunks(sources: &SourceMap) -> (Vec<(FileId, File)>, Vec<Diagnostic>) {
     let mut files = Vec::new();
     let mut diags = Vec::new();
     for (id, src) in sources.iter() {
         let mut items = Vec::new();
+        let mut uses = Vec::new();
         for (start, end) in split_items(&src.text) {
-            let (item, d) = parse_chunk(&src.text[start..end]);
+            let (item, d, mut used) = parse_chunk_with_keywords(&src.text[start..end]);
+            used.rebase(id, start);
+            uses.push(used);
             let offset = u32::try_from(start).unwrap();
             if let Some(mut item) = item {
                 rebase(&mut item, id, offset);
@@ -52,6 +56,7 @@ fn parsed_by_chunks(sources: &SourceMap) -> (Vec<(FileId, File)>, Vec<Diagnostic
                 diags.push(d);
             }
         }
+        diags.extend(mixed_keywords(&uses));
         files.push((id, File { items }));
     }
     (files, diags)

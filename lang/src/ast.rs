@@ -143,8 +143,8 @@ pub struct CoverageDecl {
 /// `§5, §6 not_decidable "why"`
 #[derive(Debug, Clone)]
 pub struct CoverageEntry {
-    /// The articles (article numbers; paragraph and item, if given, are kept).
-    pub articles: Vec<(Vec<u32>, Span)>,
+    /// The articles (article numbers; paragraph and item, if given, are kept), as written.
+    pub articles: Vec<(Vec<u32>, CiteForm, Span)>,
     /// Not machine-decidable (else: not encoded yet).
     pub decidable: bool,
     /// Why.
@@ -346,11 +346,28 @@ pub struct Citation {
     pub path: Vec<u32>,
     /// `§12@2025-01-01`: the version of the article in force from that date.
     pub version: Option<Date>,
+    /// How the numbers were written: `§20.2` or `第二十条第二款`.
+    pub form: CiteForm,
     /// `reading NAME`: the provisions an interpretation reads, as it reads them (then
     /// `regulation` and `path` are empty).
     pub reading: Option<Ident>,
     /// The whole citation.
     pub span: Span,
+}
+
+/// How a citation's numbers were written. The numbers mean the same in every form but one:
+/// `§45.3` is paragraph 3 of article 45, or its item 3 if the article has one paragraph (the
+/// compiler knows which); `第四十五条第三款` is always a paragraph and `第四十五条第三项` always an
+/// item of an article of one paragraph, as Chinese legal texts write them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum CiteForm {
+    /// `§20.2.2`.
+    #[default]
+    Section,
+    /// `第二十条`, `第二十条第二款`, `第二十条第二款第二项`: each number named.
+    Named,
+    /// `第四十五条第三项`: an item of an article of one paragraph (the path's second number).
+    NamedItem,
 }
 
 impl Citation {

@@ -101,6 +101,8 @@ codes! {
     E0003: Error, Syntax;
     /// `all` without a condition.
     E0004: Error, Syntax;
+    /// A file that mixes English and Chinese keywords.
+    E0005: Error, Syntax;
     /// An unknown name.
     E0101: Error, Name;
     /// An unknown field, enum member, rank or style.

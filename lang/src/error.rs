@@ -4,6 +4,7 @@
 use crate::ast::DefectKind;
 use crate::date::DateError;
 use crate::diagnostic::{Code, Diagnostic};
+use crate::keywords::KeywordLang;
 use crate::message::{Arg, Join, Message};
 use crate::span::Span;
 
@@ -89,6 +90,26 @@ pub enum ParseError {
         /// The quantifier.
         span: Span,
     },
+    /// A Chinese numeral that is not written as article numbers are (`十十`).
+    Numeral {
+        /// The numeral.
+        span: Span,
+        /// As written.
+        numeral: String,
+    },
+    /// E0005: a keyword of the other keyword language than the file's first keyword.
+    MixedKeywords {
+        /// The keyword.
+        span: Span,
+        /// As written.
+        keyword: String,
+        /// The file's language, its first keyword's.
+        file: KeywordLang,
+        /// The file's first keyword, as written.
+        first: String,
+        /// Where it is.
+        first_span: Span,
+    },
 }
 
 impl ParseError {
@@ -98,6 +119,7 @@ impl ParseError {
             ParseError::NumberTooLarge { .. } => Code::E0002,
             ParseError::ImpossibleDate { .. } => Code::E0003,
             ParseError::AllWithoutCondition { .. } => Code::E0004,
+            ParseError::MixedKeywords { .. } => Code::E0005,
             _ => Code::E0001,
         }
     }
@@ -178,6 +200,30 @@ impl ParseError {
             ParseError::AllWithoutCondition { span } => {
                 Diagnostic::new(code, span, Message::new("E0004-all-without-condition"))
             }
+            ParseError::Numeral { span, numeral } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0001-numeral").arg("numeral", numeral),
+            )
+            .with_help(Message::help("E0001-numeral")),
+            ParseError::MixedKeywords {
+                span,
+                keyword,
+                file,
+                first,
+                first_span,
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0005-mixed-keywords")
+                    .arg("file", file.as_str())
+                    .arg("keyword", keyword),
+            )
+            .with_label(
+                first_span,
+                Message::attr("E0005-mixed-keywords", "label").arg("first", first),
+            )
+            .with_help(Message::help("E0005-mixed-keywords")),
         }
     }
 }

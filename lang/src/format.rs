@@ -15,7 +15,8 @@ use crate::ast::visit::VisitMut;
 use crate::ast::*;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::parser::parse;
+use crate::keywords::{ordinal_suffix, KeywordLang, Kw};
+use crate::parser::{parse, parse_with_keywords};
 use crate::span::Span;
 use std::fmt::Write as _;
 
@@ -32,22 +33,58 @@ pub enum FormatError {
     Changed,
 }
 
-/// Formats one policy file.
+/// What a citation written `§N.M…` names, for writing it the Chinese way: `Named` for
+/// `第N条第M款…`, `NamedItem` for `第N条第M项` (M an item of an article of one paragraph), `None`
+/// to keep it as `§` (a plan's numbering, or a citation that cannot be told). Only the
+/// compiler knows (`datalex fmt` asks it), since `§45.3` is an item or a paragraph depending on
+/// the article.
+pub type CiteShape<'a> = &'a dyn Fn(&Citation) -> Option<CiteForm>;
+
+/// How to format.
+#[derive(Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// The keyword language to write; `None` keeps the file's.
+    pub keywords: Option<KeywordLang>,
+    /// What `§` citations name, when writing Chinese keywords; without it they stay `§`.
+    pub shape: Option<CiteShape<'a>>,
+}
+
+/// Formats one policy file, keeping its keyword language.
 pub fn format(text: &str) -> Result<String, FormatError> {
-    let (file, diags) = parse(0, text);
+    format_with(text, &Options::default())
+}
+
+/// Formats one policy file, in the keyword language `options` asks for. Converting changes the
+/// keywords and the form of citations (`§20.2` and `第二十条第二款`), never what they name: the
+/// output must parse to the same tree, spans and citation forms aside.
+pub fn format_with(text: &str, options: &Options<'_>) -> Result<String, FormatError> {
+    let (file, diags, lang) = parse_with_keywords(0, text);
     if !diags.is_empty() {
         return Err(FormatError::Syntax(diags));
     }
+    let from = lang.unwrap_or(KeywordLang::En);
+    let to = options.keywords.unwrap_or(from);
+    let convert = options.keywords.is_some();
     let mut p = Printer {
         src: text,
         out: String::new(),
         comments: comments(text),
         next_comment: 0,
+        w: Words {
+            lang: to,
+            shape: if convert { options.shape } else { None },
+            convert,
+        },
     };
     p.file(&file);
     let out = p.out;
     let (again, diags) = parse(0, &out);
-    if !diags.is_empty() || fingerprint(&again) != fingerprint(&file) {
+    let same = if convert {
+        fingerprint_any_form(&again) == fingerprint_any_form(&file)
+    } else {
+        fingerprint(&again) == fingerprint(&file)
+    };
+    if !diags.is_empty() || !same {
         return Err(FormatError::Changed);
     }
     Ok(out)
@@ -65,6 +102,77 @@ pub fn fingerprint(file: &File) -> String {
     let mut file = file.clone();
     Unplaced.visit_file(&mut file);
     format!("{:?}", file.items)
+}
+
+/// [`fingerprint`] with every citation's form set to `§`: a file and its conversion to the
+/// other keyword language agree on it. (That `第四十五条第三项` and `§45.3` name the same
+/// provision is the compiler's to know; the conversion asks it, see [`CiteShape`].)
+pub fn fingerprint_any_form(file: &File) -> String {
+    /// Sets every citation's form to `§`.
+    struct AnyForm;
+    impl VisitMut<'_> for AnyForm {
+        fn visit_citation(&mut self, c: &mut Citation) {
+            c.form = CiteForm::Section;
+            crate::ast::visit::walk_mut::citation(self, c);
+        }
+    }
+    let mut file = file.clone();
+    AnyForm.visit_file(&mut file);
+    for item in &mut file.items {
+        if let Item::Coverage(c) = item {
+            for e in &mut c.entries {
+                for (_, form, _) in &mut e.articles {
+                    *form = CiteForm::Section;
+                }
+            }
+        }
+    }
+    fingerprint(&file)
+}
+
+/// The keyword language being written, and how citations are converted.
+#[derive(Clone, Copy)]
+struct Words<'a> {
+    lang: KeywordLang,
+    shape: Option<CiteShape<'a>>,
+    /// Converting: citations take the form of `lang`.
+    convert: bool,
+}
+
+impl Words<'_> {
+    /// English, citations as written: what traces and messages show.
+    const EN: Words<'static> = Words {
+        lang: KeywordLang::En,
+        shape: None,
+        convert: false,
+    };
+
+    fn k(self, kw: Kw) -> &'static str {
+        kw.text(self.lang)
+    }
+
+    /// `article 20` or `第二十条`.
+    fn ordinal(self, kw: Kw, n: u32) -> String {
+        match self.lang {
+            KeywordLang::En => format!("{} {n}", kw.en()),
+            KeywordLang::Zh => format!("第{}{}", crate::numerals::chinese(n), ordinal_suffix(kw)),
+        }
+    }
+
+    /// The form to write a citation in.
+    fn form(self, c: &Citation) -> CiteForm {
+        if !self.convert || c.path.is_empty() {
+            return c.form;
+        }
+        match self.lang {
+            KeywordLang::En => CiteForm::Section,
+            KeywordLang::Zh if c.form != CiteForm::Section => c.form,
+            KeywordLang::Zh => self
+                .shape
+                .and_then(|shape| shape(c))
+                .unwrap_or(CiteForm::Section),
+        }
+    }
 }
 
 struct Comment {
@@ -117,9 +225,42 @@ struct Printer<'s> {
     out: String,
     comments: Vec<Comment>,
     next_comment: usize,
+    w: Words<'s>,
 }
 
-impl Printer<'_> {
+impl<'s> Printer<'s> {
+    fn k(&self, kw: Kw) -> &'static str {
+        self.w.k(kw)
+    }
+
+    fn expr(&self, e: &Expr) -> String {
+        expr_in(e, 0, self.w.lang)
+    }
+
+    fn cites(&self, cites: &[Citation]) -> String {
+        cites_in(cites, self.w)
+    }
+
+    /// `override ` before a declaration that replaces one, or nothing.
+    fn prefix(&self, replaces: Option<Span>) -> String {
+        match replaces {
+            Some(_) => format!("{} ", self.k(Kw::Override)),
+            None => String::new(),
+        }
+    }
+
+    /// ` from DATE until DATE` of an article, paragraph or item, or nothing.
+    fn text_period(&self, from: Option<(Date, Span)>, until: Option<(Date, Span)>) -> String {
+        let mut s = String::new();
+        if let Some((d, _)) = from {
+            let _ = write!(s, " {} {d}", self.k(Kw::From));
+        }
+        if let Some((d, _)) = until {
+            let _ = write!(s, " {} {d}", self.k(Kw::Until));
+        }
+        s
+    }
+
     fn line(&mut self, indent: usize, text: &str) {
         for _ in 0..indent {
             self.out.push(' ');
@@ -199,15 +340,17 @@ impl Printer<'_> {
                 let ext = p
                     .extends
                     .as_ref()
-                    .map(|e| format!(" extends {}", e.name))
+                    .map(|e| format!(" {} {}", self.k(Kw::Extends), e.name))
                     .unwrap_or_default();
-                self.line(0, &format!("package {}{ext}", p.name.name));
+                let l = format!("{} {}{ext}", self.k(Kw::Package), p.name.name);
+                self.line(0, &l);
             }
             Item::Regulation(r) => self.regulation(r),
             Item::Enum(e) => {
-                let mut head = format!("enum {}", e.name.name);
+                let mut head = format!("{} {}", self.k(Kw::Enum), e.name.name);
                 if e.ordered {
-                    head.push_str(" ordered");
+                    head.push(' ');
+                    head.push_str(self.k(Kw::Ordered));
                 }
                 push_doc(&mut head, &e.doc);
                 self.line(0, &format!("{head} {{"));
@@ -223,7 +366,7 @@ impl Printer<'_> {
                 self.close(e.span, 0);
             }
             Item::Record(r) => {
-                let mut head = format!("record {}", r.name.name);
+                let mut head = format!("{} {}", self.k(Kw::Record), r.name.name);
                 push_doc(&mut head, &r.doc);
                 self.line(0, &format!("{head} {{"));
                 for f in &r.fields {
@@ -235,20 +378,24 @@ impl Printer<'_> {
                 self.close(r.span, 0);
             }
             Item::Fact(f) => {
-                let mut l = format!("fact {}: {}", f.name.name, type_str(&f.ty));
+                let mut l = format!("{} {}: {}", self.k(Kw::Fact), f.name.name, type_str(&f.ty));
                 if let Some(k) = &f.keyed {
-                    let _ = write!(l, " keyed by {}", k.name);
+                    let _ = write!(l, " {} {}", self.k(Kw::KeyedBy), k.name);
                 }
                 push_doc(&mut l, &f.doc);
                 self.line(0, &l);
             }
             Item::Kind(k) => {
-                let mut l = format!("kind {}: {}", k.name.name, k.request.name);
+                let mut l = format!("{} {}: {}", self.k(Kw::Kind), k.name.name, k.request.name);
                 push_doc(&mut l, &k.doc);
                 self.line(0, &l);
             }
             Item::Labels(x) => {
-                self.line(0, &format!("labels {} {{", x.of.as_str()));
+                let of = match x.of {
+                    LabelOf::Role => Kw::LabelRole,
+                    LabelOf::Scenario => Kw::LabelScenario,
+                };
+                self.line(0, &format!("{} {} {{", self.k(Kw::Labels), self.k(of)));
                 for e in &x.entries {
                     self.comments_before(e.span.start as usize, 2);
                     self.line(2, &format!("{} {}", e.name.name, quote(&e.label.value)));
@@ -257,13 +404,14 @@ impl Printer<'_> {
             }
             Item::Param(p) => {
                 let mut head = format!(
-                    "{}param {} = {}",
-                    prefix(p.replaces),
+                    "{}{} {} = {}",
+                    self.prefix(p.replaces),
+                    self.k(Kw::Param),
                     p.name.name,
-                    expr_to_string(&p.value)
+                    expr_in(&p.value, 0, self.w.lang)
                 );
                 if !p.cites.is_empty() {
-                    let _ = write!(head, " cites {}", cites_str(&p.cites));
+                    let _ = write!(head, " {} {}", self.k(Kw::Cites), self.cites(&p.cites));
                 }
                 self.line(0, &head);
                 if let Some(doc) = &p.doc {
@@ -273,54 +421,78 @@ impl Printer<'_> {
             Item::Value(v) => self.value(v),
             Item::Rule(r) => self.rule(r),
             Item::Test(t) => self.test(t),
-            Item::Use(u) => self.line(
-                0,
-                &format!("use {} for {}", u.package.name, names(&u.kinds)),
-            ),
+            Item::Use(u) => {
+                let l = format!(
+                    "{} {} {} {}",
+                    self.k(Kw::Use),
+                    u.package.name,
+                    self.k(Kw::For),
+                    names(&u.kinds)
+                );
+                self.line(0, &l);
+            }
             Item::Scope(sc) => {
-                let mut head = format!("scope {} on {}", sc.regulation.name, names(&sc.kinds));
+                let mut head = format!(
+                    "{} {} {} {}",
+                    self.k(Kw::Scope),
+                    sc.regulation.name,
+                    self.k(Kw::On),
+                    names(&sc.kinds)
+                );
                 if !sc.cites.is_empty() {
-                    let _ = write!(head, " cites {}", cites_str(&sc.cites));
+                    let _ = write!(head, " {} {}", self.k(Kw::Cites), self.cites(&sc.cites));
                 }
                 self.line(0, &head);
                 self.condition(&sc.when, 2);
             }
             Item::Interpretation(x) => {
-                self.line(
-                    0,
-                    &format!("interpretation {} of {} {{", x.name.name, cites_str(&x.of)),
+                let l = format!(
+                    "{} {} {} {} {{",
+                    self.k(Kw::Interpretation),
+                    x.name.name,
+                    self.k(Kw::Of),
+                    self.cites(&x.of)
                 );
-                self.with_text(2, "says", &quote(&x.says.value), 4);
-                self.with_text(2, "means", &quote(&x.means.value), 4);
-                self.line(
-                    2,
-                    &format!(
-                        "adopted by {} on {}",
-                        quote(&x.adopted_by.value),
-                        x.adopted_on
-                    ),
+                self.line(0, &l);
+                self.with_text(2, self.k(Kw::Says), &quote(&x.says.value), 4);
+                self.with_text(2, self.k(Kw::Means), &quote(&x.means.value), 4);
+                let l = format!(
+                    "{} {} {} {}",
+                    self.k(Kw::AdoptedBy),
+                    quote(&x.adopted_by.value),
+                    self.k(Kw::OnDate),
+                    x.adopted_on
                 );
+                self.line(2, &l);
                 self.close(x.span, 0);
             }
             Item::Coverage(c) => {
-                self.line(0, &format!("coverage {} {{", c.regulation.name));
+                let l = format!("{} {} {{", self.k(Kw::Coverage), c.regulation.name);
+                self.line(0, &l);
                 for e in &c.entries {
                     self.comments_before(e.span.start as usize, 2);
                     let refs: Vec<String> = e
                         .articles
                         .iter()
-                        .map(|(p, _)| {
-                            format!(
-                                "§{}",
-                                p.iter().map(u32::to_string).collect::<Vec<_>>().join(".")
-                            )
+                        .map(|(path, form, span)| {
+                            // Written as a citation of the regulation, without its id.
+                            let c = Citation {
+                                regulation: Some(c.regulation.clone()),
+                                path: path.clone(),
+                                version: None,
+                                form: *form,
+                                reading: None,
+                                span: *span,
+                            };
+                            let form = self.w.form(&c);
+                            path_str(path, form)
                         })
                         .collect();
-                    let status = if e.decidable {
-                        "not_encoded"
+                    let status = self.k(if e.decidable {
+                        Kw::NotEncoded
                     } else {
-                        "not_decidable"
-                    };
+                        Kw::NotDecidable
+                    });
                     let head = format!("{} {status}", refs.join(", "));
                     self.with_text(2, &head, &quote(&e.reason.value), 4);
                 }
@@ -335,29 +507,37 @@ impl Printer<'_> {
     }
 
     fn regulation(&mut self, r: &Regulation) {
-        self.line(
-            0,
-            &format!("regulation {} {} {{", r.id.name, quote(&r.title.value)),
+        let l = format!(
+            "{} {} {} {{",
+            self.k(Kw::Regulation),
+            r.id.name,
+            quote(&r.title.value)
         );
+        self.line(0, &l);
         if let Some(s) = &r.issuer {
-            self.line(2, &format!("issuer {}", quote(&s.value)));
+            let l = format!("{} {}", self.k(Kw::Issuer), quote(&s.value));
+            self.line(2, &l);
         }
         if let Some(s) = &r.number {
-            self.line(2, &format!("number {}", quote(&s.value)));
+            let l = format!("{} {}", self.k(Kw::Number), quote(&s.value));
+            self.line(2, &l);
         }
         if let Some(s) = &r.rank {
-            self.line(2, &format!("rank {}", s.name));
+            let l = format!("{} {}", self.k(Kw::Rank), s.name);
+            self.line(2, &l);
         }
         if let Some(s) = &r.territory {
-            self.line(2, &format!("territory {}", quote(&s.value)));
+            let l = format!("{} {}", self.k(Kw::Territory), quote(&s.value));
+            self.line(2, &l);
         }
         if let Some(f) = &r.in_force {
-            let mut l = match f.from {
-                Some(d) => format!("in force from {d}"),
-                None => "in force from unknown".to_string(),
+            let from = match f.from {
+                Some(d) => d.to_string(),
+                None => self.k(Kw::Unknown).to_string(),
             };
+            let mut l = format!("{} {} {from}", self.k(Kw::InForce), self.k(Kw::From));
             if let Some(u) = f.until {
-                let _ = write!(l, " until {u}");
+                let _ = write!(l, " {} {u}", self.k(Kw::Until));
             }
             if let Some(n) = &f.note {
                 let _ = write!(l, " {}", quote(&n.value));
@@ -365,10 +545,12 @@ impl Printer<'_> {
             self.line(2, &l);
         }
         if let Some(s) = &r.unavailable {
-            self.line(2, &format!("text unavailable {}", quote(&s.value)));
+            let l = format!("{} {}", self.k(Kw::TextUnavailable), quote(&s.value));
+            self.line(2, &l);
         }
         if let Some(s) = &r.style {
-            self.line(2, &format!("style {}", s.name));
+            let l = format!("{} {}", self.k(Kw::Style), s.name);
+            self.line(2, &l);
         }
         enum Entry<'a> {
             Chapter(&'a Chapter),
@@ -418,10 +600,12 @@ impl Printer<'_> {
             self.comments_before(start, 2);
             prev_end = Some(match entry {
                 Entry::Chapter(c) => {
-                    self.line(
-                        2,
-                        &format!("chapter {} {}", c.number, quote(&c.title.value)),
+                    let l = format!(
+                        "{} {}",
+                        self.w.ordinal(Kw::Chapter, c.number),
+                        quote(&c.title.value)
                     );
+                    self.line(2, &l);
                     c.span.end as usize
                 }
                 Entry::Missing(m) => {
@@ -430,7 +614,12 @@ impl Printer<'_> {
                     } else {
                         format!("{}..{}", m.from, m.to)
                     };
-                    self.line(2, &format!("missing {range} {}", quote(&m.note.value)));
+                    let l = format!(
+                        "{} {range} {}",
+                        self.k(Kw::MissingArticles),
+                        quote(&m.note.value)
+                    );
+                    self.line(2, &l);
                     m.span.end as usize
                 }
                 Entry::Article(a) => self.article(a),
@@ -441,21 +630,17 @@ impl Printer<'_> {
 
     /// Prints an article; returns where it ends in the source.
     fn article(&mut self, a: &Article) -> usize {
-        let mut partial = String::new();
-        if let Some((d, _)) = a.from {
-            let _ = write!(partial, " from {d}");
-        }
-        if let Some((d, _)) = a.until {
-            let _ = write!(partial, " until {d}");
-        }
+        let mut partial = self.text_period(a.from, a.until);
         if a.partial {
-            partial.push_str(" partial");
+            partial.push(' ');
+            partial.push_str(self.k(Kw::Partial));
         }
+        let article = self.w.ordinal(Kw::Article, a.number);
         let mut end = a.span.end as usize;
         if a.single {
             let Some(p) = a.paras.first() else { return end };
             end = end.max(p.span.end as usize);
-            let head = format!("article {}{partial} {}", a.number, quote(&p.text.value));
+            let head = format!("{article}{partial} {}", quote(&p.text.value));
             self.text_head(2, &head, &p.defects, !p.items.is_empty());
             if !p.items.is_empty() {
                 end = end.max(self.items(&p.items, 4));
@@ -463,14 +648,14 @@ impl Printer<'_> {
             }
             return end;
         }
-        self.line(2, &format!("article {}{partial} {{", a.number));
+        self.line(2, &format!("{article}{partial} {{"));
         for p in &a.paras {
             self.comments_before(p.span.start as usize, 4);
             end = end.max(p.span.end as usize);
             let head = format!(
-                "para {}{} {}",
-                p.number,
-                text_period(p.from, p.until),
+                "{}{} {}",
+                self.w.ordinal(Kw::Para, p.number),
+                self.text_period(p.from, p.until),
                 quote(&p.text.value)
             );
             self.text_head(4, &head, &p.defects, !p.items.is_empty());
@@ -495,9 +680,9 @@ impl Printer<'_> {
         for i in items {
             self.comments_before(i.span.start as usize, indent);
             let head = format!(
-                "item {}{} {}",
-                i.number,
-                text_period(i.from, i.until),
+                "{}{} {}",
+                self.w.ordinal(Kw::ItemText, i.number),
+                self.text_period(i.from, i.until),
                 quote(&i.text.value)
             );
             self.text_head(indent, &head, &i.defects, false);
@@ -516,12 +701,17 @@ impl Printer<'_> {
         }
         self.line(indent, head);
         for (k, d) in defects.iter().enumerate() {
-            let mut l = format!("{} {}", d.kind.keyword(), quote(&d.run.value));
+            let kind = match d.kind {
+                DefectKind::Garbled => Kw::Garbled,
+                DefectKind::Duplicated => Kw::Duplicated,
+                DefectKind::Target => Kw::Target,
+            };
+            let mut l = format!("{} {}", self.k(kind), quote(&d.run.value));
             if let Some(r) = &d.reading {
-                let _ = write!(l, " reads {}", quote(&r.value));
+                let _ = write!(l, " {} {}", self.k(Kw::Reads), quote(&r.value));
             }
             if let Some((u, _)) = &d.until {
-                let _ = write!(l, " until {u}");
+                let _ = write!(l, " {} {u}", self.k(Kw::Until));
             }
             if k + 1 == defects.len() {
                 l.push_str(brace);
@@ -531,20 +721,25 @@ impl Printer<'_> {
     }
 
     fn value(&mut self, v: &ValueDecl) {
-        let mut head = format!("{}value {}", prefix(v.replaces), v.name.name);
+        let mut head = format!(
+            "{}{} {}",
+            self.prefix(v.replaces),
+            self.k(Kw::Value),
+            v.name.name
+        );
         if let Some(t) = &v.ty {
             let _ = write!(head, ": {}", type_str(t));
         }
-        let _ = write!(head, " on {}", names(&v.kinds));
+        let _ = write!(head, " {} {}", self.k(Kw::On), names(&v.kinds));
         if let Some(r) = &v.reported {
-            let _ = write!(head, " reported as {}", r.name);
+            let _ = write!(head, " {} {}", self.k(Kw::ReportedAs), r.name);
         }
         if !v.cites.is_empty() {
-            let _ = write!(head, " cites {}", cites_str(&v.cites));
+            let _ = write!(head, " {} {}", self.k(Kw::Cites), self.cites(&v.cites));
         }
         match &v.body {
             ValueBody::Expr(e) => {
-                let one = format!("{head} = {}", expr_to_string(e));
+                let one = format!("{head} = {}", self.expr(e));
                 if width(&one) <= WIDTH && !matches!(e.kind, ExprKind::Each { .. }) {
                     self.line(0, &one);
                 } else {
@@ -559,22 +754,23 @@ impl Printer<'_> {
             } => {
                 self.line(0, &format!("{head} {{"));
                 self.comments_before(default.0.span.start as usize, 2);
-                let mut d = format!("default {}", expr_to_string(&default.0));
+                let mut d = format!("{} {}", self.k(Kw::Default), self.expr(&default.0));
                 if !default.1.is_empty() {
-                    let _ = write!(d, " cites {}", cites_str(&default.1));
+                    let _ = write!(d, " {} {}", self.k(Kw::Cites), self.cites(&default.1));
                 }
                 self.line(2, &d);
                 for x in exceptions {
                     self.comments_before(x.span.start as usize, 2);
-                    let mut h = format!("exception {}", x.name.name);
+                    let mut h = format!("{} {}", self.k(Kw::Exception), x.name.name);
                     if !x.over.is_empty() {
-                        let _ = write!(h, " over {}", names(&x.over));
+                        let _ = write!(h, " {} {}", self.k(Kw::Over), names(&x.over));
                     }
-                    let _ = write!(h, " cites {}", cites_str(&x.cites));
+                    let _ = write!(h, " {} {}", self.k(Kw::Cites), self.cites(&x.cites));
                     self.line(2, &h);
                     self.condition(&x.when, 4);
                     self.comments_before(x.result.span.start as usize, 4);
-                    self.line(4, &format!("=> {}", expr_to_string(&x.result)));
+                    let l = format!("=> {}", self.expr(&x.result));
+                    self.line(4, &l);
                     for part in &x.parts {
                         self.part(part, 7);
                     }
@@ -587,10 +783,15 @@ impl Printer<'_> {
     /// An expression on its own lines: `each … where` and long `and`/`or` chains are broken.
     fn expr_block(&mut self, e: &Expr, indent: usize) {
         if let ExprKind::Each { var, coll, cond } = &e.kind {
-            self.line(
-                indent,
-                &format!("each {} in {} where", var.name, expr_to_string(coll)),
+            let l = format!(
+                "{} {} {} {} {}",
+                self.k(Kw::Each),
+                var.name,
+                self.k(Kw::In),
+                self.expr(coll),
+                self.k(Kw::Where)
             );
+            self.line(indent, &l);
             self.chain(cond, indent + 2, "");
         } else {
             self.chain(e, indent, "");
@@ -599,13 +800,14 @@ impl Printer<'_> {
 
     fn condition(&mut self, e: &Expr, indent: usize) {
         self.comments_before(e.span.start as usize, indent);
-        self.chain(e, indent, "when ");
+        let lead = format!("{} ", self.k(Kw::When));
+        self.chain(e, indent, &lead);
     }
 
     /// Prints `lead` + `e`, breaking a long top-level `and`/`or` chain one operand a line, the
     /// operators right-aligned under the end of `lead`'s keyword.
     fn chain(&mut self, e: &Expr, indent: usize, lead: &str) {
-        let one = format!("{lead}{}", expr_to_string(e));
+        let one = format!("{lead}{}", self.expr(e));
         let op = match &e.kind {
             ExprKind::Binary(op @ (BinOp::And | BinOp::Or), ..) => Some(*op),
             _ => None,
@@ -616,16 +818,16 @@ impl Printer<'_> {
         };
         let mut operands = Vec::new();
         flatten(e, op, &mut operands);
-        let keyword = op.as_str();
+        let keyword = self.k(op_keyword(op));
         // Right-align the operator with the lead keyword (`when`), or indent two under none.
-        let lead_kw = lead.trim_end().len();
-        let op_indent = if lead_kw >= keyword.len() {
-            indent + lead_kw - keyword.len()
+        let lead_kw = width(lead.trim_end());
+        let op_indent = if lead_kw >= width(keyword) {
+            indent + lead_kw - width(keyword)
         } else {
             indent
         };
         for (i, operand) in operands.iter().enumerate() {
-            let text = expr_to_string_prec(operand, if op == BinOp::And { 3 } else { 2 });
+            let text = expr_in(operand, if op == BinOp::And { 3 } else { 2 }, self.w.lang);
             if i == 0 {
                 self.line(indent, &format!("{lead}{text}"));
             } else {
@@ -635,28 +837,32 @@ impl Printer<'_> {
     }
 
     fn rule(&mut self, r: &RuleDecl) {
-        let mut head = format!("{}{}", prefix(r.replaces), r.role.keyword());
+        let role = match r.role {
+            RuleRole::Guard => Kw::Guard,
+            RuleRole::Rule => Kw::Rule,
+            RuleRole::Exception => Kw::Exception,
+            RuleRole::Check => Kw::Check,
+            RuleRole::Otherwise => Kw::Otherwise,
+        };
+        let mut head = format!("{}{}", self.prefix(r.replaces), self.k(role));
         if let Some(n) = &r.name {
             let _ = write!(head, " {}", n.name);
         }
         if !r.over.is_empty() {
-            let _ = write!(head, " over {}", names(&r.over));
+            let _ = write!(head, " {} {}", self.k(Kw::Over), names(&r.over));
         }
-        let _ = write!(head, " on {}", names(&r.kinds));
+        let _ = write!(head, " {} {}", self.k(Kw::On), names(&r.kinds));
         if !r.cites.is_empty() {
-            let _ = write!(head, " cites {}", cites_str(&r.cites));
+            let _ = write!(head, " {} {}", self.k(Kw::Cites), self.cites(&r.cites));
         }
         self.line(0, &head);
         if let Some(c) = &r.consistent {
-            self.with_text(
-                2,
-                &format!(
-                    "consistent with {}",
-                    cites_str(std::slice::from_ref(&c.cite))
-                ),
-                &quote(&c.note.value),
-                4,
+            let h = format!(
+                "{} {}",
+                self.k(Kw::ConsistentWith),
+                self.cites(std::slice::from_ref(&c.cite))
             );
+            self.with_text(2, &h, &quote(&c.note.value), 4);
         }
         if let Some(w) = &r.when {
             self.condition(w, 2);
@@ -664,16 +870,12 @@ impl Printer<'_> {
         match &r.outcome.effect {
             Some((effect, code, text)) => {
                 self.comments_before(code.span.start as usize, 2);
-                let one = format!(
-                    "=> {} {} {}",
-                    effect.as_str(),
-                    code.name,
-                    quote(&text.value)
-                );
+                let effect = self.k(effect_keyword(*effect));
+                let one = format!("=> {effect} {} {}", code.name, quote(&text.value));
                 if 2 + width(&one) <= WIDTH {
                     self.line(2, &one);
                 } else {
-                    self.line(2, &format!("=> {} {}", effect.as_str(), code.name));
+                    self.line(2, &format!("=> {effect} {}", code.name));
                     self.line(7, &quote(&text.value));
                 }
                 for part in &r.outcome.parts {
@@ -684,7 +886,7 @@ impl Printer<'_> {
                 let mut parts = r.outcome.parts.iter();
                 if let Some(first) = parts.next() {
                     // `=> finding …`: the first part shares the arrow's line.
-                    let text = part_line(first);
+                    let text = part_line(first, self.w);
                     self.comments_before(part_start(first), 2);
                     self.with_text(2, &format!("=> {}", text.0), &text.1, 7);
                 }
@@ -700,7 +902,7 @@ impl Printer<'_> {
 
     fn part(&mut self, part: &OutcomePart, indent: usize) {
         self.comments_before(part_start(part), indent);
-        let (head, tail) = part_line(part);
+        let (head, tail) = part_line(part, self.w);
         // A deadline too long for one line puts `met by …` on a line of its own.
         if let (
             OutcomePart::Deadline {
@@ -709,7 +911,7 @@ impl Printer<'_> {
             true,
         ) = (part, indent + width(&head) > WIDTH)
         {
-            let met = format!("met by {}", expr_to_string(m));
+            let met = format!("{} {}", self.k(Kw::MetBy), self.expr(m));
             let short = head
                 .strip_suffix(&format!(" {met}"))
                 .unwrap_or(&head)
@@ -734,7 +936,8 @@ impl Printer<'_> {
     }
 
     fn test(&mut self, t: &TestDecl) {
-        self.line(0, &format!("test {} {{", quote(&t.name.value)));
+        let l = format!("{} {} {{", self.k(Kw::Test), quote(&t.name.value));
+        self.line(0, &l);
         enum Entry<'a> {
             Facts(&'a Str),
             Request(&'a TestRequest),
@@ -756,18 +959,22 @@ impl Printer<'_> {
         for (start, e) in entries {
             self.comments_before(start, 2);
             match e {
-                Entry::Facts(f) => self.line(2, &format!("facts {}", quote(&f.value))),
+                Entry::Facts(f) => {
+                    let l = format!("{} {}", self.k(Kw::Facts), quote(&f.value));
+                    self.line(2, &l);
+                }
                 Entry::Request(r) => {
                     let fields: Vec<String> = r
                         .fields
                         .iter()
-                        .map(|(k, v)| format!("{} {}", k.name, literal(v)))
+                        .map(|(k, v)| format!("{} {}", k.name, literal(v, self.w.lang)))
                         .collect();
-                    let one = format!("request {} {{ {} }}", r.kind.name, fields.join(", "));
+                    let request = self.k(Kw::Request);
+                    let one = format!("{request} {} {{ {} }}", r.kind.name, fields.join(", "));
                     if 2 + width(&one) <= WIDTH {
                         self.line(2, &one);
                     } else {
-                        self.line(2, &format!("request {} {{", r.kind.name));
+                        self.line(2, &format!("{request} {} {{", r.kind.name));
                         let n = fields.len();
                         for (i, f) in fields.iter().enumerate() {
                             self.line(4, &format!("{f}{}", if i + 1 < n { "," } else { "" }));
@@ -775,7 +982,14 @@ impl Printer<'_> {
                         self.line(2, "}");
                     }
                 }
-                Entry::Expect(x) => self.line(2, &format!("expect {}", expect_str(&x.kind))),
+                Entry::Expect(x) => {
+                    let l = format!(
+                        "{} {}",
+                        self.k(Kw::Expect),
+                        expect_str(&x.kind, self.w.lang)
+                    );
+                    self.line(2, &l);
+                }
             }
         }
         self.close(t.span, 0);
@@ -814,18 +1028,20 @@ fn part_start(p: &OutcomePart) -> usize {
 }
 
 /// A part as its head (keyword … up to the string) and tail (the string and citations).
-fn part_line(p: &OutcomePart) -> (String, String) {
+fn part_line(p: &OutcomePart, w: Words<'_>) -> (String, String) {
     let tail = |text: &Str, cites: &[Citation]| {
         let mut t = quote(&text.value);
         if !cites.is_empty() {
-            let _ = write!(t, " cites {}", cites_str(cites));
+            let _ = write!(t, " {} {}", w.k(Kw::Cites), cites_in(cites, w));
         }
         t
     };
+    let e = |x: &Expr| expr_in(x, 0, w.lang);
     match p {
-        OutcomePart::Reason { code, text, cites } => {
-            (format!("reason {}", code.name), tail(text, cites))
-        }
+        OutcomePart::Reason { code, text, cites } => (
+            format!("{} {}", w.k(Kw::Reason), code.name),
+            tail(text, cites),
+        ),
         OutcomePart::Obligation {
             code,
             party,
@@ -834,12 +1050,18 @@ fn part_line(p: &OutcomePart) -> (String, String) {
             text,
             cites,
         } => {
-            let mut h = format!("obligation {} on {}", code.name, party.name);
+            let mut h = format!(
+                "{} {} {} {}",
+                w.k(Kw::Obligation),
+                code.name,
+                w.k(Kw::OnParty),
+                party.name
+            );
             if let Some(v) = party_as {
-                let _ = write!(h, " as {}", v.name);
+                let _ = write!(h, " {} {}", w.k(Kw::As), v.name);
             }
             if let Some(u) = until {
-                let _ = write!(h, " until {}", expr_to_string(u));
+                let _ = write!(h, " {} {}", w.k(Kw::Until), e(u));
             }
             (h, tail(text, cites))
         }
@@ -854,42 +1076,87 @@ fn part_line(p: &OutcomePart) -> (String, String) {
             text,
             cites,
         } => {
-            let mut h = format!("deadline {} on {}", code.name, party.name);
+            let mut h = format!(
+                "{} {} {} {}",
+                w.k(Kw::Deadline),
+                code.name,
+                w.k(Kw::OnParty),
+                party.name
+            );
             if let Some(v) = party_as {
-                let _ = write!(h, " as {}", v.name);
+                let _ = write!(h, " {} {}", w.k(Kw::As), v.name);
             }
             let _ = write!(
                 h,
-                " within {} from {}",
-                expr_to_string(within),
-                expr_to_string(from)
+                " {} {} {} {}",
+                w.k(Kw::Within),
+                e(within),
+                w.k(Kw::From),
+                e(from)
             );
             if let Some(a) = as_of {
-                let _ = write!(h, " as of {}", expr_to_string(a));
+                let _ = write!(h, " {} {}", w.k(Kw::AsOf), e(a));
             }
             if let Some(m) = met_by {
-                let _ = write!(h, " met by {}", expr_to_string(m));
+                let _ = write!(h, " {} {}", w.k(Kw::MetBy), e(m));
             }
             (h, tail(text, cites))
         }
-        OutcomePart::Remedy { code, text, cites } => {
-            (format!("remedy {}", code.name), tail(text, cites))
-        }
+        OutcomePart::Remedy { code, text, cites } => (
+            format!("{} {}", w.k(Kw::Remedy), code.name),
+            tail(text, cites),
+        ),
         OutcomePart::Finding {
             code,
             severity,
             subject,
             text,
             cites,
-        } => (
-            format!(
-                "finding {} {} on {}",
-                code.name,
-                severity.as_str(),
-                expr_to_string(subject)
-            ),
-            tail(text, cites),
-        ),
+        } => {
+            let severity = match severity {
+                FindingSeverity::Info => Kw::Info,
+                FindingSeverity::Warning => Kw::Warning,
+                FindingSeverity::Violation => Kw::Violation,
+            };
+            (
+                format!(
+                    "{} {} {} {} {}",
+                    w.k(Kw::Finding),
+                    code.name,
+                    w.k(severity),
+                    w.k(Kw::On),
+                    e(subject)
+                ),
+                tail(text, cites),
+            )
+        }
+    }
+}
+
+fn effect_keyword(e: Effect) -> Kw {
+    match e {
+        Effect::Permit => Kw::Permit,
+        Effect::Deny => Kw::Deny,
+        Effect::Review => Kw::Review,
+    }
+}
+
+fn op_keyword(op: BinOp) -> Kw {
+    if op == BinOp::Or {
+        Kw::Or
+    } else {
+        Kw::And
+    }
+}
+
+fn part_keyword(k: PartKind) -> Kw {
+    match k {
+        PartKind::Reason => Kw::Reason,
+        PartKind::Obligation => Kw::Obligation,
+        PartKind::Finding => Kw::Finding,
+        PartKind::Deadline => Kw::Deadline,
+        PartKind::Remedy => Kw::Remedy,
+        PartKind::Source => Kw::Source,
     }
 }
 
@@ -900,14 +1167,6 @@ fn flatten<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
             out.push(b);
         }
         _ => out.push(e),
-    }
-}
-
-fn prefix(replaces: Option<crate::span::Span>) -> &'static str {
-    if replaces.is_some() {
-        "override "
-    } else {
-        ""
     }
 }
 
@@ -950,90 +1209,122 @@ pub fn quote(s: &str) -> String {
 
 /// Citations as written: `§20.2.2, shandong-2019 §?`.
 pub fn cites_str(cites: &[Citation]) -> String {
+    cites_in(cites, Words::EN)
+}
+
+/// Citations as written in `lang`: each in its own form (`§20.2.2`, `第二十条第二款第二项`).
+pub fn cites_str_in(cites: &[Citation], lang: KeywordLang) -> String {
+    cites_in(
+        cites,
+        Words {
+            lang,
+            shape: None,
+            convert: false,
+        },
+    )
+}
+
+fn cites_in(cites: &[Citation], w: Words<'_>) -> String {
     cites
         .iter()
         .map(|c| {
             if let Some(r) = &c.reading {
-                return format!("reading {}", r.name);
+                return format!("{} {}", w.k(Kw::Reading), r.name);
             }
             let reg = c
                 .regulation
                 .as_ref()
                 .map(|r| format!("{} ", r.name))
                 .unwrap_or_default();
-            let path = if c.path.is_empty() {
-                "?".to_string()
-            } else {
-                c.path
-                    .iter()
-                    .map(u32::to_string)
-                    .collect::<Vec<_>>()
-                    .join(".")
-            };
+            let path = path_str(&c.path, w.form(c));
             let version = c.version.map(|d| format!("@{d}")).unwrap_or_default();
-            format!("{reg}§{path}{version}")
+            format!("{reg}{path}{version}")
         })
         .collect::<Vec<_>>()
         .join(", ")
 }
 
-/// ` from DATE until DATE` of a paragraph or item, or nothing.
-fn text_period(from: Option<(Date, Span)>, until: Option<(Date, Span)>) -> String {
-    let mut s = String::new();
-    if let Some((d, _)) = from {
-        let _ = write!(s, " from {d}");
+/// `§20.2.2`, `§?`, `第二十条第二款第二项`, `第四十五条第三项`.
+fn path_str(path: &[u32], form: CiteForm) -> String {
+    let zh = crate::numerals::chinese;
+    match (form, path) {
+        (_, []) => "§?".to_string(),
+        (CiteForm::Section, _) => format!(
+            "§{}",
+            path.iter()
+                .map(u32::to_string)
+                .collect::<Vec<_>>()
+                .join(".")
+        ),
+        (CiteForm::NamedItem, [a, i]) => format!("第{}条第{}项", zh(*a), zh(*i)),
+        (_, [a, rest @ ..]) => {
+            let mut s = format!("第{}条", zh(*a));
+            for (n, suffix) in rest.iter().zip(["款", "项"]) {
+                let _ = write!(s, "第{}{suffix}", zh(*n));
+            }
+            s
+        }
     }
-    if let Some((d, _)) = until {
-        let _ = write!(s, " until {d}");
-    }
-    s
 }
 
-fn literal(l: &TestLiteral) -> String {
+fn literal(l: &TestLiteral, lang: KeywordLang) -> String {
     match l {
         TestLiteral::Date(d) => d.to_string(),
         TestLiteral::Str(s) => quote(s),
         TestLiteral::Int(i) => i.to_string(),
-        TestLiteral::Bool(b) => b.to_string(),
+        TestLiteral::Bool(b) => (if *b { Kw::True } else { Kw::False })
+            .text(lang)
+            .to_string(),
         TestLiteral::Word(w) => w.clone(),
         TestLiteral::List(xs) => format!(
             "[{}]",
-            xs.iter().map(literal).collect::<Vec<_>>().join(", ")
+            xs.iter()
+                .map(|x| literal(x, lang))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
         TestLiteral::Object(fs) => format!(
             "{{ {} }}",
             fs.iter()
-                .map(|(k, v)| format!("{} {}", k.name, literal(v)))
+                .map(|(k, v)| format!("{} {}", k.name, literal(v, lang)))
                 .collect::<Vec<_>>()
                 .join(", ")
         ),
     }
 }
 
-fn expect_str(e: &ExpectKind) -> String {
+fn expect_str(e: &ExpectKind, lang: KeywordLang) -> String {
+    let k = |kw: Kw| kw.text(lang);
     match e {
         ExpectKind::Effect(effect, reasons) => {
-            let mut s = effect.as_str().to_string();
+            let mut s = k(effect_keyword(*effect)).to_string();
             for r in reasons {
                 s.push(' ');
                 s.push_str(&r.name);
             }
             s
         }
-        ExpectKind::Has(k, code) => format!("{} {}", k.as_str(), code.name),
-        ExpectKind::HasNo(k, code) => format!("no {} {}", k.as_str(), code.name),
+        ExpectKind::Has(kind, code) => format!("{} {}", k(part_keyword(*kind)), code.name),
+        ExpectKind::HasNo(kind, code) => {
+            format!("{} {} {}", k(Kw::No), k(part_keyword(*kind)), code.name)
+        }
         ExpectKind::Deadline(code, due, status, party) => {
-            let mut s = format!("deadline {} due {due}", code.name);
+            let mut s = format!("{} {} {} {due}", k(Kw::Deadline), code.name, k(Kw::Due));
             if let Some(st) = status {
-                let _ = write!(s, " status {}", st.name);
+                // The parser reads a status as its English word.
+                let word = [Kw::Met, Kw::Missed, Kw::Open]
+                    .into_iter()
+                    .find(|w| w.en() == st.name)
+                    .map_or(st.name.as_str(), |w| w.text(lang));
+                let _ = write!(s, " {} {word}", k(Kw::Status));
             }
             if let Some(p) = party {
-                let _ = write!(s, " party {}", quote(&p.value));
+                let _ = write!(s, " {} {}", k(Kw::Party), quote(&p.value));
             }
             s
         }
-        ExpectKind::Error(code) => format!("error {}", code.name),
-        ExpectKind::Tier(k, v) => format!("tier {} {}", k.name, v.name),
+        ExpectKind::Error(code) => format!("{} {}", k(Kw::Error), code.name),
+        ExpectKind::Tier(key, v) => format!("{} {} {}", k(Kw::Tier), key.name, v.name),
     }
 }
 
@@ -1042,18 +1333,23 @@ fn expect_str(e: &ExpectKind) -> String {
 /// The expression as one line of policy source, with the fewest parentheses that keep its
 /// meaning.
 pub fn expr_to_string(e: &Expr) -> String {
-    expr_to_string_prec(e, 0)
+    expr_in(e, 0, KeywordLang::En)
+}
+
+/// [`expr_to_string`] with the keywords of `lang`.
+pub fn expr_to_string_lang(e: &Expr, lang: KeywordLang) -> String {
+    expr_in(e, 0, lang)
 }
 
 /// The expression as one operand of an `and` chain: an `or`, a quantifier or `each` is
 /// parenthesised.
 pub fn expr_to_string_in_and(e: &Expr) -> String {
-    expr_to_string_prec(e, 3)
+    expr_in(e, 3, KeywordLang::En)
 }
 
-fn expr_to_string_prec(e: &Expr, min: u8) -> String {
+fn expr_in(e: &Expr, min: u8, lang: KeywordLang) -> String {
     let mut s = String::new();
-    write_expr(e, &mut s, min);
+    write_expr(e, &mut s, min, lang);
     s
 }
 
@@ -1072,7 +1368,8 @@ fn prec(e: &Expr) -> u8 {
     }
 }
 
-fn write_expr(e: &Expr, out: &mut String, min: u8) {
+fn write_expr(e: &Expr, out: &mut String, min: u8, lang: KeywordLang) {
+    let k = |kw: Kw| kw.text(lang);
     let p = prec(e);
     let paren = p < min;
     if paren {
@@ -1081,28 +1378,29 @@ fn write_expr(e: &Expr, out: &mut String, min: u8) {
     match &e.kind {
         ExprKind::Name(n) => out.push_str(n),
         ExprKind::Field(b, f) => {
-            write_expr(b, out, 6);
+            write_expr(b, out, 6, lang);
             out.push('.');
             out.push_str(&f.name);
         }
         ExprKind::Index(b, k) => {
-            write_expr(b, out, 6);
+            write_expr(b, out, 6, lang);
             out.push('[');
-            write_expr(k, out, 0);
+            write_expr(k, out, 0, lang);
             out.push(']');
         }
-        ExprKind::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        ExprKind::Bool(b) => out.push_str(k(if *b { Kw::True } else { Kw::False })),
         ExprKind::Int(i) => out.push_str(&i.to_string()),
         ExprKind::Str(s) => out.push_str(&quote(s)),
         ExprKind::Date(d) => out.push_str(&d.to_string()),
         ExprKind::Duration { count, working } => {
             out.push_str(&count.to_string());
-            out.push_str(match (working, *count == 1) {
-                (true, true) => " working day",
-                (true, false) => " working days",
-                (false, true) => " day",
-                (false, false) => " days",
-            });
+            out.push(' ');
+            out.push_str(k(match (working, *count == 1) {
+                (true, true) => Kw::WorkingDay,
+                (true, false) => Kw::WorkingDays,
+                (false, true) => Kw::Day,
+                (false, false) => Kw::Days,
+            }));
         }
         ExprKind::Set(xs) | ExprKind::List(xs) => {
             let (open, close) = if matches!(e.kind, ExprKind::Set(_)) {
@@ -1115,39 +1413,47 @@ fn write_expr(e: &Expr, out: &mut String, min: u8) {
                 if i > 0 {
                     out.push_str(", ");
                 }
-                write_expr(x, out, 0);
+                write_expr(x, out, 0, lang);
             }
             out.push(close);
         }
         ExprKind::Not(x) => {
-            out.push_str("not ");
-            write_expr(x, out, 3);
+            out.push_str(k(Kw::Not));
+            out.push(' ');
+            write_expr(x, out, 3, lang);
         }
         ExprKind::Binary(op, a, b) => {
             // Comparisons do not chain: both operands bind tighter. And/or/+/- are left-associative.
             let (left, right) = if p == 4 { (5, 5) } else { (p, p + 1) };
-            write_expr(a, out, left);
+            write_expr(a, out, left, lang);
             out.push(' ');
-            out.push_str(op.as_str());
+            out.push_str(match op {
+                BinOp::And | BinOp::Or => k(op_keyword(*op)),
+                _ => op.as_str(),
+            });
             out.push(' ');
-            write_expr(b, out, right);
+            write_expr(b, out, right, lang);
         }
         ExprKind::IsMissing(x) => {
-            write_expr(x, out, 5);
-            out.push_str(" is missing");
+            write_expr(x, out, 5, lang);
+            out.push(' ');
+            out.push_str(k(Kw::IsMissing));
         }
         ExprKind::Exists(x) => {
-            write_expr(x, out, 5);
-            out.push_str(" exists");
+            write_expr(x, out, 5, lang);
+            out.push(' ');
+            out.push_str(k(Kw::Exists));
         }
         ExprKind::In {
             negated,
             elem,
             coll,
         } => {
-            write_expr(elem, out, 5);
-            out.push_str(if *negated { " not in " } else { " in " });
-            write_expr(coll, out, 5);
+            write_expr(elem, out, 5, lang);
+            out.push(' ');
+            out.push_str(k(if *negated { Kw::NotIn } else { Kw::In }));
+            out.push(' ');
+            write_expr(coll, out, 5, lang);
         }
         ExprKind::Quant {
             all,
@@ -1155,33 +1461,44 @@ fn write_expr(e: &Expr, out: &mut String, min: u8) {
             coll,
             body,
         } => {
-            out.push_str(if *all { "all " } else { "any " });
+            out.push_str(k(if *all { Kw::All } else { Kw::Any }));
+            out.push(' ');
             out.push_str(&var.name);
-            out.push_str(" in ");
-            write_expr(coll, out, 5);
+            out.push(' ');
+            out.push_str(k(Kw::In));
+            out.push(' ');
+            write_expr(coll, out, 5, lang);
             // `any x in c` is written without a condition; the parser supplies `true` at the
             // collection's span, which tells it from an explicit `: true`.
             let implicit = matches!(body.kind, ExprKind::Bool(true)) && body.span == coll.span;
             if !implicit {
                 out.push_str(": ");
-                write_expr(body, out, 0);
+                write_expr(body, out, 0, lang);
             }
         }
         ExprKind::Applies(reg, on) => {
-            out.push_str("applies ");
+            out.push_str(k(Kw::Applies));
+            out.push(' ');
             out.push_str(&reg.name);
             if let Some(d) = on {
-                out.push_str(" on ");
-                write_expr(d, out, 5);
+                out.push(' ');
+                out.push_str(k(Kw::OnDate));
+                out.push(' ');
+                write_expr(d, out, 5, lang);
             }
         }
         ExprKind::Each { var, coll, cond } => {
-            out.push_str("each ");
+            out.push_str(k(Kw::Each));
+            out.push(' ');
             out.push_str(&var.name);
-            out.push_str(" in ");
-            write_expr(coll, out, 5);
-            out.push_str(" where ");
-            write_expr(cond, out, 0);
+            out.push(' ');
+            out.push_str(k(Kw::In));
+            out.push(' ');
+            write_expr(coll, out, 5, lang);
+            out.push(' ');
+            out.push_str(k(Kw::Where));
+            out.push(' ');
+            write_expr(cond, out, 0, lang);
         }
     }
     if paren {

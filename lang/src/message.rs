@@ -169,7 +169,7 @@ impl Arg {
                 list(*join, &items, lang)
             }
             Arg::Numeral(n) => match lang {
-                Lang::Zh => chinese_numeral(*n),
+                Lang::Zh => crate::numerals::chinese(*n),
                 Lang::En => n.to_string(),
             },
             Arg::Provision(path) => provision(path, lang),
@@ -289,41 +289,9 @@ pub fn provision(path: &[u32], lang: Lang) -> String {
         Lang::Zh => path
             .iter()
             .zip(["条", "款", "项"])
-            .map(|(n, unit)| format!("第{}{unit}", chinese_numeral(*n)))
+            .map(|(n, unit)| format!("第{}{unit}", crate::numerals::chinese(*n)))
             .collect(),
     }
-}
-
-/// A number in Chinese numerals as used in article numbers: 1 → 一, 20 → 二十, 45 → 四十五,
-/// 101 → 一百零一; from 1000 on, in digits.
-pub fn chinese_numeral(n: u32) -> String {
-    const DIGITS: [&str; 10] = ["零", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
-    let digit = |d: u32| DIGITS.get(d as usize).copied().unwrap_or("");
-    if n == 0 {
-        return "零".to_string();
-    }
-    if n >= 1000 {
-        return n.to_string();
-    }
-    let (h, t, u) = (n / 100, (n / 10) % 10, n % 10);
-    let mut s = String::new();
-    if h > 0 {
-        s.push_str(digit(h));
-        s.push('百');
-        if t == 0 && u > 0 {
-            s.push('零');
-        }
-    }
-    if t > 0 {
-        if !(t == 1 && h == 0) {
-            s.push_str(digit(t));
-        }
-        s.push('十');
-    }
-    if u > 0 {
-        s.push_str(digit(u));
-    }
-    s
 }
 
 /// The `phrase-*` message whose English text is `phrase`.

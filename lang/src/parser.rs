@@ -8,6 +8,7 @@ use crate::ast::*;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
 use crate::error::ParseError;
+use crate::keywords::{KeywordLang, Kw};
 use crate::span::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
@@ -30,7 +31,17 @@ mod generated {
 }
 use generated::{PolicyParser, Rule};
 
-/// Keywords that start a top-level item.
+/// The keywords `part_kind` reads (`expect no reason …`).
+pub const PART_KINDS: &[Kw] = &[
+    Kw::Reason,
+    Kw::Obligation,
+    Kw::Finding,
+    Kw::Deadline,
+    Kw::Remedy,
+    Kw::Source,
+];
+
+/// Keywords that start a top-level item, in English ([`ITEM_KWS`] in both languages).
 pub const ITEM_KEYWORDS: &[&str] = &[
     "coverage",
     "use",
@@ -54,17 +65,129 @@ pub const ITEM_KEYWORDS: &[&str] = &[
     "labels",
 ];
 
+/// The keywords that start a top-level item, in both languages.
+pub const ITEM_KWS: &[Kw] = &[
+    Kw::Coverage,
+    Kw::Use,
+    Kw::Override,
+    Kw::Package,
+    Kw::Regulation,
+    Kw::Enum,
+    Kw::Record,
+    Kw::Fact,
+    Kw::Kind,
+    Kw::Param,
+    Kw::Value,
+    Kw::Guard,
+    Kw::Rule,
+    Kw::Exception,
+    Kw::Check,
+    Kw::Otherwise,
+    Kw::Test,
+    Kw::Scope,
+    Kw::Interpretation,
+    Kw::Labels,
+];
+
+/// Whether `word` starts a top-level item, in either keyword language.
+pub fn is_item_keyword(word: &str) -> bool {
+    ITEM_KWS.iter().any(|k| k.en() == word || k.zh() == word)
+}
+
 /// Parses one file. Spans carry `file`.
 pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
+    let (f, diags, _) = parse_with_keywords(file, text);
+    (f, diags)
+}
+
+/// Parses one file, and says which keyword language it is written in (that of its first
+/// keyword; `None` if it has none). A file that mixes them has an E0005 diagnostic.
+pub fn parse_with_keywords(
+    file: FileId,
+    text: &str,
+) -> (File, Vec<Diagnostic>, Option<KeywordLang>) {
     let mut items = Vec::new();
     let mut diags = Vec::new();
+    let mut uses = Vec::new();
     for (start, end) in split_items(text) {
         let chunk = text.get(start..end).unwrap_or("");
-        let (item, mut d) = parse_at(file, start, chunk);
+        let (item, mut d, used) = parse_at(file, start, chunk);
         items.extend(item);
         diags.append(&mut d);
+        uses.push(used);
     }
-    (File { items }, diags)
+    diags.extend(mixed_keywords(&uses));
+    (File { items }, diags, KeywordUse::language(&uses))
+}
+
+/// The first English and the first Chinese keyword of a chunk (or a file): what the file's
+/// keyword language and E0005 are found from.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KeywordUse {
+    /// The first English keyword, as written.
+    pub en: Option<(Span, String)>,
+    /// The first Chinese keyword, as written.
+    pub zh: Option<(Span, String)>,
+}
+
+impl KeywordUse {
+    /// The keyword language of chunks in file order: that of the first keyword.
+    pub fn language(uses: &[KeywordUse]) -> Option<KeywordLang> {
+        uses.iter()
+            .find_map(KeywordUse::first)
+            .map(|(lang, _)| lang)
+    }
+
+    /// The chunk's first keyword and its language.
+    fn first(&self) -> Option<(KeywordLang, &(Span, String))> {
+        match (&self.en, &self.zh) {
+            (Some(e), Some(z)) if z.0.start < e.0.start => Some((KeywordLang::Zh, z)),
+            (Some(e), _) => Some((KeywordLang::En, e)),
+            (None, Some(z)) => Some((KeywordLang::Zh, z)),
+            (None, None) => None,
+        }
+    }
+
+    /// Moves the spans to `file`, `offset` bytes on (as [`crate::rebase`] moves a chunk's).
+    pub fn rebase(&mut self, file: FileId, offset: usize) {
+        for (span, _) in self.en.iter_mut().chain(self.zh.iter_mut()) {
+            *span = Span::new(
+                file,
+                span.start as usize + offset,
+                span.end as usize + offset,
+            );
+        }
+    }
+
+    fn note(&mut self, span: Span, text: &str) {
+        let slot = match KeywordLang::of_word(text) {
+            KeywordLang::En => &mut self.en,
+            KeywordLang::Zh => &mut self.zh,
+        };
+        if slot.is_none() {
+            *slot = Some((span, text.to_string()));
+        }
+    }
+}
+
+/// E0005 for a file whose chunks, in order, used `uses`: at the first keyword of the other
+/// language than the file's first keyword.
+pub fn mixed_keywords(uses: &[KeywordUse]) -> Option<Diagnostic> {
+    let (lang, (first_span, first)) = uses.iter().find_map(KeywordUse::first)?;
+    let other = uses.iter().find_map(|u| match lang {
+        KeywordLang::En => u.zh.as_ref(),
+        KeywordLang::Zh => u.en.as_ref(),
+    })?;
+    Some(
+        ParseError::MixedKeywords {
+            span: other.0,
+            keyword: other.1.clone(),
+            file: lang,
+            first: first.clone(),
+            first_span: *first_span,
+        }
+        .diagnostic(),
+    )
 }
 
 /// Parses one chunk of [`split_items`] on its own: its item (none if it holds only comments or
@@ -74,13 +197,21 @@ pub fn parse(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
 /// place in its file; then they are exactly what [`parse`] gives for the whole file. The
 /// language server parses this way, so that an edit parses again only the chunks it touched.
 pub fn parse_chunk(chunk: &str) -> (Option<Item>, Vec<Diagnostic>) {
+    let (item, diags, _) = parse_at(0, 0, chunk);
+    (item, diags)
+}
+
+/// [`parse_chunk`], and the chunk's keywords: the file's chunks' [`KeywordUse`]s (rebased)
+/// give [`mixed_keywords`] what it needs to find E0005, which no chunk can find alone.
+pub fn parse_chunk_with_keywords(chunk: &str) -> (Option<Item>, Vec<Diagnostic>, KeywordUse) {
     parse_at(0, 0, chunk)
 }
 
 /// Parses the chunk that starts at byte `base` of `file`.
-fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagnostic>) {
+fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagnostic>, KeywordUse) {
+    let mut used = KeywordUse::default();
     if chunk.trim().is_empty() || is_only_comments(chunk) {
-        return (None, Vec::new());
+        return (None, Vec::new(), used);
     }
     let cx = Cx {
         file,
@@ -91,6 +222,9 @@ fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagno
     let mut diags = Vec::new();
     match PolicyParser::parse(Rule::item_entry, chunk) {
         Ok(mut pairs) => {
+            for p in pairs.clone() {
+                cx.keywords(p, &mut used);
+            }
             let pair = pairs
                 .next()
                 .and_then(|entry| entry.into_inner().find(|p| p.as_rule() != Rule::EOI));
@@ -109,7 +243,7 @@ fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagno
         Err(e) => diags.push(cx.syntax_error(&e, chunk).diagnostic()),
     }
     diags.extend(cx.soft.take().into_iter().map(ParseError::diagnostic));
-    (item, diags)
+    (item, diags, used)
 }
 
 fn is_only_comments(chunk: &str) -> bool {
@@ -133,8 +267,8 @@ pub fn split_items(text: &str) -> Vec<(usize, usize)> {
             .take_while(|c| c.is_alphanumeric() || *c == '_')
             .collect();
         if offset > 0
-            && ITEM_KEYWORDS.contains(&word.as_str())
-            && (depth <= 0 || (column0 && word != "exception"))
+            && is_item_keyword(&word)
+            && (depth <= 0 || (column0 && word != Kw::Exception.en() && word != Kw::Exception.zh()))
         {
             starts.push(offset);
             depth = 0;
@@ -236,6 +370,110 @@ fn brace_delta(line: &str) -> i64 {
         .sum()
 }
 
+/// A pair's children, keywords left out: a keyword says which declaration or clause a pair is
+/// (its rule), not what it holds, so the parser reads past it.
+type Kids<'i> = std::iter::Filter<Pairs<'i, Rule>, fn(&Pair<'i, Rule>) -> bool>;
+
+/// [`Kids`] of a pair.
+trait KidsExt<'i> {
+    fn kids(self) -> Kids<'i>;
+}
+
+impl<'i> KidsExt<'i> for Pair<'i, Rule> {
+    fn kids(self) -> Kids<'i> {
+        self.into_inner()
+            .filter(not_keyword as fn(&Pair<'i, Rule>) -> bool)
+    }
+}
+
+fn not_keyword(p: &Pair<'_, Rule>) -> bool {
+    !is_keyword(p.as_rule())
+}
+
+/// Whether a rule reads a keyword and nothing else (the `kw_*` rules of the grammar).
+fn is_keyword(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::kw_adopted_by
+            | Rule::kw_applies
+            | Rule::kw_article
+            | Rule::kw_as
+            | Rule::kw_as_of
+            | Rule::kw_chapter
+            | Rule::kw_check
+            | Rule::kw_cites
+            | Rule::kw_consistent_with
+            | Rule::kw_coverage
+            | Rule::kw_days
+            | Rule::kw_deadline
+            | Rule::kw_default
+            | Rule::kw_due
+            | Rule::kw_each
+            | Rule::kw_enum
+            | Rule::kw_error
+            | Rule::kw_exception
+            | Rule::kw_expect
+            | Rule::kw_extends
+            | Rule::kw_fact
+            | Rule::kw_facts
+            | Rule::kw_finding
+            | Rule::kw_for
+            | Rule::kw_from
+            | Rule::kw_guard
+            | Rule::kw_in
+            | Rule::kw_in_force
+            | Rule::kw_interpretation
+            | Rule::kw_labels
+            | Rule::kw_is_missing
+            | Rule::kw_issuer
+            | Rule::kw_item
+            | Rule::kw_keyed_by
+            | Rule::kw_kind
+            | Rule::kw_means
+            | Rule::kw_met_by
+            | Rule::kw_missing_articles
+            | Rule::kw_no
+            | Rule::kw_not_in
+            | Rule::kw_number
+            | Rule::kw_obligation
+            | Rule::kw_of
+            | Rule::kw_on
+            | Rule::kw_on_date
+            | Rule::kw_on_party
+            | Rule::kw_otherwise
+            | Rule::kw_over
+            | Rule::kw_package
+            | Rule::kw_para
+            | Rule::kw_param
+            | Rule::kw_party
+            | Rule::kw_rank
+            | Rule::kw_reading
+            | Rule::kw_reads
+            | Rule::kw_reason
+            | Rule::kw_record
+            | Rule::kw_regulation
+            | Rule::kw_remedy
+            | Rule::kw_reported_as
+            | Rule::kw_request
+            | Rule::kw_rule
+            | Rule::kw_says
+            | Rule::kw_scope
+            | Rule::kw_status
+            | Rule::kw_style
+            | Rule::kw_territory
+            | Rule::kw_test
+            | Rule::kw_text_unavailable
+            | Rule::kw_tier
+            | Rule::kw_until
+            | Rule::kw_use
+            | Rule::kw_value
+            | Rule::kw_when
+            | Rule::kw_where
+            | Rule::kw_within
+            | Rule::kw_working_days
+    )
+}
+
 struct Cx {
     file: FileId,
     base: usize,
@@ -259,6 +497,46 @@ impl Cx {
             self.base + s.start(),
             self.base + s.start() + trimmed,
         )
+    }
+
+    /// Notes the keywords of `p` and what it holds, in text order. A citation's `第…条` is a
+    /// citation, not a keyword.
+    fn keywords(&self, p: Pair<'_, Rule>, used: &mut KeywordUse) {
+        match p.as_rule() {
+            Rule::citation | Rule::coverage_ref => {}
+            r if is_keyword(r)
+                || matches!(
+                    r,
+                    Rule::effect
+                        | Rule::severity
+                        | Rule::part_kind
+                        | Rule::deadline_status
+                        | Rule::coverage_status
+                        | Rule::defect_kind
+                        | Rule::quant
+                        | Rule::bool_lit
+                        | Rule::and_op
+                        | Rule::or_op
+                        | Rule::not_op
+                        | Rule::exists_op
+                        | Rule::date_unknown
+                        | Rule::partial
+                        | Rule::ordered
+                        | Rule::override_kw
+                        | Rule::zh_article
+                        | Rule::zh_para
+                        | Rule::zh_item
+                        | Rule::zh_chapter
+                ) =>
+            {
+                used.note(self.span(&p), p.as_str());
+            }
+            _ => {
+                for c in p.into_inner() {
+                    self.keywords(c, used);
+                }
+            }
+        }
     }
 
     fn bug(&self, p: &Pair<'_, Rule>, what: &'static str) -> ParseError {
@@ -346,7 +624,7 @@ impl Cx {
             Rule::labels_decl => Item::Labels(self.labels(p)?),
             Rule::use_decl => {
                 let span = self.span(&p);
-                let mut it = p.into_inner();
+                let mut it = p.kids();
                 let package = self.ident(&need(&mut it, span, "a package name")?);
                 let kinds = it.map(|k| self.ident(&k)).collect();
                 Item::Use(UseDecl {
@@ -369,12 +647,8 @@ impl Cx {
     fn string(&self, p: &Pair<'_, Rule>) -> Str {
         // `string` holds `str_inner`; a `doc` holds a `string`.
         let inner = match p.as_rule() {
-            Rule::doc => p
-                .clone()
-                .into_inner()
-                .next()
-                .and_then(|s| s.into_inner().next()),
-            _ => p.clone().into_inner().next(),
+            Rule::doc => p.clone().kids().next().and_then(|s| s.kids().next()),
+            _ => p.clone().kids().next(),
         };
         Str {
             value: unescape(inner.map_or("", |i| i.as_str())),
@@ -382,8 +656,28 @@ impl Cx {
         }
     }
 
-    /// A number; one too large is reported and read as 0, so the item still parses.
+    /// A number; one too large is reported and read as 0, so the item still parses. Also a
+    /// number in Chinese numerals (`zh_number`) and an ordinal around one (`第二十条`).
     fn int(&self, p: &Pair<'_, Rule>) -> PResult<u32> {
+        if matches!(
+            p.as_rule(),
+            Rule::zh_article | Rule::zh_para | Rule::zh_item | Rule::zh_chapter
+        ) {
+            let n = p.clone().kids().next().ok_or(ParseError::Expected {
+                span: self.span(p),
+                what: "a number",
+            })?;
+            return self.int(&n);
+        }
+        if p.as_rule() == Rule::zh_number && !p.as_str().starts_with(|c: char| c.is_ascii_digit()) {
+            return Ok(crate::numerals::parse(p.as_str()).unwrap_or_else(|| {
+                self.soft(ParseError::Numeral {
+                    span: self.span(p),
+                    numeral: p.as_str().to_string(),
+                });
+                0
+            }));
+        }
         Ok(p.as_str().parse::<u32>().unwrap_or_else(|_| {
             self.soft(ParseError::NumberTooLarge {
                 span: self.span(p),
@@ -405,6 +699,26 @@ impl Cx {
         }))
     }
 
+    /// The keyword a pair of a keyword rule holds (`effect`, `severity`, …), in either language.
+    fn keyword(&self, p: &Pair<'_, Rule>) -> Option<Kw> {
+        if p.as_rule() == Rule::part_kind {
+            // `expect reason …`: the outcome parts' own keywords, and `source`.
+            return PART_KINDS
+                .iter()
+                .copied()
+                .find(|k| k.en() == p.as_str() || k.zh() == p.as_str());
+        }
+        Kw::read(&format!("{:?}", p.as_rule()), p.as_str())
+    }
+
+    fn effect(&self, p: &Pair<'_, Rule>) -> Effect {
+        match self.keyword(p) {
+            Some(Kw::Permit) => Effect::Permit,
+            Some(Kw::Review) => Effect::Review,
+            _ => Effect::Deny,
+        }
+    }
+
     /// Records an error that does not stop the item from being read.
     fn soft(&self, e: ParseError) {
         self.soft.borrow_mut().push(e);
@@ -412,7 +726,7 @@ impl Cx {
 
     fn package(&self, p: Pair<'_, Rule>) -> PResult<PackageDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let name = self.ident(&need(&mut it, span, "a package name")?);
         let extends = it.next().map(|b| self.ident(&b));
         Ok(PackageDecl {
@@ -424,7 +738,7 @@ impl Cx {
 
     fn regulation(&self, p: Pair<'_, Rule>) -> PResult<Regulation> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let id = self.ident(&need(&mut it, span, "a regulation id")?);
         let title = self.string(&need(&mut it, span, "a title")?);
         let mut reg = Regulation {
@@ -450,7 +764,7 @@ impl Cx {
                 Rule::reg_rank => reg.rank = first(e).map(|s| self.ident(&s)),
                 Rule::reg_territory => reg.territory = first(e).map(|s| self.string(&s)),
                 Rule::reg_in_force => {
-                    let mut it = e.into_inner();
+                    let mut it = e.kids();
                     let start = need(&mut it, espan, "a date or `unknown`")?;
                     let from = match start.as_rule() {
                         Rule::date => Some(self.date(&start)?),
@@ -474,7 +788,7 @@ impl Cx {
                 Rule::reg_unavailable => reg.unavailable = first(e).map(|s| self.string(&s)),
                 Rule::reg_style => reg.style = first(e).map(|s| self.ident(&s)),
                 Rule::chapter => {
-                    let mut c = e.into_inner();
+                    let mut c = e.kids();
                     let number = self.int(&need(&mut c, espan, "a chapter number")?)?;
                     let title = self.string(&need(&mut c, espan, "a chapter title")?);
                     reg.chapters.push(Chapter {
@@ -484,7 +798,7 @@ impl Cx {
                     });
                 }
                 Rule::missing => {
-                    let parts: Vec<_> = e.into_inner().collect();
+                    let parts: Vec<_> = e.kids().collect();
                     let (from, to, note) = match parts.as_slice() {
                         [a, n] => (self.int(a)?, self.int(a)?, self.string(n)),
                         [a, b, n] => (self.int(a)?, self.int(b)?, self.string(n)),
@@ -514,7 +828,7 @@ impl Cx {
 
     fn article(&self, p: Pair<'_, Rule>, chapter: Option<u32>) -> PResult<Article> {
         let span = self.span(&p);
-        let mut it = p.into_inner().peekable();
+        let mut it = p.kids().peekable();
         let num = need(&mut it, span, "an article number")?;
         let number = self.int(&num)?;
         let mut from = None;
@@ -548,9 +862,9 @@ impl Cx {
         let (paras, single) = match body.as_rule() {
             Rule::article_body => {
                 let mut paras = Vec::new();
-                for para in body.into_inner() {
+                for para in body.kids() {
                     let pspan = self.span(&para);
-                    let mut pi = para.into_inner().peekable();
+                    let mut pi = para.kids().peekable();
                     let number = self.int(&need(&mut pi, pspan, "a paragraph number")?)?;
                     let (from, until) = self.text_period(&mut pi)?;
                     let text = self.string(&need(&mut pi, pspan, "the paragraph text")?);
@@ -615,9 +929,9 @@ impl Cx {
 
     fn items(&self, p: Pair<'_, Rule>) -> PResult<Vec<ItemText>> {
         let mut out = Vec::new();
-        for i in p.into_inner() {
+        for i in p.kids() {
             let span = self.span(&i);
-            let mut ii = i.into_inner().peekable();
+            let mut ii = i.kids().peekable();
             let number = self.int(&need(&mut ii, span, "an item number")?)?;
             let (from, until) = self.text_period(&mut ii)?;
             let text = self.string(&need(&mut ii, span, "the item text")?);
@@ -641,7 +955,7 @@ impl Cx {
     )]
     fn text_period<'i>(
         &self,
-        it: &mut std::iter::Peekable<Pairs<'i, Rule>>,
+        it: &mut std::iter::Peekable<Kids<'i>>,
     ) -> PResult<(Option<(Date, Span)>, Option<(Date, Span)>)> {
         let mut from = None;
         let mut until = None;
@@ -667,10 +981,11 @@ impl Cx {
     /// DATE`.
     fn defect(&self, p: Pair<'_, Rule>) -> PResult<Defect> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
-        let kind = match need(&mut it, span, "`garbled`, `duplicated` or `target`")?.as_str() {
-            "duplicated" => DefectKind::Duplicated,
-            "target" => DefectKind::Target,
+        let mut it = p.kids();
+        let kind = match self.keyword(&need(&mut it, span, "`garbled`, `duplicated` or `target`")?)
+        {
+            Some(Kw::Duplicated) => DefectKind::Duplicated,
+            Some(Kw::Target) => DefectKind::Target,
             _ => DefectKind::Garbled,
         };
         let run = self.string(&need(&mut it, span, "the run of text")?);
@@ -717,7 +1032,7 @@ impl Cx {
     /// `interpretation NAME of §… { says "…" means "…" adopted by "…" on DATE }`
     fn interpretation(&self, p: Pair<'_, Rule>) -> PResult<InterpretationDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let name = self.ident(&need(&mut it, span, "a name")?);
         let mut of = Vec::new();
         let mut says = None;
@@ -730,7 +1045,7 @@ impl Cx {
                 Rule::interp_means => means = first(x).map(|s| self.string(&s)),
                 Rule::interp_adopted => {
                     let aspan = self.span(&x);
-                    let mut ai = x.into_inner();
+                    let mut ai = x.kids();
                     let by = self.string(&need(&mut ai, aspan, "who adopted it")?);
                     let on = self.date(&need(&mut ai, aspan, "the date it was adopted")?)?;
                     adopted = Some((by, on));
@@ -756,11 +1071,11 @@ impl Cx {
 
     fn cites(&self, p: Pair<'_, Rule>) -> PResult<Vec<Citation>> {
         let mut out = Vec::new();
-        for c in p.into_inner() {
+        for c in p.kids() {
             if c.as_rule() == Rule::reading_ref {
                 let span = self.span(&c);
                 let name = c
-                    .into_inner()
+                    .kids()
                     .find(|x| x.as_rule() == Rule::ident)
                     .map(|x| self.ident(&x))
                     .ok_or(ParseError::Expected {
@@ -771,6 +1086,7 @@ impl Cx {
                     regulation: None,
                     path: Vec::new(),
                     version: None,
+                    form: CiteForm::Section,
                     reading: Some(name),
                     span,
                 });
@@ -783,7 +1099,7 @@ impl Cx {
 
     fn scope(&self, p: Pair<'_, Rule>) -> PResult<ScopeDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let regulation = self.ident(&need(&mut it, span, "a regulation id")?);
         let mut kinds = Vec::new();
         let mut cites = Vec::new();
@@ -811,7 +1127,7 @@ impl Cx {
 
     fn consistent(&self, p: Pair<'_, Rule>) -> PResult<Consistent> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let c = need(&mut it, span, "a citation")?;
         let cite = self.cites_one(c)?.ok_or(ParseError::Expected {
             span,
@@ -827,7 +1143,8 @@ impl Cx {
         let mut regulation = None;
         let mut path = Vec::new();
         let mut version = None;
-        for part in c.into_inner() {
+        let mut form = CiteForm::Section;
+        for part in c.kids() {
             match part.as_rule() {
                 Rule::reg_id => regulation = Some(self.ident(&part)),
                 Rule::cite_unknown => {}
@@ -837,9 +1154,14 @@ impl Cx {
                     }
                 }
                 Rule::cite_path => {
-                    for n in part.into_inner() {
+                    for n in part.kids() {
                         path.push(self.int(&n)?);
                     }
+                }
+                Rule::zh_cite_path => {
+                    let (p, f) = self.zh_cite_path(part)?;
+                    path = p;
+                    form = f;
                 }
                 _ => return Err(self.bug(&part, "a citation")),
             }
@@ -848,14 +1170,33 @@ impl Cx {
             regulation,
             path,
             version,
+            form,
             reading: None,
             span,
         }))
     }
 
+    /// `第二十条第二款第二项`: the numbers, and whether an item follows the article directly.
+    fn zh_cite_path(&self, p: Pair<'_, Rule>) -> PResult<(Vec<u32>, CiteForm)> {
+        let mut path = Vec::new();
+        let mut para = false;
+        let mut item = false;
+        for n in p.kids() {
+            para |= n.as_rule() == Rule::zh_para;
+            item |= n.as_rule() == Rule::zh_item;
+            path.push(self.int(&n)?);
+        }
+        let form = if item && !para {
+            CiteForm::NamedItem
+        } else {
+            CiteForm::Named
+        };
+        Ok((path, form))
+    }
+
     fn enum_decl(&self, p: Pair<'_, Rule>) -> PResult<EnumDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let name = self.ident(&need(&mut it, span, "an enum name")?);
         let mut decl = EnumDecl {
             name,
@@ -870,7 +1211,7 @@ impl Cx {
                 Rule::ordered => decl.ordered = true,
                 Rule::doc => decl.doc = Some(self.string(&e)),
                 Rule::enum_member => {
-                    let mut m = e.into_inner();
+                    let mut m = e.kids();
                     let mname = self.ident(&need(&mut m, span, "a member name")?);
                     let mut doc = None;
                     for x in m {
@@ -909,7 +1250,7 @@ impl Cx {
 
     fn record(&self, p: Pair<'_, Rule>) -> PResult<RecordDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let name = self.ident(&need(&mut it, span, "a record name")?);
         let mut decl = RecordDecl {
             name,
@@ -922,7 +1263,7 @@ impl Cx {
                 Rule::doc => decl.doc = Some(self.string(&e)),
                 Rule::field_decl => {
                     let fspan = self.span(&e);
-                    let mut f = e.into_inner();
+                    let mut f = e.kids();
                     let fname = self.ident(&need(&mut f, fspan, "a field name")?);
                     let ty = self.type_expr(need(&mut f, fspan, "a field type")?)?;
                     let doc = f.next().map(|d| self.string(&d));
@@ -940,7 +1281,7 @@ impl Cx {
 
     fn fact(&self, p: Pair<'_, Rule>) -> PResult<FactDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let name = self.ident(&need(&mut it, span, "a fact name")?);
         let ty = self.type_expr(need(&mut it, span, "a type")?)?;
         let mut decl = FactDecl {
@@ -962,9 +1303,9 @@ impl Cx {
 
     fn labels(&self, p: Pair<'_, Rule>) -> PResult<LabelsDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
-        let of = match need(&mut it, span, "`role` or `scenario`")?.as_str() {
-            "role" => LabelOf::Role,
+        let mut it = p.kids();
+        let of = match self.keyword(&need(&mut it, span, "`role` or `scenario`")?) {
+            Some(Kw::LabelRole) => LabelOf::Role,
             _ => LabelOf::Scenario,
         };
         let mut entries = Vec::new();
@@ -984,7 +1325,7 @@ impl Cx {
 
     fn kind(&self, p: Pair<'_, Rule>) -> PResult<KindDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let name = self.ident(&need(&mut it, span, "a kind name")?);
         let request = self.ident(&need(&mut it, span, "a request record")?);
         let doc = it.next().map(|d| self.string(&d));
@@ -998,7 +1339,7 @@ impl Cx {
 
     fn param(&self, p: Pair<'_, Rule>) -> PResult<ParamDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner().peekable();
+        let mut it = p.kids().peekable();
         let replaces = self.replaces(&mut it);
         let name = self.ident(&need(&mut it, span, "a param name")?);
         let value = self.expr(need(&mut it, span, "a value")?)?;
@@ -1021,18 +1362,18 @@ impl Cx {
     }
 
     /// A leading `override`, if there is one.
-    fn replaces<'i>(&self, it: &mut std::iter::Peekable<Pairs<'i, Rule>>) -> Option<Span> {
+    fn replaces<'i>(&self, it: &mut std::iter::Peekable<Kids<'i>>) -> Option<Span> {
         let p = it.next_if(|p| p.as_rule() == Rule::override_kw)?;
         Some(self.span(&p))
     }
 
     fn idents(&self, p: Pair<'_, Rule>) -> Vec<Ident> {
-        p.into_inner().map(|i| self.ident(&i)).collect()
+        p.kids().map(|i| self.ident(&i)).collect()
     }
 
     fn value(&self, p: Pair<'_, Rule>) -> PResult<ValueDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner().peekable();
+        let mut it = p.kids().peekable();
         let replaces = self.replaces(&mut it);
         let name = self.ident(&need(&mut it, span, "a value name")?);
         let mut ty = None;
@@ -1069,10 +1410,10 @@ impl Cx {
 
     fn value_block(&self, p: Pair<'_, Rule>) -> PResult<ValueBody> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let d = need(&mut it, span, "a default")?;
         let dspan = self.span(&d);
-        let mut di = d.into_inner();
+        let mut di = d.kids();
         let dexpr = self.expr(need(&mut di, dspan, "the default value")?)?;
         let dcites = match di.next() {
             Some(c) => self.cites(c)?,
@@ -1081,7 +1422,7 @@ impl Cx {
         let mut exceptions = Vec::new();
         for e in it {
             let espan = self.span(&e);
-            let mut ei = e.into_inner();
+            let mut ei = e.kids();
             let name = self.ident(&need(&mut ei, espan, "an exception name")?);
             let mut over = Vec::new();
             let mut cites = Vec::new();
@@ -1120,6 +1461,12 @@ impl Cx {
 
     fn rule(&self, p: Pair<'_, Rule>, role: RuleRole) -> PResult<RuleDecl> {
         let span = self.span(&p);
+        // `otherwise` or `否则`, after `override` if there is one.
+        let otherwise_len = p
+            .clone()
+            .into_inner()
+            .find(|x| x.as_rule() == Rule::kw_otherwise)
+            .map_or(0, |k| k.as_span().end() - p.as_span().start());
         let mut decl = RuleDecl {
             replaces: None,
             role,
@@ -1136,7 +1483,7 @@ impl Cx {
             head: span,
             span,
         };
-        for e in p.into_inner() {
+        for e in p.kids() {
             match e.as_rule() {
                 Rule::ident => {
                     let name = self.ident(&e);
@@ -1157,29 +1504,25 @@ impl Cx {
             decl.head = Span::new(
                 self.file,
                 span.start as usize,
-                span.start as usize + "otherwise".len(),
+                span.start as usize + otherwise_len,
             );
         }
         Ok(decl)
     }
 
     /// `as VALUE` after a party, if there.
-    fn party_as(&self, it: &mut std::iter::Peekable<Pairs<'_, Rule>>) -> Option<Ident> {
+    fn party_as(&self, it: &mut std::iter::Peekable<Kids<'_>>) -> Option<Ident> {
         let p = it.next_if(|x| x.as_rule() == Rule::party_as)?;
         first(p).map(|v| self.ident(&v))
     }
 
     fn outcome(&self, p: Pair<'_, Rule>) -> PResult<Outcome> {
         let span = self.span(&p);
-        let mut it = p.into_inner().peekable();
+        let mut it = p.kids().peekable();
         let mut effect = None;
         if it.peek().map(|x| x.as_rule()) == Some(Rule::effect) {
             let e = need(&mut it, span, "an effect")?;
-            let eff = match e.as_str() {
-                "permit" => Effect::Permit,
-                "review" => Effect::Review,
-                _ => Effect::Deny,
-            };
+            let eff = self.effect(&e);
             let code = self.ident(&need(&mut it, span, "a reason code")?);
             let text = self.string(&need(&mut it, span, "a reason text")?);
             effect = Some((eff, code, text));
@@ -1194,15 +1537,14 @@ impl Cx {
     fn outcome_part(&self, p: Pair<'_, Rule>) -> PResult<OutcomePart> {
         let span = self.span(&p);
         let rule = p.as_rule();
-        let mut it = p.into_inner().peekable();
+        let mut it = p.kids().peekable();
         let code = self.ident(&need(&mut it, span, "a code")?);
-        let trailing_cites =
-            |it: &mut std::iter::Peekable<Pairs<'_, Rule>>| -> PResult<Vec<Citation>> {
-                match it.next() {
-                    Some(c) => self.cites(c),
-                    None => Ok(Vec::new()),
-                }
-            };
+        let trailing_cites = |it: &mut std::iter::Peekable<Kids<'_>>| -> PResult<Vec<Citation>> {
+            match it.next() {
+                Some(c) => self.cites(c),
+                None => Ok(Vec::new()),
+            }
+        };
         Ok(match rule {
             Rule::reason_part => {
                 let text = self.string(&need(&mut it, span, "a reason text")?);
@@ -1280,9 +1622,9 @@ impl Cx {
             }
             Rule::finding_part => {
                 let sev = need(&mut it, span, "a severity")?;
-                let severity = match sev.as_str() {
-                    "info" => FindingSeverity::Info,
-                    "warning" => FindingSeverity::Warning,
+                let severity = match self.keyword(&sev) {
+                    Some(Kw::Info) => FindingSeverity::Info,
+                    Some(Kw::Warning) => FindingSeverity::Warning,
                     _ => FindingSeverity::Violation,
                 };
                 let subject = self.expr(need(&mut it, span, "a subject")?)?;
@@ -1306,7 +1648,7 @@ impl Cx {
 
     fn coverage(&self, p: Pair<'_, Rule>) -> PResult<CoverageDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let regulation = self.ident(&need(&mut it, span, "a regulation id")?);
         let mut entries = Vec::new();
         for e in it {
@@ -1314,17 +1656,26 @@ impl Cx {
             let mut articles = Vec::new();
             let mut decidable = true;
             let mut reason = None;
-            for x in e.into_inner() {
+            for x in e.kids() {
                 match x.as_rule() {
                     Rule::coverage_ref => {
                         let rspan = self.span(&x);
                         let mut path = Vec::new();
-                        for n in x.into_inner().flat_map(Pair::into_inner) {
-                            path.push(self.int(&n)?);
+                        let mut form = CiteForm::Section;
+                        for part in x.kids() {
+                            if part.as_rule() == Rule::zh_cite_path {
+                                (path, form) = self.zh_cite_path(part)?;
+                            } else {
+                                for n in part.kids() {
+                                    path.push(self.int(&n)?);
+                                }
+                            }
                         }
-                        articles.push((path, rspan));
+                        articles.push((path, form, rspan));
                     }
-                    Rule::coverage_status => decidable = x.as_str() != "not_decidable",
+                    Rule::coverage_status => {
+                        decidable = self.keyword(&x) != Some(Kw::NotDecidable);
+                    }
                     _ => reason = Some(self.string(&x)),
                 }
             }
@@ -1348,7 +1699,7 @@ impl Cx {
 
     fn test(&self, p: Pair<'_, Rule>) -> PResult<TestDecl> {
         let span = self.span(&p);
-        let mut it = p.into_inner();
+        let mut it = p.kids();
         let name = self.string(&need(&mut it, span, "a test name")?);
         let mut decl = TestDecl {
             name,
@@ -1362,12 +1713,12 @@ impl Cx {
             match e.as_rule() {
                 Rule::test_facts => decl.facts = first(e).map(|s| self.string(&s)),
                 Rule::test_request => {
-                    let mut ri = e.into_inner();
+                    let mut ri = e.kids();
                     let kind = self.ident(&need(&mut ri, espan, "a request kind")?);
                     let mut fields = Vec::new();
                     for f in ri {
                         let fspan = self.span(&f);
-                        let mut fi = f.into_inner();
+                        let mut fi = f.kids();
                         let fname = self.ident(&need(&mut fi, fspan, "a field name")?);
                         let lit = self.test_literal(need(&mut fi, fspan, "a value")?)?;
                         fields.push((fname, lit));
@@ -1408,13 +1759,13 @@ impl Cx {
             Rule::date => TestLiteral::Date(self.date(&inner)?),
             Rule::string => TestLiteral::Str(self.string(&inner).value),
             Rule::int => TestLiteral::Int(i64::from(self.int(&inner)?)),
-            Rule::bool_lit => TestLiteral::Bool(inner.as_str() == "true"),
+            Rule::bool_lit => TestLiteral::Bool(self.keyword(&inner) == Some(Kw::True)),
             Rule::ident => TestLiteral::Word(inner.as_str().to_string()),
             Rule::test_object => {
                 let mut fields = Vec::new();
-                for f in inner.into_inner() {
+                for f in inner.kids() {
                     let fspan = self.span(&f);
-                    let mut fi = f.into_inner();
+                    let mut fi = f.kids();
                     let name = self.ident(&need(&mut fi, fspan, "a field name")?);
                     fields.push((name, self.test_literal(need(&mut fi, fspan, "a value")?)?));
                 }
@@ -1422,7 +1773,7 @@ impl Cx {
             }
             Rule::test_list => TestLiteral::List(
                 inner
-                    .into_inner()
+                    .kids()
                     .map(|x| self.test_literal(x))
                     .collect::<PResult<_>>()?,
             ),
@@ -1433,38 +1784,28 @@ impl Cx {
     fn expect(&self, p: Pair<'_, Rule>) -> PResult<ExpectKind> {
         let span = self.span(&p);
         let rule = p.as_rule();
-        let mut it = p.into_inner();
-        let part_kind = |s: &str| match s {
-            "reason" => PartKind::Reason,
-            "obligation" => PartKind::Obligation,
-            "finding" => PartKind::Finding,
-            "remedy" => PartKind::Remedy,
-            "source" => PartKind::Source,
+        let mut it = p.kids();
+        let part_kind = |p: Pair<'_, Rule>| match self.keyword(&p) {
+            Some(Kw::Reason) => PartKind::Reason,
+            Some(Kw::Obligation) => PartKind::Obligation,
+            Some(Kw::Finding) => PartKind::Finding,
+            Some(Kw::Remedy) => PartKind::Remedy,
+            Some(Kw::Source) => PartKind::Source,
             _ => PartKind::Deadline,
         };
         Ok(match rule {
             Rule::expect_effect => {
                 let e = need(&mut it, span, "an effect")?;
-                let eff = match e.as_str() {
-                    "permit" => Effect::Permit,
-                    "review" => Effect::Review,
-                    _ => Effect::Deny,
-                };
+                let eff = self.effect(&e);
                 ExpectKind::Effect(eff, it.map(|i| self.ident(&i)).collect())
             }
             Rule::expect_part => {
                 let k = need(&mut it, span, "a part")?;
-                ExpectKind::Has(
-                    part_kind(k.as_str()),
-                    self.ident(&need(&mut it, span, "a code")?),
-                )
+                ExpectKind::Has(part_kind(k), self.ident(&need(&mut it, span, "a code")?))
             }
             Rule::expect_no => {
                 let k = need(&mut it, span, "a part")?;
-                ExpectKind::HasNo(
-                    part_kind(k.as_str()),
-                    self.ident(&need(&mut it, span, "a code")?),
-                )
+                ExpectKind::HasNo(part_kind(k), self.ident(&need(&mut it, span, "a code")?))
             }
             Rule::expect_deadline => {
                 let code = self.ident(&need(&mut it, span, "a deadline code")?);
@@ -1473,7 +1814,13 @@ impl Cx {
                 let mut party = None;
                 for x in it {
                     match x.as_rule() {
-                        Rule::deadline_status => status = Some(self.ident(&x)),
+                        // Read as its English word, which the decision's status is.
+                        Rule::deadline_status => {
+                            status = Some(Ident {
+                                name: self.keyword(&x).map_or("", Kw::en).to_string(),
+                                span: self.span(&x),
+                            });
+                        }
                         _ => party = Some(self.string(&x)),
                     }
                 }
@@ -1515,7 +1862,7 @@ impl Cx {
                     BinOp::And
                 };
                 let mut it = p
-                    .into_inner()
+                    .kids()
                     .filter(|x| !matches!(x.as_rule(), Rule::or_op | Rule::and_op));
                 let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
                 for rhs in it {
@@ -1529,7 +1876,7 @@ impl Cx {
                 Ok(acc)
             }
             Rule::not_expr => {
-                let mut it = p.into_inner();
+                let mut it = p.kids();
                 let first_pair = need(&mut it, span, "an operand")?;
                 if first_pair.as_rule() == Rule::not_op {
                     let operand = self.expr(need(&mut it, span, "an operand")?)?;
@@ -1542,7 +1889,7 @@ impl Cx {
                 }
             }
             Rule::cmp_expr => {
-                let mut it = p.into_inner();
+                let mut it = p.kids();
                 let lhs = self.expr(need(&mut it, span, "an operand")?)?;
                 let Some(op) = it.next() else { return Ok(lhs) };
                 let kind = match op.as_rule() {
@@ -1574,7 +1921,7 @@ impl Cx {
                 Ok(Expr { kind, span })
             }
             Rule::sum_expr => {
-                let mut it = p.into_inner();
+                let mut it = p.kids();
                 let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
                 while let Some(op) = it.next() {
                     let bop = if op.as_str() == "+" {
@@ -1592,7 +1939,7 @@ impl Cx {
                 Ok(acc)
             }
             Rule::postfix => {
-                let mut it = p.into_inner();
+                let mut it = p.kids();
                 let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
                 for suffix in it {
                     let sspan = self.span(&suffix);
@@ -1616,8 +1963,8 @@ impl Cx {
                 Ok(acc)
             }
             Rule::quantifier => {
-                let mut it = p.into_inner();
-                let all = need(&mut it, span, "`any` or `all`")?.as_str() == "all";
+                let mut it = p.kids();
+                let all = self.keyword(&need(&mut it, span, "`any` or `all`")?) == Some(Kw::All);
                 let var = self.ident(&need(&mut it, span, "a name")?);
                 let coll = self.expr(skip_kw(&mut it, span)?)?;
                 let body = match it.next() {
@@ -1639,7 +1986,7 @@ impl Cx {
                 })
             }
             Rule::each_expr => {
-                let mut it = p.into_inner().filter(|x| {
+                let mut it = p.kids().filter(|x| {
                     !matches!(x.as_rule(), Rule::kw_each | Rule::kw_in | Rule::kw_where)
                 });
                 let var = self.ident(&need(&mut it, span, "a name")?);
@@ -1656,8 +2003,8 @@ impl Cx {
             }
             Rule::applies => {
                 let mut it = p
-                    .into_inner()
-                    .filter(|x| !matches!(x.as_rule(), Rule::kw_applies | Rule::kw_on));
+                    .kids()
+                    .filter(|x| !matches!(x.as_rule(), Rule::kw_applies | Rule::kw_on_date));
                 let reg = self.ident(&need(&mut it, span, "a regulation id")?);
                 let on = match it.next() {
                     Some(d) => Some(Box::new(self.expr(d)?)),
@@ -1669,7 +2016,7 @@ impl Cx {
                 })
             }
             Rule::duration => {
-                let mut it = p.into_inner();
+                let mut it = p.kids();
                 let n = need(&mut it, span, "a number")?;
                 let count = i64::from(self.int(&n)?);
                 let unit = need(&mut it, span, "a unit")?;
@@ -1694,23 +2041,15 @@ impl Cx {
                 span,
             }),
             Rule::bool_lit => Ok(Expr {
-                kind: ExprKind::Bool(p.as_str() == "true"),
+                kind: ExprKind::Bool(self.keyword(&p) == Some(Kw::True)),
                 span,
             }),
             Rule::set_lit => Ok(Expr {
-                kind: ExprKind::Set(
-                    p.into_inner()
-                        .map(|x| self.expr(x))
-                        .collect::<PResult<_>>()?,
-                ),
+                kind: ExprKind::Set(p.kids().map(|x| self.expr(x)).collect::<PResult<_>>()?),
                 span,
             }),
             Rule::list_lit => Ok(Expr {
-                kind: ExprKind::List(
-                    p.into_inner()
-                        .map(|x| self.expr(x))
-                        .collect::<PResult<_>>()?,
-                ),
+                kind: ExprKind::List(p.kids().map(|x| self.expr(x)).collect::<PResult<_>>()?),
                 span,
             }),
             Rule::name => Ok(Expr {
@@ -1722,7 +2061,7 @@ impl Cx {
     }
 }
 
-fn skip_kw<'i>(it: &mut Pairs<'i, Rule>, span: Span) -> PResult<Pair<'i, Rule>> {
+fn skip_kw<'i>(it: &mut Kids<'i>, span: Span) -> PResult<Pair<'i, Rule>> {
     for p in it.by_ref() {
         if p.as_rule() != Rule::kw_in {
             return Ok(p);
@@ -1735,7 +2074,7 @@ fn skip_kw<'i>(it: &mut Pairs<'i, Rule>, span: Span) -> PResult<Pair<'i, Rule>> 
 }
 
 fn first(p: Pair<'_, Rule>) -> Option<Pair<'_, Rule>> {
-    p.into_inner().next()
+    p.kids().next()
 }
 
 fn need<'i>(
@@ -1772,7 +2111,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::int => "a number",
         Rule::date => "a date (YYYY-MM-DD)",
         Rule::cites => "`cites`",
-        Rule::citation => "a citation such as `§20.2`",
+        Rule::citation | Rule::zh_cite_path | Rule::zh_article => "a citation such as `§20.2`",
         Rule::on_kinds => "`on KIND`",
         Rule::over => "`over RULE`",
         Rule::expr
@@ -1825,6 +2164,84 @@ fn describe(rule: Rule) -> Option<&'static str> {
         Rule::test_field => "a field",
         Rule::test_literal => "a value",
         Rule::EOI => "the end of the declaration",
+        // Keywords, by their English form.
+        Rule::kw_adopted_by => "`adopted by`",
+        Rule::kw_applies => "`applies`",
+        Rule::kw_article => "`article`",
+        Rule::kw_as => "`as`",
+        Rule::kw_as_of => "`as of`",
+        Rule::kw_chapter => "`chapter`",
+        Rule::kw_check => "`check`",
+        Rule::kw_cites => "`cites`",
+        Rule::kw_consistent_with => "`consistent with`",
+        Rule::kw_coverage => "`coverage`",
+        Rule::kw_days => "`days` or `day`",
+        Rule::kw_deadline => "`deadline`",
+        Rule::kw_default => "`default`",
+        Rule::kw_due => "`due`",
+        Rule::kw_each => "`each`",
+        Rule::kw_enum => "`enum`",
+        Rule::kw_error => "`error`",
+        Rule::kw_exception => "`exception`",
+        Rule::kw_expect => "`expect`",
+        Rule::kw_extends => "`extends`",
+        Rule::kw_fact => "`fact`",
+        Rule::kw_facts => "`facts`",
+        Rule::kw_finding => "`finding`",
+        Rule::kw_for => "`for`",
+        Rule::kw_from => "`from`",
+        Rule::kw_guard => "`guard`",
+        Rule::kw_in => "`in`",
+        Rule::kw_in_force => "`in force`",
+        Rule::kw_interpretation => "`interpretation`",
+        Rule::kw_labels => "`labels`",
+        Rule::kw_is_missing => "`is missing`",
+        Rule::kw_issuer => "`issuer`",
+        Rule::kw_item => "`item`",
+        Rule::kw_keyed_by => "`keyed by`",
+        Rule::kw_kind => "`kind`",
+        Rule::kw_means => "`means`",
+        Rule::kw_met_by => "`met by`",
+        Rule::kw_missing_articles => "`missing`",
+        Rule::kw_no => "`no`",
+        Rule::kw_not_in => "`not in`",
+        Rule::kw_number => "`number`",
+        Rule::kw_obligation => "`obligation`",
+        Rule::kw_of => "`of`",
+        Rule::kw_on => "`on`",
+        Rule::kw_on_date => "`on`",
+        Rule::kw_on_party => "`on`",
+        Rule::kw_otherwise => "`otherwise`",
+        Rule::kw_over => "`over`",
+        Rule::kw_package => "`package`",
+        Rule::kw_para => "`para`",
+        Rule::kw_param => "`param`",
+        Rule::kw_party => "`party`",
+        Rule::kw_rank => "`rank`",
+        Rule::kw_reading => "`reading`",
+        Rule::kw_reads => "`reads`",
+        Rule::kw_reason => "`reason`",
+        Rule::kw_record => "`record`",
+        Rule::kw_regulation => "`regulation`",
+        Rule::kw_remedy => "`remedy`",
+        Rule::kw_reported_as => "`reported as`",
+        Rule::kw_request => "`request`",
+        Rule::kw_rule => "`rule`",
+        Rule::kw_says => "`says`",
+        Rule::kw_scope => "`scope`",
+        Rule::kw_status => "`status`",
+        Rule::kw_style => "`style`",
+        Rule::kw_territory => "`territory`",
+        Rule::kw_test => "`test`",
+        Rule::kw_text_unavailable => "`text unavailable`",
+        Rule::kw_tier => "`tier`",
+        Rule::kw_until => "`until`",
+        Rule::kw_use => "`use`",
+        Rule::kw_value => "`value`",
+        Rule::kw_when => "`when`",
+        Rule::kw_where => "`where`",
+        Rule::kw_within => "`within`",
+        Rule::kw_working_days => "`working days` or `working day`",
         Rule::package_decl
         | Rule::regulation
         | Rule::enum_decl
@@ -1909,6 +2326,18 @@ mod tests {
         let text = "package p\nrule r on share cites §1 when nothing_known and notable or anyone => permit x \"y\"\n";
         let (_, diags) = parse(0, text);
         assert!(diags.is_empty(), "{diags:?}");
+    }
+
+    #[test]
+    fn every_keyword_rule_is_skipped_by_the_reader() {
+        for &r in Rule::all_rules() {
+            let name = format!("{r:?}");
+            assert_eq!(
+                is_keyword(r),
+                name.starts_with("kw_") && name != "kw_sp",
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -152,6 +152,7 @@ pub fn cited_at(
         }),
         path: path.to_vec(),
         version: label_version,
+        form: ast::CiteForm::Section,
         reading: None,
         span: datalex_lang::Span::default(),
     };

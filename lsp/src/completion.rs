@@ -11,6 +11,7 @@ use crate::workspace::Workspace;
 use context::{path_before, word, Tok};
 use datalex_compiler::symbols::{Key, Namespace};
 use datalex_lang::ast::Item;
+use datalex_lang::keywords::{KeywordLang, Kw};
 use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
     Documentation, MarkupContent, MarkupKind, TextEdit,
@@ -129,6 +130,12 @@ pub fn complete(ws: &Workspace, p: &CompletionParams) -> Option<CompletionRespon
     let start = chunk.start.min(offset);
     let before = d.text.get(start..offset)?;
     let toks = context::tokens(before)?;
+    // Keywords in the file's language; in a file with none yet, both, Chinese first.
+    let langs: &[KeywordLang] = match d.keyword_language() {
+        Some(KeywordLang::Zh) => &[KeywordLang::Zh],
+        Some(KeywordLang::En) => &[KeywordLang::En],
+        None => &[KeywordLang::Zh, KeywordLang::En],
+    };
     let locals = context::locals(&toks);
     let scope = Scope::new(ws, doc, context::kinds(&toks));
     // The word being typed, if the cursor is at its end.
@@ -151,9 +158,9 @@ pub fn complete(ws: &Workspace, p: &CompletionParams) -> Option<CompletionRespon
                 })
                 .sum();
             if word_only && depth <= 0 && before.contains('\n') {
-                declaration_keywords()
+                declaration_keywords(langs)
             } else {
-                names(&scope, &locals)
+                names(&scope, &locals, langs)
             }
         });
     items.sort_by(|a, b| (&a.sort_text, &a.label).cmp(&(&b.sort_text, &b.label)));
@@ -194,7 +201,10 @@ fn citation(
         .rev()
         .collect();
     // `cites REG §`: that regulation (none if unknown); `cites §`, `, §`: the package's own.
-    let named = !id.is_empty() && id != "cites" && !id.chars().all(|c| c.is_ascii_digit());
+    let named = !id.is_empty()
+        && id != Kw::Cites.en()
+        && id != Kw::Cites.zh()
+        && !id.chars().all(|c| c.is_ascii_digit());
     let reg_id = if named {
         id
     } else {
@@ -457,22 +467,46 @@ fn packages(scope: &Scope<'_>) -> Vec<CompletionItem> {
 
 /// Anywhere else: quantifier variables, values, params, facts, `request`, enum members and
 /// keywords (declaration keywords first at the start of a line).
-/// The keywords that start a declaration.
-fn declaration_keywords() -> Vec<CompletionItem> {
-    datalex_lang::parser::ITEM_KEYWORDS
+/// The keywords that start a declaration, in `langs`.
+fn declaration_keywords(langs: &[KeywordLang]) -> Vec<CompletionItem> {
+    langs
         .iter()
-        .map(|k| {
-            item(
-                (*k).to_string(),
-                CompletionItemKind::KEYWORD,
-                Some("declaration".into()),
-                0,
-            )
+        .enumerate()
+        .flat_map(|(rank, &lang)| {
+            datalex_lang::parser::ITEM_KWS.iter().map(move |k| {
+                item(
+                    k.text(lang).to_string(),
+                    CompletionItemKind::KEYWORD,
+                    Some("declaration".into()),
+                    u8::try_from(rank).unwrap_or(0),
+                )
+            })
         })
         .collect()
 }
 
-fn names(scope: &Scope<'_>, locals: &[(String, Path)]) -> Vec<CompletionItem> {
+/// Keywords in `lang`: in English the reserved words and clauses as today; in Chinese every
+/// keyword of the table that is a word (not an ordinal such as 第…条).
+fn keywords_in(lang: KeywordLang) -> Vec<String> {
+    match lang {
+        KeywordLang::En => CLAUSES
+            .iter()
+            .chain(KEYWORDS)
+            .map(|k| (*k).to_string())
+            .collect(),
+        KeywordLang::Zh => Kw::ALL
+            .iter()
+            .filter(|k| !k.is_ordinal())
+            .map(|k| k.zh().to_string())
+            .collect(),
+    }
+}
+
+fn names(
+    scope: &Scope<'_>,
+    locals: &[(String, Path)],
+    langs: &[KeywordLang],
+) -> Vec<CompletionItem> {
     let mut out = Vec::new();
     for (n, path) in locals {
         out.push(item(
@@ -525,11 +559,11 @@ fn names(scope: &Scope<'_>, locals: &[(String, Path)]) -> Vec<CompletionItem> {
             3,
         ));
     }
-    for k in CLAUSES {
-        out.push(item((*k).to_string(), CompletionItemKind::KEYWORD, None, 2));
-    }
-    for k in KEYWORDS {
-        out.push(item((*k).to_string(), CompletionItemKind::KEYWORD, None, 2));
+    for (rank, &lang) in langs.iter().enumerate() {
+        for k in keywords_in(lang) {
+            let rank = 2 + u8::try_from(rank).unwrap_or(0);
+            out.push(item(k, CompletionItemKind::KEYWORD, None, rank));
+        }
     }
     out
 }

@@ -30,6 +30,9 @@ pub struct Parsed {
     pub item: Option<Item>,
     /// What the parser reported (a syntax error, an impossible date…).
     pub diagnostics: Vec<Diagnostic>,
+    /// Its first English and first Chinese keyword: with the other chunks', whether the file
+    /// mixes keyword languages (E0005), which no chunk can tell alone.
+    pub keywords: datalex_lang::parser::KeywordUse,
 }
 
 /// One item chunk of a file.
@@ -87,6 +90,7 @@ fn carried_over(
     Some(Arc::new(Parsed {
         item: Some(item),
         diagnostics: Vec::new(),
+        keywords: datalex_lang::parser::KeywordUse::default(),
     }))
 }
 
@@ -180,8 +184,12 @@ pub struct Reparsed {
 }
 
 fn parse_chunk(text: &str) -> Arc<Parsed> {
-    let (item, diagnostics) = datalex_lang::parser::parse_chunk(text);
-    Arc::new(Parsed { item, diagnostics })
+    let (item, diagnostics, keywords) = datalex_lang::parser::parse_chunk_with_keywords(text);
+    Arc::new(Parsed {
+        item,
+        diagnostics,
+        keywords,
+    })
 }
 
 impl Document {
@@ -322,6 +330,16 @@ impl Document {
         self.chunks.get(i).or_else(|| self.chunks.last())
     }
 
+    /// The file's keyword language: that of its first keyword (`None` before it has one).
+    pub fn keyword_language(&self) -> Option<datalex_lang::keywords::KeywordLang> {
+        let uses: Vec<_> = self
+            .chunks
+            .iter()
+            .map(|c| c.parsed.keywords.clone())
+            .collect();
+        datalex_lang::parser::KeywordUse::language(&uses)
+    }
+
     /// The package the file declares.
     pub fn package(&self) -> Option<&str> {
         self.package.as_deref()
@@ -333,8 +351,12 @@ impl Document {
     /// parse gives the tree it last had ([`Chunk::fallback`]) besides its parse errors.
     pub fn syntax(&self, file: FileId, diagnostics: &mut Vec<Diagnostic>) -> ast::File {
         let mut items = Vec::with_capacity(self.chunks.len());
+        let mut keywords = Vec::with_capacity(self.chunks.len());
         for c in &self.chunks {
             let offset = u32::try_from(c.start).unwrap_or(u32::MAX);
+            let mut used = c.parsed.keywords.clone();
+            used.rebase(file, c.start);
+            keywords.push(used);
             if let Some(item) = &c.known().item {
                 let mut item = item.clone();
                 rebase(&mut item, file, offset);
@@ -346,6 +368,7 @@ impl Document {
                 diagnostics.push(d);
             }
         }
+        diagnostics.extend(datalex_lang::parser::mixed_keywords(&keywords));
         ast::File { items }
     }
 }

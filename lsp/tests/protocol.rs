@@ -856,3 +856,83 @@ fn definition_answers_for_request_and_in_an_item_that_does_not_parse() {
     assert_eq!(found.lines().count(), 7, "{found}");
     c.shutdown();
 }
+
+/// The labels of the completion at the end of `text`, opened as `rel`.
+fn labels_at_end(c: &mut Client, rel: &str, text: &str) -> Vec<String> {
+    c.open(rel, text);
+    let position = datalex_lsp::text::LineIndex::new(text).position(text, text.len());
+    let v = c.request::<Completion>(CompletionParams {
+        text_document_position: at(rel, position),
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+        context: None,
+    });
+    v.as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|i| i["label"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn completion_offers_the_files_keyword_language() {
+    let mut c = Client::start();
+    // A file with Chinese keywords: Chinese keywords, the context read through them (after
+    // `针对`, the request kinds).
+    let zh = "政策包 binzhou\n\n规则 zz_r 针对 share 依据 第二条\n  当 dataset 缺失 且 ";
+    let labels = labels_at_end(&mut c, "policies/binzhou/zz_zh.dlx", zh);
+    for k in ["且", "或", "属于", "准予", "dataset"] {
+        assert!(labels.iter().any(|l| l == k), "{k} missing: {labels:?}");
+    }
+    for k in ["and", "permit", "when"] {
+        assert!(!labels.iter().any(|l| l == k), "{k} offered: {labels:?}");
+    }
+    let kinds = labels_at_end(
+        &mut c,
+        "policies/binzhou/zz_zh2.dlx",
+        "政策包 binzhou\n\n规则 zz_r 针对 ",
+    );
+    assert!(kinds.iter().any(|l| l == "share"), "{kinds:?}");
+    assert!(!kinds.iter().any(|l| l == "且"), "{kinds:?}");
+    // A declaration starts: 规则, 例外 … in a Chinese file; rule, exception … in an English one.
+    let decl = labels_at_end(&mut c, "policies/binzhou/zz_zh3.dlx", "政策包 binzhou\n\n");
+    assert!(decl.iter().any(|l| l == "规则"), "{decl:?}");
+    assert!(!decl.iter().any(|l| l == "rule"), "{decl:?}");
+    let decl = labels_at_end(&mut c, "policies/binzhou/zz_en.dlx", "package binzhou\n\n");
+    assert!(decl.iter().any(|l| l == "rule"), "{decl:?}");
+    assert!(!decl.iter().any(|l| l == "规则"), "{decl:?}");
+    // A new file without keywords: both, Chinese first.
+    let decl = labels_at_end(&mut c, "policies/binzhou/zz_new.dlx", "\n");
+    let first = |k: &str| decl.iter().position(|l| l == k);
+    assert!(
+        first("政策包") < first("package") && first("package").is_some(),
+        "{decl:?}"
+    );
+    c.shutdown();
+}
+
+#[test]
+fn a_file_that_mixes_keyword_languages_gets_e0005() {
+    let mut c = Client::start();
+    let draft = "scratch/mixed.dlx";
+    c.open(
+        draft,
+        "package demo\n\nregulation demo-2024 \"示例\" {\n  rank rule\n  article 1 \"一。\"\n}\n\n否则 针对 share 依据 第一条\n  => 不予 no_rule \"没有规则准许该申请。\"\n",
+    );
+    let p = c.diagnostics(draft, 1);
+    let e: Vec<_> = p
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Some(NumberOrString::String("E0005".into())))
+        .collect();
+    assert_eq!(e.len(), 1, "{:?}", p.diagnostics);
+    assert_eq!(
+        e[0].range.start,
+        Position {
+            line: 7,
+            character: 0
+        }
+    );
+    c.shutdown();
+}

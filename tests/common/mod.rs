@@ -34,7 +34,10 @@ pub fn run_in(dir: &Path, args: &[&str], stdin: &str) -> Output {
 
 /// Runs `datalex ARGS` at the repository root with no language in the environment (no
 /// `DATALEX_LANG`, `LC_ALL`, `LC_MESSAGES` or `LANG`): what a reader gets by default.
-#[allow(dead_code, reason = "not every test binary checks the default language")]
+#[allow(
+    dead_code,
+    reason = "not every test binary checks the default language"
+)]
 pub fn run_default_lang(args: &[&str], stdin: &str) -> Output {
     spawn(&root(), args, stdin, None)
 }

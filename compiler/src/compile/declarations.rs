@@ -40,13 +40,14 @@ impl Cx {
                     Key::Regulation(decl.regulation.name.clone()),
                 );
                 for e in &decl.entries {
-                    for (path, span) in &e.articles {
+                    for (path, form, span) in &e.articles {
                         let article = path.first().copied().unwrap_or(0);
                         // The path must name an article, paragraph or item the text has.
                         let citation = ast::Citation {
                             regulation: Some(decl.regulation.clone()),
                             path: path.clone(),
                             version: None,
+                            form: *form,
                             reading: None,
                             span: *span,
                         };

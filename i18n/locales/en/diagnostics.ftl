@@ -29,6 +29,17 @@ E0001-until-on-run = `until` belongs to a target; a { $kind } run has a reading:
 E0003-impossible-date = { $error }
 E0002-number-too-large = number `{ $number }` is too large
 E0004-all-without-condition = `all` needs a condition: `all x in c: …`
+E0001-numeral = `{ $numeral }` is not a number in Chinese numerals
+    .help = write numbers as in 第二十条, 第一百零一条, or in digits: 第20条
+E0005-mixed-keywords = { $file ->
+        [zh] English
+       *[en] Chinese
+    } keyword `{ $keyword }` in a file with { $file ->
+        [zh] Chinese
+       *[en] English
+    } keywords
+    .label = the file's first keyword, `{ $first }`
+    .help = a file uses one keyword language; `datalex fmt --keywords zh|en` converts a file
 
 ## name
 E0101-unknown-name = unknown name `{ $name }`
@@ -269,6 +280,67 @@ period-until = ..{ $until }
 period-from-until = { $from }..{ $until }
 
 ## phrases: what the parser expected (English text as the parser writes it)
+phrase-kw-adopted-by = `adopted by`
+phrase-kw-applies = `applies`
+phrase-kw-as-of = `as of`
+phrase-kw-as = `as`
+phrase-kw-check = `check`
+phrase-kw-consistent-with = `consistent with`
+phrase-kw-coverage = `coverage`
+phrase-kw-days-day = `days` or `day`
+phrase-kw-due = `due`
+phrase-kw-each = `each`
+phrase-kw-enum = `enum`
+phrase-kw-error = `error`
+phrase-kw-extends = `extends`
+phrase-kw-fact = `fact`
+phrase-kw-for = `for`
+phrase-kw-from = `from`
+phrase-kw-guard = `guard`
+phrase-kw-in-force = `in force`
+phrase-kw-interpretation = `interpretation`
+phrase-kw-issuer = `issuer`
+phrase-kw-keyed-by = `keyed by`
+phrase-kw-kind = `kind`
+phrase-kw-labels = `labels`
+phrase-kw-means = `means`
+phrase-kw-met-by = `met by`
+phrase-kw-no = `no`
+phrase-kw-not-in = `not in`
+phrase-kw-number = `number`
+phrase-kw-of = `of`
+phrase-kw-on = `on`
+phrase-kw-otherwise = `otherwise`
+phrase-kw-over = `over`
+phrase-kw-package = `package`
+phrase-kw-param = `param`
+phrase-kw-party = `party`
+phrase-kw-rank = `rank`
+phrase-kw-reading = `reading`
+phrase-kw-reads = `reads`
+phrase-kw-record = `record`
+phrase-kw-regulation = `regulation`
+phrase-kw-remedy = `remedy`
+phrase-kw-reported-as = `reported as`
+phrase-kw-role-scenario = `role` or `scenario`
+phrase-kw-rule = `rule`
+phrase-kw-says = `says`
+phrase-kw-scope = `scope`
+phrase-kw-status = `status`
+phrase-kw-style = `style`
+phrase-kw-territory = `territory`
+phrase-kw-test = `test`
+phrase-kw-text-unavailable = `text unavailable`
+phrase-kw-tier = `tier`
+phrase-kw-until = `until`
+phrase-kw-use = `use`
+phrase-kw-value = `value`
+phrase-kw-when = `when`
+phrase-kw-where = `where`
+phrase-kw-within = `within`
+phrase-kw-working-days-working-day = `working days` or `working day`
+phrase-a-label = a label
+phrase-a-name-and-its-label = a name and its label
 phrase-or = `+` or `-`
 phrase-field = `.field`
 phrase-key = `[key]`
@@ -399,6 +471,7 @@ E0001-title = the text does not follow the grammar
 E0002-title = a number is too large
 E0003-title = a well-formed date that does not exist
 E0004-title = `all` without a condition
+E0005-title = a file that mixes English and Chinese keywords
 E0101-title = an unknown name
 E0102-title = an unknown field, enum member or rank
 E0103-title = an unknown regulation

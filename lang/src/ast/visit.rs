@@ -33,6 +33,7 @@ impl Leaf for FindingSeverity {}
 impl Leaf for BinOp {}
 impl Leaf for DefectKind {}
 impl Leaf for LabelOf {}
+impl Leaf for CiteForm {}
 impl<T: Leaf> Leaf for Option<T> {}
 impl<T: Leaf> Leaf for Vec<T> {}
 
@@ -253,10 +254,12 @@ macro_rules! visitor {
                     regulation,
                     path,
                     version,
+                    form,
                     reading,
                     span,
                 } = x;
                 leaf(path);
+                leaf(form);
                 leaf(version);
                 each(v, regulation, V::visit_ident);
                 each(v, reading, V::visit_ident);
@@ -741,8 +744,9 @@ macro_rules! visitor {
                         span,
                     } = e;
                     leaf(decidable);
-                    for (path, s) in articles {
+                    for (path, form, s) in articles {
                         leaf(path);
+                        leaf(form);
                         v.visit_span(s);
                     }
                     v.visit_str(reason);

@@ -11,7 +11,7 @@
 use super::*;
 use crate::ast::visit::Visit;
 use crate::ast::File;
-use crate::parser::{parse_chunk, split_items};
+use crate::parser::{parse_chunk, parse_chunk_with_keywords, split_items};
 use std::path::{Path, PathBuf};
 
 /// The prelude, every policy file, and every broken policy of the compiler's diagnostics tests.
@@ -40,12 +40,15 @@ fn texts() -> Vec<(PathBuf, String)> {
 }
 
 /// Parses `text` chunk by chunk and moves each chunk's tree and diagnostics to `file` and the
-/// chunk's start.
+/// chunk's start; then finds E0005 from the chunks' keywords, as the language server does.
 fn parse_by_chunks(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
     let mut items = Vec::new();
     let mut diagnostics = Vec::new();
+    let mut uses = Vec::new();
     for (start, end) in split_items(text) {
-        let (item, diags) = parse_chunk(&text[start..end]);
+        let (item, diags, mut used) = parse_chunk_with_keywords(&text[start..end]);
+        used.rebase(file, start);
+        uses.push(used);
         let offset = u32::try_from(start).unwrap();
         if let Some(mut item) = item {
             rebase(&mut item, file, offset);
@@ -56,6 +59,7 @@ fn parse_by_chunks(file: FileId, text: &str) -> (File, Vec<Diagnostic>) {
             diagnostics.push(d);
         }
     }
+    diagnostics.extend(crate::parser::mixed_keywords(&uses));
     (File { items }, diagnostics)
 }
 

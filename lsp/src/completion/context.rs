@@ -2,6 +2,7 @@
 //! completion works from tokens, not from the syntax tree.
 
 use crate::model::Path;
+use datalex_lang::keywords::Kw;
 use datalex_lang::parser::{classify, Lex};
 
 /// A token of code before the cursor.
@@ -64,7 +65,27 @@ pub fn tokens(text: &str) -> Option<Vec<(usize, Tok)>> {
     if open || last == Lex::Comment {
         return None;
     }
-    Some(out)
+    Some(in_english(out))
+}
+
+/// The tokens with every Chinese keyword replaced by its English words (`属于` → `in`, `不属于`
+/// → `not in`, `针对` → `on`), so that reading the context is written once, for English.
+fn in_english(toks: Vec<(usize, Tok)>) -> Vec<(usize, Tok)> {
+    let mut out = Vec::with_capacity(toks.len());
+    for (at, t) in toks {
+        let kw = match &t {
+            Tok::Word(w) if !w.is_ascii() => Kw::ALL
+                .iter()
+                .copied()
+                .find(|k| !k.is_ordinal() && k.zh() == w),
+            _ => None,
+        };
+        match kw {
+            Some(k) => out.extend(k.en().split(' ').map(|e| (at, Tok::Word(e.to_string())))),
+            None => out.push((at, t)),
+        }
+    }
+    out
 }
 
 /// The word of `toks[i]`, if it is one.
