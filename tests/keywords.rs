@@ -134,12 +134,33 @@ fn every_bundled_file_converts_to_chinese_and_back_unchanged_and_compiles_the_sa
     }
     assert_eq!(en.len(), zh.len());
 
+    // Back to English: the files written in English are as they were; then the files written
+    // in Chinese (a package is, as the example) converted to Chinese again are as they were.
+    let written_in = |text: &str| datalex_lang::parser::parse_with_keywords(0, text).2;
     convert(dir.path(), "en");
     let back = files(&dir.path().join("policies"));
     for (name, text) in &english {
-        assert!(back[name] == *text, "{name} changed on the way back");
+        match written_in(text) {
+            Some(KeywordLang::Zh) => {
+                assert_eq!(written_in(&back[name]), Some(KeywordLang::En), "{name}")
+            }
+            _ => assert!(back[name] == *text, "{name} changed on the way back"),
+        }
     }
+    convert(dir.path(), "zh");
+    let again = files(&dir.path().join("policies"));
+    for (name, text) in &english {
+        if written_in(text) == Some(KeywordLang::Zh) {
+            assert!(again[name] == *text, "{name} changed on the way back to Chinese");
+        }
+    }
+    convert(dir.path(), "en");
     let prelude_back = std::fs::read_to_string(dir.path().join("stdlib/prelude.dlx")).unwrap();
+    // The package written in Chinese (qingdao) compiles to the same policy as its English form.
+    assert!(
+        compiled(&prelude_back, &files(&dir.path().join("policies"))) == en,
+        "the all-English form compiles to another policy"
+    );
     assert!(
         prelude_back == prelude,
         "the prelude changed on the way back"
