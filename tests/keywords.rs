@@ -151,7 +151,10 @@ fn every_bundled_file_converts_to_chinese_and_back_unchanged_and_compiles_the_sa
     let again = files(&dir.path().join("policies"));
     for (name, text) in &english {
         if written_in(text) == Some(KeywordLang::Zh) {
-            assert!(again[name] == *text, "{name} changed on the way back to Chinese");
+            assert!(
+                again[name] == *text,
+                "{name} changed on the way back to Chinese"
+            );
         }
     }
     convert(dir.path(), "en");
