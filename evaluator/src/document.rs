@@ -17,7 +17,7 @@ use crate::calendar::Calendar;
 use crate::decision::{CiteOut, Decision};
 use crate::facts::Facts;
 use crate::request::Request;
-use datalex_compiler::ir::{Cite, Program};
+use datalex_compiler::ir::Program;
 use datalex_compiler::types::Ty;
 use datalex_i18n::{Args, Lang};
 use datalex_lang::ast::LabelOf;
@@ -721,24 +721,7 @@ impl Builder<'_, '_> {
             if shown_as_read || quoted_before {
                 continue;
             }
-            let full = policy
-                .regulations
-                .iter()
-                .find(|(_, r)| r.id == c.regulation)
-                .map(|(regulation, _)| Cite {
-                    regulation,
-                    regulation_id: c.regulation.clone(),
-                    article: c.article,
-                    paragraph: c.paragraph,
-                    item: c.item,
-                    version: c.version,
-                    periods: Vec::new(),
-                    rank: None,
-                    label: c.label.clone(),
-                    reading: c.reading.clone(),
-                    out: Arc::clone(c),
-                });
-            match full.and_then(|cite| policy.quote_at(&cite, at)) {
+            match crate::explain::quote_of(policy, c, at) {
                 Some(q) => {
                     let id = if c.reading.is_some() {
                         "explain-quote-as-read"

@@ -331,30 +331,42 @@ fn quote(
                 let _ = writeln!(s, "    {}", c.label);
             }
         }
-        let full = policy
-            .regulations
-            .iter()
-            .find(|(_, r)| r.id == c.regulation)
-            .map(|(regulation, _)| Cite {
-                regulation,
-                regulation_id: c.regulation.clone(),
-                article: c.article,
-                paragraph: c.paragraph,
-                item: c.item,
-                version: c.version,
-                periods: Vec::new(),
-                rank: None,
-                label: c.label.clone(),
-                reading: c.reading.clone(),
-                out: std::sync::Arc::clone(c),
-            });
-        if let Some(q) = full.and_then(|cite| policy.quote_at(&cite, at)) {
+        if let Some(q) = quote_of(policy, c, at) {
             let _ = writeln!(s, "      「{}」", q.text);
             for n in &q.notes {
                 let _ = writeln!(s, "      （{n}）");
             }
         }
     }
+}
+
+/// The text of the provision a decision cites, as in force on `at` (with its notes), if the
+/// policy holds its regulation: the quotation both renderings show.
+pub(crate) fn quote_of(
+    policy: &Program,
+    c: &std::sync::Arc<CiteOut>,
+    at: datalex_lang::date::Date,
+) -> Option<datalex_compiler::ir::Quote> {
+    let (regulation, _) = policy
+        .regulations
+        .iter()
+        .find(|(_, r)| r.id == c.regulation)?;
+    policy.quote_at(
+        &Cite {
+            regulation,
+            regulation_id: c.regulation.clone(),
+            article: c.article,
+            paragraph: c.paragraph,
+            item: c.item,
+            version: c.version,
+            periods: Vec::new(),
+            rank: None,
+            label: c.label.clone(),
+            reading: c.reading.clone(),
+            out: std::sync::Arc::clone(c),
+        },
+        at,
+    )
 }
 
 /// The interpretations the decision's citations are read by: what the text says, what the
