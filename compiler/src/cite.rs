@@ -180,9 +180,9 @@ fn path_in(
 ) -> Result<(String, Option<u32>, Option<u32>), CitationError> {
     // A law: 第二十条第二款第二项. A plan: 二（一）2.
     let mut label = if reg.plan {
-        chinese_number(article_no)
+        datalex_lang::numerals::chinese(article_no)
     } else {
-        format!("第{}条", chinese_number(article_no))
+        format!("第{}条", datalex_lang::numerals::chinese(article_no))
     };
     // In a single-paragraph article the second number is the item (第四十五条第三项). Written
     // the Chinese way, the numbers say which they are: 第四十五条第三项 is an item of an article
@@ -215,9 +215,9 @@ fn path_in(
     };
     if let Some(p) = para_no {
         if reg.plan {
-            label.push_str(&format!("（{}）", chinese_number(p)));
+            label.push_str(&format!("（{}）", datalex_lang::numerals::chinese(p)));
         } else {
-            label.push_str(&format!("第{}款", chinese_number(p)));
+            label.push_str(&format!("第{}款", datalex_lang::numerals::chinese(p)));
         }
     }
     if let Some(i) = item_no {
@@ -233,36 +233,8 @@ fn path_in(
         if reg.plan {
             label.push_str(&i.to_string());
         } else {
-            label.push_str(&format!("第{}项", chinese_number(i)));
+            label.push_str(&format!("第{}项", datalex_lang::numerals::chinese(i)));
         }
     }
     Ok((label, para_no, item_no))
-}
-
-/// A number in Chinese numerals as used in article numbers: 1 → 一, 20 → 二十, 45 → 四十五,
-/// 101 → 一百零一.
-pub fn chinese_number(n: u32) -> String {
-    datalex_lang::numerals::chinese(n)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::chinese_number;
-
-    #[test]
-    fn chinese_numerals() {
-        let cases = [
-            (1, "一"),
-            (10, "十"),
-            (12, "十二"),
-            (20, "二十"),
-            (45, "四十五"),
-            (100, "一百"),
-            (101, "一百零一"),
-            (110, "一百一十"),
-        ];
-        for (n, s) in cases {
-            assert_eq!(chinese_number(n), s, "{n}");
-        }
-    }
 }

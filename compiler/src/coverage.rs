@@ -7,7 +7,6 @@
 //! regulation is in force, which version of each article is, and the rules that nothing in
 //! force grounds.
 
-use crate::cite::chinese_number;
 use crate::diagnostics::CoverageWarning;
 use crate::export::{period_text, rank_name, version_periods};
 use crate::ir::{Cite, Part, PolicySet, RegulationText};
@@ -310,18 +309,18 @@ pub fn coverage_at(policy: &PolicySet, id: &str, at: Option<Date>) -> Option<Vec
 
 fn label(reg: &RegulationText, article: u32, paragraph: Option<u32>, item: Option<u32>) -> String {
     if !reg.plan {
-        let mut s = format!("第{}条", chinese_number(article));
+        let mut s = format!("第{}条", datalex_lang::numerals::chinese(article));
         if let Some(p) = paragraph {
-            s.push_str(&format!("第{}款", chinese_number(p)));
+            s.push_str(&format!("第{}款", datalex_lang::numerals::chinese(p)));
         }
         if let Some(i) = item {
-            s.push_str(&format!("第{}项", chinese_number(i)));
+            s.push_str(&format!("第{}项", datalex_lang::numerals::chinese(i)));
         }
         return s;
     }
-    let mut s = chinese_number(article);
+    let mut s = datalex_lang::numerals::chinese(article);
     if let Some(p) = paragraph {
-        s.push_str(&format!("（{}）", chinese_number(p)));
+        s.push_str(&format!("（{}）", datalex_lang::numerals::chinese(p)));
     }
     if let Some(i) = item {
         s.push_str(&i.to_string());

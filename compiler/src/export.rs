@@ -223,7 +223,7 @@ pub fn view(policy: &PolicySet) -> GraphView {
                     }
                     (
                         "article",
-                        format!("{r} 第{}条", crate::cite::chinese_number(*a)),
+                        format!("{r} 第{}条", datalex_lang::numerals::chinese(*a)),
                         None,
                     )
                 }

@@ -649,7 +649,7 @@ impl ParaText {
         let mut s = self.text.clone();
         for (n, t) in &self.items {
             s.push('（');
-            s.push_str(&crate::cite::chinese_number(*n));
+            s.push_str(&datalex_lang::numerals::chinese(*n));
             s.push('）');
             s.push_str(t);
         }
