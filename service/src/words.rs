@@ -186,6 +186,81 @@ pub fn reading(lang: Lang, path: &str, e: &std::io::Error) -> String {
     )
 }
 
+/// What a file that is neither regular nor a directory is, in `lang`.
+fn file_kind(lang: Lang, kind: datalex_files::FileKind) -> String {
+    use datalex_files::FileKind as K;
+    let id = match kind {
+        K::Fifo => "cli-kind-fifo",
+        K::Device => "cli-kind-device",
+        K::Socket => "cli-kind-socket",
+        K::Symlink => "cli-kind-symlink",
+        K::Other => "cli-kind-other",
+    };
+    say(lang, id, &[])
+}
+
+/// Why the walk over the policy files failed, in `lang`.
+pub fn walk_error(lang: Lang, e: &datalex_files::WalkError) -> String {
+    use datalex_files::WalkError as W;
+    let path = e.path().display().to_string();
+    match e {
+        W::Missing { .. } => say(lang, "cli-does-not-exist", &[("path", path)]),
+        W::Io { source, .. } => reading(lang, &path, source),
+        W::NotRegular { kind, .. } => say(
+            lang,
+            "cli-not-regular",
+            &[("path", path), ("kind", file_kind(lang, *kind))],
+        ),
+        W::TooManyFiles { limit, .. } => say(
+            lang,
+            "cli-too-many-files",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooManyEntries { limit, .. } => say(
+            lang,
+            "cli-too-many-entries",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooDeep { limit, .. } => say(
+            lang,
+            "cli-too-deep",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooLarge { size, limit, .. } => say(
+            lang,
+            "cli-too-large",
+            &[
+                ("path", path),
+                ("size", size.to_string()),
+                ("limit", limit.to_string()),
+            ],
+        ),
+    }
+}
+
+/// An entry the walk left out, as a warning's text in `lang`.
+pub fn skipped(lang: Lang, s: &datalex_files::Skipped) -> String {
+    use datalex_files::SkipReason as R;
+    let reason = match &s.reason {
+        R::NotRegular(kind) => say(
+            lang,
+            "cli-skip-not-regular",
+            &[("kind", file_kind(lang, *kind))],
+        ),
+        R::SymlinkLoop { target } => say(
+            lang,
+            "cli-skip-symlink-loop",
+            &[("target", target.display().to_string())],
+        ),
+        R::BrokenLink => say(lang, "cli-skip-broken-link", &[]),
+    };
+    say(
+        lang,
+        "cli-skipped",
+        &[("path", s.path.display().to_string()), ("reason", reason)],
+    )
+}
+
 /// `datalex.toml` could not be used.
 pub fn config_error(lang: Lang, e: &ConfigError) -> String {
     match e {
