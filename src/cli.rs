@@ -171,7 +171,9 @@ impl<'p> Loaded<'p> {
                 .get(i)
                 .ok_or_else(|| anyhow!("internal: jurisdiction cache"));
         }
-        let j = self.project.bind(&self.policy, &self.calendar, name)?;
+        let j = self
+            .project
+            .bind(&self.policy, &self.calendar, name, lang)?;
         self.jurisdictions.push(j);
         self.jurisdictions
             .last()

@@ -2,7 +2,7 @@
 //! and the calendar. The crates below do no IO; this module gives them texts. (The project's
 //! configuration, `datalex.toml`, is read by [`crate::project::config`].)
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use datalex_compiler::{compile, Compiled};
 use datalex_evaluator::{Calendar, Facts};
 use datalex_files::{read_policy, Walker};
@@ -114,21 +114,52 @@ pub fn compile_paths(paths: &[PathBuf], lang: Lang) -> Result<(SourceMap, Compil
     Ok((sources, compiled))
 }
 
+/// Why a data directory's facts could not be used. Typed (and cloneable, so a policy test's
+/// failure can hold it); worded by [`crate::words::facts_error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactsError {
+    /// A fact file could not be read.
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What kind of failure the system reported.
+        kind: std::io::ErrorKind,
+        /// What the system said.
+        detail: String,
+    },
+    /// The files do not hold facts as the contract has them.
+    Invalid {
+        /// The data directory.
+        dir: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
 /// Reads a data directory.
-pub fn facts(dir: &Path) -> Result<Facts> {
+pub fn read_facts(dir: &Path) -> std::result::Result<Facts, FactsError> {
     let mut texts: Vec<(&str, String)> = Vec::new();
     for name in datalex_evaluator::facts::FACT_FILES {
         let path = dir.join(name);
         if path.exists() {
-            texts.push((
-                name,
-                std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading {}", path.display()))?,
-            ));
+            let text = std::fs::read_to_string(&path).map_err(|e| FactsError::Read {
+                kind: e.kind(),
+                detail: e.to_string(),
+                path: path.clone(),
+            })?;
+            texts.push((name, text));
         }
     }
     let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    Facts::from_files(&borrowed).with_context(|| format!("facts in {}", dir.display()))
+    Facts::from_files(&borrowed).map_err(|e| FactsError::Invalid {
+        dir: dir.to_path_buf(),
+        detail: format!("{e:#}"),
+    })
+}
+
+/// Reads a data directory; an error is worded in `lang`.
+pub fn facts(dir: &Path, lang: Lang) -> Result<Facts> {
+    read_facts(dir).map_err(|e| anyhow::anyhow!(crate::words::facts_error(lang, &e)))
 }
 
 /// The embedded calendar, plus any `*.toml` year files in `dir` (next year's calendar is a data

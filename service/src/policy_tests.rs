@@ -31,8 +31,10 @@ pub const FAILED: &str = "FAILED";
 pub enum Failure {
     /// The test names no `facts` directory.
     NoFacts,
-    /// Its facts could not be read or bound to the package.
-    Facts {
+    /// Its facts could not be read.
+    Facts(load::FactsError),
+    /// Its facts could not be bound to the package.
+    Bind {
         /// The facts directory.
         dir: PathBuf,
         /// What went wrong.
@@ -331,17 +333,14 @@ fn run_one(
     let dir = file.parent().unwrap_or(Path::new(".")).join(rel);
     let key = (t.package.clone(), dir.clone());
     let j = cache.entry(key).or_insert_with(|| {
-        let facts = load::facts(&dir).map_err(|e| Failure::Facts {
-            dir: dir.clone(),
-            detail: format!("{e:#}"),
-        })?;
+        let facts = load::read_facts(&dir).map_err(Failure::Facts)?;
         Jurisdiction::new(
             Arc::clone(policy),
             &t.package,
             Arc::new(facts),
             Arc::clone(calendar),
         )
-        .map_err(|e| Failure::Facts {
+        .map_err(|e| Failure::Bind {
             dir: dir.clone(),
             detail: e.to_string(),
         })
@@ -502,7 +501,8 @@ fn or_none(lang: Lang, v: Option<&str>) -> String {
 pub fn failure_text(lang: Lang, f: &Failure) -> String {
     match f {
         Failure::NoFacts => say(lang, "test-no-facts", &[]),
-        Failure::Facts { dir, detail } => say(
+        Failure::Facts(e) => words::facts_error(lang, e),
+        Failure::Bind { dir, detail } => say(
             lang,
             "test-facts",
             &[

@@ -160,14 +160,15 @@ impl Project {
         load::calendar(self.calendar.as_deref(), lang)
     }
 
-    /// Binds the jurisdiction `name` of `policy` to its facts.
+    /// Binds the jurisdiction `name` of `policy` to its facts; an error is worded in `lang`.
     pub fn bind(
         &self,
         policy: &Arc<PolicySet>,
         calendar: &Arc<Calendar>,
         name: &str,
+        lang: Lang,
     ) -> anyhow::Result<Jurisdiction> {
-        let facts = Arc::new(load::facts(&self.data_dir(name))?);
+        let facts = Arc::new(load::facts(&self.data_dir(name), lang)?);
         Ok(Jurisdiction::new(
             Arc::clone(policy),
             name,

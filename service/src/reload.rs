@@ -61,7 +61,7 @@ pub fn build(project: &Project, lang: Lang) -> anyhow::Result<Snapshot> {
     }
     let jurisdictions = names
         .iter()
-        .map(|name| project.bind(&policy, &calendar, name))
+        .map(|name| project.bind(&policy, &calendar, name, lang))
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Snapshot {
         policy,
@@ -116,7 +116,13 @@ pub fn watch(state: Arc<AppState>) -> anyhow::Result<notify::RecommendedWatcher>
     for dir in state.project().watched().iter().filter(|d| d.exists()) {
         watcher
             .watch(dir, notify::RecursiveMode::Recursive)
-            .with_context(|| format!("watching {}", dir.display()))?;
+            .with_context(|| {
+                crate::words::say(
+                    state.lang(),
+                    "cli-watching",
+                    &[("path", dir.display().to_string())],
+                )
+            })?;
     }
     tokio::spawn(async move {
         while rx.recv().await.is_some() {

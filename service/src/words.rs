@@ -261,6 +261,26 @@ pub fn skipped(lang: Lang, s: &datalex_files::Skipped) -> String {
     )
 }
 
+/// A data directory's facts could not be used.
+pub fn facts_error(lang: Lang, e: &crate::load::FactsError) -> String {
+    use crate::load::FactsError as F;
+    match e {
+        F::Read { path, kind, detail } => reading(
+            lang,
+            &path.display().to_string(),
+            &std::io::Error::new(*kind, detail.clone()),
+        ),
+        F::Invalid { dir, detail } => say(
+            lang,
+            "facts-invalid",
+            &[
+                ("dir", dir.display().to_string()),
+                ("detail", detail.clone()),
+            ],
+        ),
+    }
+}
+
 /// `datalex.toml` could not be used.
 pub fn config_error(lang: Lang, e: &ConfigError) -> String {
     match e {
@@ -364,6 +384,28 @@ mod tests {
         assert_eq!(
             config_error(Lang::Zh, &c),
             "无法读取 datalex.toml：文件不存在"
+        );
+        let f = crate::load::FactsError::Invalid {
+            dir: "data/x".into(),
+            detail: "institutions.json: expected an array".into(),
+        };
+        assert_eq!(
+            facts_error(Lang::En, &f),
+            "facts in data/x: institutions.json: expected an array"
+        );
+        assert_eq!(
+            facts_error(Lang::Zh, &f),
+            "data/x 中的事实有误：institutions.json: expected an array"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("institutions.json")).unwrap();
+        let e = crate::load::read_facts(dir.path()).unwrap_err();
+        assert!(
+            facts_error(Lang::Zh, &e).starts_with(&format!(
+                "无法读取 {}",
+                dir.path().join("institutions.json").display()
+            )),
+            "{e:?}"
         );
     }
 }

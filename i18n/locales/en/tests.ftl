@@ -5,7 +5,7 @@
 test-new-snapshot = new snapshot { $path }
 # What a test found wrong, one line each.
 test-no-facts = the test names no `facts` directory
-test-facts = facts in { $dir }: { $detail }
+test-facts = the facts in { $dir } do not fit the package: { $detail }
 test-request-json = the request is not JSON: { $detail }
 test-request = the request is not a request: { $detail }
 test-not-decided = not decided ({ $code }): { $detail }

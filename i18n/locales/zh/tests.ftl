@@ -5,7 +5,7 @@
 test-new-snapshot = 新快照 { $path }
 # 测试发现的问题，每条一行。
 test-no-facts = 该测试未指明事实目录（`facts`）
-test-facts = { $dir } 中的事实：{ $detail }
+test-facts = { $dir } 中的事实与政策包不符：{ $detail }
 test-request-json = 申请不是有效的 JSON：{ $detail }
 test-request = 申请有误：{ $detail }
 test-not-decided = 未作出决定（{ $code }）：{ $detail }
