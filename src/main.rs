@@ -147,6 +147,11 @@ enum Command {
         /// Log as JSON lines (request id, jurisdiction, effect, latency), for log collectors.
         #[arg(long)]
         json_logs: bool,
+        /// Serve policies without first running their packages' tests (at start and on each
+        /// reload); by default policies whose tests fail are not served (`[serve]
+        /// policy_tests` in datalex.toml).
+        #[arg(long)]
+        skip_policy_tests: bool,
     },
     /// Check the decision log's hash chain: `datalex audit verify [--log PATH]`.
     Audit {
@@ -186,6 +191,7 @@ impl Setup {
             data: self.data,
             jurisdiction: self.jurisdiction,
             calendar: self.calendar,
+            policy_tests: None,
         }
     }
 }
@@ -315,6 +321,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             log,
             no_watch,
             json_logs,
+            skip_policy_tests,
         } => {
             let options = datalex_service::ServeOptions {
                 addr,
@@ -323,7 +330,11 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
                 json_logs,
                 lang,
             };
-            datalex_service::serve(discover(setup.flags(), lang)?, &options)?;
+            let flags = Flags {
+                policy_tests: skip_policy_tests.then_some(false),
+                ..setup.flags()
+            };
+            datalex_service::serve(discover(flags, lang)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {

@@ -26,6 +26,7 @@ pub mod decision_log;
 pub mod handlers;
 pub mod load;
 pub mod metrics;
+pub mod policy_tests;
 pub mod project;
 pub mod reload;
 pub mod state;

@@ -36,6 +36,7 @@ cli-kind-socket = a socket
 cli-kind-symlink = a symbolic link
 cli-kind-other = not a file or a directory
 cli-writing = writing { $path }: { $reason }
+cli-watching = watching { $path } for changes
 # `datalex fmt`.
 cli-fmt-not-formatted = not formatted: { $path }
 cli-fmt-formatted = formatted: { $path }

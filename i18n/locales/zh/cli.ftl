@@ -36,6 +36,7 @@ cli-kind-socket = 套接字
 cli-kind-symlink = 符号链接
 cli-kind-other = 既不是文件也不是目录
 cli-writing = 无法写入 { $path }：{ $reason }
+cli-watching = 无法监视 { $path } 的变化
 # `datalex fmt`。
 cli-fmt-not-formatted = 未按规范格式排版：{ $path }
 cli-fmt-formatted = 已排版：{ $path }

@@ -14,6 +14,19 @@ pub struct Config {
     /// The jurisdiction that decides a request that names none, when several policy packages
     /// have facts (`--jurisdiction` overrides it).
     pub default_jurisdiction: Option<String>,
+    /// `[serve]`: how `datalex serve` runs.
+    #[serde(default)]
+    pub serve: ServeConfig,
+}
+
+/// The `[serve]` table of `datalex.toml`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServeConfig {
+    /// Whether the policies must pass their packages' own tests before they are served, at
+    /// start and on every reload (default: yes; `datalex serve --skip-policy-tests` overrides
+    /// it for one run).
+    pub policy_tests: Option<bool>,
 }
 
 /// Why `datalex.toml` could not be used.
@@ -112,6 +125,23 @@ mod tests {
         );
         let syntax = parse("default_jurisdiction = \n").unwrap_err();
         assert!(syntax.starts_with("proj/datalex.toml:1: "), "{syntax}");
+    }
+
+    #[test]
+    fn the_serve_table_turns_policy_tests_off_and_names_unknown_keys() {
+        assert_eq!(parse("").unwrap().serve.policy_tests, None);
+        assert_eq!(
+            parse("[serve]\npolicy_tests = false\n")
+                .unwrap()
+                .serve
+                .policy_tests,
+            Some(false)
+        );
+        let unknown = parse("[serve]\npolicy_test = false\n").unwrap_err();
+        assert!(
+            unknown.starts_with("proj/datalex.toml:2: `serve.policy_test`: unknown field"),
+            "{unknown}"
+        );
     }
 
     #[test]
