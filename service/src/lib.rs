@@ -45,6 +45,9 @@ pub struct ServeOptions {
     pub addr: String,
     /// The decision log (SQLite; created if absent).
     pub log: PathBuf,
+    /// `--log-mode`: whether answers wait for their log record's commit (else `datalex.toml`,
+    /// else durable).
+    pub log_mode: Option<decision_log::LogMode>,
     /// Reload when policy, fact or calendar files change.
     pub watch: bool,
     /// Log as JSON lines, for log collectors.
@@ -68,7 +71,12 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
-    let state = Arc::new(AppState::new(project, &options.log, options.lang)?);
+    let state = Arc::new(AppState::with_log(
+        project,
+        &options.log,
+        options.log_mode,
+        options.lang,
+    )?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -83,7 +91,7 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
             .iter()
             .map(|j| j.name.clone())
             .collect();
-        tracing::info!(addr = %listener.local_addr()?, jurisdictions = ?names, log = %options.log.display(), "serving decisions");
+        tracing::info!(addr = %listener.local_addr()?, jurisdictions = ?names, log = %options.log.display(), log_mode = ?state.log().mode(), "serving decisions");
         let _watcher = if options.watch {
             Some(reload::watch(Arc::clone(&state))?)
         } else {
@@ -92,7 +100,7 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
         axum::serve(listener, handlers::router(Arc::clone(&state)))
             .with_graceful_shutdown(shutdown_signal())
             .await?;
-        tracing::info!("shutting down: flushing the decision log");
+        tracing::info!("shutting down: flushing the decision log and writing a checkpoint");
         state.flush()?;
         anyhow::Ok(())
     })
