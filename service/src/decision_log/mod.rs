@@ -718,3 +718,456 @@ impl Drop for DecisionLog {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::params;
+    use serde_json::json;
+
+    fn record(n: usize) -> Record {
+        Record {
+            decision_id: format!("01J{n:023}"),
+            time: format!(
+                "2025-03-{:02}T08:{:02}:{:02}Z",
+                n % 28 + 1,
+                n / 60 % 60,
+                n % 60
+            ),
+            jurisdiction: "cn-sh".to_owned(),
+            policy_version: "sha256:5f2c0a9e".to_owned(),
+            caller: (n % 2 == 1).then(|| format!("platform-{}", n % 5)),
+            request: json!({"kind": "share", "dataset": format!("ds-{n}"), "requester": "org-1"}),
+            decision: json!({"decision_id": format!("01J{n:023}"), "effect": "permit"}),
+        }
+    }
+
+    fn log_path(dir: &tempfile::TempDir) -> PathBuf {
+        dir.path().join("audit").join("decisions.db")
+    }
+
+    fn options(path: &Path) -> LogOptions {
+        LogOptions {
+            checkpoint_every: 10,
+            ..LogOptions::beside(path)
+        }
+    }
+
+    fn open(path: &Path, options: LogOptions) -> DecisionLog {
+        DecisionLog::open_with(path, options, LogMetrics::default()).unwrap()
+    }
+
+    fn fill(path: &Path, range: std::ops::Range<usize>) {
+        let log = open(path, options(path));
+        let ids: Vec<Rendered> = range.map(|n| record(n).render()).collect();
+        log.submit(ids).unwrap().wait().unwrap();
+    }
+
+    fn raw(path: &Path) -> Connection {
+        Connection::open(path).unwrap()
+    }
+
+    fn verified(path: &Path) -> Verification {
+        let mut o = VerifyOptions::beside(path);
+        o.checkpoints = Some(beside(path, ".checkpoints"));
+        verify(path, &o).unwrap()
+    }
+
+    #[test]
+    fn the_log_is_shareable_between_threads() {
+        fn send_sync<T: Send + Sync>() {}
+        send_sync::<DecisionLog>();
+    }
+
+    #[test]
+    fn records_are_chained_checkpointed_and_read_back_with_their_caller() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(&path, options(&path));
+        assert_eq!(
+            log.notes().len(),
+            2,
+            "a key file and a signing key were created"
+        );
+        for n in 0..25 {
+            log.append(record(n)).unwrap();
+        }
+        assert_eq!(log.len().unwrap(), 25);
+        let got = log.get(&record(3).decision_id).unwrap().unwrap();
+        assert_eq!(got.decision, record(3).decision);
+        assert_eq!(got.caller.as_deref(), Some("platform-3"));
+        assert_eq!(
+            log.get(&record(4).decision_id).unwrap().unwrap().caller,
+            None
+        );
+        assert_eq!(log.get("no-such-id").unwrap(), None);
+        // Verification while the log is open, then after it is closed (a last checkpoint).
+        let open_v = verified(&path);
+        assert!(open_v.is_intact(), "{open_v}");
+        drop(log);
+        let v = verified(&path);
+        assert!(v.is_intact(), "{v}");
+        let cps = checkpoint::read_all(&beside(&path, ".checkpoints")).unwrap();
+        let seqs: Vec<i64> = cps.iter().map(|(_, c)| c.as_ref().unwrap().seq).collect();
+        assert_eq!(seqs, [10, 20, 25]);
+        assert_eq!(
+            v.checkpoints.as_ref().map(|c| (c.checked, c.unanchored)),
+            Some((3, 0))
+        );
+        // Reopened, the chain goes on, and so do the checkpoints; the keys are not made again.
+        fill(&path, 25..40);
+        let reopened = open(&path, options(&path));
+        assert!(reopened.notes().is_empty(), "{:?}", reopened.notes());
+        assert_eq!(reopened.len().unwrap(), 40);
+        drop(reopened);
+        let v = verified(&path);
+        assert!(v.is_intact(), "{v}");
+        assert_eq!(v.chain("main").map(|c| c.records), Some(40));
+    }
+
+    #[test]
+    fn the_stored_mac_is_the_documented_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        fill(&path, 0..2);
+        let keys = KeyRing::read(&beside(&path, ".keys")).unwrap();
+        let row = raw(&path)
+            .query_row("SELECT * FROM records WHERE seq = 2", [], |r| {
+                schema::stored_record(r)
+            })
+            .unwrap();
+        // Recomputed by hand from the documented layout.
+        let key = keys.get(row.key_id.as_deref().unwrap()).unwrap();
+        let mut input = b"datalex-log-v2".to_vec();
+        let caller = row.caller.clone().unwrap();
+        for part in [
+            Some("main"),
+            Some("2"),
+            row.prev_mac.as_deref(),
+            row.key_id.as_deref(),
+            row.decision_id.as_deref(),
+            row.time.as_deref(),
+            row.jurisdiction.as_deref(),
+            row.policy_version.as_deref(),
+            caller.as_deref(),
+            row.request.as_deref(),
+            row.decision.as_deref(),
+        ] {
+            match part {
+                Some(t) => {
+                    input.extend_from_slice(&(t.len() as u64).to_be_bytes());
+                    input.extend_from_slice(t.as_bytes());
+                }
+                None => input.extend_from_slice(&[0xFF; 8]),
+            }
+        }
+        assert_eq!(row.mac, Some(key.mac(&input)));
+        assert_eq!(caller.as_deref(), Some("platform-1"));
+        assert_eq!(row.request, Some(record(1).request.to_string()));
+    }
+
+    #[test]
+    fn every_file_of_the_log_is_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(&path, options(&path));
+        log.append(record(1)).unwrap();
+        log.checkpoint().unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            for suffix in [
+                "",
+                "-wal",
+                "-shm",
+                ".keys",
+                ".signing-key",
+                ".signing-key.pub",
+                ".checkpoints",
+            ] {
+                let file = beside(&path, suffix);
+                let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+                assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+            }
+        }
+    }
+
+    #[test]
+    fn encrypted_records_are_read_and_verified_with_the_key() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(
+            &path,
+            LogOptions {
+                encrypt: Encrypt::All,
+                ..options(&path)
+            },
+        );
+        for n in 0..3 {
+            log.append(record(n)).unwrap();
+        }
+        assert_eq!(
+            log.get(&record(2).decision_id).unwrap().unwrap().decision,
+            record(2).decision
+        );
+        drop(log);
+        let (request, decision): (String, String) = raw(&path)
+            .query_row(
+                "SELECT request, decision FROM records WHERE seq = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert!(request.starts_with(keys::ENCRYPTED_PREFIX), "{request}");
+        assert!(decision.starts_with(keys::ENCRYPTED_PREFIX), "{decision}");
+        assert!(!request.contains("ds-0"));
+        assert!(verified(&path).is_intact());
+        // Without the key, the service cannot read them.
+        std::fs::remove_file(beside(&path, ".keys")).unwrap();
+        let log = open(&path, options(&path));
+        assert!(log.get(&record(1).decision_id).is_err());
+    }
+
+    #[test]
+    fn a_log_of_the_old_format_is_refused_with_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        raw(&path)
+            .execute_batch("CREATE TABLE decisions (seq INTEGER PRIMARY KEY, hash TEXT)")
+            .unwrap();
+        let e = format!("{:#}", DecisionLog::open(&path).err().unwrap());
+        assert!(e.contains("old format"), "{e}");
+        assert!(e.contains("start a new log"), "{e}");
+    }
+
+    #[test]
+    fn a_locked_log_fails_the_commit_marks_it_unavailable_and_recovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let metrics = LogMetrics::default();
+        let log = DecisionLog::open_with(
+            &path,
+            LogOptions {
+                busy_timeout: Duration::from_millis(200),
+                queue: 2,
+                ..options(&path)
+            },
+            metrics.clone(),
+        )
+        .unwrap();
+        log.append(record(0)).unwrap();
+        let holder = raw(&path);
+        holder.execute_batch("BEGIN EXCLUSIVE").unwrap();
+        // The first waits for the lock; the queue (2) has no room for two more.
+        let first = log.submit(vec![record(1).render()]).unwrap();
+        let full = log.submit(vec![record(2).render(), record(3).render()]);
+        assert!(full.unwrap_err().0.contains("queue is full"));
+        let failed = first.wait().unwrap_err();
+        assert!(failed.0.contains("1 decisions not logged"), "{failed}");
+        assert!(!log.is_available());
+        assert!(
+            log.submit(vec![record(4).render()]).is_err(),
+            "refused while failing"
+        );
+        assert_eq!(metrics.write_failures.get(), 1);
+        assert_eq!(metrics.unavailable.get(), 3);
+        assert_eq!(metrics.available.get(), 0);
+        holder.execute_batch("COMMIT").unwrap();
+        // The writer probes the log while idle and finds it writable again.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !log.is_available() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(log.is_available());
+        assert_eq!(metrics.available.get(), 1);
+        log.append(record(5)).unwrap();
+        assert_eq!(log.get(&record(1).decision_id).unwrap(), None, "not logged");
+        assert!(log.flush().is_err(), "the failed commit is reported once");
+        assert_eq!(log.len().unwrap(), 2);
+        drop(log);
+        assert!(verified(&path).is_intact());
+    }
+
+    #[test]
+    fn the_asynchronous_mode_answers_at_once_and_get_sees_the_queued_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(
+            &path,
+            LogOptions {
+                mode: LogMode::Async,
+                ..options(&path)
+            },
+        );
+        let mut receipts = Vec::new();
+        for n in 0..200 {
+            receipts.push(log.submit(vec![record(n).render()]).unwrap());
+            // Right after submit, before any flush: from the queue or already written.
+            let got = log.get(&record(n).decision_id).unwrap().unwrap();
+            assert_eq!(got.decision, record(n).decision);
+        }
+        assert!(receipts.into_iter().all(|r| r.wait().is_ok()));
+        assert_eq!(log.len().unwrap(), 200);
+    }
+
+    #[test]
+    fn a_repeated_decision_id_is_not_logged_and_the_chain_holds() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(&path, options(&path));
+        log.append(record(1)).unwrap();
+        let mut again = record(1);
+        again.decision = json!({"effect": "forged"});
+        log.append(again).unwrap();
+        log.append(record(3)).unwrap();
+        assert_eq!(log.len().unwrap(), 2);
+        assert_eq!(
+            log.get(&record(1).decision_id).unwrap().unwrap().decision,
+            record(1).decision
+        );
+        drop(log);
+        assert!(verified(&path).is_intact());
+    }
+
+    #[test]
+    fn concurrent_submissions_from_four_threads_keep_one_chain() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(
+            &path,
+            LogOptions {
+                checkpoint_every: 1000,
+                ..options(&path)
+            },
+        );
+        std::thread::scope(|scope| {
+            for thread in 0..4 {
+                let log = &log;
+                scope.spawn(move || {
+                    for n in 0..250 {
+                        log.append(record(thread * 250 + n)).unwrap();
+                    }
+                });
+            }
+        });
+        assert_eq!(log.len().unwrap(), 1000);
+        drop(log);
+        let v = verified(&path);
+        assert!(v.is_intact(), "{v}");
+    }
+
+    /// Each attack of issue 17 on a closed log, and what verification says.
+    #[test]
+    fn every_tampering_is_detected_against_the_checkpoints() {
+        let attacks: [(&str, fn(&Path)); 5] = [
+            ("truncate the tail", |p| {
+                raw(p)
+                    .execute("DELETE FROM records WHERE seq > 20", [])
+                    .unwrap();
+            }),
+            ("delete every row", |p| {
+                raw(p).execute("DELETE FROM records", []).unwrap();
+            }),
+            ("edit and re-MAC from there without the key", |p| {
+                let forger = KeyRing::parse(
+                    Path::new("forged"),
+                    &format!("[[keys]]\nid = \"x\"\nsecret = \"{}\"\n", "ab".repeat(32)),
+                )
+                .unwrap();
+                rewrite_from(p, 12, &forger);
+            }),
+            ("append a forged record", |p| {
+                let forger = KeyRing::parse(
+                    Path::new("forged"),
+                    &format!("[[keys]]\nid = \"x\"\nsecret = \"{}\"\n", "cd".repeat(32)),
+                )
+                .unwrap();
+                let conn = raw(p);
+                let (seq, prev) = tail(&conn, "main").unwrap();
+                forge_insert(&conn, &forger, seq + 1, &prev, "01JFORGED");
+            }),
+            ("edit in the middle", |p| {
+                raw(p)
+                    .execute(
+                        "UPDATE records SET decision = '{\"effect\":\"deny\"}' WHERE seq = 7",
+                        [],
+                    )
+                    .unwrap();
+            }),
+        ];
+        for (attack, tamper) in attacks {
+            let dir = tempfile::tempdir().unwrap();
+            let path = log_path(&dir);
+            fill(&path, 0..25);
+            assert!(verified(&path).is_intact());
+            tamper(&path);
+            let v = verified(&path);
+            assert!(!v.is_intact(), "{attack}: not detected:\n{v}");
+        }
+    }
+
+    /// Rewrites every record from `from` on with a changed decision, re-MACed with `keys`.
+    fn rewrite_from(path: &Path, from: i64, keys: &KeyRing) {
+        let conn = raw(path);
+        let prev: String = conn
+            .query_row("SELECT mac FROM records WHERE seq = ?1", [from - 1], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let rows: Vec<i64> = conn
+            .prepare("SELECT seq FROM records WHERE seq >= ?1 ORDER BY seq")
+            .unwrap()
+            .query_map([from], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect();
+        let mut prev = prev;
+        for seq in rows {
+            let id: String = conn
+                .query_row(
+                    "SELECT decision_id FROM records WHERE seq = ?1",
+                    [seq],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            conn.execute("DELETE FROM records WHERE seq = ?1", [seq])
+                .unwrap();
+            prev = forge_insert(&conn, keys, seq, &prev, &id);
+        }
+    }
+
+    /// Inserts a record of the forger's, MACed with `keys`; returns its MAC.
+    fn forge_insert(conn: &Connection, keys: &KeyRing, seq: i64, prev: &str, id: &str) -> String {
+        let key = keys.current().unwrap();
+        let fields = chain::Fields {
+            chain: "main",
+            decision_id: id,
+            time: "2026-01-01T00:00:00Z",
+            jurisdiction: "binzhou",
+            policy_version: "sha256:0",
+            caller: None,
+            request: "{}",
+            decision: "{\"effect\":\"permit\"}",
+        };
+        let mac = key.mac(&chain::mac_input(prev, seq, &key.id, &fields));
+        conn.execute(
+            schema::INSERT,
+            params![
+                "main",
+                seq,
+                id,
+                fields.time,
+                fields.jurisdiction,
+                fields.policy_version,
+                Option::<String>::None,
+                fields.request,
+                fields.decision,
+                key.id,
+                prev,
+                mac
+            ],
+        )
+        .unwrap();
+        mac
+    }
+}
