@@ -528,7 +528,7 @@ fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
 }
 
 #[test]
-fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
+fn the_decision_log_is_a_keyed_chain_that_audit_verify_checks() {
     let server = start();
     let mut ids = Vec::new();
     for _ in 0..20 {
@@ -555,7 +555,7 @@ fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
     // Someone edits a logged decision: the audit names it.
     {
         let db = rusqlite::Connection::open(&log).unwrap();
-        let changed = db.execute("UPDATE decisions SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE decision_id = ?1", [&ids[7]]).unwrap();
+        let changed = db.execute("UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE decision_id = ?1", [&ids[7]]).unwrap();
         assert_eq!(changed, 1);
     }
     let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");

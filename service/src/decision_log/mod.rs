@@ -982,7 +982,7 @@ mod tests {
         assert_eq!(metrics.available.get(), 1);
         log.append(record(5)).unwrap();
         assert_eq!(log.get(&record(1).decision_id).unwrap(), None, "not logged");
-        assert!(log.flush().is_err(), "the failed commit is reported once");
+        log.flush().unwrap(); // The failure was its waiter's answer, not the next flush's.
         assert_eq!(log.len().unwrap(), 2);
         drop(log);
         assert!(verified(&path).is_intact());

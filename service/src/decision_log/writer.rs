@@ -47,7 +47,7 @@ pub(super) struct Writer {
     pub(super) chain: String,
     pub(super) checkpoints: Checkpoints,
     pub(super) path: PathBuf,
-    /// Why a batch failed, until a flush reports it.
+    /// Why a group nobody waited for failed, until a flush reports it.
     pub(super) unreported: Option<String>,
     /// The chain's head after the last commit: sequence number and MAC.
     pub(super) head: (i64, String),
@@ -154,7 +154,11 @@ impl Writer {
                 self.health.set_failing(&why);
                 self.metrics.available.set(0);
                 self.metrics.write_failures.inc();
-                self.unreported.get_or_insert(why.clone());
+                // Reported to the waiters; a group nobody waits for (the asynchronous mode) is
+                // reported by the next flush.
+                if groups.iter().any(|g| g.waiter.is_none()) {
+                    self.unreported.get_or_insert(why.clone());
+                }
                 Err(why)
             }
         };
