@@ -12,14 +12,15 @@
 //! - [`handlers`]: the routes (one [`ROUTES`](handlers::ROUTES) list that the OpenAPI document
 //!   must match) and their handlers; [`api`]: the wire types of the HTTP API.
 //! - [`metrics`]: Prometheus metrics through the `prometheus-client` crate.
-//! - [`decision_log`]: the SQLite decision log, hash-chained, written in batches by a thread;
-//!   its verification returns a typed [`Verification`](decision_log::Verification).
+//! - [`decision_log`]: the SQLite decision log, a chain of keyed MACs with signed checkpoints,
+//!   group-committed by a thread before each decision is answered; its verification returns a
+//!   typed [`Verification`](decision_log::Verification).
 //!
 //! The service holds one snapshot behind an `RwLock<Arc<…>>`. A request takes the `Arc` once
 //! and decides with it, so a reload never changes a decision half-way. The watcher recompiles in
 //! the background whenever a policy or fact file changes and swaps the new snapshot in; a change
 //! that does not compile leaves the last good snapshot serving and is reported in
-//! `GET /v1/policies` until fixed. Every decision is appended to the decision log.
+//! `GET /v1/policies` until fixed. Every decision is logged before it is answered.
 
 pub mod api;
 pub mod decision_log;
