@@ -333,6 +333,9 @@ fn audit(log: &Path, public: &Path) -> (Option<i32>, String) {
     )
 }
 
+/// Changes a copy of a log as an attacker would.
+type Tamper = Box<dyn Fn(&Path)>;
+
 fn copy_log(from: &Path, to_dir: &Path) -> PathBuf {
     std::fs::create_dir_all(to_dir).unwrap();
     let to = to_dir.join("decisions.db");
@@ -391,7 +394,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
         .unwrap();
         mac
     };
-    let attacks: Vec<(&str, &str, Box<dyn Fn(&Path)>)> = vec![
+    let attacks: Vec<(&str, &str, Tamper)> = vec![
         (
             "truncate the tail",
             "records were removed from its end",

@@ -130,8 +130,7 @@ pub fn last_of(path: &Path, chain: &str) -> anyhow::Result<Option<Checkpoint>> {
     Ok(read_all(path)?
         .into_iter()
         .filter_map(|(_, c)| c.ok())
-        .filter(|c| c.chain == chain)
-        .next_back())
+        .rfind(|c| c.chain == chain))
 }
 
 #[cfg(test)]

@@ -1059,7 +1059,8 @@ mod tests {
     /// Each attack of issue 17 on a closed log, and what verification says.
     #[test]
     fn every_tampering_is_detected_against_the_checkpoints() {
-        let attacks: [(&str, fn(&Path)); 5] = [
+        type Attack = (&'static str, fn(&Path));
+        let attacks: [Attack; 5] = [
             ("truncate the tail", |p| {
                 raw(p)
                     .execute("DELETE FROM records WHERE seq > 20", [])
