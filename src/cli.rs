@@ -319,12 +319,17 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
     })
 }
 
-/// `datalex audit verify [--log PATH]`: prints the [report](decision_log::Verification) — exit 0
-/// if the chain is intact, 1 if it is broken; a missing or unreadable file is bad input (exit 2,
-/// via `Err`).
-pub fn audit_verify(log: &Path) -> Result<ExitCode> {
-    let verification = decision_log::verify(log)?;
-    print!("{verification}");
+/// `datalex audit verify [--log PATH] [--checkpoint FILE] [--public-key K] [--key-file F]`:
+/// prints the [report](decision_log::Verification::report) in `lang` — exit 0 if every chain and
+/// checkpoint holds, 1 if not; a missing or unreadable file or key is bad input (exit 2, via
+/// `Err`).
+pub fn audit_verify(
+    log: &Path,
+    options: &decision_log::VerifyOptions,
+    lang: Lang,
+) -> Result<ExitCode> {
+    let verification = decision_log::verify(log, options)?;
+    print!("{}", verification.report(lang));
     Ok(if verification.is_intact() {
         ExitCode::SUCCESS
     } else {

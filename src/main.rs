@@ -49,11 +49,23 @@ pub struct Setup {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Verify that no logged decision was edited or deleted; names the first broken record.
+    /// Verify that no logged decision was edited, inserted or deleted (each record's MAC and
+    /// link), and with --checkpoint that the log still reaches every signed checkpoint (nothing
+    /// was removed from its end); names the first broken record.
     Verify {
         /// The decision log.
         #[arg(long, default_value = "decisions.db")]
         log: PathBuf,
+        /// The checkpoint file the service wrote (`<log>.checkpoints` by default), or a copy.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The public key of the checkpoints (default: `<log>.signing-key.pub`, beside the log;
+        /// pass the copy kept off the machine).
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+        /// The MAC key file (default: `<log>.keys`).
+        #[arg(long)]
+        key_file: Option<PathBuf>,
     },
 }
 
@@ -141,6 +153,10 @@ enum Command {
         /// The decision log (SQLite; created if absent).
         #[arg(long, default_value = "decisions.db")]
         log: PathBuf,
+        /// `durable`: answer a decision once its log record is committed (the default); `async`:
+        /// answer at once and commit soon after (a crash loses what was not yet committed).
+        #[arg(long, value_name = "MODE")]
+        log_mode: Option<datalex_service::decision_log::LogMode>,
         /// Do not reload when policy or fact files change.
         #[arg(long)]
         no_watch: bool,
@@ -153,7 +169,8 @@ enum Command {
         #[arg(long)]
         skip_policy_tests: bool,
     },
-    /// Check the decision log's hash chain: `datalex audit verify [--log PATH]`.
+    /// Check the decision log's keyed chain and checkpoints: `datalex audit verify [--log PATH]
+    /// [--checkpoint FILE]`.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -319,6 +336,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             setup,
             addr,
             log,
+            log_mode,
             no_watch,
             json_logs,
             skip_policy_tests,
@@ -326,6 +344,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             let options = datalex_service::ServeOptions {
                 addr,
                 log,
+                log_mode,
                 watch: !no_watch,
                 json_logs,
                 lang,
@@ -338,8 +357,22 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Audit {
-            command: AuditCommand::Verify { log },
-        } => cli::audit_verify(&log),
+            command:
+                AuditCommand::Verify {
+                    log,
+                    checkpoint,
+                    public_key,
+                    key_file,
+                },
+        } => {
+            let mut options = datalex_service::decision_log::VerifyOptions::beside(&log);
+            if let Some(k) = key_file {
+                options.key_file = k;
+            }
+            options.checkpoints = checkpoint;
+            options.public_key = public_key;
+            cli::audit_verify(&log, &options, lang)
+        }
         Command::Export {
             target: ExportTarget::Cedar { setup, out },
         } => export::cedar(&discover(setup.flags(), lang)?, &out, lang),

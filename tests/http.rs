@@ -644,7 +644,7 @@ fn a_start_with_failing_policy_tests_is_refused_unless_skipped() {
 }
 
 #[test]
-fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
+fn the_decision_log_is_a_keyed_chain_that_audit_verify_checks() {
     let server = start();
     let mut ids = Vec::new();
     for _ in 0..20 {
@@ -671,7 +671,7 @@ fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
     // Someone edits a logged decision: the audit names it.
     {
         let db = rusqlite::Connection::open(&log).unwrap();
-        let changed = db.execute("UPDATE decisions SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE decision_id = ?1", [&ids[7]]).unwrap();
+        let changed = db.execute("UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE decision_id = ?1", [&ids[7]]).unwrap();
         assert_eq!(changed, 1);
     }
     let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");

@@ -31,6 +31,8 @@ pub enum ErrorCode {
     EvaluationFailed,
     /// The decision log cannot be read.
     LogUnavailable,
+    /// The decision log cannot be written (or its queue is full): the decision is not answered.
+    DecisionLogUnavailable,
     /// A bug.
     Internal,
 }
@@ -48,6 +50,7 @@ impl ErrorCode {
             ErrorCode::NotInForce => "not_in_force",
             ErrorCode::EvaluationFailed => "evaluation_failed",
             ErrorCode::LogUnavailable => "log_unavailable",
+            ErrorCode::DecisionLogUnavailable => "decision_log_unavailable",
             ErrorCode::Internal => "internal",
         }
     }

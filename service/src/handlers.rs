@@ -2,6 +2,8 @@
 //! the served policies, health, metrics and the OpenAPI document.
 
 use crate::api::{ApiError, BatchAnswer, BatchItem, ErrorCode, PoliciesAnswer};
+use crate::decision_log::stored::contract_request;
+use crate::decision_log::Rendered;
 use crate::metrics;
 use crate::state::{AppState, Snapshot};
 use crate::words;
@@ -22,6 +24,10 @@ use std::time::{Duration, Instant};
 pub const BODY_LIMIT: usize = 1 << 20;
 /// How long one request may take before the service gives up on it.
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a decision waits for its log record to be committed (durable mode) before it is
+/// answered 503 `decision_log_unavailable` instead: well within [`REQUEST_TIMEOUT`], so a log
+/// that cannot be written gives 503, never 408.
+pub const COMMIT_WAIT: Duration = Duration::from_secs(5);
 
 /// Every route the service serves, with its method. The router is built from this list and the
 /// OpenAPI document must describe exactly these (a test checks it).
@@ -47,7 +53,7 @@ fn handler(path: &str) -> Option<MethodRouter<Arc<AppState>>> {
         "/v1/decisions/{id}" => get(get_decision),
         "/v1/policies" => get(policies),
         "/healthz" => get(|| async { "ok" }),
-        "/readyz" => get(|| async { "ready" }),
+        "/readyz" => get(readyz),
         "/metrics" => get(metrics),
         "/openapi.json" => {
             get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) })
@@ -127,15 +133,16 @@ fn internal(lang: Lang, detail: String) -> Box<ApiError> {
     )
 }
 
-/// Decides one request (`body`, whose text as received is `raw`) with `snap`, logs it, and
-/// returns the decision as JSON text — serialised once, for the answer and the log alike.
+/// Decides one request (`body`) with `snap`, and returns the decision as JSON text — serialised
+/// once, for the answer and the log alike — with the record to log (not logged yet: the caller
+/// submits it, see [`log_and_wait`]).
 fn decide_value(
     lang: Lang,
     state: &AppState,
     snap: &Snapshot,
     body: &Value,
-    raw: &str,
-) -> Result<Arc<str>, Box<ApiError>> {
+    caller: Option<&str>,
+) -> Result<(Arc<str>, Rendered), Box<ApiError>> {
     let started = Instant::now();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let project = state.project();
@@ -189,15 +196,42 @@ fn decide_value(
         .metrics()
         .decided(&j.name, request.kind(), d.effect, elapsed);
     tracing::info!(decision_id = %d.decision_id, jurisdiction = %j.name, kind = request.kind(), effect = d.effect, latency_us = elapsed.as_micros() as u64, "decided");
-    state.log().append_rendered(
-        d.decision_id,
-        project.clock().timestamp(),
-        j.name.clone(),
-        j.version.clone(),
-        raw.to_string(),
-        Arc::clone(&text),
-    );
-    Ok(text)
+    let stored = contract_request(body, &request, j.engine.policy());
+    let record = Rendered {
+        decision_id: d.decision_id,
+        time: project.clock().timestamp(),
+        jurisdiction: j.name.clone(),
+        policy_version: j.version.clone(),
+        caller: caller.map(str::to_owned),
+        request: stored.to_string(),
+        decision: Arc::clone(&text),
+    };
+    Ok((text, record))
+}
+
+/// Logs `records` together and waits until they are durable (in the durable mode; at once in
+/// the asynchronous one): 503 `decision_log_unavailable` if the log cannot take them.
+async fn log_and_wait(
+    lang: Lang,
+    state: &AppState,
+    records: Vec<Rendered>,
+) -> Result<(), Box<ApiError>> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let log = state.log();
+    let logged = match log.submit(records) {
+        Ok(receipt) => receipt.durable(COMMIT_WAIT).await,
+        Err(e) => Err(e),
+    };
+    logged.map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DecisionLogUnavailable,
+            words::say(lang, "http-decision-log-unavailable", &[("detail", e.0)]),
+            None,
+        )
+    })
 }
 
 fn json_text(text: &str) -> Response {
@@ -226,10 +260,16 @@ async fn decide_one(
 ) -> Response {
     let lang = lang(&headers);
     let snap = state.snapshot();
-    let result = body_text(lang, body).and_then(|b| {
+    let decided = body_text(lang, body).and_then(|b| {
         let v = parse_body(lang, &b)?;
-        decide_value(lang, &state, &snap, &v, &b)
+        decide_value(lang, &state, &snap, &v, None)
     });
+    let result = match decided {
+        Ok((text, record)) => log_and_wait(lang, &state, vec![record])
+            .await
+            .map(|()| text),
+        Err(e) => Err(e),
+    };
     with_request_id(match result {
         Ok(text) => json_text(&text),
         Err(e) => {
@@ -269,17 +309,29 @@ async fn decide_batch(
     // One snapshot for the whole batch: all its decisions are made under one policy version.
     let snap = state.snapshot();
     let mut decisions = Vec::with_capacity(items.len());
+    let mut records = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let decided = decide_value(lang, &state, &snap, item, &item.to_string()).and_then(|text| {
-            RawValue::from_string(text.to_string()).map_err(|e| internal(lang, e.to_string()))
+        let decided = decide_value(lang, &state, &snap, item, None).and_then(|(text, record)| {
+            let raw = RawValue::from_string(text.to_string())
+                .map_err(|e| internal(lang, e.to_string()))?;
+            Ok((raw, record))
         });
         decisions.push(match decided {
-            Ok(raw) => BatchItem::Decision(raw),
+            Ok((raw, record)) => {
+                records.push(record);
+                BatchItem::Decision(raw)
+            }
             Err(e) => {
                 count_error(&state, &e);
                 BatchItem::Error(e.in_batch(i))
             }
         });
+    }
+    // Every decision of the batch is logged, in one commit, before the batch is answered; or
+    // none is answered.
+    if let Err(e) = log_and_wait(lang, &state, records).await {
+        count_error(&state, &e);
+        return with_request_id(e.into_response());
     }
     with_request_id(Json(BatchAnswer { decisions }).into_response())
 }
@@ -291,7 +343,7 @@ async fn get_decision(
 ) -> Response {
     let lang = lang(&headers);
     match state.log().get(&id) {
-        Ok(Some(v)) => Json(v).into_response(),
+        Ok(Some(logged)) => Json(logged.decision).into_response(),
         Ok(None) => ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
@@ -307,6 +359,21 @@ async fn get_decision(
                 "http-log-unavailable",
                 &[("detail", format!("{e:#}"))],
             ),
+            None,
+        )
+        .into_response(),
+    }
+}
+
+/// 200 `ready` while the decision log can be written; 503 (JSON, `decision_log_unavailable`)
+/// while it cannot, until a write or the writer's probe succeeds again.
+async fn readyz(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    match state.log().unavailable() {
+        None => "ready".into_response(),
+        Some(why) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DecisionLogUnavailable,
+            words::say(lang(&headers), "http-not-ready", &[("detail", why)]),
             None,
         )
         .into_response(),

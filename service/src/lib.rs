@@ -12,14 +12,15 @@
 //! - [`handlers`]: the routes (one [`ROUTES`](handlers::ROUTES) list that the OpenAPI document
 //!   must match) and their handlers; [`api`]: the wire types of the HTTP API.
 //! - [`metrics`]: Prometheus metrics through the `prometheus-client` crate.
-//! - [`decision_log`]: the SQLite decision log, hash-chained, written in batches by a thread;
-//!   its verification returns a typed [`Verification`](decision_log::Verification).
+//! - [`decision_log`]: the SQLite decision log, a chain of keyed MACs with signed checkpoints,
+//!   group-committed by a thread before each decision is answered; its verification returns a
+//!   typed [`Verification`](decision_log::Verification).
 //!
 //! The service holds one snapshot behind an `RwLock<Arc<…>>`. A request takes the `Arc` once
 //! and decides with it, so a reload never changes a decision half-way. The watcher recompiles in
 //! the background whenever a policy or fact file changes and swaps the new snapshot in; a change
 //! that does not compile leaves the last good snapshot serving and is reported in
-//! `GET /v1/policies` until fixed. Every decision is appended to the decision log.
+//! `GET /v1/policies` until fixed. Every decision is logged before it is answered.
 
 pub mod api;
 pub mod decision_log;
@@ -46,6 +47,9 @@ pub struct ServeOptions {
     pub addr: String,
     /// The decision log (SQLite; created if absent).
     pub log: PathBuf,
+    /// `--log-mode`: whether answers wait for their log record's commit (else `datalex.toml`,
+    /// else durable).
+    pub log_mode: Option<decision_log::LogMode>,
     /// Reload when policy, fact or calendar files change.
     pub watch: bool,
     /// Log as JSON lines, for log collectors.
@@ -69,7 +73,12 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
     } else {
         tracing_subscriber::fmt().with_env_filter(filter).init();
     }
-    let state = Arc::new(AppState::new(project, &options.log, options.lang)?);
+    let state = Arc::new(AppState::with_log(
+        project,
+        &options.log,
+        options.log_mode,
+        options.lang,
+    )?);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -84,7 +93,7 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
             .iter()
             .map(|j| j.name.clone())
             .collect();
-        tracing::info!(addr = %listener.local_addr()?, jurisdictions = ?names, log = %options.log.display(), "serving decisions");
+        tracing::info!(addr = %listener.local_addr()?, jurisdictions = ?names, log = %options.log.display(), log_mode = ?state.log().mode(), "serving decisions");
         let _watcher = if options.watch {
             Some(reload::watch(Arc::clone(&state))?)
         } else {
@@ -93,7 +102,7 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
         axum::serve(listener, handlers::router(Arc::clone(&state)))
             .with_graceful_shutdown(shutdown_signal())
             .await?;
-        tracing::info!("shutting down: flushing the decision log");
+        tracing::info!("shutting down: flushing the decision log and writing a checkpoint");
         state.flush()?;
         anyhow::Ok(())
     })

@@ -9,5 +9,7 @@ http-batch-shape = expected `{ $shape }`
 http-unknown-jurisdiction = name one of: { $known }
 http-no-decision = no decision `{ $id }`
 http-log-unavailable = { $detail }
+http-decision-log-unavailable = the decision could not be logged, so it is not answered: { $detail }; retry later
+http-not-ready = not ready: { $detail }
 http-internal = { $detail }
 http-metrics-failed = rendering the metrics: { $detail }

@@ -9,5 +9,7 @@ http-batch-shape = 请求体应为 `{ $shape }`
 http-unknown-jurisdiction = 未知的辖区；请指定下列辖区之一：{ $known }
 http-no-decision = 没有编号为 `{ $id }` 的决定
 http-log-unavailable = 无法读取决定日志：{ $detail }
+http-decision-log-unavailable = 决定无法写入决定日志，因此不予答复：{ $detail }；请稍后重试
+http-not-ready = 未就绪：{ $detail }
 http-internal = 内部错误：{ $detail }
 http-metrics-failed = 生成指标时出错：{ $detail }

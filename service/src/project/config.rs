@@ -17,6 +17,9 @@ pub struct Config {
     /// `[serve]`: how `datalex serve` runs.
     #[serde(default)]
     pub serve: ServeConfig,
+    /// `[decision_log]`: how the service's decision log is written, keyed and checkpointed.
+    #[serde(default)]
+    pub decision_log: LogConfig,
 }
 
 /// The `[serve]` table of `datalex.toml`.
@@ -27,6 +30,32 @@ pub struct ServeConfig {
     /// start and on every reload (default: yes; `datalex serve --skip-policy-tests` overrides
     /// it for one run).
     pub policy_tests: Option<bool>,
+}
+
+/// `[decision_log]` of `datalex.toml`; paths are relative to the project root, and every key
+/// has a default (`docs/api.md`, "Decision log").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LogConfig {
+    /// `durable` (default: a decision is answered once its record is committed) or `async`
+    /// (`serve --log-mode` overrides it).
+    pub mode: Option<crate::decision_log::LogMode>,
+    /// The MAC and encryption key file (default `<log>.keys`; created if absent).
+    pub key_file: Option<PathBuf>,
+    /// The checkpoint signing key (default `<log>.signing-key`; created if absent).
+    pub signing_key: Option<PathBuf>,
+    /// The checkpoint file (default `<log>.checkpoints`).
+    pub checkpoints: Option<PathBuf>,
+    /// A checkpoint every this many records (default 10,000)…
+    pub checkpoint_every: Option<u64>,
+    /// …or this many seconds after the last one (default 60), and at shutdown.
+    pub checkpoint_seconds: Option<u64>,
+    /// What is stored encrypted: `none` (default), `request`, or `all` (request and decision).
+    pub encrypt: Option<crate::decision_log::Encrypt>,
+    /// This service's chain id (default `main`).
+    pub chain: Option<String>,
+    /// The most records waiting to be written before decisions are refused (default 65,536).
+    pub queue: Option<usize>,
 }
 
 /// Why `datalex.toml` could not be used.
@@ -100,6 +129,25 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../datalex.toml");
         let config = Config::read(&path).unwrap();
         assert_eq!(config.default_jurisdiction.as_deref(), Some("binzhou"));
+    }
+
+    #[test]
+    fn the_decision_log_section_reads() {
+        let config = parse(
+            "[decision_log]\nmode = \"async\"\nencrypt = \"request\"\ncheckpoint_every = 5\n",
+        )
+        .unwrap();
+        assert_eq!(
+            config.decision_log.mode,
+            Some(crate::decision_log::LogMode::Async)
+        );
+        assert_eq!(
+            config.decision_log.encrypt,
+            Some(crate::decision_log::Encrypt::Request)
+        );
+        assert_eq!(config.decision_log.checkpoint_every, Some(5));
+        let e = parse("[decision_log]\nmode = \"eventually\"\n").unwrap_err();
+        assert!(e.contains("`decision_log.mode`"), "{e}");
     }
 
     #[test]
