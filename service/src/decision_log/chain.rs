@@ -1,5 +1,5 @@
 //! The keyed chain, pure: the MAC of a record, and the verification of one chain's records.
-//! No IO; [`super::verify()`] feeds it the rows of a log file, the writer uses [`mac`].
+//! No IO; [`super::verify()`] feeds it the rows of a log file, the writer uses [`mac_input`].
 //!
 //! ```text
 //! mac = hex(HMAC-SHA256(K(key_id), "datalex-log-v2" F(chain) F(seq) F(prev_mac) F(key_id)

@@ -1011,6 +1011,34 @@ mod tests {
     }
 
     #[test]
+    fn a_checkpoint_is_written_when_its_interval_passes_without_more_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(
+            &path,
+            LogOptions {
+                checkpoint_every: 1000,
+                checkpoint_interval: Duration::from_millis(50),
+                ..options(&path)
+            },
+        );
+        log.append(record(0)).unwrap();
+        log.append(record(1)).unwrap();
+        let file = beside(&path, ".checkpoints");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !file.exists() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let cps = checkpoint::read_all(&file).unwrap();
+        let last = cps.last().unwrap().1.clone().unwrap();
+        assert_eq!(last.chain, "main");
+        assert!((1..=2).contains(&last.seq), "{last:?}");
+        assert_eq!(last.count, last.seq as u64);
+        drop(log);
+        assert!(verified(&path).is_intact());
+    }
+
+    #[test]
     fn a_repeated_decision_id_is_not_logged_and_the_chain_holds() {
         let dir = tempfile::tempdir().unwrap();
         let path = log_path(&dir);
