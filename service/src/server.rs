@@ -402,6 +402,78 @@ mod tests {
         assert!(is_loopback("no port").is_err());
     }
 
+    /// A connection serving `app` over an in-memory stream with these timeouts.
+    fn connection(app: Router, header: Duration, idle: Duration) -> Connection {
+        let mut http = hyper::server::conn::http1::Builder::new();
+        http.timer(TokioTimer::new()).header_read_timeout(header);
+        Connection {
+            app,
+            http: Arc::new(http),
+            peer: SocketAddr::from(([127, 0, 0, 1], 9)),
+            header_read_timeout: header,
+            idle_timeout: idle,
+        }
+    }
+
+    #[tokio::test]
+    async fn a_client_that_does_not_read_its_answer_is_cut_off_when_idle() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let big = || async { "x".repeat(1 << 20) };
+        let app = Router::new().route("/big", axum::routing::get(big));
+        // A 1 KiB pipe: the 1 MiB answer cannot be written unless the client reads.
+        let (mut client, server) = tokio::io::duplex(1024);
+        client
+            .write_all(b"GET /big HTTP/1.1\r\nHost: x\r\n\r\n")
+            .await
+            .unwrap();
+        let graceful = GracefulShutdown::new();
+        let conn = connection(app, Duration::from_secs(60), Duration::from_millis(300));
+        let served = tokio::time::timeout(
+            Duration::from_secs(30),
+            conn.serve(server, graceful.watcher()),
+        )
+        .await;
+        assert!(
+            served.is_ok(),
+            "a client reading nothing held its connection"
+        );
+        // What the client can still read is a part of the answer, then the end.
+        let mut got = Vec::new();
+        client.read_to_end(&mut got).await.unwrap();
+        assert!(got.starts_with(b"HTTP/1.1 200 OK"));
+        assert!(got.len() < 1 << 20, "the whole answer was written");
+    }
+
+    #[tokio::test]
+    async fn a_connection_that_keeps_moving_is_not_idle() {
+        use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+        let app = Router::new().route("/", axum::routing::get(|| async { "ok" }));
+        let (mut client, server) = tokio::io::duplex(1 << 16);
+        let graceful = GracefulShutdown::new();
+        let conn = connection(app, Duration::from_secs(60), Duration::from_secs(60));
+        let serving = tokio::spawn(conn.serve(server, graceful.watcher()));
+        // Two requests on one kept-alive connection, then the client closes.
+        for _ in 0..2 {
+            client
+                .write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+                .await
+                .unwrap();
+            // Read up to the end of this answer (head and body may come in several writes).
+            let mut answer = Vec::new();
+            while !answer.ends_with(b"ok") {
+                let mut buf = [0u8; 4096];
+                let n = client.read(&mut buf).await.unwrap();
+                assert!(n > 0, "closed before the answer: {answer:?}");
+                answer.extend_from_slice(buf.get(..n).unwrap());
+            }
+        }
+        drop(client);
+        tokio::time::timeout(Duration::from_secs(30), serving)
+            .await
+            .unwrap()
+            .unwrap();
+    }
+
     #[test]
     fn a_certificate_and_key_make_an_acceptor_and_a_wrong_file_is_named() {
         let dir = tempfile::tempdir().unwrap();
