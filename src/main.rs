@@ -7,12 +7,16 @@ mod coverage;
 mod export;
 mod fmt;
 mod graph;
+mod keys;
 mod lsp;
 mod testing;
 
 use clap::{Parser, Subcommand};
 use datalex_i18n::Lang;
+use datalex_service::limits::Rate;
+use datalex_service::project::ServeConfig;
 use datalex_service::project::{Flags, Project};
+use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -45,6 +49,102 @@ pub struct Setup {
     /// Extra calendar year files (`YYYY.toml`) that add to or replace the embedded 2023–2026.
     #[arg(long)]
     pub calendar: Option<PathBuf>,
+}
+
+/// Who may ask and how connections are held: each flag overrides the same key of
+/// `datalex.toml`'s `[serve]` table (docs/api.md has the defaults).
+#[derive(clap::Args, Clone)]
+pub struct ServeFlags {
+    /// The key file of the calling platforms (`[[caller]]` entries with the SHA-256 of each
+    /// key; `datalex keys add` writes them). Without one the service runs open, on loopback only.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+    /// DANGEROUS: serve without keys on an address that is not loopback; anyone who can reach it
+    /// may ask for decisions and read every logged one.
+    #[arg(long)]
+    pub insecure_open: bool,
+    /// A route served without a key (repeat for several; default `/healthz` and `/readyz`).
+    #[arg(long = "open-route", value_name = "PATH")]
+    pub open_routes: Vec<String>,
+    /// The TLS certificate chain (PEM); with --tls-key the service speaks only HTTPS.
+    #[arg(long, value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+    /// The TLS private key (PEM).
+    #[arg(long, value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
+    /// At most this many connections at once (default 1024).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<NonZeroUsize>,
+    /// Seconds a client has to send a request's head, and an idle kept-alive connection to send
+    /// its next one (default 10).
+    #[arg(long, value_name = "SECS")]
+    pub header_read_timeout: Option<NonZeroU64>,
+    /// Seconds a connection may move no byte while a request is read or answered (default 60).
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<NonZeroU64>,
+    /// Seconds one request may take (default 10).
+    #[arg(long, value_name = "SECS")]
+    pub request_timeout: Option<NonZeroU64>,
+    /// Each caller's rate unless the key file names one: `N/s`, `N/min` or `N/h` (default 100/s).
+    #[arg(long, value_name = "RATE")]
+    pub rate: Option<Rate>,
+    /// Requests a caller may send at once (default: the rate's N).
+    #[arg(long, value_name = "N")]
+    pub burst: Option<NonZeroU32>,
+    /// The rate per address of requests without a key (default 20/s with keys, none without).
+    #[arg(long, value_name = "RATE")]
+    pub open_rate: Option<Rate>,
+    /// Their burst.
+    #[arg(long, value_name = "N")]
+    pub open_burst: Option<NonZeroU32>,
+}
+
+impl ServeFlags {
+    /// The flags as `[serve]` settings (to be put over `datalex.toml`'s).
+    fn config(self) -> ServeConfig {
+        ServeConfig {
+            // `--skip-policy-tests` reaches the project's flags, not these.
+            policy_tests: None,
+            keys: self.keys,
+            open_routes: (!self.open_routes.is_empty()).then_some(self.open_routes),
+            tls_cert: self.tls_cert,
+            tls_key: self.tls_key,
+            max_connections: self.max_connections,
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+            request_timeout: self.request_timeout,
+            rate: self.rate,
+            burst: self.burst,
+            open_rate: self.open_rate,
+            open_burst: self.open_burst,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a new API key for a calling platform, add its SHA-256 to the key file (created,
+    /// mode 0600, if absent) and print the key: it is shown only this once.
+    Add {
+        /// The key file.
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// The caller's id (`binzhou-platform`), as the decision log records it.
+        #[arg(long)]
+        id: String,
+        /// A scope: decide, read-decisions, audit, read-policies, metrics (repeat for several).
+        #[arg(long = "scope", value_name = "SCOPE", required = true)]
+        scopes: Vec<String>,
+        /// The caller's rate (`N/s`, `N/min`, `N/h`; default the service's).
+        #[arg(long, value_name = "RATE")]
+        rate: Option<Rate>,
+    },
+    /// Print the SHA-256 of a key as the key file holds it (the key from the argument, else the
+    /// first line of stdin); the same as `printf %s KEY | sha256sum`.
+    Hash {
+        /// The key (default: read from stdin, so it stays out of the shell's history).
+        key: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -168,6 +268,13 @@ enum Command {
         /// policy_tests` in datalex.toml).
         #[arg(long)]
         skip_policy_tests: bool,
+        #[command(flatten)]
+        server: ServeFlags,
+    },
+    /// The calling platforms' API keys: `datalex keys add`, `datalex keys hash`.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
     },
     /// Check the decision log's keyed chain and checkpoints: `datalex audit verify [--log PATH]
     /// [--checkpoint FILE]`.
@@ -340,6 +447,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             no_watch,
             json_logs,
             skip_policy_tests,
+            server,
         } => {
             let options = datalex_service::ServeOptions {
                 addr,
@@ -348,6 +456,8 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
                 watch: !no_watch,
                 json_logs,
                 lang,
+                insecure_open: server.insecure_open,
+                server: server.config(),
             };
             let flags = Flags {
                 policy_tests: skip_policy_tests.then_some(false),
@@ -356,6 +466,18 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             datalex_service::serve(discover(flags, lang)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Keys {
+            command:
+                KeysCommand::Add {
+                    file,
+                    id,
+                    scopes,
+                    rate,
+                },
+        } => keys::add(&file, &id, &scopes, rate, lang),
+        Command::Keys {
+            command: KeysCommand::Hash { key },
+        } => keys::hash(key),
         Command::Audit {
             command:
                 AuditCommand::Verify {

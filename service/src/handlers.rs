@@ -2,6 +2,7 @@
 //! the served policies, health, metrics and the OpenAPI document.
 
 use crate::api::{ApiError, BatchAnswer, BatchItem, ErrorCode, PoliciesAnswer};
+use crate::auth::{self, Access, Caller, Guard, Scope};
 use crate::decision_log::stored::contract_request;
 use crate::decision_log::Rendered;
 use crate::metrics;
@@ -9,7 +10,8 @@ use crate::state::{AppState, Snapshot};
 use crate::words;
 use axum::extract::rejection::StringRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
@@ -22,7 +24,8 @@ use std::time::{Duration, Instant};
 
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 1 << 20;
-/// How long one request may take before the service gives up on it.
+/// How long one request may take before the service gives up on it (the default of
+/// `request_timeout`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// How long a decision waits for its log record to be committed (durable mode) before it is
 /// answered 503 `decision_log_unavailable` instead: well within [`REQUEST_TIMEOUT`], so a log
@@ -62,14 +65,34 @@ fn handler(path: &str) -> Option<MethodRouter<Arc<AppState>>> {
     })
 }
 
-/// The routes, with the body limit and the request timeout.
-pub fn router(state: Arc<AppState>) -> Router {
+/// The scopes of which a caller needs one to use the route `path` of [`ROUTES`] (none: any
+/// authenticated caller); `None` for a path that is not a route. A caller may read back only
+/// its own decisions with `read-decisions`, any with `audit` ([`Caller::may_read`]).
+pub fn access(path: &str) -> Option<&'static [Scope]> {
+    Some(match path {
+        "/v1/decisions" | "/v1/decisions:batch" => &[Scope::Decide],
+        "/v1/decisions/{id}" => &[Scope::ReadDecisions, Scope::Audit],
+        "/v1/policies" | "/openapi.json" => &[Scope::ReadPolicies],
+        "/metrics" => &[Scope::Metrics],
+        "/healthz" | "/readyz" => &[],
+        _ => return None,
+    })
+}
+
+/// The routes, behind the guard of `access` (authentication, scopes, rate limits), with the
+/// body limit and the request timeout; every error answer, down to an unknown route or method
+/// and a timeout, is a JSON error.
+pub fn router(state: Arc<AppState>, access: Arc<Access>, request_timeout: Duration) -> Router {
     let mut r = Router::new();
     for (_, path) in ROUTES {
         if let Some(h) = handler(path) {
             r = r.route(path, h);
         }
     }
+    let guard = Guard {
+        app: Arc::clone(&state),
+        access,
+    };
     r.fallback(|headers: HeaderMap| async move {
         ApiError::new(
             StatusCode::NOT_FOUND,
@@ -78,17 +101,59 @@ pub fn router(state: Arc<AppState>) -> Router {
             None,
         )
     })
+    .method_not_allowed_fallback(|method: Method, uri: Uri, headers: HeaderMap| async move {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
+            words::say(
+                lang(&headers),
+                "http-method-not-allowed",
+                &[
+                    ("method", method.to_string()),
+                    ("path", uri.path().to_string()),
+                ],
+            ),
+            None,
+        )
+    })
     .layer(DefaultBodyLimit::max(BODY_LIMIT))
-    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        StatusCode::REQUEST_TIMEOUT,
-        REQUEST_TIMEOUT,
+    .layer(middleware::from_fn_with_state(guard, auth::guard))
+    .layer(middleware::from_fn_with_state(
+        (Arc::clone(&state), request_timeout),
+        timeout,
     ))
     .with_state(state)
 }
 
+/// Gives up on a request not done within the request timeout: `408 request_timeout`.
+async fn timeout(
+    State((state, limit)): State<(Arc<AppState>, Duration)>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let lang = lang(request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let e = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::RequestTimeout,
+                words::say(
+                    lang,
+                    "http-request-timeout",
+                    &[("seconds", limit.as_secs_f64().to_string())],
+                ),
+                None,
+            );
+            count_error(&state, &e);
+            e.into_response()
+        }
+    }
+}
+
 /// The language of the error messages: the one `Accept-Language` prefers among those Datalex
 /// speaks, else Chinese.
-fn lang(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -255,6 +320,7 @@ fn with_request_id(mut response: Response) -> Response {
 
 async fn decide_one(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     headers: HeaderMap,
     body: Result<String, StringRejection>,
 ) -> Response {
@@ -262,7 +328,7 @@ async fn decide_one(
     let snap = state.snapshot();
     let decided = body_text(lang, body).and_then(|b| {
         let v = parse_body(lang, &b)?;
-        decide_value(lang, &state, &snap, &v, None)
+        decide_value(lang, &state, &snap, &v, caller.recorded())
     });
     let result = match decided {
         Ok((text, record)) => log_and_wait(lang, &state, vec![record])
@@ -281,6 +347,7 @@ async fn decide_one(
 
 async fn decide_batch(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     headers: HeaderMap,
     body: Result<String, StringRejection>,
 ) -> Response {
@@ -311,11 +378,13 @@ async fn decide_batch(
     let mut decisions = Vec::with_capacity(items.len());
     let mut records = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let decided = decide_value(lang, &state, &snap, item, None).and_then(|(text, record)| {
-            let raw = RawValue::from_string(text.to_string())
-                .map_err(|e| internal(lang, e.to_string()))?;
-            Ok((raw, record))
-        });
+        let decided = decide_value(lang, &state, &snap, item, caller.recorded()).and_then(
+            |(text, record)| {
+                let raw = RawValue::from_string(text.to_string())
+                    .map_err(|e| internal(lang, e.to_string()))?;
+                Ok((raw, record))
+            },
+        );
         decisions.push(match decided {
             Ok((raw, record)) => {
                 records.push(record);
@@ -338,13 +407,19 @@ async fn decide_batch(
 
 async fn get_decision(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     headers: HeaderMap,
     UrlPath(id): UrlPath<String>,
 ) -> Response {
     let lang = lang(&headers);
+    tracing::debug!(caller = %caller.id, decision_id = %id, "reading a logged decision");
     match state.log().get(&id) {
-        Ok(Some(logged)) => Json(logged.decision).into_response(),
-        Ok(None) => ApiError::new(
+        // Another caller's decision is answered as unknown, like one that does not exist, so
+        // that a caller cannot learn which ids others were given.
+        Ok(Some(logged)) if caller.may_read(logged.caller.as_deref()) => {
+            Json(logged.decision).into_response()
+        }
+        Ok(_) => ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
             words::say(lang, "http-no-decision", &[("id", id)]),
@@ -425,8 +500,24 @@ mod tests {
             .collect();
         routes.sort();
         assert_eq!(documented, routes, "openapi.json and ROUTES disagree");
-        for (_, path) in ROUTES {
+        for (method, path) in ROUTES {
             assert!(handler(path).is_some(), "no handler for {path}");
+            // The scopes the document names (the roles of its security alternatives) are the
+            // ones the guard asks for.
+            let documented: Vec<&str> = doc["paths"][path][method]["security"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{method} {path}: no security"))
+                .iter()
+                .filter_map(|alternative| alternative["apiKey"].as_array())
+                .flatten()
+                .map(|s| s.as_str().unwrap())
+                .collect();
+            let needed: Vec<&str> = access(path)
+                .unwrap_or_else(|| panic!("no access rule for {path}"))
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            assert_eq!(documented, needed, "{method} {path}");
         }
     }
 }

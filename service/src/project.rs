@@ -12,7 +12,7 @@ pub mod config;
 pub mod jurisdiction;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::{Config, ConfigError, ServeConfig, CONFIG_FILE};
+pub use config::{parse_toml, Config, ConfigError, ServeConfig, CONFIG_FILE};
 pub use jurisdiction::JurisdictionError;
 
 use crate::load;
