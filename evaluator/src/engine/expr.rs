@@ -108,7 +108,7 @@ impl<'a> Cx<'a> {
                 left -= 1;
             }
         }
-        (d, outside)
+        (d, outside || left > 0)
     }
 
     /// The derived value `id`, evaluated once per decision (with the trace step saying how).
