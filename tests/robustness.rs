@@ -98,8 +98,9 @@ fn a_100000_term_or_chain_and_sum_compile_and_format_on_a_small_stack() {
     });
     assert!(compiled.0, "the chains compile: {}", compiled.1);
     let text = std::fs::read_to_string(&path).expect("read");
-    let formatted = on_small_stack(move || datalex_lang::format::format(&text).map_err(|e| format!("{e:?}")))
-        .expect("the chains format");
+    let formatted =
+        on_small_stack(move || datalex_lang::format::format(&text).map_err(|e| format!("{e:?}")))
+            .expect("the chains format");
     // One operand a line: the `or` chain is wrapped.
     assert!(formatted.lines().count() > 100_000, "not wrapped");
     assert!(formatted.contains("\n    or request.scenario == \"s99999\"\n"));
@@ -146,8 +147,12 @@ fn nesting_at_the_limit_compiles_formats_and_decides_and_beyond_it_is_e0006() {
     });
     assert!(ok.0, "nesting at the limit compiles: {}", ok.1);
     let text = std::fs::read_to_string(&path).expect("read");
-    on_small_stack(move || datalex_lang::format::format(&text).map(|_| ()).map_err(|e| format!("{e:?}")))
-        .expect("formats");
+    on_small_stack(move || {
+        datalex_lang::format::format(&text)
+            .map(|_| ())
+            .map_err(|e| format!("{e:?}"))
+    })
+    .expect("formats");
     let out = common::run_in(dir.path(), &["test", "policies/zunyi"], "");
     assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
 
@@ -248,7 +253,12 @@ fn half_saved_files_never_crash() {
                 sources.add(path.display().to_string(), half.to_string());
                 let compiled = datalex_compiler::compile(&sources);
                 assert_spans_inside(&sources, &compiled.diagnostics);
-                datalex_lang::diagnostic::render(&compiled.diagnostics, &sources, false, datalex_i18n::Lang::En);
+                datalex_lang::diagnostic::render(
+                    &compiled.diagnostics,
+                    &sources,
+                    false,
+                    datalex_i18n::Lang::En,
+                );
                 let _ = datalex_lang::format::format(&half);
             }
         }
@@ -260,7 +270,10 @@ fn half_saved_files_never_crash() {
 fn a_symbolic_link_loop_and_a_fifo_are_skipped() {
     let dir = tempfile::tempdir().expect("tempdir");
     let policies = dir.path().join("policies");
-    common::copy_dir(&common::root().join("tests/fuzz/duplicate_after_chinese"), &policies);
+    common::copy_dir(
+        &common::root().join("tests/fuzz/duplicate_after_chinese"),
+        &policies,
+    );
     std::os::unix::fs::symlink("..", policies.join("up")).expect("symlink");
     std::os::unix::fs::symlink(".", policies.join("here")).expect("symlink");
     let fifo = policies.join("x.dlx");
@@ -273,7 +286,10 @@ fn a_symbolic_link_loop_and_a_fifo_are_skipped() {
     assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
     let err = common::stderr(&out);
     assert!(err.contains("[E0106]"), "{err}");
-    assert!(err.contains("FIFO"), "the FIFO is skipped with its reason: {err}");
+    assert!(
+        err.contains("FIFO"),
+        "the FIFO is skipped with its reason: {err}"
+    );
     // Named on the command line, it is refused, not opened (which would wait for a writer).
     let out = common::run_in(dir.path(), &["check", "policies/x.dlx"], "");
     assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
@@ -316,16 +332,28 @@ fn a_closed_pipe_ends_commands_quietly() {
 fn an_empty_request_is_an_error_naming_it() {
     let out = common::run(&["eval", "-"], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(common::stderr(&out).contains("standard input"), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("standard input"),
+        "{}",
+        common::stderr(&out)
+    );
     let dir = tempfile::tempdir().expect("tempdir");
     let empty = dir.path().join("empty.json");
     std::fs::write(&empty, "\n  \n").expect("write");
     let out = common::run(&["explain", empty.to_str().expect("utf-8")], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(common::stderr(&out).contains("empty.json"), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("empty.json"),
+        "{}",
+        common::stderr(&out)
+    );
     let out = common::run_default_lang(&["--lang", "zh", "eval", "-"], "");
     assert_eq!(out.status.code(), Some(2));
-    assert!(common::stderr(&out).contains("标准输入"), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("标准输入"),
+        "{}",
+        common::stderr(&out)
+    );
 }
 
 #[test]
@@ -343,7 +371,10 @@ fn a_deadline_beyond_the_calendar_says_calendar_not_loaded() {
             .iter()
             .filter_map(|f| f["code"].as_str())
             .collect();
-        assert!(findings.contains(&"calendar_not_loaded"), "{at}: {findings:?}");
+        assert!(
+            findings.contains(&"calendar_not_loaded"),
+            "{at}: {findings:?}"
+        );
         for deadline in d["deadlines"].as_array().expect("deadlines") {
             let due = deadline["due"].as_str().expect("due");
             assert!(due >= at, "{at}: due {due}");
