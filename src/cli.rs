@@ -212,6 +212,14 @@ pub fn read_requests(
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         return Ok(vec![(1, Ok(v))]);
     }
+    if text.trim().is_empty() {
+        let name = if file == Path::new("-") {
+            say(lang, "cli-standard-input", &[])
+        } else {
+            file.display().to_string()
+        };
+        anyhow::bail!(say(lang, "cli-no-requests", &[("path", name)]));
+    }
     Ok(text
         .lines()
         .enumerate()

@@ -330,9 +330,13 @@ fn discover(flags: Flags, lang: Lang) -> anyhow::Result<Project> {
 fn main() -> ExitCode {
     let args = Args::parse();
     let lang = args.lang.unwrap_or_else(lang_from_env);
-    let result = run(args.command, lang);
+    let result = match quiet_on_broken_pipe(|| run(args.command, lang)) {
+        Some(result) => result,
+        None => return ExitCode::SUCCESS,
+    };
     match result {
         Ok(code) => code,
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(
                 "{}{}",
@@ -342,6 +346,40 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Runs `f`, ending quietly (`None`) if its output is a pipe the reader closed
+/// (`datalex test policies | head -1`): the one place every command's broken pipe is handled,
+/// whether it comes as an error (a `write!` returned `BrokenPipe`) or as the panic with which
+/// `print!` reports it. Any other panic goes on as it would have.
+fn quiet_on_broken_pipe<T>(f: impl FnOnce() -> T) -> Option<T> {
+    fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        text.starts_with("failed printing to std") && text.contains("Broken pipe")
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            previous(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => Some(v),
+        Err(payload) if is_broken_pipe(&*payload) => None,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// Whether `e` is a write to a pipe the reader closed.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// An error as the reader reads it: the errors of the file walker, which come up through

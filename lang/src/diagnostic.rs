@@ -103,6 +103,8 @@ codes! {
     E0004: Error, Syntax;
     /// A file that mixes English and Chinese keywords.
     E0005: Error, Syntax;
+    /// An expression nested too deep.
+    E0006: Error, Syntax;
     /// An unknown name.
     E0101: Error, Name;
     /// An unknown field, enum member, rank or style.

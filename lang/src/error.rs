@@ -100,6 +100,15 @@ pub enum ParseError {
         /// As written.
         numeral: String,
     },
+    /// E0006: an expression nested deeper than [`crate::parser::MAX_NESTING`] levels
+    /// (parentheses, brackets, `not`, quantifiers, `each`, field accesses and indexes), or one
+    /// the grammar could not read for nesting too deep for it.
+    TooDeep {
+        /// Where the limit is passed.
+        span: Span,
+        /// The limit.
+        limit: usize,
+    },
     /// E0005: a keyword of the other keyword language than the file's first keyword.
     MixedKeywords {
         /// The keyword.
@@ -219,6 +228,7 @@ impl ParseError {
             ParseError::ImpossibleDate { .. } => Code::E0003,
             ParseError::AllWithoutCondition { .. } => Code::E0004,
             ParseError::MixedKeywords { .. } => Code::E0005,
+            ParseError::TooDeep { .. } => Code::E0006,
             _ => Code::E0001,
         }
     }
@@ -303,6 +313,12 @@ impl ParseError {
                 Message::new("E0001-numeral").arg("numeral", numeral),
             )
             .with_help(Message::help("E0001-numeral")),
+            ParseError::TooDeep { span, limit } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0006-too-deep").arg("limit", limit.to_string()),
+            )
+            .with_help(Message::help("E0006-too-deep")),
             ParseError::MixedKeywords {
                 span,
                 keyword,

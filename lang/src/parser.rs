@@ -31,6 +31,13 @@ mod generated {
 }
 use generated::{PolicyParser, Rule};
 
+/// How deep an expression may be nested: parentheses, brackets, `not`, `any`/`all`/`each`,
+/// field accesses and indexes each count a level (E0006 beyond). Chains (`a or b or c`,
+/// `a + b + c`) count one level whatever their length. Every pass over the tree — lowering,
+/// type checking, analysis, formatting, evaluation, the language server — recurses at most this
+/// deep, which fits the 2 MiB stack of a test thread in a debug build.
+pub const MAX_NESTING: usize = 128;
+
 /// The keywords `part_kind` reads (`expect no reason …`).
 pub const PART_KINDS: &[Kw] = &[
     Kw::Reason,
@@ -216,6 +223,7 @@ fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagno
     let cx = Cx {
         file,
         base,
+        depth: std::cell::Cell::new(0),
         soft: std::cell::RefCell::new(Vec::new()),
     };
     let mut item = None;
@@ -477,6 +485,8 @@ fn is_keyword(rule: Rule) -> bool {
 struct Cx {
     file: FileId,
     base: usize,
+    /// How deep the expression being read is nested ([`MAX_NESTING`]).
+    depth: std::cell::Cell<usize>,
     /// Errors found in an item that was still read (an impossible date, a huge number).
     soft: std::cell::RefCell<Vec<ParseError>>,
 }
@@ -502,39 +512,39 @@ impl Cx {
     /// Notes the keywords of `p` and what it holds, in text order. A citation's `第…条` is a
     /// citation, not a keyword.
     fn keywords(&self, p: Pair<'_, Rule>, used: &mut KeywordUse) {
-        match p.as_rule() {
-            Rule::citation | Rule::coverage_ref => {}
-            r if is_keyword(r)
-                || matches!(
-                    r,
-                    Rule::effect
-                        | Rule::severity
-                        | Rule::part_kind
-                        | Rule::deadline_status
-                        | Rule::coverage_status
-                        | Rule::defect_kind
-                        | Rule::quant
-                        | Rule::bool_lit
-                        | Rule::and_op
-                        | Rule::or_op
-                        | Rule::not_op
-                        | Rule::exists_op
-                        | Rule::date_unknown
-                        | Rule::partial
-                        | Rule::ordered
-                        | Rule::override_kw
-                        | Rule::zh_article
-                        | Rule::zh_para
-                        | Rule::zh_item
-                        | Rule::zh_chapter
-                ) =>
-            {
-                used.note(self.span(&p), p.as_str());
-            }
-            _ => {
-                for c in p.into_inner() {
-                    self.keywords(c, used);
+        // With a stack of its own, in text order: the tree is as deep as the text is nested.
+        let mut todo = vec![p];
+        while let Some(p) = todo.pop() {
+            match p.as_rule() {
+                Rule::citation | Rule::coverage_ref => {}
+                r if is_keyword(r)
+                    || matches!(
+                        r,
+                        Rule::effect
+                            | Rule::severity
+                            | Rule::part_kind
+                            | Rule::deadline_status
+                            | Rule::coverage_status
+                            | Rule::defect_kind
+                            | Rule::quant
+                            | Rule::bool_lit
+                            | Rule::and_op
+                            | Rule::or_op
+                            | Rule::not_op
+                            | Rule::exists_op
+                            | Rule::date_unknown
+                            | Rule::partial
+                            | Rule::ordered
+                            | Rule::override_kw
+                            | Rule::zh_article
+                            | Rule::zh_para
+                            | Rule::zh_item
+                            | Rule::zh_chapter
+                    ) =>
+                {
+                    used.note(self.span(&p), p.as_str());
                 }
+                _ => todo.extend(p.into_inner().rev()),
             }
         }
     }
@@ -597,6 +607,15 @@ impl Cx {
                     expected: expected.into_iter().map(|(_, e)| e).collect(),
                     found,
                     keywords: keyword_language(chunk),
+                }
+            }
+            // pest stops before its own recursion exhausts the thread's stack.
+            ErrorVariant::CustomError { message }
+                if message == "stack limit reached" || message == "call limit reached" =>
+            {
+                ParseError::TooDeep {
+                    span,
+                    limit: MAX_NESTING,
                 }
             }
             ErrorVariant::CustomError { message } => ParseError::Grammar {
@@ -1849,123 +1868,192 @@ impl Cx {
 
     // ---- expressions ----------------------------------------------------------------------
 
+    /// An expression. The rules that only pass one operand on (`expr`, an `or_expr` of one
+    /// `and_expr`, …) are stepped through in a loop, and each form is read by a function of its
+    /// own, so that a level of nesting costs two small frames; the depth is counted, and an
+    /// expression nested deeper than [`MAX_NESTING`] is E0006 before anything deeper is read.
     fn expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
-        let span = self.span(&p);
+        let p = pass_through(p);
+        let depth = self.depth.get() + 1;
+        if depth > MAX_NESTING {
+            return Err(ParseError::TooDeep {
+                span: self.span(&p),
+                limit: MAX_NESTING,
+            });
+        }
+        self.depth.set(depth);
+        let e = self.expr_form(p);
+        self.depth.set(depth - 1);
+        e
+    }
+
+    fn expr_form(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
         match p.as_rule() {
-            Rule::expr => {
-                let inner = first(p).ok_or(ParseError::Expected {
-                    span,
-                    what: "an expression",
-                })?;
-                self.expr(inner)
-            }
-            Rule::or_expr | Rule::and_expr => {
-                let op = if p.as_rule() == Rule::or_expr {
-                    BinOp::Or
-                } else {
-                    BinOp::And
-                };
-                let mut it = p
-                    .kids()
-                    .filter(|x| !matches!(x.as_rule(), Rule::or_op | Rule::and_op));
-                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
-                for rhs in it {
-                    let rhs = self.expr(rhs)?;
-                    let s = acc.span.to(rhs.span);
-                    acc = Expr {
-                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
-                        span: s,
-                    };
-                }
-                Ok(acc)
-            }
-            Rule::not_expr => {
-                let mut it = p.kids();
-                let first_pair = need(&mut it, span, "an operand")?;
-                if first_pair.as_rule() == Rule::not_op {
-                    let operand = self.expr(need(&mut it, span, "an operand")?)?;
-                    Ok(Expr {
-                        kind: ExprKind::Not(Box::new(operand)),
-                        span,
-                    })
-                } else {
-                    self.expr(first_pair)
-                }
-            }
-            Rule::cmp_expr => {
-                let mut it = p.kids();
-                let lhs = self.expr(need(&mut it, span, "an operand")?)?;
-                let Some(op) = it.next() else { return Ok(lhs) };
-                let kind = match op.as_rule() {
-                    Rule::is_missing => ExprKind::IsMissing(Box::new(lhs)),
-                    Rule::exists_op => ExprKind::Exists(Box::new(lhs)),
-                    Rule::in_op => {
-                        let negated = first(op).is_some_and(|x| x.as_rule() == Rule::not_in);
-                        let coll = self.expr(need(&mut it, span, "a collection")?)?;
-                        ExprKind::In {
-                            negated,
-                            elem: Box::new(lhs),
-                            coll: Box::new(coll),
-                        }
-                    }
-                    Rule::cmp_op => {
-                        let bop = match op.as_str() {
-                            "==" => BinOp::Eq,
-                            "!=" => BinOp::Ne,
-                            "<" => BinOp::Lt,
-                            "<=" => BinOp::Le,
-                            ">" => BinOp::Gt,
-                            _ => BinOp::Ge,
-                        };
-                        let rhs = self.expr(need(&mut it, span, "an operand")?)?;
-                        ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs))
-                    }
-                    _ => return Err(self.bug(&op, "a comparison")),
-                };
-                Ok(Expr { kind, span })
-            }
-            Rule::sum_expr => {
-                let mut it = p.kids();
-                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
-                while let Some(op) = it.next() {
-                    let bop = if op.as_str() == "+" {
+            Rule::or_expr | Rule::and_expr | Rule::sum_expr => self.chain(p),
+            Rule::not_expr => self.not_expr(p),
+            Rule::cmp_expr => self.cmp_expr(p),
+            Rule::postfix => self.postfix(p),
+            _ => self.primary(p),
+        }
+    }
+
+    /// `a or b or c`, `a and b`, `a + b - c`: one flat [`ExprKind::Chain`], read in a loop. A
+    /// first operand that is a chain of the same level (`(a or b) or c`) is spliced in.
+    fn chain(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let level_op = match p.as_rule() {
+            Rule::or_expr => Some(BinOp::Or),
+            Rule::and_expr => Some(BinOp::And),
+            _ => None,
+        };
+        let mut it = p.kids();
+        let first = self.expr(need(&mut it, span, "an operand")?)?;
+        let mut rest = Vec::new();
+        while let Some(x) = it.next() {
+            let (op, operand) = match (level_op, x.as_rule()) {
+                (Some(op), Rule::or_op | Rule::and_op) => (op, need(&mut it, span, "an operand")?),
+                (Some(op), _) => (op, x),
+                (None, _) => {
+                    let op = if x.as_str() == "+" {
                         BinOp::Add
                     } else {
                         BinOp::Sub
                     };
-                    let rhs = self.expr(need(&mut it, span, "an operand")?)?;
-                    let s = acc.span.to(rhs.span);
-                    acc = Expr {
-                        kind: ExprKind::Binary(bop, Box::new(acc), Box::new(rhs)),
+                    (op, need(&mut it, span, "an operand")?)
+                }
+            };
+            rest.push((op, self.expr(operand)?));
+        }
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let level = rest.first().and_then(|(op, _)| op.chain_level());
+        let (first, rest) = match first.kind {
+            ExprKind::Chain(head, mut inner)
+                if inner.first().and_then(|(op, _)| op.chain_level()) == level =>
+            {
+                inner.append(&mut rest);
+                (head, inner)
+            }
+            kind => (
+                Box::new(Expr {
+                    kind,
+                    span: first.span,
+                }),
+                rest,
+            ),
+        };
+        let span = match rest.last() {
+            Some((_, last)) => first.span.to(last.span),
+            None => span,
+        };
+        Ok(Expr {
+            kind: ExprKind::Chain(first, rest),
+            span,
+        })
+    }
+
+    fn not_expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let mut it = p.kids();
+        let first_pair = need(&mut it, span, "an operand")?;
+        if first_pair.as_rule() == Rule::not_op {
+            let operand = self.expr(need(&mut it, span, "an operand")?)?;
+            Ok(Expr {
+                kind: ExprKind::Not(Box::new(operand)),
+                span,
+            })
+        } else {
+            self.expr(first_pair)
+        }
+    }
+
+    fn cmp_expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let mut it = p.kids();
+        let lhs = self.expr(need(&mut it, span, "an operand")?)?;
+        let Some(op) = it.next() else { return Ok(lhs) };
+        let kind = match op.as_rule() {
+            Rule::is_missing => ExprKind::IsMissing(Box::new(lhs)),
+            Rule::exists_op => ExprKind::Exists(Box::new(lhs)),
+            Rule::in_op => {
+                let negated = first(op).is_some_and(|x| x.as_rule() == Rule::not_in);
+                let coll = self.expr(need(&mut it, span, "a collection")?)?;
+                ExprKind::In {
+                    negated,
+                    elem: Box::new(lhs),
+                    coll: Box::new(coll),
+                }
+            }
+            Rule::cmp_op => {
+                let bop = match op.as_str() {
+                    "==" => BinOp::Eq,
+                    "!=" => BinOp::Ne,
+                    "<" => BinOp::Lt,
+                    "<=" => BinOp::Le,
+                    ">" => BinOp::Gt,
+                    _ => BinOp::Ge,
+                };
+                let rhs = self.expr(need(&mut it, span, "an operand")?)?;
+                ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs))
+            }
+            _ => return Err(self.bug(&op, "a comparison")),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    /// `base.field[key]…`: read in a loop; each suffix is a level of nesting of the tree it
+    /// builds, so suffixes count towards [`MAX_NESTING`].
+    fn postfix(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let mut it = p.kids();
+        let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
+        let outer = self.depth.get();
+        for suffix in it {
+            let sspan = self.span(&suffix);
+            let depth = self.depth.get() + 1;
+            if depth > MAX_NESTING {
+                self.depth.set(outer);
+                return Err(ParseError::TooDeep {
+                    span: sspan,
+                    limit: MAX_NESTING,
+                });
+            }
+            self.depth.set(depth);
+            let rule = suffix.as_rule();
+            let inner = first(suffix).ok_or(ParseError::Expected {
+                span: sspan,
+                what: "a name",
+            })?;
+            let s = acc.span.to(sspan);
+            acc = match rule {
+                Rule::field_suffix => Expr {
+                    kind: ExprKind::Field(Box::new(acc), self.ident(&inner)),
+                    span: s,
+                },
+                _ => {
+                    let key = self.expr(inner);
+                    let key = match key {
+                        Ok(k) => k,
+                        Err(e) => {
+                            self.depth.set(outer);
+                            return Err(e);
+                        }
+                    };
+                    Expr {
+                        kind: ExprKind::Index(Box::new(acc), Box::new(key)),
                         span: s,
-                    };
+                    }
                 }
-                Ok(acc)
-            }
-            Rule::postfix => {
-                let mut it = p.kids();
-                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
-                for suffix in it {
-                    let sspan = self.span(&suffix);
-                    let rule = suffix.as_rule();
-                    let inner = first(suffix).ok_or(ParseError::Expected {
-                        span: sspan,
-                        what: "a name",
-                    })?;
-                    let s = acc.span.to(sspan);
-                    acc = match rule {
-                        Rule::field_suffix => Expr {
-                            kind: ExprKind::Field(Box::new(acc), self.ident(&inner)),
-                            span: s,
-                        },
-                        _ => Expr {
-                            kind: ExprKind::Index(Box::new(acc), Box::new(self.expr(inner)?)),
-                            span: s,
-                        },
-                    };
-                }
-                Ok(acc)
-            }
+            };
+        }
+        self.depth.set(outer);
+        Ok(acc)
+    }
+
+    fn primary(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        match p.as_rule() {
             Rule::quantifier => {
                 let mut it = p.kids();
                 let all = self.keyword(&need(&mut it, span, "`any` or `all`")?) == Some(Kw::All);
@@ -2061,6 +2149,32 @@ impl Cx {
                 span,
             }),
             _ => Err(self.bug(&p, "an expression")),
+        }
+    }
+}
+
+/// Steps through the rules that pass a single operand on: `expr`, an `or_expr`, `and_expr`
+/// or `sum_expr` of one operand, a `not_expr` without `not`, a `cmp_expr` without an operator,
+/// a `postfix` without a suffix.
+fn pass_through(mut p: Pair<'_, Rule>) -> Pair<'_, Rule> {
+    loop {
+        let wrapper = matches!(
+            p.as_rule(),
+            Rule::expr
+                | Rule::or_expr
+                | Rule::and_expr
+                | Rule::sum_expr
+                | Rule::not_expr
+                | Rule::cmp_expr
+                | Rule::postfix
+        );
+        if !wrapper {
+            return p;
+        }
+        let mut kids = p.clone().kids();
+        match (kids.next(), kids.next()) {
+            (Some(only), None) if only.as_rule() != Rule::not_op => p = only,
+            _ => return p,
         }
     }
 }

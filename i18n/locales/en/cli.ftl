@@ -12,6 +12,7 @@ cli-unknown-format = --format: unknown format `{ $format }`; expected { $expecte
 cli-standard-input = standard input
 # One line of JSON Lines that is not JSON, and the line an error is about.
 cli-not-json = not JSON: { $detail }
+cli-no-requests = { $path }: no request to decide (it is empty); give one JSON request, or JSON Lines
 cli-at-line = line { $line }: { $message }
 # A path given on the command line that does not exist.
 cli-does-not-exist = { $path } does not exist

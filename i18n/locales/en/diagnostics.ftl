@@ -40,6 +40,8 @@ E0005-mixed-keywords = { $file ->
     } keywords
     .label = the file's first keyword, `{ $first }`
     .help = a file uses one keyword language; `datalex fmt --keywords zh|en` converts a file
+E0006-too-deep = this expression is nested more than { $limit } levels deep
+    .help = parentheses, brackets, `not`, `any`/`all`/`each`, field accesses and indexes count as levels; name the inner part with a `value`, or write a long condition as one flat chain: `a or b or c` (chains of any length are fine)
 
 ## name
 E0101-unknown-name = unknown name `{ $name }`
@@ -395,6 +397,7 @@ E0002-title = a number is too large
 E0003-title = a well-formed date that does not exist
 E0004-title = `all` without a condition
 E0005-title = a file that mixes English and Chinese keywords
+E0006-title = an expression nested too deep
 E0101-title = an unknown name
 E0102-title = an unknown field, enum member or rank
 E0103-title = an unknown regulation

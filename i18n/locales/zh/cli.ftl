@@ -12,6 +12,7 @@ cli-unknown-format = --format：未知的格式 `{ $format }`；应为 { $expect
 cli-standard-input = 标准输入
 # JSON Lines 中不是 JSON 的一行，以及错误所在的行。
 cli-not-json = 不是有效的 JSON（第{ $column }列有语法错误）
+cli-no-requests = { $path }：没有要决定的请求（内容为空）；请提供一个 JSON 请求，或者 JSON Lines
 cli-at-line = 第{ $line }行：{ $message }
 # 命令行给出的路径不存在。
 cli-does-not-exist = { $path } 不存在

@@ -39,6 +39,8 @@ E0005-mixed-keywords = 使用{ $file ->
     }关键字 `{ $keyword }`
     .label = 该文件的第一个关键字 `{ $first }`
     .help = 一个文件只使用一种语言的关键字；`datalex fmt --keywords zh|en` 可以转换文件
+E0006-too-deep = 该表达式嵌套超过 { $limit } 层
+    .help = 括号、方括号、`not`、`any`/`all`/`each`、字段访问和下标各算一层；请把内层部分写成一个 `value`，或者把长条件写成一条平铺的链：`a or b or c`（链的长度不限）
 
 ## name
 E0101-unknown-name = 未知名称 `{ $name }`
@@ -394,6 +396,7 @@ E0002-title = 数字过大
 E0003-title = 日期格式正确但该日期不存在
 E0004-title = `all` 缺少条件
 E0005-title = 文件混用中文和英文关键字
+E0006-title = 表达式嵌套过深
 E0101-title = 未知的名称
 E0102-title = 未知的字段、枚举成员或位阶
 E0103-title = 未知的法规
