@@ -61,7 +61,8 @@ fn scratch_with(file: &str, text: &str) -> (tempfile::TempDir, PathBuf) {
 
 fn compile_dir(dir: &Path) -> datalex_compiler::Compiled {
     let (sources, compiled) =
-        datalex_service::load::compile_paths(&[dir.to_path_buf()]).expect("policies read");
+        datalex_service::load::compile_paths(&[dir.to_path_buf()], datalex_i18n::Lang::En)
+            .expect("policies read");
     assert_spans_inside(&sources, &compiled.diagnostics);
     compiled
 }
