@@ -194,6 +194,17 @@ fn serves_every_route_of_the_contract() {
         "{body}"
     );
 
+    // A batch over the limit is refused whole, naming the field, before anything is decided.
+    let item = r#"{"kind": "share"}"#;
+    let over = format!(
+        r#"{{"requests": [{}]}}"#,
+        vec![item; datalex_service::handlers::MAX_BATCH + 1].join(",")
+    );
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", &over).unwrap();
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(json(&body)["error"]["code"], "invalid_request");
+    assert_eq!(json(&body)["error"]["field"], "requests");
+
     let (status, body) = http(&server.addr, "GET", "/v1/policies", "").unwrap();
     assert_eq!(status, 200);
     let p = json(&body);

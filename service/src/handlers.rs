@@ -24,6 +24,9 @@ use std::time::{Duration, Instant};
 
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 1 << 20;
+/// The most requests one batch may hold: each decision is logged with its trace (a few KB), so
+/// a body of small requests must not multiply into a log many times its size.
+pub const MAX_BATCH: usize = 1000;
 /// How long one request may take before the service gives up on it (the default of
 /// `request_timeout`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -373,6 +376,23 @@ async fn decide_batch(
         count_error(&state, &e);
         return with_request_id(e.into_response());
     };
+    if items.len() > MAX_BATCH {
+        let e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidRequest,
+            words::say(
+                lang,
+                "http-batch-too-many",
+                &[
+                    ("limit", MAX_BATCH.to_string()),
+                    ("count", items.len().to_string()),
+                ],
+            ),
+            Some("requests"),
+        );
+        count_error(&state, &e);
+        return with_request_id(e.into_response());
+    }
     // One snapshot for the whole batch: all its decisions are made under one policy version.
     let snap = state.snapshot();
     let mut decisions = Vec::with_capacity(items.len());

@@ -10,6 +10,7 @@ diag-severity-warning = warning
 diag-report-error = Error
 diag-report-warning = Warning
 diag-help = Help
+diag-more = … and { $count } more not shown (at most { $limit } diagnostics are shown with their source)
 diag-colon = {": "}
 E0001-end-of-item = the end of the item
 E0001-unexpected = unexpected { $found }

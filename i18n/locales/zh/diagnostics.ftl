@@ -9,6 +9,7 @@ diag-severity-warning = 警告
 diag-report-error = 错误
 diag-report-warning = 警告
 diag-help = 提示
+diag-more = ……另有 { $count } 条未显示（最多显示 { $limit } 条附源码的诊断）
 diag-colon = ：
 E0001-end-of-item = 该项结尾
 E0001-unexpected = 此处不应出现 { $found }

@@ -237,7 +237,7 @@ mod tests {
             parse("default_jurisdiction = \"binzhou\"\ndefault_jurisdicton = \"x\"\n").unwrap_err();
         assert!(
             unknown.starts_with(
-                "proj/datalex.toml:2: `default_jurisdicton`: unknown field `default_jurisdicton`, expected `default_jurisdiction`"
+                "proj/datalex.toml:2: `default_jurisdicton`: unknown field `default_jurisdicton`, expected one of `default_jurisdiction`, `serve`, `decision_log`"
             ),
             "{unknown}"
         );
