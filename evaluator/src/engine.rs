@@ -326,7 +326,7 @@ impl Engine {
     /// The request's fields beyond the contract (those the prelude declares), checked against
     /// their types: the first that is wrong, named by its path.
     pub fn check_request(&self, request: &Request) -> Result<(), EvalError> {
-        match self.check_record(request_rec(request), "") {
+        match self.check_record(Rec::of_request(request), "") {
             Some((field, message)) => Err(EvalError::InvalidField { field, message }),
             None => Ok(()),
         }
@@ -440,21 +440,4 @@ pub struct Evaluated {
     pub data: Vec<Datum>,
     /// A value evaluated on the way had exceptions that gave different results.
     pub value_conflict: bool,
-}
-
-/// The request as a record of the prelude.
-fn request_rec(request: &Request) -> Rec<'_> {
-    match request {
-        Request::Share(r) => Rec::ShareRequest(r),
-        Request::Open(r) => Rec::OpenRequest(r),
-        Request::Develop(r) => Rec::DevelopRequest(r),
-        Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
-        Request::Collection(r) => Rec::CollectionRequest(r),
-        Request::Purchase(r) => Rec::PurchaseRequest(r),
-        Request::Objection(r) => Rec::ObjectionRequest(r),
-        Request::Demand(r) => Rec::DemandRequest(r),
-        Request::Correction(r) => Rec::CorrectionRequest(r),
-        Request::ProductRegistration(r) => Rec::ProductRequest(r),
-        Request::ItProject(r) => Rec::ItProjectRequest(r),
-    }
 }

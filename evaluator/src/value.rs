@@ -7,7 +7,7 @@ use crate::facts::{
 use crate::request::{
     CatalogChangeRequest, CollectionRequest, CorrectionRequest, DemandRequest, DevelopRequest,
     ItProjectRequest, ObjectionRequest, OpenRequest, OpenRequester, ProductRequest,
-    PurchaseRequest, ShareRequest,
+    PurchaseRequest, Request, ShareRequest,
 };
 use datalex_compiler::types::{Ty, Types};
 use datalex_lang::date::Date;
@@ -92,6 +92,23 @@ pub enum Rec<'a> {
 }
 
 impl<'a> Rec<'a> {
+    /// The request as the record of the prelude its kind is (`ShareRequest`, …).
+    pub fn of_request(request: &'a Request) -> Rec<'a> {
+        match request {
+            Request::Share(r) => Rec::ShareRequest(r),
+            Request::Open(r) => Rec::OpenRequest(r),
+            Request::Develop(r) => Rec::DevelopRequest(r),
+            Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
+            Request::Collection(r) => Rec::CollectionRequest(r),
+            Request::Purchase(r) => Rec::PurchaseRequest(r),
+            Request::Objection(r) => Rec::ObjectionRequest(r),
+            Request::Demand(r) => Rec::DemandRequest(r),
+            Request::Correction(r) => Rec::CorrectionRequest(r),
+            Request::ProductRegistration(r) => Rec::ProductRequest(r),
+            Request::ItProject(r) => Rec::ItProjectRequest(r),
+        }
+    }
+
     /// Its fields beyond those the evaluator knows by name.
     pub fn extra(&self) -> &'a Extra {
         match *self {

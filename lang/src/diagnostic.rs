@@ -321,11 +321,12 @@ fn line_too_long(sources: &SourceMap, span: Span) -> bool {
     };
     let bytes = source.text.as_bytes();
     let at = (span.start as usize).min(bytes.len());
-    let start = bytes[..at]
+    let (before, after) = bytes.split_at(at);
+    let start = before
         .iter()
         .rposition(|&b| b == b'\n')
         .map_or(0, |i| i + 1);
-    let end = bytes[at..]
+    let end = after
         .iter()
         .position(|&b| b == b'\n')
         .map_or(bytes.len(), |i| at + i);

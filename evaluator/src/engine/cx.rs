@@ -3,7 +3,7 @@
 
 use super::outcome::Materials;
 use super::trace::Trace;
-use super::{request_rec, Engine, EvalError};
+use super::{Engine, EvalError};
 use crate::calendar::Calendar;
 use crate::decision::Finding;
 use crate::facts::Facts;
@@ -64,7 +64,7 @@ impl<'a> Cx<'a> {
         calendar: &'a Calendar,
         request: &'a Request,
     ) -> Cx<'a> {
-        let rec = request_rec(request);
+        let rec = Rec::of_request(request);
         Cx {
             engine,
             plan,

@@ -14,7 +14,7 @@ pub fn contract_request(body: &Value, request: &Request, program: &Program) -> V
     let Value::Object(fields) = body else {
         return body.clone();
     };
-    let mut kept = keep(fields, request_rec(request), program);
+    let mut kept = keep(fields, Rec::of_request(request), program);
     let requester = match request {
         Request::Open(r) => Some(Rec::OpenRequester(&r.requester)),
         Request::Objection(r) => Some(Rec::OpenRequester(&r.requester)),
@@ -49,21 +49,4 @@ fn declared(program: &Program, record: &str, field: &str) -> bool {
         // INVARIANT: a field's record is allocated in the same arena (the compiler makes both).
         f.name == field && program.types.records[f.record].name == record
     })
-}
-
-/// The request as a record of the prelude.
-fn request_rec(request: &Request) -> Rec<'_> {
-    match request {
-        Request::Share(r) => Rec::ShareRequest(r),
-        Request::Open(r) => Rec::OpenRequest(r),
-        Request::Develop(r) => Rec::DevelopRequest(r),
-        Request::CatalogChange(r) => Rec::CatalogChangeRequest(r),
-        Request::Collection(r) => Rec::CollectionRequest(r),
-        Request::Purchase(r) => Rec::PurchaseRequest(r),
-        Request::Objection(r) => Rec::ObjectionRequest(r),
-        Request::Demand(r) => Rec::DemandRequest(r),
-        Request::Correction(r) => Rec::CorrectionRequest(r),
-        Request::ProductRegistration(r) => Rec::ProductRequest(r),
-        Request::ItProject(r) => Rec::ItProjectRequest(r),
-    }
 }
