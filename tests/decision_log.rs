@@ -272,6 +272,22 @@ fn copy_log(from: &Path, to_dir: &Path) -> PathBuf {
     to
 }
 
+/// Runs one SQL statement on the log at `log`, as someone with write access to its file would.
+fn execute(log: &Path, statement: &str) {
+    rusqlite::Connection::open(log)
+        .unwrap()
+        .execute(statement, [])
+        .unwrap();
+}
+
+/// The MAC of record `seq` of the main chain.
+fn mac_of(conn: &rusqlite::Connection, seq: i64) -> String {
+    conn.query_row("SELECT mac FROM records WHERE seq = ?1", [seq], |r| {
+        r.get(0)
+    })
+    .unwrap()
+}
+
 #[test]
 fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
     let dir = tempfile::tempdir().unwrap();
@@ -315,31 +331,19 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
         (
             "truncate the tail",
             "records were removed from its end",
-            Box::new(|p: &Path| {
-                rusqlite::Connection::open(p)
-                    .unwrap()
-                    .execute("DELETE FROM records WHERE seq > 25", [])
-                    .unwrap();
-            }),
+            Box::new(|p: &Path| execute(p, "DELETE FROM records WHERE seq > 25")),
         ),
         (
             "delete every row",
             "its records were deleted",
-            Box::new(|p: &Path| {
-                rusqlite::Connection::open(p)
-                    .unwrap()
-                    .execute("DELETE FROM records", [])
-                    .unwrap();
-            }),
+            Box::new(|p: &Path| execute(p, "DELETE FROM records")),
         ),
         (
             "edit a record and re-chain from there",
             "its MAC does not match its contents",
             Box::new(move |p: &Path| {
                 let conn = rusqlite::Connection::open(p).unwrap();
-                let mut prev: String = conn
-                    .query_row("SELECT mac FROM records WHERE seq = 9", [], |r| r.get(0))
-                    .unwrap();
+                let mut prev: String = mac_of(&conn, 9);
                 for seq in 10..=30 {
                     let id: String = conn
                         .query_row(
@@ -359,9 +363,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
             "its MAC does not match its contents",
             Box::new(move |p: &Path| {
                 let conn = rusqlite::Connection::open(p).unwrap();
-                let prev: String = conn
-                    .query_row("SELECT mac FROM records WHERE seq = 30", [], |r| r.get(0))
-                    .unwrap();
+                let prev: String = mac_of(&conn, 30);
                 forged_mac(&conn, 31, &prev, "01JFORGEDFORGEDFORGEDFORGE");
             }),
         ),
@@ -369,10 +371,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
             "edit a record in the middle",
             "broken at record #12",
             Box::new(|p: &Path| {
-                rusqlite::Connection::open(p)
-                    .unwrap()
-                    .execute("UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE seq = 12", [])
-                    .unwrap();
+                execute(p, "UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE seq = 12")
             }),
         ),
         (
@@ -385,9 +384,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
                 let conn = rusqlite::Connection::open(p).unwrap();
                 conn.execute("DELETE FROM records WHERE seq > 25", [])
                     .unwrap();
-                let head: String = conn
-                    .query_row("SELECT mac FROM records WHERE seq = 25", [], |r| r.get(0))
-                    .unwrap();
+                let head: String = mac_of(&conn, 25);
                 for suffix in [".signing-key", ".signing-key.pub", ".checkpoints"] {
                     std::fs::remove_file(beside(p, suffix)).unwrap();
                 }
@@ -418,10 +415,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
 
     // In Chinese, by default.
     let log = copy_log(&original, &dir.path().join("zh"));
-    rusqlite::Connection::open(&log)
-        .unwrap()
-        .execute("DELETE FROM records WHERE seq > 25", [])
-        .unwrap();
+    execute(&log, "DELETE FROM records WHERE seq > 25");
     let out = common::run_default_lang(
         &[
             "audit",
