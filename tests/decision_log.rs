@@ -162,17 +162,7 @@ fn a_locked_log_gives_503_and_readiness_fails_but_no_answered_decision_is_lost()
         assert_eq!(status, 200, "answered {id} but GET says {body}");
     }
     server.stop();
-    let out = common::run(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            log.to_str().unwrap(),
-            "--checkpoint",
-            beside(&log, ".checkpoints").to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = verify_with(common::run, &log, None);
     assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
 }
 
@@ -229,21 +219,31 @@ fn served_log(dir: &Path) -> PathBuf {
     log
 }
 
+/// `audit verify` of `log` with its checkpoints (and the public key kept at `public`, if given),
+/// run by `run` (`common::run`, or `common::run_default_lang`).
+fn verify_with(
+    run: fn(&[&str], &str) -> std::process::Output,
+    log: &Path,
+    public: Option<&Path>,
+) -> std::process::Output {
+    let checkpoints = beside(log, ".checkpoints");
+    let mut args = vec![
+        "audit",
+        "verify",
+        "--log",
+        log.to_str().unwrap(),
+        "--checkpoint",
+        checkpoints.to_str().unwrap(),
+    ];
+    if let Some(public) = public {
+        args.extend(["--public-key", public.to_str().unwrap()]);
+    }
+    run(&args, "")
+}
+
 /// `audit verify` of `log` with its checkpoints and the public key kept at `public`.
 fn audit(log: &Path, public: &Path) -> (Option<i32>, String) {
-    let out = common::run(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            log.to_str().unwrap(),
-            "--checkpoint",
-            beside(log, ".checkpoints").to_str().unwrap(),
-            "--public-key",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = verify_with(common::run, log, Some(public));
     (
         out.status.code(),
         format!("{}{}", common::stdout(&out), common::stderr(&out)),
@@ -416,19 +416,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
     // In Chinese, by default.
     let log = copy_log(&original, &dir.path().join("zh"));
     execute(&log, "DELETE FROM records WHERE seq > 25");
-    let out = common::run_default_lang(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            log.to_str().unwrap(),
-            "--checkpoint",
-            beside(&log, ".checkpoints").to_str().unwrap(),
-            "--public-key",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = verify_with(common::run_default_lang, &log, Some(&public));
     assert_eq!(out.status.code(), Some(1));
     assert!(
         common::stdout(&out).contains("末尾的记录被删除"),
