@@ -14,109 +14,26 @@
 
 mod common;
 
+use common::server::{http, json, wait_for, Serve, Server};
 use datalex_service::decision_log::{chain, checkpoint, keys};
-use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 const REQUEST: &str = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health", "jurisdiction": "binzhou"}"#;
 
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+/// Starts `datalex serve` at the repository root with the log at `log`, and `extra` flags;
+/// with `umask 0` if `open_umask` (the log's files must still be private).
+fn start(log: &Path, extra: &[&str], open_umask: bool) -> Server {
+    let mut args = vec!["--no-watch", "--log", log.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    let serve = Serve::at_root().args(&args).log_in_args();
+    if open_umask {
+        serve.open_umask().start()
+    } else {
+        serve.start()
     }
-}
-
-impl Server {
-    /// Starts `datalex serve` at the repository root with the log at `log`, and `extra` flags;
-    /// with `umask 0` if `open_umask` (the log's files must still be private).
-    fn start(log: &Path, extra: &[&str], open_umask: bool) -> Server {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let addr = format!("127.0.0.1:{port}");
-        let bin = env!("CARGO_BIN_EXE_datalex");
-        let mut args = vec!["serve", "--addr", &addr, "--no-watch", "--log"];
-        args.push(log.to_str().unwrap());
-        args.extend_from_slice(extra);
-        let mut command = if open_umask {
-            let mut c = Command::new("sh");
-            c.arg("-c").arg("umask 0; exec \"$0\" \"$@\"").arg(bin);
-            c
-        } else {
-            Command::new(bin)
-        };
-        let child = command
-            .args(&args)
-            .current_dir(common::root())
-            .env("DATALEX_LANG", "en")
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("server starts");
-        let server = Server { child, addr };
-        wait_for("the server to be ready", || {
-            matches!(http(&server.addr, "GET", "/readyz", ""), Ok((200, _)))
-        });
-        server
-    }
-
-    /// SIGTERM, and wait for a clean exit.
-    fn terminate(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let status = self.child.wait().unwrap();
-        assert!(
-            status.success(),
-            "the server did not exit cleanly: {status}"
-        );
-    }
-}
-
-/// One HTTP/1.1 request; the status and the body.
-fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let status = raw.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((status, body))
-}
-
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
-}
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
 
 /// What the load saw: each answer's status and, for a 200, its decision id (or the body).
@@ -166,7 +83,7 @@ fn metric(addr: &str, name: &str) -> f64 {
 fn a_locked_log_gives_503_and_readiness_fails_but_no_answered_decision_is_lost() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("decisions.db");
-    let server = Server::start(&log, &[], false);
+    let mut server = start(&log, &[], false);
     let addr = server.addr.clone();
     let stop = Arc::new(AtomicBool::new(false));
     let answers = Answers::default();
@@ -244,18 +161,8 @@ fn a_locked_log_gives_503_and_readiness_fails_but_no_answered_decision_is_lost()
         let (status, body) = http(&addr, "GET", &format!("/v1/decisions/{id}"), "").unwrap();
         assert_eq!(status, 200, "answered {id} but GET says {body}");
     }
-    server.terminate();
-    let out = common::run(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            log.to_str().unwrap(),
-            "--checkpoint",
-            beside(&log, ".checkpoints").to_str().unwrap(),
-        ],
-        "",
-    );
+    server.stop();
+    let out = verify_with(common::run, &log, None);
     assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
 }
 
@@ -263,7 +170,7 @@ fn a_locked_log_gives_503_and_readiness_fails_but_no_answered_decision_is_lost()
 fn kill_9_under_load_loses_no_answered_decision() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("decisions.db");
-    let mut server = Server::start(&log, &[], false);
+    let mut server = start(&log, &[], false);
     let stop = Arc::new(AtomicBool::new(false));
     let answers = Answers::default();
     let workers = load(&server.addr, 4, &stop, &answers);
@@ -287,7 +194,7 @@ fn kill_9_under_load_loses_no_answered_decision() {
     drop(server);
 
     // Restarted on the same log: every answered decision is there, and the chain holds.
-    let server = Server::start(&log, &[], false);
+    let mut server = start(&log, &[], false);
     for id in &answered {
         let (status, body) = http(&server.addr, "GET", &format!("/v1/decisions/{id}"), "").unwrap();
         assert_eq!(
@@ -295,7 +202,7 @@ fn kill_9_under_load_loses_no_answered_decision() {
             "answered {id} before kill -9, but GET says {body}"
         );
     }
-    server.terminate();
+    server.stop();
     let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");
     assert_eq!(out.status.code(), Some(0), "{}", common::stdout(&out));
 }
@@ -303,30 +210,40 @@ fn kill_9_under_load_loses_no_answered_decision() {
 /// A log written by the service (30 decisions, checkpointed at shutdown), copied for each attack.
 fn served_log(dir: &Path) -> PathBuf {
     let log = dir.join("decisions.db");
-    let server = Server::start(&log, &[], false);
+    let mut server = start(&log, &[], false);
     for _ in 0..30 {
         let (status, body) = http(&server.addr, "POST", "/v1/decisions", REQUEST).unwrap();
         assert_eq!(status, 200, "{body}");
     }
-    server.terminate();
+    server.stop();
     log
+}
+
+/// `audit verify` of `log` with its checkpoints (and the public key kept at `public`, if given),
+/// run by `run` (`common::run`, or `common::run_default_lang`).
+fn verify_with(
+    run: fn(&[&str], &str) -> std::process::Output,
+    log: &Path,
+    public: Option<&Path>,
+) -> std::process::Output {
+    let checkpoints = beside(log, ".checkpoints");
+    let mut args = vec![
+        "audit",
+        "verify",
+        "--log",
+        log.to_str().unwrap(),
+        "--checkpoint",
+        checkpoints.to_str().unwrap(),
+    ];
+    if let Some(public) = public {
+        args.extend(["--public-key", public.to_str().unwrap()]);
+    }
+    run(&args, "")
 }
 
 /// `audit verify` of `log` with its checkpoints and the public key kept at `public`.
 fn audit(log: &Path, public: &Path) -> (Option<i32>, String) {
-    let out = common::run(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            log.to_str().unwrap(),
-            "--checkpoint",
-            beside(log, ".checkpoints").to_str().unwrap(),
-            "--public-key",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
+    let out = verify_with(common::run, log, Some(public));
     (
         out.status.code(),
         format!("{}{}", common::stdout(&out), common::stderr(&out)),
@@ -353,6 +270,22 @@ fn copy_log(from: &Path, to_dir: &Path) -> PathBuf {
         }
     }
     to
+}
+
+/// Runs one SQL statement on the log at `log`, as someone with write access to its file would.
+fn execute(log: &Path, statement: &str) {
+    rusqlite::Connection::open(log)
+        .unwrap()
+        .execute(statement, [])
+        .unwrap();
+}
+
+/// The MAC of record `seq` of the main chain.
+fn mac_of(conn: &rusqlite::Connection, seq: i64) -> String {
+    conn.query_row("SELECT mac FROM records WHERE seq = ?1", [seq], |r| {
+        r.get(0)
+    })
+    .unwrap()
 }
 
 #[test]
@@ -398,31 +331,19 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
         (
             "truncate the tail",
             "records were removed from its end",
-            Box::new(|p: &Path| {
-                rusqlite::Connection::open(p)
-                    .unwrap()
-                    .execute("DELETE FROM records WHERE seq > 25", [])
-                    .unwrap();
-            }),
+            Box::new(|p: &Path| execute(p, "DELETE FROM records WHERE seq > 25")),
         ),
         (
             "delete every row",
             "its records were deleted",
-            Box::new(|p: &Path| {
-                rusqlite::Connection::open(p)
-                    .unwrap()
-                    .execute("DELETE FROM records", [])
-                    .unwrap();
-            }),
+            Box::new(|p: &Path| execute(p, "DELETE FROM records")),
         ),
         (
             "edit a record and re-chain from there",
             "its MAC does not match its contents",
             Box::new(move |p: &Path| {
                 let conn = rusqlite::Connection::open(p).unwrap();
-                let mut prev: String = conn
-                    .query_row("SELECT mac FROM records WHERE seq = 9", [], |r| r.get(0))
-                    .unwrap();
+                let mut prev: String = mac_of(&conn, 9);
                 for seq in 10..=30 {
                     let id: String = conn
                         .query_row(
@@ -442,9 +363,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
             "its MAC does not match its contents",
             Box::new(move |p: &Path| {
                 let conn = rusqlite::Connection::open(p).unwrap();
-                let prev: String = conn
-                    .query_row("SELECT mac FROM records WHERE seq = 30", [], |r| r.get(0))
-                    .unwrap();
+                let prev: String = mac_of(&conn, 30);
                 forged_mac(&conn, 31, &prev, "01JFORGEDFORGEDFORGEDFORGE");
             }),
         ),
@@ -452,10 +371,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
             "edit a record in the middle",
             "broken at record #12",
             Box::new(|p: &Path| {
-                rusqlite::Connection::open(p)
-                    .unwrap()
-                    .execute("UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE seq = 12", [])
-                    .unwrap();
+                execute(p, "UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE seq = 12")
             }),
         ),
         (
@@ -468,9 +384,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
                 let conn = rusqlite::Connection::open(p).unwrap();
                 conn.execute("DELETE FROM records WHERE seq > 25", [])
                     .unwrap();
-                let head: String = conn
-                    .query_row("SELECT mac FROM records WHERE seq = 25", [], |r| r.get(0))
-                    .unwrap();
+                let head: String = mac_of(&conn, 25);
                 for suffix in [".signing-key", ".signing-key.pub", ".checkpoints"] {
                     std::fs::remove_file(beside(p, suffix)).unwrap();
                 }
@@ -501,23 +415,8 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
 
     // In Chinese, by default.
     let log = copy_log(&original, &dir.path().join("zh"));
-    rusqlite::Connection::open(&log)
-        .unwrap()
-        .execute("DELETE FROM records WHERE seq > 25", [])
-        .unwrap();
-    let out = common::run_default_lang(
-        &[
-            "audit",
-            "verify",
-            "--log",
-            log.to_str().unwrap(),
-            "--checkpoint",
-            beside(&log, ".checkpoints").to_str().unwrap(),
-            "--public-key",
-            public.to_str().unwrap(),
-        ],
-        "",
-    );
+    execute(&log, "DELETE FROM records WHERE seq > 25");
+    let out = verify_with(common::run_default_lang, &log, Some(&public));
     assert_eq!(out.status.code(), Some(1));
     assert!(
         common::stdout(&out).contains("末尾的记录被删除"),
@@ -537,7 +436,7 @@ fn every_tampering_is_detected_by_audit_verify_with_the_checkpoints() {
 fn the_log_and_its_keys_are_private_whatever_the_umask() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("decisions.db");
-    let server = Server::start(&log, &[], true);
+    let mut server = start(&log, &[], true);
     let (status, _) = http(&server.addr, "POST", "/v1/decisions", REQUEST).unwrap();
     assert_eq!(status, 200);
     let files = [
@@ -556,7 +455,7 @@ fn the_log_and_its_keys_are_private_whatever_the_umask() {
         let f = beside(&log, suffix);
         assert_eq!(mode(&f), 0o600, "{}", f.display());
     }
-    server.terminate();
+    server.stop();
     let f = beside(&log, ".checkpoints");
     assert_eq!(mode(&f), 0o600, "{}", f.display());
 }
@@ -565,7 +464,7 @@ fn the_log_and_its_keys_are_private_whatever_the_umask() {
 fn unknown_request_fields_are_not_stored_and_a_batch_is_logged_whole() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("decisions.db");
-    let server = Server::start(&log, &[], false);
+    let mut server = start(&log, &[], false);
     let junk = "x".repeat(100_000);
     let body = REQUEST.replace("\"kind\"", &format!("\"junk\": \"{junk}\", \"kind\""));
     let (status, answer) = http(&server.addr, "POST", "/v1/decisions", &body).unwrap();
@@ -590,7 +489,7 @@ fn unknown_request_fields_are_not_stored_and_a_batch_is_logged_whole() {
             200
         );
     }
-    server.terminate();
+    server.stop();
     let db = rusqlite::Connection::open(&log).unwrap();
     let stored: String = db
         .query_row(

@@ -15,25 +15,10 @@
     reason = "tests may fail loudly"
 )]
 
-/// xorshift64*: small, seeded, the same on every machine.
-struct Rng(u64);
+#[path = "../lang/tests/support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-
-    fn pick<'a>(&mut self, xs: &[&'a str]) -> &'a str {
-        xs[self.below(xs.len())]
-    }
-}
+use rng::Rng;
 
 const ATOMS: &[&str] = &[
     "dataset.share == conditional",

@@ -13,96 +13,27 @@
 
 mod common;
 
-use serde_json::Value;
+use common::server::{http, http_in, json, scratch_tree, wait_for, Serve, Server};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-struct Server {
-    child: Child,
-    addr: String,
-    log: PathBuf,
-    _dir: Option<tempfile::TempDir>,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Stops the server as an operator would (SIGTERM) and waits for it.
-    fn terminate(mut self) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(
-                    status.success(),
-                    "the server did not exit cleanly: {status}"
-                );
-                return;
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the server did not stop on SIGTERM");
-    }
-}
-
-/// Starts `datalex serve` in `dir` (the repository root, or a scratch copy of it).
-fn start_in(dir: &Path, scratch: Option<tempfile::TempDir>) -> Server {
-    start_with(dir, scratch, &[])
-}
-
-/// Starts `datalex serve` in `dir` with `extra` arguments.
+/// Starts `datalex serve` in `dir` (the repository root, or the scratch copy `scratch` of it)
+/// with `extra` arguments.
 fn start_with(dir: &Path, scratch: Option<tempfile::TempDir>, extra: &[&str]) -> Server {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let logdir = tempfile::tempdir().unwrap();
-    let log = logdir.path().join("decisions.db");
-    let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
-        .env("DATALEX_LANG", "en")
-        .args(["serve", "--addr", &addr, "--log", log.to_str().unwrap()])
-        .args(extra)
-        .current_dir(dir)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    // Keep the log's directory alive as long as the server.
-    std::mem::forget(logdir);
-    let server = Server {
-        child,
-        addr,
-        log,
-        _dir: scratch,
-    };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok((200, _)) = http(&server.addr, "GET", "/readyz", "") {
-            return server;
-        }
-        std::thread::sleep(Duration::from_millis(50));
+    match scratch {
+        Some(scratch) => Serve::in_scratch(scratch),
+        None => Serve::in_dir(dir),
     }
-    panic!("the server did not become ready on {}", server.addr);
+    .args(extra)
+    .start()
 }
 
 fn start() -> Server {
-    start_in(&common::root(), None)
+    Serve::at_root().start()
 }
 
 /// A scratch copy of policies/ and data/, served from there, so the test can edit files.
@@ -113,53 +44,12 @@ fn start_scratch() -> (Server, PathBuf) {
 /// A scratch copy of policies/ and data/ (and a `datalex.toml` with `config`, if given), served
 /// from there with `extra` arguments.
 fn start_scratch_with(extra: &[&str], config: Option<&str>) -> (Server, PathBuf) {
-    let dir = scratch();
+    let dir = scratch_tree();
     if let Some(text) = config {
         std::fs::write(dir.path().join("datalex.toml"), text).unwrap();
     }
     let path = dir.path().to_path_buf();
     (start_with(&path, Some(dir), extra), path)
-}
-
-/// A scratch copy of policies/ and data/.
-fn scratch() -> tempfile::TempDir {
-    let dir = common::scratch_policies();
-    common::copy_dir(&common::root().join("data"), &dir.path().join("data"));
-    dir
-}
-
-/// One HTTP/1.1 request; returns the status and the body.
-fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
-    http_in(addr, method, path, body, None)
-}
-
-/// One HTTP/1.1 request with an `Accept-Language` header if `lang` is given.
-fn http_in(
-    addr: &str,
-    method: &str,
-    path: &str,
-    body: &str,
-    lang: Option<&str>,
-) -> std::io::Result<(u16, String)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(20)))?;
-    let accept = lang
-        .map(|l| format!("Accept-Language: {l}\r\n"))
-        .unwrap_or_default();
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{accept}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let status = raw.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((status, body))
-}
-
-fn json(body: &str) -> Value {
-    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
 }
 
 const CONDITIONAL: &str = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health", "jurisdiction": "binzhou"}"#;
@@ -478,17 +368,6 @@ fn version(addr: &str) -> String {
         .to_string()
 }
 
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while Instant::now() < deadline {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    panic!("timed out waiting for {what}");
-}
-
 fn due(addr: &str) -> (String, String) {
     let (status, body) = http(addr, "POST", "/v1/decisions", CONDITIONAL).unwrap();
     assert_eq!(status, 200, "{body}");
@@ -618,7 +497,7 @@ fn a_reload_that_fails_the_packages_tests_is_not_served() {
 /// failed tests; `--skip-policy-tests` serves them anyway.
 #[test]
 fn a_start_with_failing_policy_tests_is_refused_unless_skipped() {
-    let dir = scratch();
+    let dir = scratch_tree();
     let sharing = dir.path().join("policies/binzhou/sharing.dlx");
     let original = std::fs::read_to_string(&sharing).unwrap();
     let end = original.find("\ncheck share_conditions_missing").unwrap();
@@ -655,7 +534,7 @@ fn a_start_with_failing_policy_tests_is_refused_unless_skipped() {
 
 #[test]
 fn the_decision_log_is_a_keyed_chain_that_audit_verify_checks() {
-    let server = start();
+    let mut server = start();
     let mut ids = Vec::new();
     for _ in 0..20 {
         let (status, body) = http(&server.addr, "POST", "/v1/decisions", CONDITIONAL).unwrap();
@@ -663,7 +542,7 @@ fn the_decision_log_is_a_keyed_chain_that_audit_verify_checks() {
         ids.push(json(&body)["decision_id"].as_str().unwrap().to_string());
     }
     let log = server.log.clone();
-    server.terminate();
+    server.stop();
     // Every decision was flushed on SIGTERM, and the chain is intact.
     let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");
     assert_eq!(

@@ -15,38 +15,9 @@
 
 mod common;
 
+use common::server::{http, scratch_tree, wait_for_within, Serve};
 use serde_json::Value;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
-
-struct Server {
-    child: Child,
-    addr: String,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn http(addr: &str, method: &str, path: &str, body: &str) -> std::io::Result<(u16, String)> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(60)))?;
-    write!(s, "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    let raw = String::from_utf8_lossy(&raw).into_owned();
-    let status = raw.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-    let body = raw
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_string())
-        .unwrap_or_default();
-    Ok((status, body))
-}
+use std::time::Duration;
 
 fn policies(addr: &str) -> Value {
     let (status, body) = http(addr, "GET", "/v1/policies", "").expect("the service answers");
@@ -66,49 +37,24 @@ fn version(addr: &str, jurisdiction: &str) -> String {
         .to_string()
 }
 
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    // A debug build compiles 100,000 terms in seconds; the bound only stops a hung test.
-    let deadline = Instant::now() + Duration::from_secs(300);
-    while Instant::now() < deadline {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    panic!("timed out waiting for {what}");
+/// Waits for a reload: a debug build compiles 100,000 terms in seconds; the bound only stops a
+/// hung test.
+fn wait_for(what: &str, cond: impl FnMut() -> bool) {
+    wait_for_within(what, Duration::from_secs(300), cond);
 }
 
 const DEVELOP: &str = r#"{"kind": "develop", "at": "2026-03-02", "jurisdiction": "zunyi", "developer": "zy-dev-001", "scenario": "s99999", "datasets": ["zy-tjj-0001"], "environment": "trusted", "purpose": "p", "source_departments": ["zy-tjj"], "use_scope": "u", "use_period": "2026-03-02至2027-03-01", "security_controls": "c"}"#;
 
 #[test]
 fn a_running_service_reloads_a_100000_term_chain_and_refuses_deep_nesting_cleanly() {
-    let dir = common::scratch_policies();
-    common::copy_dir(&common::root().join("data"), &dir.path().join("data"));
+    let dir = scratch_tree();
     std::fs::copy(
         common::root().join("datalex.toml"),
         dir.path().join("datalex.toml"),
     )
     .unwrap();
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
-    let log = dir.path().join("decisions.db");
-    let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
-        .env("DATALEX_LANG", "en")
-        .env("RUST_LOG", "warn")
-        .args(["serve", "--addr", &addr, "--log", log.to_str().unwrap()])
-        .current_dir(dir.path())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("server starts");
-    let server = Server { child, addr };
-    wait_for("readiness", || {
-        matches!(http(&server.addr, "GET", "/readyz", ""), Ok((200, _)))
-    });
+    let path = dir.path().to_path_buf();
+    let server = Serve::in_scratch(dir).start();
     let v1 = version(&server.addr, "zunyi");
 
     let n = 100_000;
@@ -124,7 +70,7 @@ fn a_running_service_reloads_a_100000_term_chain_and_refuses_deep_nesting_cleanl
         terms.join(" or "),
         vec!["1"; n].join(" + ")
     );
-    let file = dir.path().join("policies/zunyi/chains.dlx");
+    let file = path.join("policies/zunyi/chains.dlx");
     std::fs::write(&file, chains).unwrap();
     wait_for("the reload of the chains", || {
         version(&server.addr, "zunyi") != v1

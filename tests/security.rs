@@ -14,89 +14,22 @@
 
 mod common;
 
-use serde_json::Value;
+use common::server::{raw_request, request, wait_for, Answer, Serve, Server};
 use std::io::{ErrorKind, Read, Write};
-use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command};
+use std::net::TcpStream;
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use tokio_rustls::rustls;
 
 const CONDITIONAL: &str = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health", "jurisdiction": "binzhou"}"#;
 
-struct Server {
-    child: Child,
-    addr: String,
-    dir: tempfile::TempDir,
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Server {
-    /// Stops the server with SIGTERM and returns what it wrote to stdout and to stderr.
-    fn stop(mut self) -> (String, String) {
-        let _ = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Ok(Some(status)) = self.child.try_wait() {
-                assert!(
-                    status.success(),
-                    "the server did not exit cleanly: {status}"
-                );
-                let read = |name| std::fs::read_to_string(self.dir.path().join(name)).unwrap();
-                return (read("stdout"), read("stderr"));
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
-        panic!("the server did not stop on SIGTERM");
-    }
-}
-
-fn free_addr() -> String {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    format!("127.0.0.1:{port}")
-}
-
 /// `datalex serve ARGS` at the repository root on a free loopback port, its decision log and
 /// its stdout and stderr in a scratch directory; ready once `ready` says so.
 fn start_with(args: &[&str], ready: impl Fn(&str) -> bool) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let addr = free_addr();
-    let log = dir.path().join("decisions.db");
-    let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
-        .env("DATALEX_LANG", "en")
-        .env("RUST_LOG", "info")
-        .args(["serve", "--addr", &addr, "--log", log.to_str().unwrap()])
+    Serve::at_root()
         .args(args)
-        .current_dir(common::root())
-        .stdout(std::fs::File::create(dir.path().join("stdout")).unwrap())
-        .stderr(std::fs::File::create(dir.path().join("stderr")).unwrap())
-        .spawn()
-        .expect("server starts");
-    let mut server = Server { child, addr, dir };
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if ready(&server.addr) {
-            return server;
-        }
-        if let Ok(Some(status)) = server.child.try_wait() {
-            let stderr = std::fs::read_to_string(server.dir.path().join("stderr")).unwrap();
-            panic!("the server exited ({status}): {stderr}");
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("the server did not become ready on {}", server.addr);
+        .rust_log("info")
+        .start_when(ready)
 }
 
 fn start(args: &[&str]) -> Server {
@@ -104,84 +37,6 @@ fn start(args: &[&str]) -> Server {
         args,
         |addr| matches!(request(addr, "GET", "/readyz", &[], ""), Ok(a) if a.status == 200),
     )
-}
-
-/// An answer: its status, its head (lowercased) and its body.
-#[derive(Debug)]
-struct Answer {
-    status: u16,
-    head: String,
-    body: String,
-}
-
-impl Answer {
-    fn parse(raw: &[u8]) -> Answer {
-        let raw = String::from_utf8_lossy(raw).into_owned();
-        let status = raw.get(9..12).and_then(|c| c.parse().ok()).unwrap_or(0);
-        let (head, body) = raw.split_once("\r\n\r\n").unwrap_or((&raw, ""));
-        Answer {
-            status,
-            head: head.to_lowercase(),
-            body: body.to_string(),
-        }
-    }
-
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.body)
-            .unwrap_or_else(|e| panic!("not JSON ({e}): {} {}", self.status, self.body))
-    }
-
-    /// The value of header `name` (lowercase).
-    fn header(&self, name: &str) -> Option<String> {
-        self.head.lines().find_map(|l| {
-            l.strip_prefix(name)
-                .and_then(|rest| rest.strip_prefix(':'))
-                .map(|v| v.trim().to_string())
-        })
-    }
-
-    /// The error's code, after checking it has a message.
-    fn code(&self) -> String {
-        let e = self.json();
-        assert!(
-            e["error"]["message"]
-                .as_str()
-                .is_some_and(|m| !m.is_empty()),
-            "{}",
-            self.body
-        );
-        e["error"]["code"].as_str().unwrap_or_default().to_string()
-    }
-}
-
-fn raw_request(
-    method: &str,
-    path: &str,
-    addr: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> String {
-    let extra: String = headers
-        .iter()
-        .map(|(k, v)| format!("{k}: {v}\r\n"))
-        .collect();
-    format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len())
-}
-
-/// One HTTP/1.1 request with these headers.
-fn request(
-    addr: &str,
-    method: &str,
-    path: &str,
-    headers: &[(&str, &str)],
-    body: &str,
-) -> std::io::Result<Answer> {
-    let mut s = TcpStream::connect(addr)?;
-    s.set_read_timeout(Some(Duration::from_secs(30)))?;
-    s.write_all(raw_request(method, path, addr, headers, body).as_bytes())?;
-    let mut raw = Vec::new();
-    s.read_to_end(&mut raw)?;
-    Ok(Answer::parse(&raw))
 }
 
 /// A request with `Authorization: Bearer KEY` (and English messages).
@@ -195,17 +50,6 @@ fn with_key(addr: &str, key: &str, method: &str, path: &str, body: &str) -> Answ
         body,
     )
     .unwrap()
-}
-
-fn wait_for(what: &str, mut cond: impl FnMut() -> bool) {
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if cond() {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    panic!("timed out waiting for {what}");
 }
 
 /// A key file entry for `key`, made with `datalex keys hash` as an operator would.
@@ -238,7 +82,7 @@ fn keys_and_scopes_decide_who_may_ask_and_a_changed_key_file_is_reread() {
     ]
     .concat();
     std::fs::write(&keys, &file).unwrap();
-    let server = start(&["--keys", keys.to_str().unwrap()]);
+    let mut server = start(&["--keys", keys.to_str().unwrap()]);
     let addr = server.addr.as_str();
 
     // No key: 401 with the challenge, in the request's language.
@@ -527,7 +371,7 @@ fn keys_add_writes_an_entry_the_service_accepts_and_prints_the_key_once() {
 
 #[test]
 fn without_keys_it_serves_open_on_loopback_only_and_logs_to_stderr_without_colour() {
-    let server = start(&[]);
+    let mut server = start(&[]);
     // Open: every route without a key.
     assert_eq!(
         request(&server.addr, "POST", "/v1/decisions", &[], CONDITIONAL)
@@ -726,7 +570,7 @@ fn with_a_certificate_it_speaks_tls_only() {
     std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
     let ca = made.cert.der().clone();
     let ca2 = ca.clone();
-    let server = start_with(
+    let mut server = start_with(
         &[
             "--tls-cert",
             cert.to_str().unwrap(),

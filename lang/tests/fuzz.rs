@@ -18,24 +18,10 @@ use datalex_lang::format::{format, FormatError};
 use datalex_lang::parse;
 use std::path::{Path, PathBuf};
 
-/// xorshift64*: small, fast, good enough to pick mutations.
-struct Rng(u64);
+#[path = "support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        if n == 0 {
-            0
-        } else {
-            (self.next() % n as u64) as usize
-        }
-    }
-}
+use rng::Rng;
 
 const FRAGMENTS: &[&str] = &[
     "rule",

@@ -5,6 +5,8 @@
     reason = "each test crate uses a different subset of the helpers"
 )]
 
+pub mod server;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
