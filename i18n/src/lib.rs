@@ -128,6 +128,7 @@ const ZH: &[(&str, &str)] = &[
     ("http.ftl", include_str!("../locales/zh/http.ftl")),
     ("explain.ftl", include_str!("../locales/zh/explain.ftl")),
     ("lsp.ftl", include_str!("../locales/zh/lsp.ftl")),
+    ("explorer.ftl", include_str!("../locales/zh/explorer.ftl")),
 ];
 const EN: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../locales/en/common.ftl")),
@@ -139,6 +140,7 @@ const EN: &[(&str, &str)] = &[
     ("http.ftl", include_str!("../locales/en/http.ftl")),
     ("explain.ftl", include_str!("../locales/en/explain.ftl")),
     ("lsp.ftl", include_str!("../locales/en/lsp.ftl")),
+    ("explorer.ftl", include_str!("../locales/en/explorer.ftl")),
 ];
 
 /// One language's catalog: its bundle, the ids of its messages, and what went wrong loading

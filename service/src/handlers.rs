@@ -64,20 +64,21 @@ pub fn router(state: Arc<AppState>) -> Router {
             r = r.route(path, h);
         }
     }
-    r.fallback(|headers: HeaderMap| async move {
-        ApiError::new(
-            StatusCode::NOT_FOUND,
-            ErrorCode::NotFound,
-            words::say(lang(&headers), "http-no-route", &[]),
-            None,
-        )
-    })
-    .layer(DefaultBodyLimit::max(BODY_LIMIT))
-    .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-        StatusCode::REQUEST_TIMEOUT,
-        REQUEST_TIMEOUT,
-    ))
-    .with_state(state)
+    r.merge(crate::explorer::router(Arc::clone(&state)))
+        .fallback(|headers: HeaderMap| async move {
+            ApiError::new(
+                StatusCode::NOT_FOUND,
+                ErrorCode::NotFound,
+                words::say(lang(&headers), "http-no-route", &[]),
+                None,
+            )
+        })
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            REQUEST_TIMEOUT,
+        ))
+        .with_state(state)
 }
 
 /// The language of the error messages: the one `Accept-Language` prefers among those Datalex

@@ -23,6 +23,7 @@
 
 pub mod api;
 pub mod decision_log;
+pub mod explorer;
 pub mod handlers;
 pub mod load;
 pub mod metrics;
