@@ -219,8 +219,8 @@ fn the_as_of_day_shows_the_text_in_force_then() {
     let aside = |page: &str| {
         between(
             between(page, "id=\"art-14\"", "</article>"),
-            "<aside",
-            "</aside>",
+            "<div class=\"rules\">",
+            "</div>",
         )
         .to_string()
     };

@@ -42,7 +42,8 @@ struct Field {
     required: bool,
 }
 
-/// Which facts a text field names, by its name.
+/// Which facts a text field names, by its name. (A product is registered by the request, so
+/// it is typed, not chosen.)
 fn choices(
     policy: &PolicySet,
     j: &Jurisdiction,
@@ -74,12 +75,6 @@ fn choices(
             f.developers
                 .iter()
                 .map(|d| (d.id.as_str(), d.name.as_str()))
-                .collect(),
-        ),
-        "product" => pairs(
-            f.products
-                .iter()
-                .map(|p| (p.id.as_str(), p.name.as_str()))
                 .collect(),
         ),
         "scenario" => {
