@@ -2,7 +2,7 @@
 //! chain holds. This module is the explorer's only use of the log, kept small: it logs a
 //! decision tried on the explorer ([`record`], as the API does), reads one by id
 //! ([`DecisionLog::get`](crate::decision_log::DecisionLog::get)), verifies the chain
-//! ([`decision_log::verify`](crate::decision_log::verify)), and lists the newest rows with one
+//! ([`decision_log::verify`]), and lists the newest rows with one
 //! read-only query of the log's table.
 
 use super::{Asked, Explorer, Page};
