@@ -23,7 +23,8 @@ work=$(mktemp -d)
 trap 'kill "$server" 2>/dev/null || true; wait 2>/dev/null || true; rm -rf "$work"' EXIT
 cp -r policies data datalex.toml "$work/"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-(cd "$work" && RUST_LOG=warn "$OLDPWD/target/release/datalex" serve --addr "127.0.0.1:$port" --log "$work/decisions.db" >/dev/null 2>&1) &
+# `exec`, so that `$!` is the server itself and the trap stops it, not only a subshell.
+(cd "$work" && RUST_LOG=warn exec "$OLDPWD/target/release/datalex" serve --addr "127.0.0.1:$port" --log "$work/decisions.db" >/dev/null 2>&1) &
 server=$!
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/readyz" >/dev/null && break; sleep 0.05; done
 

@@ -50,80 +50,7 @@ pub fn unknown_format(lang: Lang, format: &str, expected: &[&str]) -> anyhow::Er
     ))
 }
 
-/// What a file that is neither regular nor a directory is, in `lang` (the walker says it in
-/// English: `a FIFO`).
-fn file_kind(lang: Lang, kind: &str) -> String {
-    let id = match kind {
-        "a FIFO" => "cli-kind-fifo",
-        "a device" => "cli-kind-device",
-        "a socket" => "cli-kind-socket",
-        "a symbolic link" => "cli-kind-symlink",
-        _ => "cli-kind-other",
-    };
-    say(lang, id, &[])
-}
-
-/// Why the walk over the policy files failed, in `lang`.
-pub fn walk_error(lang: Lang, e: &datalex_files::WalkError) -> String {
-    use datalex_files::WalkError as W;
-    let path = e.path().display().to_string();
-    match e {
-        W::Missing { .. } => say(lang, "cli-does-not-exist", &[("path", path)]),
-        W::Io { source, .. } => words::reading(lang, &path, source),
-        W::NotRegular { kind, .. } => say(
-            lang,
-            "cli-not-regular",
-            &[("path", path), ("kind", file_kind(lang, kind))],
-        ),
-        W::TooManyFiles { limit, .. } => say(
-            lang,
-            "cli-too-many-files",
-            &[("path", path), ("limit", limit.to_string())],
-        ),
-        W::TooManyEntries { limit, .. } => say(
-            lang,
-            "cli-too-many-entries",
-            &[("path", path), ("limit", limit.to_string())],
-        ),
-        W::TooDeep { limit, .. } => say(
-            lang,
-            "cli-too-deep",
-            &[("path", path), ("limit", limit.to_string())],
-        ),
-        W::TooLarge { size, limit, .. } => say(
-            lang,
-            "cli-too-large",
-            &[
-                ("path", path),
-                ("size", size.to_string()),
-                ("limit", limit.to_string()),
-            ],
-        ),
-    }
-}
-
-/// An entry the walk left out, as a warning's text in `lang`.
-pub fn skipped(lang: Lang, s: &datalex_files::Skipped) -> String {
-    use datalex_files::SkipReason as R;
-    let reason = match &s.reason {
-        R::NotRegular(kind) => say(
-            lang,
-            "cli-skip-not-regular",
-            &[("kind", file_kind(lang, kind))],
-        ),
-        R::SymlinkLoop { target } => say(
-            lang,
-            "cli-skip-symlink-loop",
-            &[("target", target.display().to_string())],
-        ),
-        R::BrokenLink => say(lang, "cli-skip-broken-link", &[]),
-    };
-    say(
-        lang,
-        "cli-skipped",
-        &[("path", s.path.display().to_string()), ("reason", reason)],
-    )
-}
+pub use datalex_service::words::{skipped, walk_error};
 
 /// Reading `path` failed.
 fn reading(lang: Lang, path: &str, e: &std::io::Error) -> anyhow::Error {
@@ -132,7 +59,7 @@ fn reading(lang: Lang, path: &str, e: &std::io::Error) -> anyhow::Error {
 
 /// `datalex check`.
 pub fn check(paths: &[PathBuf], lang: Lang) -> Result<ExitCode> {
-    let (sources, compiled) = load::compile_paths(paths)?;
+    let (sources, compiled) = load::compile_paths(paths, lang)?;
     let color = std::io::stderr().is_terminal();
     eprint!(
         "{}",
@@ -198,7 +125,7 @@ pub struct Loaded<'p> {
 impl<'p> Loaded<'p> {
     /// Loads policies and calendar; facts are loaded per jurisdiction on first use.
     pub fn new(project: &'p Project, lang: Lang) -> Result<Loaded<'p>> {
-        let (sources, compiled) = project.compile()?;
+        let (sources, compiled) = project.compile(lang)?;
         let Some(policy) = compiled.policy else {
             eprint!(
                 "{}",
@@ -217,7 +144,7 @@ impl<'p> Loaded<'p> {
                 Some(&args)
             ));
         };
-        let calendar = Arc::new(project.calendar()?);
+        let calendar = Arc::new(project.calendar(lang)?);
         Ok(Loaded {
             project,
             lang,
@@ -244,7 +171,9 @@ impl<'p> Loaded<'p> {
                 .get(i)
                 .ok_or_else(|| anyhow!("internal: jurisdiction cache"));
         }
-        let j = self.project.bind(&self.policy, &self.calendar, name)?;
+        let j = self
+            .project
+            .bind(&self.policy, &self.calendar, name, lang)?;
         self.jurisdictions.push(j);
         self.jurisdictions
             .last()
@@ -282,6 +211,14 @@ pub fn read_requests(
     }
     if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
         return Ok(vec![(1, Ok(v))]);
+    }
+    if text.trim().is_empty() {
+        let name = if file == Path::new("-") {
+            say(lang, "cli-standard-input", &[])
+        } else {
+            file.display().to_string()
+        };
+        anyhow::bail!(say(lang, "cli-no-requests", &[("path", name)]));
     }
     Ok(text
         .lines()
@@ -390,12 +327,17 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
     })
 }
 
-/// `datalex audit verify [--log PATH]`: prints the [report](decision_log::Verification) — exit 0
-/// if the chain is intact, 1 if it is broken; a missing or unreadable file is bad input (exit 2,
-/// via `Err`).
-pub fn audit_verify(log: &Path) -> Result<ExitCode> {
-    let verification = decision_log::verify(log)?;
-    print!("{verification}");
+/// `datalex audit verify [--log PATH] [--checkpoint FILE] [--public-key K] [--key-file F]`:
+/// prints the [report](decision_log::Verification::report) in `lang` — exit 0 if every chain and
+/// checkpoint holds, 1 if not; a missing or unreadable file or key is bad input (exit 2, via
+/// `Err`).
+pub fn audit_verify(
+    log: &Path,
+    options: &decision_log::VerifyOptions,
+    lang: Lang,
+) -> Result<ExitCode> {
+    let verification = decision_log::verify(log, options)?;
+    print!("{}", verification.report(lang));
     Ok(if verification.is_intact() {
         ExitCode::SUCCESS
     } else {

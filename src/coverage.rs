@@ -41,7 +41,7 @@ pub fn run(
         },
         None => None,
     };
-    let (sources, compiled) = load::compile_paths(paths)?;
+    let (sources, compiled) = load::compile_paths(paths, lang)?;
     let Some(policy) = compiled.policy else {
         eprint!(
             "{}",

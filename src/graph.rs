@@ -15,7 +15,7 @@ pub fn run(lang: datalex_i18n::Lang, paths: &[PathBuf], format: &str) -> Result<
             &["dot", "mermaid", "json"],
         ));
     }
-    let (sources, compiled) = load::compile_paths(paths)?;
+    let (sources, compiled) = load::compile_paths(paths, lang)?;
     let Some(policy) = compiled.policy else {
         eprint!(
             "{}",

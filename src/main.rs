@@ -7,12 +7,16 @@ mod coverage;
 mod export;
 mod fmt;
 mod graph;
+mod keys;
 mod lsp;
 mod testing;
 
 use clap::{Parser, Subcommand};
 use datalex_i18n::Lang;
+use datalex_service::limits::Rate;
+use datalex_service::project::ServeConfig;
 use datalex_service::project::{Flags, Project};
+use std::num::{NonZeroU32, NonZeroU64, NonZeroUsize};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -47,13 +51,121 @@ pub struct Setup {
     pub calendar: Option<PathBuf>,
 }
 
+/// Who may ask and how connections are held: each flag overrides the same key of
+/// `datalex.toml`'s `[serve]` table (docs/api.md has the defaults).
+#[derive(clap::Args, Clone)]
+pub struct ServeFlags {
+    /// The key file of the calling platforms (`[[caller]]` entries with the SHA-256 of each
+    /// key; `datalex keys add` writes them). Without one the service runs open, on loopback only.
+    #[arg(long, value_name = "FILE")]
+    pub keys: Option<PathBuf>,
+    /// DANGEROUS: serve without keys on an address that is not loopback; anyone who can reach it
+    /// may ask for decisions and read every logged one.
+    #[arg(long)]
+    pub insecure_open: bool,
+    /// A route served without a key (repeat for several; default `/healthz` and `/readyz`).
+    #[arg(long = "open-route", value_name = "PATH")]
+    pub open_routes: Vec<String>,
+    /// The TLS certificate chain (PEM); with --tls-key the service speaks only HTTPS.
+    #[arg(long, value_name = "PEM")]
+    pub tls_cert: Option<PathBuf>,
+    /// The TLS private key (PEM).
+    #[arg(long, value_name = "PEM")]
+    pub tls_key: Option<PathBuf>,
+    /// At most this many connections at once (default 1024).
+    #[arg(long, value_name = "N")]
+    pub max_connections: Option<NonZeroUsize>,
+    /// Seconds a client has to send a request's head, and an idle kept-alive connection to send
+    /// its next one (default 10).
+    #[arg(long, value_name = "SECS")]
+    pub header_read_timeout: Option<NonZeroU64>,
+    /// Seconds a connection may move no byte while a request is read or answered (default 60).
+    #[arg(long, value_name = "SECS")]
+    pub idle_timeout: Option<NonZeroU64>,
+    /// Seconds one request may take (default 10).
+    #[arg(long, value_name = "SECS")]
+    pub request_timeout: Option<NonZeroU64>,
+    /// Each caller's rate unless the key file names one: `N/s`, `N/min` or `N/h` (default 100/s).
+    #[arg(long, value_name = "RATE")]
+    pub rate: Option<Rate>,
+    /// Requests a caller may send at once (default: the rate's N).
+    #[arg(long, value_name = "N")]
+    pub burst: Option<NonZeroU32>,
+    /// The rate per address of requests without a key (default 20/s with keys, none without).
+    #[arg(long, value_name = "RATE")]
+    pub open_rate: Option<Rate>,
+    /// Their burst.
+    #[arg(long, value_name = "N")]
+    pub open_burst: Option<NonZeroU32>,
+}
+
+impl ServeFlags {
+    /// The flags as `[serve]` settings (to be put over `datalex.toml`'s).
+    fn config(self) -> ServeConfig {
+        ServeConfig {
+            // `--skip-policy-tests` reaches the project's flags, not these.
+            policy_tests: None,
+            keys: self.keys,
+            open_routes: (!self.open_routes.is_empty()).then_some(self.open_routes),
+            tls_cert: self.tls_cert,
+            tls_key: self.tls_key,
+            max_connections: self.max_connections,
+            header_read_timeout: self.header_read_timeout,
+            idle_timeout: self.idle_timeout,
+            request_timeout: self.request_timeout,
+            rate: self.rate,
+            burst: self.burst,
+            open_rate: self.open_rate,
+            open_burst: self.open_burst,
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum KeysCommand {
+    /// Make a new API key for a calling platform, add its SHA-256 to the key file (created,
+    /// mode 0600, if absent) and print the key: it is shown only this once.
+    Add {
+        /// The key file.
+        #[arg(long, value_name = "FILE")]
+        file: PathBuf,
+        /// The caller's id (`binzhou-platform`), as the decision log records it.
+        #[arg(long)]
+        id: String,
+        /// A scope: decide, read-decisions, audit, read-policies, metrics (repeat for several).
+        #[arg(long = "scope", value_name = "SCOPE", required = true)]
+        scopes: Vec<String>,
+        /// The caller's rate (`N/s`, `N/min`, `N/h`; default the service's).
+        #[arg(long, value_name = "RATE")]
+        rate: Option<Rate>,
+    },
+    /// Print the SHA-256 of a key as the key file holds it (the key from the argument, else the
+    /// first line of stdin); the same as `printf %s KEY | sha256sum`.
+    Hash {
+        /// The key (default: read from stdin, so it stays out of the shell's history).
+        key: Option<String>,
+    },
+}
+
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Verify that no logged decision was edited or deleted; names the first broken record.
+    /// Verify that no logged decision was edited, inserted or deleted (each record's MAC and
+    /// link), and with --checkpoint that the log still reaches every signed checkpoint (nothing
+    /// was removed from its end); names the first broken record.
     Verify {
         /// The decision log.
         #[arg(long, default_value = "decisions.db")]
         log: PathBuf,
+        /// The checkpoint file the service wrote (`<log>.checkpoints` by default), or a copy.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// The public key of the checkpoints (default: `<log>.signing-key.pub`, beside the log;
+        /// pass the copy kept off the machine).
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+        /// The MAC key file (default: `<log>.keys`).
+        #[arg(long)]
+        key_file: Option<PathBuf>,
     },
 }
 
@@ -141,14 +253,31 @@ enum Command {
         /// The decision log (SQLite; created if absent).
         #[arg(long, default_value = "decisions.db")]
         log: PathBuf,
+        /// `durable`: answer a decision once its log record is committed (the default); `async`:
+        /// answer at once and commit soon after (a crash loses what was not yet committed).
+        #[arg(long, value_name = "MODE")]
+        log_mode: Option<datalex_service::decision_log::LogMode>,
         /// Do not reload when policy or fact files change.
         #[arg(long)]
         no_watch: bool,
         /// Log as JSON lines (request id, jurisdiction, effect, latency), for log collectors.
         #[arg(long)]
         json_logs: bool,
+        /// Serve policies without first running their packages' tests (at start and on each
+        /// reload); by default policies whose tests fail are not served (`[serve]
+        /// policy_tests` in datalex.toml).
+        #[arg(long)]
+        skip_policy_tests: bool,
+        #[command(flatten)]
+        server: ServeFlags,
     },
-    /// Check the decision log's hash chain: `datalex audit verify [--log PATH]`.
+    /// The calling platforms' API keys: `datalex keys add`, `datalex keys hash`.
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
+    /// Check the decision log's keyed chain and checkpoints: `datalex audit verify [--log PATH]
+    /// [--checkpoint FILE]`.
     Audit {
         #[command(subcommand)]
         command: AuditCommand,
@@ -186,6 +315,7 @@ impl Setup {
             data: self.data,
             jurisdiction: self.jurisdiction,
             calendar: self.calendar,
+            policy_tests: None,
         }
     }
 }
@@ -200,9 +330,13 @@ fn discover(flags: Flags, lang: Lang) -> anyhow::Result<Project> {
 fn main() -> ExitCode {
     let args = Args::parse();
     let lang = args.lang.unwrap_or_else(lang_from_env);
-    let result = run(args.command, lang);
+    let result = match quiet_on_broken_pipe(|| run(args.command, lang)) {
+        Some(result) => result,
+        None => return ExitCode::SUCCESS,
+    };
     match result {
         Ok(code) => code,
+        Err(e) if broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!(
                 "{}{}",
@@ -212,6 +346,40 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// Runs `f`, ending quietly (`None`) if its output is a pipe the reader closed
+/// (`datalex test policies | head -1`): the one place every command's broken pipe is handled,
+/// whether it comes as an error (a `write!` returned `BrokenPipe`) or as the panic with which
+/// `print!` reports it. Any other panic goes on as it would have.
+fn quiet_on_broken_pipe<T>(f: impl FnOnce() -> T) -> Option<T> {
+    fn is_broken_pipe(payload: &(dyn std::any::Any + Send)) -> bool {
+        let text = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        text.starts_with("failed printing to std") && text.contains("Broken pipe")
+    }
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !is_broken_pipe(info.payload()) {
+            previous(info);
+        }
+    }));
+    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(v) => Some(v),
+        Err(payload) if is_broken_pipe(&*payload) => None,
+        Err(payload) => std::panic::resume_unwind(payload),
+    }
+}
+
+/// Whether `e` is a write to a pipe the reader closed.
+fn broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// An error as the reader reads it: the errors of the file walker, which come up through
@@ -313,22 +481,58 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             setup,
             addr,
             log,
+            log_mode,
             no_watch,
             json_logs,
+            skip_policy_tests,
+            server,
         } => {
             let options = datalex_service::ServeOptions {
                 addr,
                 log,
+                log_mode,
                 watch: !no_watch,
                 json_logs,
                 lang,
+                insecure_open: server.insecure_open,
+                server: server.config(),
             };
-            datalex_service::serve(discover(setup.flags(), lang)?, &options)?;
+            let flags = Flags {
+                policy_tests: skip_policy_tests.then_some(false),
+                ..setup.flags()
+            };
+            datalex_service::serve(discover(flags, lang)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Keys {
+            command:
+                KeysCommand::Add {
+                    file,
+                    id,
+                    scopes,
+                    rate,
+                },
+        } => keys::add(&file, &id, &scopes, rate, lang),
+        Command::Keys {
+            command: KeysCommand::Hash { key },
+        } => keys::hash(key),
         Command::Audit {
-            command: AuditCommand::Verify { log },
-        } => cli::audit_verify(&log),
+            command:
+                AuditCommand::Verify {
+                    log,
+                    checkpoint,
+                    public_key,
+                    key_file,
+                },
+        } => {
+            let mut options = datalex_service::decision_log::VerifyOptions::beside(&log);
+            if let Some(k) = key_file {
+                options.key_file = k;
+            }
+            options.checkpoints = checkpoint;
+            options.public_key = public_key;
+            cli::audit_verify(&log, &options, lang)
+        }
         Command::Export {
             target: ExportTarget::Cedar { setup, out },
         } => export::cedar(&discover(setup.flags(), lang)?, &out, lang),

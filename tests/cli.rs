@@ -287,6 +287,86 @@ fn policy_tests_pass() {
     );
 }
 
+/// `datalex test` in Chinese: each test's line keeps its `ok` marker (the column scripts grep);
+/// the summaries are worded in Chinese, with no English left.
+#[test]
+fn policy_tests_report_in_chinese() {
+    let out = common::run(&["--lang", "zh", "test", "policies/binzhou"], "");
+    let text = common::stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}{}", common::stderr(&out));
+    let lines: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains("policies/binzhou/"))
+        .collect();
+    assert_eq!(lines.len(), 107, "{text}");
+    assert!(lines.iter().all(|l| l.starts_with("ok     ")), "{text}");
+    assert!(text.contains("binzhou：107个测试，0个未通过"), "{text}");
+    assert!(
+        text.contains("每条规则都有测试见到其适用，也有测试见到其不适用"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("个通过，0个未通过"), "{text}");
+    for english in ["test(s)", "failed", "passed", "every rule"] {
+        assert!(!text.contains(english), "{english}: {text}");
+    }
+}
+
+/// A failing policy test, in both languages: the `FAILED` marker first either way, the
+/// failure's words in the reader's language, and exit 1.
+#[test]
+fn a_failing_policy_test_is_reported_in_either_language() {
+    let dir = common::scratch_policies();
+    common::copy_dir(&common::root().join("data"), &dir.path().join("data"));
+    let tests = dir.path().join("policies/binzhou/tests.dlx");
+    let text = std::fs::read_to_string(&tests).unwrap();
+    // The first `expect permit` becomes `expect deny`.
+    let broken = text.replacen("expect permit", "expect deny", 1);
+    assert_ne!(broken, text, "binzhou/tests.dlx has an `expect permit`");
+    std::fs::write(&tests, broken).unwrap();
+    let en = common::run_in(dir.path(), &["test", "policies"], "");
+    let out = common::stdout(&en);
+    assert_eq!(en.status.code(), Some(1), "{out}");
+    let failed = out
+        .lines()
+        .find(|l| l.starts_with("FAILED policies/binzhou/tests.dlx:"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(
+        out.contains("         expected deny, got permit ("),
+        "{out}"
+    );
+    assert!(out.contains("1 failed"), "{out}");
+    let zh = common::run_in(dir.path(), &["--lang", "zh", "test", "policies"], "");
+    let out = common::stdout(&zh);
+    assert_eq!(zh.status.code(), Some(1), "{out}");
+    assert!(out.lines().any(|l| l == failed), "{failed}\n{out}");
+    assert!(
+        out.contains("         预期 deny，实际为 permit（理由："),
+        "{out}"
+    );
+    assert!(out.contains("binzhou：107个测试，1个未通过"), "{out}");
+}
+
+/// A package written with Chinese keywords pulls in the package it extends as an English one
+/// does: `check policies/qingdao` (`政策包 qingdao 继承 shandong`) compiles alone, with
+/// `shandong` and `national` found beside it.
+#[test]
+fn a_chinese_keyword_package_pulls_in_the_package_it_extends() {
+    for pkg in ["qingdao", "jinan"] {
+        let out = common::run(&["check", &format!("policies/{pkg}")], "");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{pkg}: {}",
+            common::stderr(&out)
+        );
+        assert!(
+            common::stdout(&out).starts_with("ok: 4 package(s), 3 regulation(s)"),
+            "{pkg}: {}",
+            common::stdout(&out)
+        );
+    }
+}
+
 #[test]
 fn next_years_calendar_is_a_data_file_loaded_at_run_time() {
     // 10 working days from 2026-12-28. Without a 2027 calendar only weekends are skipped and
@@ -527,6 +607,21 @@ fn check_and_fmt_skip_a_symlink_loop_and_a_fifo_without_hanging_or_panicking() {
             "{err}"
         );
     }
+    // The same warnings in Chinese: the words around the path are the reader's.
+    let out = run_within_20s(dir.path(), &["--lang", "zh", "check", "policies"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("警告：policies/binzhou/loop：已跳过，是指回 "),
+        "{err}"
+    );
+    if has_fifo {
+        assert!(
+            err.contains("警告：policies/binzhou/x.dlx：已跳过，不是普通文件（命名管道）"),
+            "{err}"
+        );
+    }
+    assert!(!err.contains("skipped"), "{err}");
     let out = run_within_20s(dir.path(), &["fmt", "--check", "policies"]);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),

@@ -201,14 +201,44 @@ fn every_example_of_the_language_reference_is_checked() {
 
     assert!(
         failures.is_empty(),
-        "{} of the examples in docs/language.md are wrong:\n\n{}",
+        "{} of the examples in docs/language.md and docs/language.zh.md are wrong:\n\n{}",
         failures.len(),
         failures.join("\n")
     );
     assert!(
         checked >= MIN_BLOCKS,
-        "only {checked} ```dlx blocks were checked in docs/language.md; expected at least {MIN_BLOCKS}"
+        "only {checked} ```dlx blocks were checked in docs/language.md and docs/language.zh.md; expected at least {MIN_BLOCKS}"
     );
+}
+
+/// The keyword tables of the reference and of its Chinese version list every keyword of the
+/// one keyword table (`lang/src/keywords.rs`), with both of its forms in one row.
+#[test]
+fn both_keyword_tables_list_every_keyword() {
+    use datalex_lang::keywords::Kw;
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let mut missing = Vec::new();
+    for (doc, english_first) in [("docs/language.md", true), ("docs/language.zh.md", false)] {
+        let markdown = std::fs::read_to_string(root.join(doc)).expect(doc);
+        let rows: Vec<Vec<&str>> = markdown
+            .lines()
+            .filter(|l| l.starts_with("| `"))
+            .map(|l| l.split('|').map(str::trim).collect())
+            .collect();
+        for kw in Kw::ALL {
+            let (en, zh) = (format!("`{}`", kw.en()), format!("`{}`", kw.zh()));
+            let found = rows.iter().any(|r| {
+                let (a, b) = if english_first { (1, 2) } else { (2, 1) };
+                r.get(a) == Some(&en.as_str())
+                    // An ordinal (第…章) is written with N in the tables: 第N章.
+                    && (kw.is_ordinal() || r.get(b) == Some(&zh.as_str()))
+            });
+            if !found {
+                missing.push(format!("{doc}: no row for {en} / {zh}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
 }
 
 /// `docs/diagnostics.md` names every code in both languages: a row `| CODE | English | 中文 |`

@@ -417,10 +417,18 @@ async fn drive(base: &str, driver_port: u16, chromium: &Path, requests: &Path) {
         kinds.insert(kind.to_string());
         b.open(&format!("/try?jurisdiction={j}&kind={kind}")).await;
         b.submit_request(&request).await;
-        let url = b.c.current_url().await.unwrap();
+        // Decided by POST; the page links to the form filled with the request, to share.
+        let share =
+            b.c.find(Locator::Css("#share-link"))
+                .await
+                .unwrap_or_else(|e| panic!("{}: no share link: {e}", file.display()))
+                .attr("href")
+                .await
+                .unwrap()
+                .unwrap_or_default();
         assert!(
-            url.query().is_some_and(|q| q.contains("decide=1")),
-            "the URL carries the request: {url}"
+            share.starts_with("/try?") && share.contains(&format!("kind={kind}")),
+            "the link carries the request: {share}"
         );
         let json_text =
             b.c.find(Locator::Css("details.json pre"))

@@ -60,6 +60,11 @@ impl Server {
 
 /// Starts `datalex serve` in `dir` (the repository root, or a scratch copy of it).
 fn start_in(dir: &Path, scratch: Option<tempfile::TempDir>) -> Server {
+    start_with(dir, scratch, &[])
+}
+
+/// Starts `datalex serve` in `dir` with `extra` arguments.
+fn start_with(dir: &Path, scratch: Option<tempfile::TempDir>, extra: &[&str]) -> Server {
     let port = TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -71,6 +76,7 @@ fn start_in(dir: &Path, scratch: Option<tempfile::TempDir>) -> Server {
     let child = Command::new(env!("CARGO_BIN_EXE_datalex"))
         .env("DATALEX_LANG", "en")
         .args(["serve", "--addr", &addr, "--log", log.to_str().unwrap()])
+        .args(extra)
         .current_dir(dir)
         .env("RUST_LOG", "warn")
         .stdout(Stdio::null())
@@ -101,10 +107,25 @@ fn start() -> Server {
 
 /// A scratch copy of policies/ and data/, served from there, so the test can edit files.
 fn start_scratch() -> (Server, PathBuf) {
+    start_scratch_with(&[], None)
+}
+
+/// A scratch copy of policies/ and data/ (and a `datalex.toml` with `config`, if given), served
+/// from there with `extra` arguments.
+fn start_scratch_with(extra: &[&str], config: Option<&str>) -> (Server, PathBuf) {
+    let dir = scratch();
+    if let Some(text) = config {
+        std::fs::write(dir.path().join("datalex.toml"), text).unwrap();
+    }
+    let path = dir.path().to_path_buf();
+    (start_with(&path, Some(dir), extra), path)
+}
+
+/// A scratch copy of policies/ and data/.
+fn scratch() -> tempfile::TempDir {
     let dir = common::scratch_policies();
     common::copy_dir(&common::root().join("data"), &dir.path().join("data"));
-    let path = dir.path().to_path_buf();
-    (start_in(&path, Some(dir)), path)
+    dir
 }
 
 /// One HTTP/1.1 request; returns the status and the body.
@@ -172,6 +193,17 @@ fn serves_every_route_of_the_contract() {
             .is_some_and(|f| f.starts_with("requests[1].")),
         "{body}"
     );
+
+    // A batch over the limit is refused whole, naming the field, before anything is decided.
+    let item = r#"{"kind": "share"}"#;
+    let over = format!(
+        r#"{{"requests": [{}]}}"#,
+        vec![item; datalex_service::handlers::MAX_BATCH + 1].join(",")
+    );
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", &over).unwrap();
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(json(&body)["error"]["code"], "invalid_request");
+    assert_eq!(json(&body)["error"]["field"], "requests");
 
     let (status, body) = http(&server.addr, "GET", "/v1/policies", "").unwrap();
     assert_eq!(status, 200);
@@ -319,10 +351,9 @@ fn bad_input_gets_an_error_naming_what_is_wrong() {
     let (status, body) = http(&server.addr, "GET", "/v2/nothing", "").unwrap();
     assert_eq!(status, 404);
     assert_eq!(json(&body)["error"]["code"], "not_found");
-    assert_eq!(
-        http(&server.addr, "GET", "/v1/decisions", "").unwrap().0,
-        405
-    );
+    let (status, body) = http(&server.addr, "GET", "/v1/decisions", "").unwrap();
+    assert_eq!(status, 405);
+    assert_eq!(json(&body)["error"]["code"], "method_not_allowed");
     // The service is still fine.
     assert_eq!(
         http(&server.addr, "POST", "/v1/decisions", CONDITIONAL)
@@ -468,9 +499,11 @@ fn due(addr: &str) -> (String, String) {
     )
 }
 
+/// The swap itself, with changes the packages' own tests would refuse (they pin the ten
+/// working days): served with `--skip-policy-tests`.
 #[test]
 fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
-    let (server, dir) = start_scratch();
+    let (server, dir) = start_scratch_with(&["--skip-policy-tests"], None);
     let national = dir.join("policies/national/sharing.dlx");
     let original = std::fs::read_to_string(&national).unwrap();
     let v1 = version(&server.addr);
@@ -527,8 +560,101 @@ fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
     assert_eq!(due(&server.addr), ("2026-03-16".to_string(), v1));
 }
 
+/// A reload that compiles but fails the package's own tests is refused like one that does not
+/// compile: a policy file cut at a line boundary (it still compiles, and silently drops the
+/// `share_conditions_missing` finding) is reported in `/v1/policies` with the failed test's
+/// name, and the last good version keeps deciding; restored, it is served again.
 #[test]
-fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
+fn a_reload_that_fails_the_packages_tests_is_not_served() {
+    let (server, dir) = start_scratch();
+    let sharing = dir.join("policies/binzhou/sharing.dlx");
+    let original = std::fs::read_to_string(&sharing).unwrap();
+    let v1 = version(&server.addr);
+    // Cut after the `restriction_reason_missing` check: what follows (the check for missing
+    // share conditions and the `otherwise`) is gone.
+    let end = original
+        .find("\ncheck share_conditions_missing")
+        .expect("binzhou/sharing.dlx has the share_conditions_missing check");
+    std::fs::write(&sharing, &original[..=end]).unwrap();
+    let check = common::run_in(&dir, &["check", "policies"], "");
+    assert_eq!(check.status.code(), Some(0), "the cut file still compiles");
+    wait_for("the reload failure", || {
+        json(&http(&server.addr, "GET", "/v1/policies", "").unwrap().1)["reload"]["status"]
+            == "failed"
+    });
+    let (_, body) = http(&server.addr, "GET", "/v1/policies", "").unwrap();
+    let p = json(&body);
+    let message = p["reload"]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("the policies in policies fail 1 of their "),
+        "{body}"
+    );
+    assert!(
+        message.contains(
+            "\nFAILED policies/binzhou/time_tests.dlx:204 有条件共享未列明共享条件：提示\n         expected finding share_conditions_missing, got []"
+        ),
+        "{body}"
+    );
+    assert_eq!(
+        p["reload"]["serving"], "the last version that compiled",
+        "{body}"
+    );
+    assert_eq!(version(&server.addr), v1);
+    // The old version still decides, with the finding the cut dropped.
+    let request = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health", "jurisdiction": "binzhou"}"#;
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions", request).unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["policy"]["version"], v1.as_str(), "{body}");
+
+    // Restored: served again, the same version, no failure.
+    std::fs::write(&sharing, &original).unwrap();
+    wait_for("the fix", || {
+        json(&http(&server.addr, "GET", "/v1/policies", "").unwrap().1)["reload"]["status"] == "ok"
+    });
+    assert_eq!(version(&server.addr), v1);
+}
+
+/// At start, policies whose tests fail are refused: the service does not start and lists the
+/// failed tests; `--skip-policy-tests` serves them anyway.
+#[test]
+fn a_start_with_failing_policy_tests_is_refused_unless_skipped() {
+    let dir = scratch();
+    let sharing = dir.path().join("policies/binzhou/sharing.dlx");
+    let original = std::fs::read_to_string(&sharing).unwrap();
+    let end = original.find("\ncheck share_conditions_missing").unwrap();
+    std::fs::write(&sharing, &original[..=end]).unwrap();
+    let log = dir.path().join("decisions.db");
+    for (lang, first) in [
+        ("en", "error: the policies in policies fail 1 of their "),
+        ("zh", "错误：policies 中的政策有1个测试未通过（共"),
+    ] {
+        let out = Command::new(env!("CARGO_BIN_EXE_datalex"))
+            .env("DATALEX_LANG", lang)
+            .env("RUST_LOG", "warn")
+            .args(["serve", "--no-watch", "--addr", "127.0.0.1:0"])
+            .arg("--log")
+            .arg(&log)
+            .current_dir(dir.path())
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains(first), "{err}");
+        assert!(
+            err.contains(
+                "FAILED policies/binzhou/time_tests.dlx:204 有条件共享未列明共享条件：提示"
+            ),
+            "{err}"
+        );
+    }
+    let path = dir.path().to_path_buf();
+    let server = start_with(&path, Some(dir), &["--skip-policy-tests"]);
+    assert_ne!(version(&server.addr), "");
+}
+
+#[test]
+fn the_decision_log_is_a_keyed_chain_that_audit_verify_checks() {
     let server = start();
     let mut ids = Vec::new();
     for _ in 0..20 {
@@ -555,7 +681,7 @@ fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
     // Someone edits a logged decision: the audit names it.
     {
         let db = rusqlite::Connection::open(&log).unwrap();
-        let changed = db.execute("UPDATE decisions SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE decision_id = ?1", [&ids[7]]).unwrap();
+        let changed = db.execute("UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') WHERE decision_id = ?1", [&ids[7]]).unwrap();
         assert_eq!(changed, 1);
     }
     let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");
@@ -575,7 +701,9 @@ fn the_decision_log_is_a_hash_chain_that_audit_verify_checks() {
 
 #[test]
 fn under_load_while_policies_change_no_request_fails_and_each_names_its_version() {
-    let (server, dir) = start_scratch();
+    // Reply periods the packages' tests refuse: the policy tests are turned off in
+    // `datalex.toml`, as an operator would for such a drill.
+    let (server, dir) = start_scratch_with(&[], Some("[serve]\npolicy_tests = false\n"));
     let addr = server.addr.clone();
     let shandong = dir.join("policies/shandong/measures.dlx");
     let original = std::fs::read_to_string(&shandong).unwrap();

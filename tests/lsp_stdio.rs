@@ -403,3 +403,55 @@ fn a_file_outside_every_project_is_compiled_alone() {
     assert_eq!(m["params"]["diagnostics"], json!([]));
     lsp.shutdown();
 }
+
+/// Issue 17: a 100,000-term `or` chain and a 100,000-term sum are opened, edited, hovered and
+/// formatted in the language server without a crash (they overflowed its stack before the
+/// chains were flat).
+#[test]
+fn a_100000_term_chain_is_edited_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let policies = dir.path().join("policies/demo");
+    std::fs::create_dir_all(&policies).unwrap();
+    let file = policies.join("demo.dlx");
+    std::fs::write(&file, "package demo\n").unwrap();
+    let root = format!("file://{}", dir.path().display());
+    let uri = format!("file://{}", file.display());
+    let (mut lsp, init) =
+        Lsp::start(json!({"processId": null, "rootUri": root, "capabilities": {}}));
+    assert!(init.get("error").is_none(), "{init}");
+
+    let n = 100_000;
+    let document = |term: &dyn Fn(usize) -> String| {
+        let terms: Vec<String> = (0..n).map(term).collect();
+        format!(
+            "package demo\nregulation r \"R\" {{ article 1 \"一\" }}\n\
+             guard g on share cites §1\n  when dataset.share == conditional or {}\n  => deny x \"y\"\n\
+             check s on share cites §1\n  when {} > 3\n  => finding f warning on dataset.id \"z\"\n\
+             otherwise on share cites §1 => deny z \"w\"\n",
+            terms.join(" or "),
+            vec!["1"; n].join(" + ")
+        )
+    };
+    // `request.at` is a date: each comparison with a number is an error.
+    let text = document(&|i| format!("request.at == {i}"));
+    lsp.open(&uri, &text, 1);
+    let diags = lsp.diagnostics(&uri, 1);
+    assert_eq!(diags.len(), 1000, "the first 1,000 are published");
+
+    let fixed = document(&|i| format!("dataset.id == \"d{i}\""));
+    lsp.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": fixed}]}),
+    );
+    let diags = lsp.diagnostics(&uri, 2);
+    assert_eq!(diags, Vec::<Value>::new());
+
+    let hover = lsp.request("textDocument/hover", at(&uri, &fixed, "dataset.share", 1));
+    assert!(hover.get("error").is_none(), "{hover}");
+    let formatted = lsp.request(
+        "textDocument/formatting",
+        json!({"textDocument": {"uri": uri}, "options": {"tabSize": 2, "insertSpaces": true}}),
+    );
+    assert!(formatted.get("error").is_none());
+    lsp.shutdown();
+}

@@ -21,6 +21,11 @@ use datalex_compiler::types::{EnumId, Ty};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Untranslatable;
 
+/// The longest `and`/`or`/`+` chain written as Cedar: Cedar's parser recurses with the nesting
+/// of the parentheses a chain is written with, so a longer one is computed by Datalex (a
+/// context attribute, like a quantifier).
+pub const MAX_CHAIN: usize = 64;
+
 type Tr<T> = Result<T, Untranslatable>;
 
 /// An attribute of the request context that Datalex computes.
@@ -150,8 +155,27 @@ impl<'p> Translator<'p> {
         Ok(match e {
             Ex::Const(Const::Bool(b)) => b.to_string(),
             Ex::Not(x) => format!("!({})", self.cond(x)?),
-            Ex::And(a, b) => format!("({} && {})", self.cond(a)?, self.cond(b)?),
-            Ex::Or(a, b) => format!("({} || {})", self.cond(a)?, self.cond(b)?),
+            // Parenthesised pair by pair, as a left-nested chain: `((a && b) && c)`. Cedar's
+            // parser recurses with that nesting, so a longer chain is computed by Datalex.
+            Ex::And(xs) | Ex::Or(xs) => {
+                if xs.len() > MAX_CHAIN {
+                    return Err(Untranslatable);
+                }
+                let op = if matches!(e, Ex::And(_)) { "&&" } else { "||" };
+                let mut s = "(".repeat(xs.len().saturating_sub(1));
+                for (i, x) in xs.iter().enumerate() {
+                    if i > 0 {
+                        s.push(' ');
+                        s.push_str(op);
+                        s.push(' ');
+                    }
+                    s.push_str(&self.cond(x)?);
+                    if i > 0 {
+                        s.push(')');
+                    }
+                }
+                s
+            }
             Ex::IsMissing(x) => {
                 let o = self.operand(x)?;
                 if o.defined.is_empty() {
@@ -288,32 +312,42 @@ impl<'p> Translator<'p> {
                 }
             }
             Ex::Value(id) => self.value(*id)?,
-            Ex::Add(a, b) | Ex::Sub(a, b) => {
-                let sign = if matches!(e, Ex::Sub(..)) { -1 } else { 1 };
-                let x = self.operand(a)?;
-                match (self.ty_of(a), &**b) {
-                    (
-                        Some(Ty::Date),
-                        Ex::Const(Const::Duration {
-                            count,
-                            working: false,
-                        }),
-                    ) => Operand {
-                        defined: x.defined,
-                        value: format!("{}.offset(duration(\"{}d\"))", x.value, sign * count),
-                    },
-                    (Some(Ty::Int), _) => {
-                        let y = self.operand(b)?;
-                        let mut defined = x.defined;
-                        defined.extend(y.defined);
-                        let sym = if sign < 0 { "-" } else { "+" };
-                        Operand {
-                            defined,
-                            value: format!("({} {sym} {})", x.value, y.value),
-                        }
-                    }
-                    _ => return Err(Untranslatable),
+            Ex::Arith(a, rest) => {
+                if rest.len() >= MAX_CHAIN {
+                    return Err(Untranslatable);
                 }
+                let ty = self.ty_of(a);
+                let mut x = self.operand(a)?;
+                for (op, b) in rest {
+                    let sign = op.sign();
+                    x = match (&ty, b) {
+                        (
+                            Some(Ty::Date),
+                            Ex::Const(Const::Duration {
+                                count,
+                                working: false,
+                            }),
+                        ) => Operand {
+                            defined: x.defined,
+                            value: format!(
+                                "{}.offset(duration(\"{}d\"))",
+                                x.value,
+                                sign.saturating_mul(*count)
+                            ),
+                        },
+                        (Some(Ty::Int), _) => {
+                            let y = self.operand(b)?;
+                            let mut defined = x.defined;
+                            defined.extend(y.defined);
+                            Operand {
+                                defined,
+                                value: format!("({} {} {})", x.value, op.symbol(), y.value),
+                            }
+                        }
+                        _ => return Err(Untranslatable),
+                    };
+                }
+                x
             }
             _ => return Err(Untranslatable),
         })
@@ -379,7 +413,7 @@ impl<'p> Translator<'p> {
             Ex::Value(v) => self.plan.value(*v).ty.clone(),
             Ex::Field(_, f) => types.fields[*f].ty.clone(),
             Ex::Lookup(f, _) => Ty::Record(self.policy.facts[*f].record),
-            Ex::Add(a, _) | Ex::Sub(a, _) => self.ty_of(a)?,
+            Ex::Arith(a, _) => self.ty_of(a)?,
             Ex::List(items) => Ty::List(Box::new(self.ty_of(items.first()?)?)),
             Ex::Each { coll, .. } => self.ty_of(coll)?,
             Ex::Grounded(_, x) => self.ty_of(x)?,

@@ -35,8 +35,8 @@ enum F {
     /// Enum variable `v` takes one of the members in the bit set.
     Is(usize, u64),
     Not(Box<F>),
-    And(Box<F>, Box<F>),
-    Or(Box<F>, Box<F>),
+    And(Vec<F>),
+    Or(Vec<F>),
 }
 
 struct Var {
@@ -48,21 +48,27 @@ struct Var {
 struct Abstraction {
     vars: Vec<Var>,
     atoms: Vec<String>,
+    /// Positions in `vars` and `atoms` by name: a condition of 100,000 terms is abstracted in
+    /// linear time.
+    var_index: std::collections::HashMap<String, usize>,
+    atom_index: std::collections::HashMap<String, usize>,
 }
 
 impl Abstraction {
     fn var(&mut self, name: String, members: Vec<String>) -> usize {
-        if let Some(i) = self.vars.iter().position(|v| v.name == name) {
+        if let Some(&i) = self.var_index.get(&name) {
             return i;
         }
+        self.var_index.insert(name.clone(), self.vars.len());
         self.vars.push(Var { name, members });
         self.vars.len() - 1
     }
 
     fn atom(&mut self, name: String) -> usize {
-        if let Some(i) = self.atoms.iter().position(|a| *a == name) {
+        if let Some(&i) = self.atom_index.get(&name) {
             return i;
         }
+        self.atom_index.insert(name.clone(), self.atoms.len());
         self.atoms.push(name);
         self.atoms.len() - 1
     }
@@ -71,8 +77,8 @@ impl Abstraction {
         match e {
             Ex::Const(Const::Bool(b)) => F::Const(*b),
             Ex::Not(x) => F::Not(Box::new(self.formula(x, p))),
-            Ex::And(a, b) => F::And(Box::new(self.formula(a, p)), Box::new(self.formula(b, p))),
-            Ex::Or(a, b) => F::Or(Box::new(self.formula(a, p)), Box::new(self.formula(b, p))),
+            Ex::And(xs) => F::And(xs.iter().map(|x| self.formula(x, p)).collect()),
+            Ex::Or(xs) => F::Or(xs.iter().map(|x| self.formula(x, p)).collect()),
             Ex::IsMissing(x) => F::Not(Box::new(F::Atom(
                 self.atom(format!("{} exists", p.show(x))),
             ))),
@@ -146,8 +152,8 @@ impl F {
             F::Atom(i) => a.atoms & (1 << i) != 0,
             F::Is(v, set) => a.vars.get(*v).is_some_and(|m| set & (1 << m) != 0),
             F::Not(x) => !x.eval(a),
-            F::And(x, y) => x.eval(a) && y.eval(a),
-            F::Or(x, y) => x.eval(a) || y.eval(a),
+            F::And(xs) => xs.iter().all(|x| x.eval(a)),
+            F::Or(xs) => xs.iter().any(|x| x.eval(a)),
         }
     }
 
@@ -165,10 +171,7 @@ impl F {
                 }
             }
             F::Not(x) => x.mentions(vars, atoms),
-            F::And(x, y) | F::Or(x, y) => {
-                x.mentions(vars, atoms);
-                y.mentions(vars, atoms);
-            }
+            F::And(xs) | F::Or(xs) => xs.iter().for_each(|x| x.mentions(vars, atoms)),
         }
     }
 }
@@ -235,8 +238,23 @@ impl Printer<'_> {
                     .map(|d| format!(" on {}", self.go(d, names)))
                     .unwrap_or_default()
             ),
-            Ex::And(a, b) => format!("({} and {})", self.go(a, names), self.go(b, names)),
-            Ex::Or(a, b) => format!("({} or {})", self.go(a, names), self.go(b, names)),
+            // Parenthesised as the pairs of a left-nested chain: `((a and b) and c)`.
+            Ex::And(xs) | Ex::Or(xs) => {
+                let op = if matches!(e, Ex::And(_)) { "and" } else { "or" };
+                let mut s = "(".repeat(xs.len().saturating_sub(1));
+                for (i, x) in xs.iter().enumerate() {
+                    if i > 0 {
+                        s.push(' ');
+                        s.push_str(op);
+                        s.push(' ');
+                    }
+                    s.push_str(&self.go(x, names));
+                    if i > 0 {
+                        s.push(')');
+                    }
+                }
+                s
+            }
             Ex::Cmp(op, _, a, b) => {
                 format!(
                     "{} {} {}",
@@ -245,8 +263,16 @@ impl Printer<'_> {
                     self.go(b, names)
                 )
             }
-            Ex::Add(a, b) => format!("{} + {}", self.go(a, names), self.go(b, names)),
-            Ex::Sub(a, b) => format!("{} - {}", self.go(a, names), self.go(b, names)),
+            Ex::Arith(a, rest) => {
+                let mut s = self.go(a, names);
+                for (op, x) in rest {
+                    s.push(' ');
+                    s.push_str(op.symbol());
+                    s.push(' ');
+                    s.push_str(&self.go(x, names));
+                }
+                s
+            }
             Ex::IsMissing(x) => format!("{} is missing", self.go(x, names)),
             Ex::Exists(x) => format!("{} exists", self.go(x, names)),
             Ex::In {

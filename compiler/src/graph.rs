@@ -211,9 +211,14 @@ fn uses_of(e: &Ex, out: &mut Vec<ValueId>) {
         | Ex::IsMissing(a)
         | Ex::Exists(a)
         | Ex::Grounded(_, a) => uses_of(a, out),
-        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, _, a, b) | Ex::Add(a, b) | Ex::Sub(a, b) => {
+        Ex::Cmp(_, _, a, b) => {
             uses_of(a, out);
             uses_of(b, out);
+        }
+        Ex::And(xs) | Ex::Or(xs) => xs.iter().for_each(|x| uses_of(x, out)),
+        Ex::Arith(a, rest) => {
+            uses_of(a, out);
+            rest.iter().for_each(|(_, x)| uses_of(x, out));
         }
         Ex::In { elem, coll, .. } => {
             uses_of(elem, out);

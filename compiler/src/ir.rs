@@ -1087,6 +1087,33 @@ pub enum Const {
     Enum(EnumId, String),
 }
 
+/// The operators of an [`Ex::Arith`] chain.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArithOp {
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+}
+
+impl ArithOp {
+    /// As written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            ArithOp::Add => "+",
+            ArithOp::Sub => "-",
+        }
+    }
+
+    /// `1` or `-1`.
+    pub fn sign(self) -> i64 {
+        match self {
+            ArithOp::Add => 1,
+            ArithOp::Sub => -1,
+        }
+    }
+}
+
 /// Comparison operators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
@@ -1161,16 +1188,16 @@ pub enum Ex {
     Lookup(FactId, Box<Ex>),
     /// `not`.
     Not(Box<Ex>),
-    /// `and` (short-circuit).
-    And(Box<Ex>, Box<Ex>),
-    /// `or` (short-circuit).
-    Or(Box<Ex>, Box<Ex>),
+    /// `a and b and …` (short-circuit, left to right), flat: never fewer than two operands,
+    /// and no pass recurses with their number.
+    And(Vec<Ex>),
+    /// `a or b or …` (short-circuit, left to right), flat like [`Ex::And`].
+    Or(Vec<Ex>),
     /// A comparison; `Some(enum)` when members of an ordered enum are compared by rank.
     Cmp(CmpOp, Option<EnumId>, Box<Ex>, Box<Ex>),
-    /// `date + duration`, `int + int`.
-    Add(Box<Ex>, Box<Ex>),
-    /// `date - duration`, `int - int`.
-    Sub(Box<Ex>, Box<Ex>),
+    /// `a + b - c …`: `date ± duration`, `int ± int`, applied from left to right to the
+    /// first operand; flat like [`Ex::And`].
+    Arith(Box<Ex>, Vec<(ArithOp, Ex)>),
     /// `is missing`.
     IsMissing(Box<Ex>),
     /// `exists`.

@@ -6,7 +6,7 @@
 //! one diagnostic.
 
 use crate::diagnostics::{CitationError, NameError, RegulationRef, TypeError};
-use crate::ir::{Arena, CmpOp, Const, Ex, FactDef, ValueId};
+use crate::ir::{Arena, ArithOp, CmpOp, Const, Ex, FactDef, ValueId};
 use crate::symbols::{Key, Shape, Symbols};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{BinOp, Expr, ExprKind};
@@ -149,11 +149,15 @@ pub fn lower_condition(
     e: &Expr,
 ) -> (Ex, Vec<(String, usize)>) {
     match &e.kind {
-        ExprKind::Binary(BinOp::And, a, b) => {
-            let (ax, mut aw) = lower_condition(r, locals, a);
-            let (bx, bw) = lower_condition(r, locals, b);
-            aw.extend(bw);
-            (Ex::And(Box::new(ax), Box::new(bx)), aw)
+        ExprKind::Chain(first, rest) if rest.iter().all(|(op, _)| *op == BinOp::And) => {
+            let mut xs = Vec::with_capacity(rest.len() + 1);
+            let mut witnesses = Vec::new();
+            for operand in std::iter::once(&**first).chain(rest.iter().map(|(_, x)| x)) {
+                let (x, w) = lower_condition(r, locals, operand);
+                xs.push(x);
+                witnesses.extend(w);
+            }
+            (Ex::And(xs), witnesses)
         }
         ExprKind::Quant {
             all: false, var, ..
@@ -321,6 +325,7 @@ fn lower_inner(
         }
         ExprKind::Not(inner) => (Ex::Not(Box::new(lower_bool(r, locals, inner))), Ty::Bool),
         ExprKind::Binary(op, a, b) => lower_binary(r, locals, *op, a, b, e.span),
+        ExprKind::Chain(first, rest) => lower_chain(r, locals, first, rest),
         ExprKind::IsMissing(inner) => (
             Ex::IsMissing(Box::new(lower(r, locals, inner, None).0)),
             Ty::Bool,
@@ -571,6 +576,66 @@ fn needs_context(r: &mut dyn Resolver, locals: &Locals, e: &Expr) -> bool {
     }
 }
 
+/// `a or b or …`, `a and b and …`, `a + b - …`, in one loop over the operands: a chain of any
+/// length is lowered without recursing with its length. Each `+`/`-` is typed as it was as a
+/// left-nested pair: the type so far with the next operand's (E0203 spans from the first operand
+/// to the one that does not fit, and the chain is an error from there).
+fn lower_chain(
+    r: &mut dyn Resolver,
+    locals: &mut Locals,
+    first: &Expr,
+    rest: &[(BinOp, Expr)],
+) -> (Ex, Ty) {
+    match rest.first().map(|(op, _)| *op) {
+        None => lower(r, locals, first, None),
+        Some(op @ (BinOp::And | BinOp::Or)) => {
+            let mut xs = Vec::with_capacity(rest.len() + 1);
+            xs.push(lower_bool(r, locals, first));
+            for (_, x) in rest {
+                xs.push(lower_bool(r, locals, x));
+            }
+            let ex = if op == BinOp::And {
+                Ex::And(xs)
+            } else {
+                Ex::Or(xs)
+            };
+            (ex, Ty::Bool)
+        }
+        Some(_) => {
+            let (head, mut ty) = lower(r, locals, first, None);
+            let mut ops = Vec::with_capacity(rest.len());
+            for (op, x) in rest {
+                let (bx, bt) = lower(r, locals, x, None);
+                ty = match (&ty, &bt) {
+                    (Ty::Date, Ty::Duration) => Ty::Date,
+                    (Ty::Int, Ty::Int) => Ty::Int,
+                    (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
+                    _ => {
+                        let (left, right) = (r.types().show(&ty), r.types().show(&bt));
+                        r.report(
+                            TypeError::Arithmetic {
+                                span: first.span.to(x.span),
+                                op: *op,
+                                left,
+                                right,
+                            }
+                            .into(),
+                        );
+                        Ty::Error
+                    }
+                };
+                let aop = if *op == BinOp::Sub {
+                    ArithOp::Sub
+                } else {
+                    ArithOp::Add
+                };
+                ops.push((aop, bx));
+            }
+            (Ex::Arith(Box::new(head), ops), ty)
+        }
+    }
+}
+
 fn lower_binary(
     r: &mut dyn Resolver,
     locals: &mut Locals,
@@ -580,42 +645,10 @@ fn lower_binary(
     span: Span,
 ) -> (Ex, Ty) {
     match op {
-        BinOp::And | BinOp::Or => {
-            let ax = lower_bool(r, locals, a);
-            let bx = lower_bool(r, locals, b);
-            let ex = if op == BinOp::And {
-                Ex::And(Box::new(ax), Box::new(bx))
-            } else {
-                Ex::Or(Box::new(ax), Box::new(bx))
-            };
-            (ex, Ty::Bool)
-        }
-        BinOp::Add | BinOp::Sub => {
-            let (ax, at) = lower(r, locals, a, None);
-            let (bx, bt) = lower(r, locals, b, None);
-            let ty = match (&at, &bt) {
-                (Ty::Date, Ty::Duration) => Ty::Date,
-                (Ty::Int, Ty::Int) => Ty::Int,
-                (Ty::Error, _) | (_, Ty::Error) => Ty::Error,
-                _ => {
-                    let (left, right) = (r.types().show(&at), r.types().show(&bt));
-                    return err(
-                        r,
-                        TypeError::Arithmetic {
-                            span,
-                            op,
-                            left,
-                            right,
-                        },
-                    );
-                }
-            };
-            let ex = if op == BinOp::Add {
-                Ex::Add(Box::new(ax), Box::new(bx))
-            } else {
-                Ex::Sub(Box::new(ax), Box::new(bx))
-            };
-            (ex, ty)
+        BinOp::And | BinOp::Or | BinOp::Add | BinOp::Sub => {
+            // The parser makes these chains; a tree built by hand is lowered as one.
+            let rest = [(op, b.clone())];
+            lower_chain(r, locals, a, &rest)
         }
         _ => {
             let cmp = match op {

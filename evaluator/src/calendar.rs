@@ -310,7 +310,8 @@ impl Calendar {
     /// working days Mon–Fri only.
     ///
     /// Counts above [`MAX_WORKING_DAYS`] saturate at it, and counting stops at [`Date::MAX`],
-    /// so this always terminates.
+    /// so this always terminates; a count that reaches [`Date::MAX`] with days left is
+    /// `outside_loaded` too (its due date is beyond any calendar).
     pub fn add_working_days(&self, start: Date, n: u32) -> WorkingDays {
         let mut remaining = n.min(MAX_WORKING_DAYS);
         let mut due = start;
@@ -328,6 +329,9 @@ impl Calendar {
                 remaining -= 1;
             }
         }
+        // Days left to count at the end of the date range lie in years no calendar has:
+        // the due date is not known, and is reported as such.
+        outside_loaded |= remaining > 0;
         WorkingDays {
             due,
             outside_loaded,

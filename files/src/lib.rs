@@ -19,6 +19,6 @@ mod walk;
 
 pub use root::{normalise, project_root, ProjectRoot, MANIFEST, POLICIES};
 pub use walk::{
-    policy_files, read_policy, PolicyFiles, SkipReason, Skipped, WalkError, Walker, EXTENSION,
-    MAX_DEPTH, MAX_ENTRIES, MAX_FILES, MAX_FILE_BYTES,
+    policy_files, read_policy, FileKind, PolicyFiles, SkipReason, Skipped, WalkError, Walker,
+    EXTENSION, MAX_DEPTH, MAX_ENTRIES, MAX_FILES, MAX_FILE_BYTES,
 };

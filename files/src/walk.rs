@@ -51,7 +51,7 @@ pub enum WalkError {
         /// The path.
         path: PathBuf,
         /// What it is.
-        kind: &'static str,
+        kind: FileKind,
     },
     /// The walk found more than [`MAX_FILES`] policy files.
     #[error("{}: more than {limit} policy files", path.display())]
@@ -109,7 +109,7 @@ impl WalkError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SkipReason {
     /// A FIFO, a device or a socket: never opened (reading a FIFO would wait forever).
-    NotRegular(&'static str),
+    NotRegular(FileKind),
     /// A symbolic link to a directory that contains it: its files are listed once, through
     /// the path without the loop.
     SymlinkLoop {
@@ -120,6 +120,37 @@ pub enum SkipReason {
     BrokenLink,
 }
 
+/// What a path that is neither a regular file nor a directory is. Typed, so that each reader's
+/// language words it (`datalex_service::words`); its `Display` is the English, for logs and
+/// tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A FIFO (named pipe).
+    Fifo,
+    /// A character or block device.
+    Device,
+    /// A Unix socket.
+    Socket,
+    /// A symbolic link (where one is not followed).
+    Symlink,
+    /// Anything else that is not a file or a directory.
+    Other,
+}
+
+impl fmt::Display for FileKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            FileKind::Fifo => "a FIFO",
+            FileKind::Device => "a device",
+            FileKind::Socket => "a socket",
+            FileKind::Symlink => "a symbolic link",
+            FileKind::Other => "not a file or a directory",
+        })
+    }
+}
+
+/// The English of a skip reason, for logs and tests; people read it worded in their language
+/// (`datalex_service::words::skipped`).
 impl fmt::Display for SkipReason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -143,6 +174,7 @@ pub struct Skipped {
     pub reason: SkipReason,
 }
 
+/// The English, for logs and tests (see [`SkipReason`]'s).
 impl fmt::Display for Skipped {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: skipped, {}", self.path.display(), self.reason)
@@ -451,25 +483,25 @@ impl Walker {
     }
 }
 
-/// What a file that is neither regular nor a directory is, in words.
-fn kind(t: &std::fs::FileType) -> &'static str {
+/// What a file that is neither regular nor a directory is.
+fn kind(t: &std::fs::FileType) -> FileKind {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;
         if t.is_fifo() {
-            return "a FIFO";
+            return FileKind::Fifo;
         }
         if t.is_char_device() || t.is_block_device() {
-            return "a device";
+            return FileKind::Device;
         }
         if t.is_socket() {
-            return "a socket";
+            return FileKind::Socket;
         }
     }
     if t.is_symlink() {
-        return "a symbolic link";
+        return FileKind::Symlink;
     }
-    "not a file or a directory"
+    FileKind::Other
 }
 
 #[cfg(test)]

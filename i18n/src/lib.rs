@@ -129,6 +129,7 @@ const ZH: &[(&str, &str)] = &[
     ("explain.ftl", include_str!("../locales/zh/explain.ftl")),
     ("lsp.ftl", include_str!("../locales/zh/lsp.ftl")),
     ("explorer.ftl", include_str!("../locales/zh/explorer.ftl")),
+    ("tests.ftl", include_str!("../locales/zh/tests.ftl")),
 ];
 const EN: &[(&str, &str)] = &[
     ("common.ftl", include_str!("../locales/en/common.ftl")),
@@ -141,6 +142,7 @@ const EN: &[(&str, &str)] = &[
     ("explain.ftl", include_str!("../locales/en/explain.ftl")),
     ("lsp.ftl", include_str!("../locales/en/lsp.ftl")),
     ("explorer.ftl", include_str!("../locales/en/explorer.ftl")),
+    ("tests.ftl", include_str!("../locales/en/tests.ftl")),
 ];
 
 /// One language's catalog: its bundle, the ids of its messages, and what went wrong loading

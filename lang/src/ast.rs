@@ -911,6 +911,17 @@ pub enum BinOp {
 }
 
 impl BinOp {
+    /// The precedence level of an operator that chains (`or` 1, `and` 2, `+`/`-` 5, as the
+    /// formatter counts them); `None` for a comparison, which does not.
+    pub fn chain_level(self) -> Option<u8> {
+        match self {
+            BinOp::Or => Some(1),
+            BinOp::And => Some(2),
+            BinOp::Add | BinOp::Sub => Some(5),
+            _ => None,
+        }
+    }
+
     /// The operator as written.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -958,8 +969,16 @@ pub enum ExprKind {
     List(Vec<Expr>),
     /// `not e`
     Not(Box<Expr>),
-    /// `a OP b`
+    /// `a OP b`: a comparison (`==`, `!=`, `<`, `<=`, `>`, `>=`), which does not chain.
     Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `a or b or c`, `a and b and c`, `a + b - c`: the operators of one precedence level
+    /// (`or`; `and`; `+` and `-`) applied from left to right to the first operand and each
+    /// `(operator, operand)` after it. Kept flat, so that no pass recurses with a chain's length
+    /// (a condition of 100,000 `or`ed terms is one node); the parser splices a parenthesised
+    /// chain of the same level that comes first (`(a or b) or c` is `a or b or c`), as the
+    /// left-associative reading it had as nested `Binary` nodes. Never fewer than one
+    /// `(operator, operand)`; `and`/`or` chains hold one operator throughout.
+    Chain(Box<Expr>, Vec<(BinOp, Expr)>),
     /// `e is missing`
     IsMissing(Box<Expr>),
     /// `e exists`

@@ -103,6 +103,8 @@ codes! {
     E0004: Error, Syntax;
     /// A file that mixes English and Chinese keywords.
     E0005: Error, Syntax;
+    /// An expression nested too deep.
+    E0006: Error, Syntax;
     /// An unknown name.
     E0101: Error, Name;
     /// An unknown field, enum member, rank or style.
@@ -290,10 +292,48 @@ impl Diagnostic {
 /// Renders diagnostics as text with source excerpts, in `lang`. `color` adds ANSI colours.
 pub fn render(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool, lang: Lang) -> String {
     let mut out = String::new();
-    for d in diagnostics {
+    for d in diagnostics.iter().take(MAX_RENDERED) {
         out.push_str(&render_one(d, sources, color, lang));
     }
+    if diagnostics.len() > MAX_RENDERED {
+        let mut args = i18n::Args::new();
+        args.set("count", (diagnostics.len() - MAX_RENDERED).to_string());
+        args.set("limit", MAX_RENDERED.to_string());
+        out.push_str(&i18n::text(lang, "diag-more", Some(&args)));
+        out.push('\n');
+    }
     out
+}
+
+/// At most this many diagnostics are rendered (with their excerpts); the rest are counted in
+/// one line, so a file with a hundred thousand errors gives a report a person can read.
+pub const MAX_RENDERED: usize = 500;
+
+/// A source line longer than this (in bytes) is not shown as an excerpt: the diagnostic is
+/// rendered as one line with its place, so a generated file's megabyte line is not printed
+/// once per diagnostic on it.
+pub const MAX_EXCERPT_LINE: usize = 2000;
+
+/// Whether the line holding `span`'s start is too long to show.
+fn line_too_long(sources: &SourceMap, span: Span) -> bool {
+    let Some(source) = sources.get(span.file) else {
+        return false;
+    };
+    let bytes = source.text.as_bytes();
+    let at = (span.start as usize).min(bytes.len());
+    let start = bytes
+        .get(..at)
+        .unwrap_or_default()
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    let end = bytes
+        .get(at..)
+        .unwrap_or_default()
+        .iter()
+        .position(|&b| b == b'\n')
+        .map_or(bytes.len(), |i| at + i);
+    end - start > MAX_EXCERPT_LINE
 }
 
 /// One file of a report as ariadne knows it: told apart by its id (two files may have the same
@@ -338,6 +378,9 @@ fn render_one(d: &Diagnostic, sources: &SourceMap, color: bool, lang: Lang) -> S
     let Some(primary) = char_range(sources, d.span) else {
         return plain_line(d, sources, lang);
     };
+    if line_too_long(sources, d.span) {
+        return plain_line(d, sources, lang);
+    }
     let message = d.text(lang);
     // ariadne's own words ("Error", "Warning", "Help") are English: in another language they
     // are replaced in its output (`localise`).

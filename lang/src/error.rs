@@ -4,7 +4,7 @@
 use crate::ast::DefectKind;
 use crate::date::DateError;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::keywords::KeywordLang;
+use crate::keywords::{KeywordLang, Kw};
 use crate::message::{Arg, Join, Message};
 use crate::span::Span;
 
@@ -16,10 +16,13 @@ pub enum ParseError {
     Unexpected {
         /// The offending token.
         span: Span,
-        /// What would have fitted.
-        expected: Vec<&'static str>,
+        /// What would have fitted, sorted as English readers have it and without repeats.
+        expected: Vec<Expected>,
         /// The text found, if any.
         found: Option<String>,
+        /// The keyword language of the item (that of its first keyword): the keywords
+        /// expected are named in it, whatever the language of the message.
+        keywords: KeywordLang,
     },
     /// The grammar's own message.
     Grammar {
@@ -97,6 +100,15 @@ pub enum ParseError {
         /// As written.
         numeral: String,
     },
+    /// E0006: an expression nested deeper than [`crate::parser::MAX_NESTING`] levels
+    /// (parentheses, brackets, `not`, quantifiers, `each`, field accesses and indexes), or one
+    /// the grammar could not read for nesting too deep for it.
+    TooDeep {
+        /// Where the limit is passed.
+        span: Span,
+        /// The limit.
+        limit: usize,
+    },
     /// E0005: a keyword of the other keyword language than the file's first keyword.
     MixedKeywords {
         /// The keyword.
@@ -112,6 +124,102 @@ pub enum ParseError {
     },
 }
 
+/// One thing the grammar would have accepted, as the parser describes it. Keywords are named
+/// from the one table of keywords ([`Kw`]) in the item's keyword language, never from words of
+/// the catalogs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    /// Words, by their English text: worded by the `phrase-*` message whose English text it is
+    /// (`a date`).
+    Phrase(&'static str),
+    /// One of these keywords (`days` or `day`; in Chinese `日`).
+    Keywords(Vec<Kw>),
+    /// A keyword and a placeholder, as code, in the message `id`'s frame: `on KIND`, `针对 KIND`.
+    Pattern {
+        /// The `phrase-*` message, with the argument `$code`.
+        id: &'static str,
+        /// The keyword.
+        kw: Kw,
+        /// What follows it.
+        rest: &'static str,
+    },
+    /// A description listing keywords, the message `id` with the argument `$keywords`: an
+    /// effect (`permit`, `deny`, `review`).
+    Described {
+        /// The `phrase-*` message.
+        id: &'static str,
+        /// The keywords it lists.
+        kws: &'static [Kw],
+        /// Its English text, for ordering.
+        sort: &'static str,
+    },
+    /// A citation, with an example written as the item's keyword language cites (`§20.2`,
+    /// `第二十条第二款`): the message `id` with the argument `$example`.
+    Citation {
+        /// The `phrase-*` message.
+        id: &'static str,
+        /// The example provision's numbers.
+        example: &'static [u32],
+        /// Its English text, for ordering.
+        sort: &'static str,
+    },
+}
+
+impl Expected {
+    /// The English description, for ordering the alternatives of a message the same way in
+    /// every language.
+    pub fn sort_key(&self) -> String {
+        match self {
+            Expected::Phrase(p) => (*p).to_string(),
+            Expected::Keywords(kws) => {
+                let words: Vec<String> = kws.iter().map(|k| format!("`{}`", k.en())).collect();
+                words.join(" or ")
+            }
+            Expected::Pattern { kw, rest, .. } => format!("`{} {rest}`", kw.en()),
+            Expected::Described { sort, .. } | Expected::Citation { sort, .. } => {
+                (*sort).to_string()
+            }
+        }
+    }
+
+    /// The argument that names it, its keywords in `keywords`.
+    pub fn arg(&self, keywords: KeywordLang) -> Arg {
+        let code = |k: &Kw| Arg::Code(k.text(keywords).to_string());
+        match self {
+            Expected::Phrase(p) => Arg::Phrase((*p).to_string()),
+            Expected::Keywords(kws) => {
+                // Forms that coincide in one language are named once (`日` is `day` and `days`).
+                let mut forms: Vec<&Kw> = Vec::new();
+                for k in kws {
+                    if !forms.iter().any(|f| f.text(keywords) == k.text(keywords)) {
+                        forms.push(k);
+                    }
+                }
+                match forms.as_slice() {
+                    [one] => code(one),
+                    many => Arg::List(Join::Or, many.iter().map(|k| code(k)).collect()),
+                }
+            }
+            Expected::Pattern { id, kw, rest } => {
+                Arg::from(Message::new(id).code("code", format!("{} {rest}", kw.text(keywords))))
+            }
+            Expected::Described { id, kws, .. } => Arg::from(Message::new(id).arg(
+                "keywords",
+                Arg::List(Join::Comma, kws.iter().map(code).collect()),
+            )),
+            Expected::Citation { id, example, .. } => {
+                let lang = match keywords {
+                    KeywordLang::En => datalex_i18n::Lang::En,
+                    KeywordLang::Zh => datalex_i18n::Lang::Zh,
+                };
+                Arg::from(
+                    Message::new(id).code("example", crate::message::provision(example, lang)),
+                )
+            }
+        }
+    }
+}
+
 impl ParseError {
     /// Its code.
     pub fn code(&self) -> Code {
@@ -120,6 +228,7 @@ impl ParseError {
             ParseError::ImpossibleDate { .. } => Code::E0003,
             ParseError::AllWithoutCondition { .. } => Code::E0004,
             ParseError::MixedKeywords { .. } => Code::E0005,
+            ParseError::TooDeep { .. } => Code::E0006,
             _ => Code::E0001,
         }
     }
@@ -133,16 +242,14 @@ impl ParseError {
                 span,
                 expected,
                 found,
+                keywords,
             } => {
                 let found =
                     found.map_or_else(|| Arg::from(Message::new("E0001-end-of-item")), Arg::Code);
                 let message = if expected.is_empty() {
                     Message::new("E0001-unexpected").arg("found", found)
                 } else {
-                    let expected = expected
-                        .iter()
-                        .map(|p| Arg::Phrase((*p).to_string()))
-                        .collect();
+                    let expected = expected.iter().map(|e| e.arg(keywords)).collect();
                     Message::new("E0001-expected-found")
                         .arg("expected", Arg::List(Join::Or, expected))
                         .arg("found", found)
@@ -206,6 +313,12 @@ impl ParseError {
                 Message::new("E0001-numeral").arg("numeral", numeral),
             )
             .with_help(Message::help("E0001-numeral")),
+            ParseError::TooDeep { span, limit } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0006-too-deep").arg("limit", limit.to_string()),
+            )
+            .with_help(Message::help("E0006-too-deep")),
             ParseError::MixedKeywords {
                 span,
                 keyword,

@@ -809,15 +809,17 @@ impl<'s> Printer<'s> {
     fn chain(&mut self, e: &Expr, indent: usize, lead: &str) {
         let one = format!("{lead}{}", self.expr(e));
         let op = match &e.kind {
-            ExprKind::Binary(op @ (BinOp::And | BinOp::Or), ..) => Some(*op),
+            ExprKind::Chain(_, rest) => rest
+                .first()
+                .map(|(op, _)| *op)
+                .filter(|op| matches!(op, BinOp::And | BinOp::Or)),
             _ => None,
         };
         let Some(op) = op.filter(|_| indent + width(&one) > WIDTH) else {
             self.line(indent, &one);
             return;
         };
-        let mut operands = Vec::new();
-        flatten(e, op, &mut operands);
+        let operands = operands(e);
         let keyword = self.k(op_keyword(op));
         // Right-align the operator with the lead keyword (`when`), or indent two under none.
         let lead_kw = width(lead.trim_end());
@@ -1160,13 +1162,13 @@ fn part_keyword(k: PartKind) -> Kw {
     }
 }
 
-fn flatten<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
+/// The operands of a chain (`a`, `b`, `c` of `a and b and c`), or the expression alone.
+fn operands(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
-        ExprKind::Binary(o, a, b) if *o == op => {
-            flatten(a, op, out);
-            out.push(b);
-        }
-        _ => out.push(e),
+        ExprKind::Chain(first, rest) => std::iter::once(&**first)
+            .chain(rest.iter().map(|(_, x)| x))
+            .collect(),
+        _ => vec![e],
     }
 }
 
@@ -1356,10 +1358,11 @@ fn expr_in(e: &Expr, min: u8, lang: KeywordLang) -> String {
 fn prec(e: &Expr) -> u8 {
     match &e.kind {
         ExprKind::Quant { .. } | ExprKind::Each { .. } => 0,
-        ExprKind::Binary(BinOp::Or, ..) => 1,
-        ExprKind::Binary(BinOp::And, ..) => 2,
+        ExprKind::Chain(_, rest) => rest
+            .first()
+            .and_then(|(op, _)| op.chain_level())
+            .unwrap_or(6),
         ExprKind::Not(_) => 3,
-        ExprKind::Binary(BinOp::Add | BinOp::Sub, ..) => 5,
         ExprKind::Binary(..)
         | ExprKind::In { .. }
         | ExprKind::IsMissing(_)
@@ -1423,16 +1426,26 @@ fn write_expr(e: &Expr, out: &mut String, min: u8, lang: KeywordLang) {
             write_expr(x, out, 3, lang);
         }
         ExprKind::Binary(op, a, b) => {
-            // Comparisons do not chain: both operands bind tighter. And/or/+/- are left-associative.
-            let (left, right) = if p == 4 { (5, 5) } else { (p, p + 1) };
-            write_expr(a, out, left, lang);
+            // Comparisons do not chain: both operands bind tighter.
+            write_expr(a, out, 5, lang);
             out.push(' ');
-            out.push_str(match op {
-                BinOp::And | BinOp::Or => k(op_keyword(*op)),
-                _ => op.as_str(),
-            });
+            out.push_str(op.as_str());
             out.push(' ');
-            write_expr(b, out, right, lang);
+            write_expr(b, out, 5, lang);
+        }
+        ExprKind::Chain(first, rest) => {
+            // Left-associative, written in a loop: an operand after the first of the same
+            // level (`a or (b or c)`) keeps its parentheses.
+            write_expr(first, out, p, lang);
+            for (op, x) in rest {
+                out.push(' ');
+                out.push_str(match op {
+                    BinOp::And | BinOp::Or => k(op_keyword(*op)),
+                    _ => op.as_str(),
+                });
+                out.push(' ');
+                write_expr(x, out, p + 1, lang);
+            }
         }
         ExprKind::IsMissing(x) => {
             write_expr(x, out, 5, lang);

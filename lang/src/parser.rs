@@ -7,7 +7,7 @@
 use crate::ast::*;
 use crate::date::Date;
 use crate::diagnostic::Diagnostic;
-use crate::error::ParseError;
+use crate::error::{Expected, ParseError};
 use crate::keywords::{KeywordLang, Kw};
 use crate::span::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
@@ -30,6 +30,13 @@ mod generated {
     pub struct PolicyParser;
 }
 use generated::{PolicyParser, Rule};
+
+/// How deep an expression may be nested: parentheses, brackets, `not`, `any`/`all`/`each`,
+/// field accesses and indexes each count a level (E0006 beyond). Chains (`a or b or c`,
+/// `a + b + c`) count one level whatever their length. Every pass over the tree — lowering,
+/// type checking, analysis, formatting, evaluation, the language server — recurses at most this
+/// deep, which fits the 2 MiB stack of a test thread in a debug build.
+pub const MAX_NESTING: usize = 128;
 
 /// The keywords `part_kind` reads (`expect no reason …`).
 pub const PART_KINDS: &[Kw] = &[
@@ -216,6 +223,7 @@ fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagno
     let cx = Cx {
         file,
         base,
+        depth: std::cell::Cell::new(0),
         soft: std::cell::RefCell::new(Vec::new()),
     };
     let mut item = None;
@@ -477,6 +485,8 @@ fn is_keyword(rule: Rule) -> bool {
 struct Cx {
     file: FileId,
     base: usize,
+    /// How deep the expression being read is nested ([`MAX_NESTING`]).
+    depth: std::cell::Cell<usize>,
     /// Errors found in an item that was still read (an impossible date, a huge number).
     soft: std::cell::RefCell<Vec<ParseError>>,
 }
@@ -502,39 +512,39 @@ impl Cx {
     /// Notes the keywords of `p` and what it holds, in text order. A citation's `第…条` is a
     /// citation, not a keyword.
     fn keywords(&self, p: Pair<'_, Rule>, used: &mut KeywordUse) {
-        match p.as_rule() {
-            Rule::citation | Rule::coverage_ref => {}
-            r if is_keyword(r)
-                || matches!(
-                    r,
-                    Rule::effect
-                        | Rule::severity
-                        | Rule::part_kind
-                        | Rule::deadline_status
-                        | Rule::coverage_status
-                        | Rule::defect_kind
-                        | Rule::quant
-                        | Rule::bool_lit
-                        | Rule::and_op
-                        | Rule::or_op
-                        | Rule::not_op
-                        | Rule::exists_op
-                        | Rule::date_unknown
-                        | Rule::partial
-                        | Rule::ordered
-                        | Rule::override_kw
-                        | Rule::zh_article
-                        | Rule::zh_para
-                        | Rule::zh_item
-                        | Rule::zh_chapter
-                ) =>
-            {
-                used.note(self.span(&p), p.as_str());
-            }
-            _ => {
-                for c in p.into_inner() {
-                    self.keywords(c, used);
+        // With a stack of its own, in text order: the tree is as deep as the text is nested.
+        let mut todo = vec![p];
+        while let Some(p) = todo.pop() {
+            match p.as_rule() {
+                Rule::citation | Rule::coverage_ref => {}
+                r if is_keyword(r)
+                    || matches!(
+                        r,
+                        Rule::effect
+                            | Rule::severity
+                            | Rule::part_kind
+                            | Rule::deadline_status
+                            | Rule::coverage_status
+                            | Rule::defect_kind
+                            | Rule::quant
+                            | Rule::bool_lit
+                            | Rule::and_op
+                            | Rule::or_op
+                            | Rule::not_op
+                            | Rule::exists_op
+                            | Rule::date_unknown
+                            | Rule::partial
+                            | Rule::ordered
+                            | Rule::override_kw
+                            | Rule::zh_article
+                            | Rule::zh_para
+                            | Rule::zh_item
+                            | Rule::zh_chapter
+                    ) =>
+                {
+                    used.note(self.span(&p), p.as_str());
                 }
+                _ => todo.extend(p.into_inner().rev()),
             }
         }
     }
@@ -585,14 +595,27 @@ impl Cx {
             .map(str::to_string);
         match &e.variant {
             ErrorVariant::ParsingError { positives, .. } => {
-                let mut expected: Vec<&'static str> =
-                    positives.iter().filter_map(|r| describe(*r)).collect();
-                expected.sort_unstable();
-                expected.dedup();
+                let mut expected: Vec<(String, Expected)> = positives
+                    .iter()
+                    .filter_map(|r| describe(*r))
+                    .map(|e| (e.sort_key(), e))
+                    .collect();
+                expected.sort_by(|a, b| a.0.cmp(&b.0));
+                expected.dedup_by(|a, b| a.0 == b.0);
                 ParseError::Unexpected {
                     span,
-                    expected,
+                    expected: expected.into_iter().map(|(_, e)| e).collect(),
                     found,
+                    keywords: keyword_language(chunk),
+                }
+            }
+            // pest stops before its own recursion exhausts the thread's stack.
+            ErrorVariant::CustomError { message }
+                if message == "stack limit reached" || message == "call limit reached" =>
+            {
+                ParseError::TooDeep {
+                    span,
+                    limit: MAX_NESTING,
                 }
             }
             ErrorVariant::CustomError { message } => ParseError::Grammar {
@@ -1304,7 +1327,7 @@ impl Cx {
     fn labels(&self, p: Pair<'_, Rule>) -> PResult<LabelsDecl> {
         let span = self.span(&p);
         let mut it = p.kids();
-        let of = match self.keyword(&need(&mut it, span, "`role` or `scenario`")?) {
+        let of = match self.keyword(&need(&mut it, span, "a part")?) {
             Some(Kw::LabelRole) => LabelOf::Role,
             _ => LabelOf::Scenario,
         };
@@ -1845,123 +1868,192 @@ impl Cx {
 
     // ---- expressions ----------------------------------------------------------------------
 
+    /// An expression. The rules that only pass one operand on (`expr`, an `or_expr` of one
+    /// `and_expr`, …) are stepped through in a loop, and each form is read by a function of its
+    /// own, so that a level of nesting costs two small frames; the depth is counted, and an
+    /// expression nested deeper than [`MAX_NESTING`] is E0006 before anything deeper is read.
     fn expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
-        let span = self.span(&p);
+        let p = pass_through(p);
+        let depth = self.depth.get() + 1;
+        if depth > MAX_NESTING {
+            return Err(ParseError::TooDeep {
+                span: self.span(&p),
+                limit: MAX_NESTING,
+            });
+        }
+        self.depth.set(depth);
+        let e = self.expr_form(p);
+        self.depth.set(depth - 1);
+        e
+    }
+
+    fn expr_form(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
         match p.as_rule() {
-            Rule::expr => {
-                let inner = first(p).ok_or(ParseError::Expected {
-                    span,
-                    what: "an expression",
-                })?;
-                self.expr(inner)
-            }
-            Rule::or_expr | Rule::and_expr => {
-                let op = if p.as_rule() == Rule::or_expr {
-                    BinOp::Or
-                } else {
-                    BinOp::And
-                };
-                let mut it = p
-                    .kids()
-                    .filter(|x| !matches!(x.as_rule(), Rule::or_op | Rule::and_op));
-                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
-                for rhs in it {
-                    let rhs = self.expr(rhs)?;
-                    let s = acc.span.to(rhs.span);
-                    acc = Expr {
-                        kind: ExprKind::Binary(op, Box::new(acc), Box::new(rhs)),
-                        span: s,
-                    };
-                }
-                Ok(acc)
-            }
-            Rule::not_expr => {
-                let mut it = p.kids();
-                let first_pair = need(&mut it, span, "an operand")?;
-                if first_pair.as_rule() == Rule::not_op {
-                    let operand = self.expr(need(&mut it, span, "an operand")?)?;
-                    Ok(Expr {
-                        kind: ExprKind::Not(Box::new(operand)),
-                        span,
-                    })
-                } else {
-                    self.expr(first_pair)
-                }
-            }
-            Rule::cmp_expr => {
-                let mut it = p.kids();
-                let lhs = self.expr(need(&mut it, span, "an operand")?)?;
-                let Some(op) = it.next() else { return Ok(lhs) };
-                let kind = match op.as_rule() {
-                    Rule::is_missing => ExprKind::IsMissing(Box::new(lhs)),
-                    Rule::exists_op => ExprKind::Exists(Box::new(lhs)),
-                    Rule::in_op => {
-                        let negated = first(op).is_some_and(|x| x.as_rule() == Rule::not_in);
-                        let coll = self.expr(need(&mut it, span, "a collection")?)?;
-                        ExprKind::In {
-                            negated,
-                            elem: Box::new(lhs),
-                            coll: Box::new(coll),
-                        }
-                    }
-                    Rule::cmp_op => {
-                        let bop = match op.as_str() {
-                            "==" => BinOp::Eq,
-                            "!=" => BinOp::Ne,
-                            "<" => BinOp::Lt,
-                            "<=" => BinOp::Le,
-                            ">" => BinOp::Gt,
-                            _ => BinOp::Ge,
-                        };
-                        let rhs = self.expr(need(&mut it, span, "an operand")?)?;
-                        ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs))
-                    }
-                    _ => return Err(self.bug(&op, "a comparison")),
-                };
-                Ok(Expr { kind, span })
-            }
-            Rule::sum_expr => {
-                let mut it = p.kids();
-                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
-                while let Some(op) = it.next() {
-                    let bop = if op.as_str() == "+" {
+            Rule::or_expr | Rule::and_expr | Rule::sum_expr => self.chain(p),
+            Rule::not_expr => self.not_expr(p),
+            Rule::cmp_expr => self.cmp_expr(p),
+            Rule::postfix => self.postfix(p),
+            _ => self.primary(p),
+        }
+    }
+
+    /// `a or b or c`, `a and b`, `a + b - c`: one flat [`ExprKind::Chain`], read in a loop. A
+    /// first operand that is a chain of the same level (`(a or b) or c`) is spliced in.
+    fn chain(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let level_op = match p.as_rule() {
+            Rule::or_expr => Some(BinOp::Or),
+            Rule::and_expr => Some(BinOp::And),
+            _ => None,
+        };
+        let mut it = p.kids();
+        let first = self.expr(need(&mut it, span, "an operand")?)?;
+        let mut rest = Vec::new();
+        while let Some(x) = it.next() {
+            let (op, operand) = match (level_op, x.as_rule()) {
+                (Some(op), Rule::or_op | Rule::and_op) => (op, need(&mut it, span, "an operand")?),
+                (Some(op), _) => (op, x),
+                (None, _) => {
+                    let op = if x.as_str() == "+" {
                         BinOp::Add
                     } else {
                         BinOp::Sub
                     };
-                    let rhs = self.expr(need(&mut it, span, "an operand")?)?;
-                    let s = acc.span.to(rhs.span);
-                    acc = Expr {
-                        kind: ExprKind::Binary(bop, Box::new(acc), Box::new(rhs)),
+                    (op, need(&mut it, span, "an operand")?)
+                }
+            };
+            rest.push((op, self.expr(operand)?));
+        }
+        if rest.is_empty() {
+            return Ok(first);
+        }
+        let level = rest.first().and_then(|(op, _)| op.chain_level());
+        let (first, rest) = match first.kind {
+            ExprKind::Chain(head, mut inner)
+                if inner.first().and_then(|(op, _)| op.chain_level()) == level =>
+            {
+                inner.append(&mut rest);
+                (head, inner)
+            }
+            kind => (
+                Box::new(Expr {
+                    kind,
+                    span: first.span,
+                }),
+                rest,
+            ),
+        };
+        let span = match rest.last() {
+            Some((_, last)) => first.span.to(last.span),
+            None => span,
+        };
+        Ok(Expr {
+            kind: ExprKind::Chain(first, rest),
+            span,
+        })
+    }
+
+    fn not_expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let mut it = p.kids();
+        let first_pair = need(&mut it, span, "an operand")?;
+        if first_pair.as_rule() == Rule::not_op {
+            let operand = self.expr(need(&mut it, span, "an operand")?)?;
+            Ok(Expr {
+                kind: ExprKind::Not(Box::new(operand)),
+                span,
+            })
+        } else {
+            self.expr(first_pair)
+        }
+    }
+
+    fn cmp_expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let mut it = p.kids();
+        let lhs = self.expr(need(&mut it, span, "an operand")?)?;
+        let Some(op) = it.next() else { return Ok(lhs) };
+        let kind = match op.as_rule() {
+            Rule::is_missing => ExprKind::IsMissing(Box::new(lhs)),
+            Rule::exists_op => ExprKind::Exists(Box::new(lhs)),
+            Rule::in_op => {
+                let negated = first(op).is_some_and(|x| x.as_rule() == Rule::not_in);
+                let coll = self.expr(need(&mut it, span, "a collection")?)?;
+                ExprKind::In {
+                    negated,
+                    elem: Box::new(lhs),
+                    coll: Box::new(coll),
+                }
+            }
+            Rule::cmp_op => {
+                let bop = match op.as_str() {
+                    "==" => BinOp::Eq,
+                    "!=" => BinOp::Ne,
+                    "<" => BinOp::Lt,
+                    "<=" => BinOp::Le,
+                    ">" => BinOp::Gt,
+                    _ => BinOp::Ge,
+                };
+                let rhs = self.expr(need(&mut it, span, "an operand")?)?;
+                ExprKind::Binary(bop, Box::new(lhs), Box::new(rhs))
+            }
+            _ => return Err(self.bug(&op, "a comparison")),
+        };
+        Ok(Expr { kind, span })
+    }
+
+    /// `base.field[key]…`: read in a loop; each suffix is a level of nesting of the tree it
+    /// builds, so suffixes count towards [`MAX_NESTING`].
+    fn postfix(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        let mut it = p.kids();
+        let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
+        let outer = self.depth.get();
+        for suffix in it {
+            let sspan = self.span(&suffix);
+            let depth = self.depth.get() + 1;
+            if depth > MAX_NESTING {
+                self.depth.set(outer);
+                return Err(ParseError::TooDeep {
+                    span: sspan,
+                    limit: MAX_NESTING,
+                });
+            }
+            self.depth.set(depth);
+            let rule = suffix.as_rule();
+            let inner = first(suffix).ok_or(ParseError::Expected {
+                span: sspan,
+                what: "a name",
+            })?;
+            let s = acc.span.to(sspan);
+            acc = match rule {
+                Rule::field_suffix => Expr {
+                    kind: ExprKind::Field(Box::new(acc), self.ident(&inner)),
+                    span: s,
+                },
+                _ => {
+                    let key = self.expr(inner);
+                    let key = match key {
+                        Ok(k) => k,
+                        Err(e) => {
+                            self.depth.set(outer);
+                            return Err(e);
+                        }
+                    };
+                    Expr {
+                        kind: ExprKind::Index(Box::new(acc), Box::new(key)),
                         span: s,
-                    };
+                    }
                 }
-                Ok(acc)
-            }
-            Rule::postfix => {
-                let mut it = p.kids();
-                let mut acc = self.expr(need(&mut it, span, "an operand")?)?;
-                for suffix in it {
-                    let sspan = self.span(&suffix);
-                    let rule = suffix.as_rule();
-                    let inner = first(suffix).ok_or(ParseError::Expected {
-                        span: sspan,
-                        what: "a name",
-                    })?;
-                    let s = acc.span.to(sspan);
-                    acc = match rule {
-                        Rule::field_suffix => Expr {
-                            kind: ExprKind::Field(Box::new(acc), self.ident(&inner)),
-                            span: s,
-                        },
-                        _ => Expr {
-                            kind: ExprKind::Index(Box::new(acc), Box::new(self.expr(inner)?)),
-                            span: s,
-                        },
-                    };
-                }
-                Ok(acc)
-            }
+            };
+        }
+        self.depth.set(outer);
+        Ok(acc)
+    }
+
+    fn primary(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
+        let span = self.span(&p);
+        match p.as_rule() {
             Rule::quantifier => {
                 let mut it = p.kids();
                 let all = self.keyword(&need(&mut it, span, "`any` or `all`")?) == Some(Kw::All);
@@ -2061,6 +2153,32 @@ impl Cx {
     }
 }
 
+/// Steps through the rules that pass a single operand on: `expr`, an `or_expr`, `and_expr`
+/// or `sum_expr` of one operand, a `not_expr` without `not`, a `cmp_expr` without an operator,
+/// a `postfix` without a suffix.
+fn pass_through(mut p: Pair<'_, Rule>) -> Pair<'_, Rule> {
+    loop {
+        let wrapper = matches!(
+            p.as_rule(),
+            Rule::expr
+                | Rule::or_expr
+                | Rule::and_expr
+                | Rule::sum_expr
+                | Rule::not_expr
+                | Rule::cmp_expr
+                | Rule::postfix
+        );
+        if !wrapper {
+            return p;
+        }
+        let mut kids = p.clone().kids();
+        match (kids.next(), kids.next()) {
+            (Some(only), None) if only.as_rule() != Rule::not_op => p = only,
+            _ => return p,
+        }
+    }
+}
+
 fn skip_kw<'i>(it: &mut Kids<'i>, span: Span) -> PResult<Pair<'i, Rule>> {
     for p in it.by_ref() {
         if p.as_rule() != Rule::kw_in {
@@ -2102,146 +2220,136 @@ fn unescape(s: &str) -> String {
     out
 }
 
-/// Human names of grammar rules for "expected …" messages; `None` hides a rule.
-fn describe(rule: Rule) -> Option<&'static str> {
+/// The keyword language of a chunk, for naming the keywords its syntax errors expect: that of
+/// its first keyword outside strings and comments (an item starts with one), English if it has
+/// none.
+fn keyword_language(chunk: &str) -> KeywordLang {
+    let mut word = String::new();
+    let mut words = Vec::new();
+    for (_, c, lex) in classify(chunk) {
+        if lex == Lex::Code && (c.is_alphanumeric() || c == '_') {
+            word.push(c);
+        } else if !word.is_empty() {
+            words.push(std::mem::take(&mut word));
+        }
+    }
+    words.push(word);
+    words
+        .iter()
+        .find_map(|w| {
+            Kw::ALL
+                .iter()
+                .find_map(|k| (k.en() == w || k.zh() == w).then(|| KeywordLang::of_word(w)))
+        })
+        .unwrap_or(KeywordLang::En)
+}
+
+/// The keywords a `kw_*` rule of the grammar reads (`kw_days`: `days`, `day`), from the table.
+fn keywords_of(rule: Rule) -> Vec<Kw> {
+    let name = format!("{rule:?}");
+    Kw::ALL
+        .iter()
+        .copied()
+        .filter(|k| k.rule() == name)
+        .collect()
+}
+
+/// What grammar rules stand for in "expected …" messages; `None` hides a rule. Keywords are
+/// named from the keyword table, in the item's keyword language when the message is worded.
+fn describe(rule: Rule) -> Option<Expected> {
+    let kws = |k: &[Kw]| Expected::Keywords(k.to_vec());
     Some(match rule {
-        Rule::ident | Rule::name => "a name",
-        Rule::reg_id => "a regulation id",
-        Rule::string | Rule::doc => "a string",
-        Rule::int => "a number",
-        Rule::date => "a date (YYYY-MM-DD)",
-        Rule::cites => "`cites`",
-        Rule::citation | Rule::zh_cite_path | Rule::zh_article => "a citation such as `§20.2`",
-        Rule::on_kinds => "`on KIND`",
-        Rule::over => "`over RULE`",
+        Rule::ident | Rule::name => Expected::Phrase("a name"),
+        Rule::reg_id => Expected::Phrase("a regulation id"),
+        Rule::string | Rule::doc => Expected::Phrase("a string"),
+        Rule::int => Expected::Phrase("a number"),
+        Rule::date => Expected::Phrase("a date (YYYY-MM-DD)"),
+        Rule::cites => kws(&[Kw::Cites]),
+        Rule::citation | Rule::zh_cite_path | Rule::zh_article => Expected::Citation {
+            id: "phrase-a-citation-such-as",
+            example: &[20, 2],
+            sort: "a citation such as `§20.2`",
+        },
+        Rule::on_kinds => Expected::Pattern {
+            id: "phrase-on-kind",
+            kw: Kw::On,
+            rest: "KIND",
+        },
+        Rule::over => Expected::Pattern {
+            id: "phrase-over-rule",
+            kw: Kw::Over,
+            rest: "RULE",
+        },
         Rule::expr
         | Rule::or_expr
         | Rule::and_expr
         | Rule::not_expr
         | Rule::cmp_expr
         | Rule::sum_expr
-        | Rule::postfix => "an expression",
-        Rule::effect => "an effect (`permit`, `deny`, `review`)",
-        Rule::outcome => "an outcome",
-        Rule::reason_part => "`reason`",
-        Rule::obligation_part => "`obligation`",
-        Rule::deadline_part => "`deadline`",
-        Rule::finding_part => "`finding`",
-        Rule::severity => "a severity (`info`, `warning`, `violation`)",
-        Rule::type_expr => "a type",
-        Rule::cmp_op => "a comparison",
-        Rule::and_op => "`and`",
-        Rule::or_op => "`or`",
-        Rule::in_op => "`in`",
-        Rule::is_missing => "`is missing`",
-        Rule::exists_op => "`exists`",
-        Rule::add_op => "`+` or `-`",
-        Rule::field_suffix => "`.field`",
-        Rule::index_suffix => "`[key]`",
-        Rule::working_days | Rule::calendar_days => "`days` or `working days`",
-        Rule::article => "`article`",
-        Rule::para => "`para`",
-        Rule::item_text => "`item`",
-        Rule::chapter => "`chapter`",
-        Rule::missing => "`missing`",
+        | Rule::postfix => Expected::Phrase("an expression"),
+        Rule::effect => Expected::Described {
+            id: "phrase-an-effect-of",
+            kws: &[Kw::Permit, Kw::Deny, Kw::Review],
+            sort: "an effect (`permit`, `deny`, `review`)",
+        },
+        Rule::outcome => Expected::Phrase("an outcome"),
+        Rule::reason_part => kws(&[Kw::Reason]),
+        Rule::obligation_part => kws(&[Kw::Obligation]),
+        Rule::deadline_part => kws(&[Kw::Deadline]),
+        Rule::finding_part => kws(&[Kw::Finding]),
+        Rule::severity => Expected::Described {
+            id: "phrase-a-severity-of",
+            kws: &[Kw::Info, Kw::Warning, Kw::Violation],
+            sort: "a severity (`info`, `warning`, `violation`)",
+        },
+        Rule::type_expr => Expected::Phrase("a type"),
+        Rule::cmp_op => Expected::Phrase("a comparison"),
+        Rule::and_op => kws(&[Kw::And]),
+        Rule::or_op => kws(&[Kw::Or]),
+        Rule::in_op => kws(&[Kw::In]),
+        Rule::is_missing => kws(&[Kw::IsMissing]),
+        Rule::exists_op => kws(&[Kw::Exists]),
+        Rule::add_op => Expected::Phrase("`+` or `-`"),
+        Rule::field_suffix => Expected::Phrase("`.field`"),
+        Rule::index_suffix => Expected::Phrase("`[key]`"),
+        Rule::working_days | Rule::calendar_days => kws(&[Kw::Days, Kw::WorkingDays]),
+        Rule::article => kws(&[Kw::Article]),
+        Rule::para => kws(&[Kw::Para]),
+        Rule::item_text => kws(&[Kw::ItemText]),
+        Rule::chapter => kws(&[Kw::Chapter]),
+        Rule::missing => kws(&[Kw::MissingArticles]),
         Rule::reg_issuer
         | Rule::reg_number
         | Rule::reg_rank
         | Rule::reg_territory
         | Rule::reg_in_force
-        | Rule::reg_unavailable => "regulation metadata",
-        Rule::value_default => "`default`",
-        Rule::value_exception => "`exception`",
-        Rule::enum_member => "an enum member",
-        Rule::label_of => "`role` or `scenario`",
-        Rule::label_entry => "a name and its label",
-        Rule::field_decl => "a field",
-        Rule::test_facts => "`facts`",
-        Rule::test_request => "`request`",
-        Rule::test_expect => "`expect`",
-        Rule::coverage_entry | Rule::coverage_ref => "an article such as `§5`",
-        Rule::coverage_status => "`not_decidable` or `not_encoded`",
-        Rule::test_field => "a field",
-        Rule::test_literal => "a value",
-        Rule::EOI => "the end of the declaration",
-        // Keywords, by their English form.
-        Rule::kw_adopted_by => "`adopted by`",
-        Rule::kw_applies => "`applies`",
-        Rule::kw_article => "`article`",
-        Rule::kw_as => "`as`",
-        Rule::kw_as_of => "`as of`",
-        Rule::kw_chapter => "`chapter`",
-        Rule::kw_check => "`check`",
-        Rule::kw_cites => "`cites`",
-        Rule::kw_consistent_with => "`consistent with`",
-        Rule::kw_coverage => "`coverage`",
-        Rule::kw_days => "`days` or `day`",
-        Rule::kw_deadline => "`deadline`",
-        Rule::kw_default => "`default`",
-        Rule::kw_due => "`due`",
-        Rule::kw_each => "`each`",
-        Rule::kw_enum => "`enum`",
-        Rule::kw_error => "`error`",
-        Rule::kw_exception => "`exception`",
-        Rule::kw_expect => "`expect`",
-        Rule::kw_extends => "`extends`",
-        Rule::kw_fact => "`fact`",
-        Rule::kw_facts => "`facts`",
-        Rule::kw_finding => "`finding`",
-        Rule::kw_for => "`for`",
-        Rule::kw_from => "`from`",
-        Rule::kw_guard => "`guard`",
-        Rule::kw_in => "`in`",
-        Rule::kw_in_force => "`in force`",
-        Rule::kw_interpretation => "`interpretation`",
-        Rule::kw_labels => "`labels`",
-        Rule::kw_is_missing => "`is missing`",
-        Rule::kw_issuer => "`issuer`",
-        Rule::kw_item => "`item`",
-        Rule::kw_keyed_by => "`keyed by`",
-        Rule::kw_kind => "`kind`",
-        Rule::kw_means => "`means`",
-        Rule::kw_met_by => "`met by`",
-        Rule::kw_missing_articles => "`missing`",
-        Rule::kw_no => "`no`",
-        Rule::kw_not_in => "`not in`",
-        Rule::kw_number => "`number`",
-        Rule::kw_obligation => "`obligation`",
-        Rule::kw_of => "`of`",
-        Rule::kw_on => "`on`",
-        Rule::kw_on_date => "`on`",
-        Rule::kw_on_party => "`on`",
-        Rule::kw_otherwise => "`otherwise`",
-        Rule::kw_over => "`over`",
-        Rule::kw_package => "`package`",
-        Rule::kw_para => "`para`",
-        Rule::kw_param => "`param`",
-        Rule::kw_party => "`party`",
-        Rule::kw_rank => "`rank`",
-        Rule::kw_reading => "`reading`",
-        Rule::kw_reads => "`reads`",
-        Rule::kw_reason => "`reason`",
-        Rule::kw_record => "`record`",
-        Rule::kw_regulation => "`regulation`",
-        Rule::kw_remedy => "`remedy`",
-        Rule::kw_reported_as => "`reported as`",
-        Rule::kw_request => "`request`",
-        Rule::kw_rule => "`rule`",
-        Rule::kw_says => "`says`",
-        Rule::kw_scope => "`scope`",
-        Rule::kw_status => "`status`",
-        Rule::kw_style => "`style`",
-        Rule::kw_territory => "`territory`",
-        Rule::kw_test => "`test`",
-        Rule::kw_text_unavailable => "`text unavailable`",
-        Rule::kw_tier => "`tier`",
-        Rule::kw_until => "`until`",
-        Rule::kw_use => "`use`",
-        Rule::kw_value => "`value`",
-        Rule::kw_when => "`when`",
-        Rule::kw_where => "`where`",
-        Rule::kw_within => "`within`",
-        Rule::kw_working_days => "`working days` or `working day`",
+        | Rule::reg_unavailable => Expected::Phrase("regulation metadata"),
+        Rule::value_default => kws(&[Kw::Default]),
+        Rule::value_exception => kws(&[Kw::Exception]),
+        Rule::enum_member => Expected::Phrase("an enum member"),
+        Rule::label_of => kws(&[Kw::LabelRole, Kw::LabelScenario]),
+        Rule::label_entry => Expected::Phrase("a name and its label"),
+        Rule::field_decl => Expected::Phrase("a field"),
+        Rule::test_facts => kws(&[Kw::Facts]),
+        Rule::test_request => kws(&[Kw::Request]),
+        Rule::test_expect => kws(&[Kw::Expect]),
+        Rule::coverage_entry | Rule::coverage_ref => Expected::Citation {
+            id: "phrase-an-article-such-as",
+            example: &[5],
+            sort: "an article such as `§5`",
+        },
+        Rule::coverage_status => kws(&[Kw::NotDecidable, Kw::NotEncoded]),
+        Rule::test_field => Expected::Phrase("a field"),
+        Rule::test_literal => Expected::Phrase("a value"),
+        Rule::EOI => Expected::Phrase("the end of the declaration"),
+        // Keywords, from the table.
+        r if is_keyword(r) => {
+            let found = keywords_of(r);
+            if found.is_empty() {
+                return None;
+            }
+            Expected::Keywords(found)
+        }
         Rule::package_decl
         | Rule::regulation
         | Rule::enum_decl
@@ -2256,7 +2364,7 @@ fn describe(rule: Rule) -> Option<&'static str> {
         | Rule::exception_decl
         | Rule::check_decl
         | Rule::otherwise_decl
-        | Rule::test_decl => "a declaration",
+        | Rule::test_decl => Expected::Phrase("a declaration"),
         _ => return None,
     })
 }
@@ -2337,6 +2445,37 @@ mod tests {
                 name.starts_with("kw_") && name != "kw_sp",
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn every_keyword_rule_names_keywords_of_the_table() {
+        for &r in Rule::all_rules() {
+            if is_keyword(r) {
+                assert!(!keywords_of(r).is_empty(), "{r:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn expected_keywords_are_named_in_the_items_keyword_language() {
+        use crate::keywords::KeywordLang;
+        use datalex_i18n::Lang;
+        assert_eq!(
+            keyword_language("// 规则 in a comment\nrule r \"规则\""),
+            KeywordLang::En
+        );
+        assert_eq!(keyword_language("规则甲 x\n规则 r"), KeywordLang::Zh);
+        assert_eq!(keyword_language("x y z"), KeywordLang::En);
+        let en = "package p\nrule r on share cites §1 when true => allow x \"y\"\n";
+        let zh = "政策包 p\n规则 r 针对 share 依据 第一条 当 真 => allow x \"y\"\n";
+        for (text, keywords, absent) in [(en, "`permit`", "准予"), (zh, "`准予`", "permit")] {
+            let (_, diags) = parse(0, text);
+            let d = diags.first().unwrap_or_else(|| panic!("{text}"));
+            for lang in [Lang::En, Lang::Zh] {
+                let m = d.message.text(lang);
+                assert!(m.contains(keywords) && !m.contains(absent), "{lang}: {m}");
+            }
         }
     }
 

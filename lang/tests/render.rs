@@ -144,3 +144,39 @@ fn files_with_the_same_name_are_not_confused() {
     assert!(text.contains("4 │ rule b"), "{text}");
     assert!(text.contains("1 │ rule a"), "{text}");
 }
+
+/// A hundred thousand errors on one megabyte line (a generated chain of wrong terms): the report
+/// shows a bounded number, each as one line with its place instead of the line itself, and
+/// counts the rest.
+#[test]
+fn many_diagnostics_on_a_huge_line_give_a_bounded_report() {
+    use datalex_lang::diagnostic::{MAX_EXCERPT_LINE, MAX_RENDERED};
+    let mut sources = SourceMap::new();
+    let line = "x or ".repeat(200_000);
+    let file = sources.add("huge.dlx", format!("rule r\n  when {line}\n"));
+    let start = "rule r\n  when ".len();
+    let diagnostics: Vec<Diagnostic> = (0..100_000)
+        .map(|i| {
+            let at = start + 5 * i;
+            Diagnostic::new(
+                Code::E0101,
+                Span::new(file, at, at + 1),
+                verbatim("unknown name `x`".into()),
+            )
+        })
+        .collect();
+    let text = render(&diagnostics, &sources, false, Lang::En);
+    assert!(line.len() > MAX_EXCERPT_LINE);
+    assert_eq!(text.lines().count(), MAX_RENDERED + 1, "{}", &text[..400]);
+    assert!(text.contains("huge.dlx:2:7"), "{}", &text[..400]);
+    assert!(
+        text.ends_with(&format!(
+            "… and {} more not shown (at most {MAX_RENDERED} diagnostics are shown with their source)\n",
+            100_000 - MAX_RENDERED
+        )),
+        "{}",
+        &text[text.len() - 300..]
+    );
+    let zh = render(&diagnostics[..MAX_RENDERED + 2], &sources, false, Lang::Zh);
+    assert!(zh.contains("另有 2 条未显示"), "{}", &zh[zh.len() - 300..]);
+}

@@ -17,6 +17,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use criterion::{criterion_group, criterion_main, Criterion};
 use datalex_i18n::Lang;
+use datalex_service::auth::Access;
 use datalex_service::project::{Flags, Project};
 use datalex_service::{handlers, AppState};
 use std::path::Path;
@@ -33,7 +34,7 @@ const PAGES: &[(&str, &str)] = &[
     ("try/form", "/try?jurisdiction=binzhou&kind=share"),
     (
         "try/decide_share",
-        "/try?jurisdiction=binzhou&kind=share&at=2026-03-02&requester=bz-wjw&dataset=bz-ga-0001&scenario=public_health&decide=1",
+        "POST /try?jurisdiction=binzhou&kind=share&at=2026-03-02&requester=bz-wjw&dataset=bz-ga-0001&scenario=public_health",
     ),
     ("log/recent", "/log"),
     ("changes", "/changes"),
@@ -46,13 +47,27 @@ fn bench(c: &mut Criterion) {
     let project = Project::at(root, Flags::default()).unwrap();
     let state =
         Arc::new(AppState::new(project, &log.path().join("decisions.db"), Lang::Zh).unwrap());
-    let router = handlers::router(state);
+    // Open, as on loopback without a key file: the guard admits the anonymous caller.
+    let router = handlers::router(
+        state,
+        Arc::new(Access::new(None, Vec::new(), None)),
+        handlers::REQUEST_TIMEOUT,
+    );
     let rt = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .unwrap();
+    // `POST /try?FORM` sends FORM as the form's body (the decision is made and logged).
     let get = |path: &str| {
-        let req = Request::builder().uri(path).body(Body::empty()).unwrap();
+        let req = match path.strip_prefix("POST /try?") {
+            Some(form) => Request::builder()
+                .method("POST")
+                .uri("/try")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .body(Body::from(form.to_string()))
+                .unwrap(),
+            None => Request::builder().uri(path).body(Body::empty()).unwrap(),
+        };
         rt.block_on(async {
             let resp = router.clone().oneshot(req).await.unwrap();
             let status = resp.status();

@@ -31,8 +31,20 @@ pub enum ErrorCode {
     EvaluationFailed,
     /// The decision log cannot be read.
     LogUnavailable,
+    /// The decision log cannot be written (or its queue is full): the decision is not answered.
+    DecisionLogUnavailable,
     /// A bug.
     Internal,
+    /// No API key, or one the service does not know (401).
+    Unauthenticated,
+    /// The caller lacks the route's scope (403).
+    Forbidden,
+    /// Over the caller's rate (429, with `Retry-After`).
+    RateLimited,
+    /// The route has no such method (405).
+    MethodNotAllowed,
+    /// The request was not done within the request timeout (408).
+    RequestTimeout,
 }
 
 impl ErrorCode {
@@ -48,7 +60,13 @@ impl ErrorCode {
             ErrorCode::NotInForce => "not_in_force",
             ErrorCode::EvaluationFailed => "evaluation_failed",
             ErrorCode::LogUnavailable => "log_unavailable",
+            ErrorCode::DecisionLogUnavailable => "decision_log_unavailable",
             ErrorCode::Internal => "internal",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::RequestTimeout => "request_timeout",
         }
     }
 }

@@ -2,12 +2,16 @@
 //! the served policies, health, metrics and the OpenAPI document.
 
 use crate::api::{ApiError, BatchAnswer, BatchItem, ErrorCode, PoliciesAnswer};
+use crate::auth::{self, Access, Caller, Guard, Scope};
+use crate::decision_log::stored::contract_request;
+use crate::decision_log::Rendered;
 use crate::metrics;
 use crate::state::{AppState, Snapshot};
 use crate::words;
 use axum::extract::rejection::StringRejection;
 use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
@@ -20,8 +24,16 @@ use std::time::{Duration, Instant};
 
 /// The largest request body accepted.
 pub const BODY_LIMIT: usize = 1 << 20;
-/// How long one request may take before the service gives up on it.
+/// The most requests one batch may hold: each decision is logged with its trace (a few KB), so
+/// a body of small requests must not multiply into a log many times its size.
+pub const MAX_BATCH: usize = 1000;
+/// How long one request may take before the service gives up on it (the default of
+/// `request_timeout`).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a decision waits for its log record to be committed (durable mode) before it is
+/// answered 503 `decision_log_unavailable` instead: well within [`REQUEST_TIMEOUT`], so a log
+/// that cannot be written gives 503, never 408.
+pub const COMMIT_WAIT: Duration = Duration::from_secs(5);
 
 /// Every route the service serves, with its method. The router is built from this list and the
 /// OpenAPI document must describe exactly these (a test checks it).
@@ -47,7 +59,7 @@ fn handler(path: &str) -> Option<MethodRouter<Arc<AppState>>> {
         "/v1/decisions/{id}" => get(get_decision),
         "/v1/policies" => get(policies),
         "/healthz" => get(|| async { "ok" }),
-        "/readyz" => get(|| async { "ready" }),
+        "/readyz" => get(readyz),
         "/metrics" => get(metrics),
         "/openapi.json" => {
             get(|| async { ([(header::CONTENT_TYPE, "application/json")], OPENAPI) })
@@ -56,34 +68,98 @@ fn handler(path: &str) -> Option<MethodRouter<Arc<AppState>>> {
     })
 }
 
-/// The routes, with the body limit and the request timeout.
-pub fn router(state: Arc<AppState>) -> Router {
+/// The scopes of which a caller needs one to use the route `path` of [`ROUTES`] or of the
+/// explorer's pages ([`crate::explorer::access`]) (none: any authenticated caller); `None` for
+/// a path that is not a route. A caller may read back only its own decisions with
+/// `read-decisions`, any with `audit` ([`Caller::may_read`]).
+pub fn access(path: &str) -> Option<&'static [Scope]> {
+    Some(match path {
+        "/v1/decisions" | "/v1/decisions:batch" => &[Scope::Decide],
+        "/v1/decisions/{id}" => &[Scope::ReadDecisions, Scope::Audit],
+        "/v1/policies" | "/openapi.json" => &[Scope::ReadPolicies],
+        "/metrics" => &[Scope::Metrics],
+        "/healthz" | "/readyz" => &[],
+        _ => return crate::explorer::access(path),
+    })
+}
+
+/// The routes, behind the guard of `access` (authentication, scopes, rate limits), with the
+/// body limit and the request timeout; every error answer, down to an unknown route or method
+/// and a timeout, is a JSON error.
+pub fn router(state: Arc<AppState>, access: Arc<Access>, request_timeout: Duration) -> Router {
     let mut r = Router::new();
     for (_, path) in ROUTES {
         if let Some(h) = handler(path) {
             r = r.route(path, h);
         }
     }
-    r.merge(crate::explorer::router(Arc::clone(&state)))
-        .fallback(|headers: HeaderMap| async move {
-            ApiError::new(
-                StatusCode::NOT_FOUND,
-                ErrorCode::NotFound,
-                words::say(lang(&headers), "http-no-route", &[]),
+    let guard = Guard {
+        app: Arc::clone(&state),
+        access,
+    };
+    // The explorer's pages (HTML, not API routes), behind the same guard.
+    r = r.merge(crate::explorer::router(Arc::clone(&state)));
+    r.fallback(|headers: HeaderMap| async move {
+        ApiError::new(
+            StatusCode::NOT_FOUND,
+            ErrorCode::NotFound,
+            words::say(lang(&headers), "http-no-route", &[]),
+            None,
+        )
+    })
+    .method_not_allowed_fallback(|method: Method, uri: Uri, headers: HeaderMap| async move {
+        ApiError::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::MethodNotAllowed,
+            words::say(
+                lang(&headers),
+                "http-method-not-allowed",
+                &[
+                    ("method", method.to_string()),
+                    ("path", uri.path().to_string()),
+                ],
+            ),
+            None,
+        )
+    })
+    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    .layer(middleware::from_fn_with_state(guard, auth::guard))
+    .layer(middleware::from_fn_with_state(
+        (Arc::clone(&state), request_timeout),
+        timeout,
+    ))
+    .with_state(state)
+}
+
+/// Gives up on a request not done within the request timeout: `408 request_timeout`.
+async fn timeout(
+    State((state, limit)): State<(Arc<AppState>, Duration)>,
+    request: axum::extract::Request,
+    next: Next,
+) -> Response {
+    let lang = lang(request.headers());
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            let e = ApiError::new(
+                StatusCode::REQUEST_TIMEOUT,
+                ErrorCode::RequestTimeout,
+                words::say(
+                    lang,
+                    "http-request-timeout",
+                    &[("seconds", limit.as_secs_f64().to_string())],
+                ),
                 None,
-            )
-        })
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
-            StatusCode::REQUEST_TIMEOUT,
-            REQUEST_TIMEOUT,
-        ))
-        .with_state(state)
+            );
+            count_error(&state, &e);
+            e.into_response()
+        }
+    }
 }
 
 /// The language of the error messages: the one `Accept-Language` prefers among those Datalex
 /// speaks, else Chinese.
-fn lang(headers: &HeaderMap) -> Lang {
+pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
         .and_then(|v| v.to_str().ok())
@@ -128,15 +204,16 @@ fn internal(lang: Lang, detail: String) -> Box<ApiError> {
     )
 }
 
-/// Decides one request (`body`, whose text as received is `raw`) with `snap`, logs it, and
-/// returns the decision as JSON text — serialised once, for the answer and the log alike.
+/// Decides one request (`body`) with `snap`, and returns the decision as JSON text — serialised
+/// once, for the answer and the log alike — with the record to log (not logged yet: the caller
+/// submits it, see [`log_and_wait`]).
 fn decide_value(
     lang: Lang,
     state: &AppState,
     snap: &Snapshot,
     body: &Value,
-    raw: &str,
-) -> Result<Arc<str>, Box<ApiError>> {
+    caller: Option<&str>,
+) -> Result<(Arc<str>, Rendered), Box<ApiError>> {
     let started = Instant::now();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let project = state.project();
@@ -190,15 +267,42 @@ fn decide_value(
         .metrics()
         .decided(&j.name, request.kind(), d.effect, elapsed);
     tracing::info!(decision_id = %d.decision_id, jurisdiction = %j.name, kind = request.kind(), effect = d.effect, latency_us = elapsed.as_micros() as u64, "decided");
-    state.log().append_rendered(
-        d.decision_id,
-        project.clock().timestamp(),
-        j.name.clone(),
-        j.version.clone(),
-        raw.to_string(),
-        Arc::clone(&text),
-    );
-    Ok(text)
+    let stored = contract_request(body, &request, j.engine.policy());
+    let record = Rendered {
+        decision_id: d.decision_id,
+        time: project.clock().timestamp(),
+        jurisdiction: j.name.clone(),
+        policy_version: j.version.clone(),
+        caller: caller.map(str::to_owned),
+        request: stored.to_string(),
+        decision: Arc::clone(&text),
+    };
+    Ok((text, record))
+}
+
+/// Logs `records` together and waits until they are durable (in the durable mode; at once in
+/// the asynchronous one): 503 `decision_log_unavailable` if the log cannot take them.
+async fn log_and_wait(
+    lang: Lang,
+    state: &AppState,
+    records: Vec<Rendered>,
+) -> Result<(), Box<ApiError>> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let log = state.log();
+    let logged = match log.submit(records) {
+        Ok(receipt) => receipt.durable(COMMIT_WAIT).await,
+        Err(e) => Err(e),
+    };
+    logged.map_err(|e| {
+        ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DecisionLogUnavailable,
+            words::say(lang, "http-decision-log-unavailable", &[("detail", e.0)]),
+            None,
+        )
+    })
 }
 
 fn json_text(text: &str) -> Response {
@@ -222,15 +326,22 @@ fn with_request_id(mut response: Response) -> Response {
 
 async fn decide_one(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     headers: HeaderMap,
     body: Result<String, StringRejection>,
 ) -> Response {
     let lang = lang(&headers);
     let snap = state.snapshot();
-    let result = body_text(lang, body).and_then(|b| {
+    let decided = body_text(lang, body).and_then(|b| {
         let v = parse_body(lang, &b)?;
-        decide_value(lang, &state, &snap, &v, &b)
+        decide_value(lang, &state, &snap, &v, caller.recorded())
     });
+    let result = match decided {
+        Ok((text, record)) => log_and_wait(lang, &state, vec![record])
+            .await
+            .map(|()| text),
+        Err(e) => Err(e),
+    };
     with_request_id(match result {
         Ok(text) => json_text(&text),
         Err(e) => {
@@ -242,6 +353,7 @@ async fn decide_one(
 
 async fn decide_batch(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     headers: HeaderMap,
     body: Result<String, StringRejection>,
 ) -> Response {
@@ -267,33 +379,70 @@ async fn decide_batch(
         count_error(&state, &e);
         return with_request_id(e.into_response());
     };
+    if items.len() > MAX_BATCH {
+        let e = ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            ErrorCode::InvalidRequest,
+            words::say(
+                lang,
+                "http-batch-too-many",
+                &[
+                    ("limit", MAX_BATCH.to_string()),
+                    ("count", items.len().to_string()),
+                ],
+            ),
+            Some("requests"),
+        );
+        count_error(&state, &e);
+        return with_request_id(e.into_response());
+    }
     // One snapshot for the whole batch: all its decisions are made under one policy version.
     let snap = state.snapshot();
     let mut decisions = Vec::with_capacity(items.len());
+    let mut records = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let decided = decide_value(lang, &state, &snap, item, &item.to_string()).and_then(|text| {
-            RawValue::from_string(text.to_string()).map_err(|e| internal(lang, e.to_string()))
-        });
+        let decided = decide_value(lang, &state, &snap, item, caller.recorded()).and_then(
+            |(text, record)| {
+                let raw = RawValue::from_string(text.to_string())
+                    .map_err(|e| internal(lang, e.to_string()))?;
+                Ok((raw, record))
+            },
+        );
         decisions.push(match decided {
-            Ok(raw) => BatchItem::Decision(raw),
+            Ok((raw, record)) => {
+                records.push(record);
+                BatchItem::Decision(raw)
+            }
             Err(e) => {
                 count_error(&state, &e);
                 BatchItem::Error(e.in_batch(i))
             }
         });
     }
+    // Every decision of the batch is logged, in one commit, before the batch is answered; or
+    // none is answered.
+    if let Err(e) = log_and_wait(lang, &state, records).await {
+        count_error(&state, &e);
+        return with_request_id(e.into_response());
+    }
     with_request_id(Json(BatchAnswer { decisions }).into_response())
 }
 
 async fn get_decision(
     State(state): State<Arc<AppState>>,
+    caller: Caller,
     headers: HeaderMap,
     UrlPath(id): UrlPath<String>,
 ) -> Response {
     let lang = lang(&headers);
+    tracing::debug!(caller = %caller.id, decision_id = %id, "reading a logged decision");
     match state.log().get(&id) {
-        Ok(Some(v)) => Json(v).into_response(),
-        Ok(None) => ApiError::new(
+        // Another caller's decision is answered as unknown, like one that does not exist, so
+        // that a caller cannot learn which ids others were given.
+        Ok(Some(logged)) if caller.may_read(logged.caller.as_deref()) => {
+            Json(logged.decision).into_response()
+        }
+        Ok(_) => ApiError::new(
             StatusCode::NOT_FOUND,
             ErrorCode::NotFound,
             words::say(lang, "http-no-decision", &[("id", id)]),
@@ -308,6 +457,21 @@ async fn get_decision(
                 "http-log-unavailable",
                 &[("detail", format!("{e:#}"))],
             ),
+            None,
+        )
+        .into_response(),
+    }
+}
+
+/// 200 `ready` while the decision log can be written; 503 (JSON, `decision_log_unavailable`)
+/// while it cannot, until a write or the writer's probe succeeds again.
+async fn readyz(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    match state.log().unavailable() {
+        None => "ready".into_response(),
+        Some(why) => ApiError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::DecisionLogUnavailable,
+            words::say(lang(&headers), "http-not-ready", &[("detail", why)]),
             None,
         )
         .into_response(),
@@ -359,8 +523,24 @@ mod tests {
             .collect();
         routes.sort();
         assert_eq!(documented, routes, "openapi.json and ROUTES disagree");
-        for (_, path) in ROUTES {
+        for (method, path) in ROUTES {
             assert!(handler(path).is_some(), "no handler for {path}");
+            // The scopes the document names (the roles of its security alternatives) are the
+            // ones the guard asks for.
+            let documented: Vec<&str> = doc["paths"][path][method]["security"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{method} {path}: no security"))
+                .iter()
+                .filter_map(|alternative| alternative["apiKey"].as_array())
+                .flatten()
+                .map(|s| s.as_str().unwrap())
+                .collect();
+            let needed: Vec<&str> = access(path)
+                .unwrap_or_else(|| panic!("no access rule for {path}"))
+                .iter()
+                .map(|s| s.as_str())
+                .collect();
+            assert_eq!(documented, needed, "{method} {path}");
         }
     }
 }

@@ -2,10 +2,12 @@
 //! and the calendar. The crates below do no IO; this module gives them texts. (The project's
 //! configuration, `datalex.toml`, is read by [`crate::project::config`].)
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use datalex_compiler::{compile, Compiled};
 use datalex_evaluator::{Calendar, Facts};
 use datalex_files::{read_policy, Walker};
+use datalex_i18n::Lang;
+use datalex_lang::keywords::Kw;
 use datalex_lang::SourceMap;
 use std::path::{Path, PathBuf};
 
@@ -34,9 +36,10 @@ pub const CALENDARS: [(&str, &str); 4] = [
 
 /// Policy sources: the prelude and every `.dlx` file under `paths` (listed by
 /// [`datalex_files`]: each file once, sorted, symbolic link loops and FIFOs skipped with a
-/// warning on standard error, limits on depth, count and size). A package that extends
-/// another pulls in the sibling folder of that name, so `check policies/binzhou` works alone.
-pub fn sources(paths: &[PathBuf]) -> Result<SourceMap> {
+/// warning on standard error in `lang`, limits on depth, count and size). A package that
+/// extends another pulls in the sibling folder of that name, so `check policies/binzhou` works
+/// alone.
+pub fn sources(paths: &[PathBuf], lang: Lang) -> Result<SourceMap> {
     let mut walker = Walker::new();
     for p in paths {
         walker.add(p)?;
@@ -58,7 +61,7 @@ pub fn sources(paths: &[PathBuf]) -> Result<SourceMap> {
     }
     let mut map = SourceMap::new();
     map.add("stdlib/prelude.dlx", PRELUDE);
-    for f in listed(walker)? {
+    for f in listed(walker, lang)? {
         let text = read_policy(&f)?;
         map.add(display(&f), text);
     }
@@ -66,11 +69,16 @@ pub fn sources(paths: &[PathBuf]) -> Result<SourceMap> {
 }
 
 /// The files a walk found, sorted; what it left out (a FIFO named like a policy file, a symbolic
-/// link loop) is reported on standard error; the first entry it could not list is the error.
-fn listed(walker: Walker) -> Result<Vec<PathBuf>> {
+/// link loop) is reported on standard error in `lang`; the first entry it could not list is the
+/// error.
+fn listed(walker: Walker, lang: Lang) -> Result<Vec<PathBuf>> {
     let found = walker.finish().checked()?;
     for s in &found.skipped {
-        eprintln!("warning: {s}");
+        eprintln!(
+            "{}{}",
+            datalex_i18n::text(lang, "cli-warning-prefix", None),
+            crate::words::skipped(lang, s)
+        );
     }
     Ok(found.files)
 }
@@ -79,52 +87,90 @@ fn display(p: &Path) -> String {
     p.strip_prefix("./").unwrap_or(p).display().to_string()
 }
 
-/// The packages a file names in `package X extends Y` and `use Y for …`.
+/// The packages a file names in `package X extends Y` and `use Y for …`, with the keywords in
+/// either keyword language (`政策包 X 继承 Y`, `采用 Y 用于 …`; the forms of the one keyword
+/// table, [`Kw`]).
 fn dependencies(text: &str) -> Vec<String> {
+    let is = |word: Option<&str>, kw: Kw| word.is_some_and(|w| w == kw.en() || w == kw.zh());
     text.lines()
         .filter_map(|l| {
-            let mut w = l.split_whitespace();
-            match (w.next(), w.next(), w.next(), w.next()) {
-                (Some("package"), Some(_), Some("extends"), Some(base)) => Some(base.to_string()),
-                (Some("use"), Some(pkg), Some("for"), _) => Some(pkg.to_string()),
-                _ => None,
+            let w: Vec<&str> = l.split_whitespace().take(4).collect();
+            let word = |i: usize| w.get(i).copied();
+            if is(word(0), Kw::Package) && is(word(2), Kw::Extends) {
+                word(3).map(str::to_string)
+            } else if is(word(0), Kw::Use) && is(word(2), Kw::For) {
+                word(1).map(str::to_string)
+            } else {
+                None
             }
         })
         .collect()
 }
 
-/// Compiles the policies under `paths`.
-pub fn compile_paths(paths: &[PathBuf]) -> Result<(SourceMap, Compiled)> {
-    let sources = sources(paths)?;
+/// Compiles the policies under `paths`; a file the walk skips is a warning in `lang`.
+pub fn compile_paths(paths: &[PathBuf], lang: Lang) -> Result<(SourceMap, Compiled)> {
+    let sources = sources(paths, lang)?;
     let compiled = compile(&sources);
     Ok((sources, compiled))
 }
 
+/// Why a data directory's facts could not be used. Typed (and cloneable, so a policy test's
+/// failure can hold it); worded by [`crate::words::facts_error`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FactsError {
+    /// A fact file could not be read.
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// What kind of failure the system reported.
+        kind: std::io::ErrorKind,
+        /// What the system said.
+        detail: String,
+    },
+    /// The files do not hold facts as the contract has them.
+    Invalid {
+        /// The data directory.
+        dir: PathBuf,
+        /// What is wrong.
+        detail: String,
+    },
+}
+
 /// Reads a data directory.
-pub fn facts(dir: &Path) -> Result<Facts> {
+pub fn read_facts(dir: &Path) -> std::result::Result<Facts, FactsError> {
     let mut texts: Vec<(&str, String)> = Vec::new();
     for name in datalex_evaluator::facts::FACT_FILES {
         let path = dir.join(name);
         if path.exists() {
-            texts.push((
-                name,
-                std::fs::read_to_string(&path)
-                    .with_context(|| format!("reading {}", path.display()))?,
-            ));
+            let text = std::fs::read_to_string(&path).map_err(|e| FactsError::Read {
+                kind: e.kind(),
+                detail: e.to_string(),
+                path: path.clone(),
+            })?;
+            texts.push((name, text));
         }
     }
     let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    Facts::from_files(&borrowed).with_context(|| format!("facts in {}", dir.display()))
+    Facts::from_files(&borrowed).map_err(|e| FactsError::Invalid {
+        dir: dir.to_path_buf(),
+        detail: format!("{e:#}"),
+    })
+}
+
+/// Reads a data directory; an error is worded in `lang`.
+pub fn facts(dir: &Path, lang: Lang) -> Result<Facts> {
+    read_facts(dir).map_err(|e| anyhow::anyhow!(crate::words::facts_error(lang, &e)))
 }
 
 /// The embedded calendar, plus any `*.toml` year files in `dir` (next year's calendar is a data
-/// change, not a release). A year in `dir` replaces the embedded one.
-pub fn calendar(dir: Option<&Path>) -> Result<Calendar> {
+/// change, not a release). A year in `dir` replaces the embedded one. A file the walk skips is a
+/// warning in `lang`.
+pub fn calendar(dir: Option<&Path>, lang: Lang) -> Result<Calendar> {
     let mut extra: Vec<(String, String)> = Vec::new();
     if let Some(dir) = dir {
         let mut walker = Walker::flat("toml");
         walker.add(dir)?;
-        for e in listed(walker)? {
+        for e in listed(walker, lang)? {
             extra.push((display(&e), read_policy(&e)?));
         }
     }
@@ -143,4 +189,19 @@ pub fn calendar(dir: Option<&Path>) -> Result<Calendar> {
         }
     }
     Ok(cal)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dependencies;
+
+    #[test]
+    fn dependencies_are_read_in_either_keyword_language() {
+        let en = "// x\npackage jinan extends shandong\nuse zunyi for develop, catalog_change\n";
+        assert_eq!(dependencies(en), ["shandong", "zunyi"]);
+        let zh = "政策包 qingdao 继承 shandong\n采用　zunyi 用于 develop\n规则 r 针对 share\n";
+        assert_eq!(dependencies(zh), ["shandong", "zunyi"]);
+        // A package that extends nothing, and a `use` without `for`, name nothing.
+        assert!(dependencies("package binzhou\n政策包 qingdao\nuse zunyi\n").is_empty());
+    }
 }

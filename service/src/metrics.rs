@@ -4,12 +4,16 @@
 //! The names, labels and types are documented in `docs/api.md`:
 //! `datalex_decisions_total{jurisdiction, kind, effect}`,
 //! `datalex_request_errors_total{status, code}`, the histogram `datalex_decision_seconds`,
-//! `datalex_reloads_total` and `datalex_reload_failures_total`.
+//! `datalex_reloads_total` and `datalex_reload_failures_total`; of the decision log
+//! ([`LogMetrics`]): `datalex_decision_log_write_failures_total`,
+//! `datalex_decision_log_unavailable_total`, `datalex_decision_log_available`,
+//! `datalex_decision_log_checkpoints_total` and `datalex_decision_log_checkpoint_failures_total`.
 
 use crate::api::ErrorCode;
 use prometheus_client::encoding::{EncodeLabelSet, EncodeLabelValue, LabelValueEncoder};
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::Histogram;
 use prometheus_client::registry::Registry;
 use std::fmt::{self, Write as _};
@@ -44,6 +48,22 @@ impl EncodeLabelValue for ErrorCode {
     }
 }
 
+/// The decision log's metrics, shared with its writer thread (each a handle on the registered
+/// metric; [`LogMetrics::default`] gives unregistered ones, for a log outside a service).
+#[derive(Debug, Clone, Default)]
+pub struct LogMetrics {
+    /// Commits (each of a group of records) that failed.
+    pub write_failures: Counter,
+    /// Decisions refused (503 `decision_log_unavailable`) because the log could not take them.
+    pub unavailable: Counter,
+    /// 1 while the log can be written, 0 while it fails (`/readyz` answers 503).
+    pub available: Gauge,
+    /// Signed checkpoints written.
+    pub checkpoints: Counter,
+    /// Checkpoints that could not be written.
+    pub checkpoint_failures: Counter,
+}
+
 /// The service's metrics.
 #[derive(Debug)]
 pub struct Metrics {
@@ -53,6 +73,7 @@ pub struct Metrics {
     latency: Histogram,
     reloads: Counter,
     reload_failures: Counter,
+    log: LogMetrics,
 }
 
 impl Default for Metrics {
@@ -92,6 +113,32 @@ impl Metrics {
             "Reloads that failed; the last good version kept serving",
             reload_failures.clone(),
         );
+        let log = LogMetrics::default();
+        registry.register(
+            "datalex_decision_log_write_failures",
+            "Decision log commits that failed (their decisions were answered 503)",
+            log.write_failures.clone(),
+        );
+        registry.register(
+            "datalex_decision_log_unavailable",
+            "Decisions refused because the decision log could not take them",
+            log.unavailable.clone(),
+        );
+        registry.register(
+            "datalex_decision_log_available",
+            "1 while the decision log can be written, 0 while it fails",
+            log.available.clone(),
+        );
+        registry.register(
+            "datalex_decision_log_checkpoints",
+            "Signed checkpoints of the decision log written",
+            log.checkpoints.clone(),
+        );
+        registry.register(
+            "datalex_decision_log_checkpoint_failures",
+            "Checkpoints of the decision log that could not be written",
+            log.checkpoint_failures.clone(),
+        );
         Metrics {
             registry,
             decisions,
@@ -99,7 +146,13 @@ impl Metrics {
             latency,
             reloads,
             reload_failures,
+            log,
         }
+    }
+
+    /// The decision log's metrics (handles on the registered ones).
+    pub fn log(&self) -> LogMetrics {
+        self.log.clone()
     }
 
     /// A decision of `kind` by `jurisdiction` with `effect`, decided in `elapsed`.
@@ -150,6 +203,10 @@ mod tests {
         m.decided("binzhou", "share", "review", Duration::from_millis(20));
         m.error(422, ErrorCode::InvalidRequest);
         m.reload_failed();
+        let log = m.log();
+        log.write_failures.inc();
+        log.unavailable.inc_by(3);
+        log.available.set(0);
         let text = m.render().unwrap();
         for line in [
             "# TYPE datalex_decisions_total counter",
@@ -165,6 +222,13 @@ mod tests {
             "datalex_reloads_total 0",
             "# HELP datalex_reload_failures_total Reloads that failed; the last good version kept serving.",
             "datalex_reload_failures_total 1",
+            "# TYPE datalex_decision_log_write_failures_total counter",
+            "datalex_decision_log_write_failures_total 1",
+            "datalex_decision_log_unavailable_total 3",
+            "# TYPE datalex_decision_log_available gauge",
+            "datalex_decision_log_available 0",
+            "datalex_decision_log_checkpoints_total 0",
+            "datalex_decision_log_checkpoint_failures_total 0",
         ] {
             assert!(text.lines().any(|l| l == line), "no line {line:?} in:\n{text}");
         }

@@ -12,12 +12,13 @@ pub mod config;
 pub mod jurisdiction;
 
 pub use clock::{Clock, FixedClock, SystemClock};
-pub use config::{Config, ConfigError, CONFIG_FILE};
+pub use config::{parse_toml, Config, ConfigError, ServeConfig, CONFIG_FILE};
 pub use jurisdiction::JurisdictionError;
 
 use crate::load;
 use datalex_compiler::{Compiled, PolicySet};
 use datalex_evaluator::{Calendar, Jurisdiction};
+use datalex_i18n::Lang;
 use datalex_lang::SourceMap;
 use jurisdiction::Unchosen;
 use std::path::{Path, PathBuf};
@@ -34,6 +35,9 @@ pub struct Flags {
     pub jurisdiction: Option<String>,
     /// `--calendar DIR`: extra calendar years.
     pub calendar: Option<PathBuf>,
+    /// `datalex serve --skip-policy-tests` (`Some(false)`): serve policies without running
+    /// their tests first (default: `[serve] policy_tests` of `datalex.toml`, else run them).
+    pub policy_tests: Option<bool>,
 }
 
 /// A project: where everything is, what `datalex.toml` says, and the clock.
@@ -45,6 +49,7 @@ pub struct Project {
     data: Option<PathBuf>,
     calendar: Option<PathBuf>,
     jurisdiction: Option<String>,
+    policy_tests: Option<bool>,
     clock: Arc<dyn Clock>,
 }
 
@@ -85,6 +90,7 @@ impl Project {
             data: flags.data,
             calendar: flags.calendar,
             jurisdiction: flags.jurisdiction,
+            policy_tests: flags.policy_tests,
             config,
             root,
             clock: Arc::new(SystemClock),
@@ -112,6 +118,14 @@ impl Project {
         &self.policies
     }
 
+    /// Whether policies must pass their packages' own tests before a service serves them:
+    /// the flag, else `[serve] policy_tests` of `datalex.toml`, else yes.
+    pub fn policy_tests(&self) -> bool {
+        self.policy_tests
+            .or(self.config.serve.policy_tests)
+            .unwrap_or(true)
+    }
+
     /// The clock.
     pub fn clock(&self) -> &dyn Clock {
         self.clock.as_ref()
@@ -135,24 +149,26 @@ impl Project {
         dirs
     }
 
-    /// Compiles the policies.
-    pub fn compile(&self) -> anyhow::Result<(SourceMap, Compiled)> {
-        load::compile_paths(std::slice::from_ref(&self.policies))
+    /// Compiles the policies; a file the walk skips is a warning in `lang`.
+    pub fn compile(&self, lang: Lang) -> anyhow::Result<(SourceMap, Compiled)> {
+        load::compile_paths(std::slice::from_ref(&self.policies), lang)
     }
 
-    /// The embedded calendar with the extra years of `--calendar`.
-    pub fn calendar(&self) -> anyhow::Result<Calendar> {
-        load::calendar(self.calendar.as_deref())
+    /// The embedded calendar with the extra years of `--calendar`; a file the walk skips is a
+    /// warning in `lang`.
+    pub fn calendar(&self, lang: Lang) -> anyhow::Result<Calendar> {
+        load::calendar(self.calendar.as_deref(), lang)
     }
 
-    /// Binds the jurisdiction `name` of `policy` to its facts.
+    /// Binds the jurisdiction `name` of `policy` to its facts; an error is worded in `lang`.
     pub fn bind(
         &self,
         policy: &Arc<PolicySet>,
         calendar: &Arc<Calendar>,
         name: &str,
+        lang: Lang,
     ) -> anyhow::Result<Jurisdiction> {
-        let facts = Arc::new(load::facts(&self.data_dir(name))?);
+        let facts = Arc::new(load::facts(&self.data_dir(name), lang)?);
         Ok(Jurisdiction::new(
             Arc::clone(policy),
             name,

@@ -1,21 +1,24 @@
 //! Building a [`Snapshot`] from the project's files, reloading it, and the file watcher that
 //! reloads on a change.
 
+use crate::policy_tests;
 use crate::project::Project;
 use crate::state::{AppState, ReloadFailure, Snapshot};
 use anyhow::{anyhow, Context as _};
 use datalex_i18n::Lang;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// How long a burst of file changes (an editor's save, a `cp -r`) may take to settle before one
 /// reload.
 const SETTLE: Duration = Duration::from_millis(25);
 
-/// Compiles the policies and binds every jurisdiction the project serves
-/// ([`Project::served`]); diagnostics, if the policies do not compile, are worded in `lang`.
+/// Compiles the policies, runs the tests of the packages it will serve (unless the project
+/// turns them off, [`Project::policy_tests`]) and binds every jurisdiction the project serves
+/// ([`Project::served`]). Policies that do not compile, or whose tests fail, are refused with
+/// the diagnostics or the failed tests, worded in `lang`.
 pub fn build(project: &Project, lang: Lang) -> anyhow::Result<Snapshot> {
-    let (sources, compiled) = project.compile()?;
+    let (sources, compiled) = project.compile(lang)?;
     let Some(policy) = compiled.policy else {
         return Err(anyhow!(
             "{}:\n{}",
@@ -28,11 +31,37 @@ pub fn build(project: &Project, lang: Lang) -> anyhow::Result<Snapshot> {
         ));
     };
     let policy = Arc::new(policy);
-    let calendar = Arc::new(project.calendar()?);
+    let calendar = Arc::new(project.calendar(lang)?);
     let names = project.served(&policy)?;
+    if project.policy_tests() {
+        let started = Instant::now();
+        let guarding = policy_tests::guarding(&policy, &names);
+        let report = policy_tests::run(
+            &policy,
+            &sources,
+            &compiled.diagnostics,
+            &calendar,
+            project.clock().today(),
+            Some(&guarding),
+        );
+        let failed = report.failed().count();
+        tracing::info!(
+            tests = report.tests.len(),
+            failed,
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "ran the policy tests"
+        );
+        if failed > 0 {
+            return Err(anyhow!(policy_tests::refusal(
+                lang,
+                project.policies(),
+                &report
+            )));
+        }
+    }
     let jurisdictions = names
         .iter()
-        .map(|name| project.bind(&policy, &calendar, name))
+        .map(|name| project.bind(&policy, &calendar, name, lang))
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Snapshot {
         policy,
@@ -87,7 +116,13 @@ pub fn watch(state: Arc<AppState>) -> anyhow::Result<notify::RecommendedWatcher>
     for dir in state.project().watched().iter().filter(|d| d.exists()) {
         watcher
             .watch(dir, notify::RecursiveMode::Recursive)
-            .with_context(|| format!("watching {}", dir.display()))?;
+            .with_context(|| {
+                crate::words::say(
+                    state.lang(),
+                    "cli-watching",
+                    &[("path", dir.display().to_string())],
+                )
+            })?;
     }
     tokio::spawn(async move {
         while rx.recv().await.is_some() {

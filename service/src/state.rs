@@ -2,7 +2,7 @@
 //! the decision log and the metrics.
 
 use crate::api::{PolicyInfo, ReloadStatus, SERVING_LAST_GOOD};
-use crate::decision_log::DecisionLog;
+use crate::decision_log::{DecisionLog, LogMode, LogOptions};
 use crate::metrics::Metrics;
 use crate::project::Project;
 use crate::reload;
@@ -75,16 +75,34 @@ impl AppState {
     /// the diagnostics of a start or reload that does not compile (the operator's language;
     /// each error answer is worded in its request's `Accept-Language`).
     pub fn new(project: Project, log: &Path, lang: Lang) -> anyhow::Result<AppState> {
+        AppState::with_log(project, log, None, lang)
+    }
+
+    /// [`new`](AppState::new), with the log's mode given (`serve --log-mode`; else
+    /// `datalex.toml`'s `[decision_log] mode`, else durable).
+    pub fn with_log(
+        project: Project,
+        log: &Path,
+        mode: Option<LogMode>,
+        lang: Lang,
+    ) -> anyhow::Result<AppState> {
         let snapshot = reload::build(&project, lang)?;
+        let metrics = Metrics::new();
+        let options = log_options(&project, log, mode);
+        let log_path = log.to_path_buf();
+        let log = DecisionLog::open_with(log, options, metrics.log())
+            .with_context(|| format!("opening the decision log {}", log.display()))?;
+        for note in log.notes() {
+            tracing::warn!("{note}");
+        }
         Ok(AppState {
             current: RwLock::new(Arc::new(snapshot)),
             failure: Mutex::new(None),
-            log: DecisionLog::open(log)
-                .with_context(|| format!("opening the decision log {}", log.display()))?,
-            metrics: Metrics::new(),
+            log,
+            metrics,
             project,
             lang,
-            log_path: log.to_path_buf(),
+            log_path,
             previous: RwLock::new(None),
         })
     }
@@ -150,9 +168,9 @@ impl AppState {
         &self.metrics
     }
 
-    /// Writes every logged decision to disk.
+    /// Writes every logged decision to disk, and a checkpoint of the chain's head.
     pub fn flush(&self) -> anyhow::Result<()> {
-        self.log.flush()
+        self.log.checkpoint()
     }
 
     /// The decision log's file.
@@ -167,4 +185,40 @@ impl AppState {
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
     }
+}
+
+/// The decision log's options: `datalex.toml`'s `[decision_log]` (paths relative to the project
+/// root) over the defaults beside the log, and `mode` over both.
+pub fn log_options(project: &Project, log: &Path, mode: Option<LogMode>) -> LogOptions {
+    let c = &project.config().decision_log;
+    let mut o = LogOptions::beside(log);
+    let at_root = |p: &std::path::PathBuf| project.root().join(p);
+    if let Some(m) = mode.or(c.mode) {
+        o.mode = m;
+    }
+    if let Some(p) = &c.key_file {
+        o.key_file = at_root(p);
+    }
+    if let Some(p) = &c.signing_key {
+        o.signing_key = at_root(p);
+    }
+    if let Some(p) = &c.checkpoints {
+        o.checkpoints = at_root(p);
+    }
+    if let Some(n) = c.checkpoint_every {
+        o.checkpoint_every = n;
+    }
+    if let Some(s) = c.checkpoint_seconds {
+        o.checkpoint_interval = std::time::Duration::from_secs(s);
+    }
+    if let Some(e) = c.encrypt {
+        o.encrypt = e;
+    }
+    if let Some(chain) = &c.chain {
+        o.chain.clone_from(chain);
+    }
+    if let Some(q) = c.queue {
+        o.queue = q;
+    }
+    o
 }

@@ -186,6 +186,101 @@ pub fn reading(lang: Lang, path: &str, e: &std::io::Error) -> String {
     )
 }
 
+/// What a file that is neither regular nor a directory is, in `lang`.
+fn file_kind(lang: Lang, kind: datalex_files::FileKind) -> String {
+    use datalex_files::FileKind as K;
+    let id = match kind {
+        K::Fifo => "cli-kind-fifo",
+        K::Device => "cli-kind-device",
+        K::Socket => "cli-kind-socket",
+        K::Symlink => "cli-kind-symlink",
+        K::Other => "cli-kind-other",
+    };
+    say(lang, id, &[])
+}
+
+/// Why the walk over the policy files failed, in `lang`.
+pub fn walk_error(lang: Lang, e: &datalex_files::WalkError) -> String {
+    use datalex_files::WalkError as W;
+    let path = e.path().display().to_string();
+    match e {
+        W::Missing { .. } => say(lang, "cli-does-not-exist", &[("path", path)]),
+        W::Io { source, .. } => reading(lang, &path, source),
+        W::NotRegular { kind, .. } => say(
+            lang,
+            "cli-not-regular",
+            &[("path", path), ("kind", file_kind(lang, *kind))],
+        ),
+        W::TooManyFiles { limit, .. } => say(
+            lang,
+            "cli-too-many-files",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooManyEntries { limit, .. } => say(
+            lang,
+            "cli-too-many-entries",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooDeep { limit, .. } => say(
+            lang,
+            "cli-too-deep",
+            &[("path", path), ("limit", limit.to_string())],
+        ),
+        W::TooLarge { size, limit, .. } => say(
+            lang,
+            "cli-too-large",
+            &[
+                ("path", path),
+                ("size", size.to_string()),
+                ("limit", limit.to_string()),
+            ],
+        ),
+    }
+}
+
+/// An entry the walk left out, as a warning's text in `lang`.
+pub fn skipped(lang: Lang, s: &datalex_files::Skipped) -> String {
+    use datalex_files::SkipReason as R;
+    let reason = match &s.reason {
+        R::NotRegular(kind) => say(
+            lang,
+            "cli-skip-not-regular",
+            &[("kind", file_kind(lang, *kind))],
+        ),
+        R::SymlinkLoop { target } => say(
+            lang,
+            "cli-skip-symlink-loop",
+            &[("target", target.display().to_string())],
+        ),
+        R::BrokenLink => say(lang, "cli-skip-broken-link", &[]),
+    };
+    say(
+        lang,
+        "cli-skipped",
+        &[("path", s.path.display().to_string()), ("reason", reason)],
+    )
+}
+
+/// A data directory's facts could not be used.
+pub fn facts_error(lang: Lang, e: &crate::load::FactsError) -> String {
+    use crate::load::FactsError as F;
+    match e {
+        F::Read { path, kind, detail } => reading(
+            lang,
+            &path.display().to_string(),
+            &std::io::Error::new(*kind, detail.clone()),
+        ),
+        F::Invalid { dir, detail } => say(
+            lang,
+            "facts-invalid",
+            &[
+                ("dir", dir.display().to_string()),
+                ("detail", detail.clone()),
+            ],
+        ),
+    }
+}
+
 /// `datalex.toml` could not be used.
 pub fn config_error(lang: Lang, e: &ConfigError) -> String {
     match e {
@@ -289,6 +384,28 @@ mod tests {
         assert_eq!(
             config_error(Lang::Zh, &c),
             "无法读取 datalex.toml：文件不存在"
+        );
+        let f = crate::load::FactsError::Invalid {
+            dir: "data/x".into(),
+            detail: "institutions.json: expected an array".into(),
+        };
+        assert_eq!(
+            facts_error(Lang::En, &f),
+            "facts in data/x: institutions.json: expected an array"
+        );
+        assert_eq!(
+            facts_error(Lang::Zh, &f),
+            "data/x 中的事实有误：institutions.json: expected an array"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("institutions.json")).unwrap();
+        let e = crate::load::read_facts(dir.path()).unwrap_err();
+        assert!(
+            facts_error(Lang::Zh, &e).starts_with(&format!(
+                "无法读取 {}",
+                dir.path().join("institutions.json").display()
+            )),
+            "{e:?}"
         );
     }
 }

@@ -28,7 +28,7 @@ fn policy() -> &'static PolicySet {
     POLICY.get_or_init(|| {
         let (_, compiled) = Project::at(repo(), Flags::default())
             .unwrap()
-            .compile()
+            .compile(datalex_i18n::Lang::En)
             .unwrap();
         compiled.policy.expect("the bundled policies compile")
     })

@@ -1115,9 +1115,14 @@ impl PlanBuilder<'_, '_> {
 pub(super) fn conjuncts(w: &ast::Expr, ex: &Ex) -> Vec<Conjunct> {
     fn split<'a>(w: &'a ast::Expr, ex: &'a Ex, out: &mut Vec<(&'a ast::Expr, &'a Ex)>) {
         match (&w.kind, ex) {
-            (ast::ExprKind::Binary(ast::BinOp::And, a, b), Ex::And(x, y)) => {
-                split(a, x, out);
-                split(b, y, out);
+            (ast::ExprKind::Chain(first, rest), Ex::And(xs))
+                if rest.iter().all(|(op, _)| *op == ast::BinOp::And)
+                    && xs.len() == rest.len() + 1 =>
+            {
+                let ws = std::iter::once(&**first).chain(rest.iter().map(|(_, w)| w));
+                for (w, x) in ws.zip(xs) {
+                    split(w, x, out);
+                }
             }
             _ => out.push((w, ex)),
         }
@@ -1174,9 +1179,14 @@ pub(super) fn collect_values(e: &Ex, out: &mut Vec<ValueId>) {
         | Ex::IsMissing(a)
         | Ex::Exists(a)
         | Ex::Grounded(_, a) => collect_values(a, out),
-        Ex::And(a, b) | Ex::Or(a, b) | Ex::Cmp(_, _, a, b) | Ex::Add(a, b) | Ex::Sub(a, b) => {
+        Ex::Cmp(_, _, a, b) => {
             collect_values(a, out);
             collect_values(b, out);
+        }
+        Ex::And(xs) | Ex::Or(xs) => xs.iter().for_each(|x| collect_values(x, out)),
+        Ex::Arith(a, rest) => {
+            collect_values(a, out);
+            rest.iter().for_each(|(_, x)| collect_values(x, out));
         }
         Ex::In { elem, coll, .. } => {
             collect_values(elem, out);

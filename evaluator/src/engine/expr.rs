@@ -108,7 +108,7 @@ impl<'a> Cx<'a> {
                 left -= 1;
             }
         }
-        (d, outside)
+        (d, outside || left > 0)
     }
 
     /// The derived value `id`, evaluated once per decision (with the trace step saying how).
@@ -241,21 +241,47 @@ impl<'a> Cx<'a> {
                     Value::Missing
                 }
             }
-            Ex::And(a, b) => Value::Bool(truthy(&self.eval(a)?) && truthy(&self.eval(b)?)),
-            Ex::Or(a, b) => Value::Bool(truthy(&self.eval(a)?) || truthy(&self.eval(b)?)),
+            // Left to right, stopping at the first operand that decides: in a loop, however
+            // long the chain.
+            Ex::And(xs) => {
+                let mut all = true;
+                for x in xs {
+                    if !truthy(&self.eval(x)?) {
+                        all = false;
+                        break;
+                    }
+                }
+                Value::Bool(all)
+            }
+            Ex::Or(xs) => {
+                let mut any = false;
+                for x in xs {
+                    if truthy(&self.eval(x)?) {
+                        any = true;
+                        break;
+                    }
+                }
+                Value::Bool(any)
+            }
             Ex::Cmp(op, rank, a, b) => {
                 let (x, y) = (self.eval(a)?, self.eval(b)?);
                 Value::Bool(self.compare(*op, *rank, &x, &y))
             }
-            Ex::Add(a, b) | Ex::Sub(a, b) => {
-                let sign = if matches!(e, Ex::Sub(..)) { -1 } else { 1 };
-                match (self.eval(a)?, self.eval(b)?) {
-                    (Value::Date(d), Value::Duration { count, working }) => {
-                        Value::Date(self.add_days(d, sign * count, working).0)
-                    }
-                    (Value::Int(x), Value::Int(y)) => Value::Int(x.saturating_add(sign * y)),
-                    _ => Value::Missing,
+            Ex::Arith(first, rest) => {
+                let mut acc = self.eval(first)?;
+                for (op, b) in rest {
+                    let sign = op.sign();
+                    acc = match (acc, self.eval(b)?) {
+                        (Value::Date(d), Value::Duration { count, working }) => {
+                            Value::Date(self.add_days(d, sign.saturating_mul(count), working).0)
+                        }
+                        (Value::Int(x), Value::Int(y)) => {
+                            Value::Int(x.saturating_add(sign.saturating_mul(y)))
+                        }
+                        _ => Value::Missing,
+                    };
                 }
+                acc
             }
             Ex::IsMissing(x) => Value::Bool(matches!(self.eval(x)?, Value::Missing)),
             Ex::Exists(x) => Value::Bool(!matches!(self.eval(x)?, Value::Missing)),

@@ -132,7 +132,7 @@ fn a_fifo_named_like_a_policy_is_skipped_and_never_opened() {
         found.skipped,
         [Skipped {
             path: fifo.clone(),
-            reason: SkipReason::NotRegular("a FIFO")
+            reason: SkipReason::NotRegular(FileKind::Fifo)
         }]
     );
     assert_eq!(
@@ -142,7 +142,7 @@ fn a_fifo_named_like_a_policy_is_skipped_and_never_opened() {
     // Named directly, or read: an error that names it.
     let e = policy_files(&[&fifo]).unwrap_err();
     assert!(
-        matches!(&e, WalkError::NotRegular { path, kind: "a FIFO" } if *path == fifo),
+        matches!(&e, WalkError::NotRegular { path, kind: FileKind::Fifo } if *path == fifo),
         "{e:?}"
     );
     let e = read_policy(&fifo).unwrap_err();

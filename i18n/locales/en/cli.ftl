@@ -12,6 +12,7 @@ cli-unknown-format = --format: unknown format `{ $format }`; expected { $expecte
 cli-standard-input = standard input
 # One line of JSON Lines that is not JSON, and the line an error is about.
 cli-not-json = not JSON: { $detail }
+cli-no-requests = { $path }: no request to decide (it is empty); give one JSON request, or JSON Lines
 cli-at-line = line { $line }: { $message }
 # A path given on the command line that does not exist.
 cli-does-not-exist = { $path } does not exist
@@ -36,6 +37,7 @@ cli-kind-socket = a socket
 cli-kind-symlink = a symbolic link
 cli-kind-other = not a file or a directory
 cli-writing = writing { $path }: { $reason }
+cli-watching = watching { $path } for changes
 # `datalex fmt`.
 cli-fmt-not-formatted = not formatted: { $path }
 cli-fmt-formatted = formatted: { $path }
@@ -48,3 +50,31 @@ cli-coverage-unaccounted = { $count } paragraph(s) or item(s) neither encoded no
 cli-cedar-rejects = Cedar does not accept the export: { $detail }
 cli-cedar-invalid = the export of `{ $name }` does not validate against its schema ({ $errors } error(s))
 cli-cedar-exported = exported `{ $name }` to { $out }: { $actions } action(s), { $policies } polic(ies), { $entities } entit(ies), { $computed } computed context attribute(s); validated by Cedar (strict), { $warnings } warning(s)
+
+# datalex audit verify: the report.
+audit-empty = the log holds no record
+audit-chain-ok = chain `{ $chain }`: ok, { $records } records; every record's MAC and link holds
+audit-chain-broken = chain `{ $chain }`: broken at record #{ $seq } ({ $id }): { $reason }
+audit-intact-before = { $intact } records before it are intact; the chain holds { $records } records
+audit-last-mac = last MAC (record #{ $seq }): { $mac }
+audit-id-unreadable = decision id unreadable
+audit-before-start = unexpected sequence number { $seq }: the chain starts at #1
+audit-missing-one = record #{ $seq } before it is missing (deleted)
+audit-missing-range = records #{ $from } to #{ $to } before it are missing (deleted)
+audit-not-text = its `{ $column }` is not text
+audit-not-chain-start = its prev_mac is not the chain's start (64 zeros)
+audit-not-linked = its prev_mac is not the MAC of record #{ $previous } (a record before it was changed, replaced or deleted)
+audit-unknown-key = it names key `{ $key }`, which the key file does not hold
+audit-mac-mismatch = its MAC does not match its contents (a field was changed, or it was written without the key)
+audit-no-checkpoints = no checkpoints checked (--checkpoint FILE): removing the newest records, or every record, is detected only against them
+audit-cp-ok = checkpoints: { $count } in { $file }, each signed by { $key }, and the log reaches every one with the same MAC
+audit-cp-broken = checkpoints ({ $file }): { $problem }
+audit-cp-unreadable = line { $line } is not a checkpoint ({ $detail })
+audit-cp-bad-signature = the checkpoint on line { $line } is not signed by the public key (forged or changed)
+audit-cp-shortened = the checkpoint on line { $line } vouches for record #{ $seq } of chain `{ $chain }`, but the log ends at #{ $last }: records were removed from its end
+audit-cp-emptied = the checkpoint on line { $line } vouches for record #{ $seq } of chain `{ $chain }`, but the log holds no record of that chain: its records were deleted
+audit-cp-head-mismatch = the checkpoint on line { $line } vouches for another record #{ $seq } of chain `{ $chain }` than the log holds: the chain was rewritten
+audit-unanchored = { $count } records after the last checkpoint are vouched for by their MACs only
+audit-key-beside-log = the public key was read beside the log ({ $key }): a forger who can write there can replace it too; pass the copy kept elsewhere with --public-key
+audit-verdict-ok = ok: the log is intact
+audit-verdict-broken = broken: the log was changed (see above)

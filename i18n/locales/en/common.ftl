@@ -57,6 +57,7 @@ jurisdiction-data-of-which = --data names one jurisdiction's facts: say which wi
 jurisdiction-none-available = no jurisdiction: no policy package has a data directory under { $data }/; use --jurisdiction and --data
 # Files the tools read.
 io-reading = reading { $path }: { $reason }
+facts-invalid = facts in { $dir }: { $detail }
 io-not-found = { $detail }
 io-permission-denied = { $detail }
 # `datalex.toml`.

@@ -12,6 +12,7 @@ cli-unknown-format = --format：未知的格式 `{ $format }`；应为 { $expect
 cli-standard-input = 标准输入
 # JSON Lines 中不是 JSON 的一行，以及错误所在的行。
 cli-not-json = 不是有效的 JSON（第{ $column }列有语法错误）
+cli-no-requests = { $path }：没有要决定的请求（内容为空）；请提供一个 JSON 请求，或者 JSON Lines
 cli-at-line = 第{ $line }行：{ $message }
 # 命令行给出的路径不存在。
 cli-does-not-exist = { $path } 不存在
@@ -36,6 +37,7 @@ cli-kind-socket = 套接字
 cli-kind-symlink = 符号链接
 cli-kind-other = 既不是文件也不是目录
 cli-writing = 无法写入 { $path }：{ $reason }
+cli-watching = 无法监视 { $path } 的变化
 # `datalex fmt`。
 cli-fmt-not-formatted = 未按规范格式排版：{ $path }
 cli-fmt-formatted = 已排版：{ $path }
@@ -48,3 +50,31 @@ cli-coverage-unaccounted = 有{ $count }个款或项既未编码，也没有 `co
 cli-cedar-rejects = Cedar 不接受导出结果：{ $detail }
 cli-cedar-invalid = `{ $name }` 的导出结果未通过其模式（schema）校验（{ $errors }个错误）
 cli-cedar-exported = 已将 `{ $name }` 导出至 { $out }：{ $actions }个操作，{ $policies }条策略，{ $entities }个实体，{ $computed }个计算得出的上下文属性；已经 Cedar 严格模式校验，{ $warnings }个警告
+
+# datalex audit verify：核验报告。
+audit-empty = 日志中没有记录
+audit-chain-ok = 链 `{ $chain }`：完好，共 { $records } 条记录；每条记录的 MAC 与链接均成立
+audit-chain-broken = 链 `{ $chain }`：在第 { $seq } 条记录（{ $id }）处断开：{ $reason }
+audit-intact-before = 其前 { $intact } 条记录完好；该链共 { $records } 条记录
+audit-last-mac = 最后的 MAC（第 { $seq } 条记录）：{ $mac }
+audit-id-unreadable = 决定编号无法读取
+audit-before-start = 意外的序号 { $seq }：链从第 1 条开始
+audit-missing-one = 其前的第 { $seq } 条记录缺失（已被删除）
+audit-missing-range = 其前的第 { $from } 至 { $to } 条记录缺失（已被删除）
+audit-not-text = 其 `{ $column }` 不是文本
+audit-not-chain-start = 其 prev_mac 不是链的起点（64 个 0）
+audit-not-linked = 其 prev_mac 不是第 { $previous } 条记录的 MAC（其前的某条记录被修改、替换或删除）
+audit-unknown-key = 它使用密钥 `{ $key }`，密钥文件中没有该密钥
+audit-mac-mismatch = 其 MAC 与内容不符（某个字段被修改，或它不是用密钥写入的）
+audit-no-checkpoints = 未核验检查点（--checkpoint 文件）：删除最新的记录或全部记录，只有对照检查点才能发现
+audit-cp-ok = 检查点：{ $file } 中共 { $count } 个，均由 { $key } 签名，日志到达每个检查点且 MAC 相同
+audit-cp-broken = 检查点（{ $file }）：{ $problem }
+audit-cp-unreadable = 第 { $line } 行不是检查点（{ $detail }）
+audit-cp-bad-signature = 第 { $line } 行的检查点不是该公钥签名的（伪造或被修改）
+audit-cp-shortened = 第 { $line } 行的检查点担保链 `{ $chain }` 的第 { $seq } 条记录，但日志止于第 { $last } 条：末尾的记录被删除
+audit-cp-emptied = 第 { $line } 行的检查点担保链 `{ $chain }` 的第 { $seq } 条记录，但日志中没有该链的任何记录：其记录已被删除
+audit-cp-head-mismatch = 第 { $line } 行的检查点担保的链 `{ $chain }` 第 { $seq } 条记录与日志中的不同：该链被改写
+audit-unanchored = 最后一个检查点之后的 { $count } 条记录仅由其 MAC 担保
+audit-key-beside-log = 公钥读自日志旁（{ $key }）：能在此处写入的伪造者也能替换它；请用 --public-key 指定另行保存的副本
+audit-verdict-ok = 完好：日志未被改动
+audit-verdict-broken = 已损坏：日志被改动（见上）

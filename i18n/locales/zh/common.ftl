@@ -57,6 +57,7 @@ jurisdiction-data-of-which = --data 只给出一个辖区的事实：请用 --ju
 jurisdiction-none-available = 没有可用的辖区：{ $data }/ 下没有任何政策包的数据目录；请使用 --jurisdiction 和 --data
 # 工具读取的文件。
 io-reading = 无法读取 { $path }：{ $reason }
+facts-invalid = { $dir } 中的事实有误：{ $detail }
 io-not-found = 文件不存在
 io-permission-denied = 没有读取权限
 # `datalex.toml`。

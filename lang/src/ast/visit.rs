@@ -668,6 +668,13 @@ macro_rules! visitor {
                         v.visit_expr(a);
                         v.visit_expr(b);
                     }
+                    ExprKind::Chain(first, rest) => {
+                        v.visit_expr(first);
+                        for (op, x) in rest {
+                            leaf(op);
+                            v.visit_expr(x);
+                        }
+                    }
                     ExprKind::In {
                         negated,
                         elem,

@@ -22,6 +22,9 @@ use lsp_types::{
 };
 use std::collections::BTreeMap;
 
+/// The most diagnostics published for one file (the compiler's order: the first ones).
+pub const MAX_PER_FILE: usize = 1000;
+
 /// What was last published for each URI, so that only changes are sent again.
 #[derive(Debug, Clone, Default)]
 pub struct Published(BTreeMap<String, (Uri, Option<i32>, Vec<Diagnostic>)>);
@@ -187,6 +190,11 @@ impl Workspace {
             }
             let Some(doc) = self.doc(id) else { continue };
             if doc.uri.is_none() {
+                continue;
+            }
+            // A condition of 100,000 wrong terms is 100,000 diagnostics, each placed by
+            // measuring its line: a file shows the first MAX_PER_FILE, as editors do.
+            if out.get(&id).is_some_and(|v| v.len() >= MAX_PER_FILE) {
                 continue;
             }
             let at = d.span.start as usize;

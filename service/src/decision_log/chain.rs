@@ -1,23 +1,30 @@
-//! The hash chain, pure: the hash of a record, and the verification of a sequence of stored
-//! records. No IO; [`super::verify()`] feeds it the rows of a log file, the writer uses [`hash`].
+//! The keyed chain, pure: the MAC of a record, and the verification of one chain's records.
+//! No IO; [`super::verify()`] feeds it the rows of a log file, the writer uses [`mac_input`].
 //!
 //! ```text
-//! hash = hex(sha256(F(prev_hash) F(seq) F(decision_id) F(time) F(jurisdiction)
-//!                   F(policy_version) F(request) F(decision)))
+//! mac = hex(HMAC-SHA256(K(key_id), "datalex-log-v2" F(chain) F(seq) F(prev_mac) F(key_id)
+//!           F(decision_id) F(time) F(jurisdiction) F(policy_version) O(caller)
+//!           F(request) F(decision)))
 //! F(text) = the text's length in bytes as 8 bytes big-endian, then its UTF-8 bytes
+//! O(none) = 8 bytes 0xFF;  O(text) = F(text)
 //! ```
 //!
-//! The first record's `prev_hash` is [`GENESIS_HASH`]; `seq` counts from 1 without gaps.
+//! over the exact stored texts (`seq` in decimal; `request` and `decision` as stored: compact
+//! JSON, or encrypted), where `K(key_id)` is the MAC key derived from that key of the key file
+//! ([`super::keys`]). The first record of a chain has `prev_mac` [`GENESIS_MAC`]; `seq` counts
+//! from 1 without gaps, per chain.
 
-use sha2::{Digest as _, Sha256};
-use std::fmt::Write as _;
+use super::keys::KeyRing;
 
-/// The `prev_hash` of the first record.
-pub const GENESIS_HASH: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+/// The `prev_mac` of a chain's first record.
+pub const GENESIS_MAC: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
-/// The hashed texts of a record besides its `prev_hash` and `seq`, exactly as stored.
+/// What a record's MAC covers besides the chain position (`prev_mac`, `seq`, key id), exactly
+/// as stored.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Fields<'a> {
+    /// The chain (one per writer; `main` for a single service).
+    pub chain: &'a str,
     /// The decision id.
     pub decision_id: &'a str,
     /// When it was decided (RFC 3339).
@@ -26,43 +33,53 @@ pub struct Fields<'a> {
     pub jurisdiction: &'a str,
     /// The policy version that decided.
     pub policy_version: &'a str,
-    /// The request, compact JSON.
+    /// The authenticated caller (`None` when the service runs open).
+    pub caller: Option<&'a str>,
+    /// The request, as stored.
     pub request: &'a str,
-    /// The decision, compact JSON.
+    /// The decision, as stored.
     pub decision: &'a str,
 }
 
-/// The hash of the record `seq` with these fields, following the record whose hash is
-/// `prev_hash`.
-pub fn hash(prev_hash: &str, seq: i64, fields: &Fields<'_>) -> String {
+/// The bytes a record's MAC is computed over.
+pub fn mac_input(prev_mac: &str, seq: i64, key_id: &str, fields: &Fields<'_>) -> Vec<u8> {
     let seq = seq.to_string();
-    let parts = [
-        prev_hash,
-        seq.as_str(),
-        fields.decision_id,
-        fields.time,
-        fields.jurisdiction,
-        fields.policy_version,
-        fields.request,
-        fields.decision,
-    ];
-    let mut hasher = Sha256::new();
-    for part in parts {
-        hasher.update((part.len() as u64).to_be_bytes());
-        hasher.update(part.as_bytes());
+    let mut input = Vec::with_capacity(
+        256 + fields.request.len() + fields.decision.len() + fields.policy_version.len(),
+    );
+    input.extend_from_slice(b"datalex-log-v2");
+    let mut put = |part: Option<&str>| match part {
+        Some(text) => {
+            input.extend_from_slice(&(text.len() as u64).to_be_bytes());
+            input.extend_from_slice(text.as_bytes());
+        }
+        None => input.extend_from_slice(&[0xFF; 8]),
+    };
+    for part in [
+        Some(fields.chain),
+        Some(seq.as_str()),
+        Some(prev_mac),
+        Some(key_id),
+        Some(fields.decision_id),
+        Some(fields.time),
+        Some(fields.jurisdiction),
+        Some(fields.policy_version),
+        fields.caller,
+        Some(fields.request),
+        Some(fields.decision),
+    ] {
+        put(part);
     }
-    let mut hex = String::with_capacity(64);
-    for byte in hasher.finalize() {
-        let _ = write!(hex, "{byte:02x}");
-    }
-    hex
+    input
 }
 
 /// A record as read back from a log: every text column `None` where it is not text (a forger
 /// may have stored anything).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredRecord {
-    /// The sequence number.
+    /// The chain.
+    pub chain: Option<String>,
+    /// The sequence number in its chain.
     pub seq: i64,
     /// The decision id.
     pub decision_id: Option<String>,
@@ -72,65 +89,66 @@ pub struct StoredRecord {
     pub jurisdiction: Option<String>,
     /// The policy version.
     pub policy_version: Option<String>,
-    /// The request JSON.
+    /// The caller: `Ok(None)` for NULL, `Err(())` if neither NULL nor text.
+    pub caller: Result<Option<String>, ()>,
+    /// The request, as stored.
     pub request: Option<String>,
-    /// The decision JSON.
+    /// The decision, as stored.
     pub decision: Option<String>,
-    /// The previous record's hash.
-    pub prev_hash: Option<String>,
-    /// This record's hash.
-    pub hash: Option<String>,
+    /// The id of the key that MACed it.
+    pub key_id: Option<String>,
+    /// The previous record's MAC.
+    pub prev_mac: Option<String>,
+    /// This record's MAC.
+    pub mac: Option<String>,
 }
 
 impl StoredRecord {
     /// The column that is not text, if any (the first, in column order).
     fn not_text(&self) -> Option<&'static str> {
         [
-            ("decision_id", &self.decision_id),
-            ("time", &self.time),
-            ("jurisdiction", &self.jurisdiction),
-            ("policy_version", &self.policy_version),
-            ("request", &self.request),
-            ("decision", &self.decision),
-            ("prev_hash", &self.prev_hash),
-            ("hash", &self.hash),
+            ("chain", self.chain.is_none()),
+            ("decision_id", self.decision_id.is_none()),
+            ("time", self.time.is_none()),
+            ("jurisdiction", self.jurisdiction.is_none()),
+            ("policy_version", self.policy_version.is_none()),
+            ("caller", self.caller.is_err()),
+            ("request", self.request.is_none()),
+            ("decision", self.decision.is_none()),
+            ("key_id", self.key_id.is_none()),
+            ("prev_mac", self.prev_mac.is_none()),
+            ("mac", self.mac.is_none()),
         ]
         .into_iter()
-        .find_map(|(name, text)| text.is_none().then_some(name))
+        .find_map(|(name, bad)| bad.then_some(name))
     }
 
-    /// The record's hash recomputed from its contents.
-    fn computed_hash(&self) -> String {
-        let text = |field: &Option<String>| field.as_deref().unwrap_or_default().to_owned();
-        let (decision_id, time, jurisdiction) = (
-            text(&self.decision_id),
-            text(&self.time),
-            text(&self.jurisdiction),
-        );
-        let (policy_version, request, decision) = (
-            text(&self.policy_version),
-            text(&self.request),
-            text(&self.decision),
-        );
-        hash(
-            self.prev_hash.as_deref().unwrap_or_default(),
-            self.seq,
-            &Fields {
-                decision_id: &decision_id,
-                time: &time,
-                jurisdiction: &jurisdiction,
-                policy_version: &policy_version,
-                request: &request,
-                decision: &decision,
-            },
-        )
+    /// The record's MAC recomputed from its contents under `keys`; `None` if its key is not
+    /// among them.
+    pub fn computed_mac(&self, keys: &KeyRing) -> Option<String> {
+        let key = keys.get(self.key_id.as_deref()?)?;
+        fn text(field: &Option<String>) -> &str {
+            field.as_deref().unwrap_or_default()
+        }
+        let fields = Fields {
+            chain: text(&self.chain),
+            decision_id: text(&self.decision_id),
+            time: text(&self.time),
+            jurisdiction: text(&self.jurisdiction),
+            policy_version: text(&self.policy_version),
+            caller: self.caller.as_ref().ok().and_then(Option::as_deref),
+            request: text(&self.request),
+            decision: text(&self.decision),
+        };
+        Some(key.mac(&mac_input(text(&self.prev_mac), self.seq, &key.id, &fields)))
     }
 }
 
 /// Why a record breaks the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum BreakReason {
-    /// A sequence number below 1 (only the first record in `seq` order can have one).
+    /// A sequence number below the one expected (only the first record in `seq` order can have
+    /// one).
     BeforeStart {
         /// The stored sequence number.
         seq: i64,
@@ -147,18 +165,23 @@ pub enum BreakReason {
         /// The column.
         column: &'static str,
     },
-    /// The first record's `prev_hash` is not [`GENESIS_HASH`].
+    /// The first record's `prev_mac` is not [`GENESIS_MAC`].
     NotChainStart,
-    /// The `prev_hash` is not the hash of the record before.
+    /// The `prev_mac` is not the MAC of the record before.
     NotLinked {
         /// The sequence number of the record before.
         previous: i64,
     },
-    /// The hash does not match the record's contents.
-    HashMismatch,
+    /// The record names a key the key file does not hold.
+    UnknownKey {
+        /// The key id it names.
+        key_id: String,
+    },
+    /// The MAC does not match the record's contents under its key.
+    MacMismatch,
 }
 
-/// The first record that breaks the chain.
+/// The first record that breaks a chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Break {
     /// Its sequence number (0 for a record whose stored sequence number is zero or negative).
@@ -169,32 +192,32 @@ pub struct Break {
     pub reason: BreakReason,
 }
 
-/// Whether the chain holds.
+/// Whether a chain holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// Every record is linked and matches its hash.
+    /// Every record is linked and matches its MAC.
     Intact,
     /// The first record that does not.
     Broken(Break),
 }
 
-/// What verifying a log found.
+/// What verifying one chain found.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Verification {
-    /// How many records the log holds (all of them, also those after a break).
+pub struct ChainVerification {
+    /// The chain's id.
+    pub chain: String,
+    /// How many records it holds (all of them, also those after a break).
     pub records: u64,
     /// How many records precede the first break, all verified (all records when intact).
     pub intact: u64,
     /// Whether the chain holds, and if not where it breaks first.
     pub outcome: Outcome,
-    /// The stored hash of the newest record (`None` for an empty log, or if it is not text).
-    /// Removing the newest records leaves a valid chain, so an operator notes this hash
-    /// elsewhere and compares it later: a log whose chain is intact but whose records no
-    /// longer reach the noted hash has lost its tail.
-    pub last_hash: Option<String>,
+    /// The sequence number and stored MAC of the newest record (`None` for an empty chain, or
+    /// if its MAC is not text): what a checkpoint of the chain's head must match.
+    pub last: Option<(i64, String)>,
 }
 
-impl Verification {
+impl ChainVerification {
     /// Whether the chain holds.
     pub fn is_intact(&self) -> bool {
         self.outcome == Outcome::Intact
@@ -209,40 +232,43 @@ impl Verification {
     }
 }
 
-/// Verifies records one at a time, in `seq` order (so a log of any size is checked in constant
-/// memory). Records after the first break are counted but not judged.
+/// Verifies one chain's records one at a time, in `seq` order (so a log of any size is checked
+/// in constant memory). Records after the first break are counted but not judged.
 #[derive(Debug, Clone)]
-pub struct Checker {
+pub struct Checker<'k> {
+    keys: &'k KeyRing,
+    chain: String,
     records: u64,
     broken: Option<(u64, Break)>,
-    last_hash: Option<String>,
+    last: Option<(i64, String)>,
     expected_seq: i64,
     expected_prev: String,
 }
 
-impl Default for Checker {
-    fn default() -> Checker {
+impl<'k> Checker<'k> {
+    /// A checker at the start of the chain `chain`, checking MACs with `keys`.
+    pub fn new(chain: &str, keys: &'k KeyRing) -> Checker<'k> {
         Checker {
+            keys,
+            chain: chain.to_owned(),
             records: 0,
             broken: None,
-            last_hash: None,
+            last: None,
             expected_seq: 1,
-            expected_prev: GENESIS_HASH.to_owned(),
+            expected_prev: GENESIS_MAC.to_owned(),
         }
     }
-}
 
-impl Checker {
-    /// A checker at the start of a chain.
-    pub fn new() -> Checker {
-        Checker::default()
+    /// The chain it checks.
+    pub fn chain(&self) -> &str {
+        &self.chain
     }
 
-    /// The next record, in `seq` order.
+    /// The next record of the chain, in `seq` order.
     pub fn push(&mut self, record: StoredRecord) {
         let index = self.records;
         self.records += 1;
-        self.last_hash.clone_from(&record.hash);
+        self.last = record.mac.clone().map(|mac| (record.seq, mac));
         if self.broken.is_some() {
             return;
         }
@@ -260,7 +286,7 @@ impl Checker {
             }
             None => {
                 self.expected_seq = record.seq + 1;
-                self.expected_prev = record.hash.unwrap_or_default();
+                self.expected_prev = record.mac.unwrap_or_default();
             }
         }
     }
@@ -280,263 +306,251 @@ impl Checker {
         if let Some(column) = record.not_text() {
             return Some(BreakReason::NotText { column });
         }
-        if record.prev_hash.as_deref() != Some(self.expected_prev.as_str()) {
+        if record.prev_mac.as_deref() != Some(self.expected_prev.as_str()) {
             return Some(if seq == 1 {
                 BreakReason::NotChainStart
             } else {
                 BreakReason::NotLinked { previous: seq - 1 }
             });
         }
-        if record.hash.as_deref() != Some(record.computed_hash().as_str()) {
-            return Some(BreakReason::HashMismatch);
+        match record.computed_mac(self.keys) {
+            None => Some(BreakReason::UnknownKey {
+                key_id: record.key_id.clone().unwrap_or_default(),
+            }),
+            Some(mac) if record.mac.as_deref() != Some(mac.as_str()) => {
+                Some(BreakReason::MacMismatch)
+            }
+            Some(_) => None,
         }
-        None
     }
 
     /// What was found.
-    pub fn finish(self) -> Verification {
+    pub fn finish(self) -> ChainVerification {
         let (intact, outcome) = match self.broken {
             None => (self.records, Outcome::Intact),
             Some((index, b)) => (index, Outcome::Broken(b)),
         };
-        Verification {
+        ChainVerification {
+            chain: self.chain,
             records: self.records,
             intact,
             outcome,
-            last_hash: self.last_hash,
+            last: self.last,
         }
     }
 }
 
-/// Verifies a whole sequence of records, in `seq` order.
-pub fn verify_records(records: impl IntoIterator<Item = StoredRecord>) -> Verification {
-    let mut checker = Checker::new();
+/// Verifies a whole chain's records, in `seq` order.
+pub fn verify_records(
+    chain: &str,
+    keys: &KeyRing,
+    records: impl IntoIterator<Item = StoredRecord>,
+) -> ChainVerification {
+    let mut checker = Checker::new(chain, keys);
     for record in records {
         checker.push(record);
     }
     checker.finish()
 }
 
-/// The hash as the module documentation spells it, computed independently of [`hash`]: the
-/// tests hold [`hash`] and the stored hashes to it.
-#[cfg(test)]
-pub(crate) fn documented_hash(parts: [&str; 8]) -> String {
-    let mut input = Vec::new();
-    for part in parts {
-        input.extend_from_slice(&(part.len() as u64).to_be_bytes());
-        input.extend_from_slice(part.as_bytes());
-    }
-    Sha256::digest(&input)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
-    /// A valid chain of `n` records.
-    fn chain(n: i64) -> Vec<StoredRecord> {
-        let mut prev = GENESIS_HASH.to_owned();
+    fn keys() -> KeyRing {
+        KeyRing::parse(
+            Path::new("test.keys"),
+            &format!(
+                "[[keys]]\nid = \"k0\"\nsecret = \"{}\"\n[[keys]]\nid = \"k1\"\nsecret = \"{}\"\n",
+                "01".repeat(32),
+                "02".repeat(32)
+            ),
+        )
+        .unwrap()
+    }
+
+    fn seal(r: &mut StoredRecord, keys: &KeyRing) {
+        r.mac = r.computed_mac(keys);
+    }
+
+    /// A valid chain of `n` records (the first half under key `k0`, the rest under `k1`: a
+    /// rotation in the middle).
+    fn chain(n: i64, keys: &KeyRing) -> Vec<StoredRecord> {
+        let mut prev = GENESIS_MAC.to_owned();
         (1..=n)
             .map(|seq| {
                 let mut r = StoredRecord {
+                    chain: Some("main".into()),
                     seq,
                     decision_id: Some(format!("01J{seq:023}")),
                     time: Some(format!("2026-03-02T08:00:{:02}.000Z", seq % 60)),
                     jurisdiction: Some("binzhou".into()),
                     policy_version: Some("sha256:5f2c".into()),
+                    caller: Ok((seq % 2 == 0).then(|| "platform-a".to_owned())),
                     request: Some(format!("{{\"n\":{seq}}}")),
                     decision: Some(format!("{{\"effect\":\"permit\",\"n\":{seq}}}")),
-                    prev_hash: Some(prev.clone()),
-                    hash: None,
+                    key_id: Some(if seq <= n / 2 { "k0" } else { "k1" }.into()),
+                    prev_mac: Some(prev.clone()),
+                    mac: None,
                 };
-                let h = r.computed_hash();
-                r.hash = Some(h.clone());
-                prev = h;
+                seal(&mut r, keys);
+                prev = r.mac.clone().unwrap();
                 r
             })
             .collect()
     }
 
-    fn broken(v: &Verification) -> (u64, BreakReason) {
+    fn broken(v: &ChainVerification) -> (u64, BreakReason) {
         let b = v.first_broken().expect("a break");
         (b.seq, b.reason.clone())
     }
 
     #[test]
-    fn a_valid_chain_is_intact_and_reports_its_last_hash() {
-        let records = chain(10);
-        let last = records.last().and_then(|r| r.hash.clone());
-        let v = verify_records(records);
-        assert_eq!(
-            v,
-            Verification {
-                records: 10,
-                intact: 10,
-                outcome: Outcome::Intact,
-                last_hash: last
-            }
-        );
-        assert!(v.is_intact());
-        assert_eq!(
-            verify_records(Vec::new()),
-            Verification {
-                records: 0,
-                intact: 0,
-                outcome: Outcome::Intact,
-                last_hash: None
-            }
-        );
+    fn a_valid_chain_across_a_key_rotation_is_intact() {
+        let keys = keys();
+        let records = chain(10, &keys);
+        let last = records.last().map(|r| (10, r.mac.clone().unwrap()));
+        let v = verify_records("main", &keys, records);
+        assert_eq!((v.records, v.intact, v.is_intact()), (10, 10, true));
+        assert_eq!(v.last, last);
+        let empty = verify_records("main", &keys, Vec::new());
+        assert_eq!((empty.records, empty.last), (0, None));
     }
 
     #[test]
-    fn the_hash_is_the_documented_one() {
+    fn the_mac_input_is_length_prefixed_and_marks_an_absent_caller() {
         let fields = Fields {
+            chain: "c",
             decision_id: "id",
             time: "t",
             jurisdiction: "j",
             policy_version: "v",
+            caller: None,
             request: "{}",
             decision: "{\"a\":1}",
         };
-        let expected = documented_hash([GENESIS_HASH, "7", "id", "t", "j", "v", "{}", "{\"a\":1}"]);
-        assert_eq!(hash(GENESIS_HASH, 7, &fields), expected);
-        // Lengths are hashed, so moving a byte from one field to the next changes the hash.
+        let input = mac_input(GENESIS_MAC, 7, "k", &fields);
+        assert!(input.starts_with(b"datalex-log-v2\0\0\0\0\0\0\0\x01c\0\0\0\0\0\0\0\x017"));
+        assert!(input
+            .windows(8 + 8 + 1)
+            .any(|w| w == b"\0\0\0\0\0\0\0\x01v\xff\xff\xff\xff\xff\xff\xff\xff".as_slice()));
+        // An empty caller is not an absent one; moving a byte between fields changes the input.
+        let empty = Fields {
+            caller: Some(""),
+            ..fields
+        };
+        assert_ne!(input, mac_input(GENESIS_MAC, 7, "k", &empty));
         let shifted = Fields {
             decision_id: "i",
             time: "dt",
             ..fields
         };
-        assert_ne!(hash(GENESIS_HASH, 7, &shifted), expected);
+        assert_ne!(input, mac_input(GENESIS_MAC, 7, "k", &shifted));
     }
 
     #[test]
-    fn the_first_records_prev_hash_must_be_the_genesis_hash() {
-        let records = chain(3);
-        assert_eq!(
-            records.first().and_then(|r| r.prev_hash.as_deref()),
-            Some(GENESIS_HASH)
-        );
-        // A first record chained to something else (and re-hashed to fit) is caught.
-        let mut forged = records.clone();
-        if let Some(first) = forged.first_mut() {
-            first.prev_hash = Some("ab".repeat(32));
-            first.hash = Some(first.computed_hash());
-        }
-        let v = verify_records(forged);
-        assert_eq!(broken(&v), (1, BreakReason::NotChainStart));
-        assert_eq!((v.intact, v.records), (0, 3));
-    }
-
-    #[test]
-    fn an_edit_in_the_middle_is_detected_at_the_edited_record() {
-        let mut records = chain(10);
-        if let Some(r) = records.get_mut(4) {
-            r.decision = Some("{\"effect\":\"deny\"}".into());
-        }
-        let v = verify_records(records);
-        assert_eq!(broken(&v), (5, BreakReason::HashMismatch));
+    fn an_edit_is_detected_at_the_edited_record_even_rehashed_without_the_key() {
+        let keys = keys();
+        let mut records = chain(10, &keys);
+        records[4].decision = Some("{\"effect\":\"deny\"}".into());
+        let v = verify_records("main", &keys, records.clone());
+        assert_eq!(broken(&v), (5, BreakReason::MacMismatch));
         assert_eq!(v.intact, 4);
+        // A forger without the key re-MACs the edited record and all after it with a key of
+        // their own: the first one already fails.
+        let forger = KeyRing::parse(
+            Path::new("forged.keys"),
+            &format!("[[keys]]\nid = \"k1\"\nsecret = \"{}\"\n", "ee".repeat(32)),
+        )
+        .unwrap();
+        let mut prev = records[3].mac.clone().unwrap();
+        for r in records.iter_mut().skip(4) {
+            r.key_id = Some("k1".into());
+            r.prev_mac = Some(prev.clone());
+            r.mac = r.computed_mac(&forger);
+            prev = r.mac.clone().unwrap();
+        }
+        let v = verify_records("main", &keys, records);
+        assert_eq!(broken(&v), (5, BreakReason::MacMismatch));
+    }
+
+    #[test]
+    fn an_edited_caller_or_an_unknown_key_is_detected() {
+        let keys = keys();
+        let mut records = chain(4, &keys);
+        records[1].caller = Ok(Some("platform-b".into()));
         assert_eq!(
-            v.first_broken().and_then(|b| b.decision_id.as_deref()),
-            Some("01J00000000000000000000005")
+            broken(&verify_records("main", &keys, records)),
+            (2, BreakReason::MacMismatch)
+        );
+        let mut records = chain(4, &keys);
+        records[2].key_id = Some("k9".into());
+        assert_eq!(
+            broken(&verify_records("main", &keys, records)),
+            (
+                3,
+                BreakReason::UnknownKey {
+                    key_id: "k9".into()
+                }
+            )
         );
     }
 
     #[test]
-    fn a_rehashed_edit_in_the_middle_is_detected_at_the_next_record() {
-        let mut records = chain(10);
-        if let Some(r) = records.get_mut(4) {
-            r.decision = Some("{\"effect\":\"deny\"}".into());
-            r.hash = Some(r.computed_hash());
-        }
-        let v = verify_records(records);
+    fn the_first_record_must_start_the_chain() {
+        let keys = keys();
+        let mut records = chain(3, &keys);
+        records[0].prev_mac = Some("ab".repeat(32));
+        seal(&mut records[0], &keys);
+        let v = verify_records("main", &keys, records);
+        assert_eq!(broken(&v), (1, BreakReason::NotChainStart));
+    }
+
+    #[test]
+    fn a_relinked_record_is_detected_at_the_next() {
+        let keys = keys();
+        let mut records = chain(10, &keys);
+        // With the key, a forger re-MACs record 5 alone: record 6 no longer links to it.
+        records[4].decision = Some("{\"effect\":\"deny\"}".into());
+        seal(&mut records[4], &keys);
+        let v = verify_records("main", &keys, records);
         assert_eq!(broken(&v), (6, BreakReason::NotLinked { previous: 5 }));
-        assert_eq!(v.intact, 5);
     }
 
     #[test]
-    fn a_reorder_is_detected() {
-        // Two records swapped as stored (each keeps its number): the gap shows at once.
-        let mut records = chain(6);
-        records.swap(2, 3);
-        let v = verify_records(records);
-        assert_eq!(broken(&v), (4, BreakReason::Missing { from: 3, to: 3 }));
-        assert_eq!(v.intact, 2);
-
-        // Two records' contents swapped and renumbered to fit: their hashes no longer match.
-        let mut records = chain(6);
-        let (a, b) = (records[2].clone(), records[3].clone());
-        records[2] = StoredRecord { seq: 3, ..b };
-        records[3] = StoredRecord { seq: 4, ..a };
-        let v = verify_records(records);
-        assert_eq!(broken(&v).0, 3);
-        assert_ne!(v.outcome, Outcome::Intact);
-
-        // Even re-hashed in their new places, the next record's link breaks.
-        let mut records = chain(6);
-        let (a, b) = (records[2].clone(), records[3].clone());
-        let prev = records[1].hash.clone();
-        records[2] = StoredRecord {
-            seq: 3,
-            prev_hash: prev,
-            ..b
-        };
-        records[2].hash = Some(records[2].computed_hash());
-        records[3] = StoredRecord {
-            seq: 4,
-            prev_hash: records[2].hash.clone(),
-            ..a
-        };
-        records[3].hash = Some(records[3].computed_hash());
-        let v = verify_records(records);
-        assert_eq!(broken(&v), (5, BreakReason::NotLinked { previous: 4 }));
-    }
-
-    #[test]
-    fn deletions_and_renumbering_are_named() {
-        let mut records = chain(10);
+    fn deletions_reorders_and_renumbering_are_named() {
+        let keys = keys();
+        let mut records = chain(10, &keys);
         records.remove(6);
         records.remove(5);
-        let v = verify_records(records);
+        let v = verify_records("main", &keys, records);
         assert_eq!(broken(&v), (8, BreakReason::Missing { from: 6, to: 7 }));
         assert_eq!((v.intact, v.records), (5, 8));
 
-        let mut records = chain(3);
-        records.remove(0);
+        let mut records = chain(6, &keys);
+        records.swap(2, 3);
         assert_eq!(
-            broken(&verify_records(records)),
-            (2, BreakReason::Missing { from: 1, to: 1 })
+            broken(&verify_records("main", &keys, records)),
+            (4, BreakReason::Missing { from: 3, to: 3 })
         );
 
-        let mut records = chain(3);
-        if let Some(first) = records.first_mut() {
-            first.seq = -3;
-        }
-        let v = verify_records(records);
+        let mut records = chain(3, &keys);
+        records[0].seq = -3;
+        let v = verify_records("main", &keys, records);
         assert_eq!(broken(&v), (0, BreakReason::BeforeStart { seq: -3 }));
-        assert_eq!(v.intact, 0);
     }
 
     #[test]
-    fn a_column_that_is_not_text_is_named_and_the_last_hash_counts_every_record() {
-        let mut records = chain(5);
-        if let Some(r) = records.get_mut(1) {
-            r.time = None;
-        }
-        let last = records.last().and_then(|r| r.hash.clone());
-        let v = verify_records(records);
+    fn a_column_that_is_not_text_is_named() {
+        let keys = keys();
+        let mut records = chain(5, &keys);
+        records[1].time = None;
+        let v = verify_records("main", &keys, records);
         assert_eq!(broken(&v), (2, BreakReason::NotText { column: "time" }));
-        assert_eq!((v.intact, v.records, v.last_hash), (1, 5, last));
-
-        let mut records = chain(2);
-        if let Some(r) = records.last_mut() {
-            r.hash = None;
-        }
-        let v = verify_records(records);
-        assert_eq!(broken(&v), (2, BreakReason::NotText { column: "hash" }));
-        assert_eq!(v.last_hash, None);
+        let mut records = chain(2, &keys);
+        records[1].caller = Err(());
+        let v = verify_records("main", &keys, records);
+        assert_eq!(broken(&v), (2, BreakReason::NotText { column: "caller" }));
     }
 }

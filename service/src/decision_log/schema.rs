@@ -1,39 +1,54 @@
-//! The log's table, its statements, and the typed record.
+//! The log's tables, its statements, and the typed record.
 
-use super::chain::{StoredRecord, GENESIS_HASH};
+use super::chain::{StoredRecord, GENESIS_MAC};
 use anyhow::{bail, Context as _};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _, Row};
 use std::path::Path;
 use std::time::Duration;
 
-/// How long a connection waits for another one's lock before giving up.
-pub(super) const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a reader waits for another connection's lock before giving up.
+pub(super) const READ_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The one table.
-pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS decisions (
-    seq INTEGER PRIMARY KEY,
-    decision_id TEXT UNIQUE,
-    time TEXT,
-    jurisdiction TEXT,
-    policy_version TEXT,
-    request TEXT,
-    decision TEXT,
-    prev_hash TEXT,
-    hash TEXT
-)";
+/// The format this version writes, in `log_meta`.
+pub(super) const FORMAT: &str = "datalex-log-v2";
+
+/// The tables: the format marker, and one row per record, keyed by chain and sequence number
+/// (one chain per writer: a later deployment runs several replicas, each with its own chain).
+pub(super) const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS log_meta (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT OR IGNORE INTO log_meta (name, value) VALUES ('format', 'datalex-log-v2');
+CREATE TABLE IF NOT EXISTS records (
+    chain TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    decision_id TEXT NOT NULL UNIQUE,
+    time TEXT NOT NULL,
+    jurisdiction TEXT NOT NULL,
+    policy_version TEXT NOT NULL,
+    caller TEXT,
+    request TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    prev_mac TEXT NOT NULL,
+    mac TEXT NOT NULL,
+    PRIMARY KEY (chain, seq)
+);
+";
 
 /// Appends one record.
-pub(super) const INSERT: &str =
-    "INSERT INTO decisions (seq, decision_id, time, jurisdiction, policy_version, \
-     request, decision, prev_hash, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)";
+pub(super) const INSERT: &str = "INSERT INTO records (chain, seq, decision_id, time, \
+     jurisdiction, policy_version, caller, request, decision, key_id, prev_mac, mac) \
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)";
 
-/// Every record, in chain order, in the column order [`stored_record`] reads.
+/// Every record, by chain and in chain order, in the column order [`stored_record`] reads.
 pub(super) const SELECT_ALL: &str =
-    "SELECT seq, decision_id, time, jurisdiction, policy_version, request, decision, \
-     prev_hash, hash FROM decisions ORDER BY seq";
+    "SELECT chain, seq, decision_id, time, jurisdiction, policy_version, caller, request, \
+     decision, key_id, prev_mac, mac FROM records ORDER BY chain, seq";
 
-/// One decision as logged.
+/// One decision to log.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Record {
     /// The decision's unique id (the contract's ULID).
@@ -44,25 +59,70 @@ pub struct Record {
     pub jurisdiction: String,
     /// The content hash of the policy set and facts that decided (`policy.version`).
     pub policy_version: String,
-    /// The request as received.
+    /// The authenticated caller that asked (`None` when the service runs open).
+    pub caller: Option<String>,
+    /// The request: its contract fields, as the service parsed them.
     pub request: serde_json::Value,
     /// The decision as answered.
     pub decision: serde_json::Value,
 }
 
-/// The last record's sequence number and hash (`0` and [`GENESIS_HASH`] for an empty log).
-pub(super) fn tail(conn: &Connection) -> anyhow::Result<(i64, String)> {
+/// Checks that the database at `path` (open as `conn`) is a log of this format, or empty;
+/// refuses a log of the old, unkeyed format with a message that says what to do.
+pub(super) fn check_format(conn: &Connection, path: &Path) -> anyhow::Result<()> {
+    let table = |name: &str| -> anyhow::Result<bool> {
+        let n: i64 = conn.query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+            [name],
+            |row| row.get(0),
+        )?;
+        Ok(n > 0)
+    };
+    if table("decisions")? && !table("records")? {
+        bail!(
+            "{} is a decision log of the old format (an unkeyed SHA-256 chain, table \
+             `decisions`), which this version neither writes nor converts: converting would \
+             vouch with the new key for records nothing vouches for. Keep it as an archive \
+             (verify it first with the release that wrote it) and start a new log at another \
+             path (`--log`)",
+            path.display()
+        );
+    }
+    if table("log_meta")? {
+        let format: Option<String> = conn
+            .query_row(
+                "SELECT value FROM log_meta WHERE name = 'format'",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(format) = format.filter(|f| f != FORMAT) {
+            bail!(
+                "{} is a decision log of format `{format}`, which this version does not know \
+                 (it writes `{FORMAT}`)",
+                path.display()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The last record of `chain`: its sequence number and MAC (`0` and [`GENESIS_MAC`] for an
+/// empty chain).
+pub(super) fn tail(conn: &Connection, chain: &str) -> anyhow::Result<(i64, String)> {
     let last = conn
         .query_row(
-            "SELECT seq, hash FROM decisions ORDER BY seq DESC LIMIT 1",
-            [],
+            "SELECT seq, mac FROM records WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
+            [chain],
             |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
         )
         .optional()?;
     match last {
-        None => Ok((0, GENESIS_HASH.to_owned())),
-        Some((seq, Some(hash))) => Ok((seq, hash)),
-        Some((seq, None)) => bail!("the hash of the last record, #{seq}, is missing"),
+        None => Ok((0, GENESIS_MAC.to_owned())),
+        Some((seq, Some(mac))) => Ok((seq, mac)),
+        Some((seq, None)) => {
+            bail!("the MAC of the last record of chain `{chain}`, #{seq}, is missing")
+        }
     }
 }
 
@@ -74,16 +134,26 @@ pub(super) fn stored_record(row: &Row<'_>) -> rusqlite::Result<StoredRecord> {
             _ => None,
         })
     };
+    let caller = match row.get_ref(6)? {
+        ValueRef::Null => Ok(None),
+        ValueRef::Text(bytes) => std::str::from_utf8(bytes)
+            .map(|s| Some(s.to_owned()))
+            .map_err(|_| ()),
+        _ => Err(()),
+    };
     Ok(StoredRecord {
-        seq: row.get(0)?,
-        decision_id: text(1)?,
-        time: text(2)?,
-        jurisdiction: text(3)?,
-        policy_version: text(4)?,
-        request: text(5)?,
-        decision: text(6)?,
-        prev_hash: text(7)?,
-        hash: text(8)?,
+        chain: text(0)?,
+        seq: row.get(1)?,
+        decision_id: text(2)?,
+        time: text(3)?,
+        jurisdiction: text(4)?,
+        policy_version: text(5)?,
+        caller,
+        request: text(7)?,
+        decision: text(8)?,
+        key_id: text(9)?,
+        prev_mac: text(10)?,
+        mac: text(11)?,
     })
 }
 
@@ -98,6 +168,6 @@ pub(super) fn open_read_only(path: &Path) -> anyhow::Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(context)?;
-    conn.busy_timeout(BUSY_TIMEOUT).with_context(context)?;
+    conn.busy_timeout(READ_BUSY_TIMEOUT).with_context(context)?;
     Ok(conn)
 }

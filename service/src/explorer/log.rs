@@ -1,83 +1,41 @@
 //! The decision log pages: the most recent decisions, one decision by its id, and whether the
-//! chain holds. This module is the explorer's only use of the log, kept small: it logs a
-//! decision tried on the explorer ([`record`], as the API does), reads one by id
-//! ([`DecisionLog::get`](crate::decision_log::DecisionLog::get)), verifies the chain
-//! ([`decision_log::verify`]), and lists the newest rows with one
-//! read-only query of the log's table.
+//! chain holds. This module is the explorer's only use of the log, kept small and on the log's
+//! public API: it logs a decision tried on the explorer ([`record`]: submitted and awaited as
+//! `POST /v1/decisions` does), reads one by id
+//! ([`DecisionLog::get`](crate::decision_log::DecisionLog::get), honouring
+//! [`Caller::may_read`]), lists the newest
+//! ([`DecisionLog::recent`](crate::decision_log::DecisionLog::recent)), and verifies the chains
+//! ([`decision_log::verify`], with the log's key file and its checkpoints when present).
 
 use super::{Asked, Explorer, Page};
-use crate::decision_log::{self, Outcome};
+use crate::auth::{Caller, Scope};
+use crate::decision_log::{self, keys, Recent, Rendered, Unavailable, VerifyOptions};
+use crate::handlers::COMMIT_WAIT;
 use crate::state::AppState;
 use axum::http::StatusCode;
-use datalex_evaluator::Jurisdiction;
-use rusqlite::{Connection, OpenFlags};
-use serde::Serialize;
-use serde_json::Value;
-use std::sync::Arc;
-use std::time::Duration;
 
 /// How many decisions the recent page lists at most.
 pub const PAGE_ROWS: usize = 50;
 
-/// Logs a decision the explorer made, as the API logs its own.
-pub fn record(app: &AppState, j: &Jurisdiction, request: String, id: &str, decision: String) {
-    app.log().append_rendered(
-        id.to_string(),
-        app.project().clock().timestamp(),
-        j.name.clone(),
-        j.version.clone(),
-        request,
-        Arc::from(decision),
-    );
+/// Logs a decision the explorer made as the API logs its own: submitted, and awaited until
+/// durable (in the durable mode).
+pub async fn record(app: &AppState, record: Rendered) -> Result<(), Unavailable> {
+    app.log().submit(vec![record])?.durable(COMMIT_WAIT).await
 }
 
-/// A row of the recent list.
-#[derive(Serialize)]
-struct Row {
-    seq: i64,
-    decision_id: String,
-    time: String,
-    jurisdiction: String,
-    effect: Option<String>,
-}
-
-/// The newest rows before `before` (sequence number), newest first, at most [`PAGE_ROWS`].
-fn newest(app: &AppState, before: Option<i64>) -> anyhow::Result<Vec<Row>> {
-    // What was appended is in the table once flushed.
-    app.log().flush()?;
-    let conn = Connection::open_with_flags(
-        app.log_path(),
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(Duration::from_secs(2))?;
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, decision_id, time, jurisdiction, decision FROM decisions \
-         WHERE seq < ?1 ORDER BY seq DESC LIMIT ?2",
-    )?;
-    let limit = i64::try_from(PAGE_ROWS).unwrap_or(50);
-    let rows = stmt.query_map(
-        rusqlite::params![before.unwrap_or(i64::MAX), limit],
-        |row| {
-            let decision: Option<String> = row.get(4).ok();
-            Ok(Row {
-                seq: row.get(0)?,
-                decision_id: row.get::<_, Option<String>>(1)?.unwrap_or_default(),
-                time: row.get::<_, Option<String>>(2)?.unwrap_or_default(),
-                jurisdiction: row.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                effect: decision
-                    .and_then(|d| serde_json::from_str::<Value>(&d).ok())
-                    .and_then(|d| d.get("effect").and_then(Value::as_str).map(str::to_string)),
-            })
-        },
-    )?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
-}
-
-/// `/log?before=SEQ`: the newest decisions.
-pub fn recent(ex: &Explorer, asked: &Asked) -> Page {
+/// `/log?before=ID`: the newest decisions (older than the decision `ID`): every caller's for an
+/// auditor, else the caller's own.
+pub fn recent(ex: &Explorer, asked: &Asked, caller: &Caller) -> Page {
     let lang = asked.lang;
-    let before = asked.get("before").and_then(|s| s.parse::<i64>().ok());
-    let rows = match newest(ex.app(), before) {
+    let before = asked
+        .get("before")
+        .filter(|s| s.len() <= 64 && s.chars().all(|c| c.is_ascii_alphanumeric()));
+    let only = if caller.has(Scope::Audit) {
+        None
+    } else {
+        Some(caller.id.as_str())
+    };
+    let rows: Vec<Recent> = match ex.app().log().recent(PAGE_ROWS, before, only) {
         Ok(r) => r,
         Err(e) => {
             return Page::error(
@@ -89,14 +47,24 @@ pub fn recent(ex: &Explorer, asked: &Asked) -> Page {
         }
     };
     let older = (rows.len() == PAGE_ROWS)
-        .then(|| rows.last().map(|r| format!("/log?before={}", r.seq)))
+        .then(|| {
+            rows.last()
+                .map(|r| format!("/log?before={}", r.decision_id))
+        })
         .flatten();
     let title = datalex_i18n::text(lang, "explorer-log-title", None);
     Page::render(
         asked,
         "log.html",
         &title,
-        minijinja::context! { path => "/log", rows => rows, older => older, limit => PAGE_ROWS },
+        minijinja::context! {
+            path => "/log",
+            rows => minijinja::Value::from_serialize(&rows),
+            older => older,
+            limit => PAGE_ROWS,
+            all => only.is_none(),
+            caller => caller.id.clone(),
+        },
     )
 }
 
@@ -107,7 +75,7 @@ pub fn verify(ex: &Explorer, asked: &Asked) -> Page {
     let checked = app
         .log()
         .flush()
-        .and_then(|()| decision_log::verify(app.log_path()));
+        .and_then(|()| decision_log::verify(app.log_path(), &verify_options(app)));
     let v = match checked {
         Ok(v) => v,
         Err(e) => {
@@ -119,17 +87,33 @@ pub fn verify(ex: &Explorer, asked: &Asked) -> Page {
             )
         }
     };
-    let (intact, broken) = match &v.outcome {
-        Outcome::Intact => (true, None),
-        Outcome::Broken(b) => (
-            false,
-            Some(minijinja::context! {
-                seq => b.seq,
-                decision_id => b.decision_id.clone(),
-                reason => b.reason.to_string(),
-            }),
-        ),
-    };
+    let chains: Vec<minijinja::Value> = v
+        .chains
+        .iter()
+        .map(|c| {
+            let broken = c.first_broken().map(|b| {
+                minijinja::context! {
+                    seq => b.seq,
+                    decision_id => b.decision_id.clone(),
+                    reason => b.reason.describe(lang),
+                }
+            });
+            minijinja::context! {
+                chain => c.chain.clone(),
+                records => c.records,
+                verified => c.intact,
+                broken => broken,
+                last_mac => c.last.as_ref().map(|(_, mac)| mac.clone()),
+            }
+        })
+        .collect();
+    let checkpoints = v.checkpoints.as_ref().map(|c| {
+        minijinja::context! {
+            checked => c.checked,
+            unanchored => c.unanchored,
+            problem => c.problem.as_ref().map(|p| p.describe(lang)),
+        }
+    });
     let title = datalex_i18n::text(lang, "explorer-verify-title", None);
     Page::render(
         asked,
@@ -137,17 +121,31 @@ pub fn verify(ex: &Explorer, asked: &Asked) -> Page {
         &title,
         minijinja::context! {
             path => "/log/verify",
-            records => v.records,
-            verified => v.intact,
-            intact => intact,
-            broken => broken,
-            last_hash => v.last_hash.clone(),
+            records => v.records(),
+            intact => v.is_intact(),
+            chains => chains,
+            checkpoints => checkpoints,
         },
     )
 }
 
-/// `/log/{id}`: one logged decision.
-pub fn decision(ex: &Explorer, asked: &Asked, id: &str) -> Page {
+/// How the log is verified: with its own key file, and against its checkpoints (signed with
+/// the public key beside its signing key) when they exist.
+fn verify_options(app: &AppState) -> VerifyOptions {
+    let options = app.log().options();
+    let public_key = keys::public_key_path(&options.signing_key);
+    let mut v = VerifyOptions::beside(app.log_path());
+    v.key_file = options.key_file.clone();
+    if options.checkpoints.exists() && public_key.exists() {
+        v.checkpoints = Some(options.checkpoints.clone());
+        v.public_key = Some(public_key);
+    }
+    v
+}
+
+/// `/log/{id}`: one logged decision; another caller's is not found (unless the caller audits),
+/// as the API answers it.
+pub fn decision(ex: &Explorer, asked: &Asked, caller: &Caller, id: &str) -> Page {
     let lang = asked.lang;
     let not_found = || {
         Page::error(
@@ -161,8 +159,8 @@ pub fn decision(ex: &Explorer, asked: &Asked, id: &str) -> Page {
         return not_found();
     }
     let d = match ex.app().log().get(id) {
-        Ok(Some(d)) => d,
-        Ok(None) => return not_found(),
+        Ok(Some(logged)) if caller.may_read(logged.caller.as_deref()) => logged.decision,
+        Ok(_) => return not_found(),
         Err(e) => {
             return Page::error(
                 lang,

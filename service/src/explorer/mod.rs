@@ -4,13 +4,16 @@
 //! the decision as a 决定书, check the decision log, and see which test decisions a reload
 //! changed.
 //!
-//! Read-only: no page changes policies or facts. A request tried on the explorer is decided and
-//! logged exactly as one the API answers (it is a decision like any other). Chinese first,
+//! Read-only: no page changes policies or facts. A request tried on the explorer (`POST /try`)
+//! is decided and logged exactly as one the API answers (it is a decision like any other, with
+//! its caller). Chinese first,
 //! English with `?lang=en` (kept on every link) or `Accept-Language`. Pages work without
 //! JavaScript; the templates (`service/templates/explorer/`) and the style sheet are embedded.
 //!
-//! [`router`] is merged into the service's router in one line; it has its own state
-//! ([`Explorer`]) so that access control can wrap it on its own.
+//! [`router`] is merged into the service's router in one line, inside the service's access
+//! guard; each page needs a scope ([`ROUTES`], [`access`]): reading pages `read-policies`,
+//! `/try` `decide`, the log's pages `read-decisions` (the caller's own decisions) or `audit`
+//! (all). Without a key file (loopback) every page is open, as every route is.
 //!
 //! - [`view`]: what is computed once per served snapshot (the graph view, the policy sources,
 //!   the package tests decided), cached until a reload swaps the snapshot.
@@ -30,11 +33,13 @@ pub mod templates;
 pub mod try_page;
 pub mod view;
 
+use crate::auth::{Caller, Scope};
 use crate::state::{AppState, Snapshot};
+use axum::extract::rejection::StringRejection;
 use axum::extract::{Path as UrlPath, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, MethodRouter};
 use axum::Router;
 use datalex_i18n::Lang;
 use minijinja::value::Value;
@@ -121,20 +126,63 @@ impl Explorer {
     }
 }
 
-/// The explorer's routes, with their own state; merged into the service's router.
+/// The explorer's pages (HTML for people, not API routes: they are not in
+/// [`crate::handlers::ROUTES`] nor in `openapi.json`), each with the scopes of which a caller
+/// needs one ([`access`]).
+pub const ROUTES: &[(&str, &[Scope])] = &[
+    ("/", READ),
+    ("/explorer.css", READ),
+    ("/regulations/{id}", READ),
+    ("/regulations/{id}/articles/{n}", READ),
+    ("/rules/{name}", READ),
+    ("/changes", READ),
+    ("/try", &[Scope::Decide]),
+    ("/log", LOG),
+    ("/log/verify", LOG),
+    ("/log/{id}", LOG),
+];
+
+/// Reading the policies, regulations and what a reload changed.
+const READ: &[Scope] = &[Scope::ReadPolicies];
+/// The decision log's pages: a caller with `read-decisions` sees its own decisions, one with
+/// `audit` every one.
+const LOG: &[Scope] = &[Scope::ReadDecisions, Scope::Audit];
+
+/// The scopes of which a caller needs one to open the explorer's page `path` (a route pattern
+/// of [`ROUTES`]); `None` for a path that is not one of its pages.
+pub fn access(path: &str) -> Option<&'static [Scope]> {
+    ROUTES.iter().find(|(p, _)| *p == path).map(|(_, s)| *s)
+}
+
+/// The handler of an explorer page of [`ROUTES`].
+fn handler(path: &str) -> Option<MethodRouter<Arc<Explorer>>> {
+    Some(match path {
+        "/" => get(index),
+        "/explorer.css" => get(css),
+        "/regulations/{id}" => get(regulation),
+        "/regulations/{id}/articles/{n}" => get(article),
+        "/rules/{name}" => get(rule),
+        "/changes" => get(changes_page),
+        // GET shows the form (filled from the query: a shared case); POST decides and logs,
+        // so that neither a prefetch nor a reload of a link makes a decision.
+        "/try" => get(try_form).post(try_decide),
+        "/log" => get(log_recent),
+        "/log/verify" => get(log_verify),
+        "/log/{id}" => get(log_decision),
+        _ => return None,
+    })
+}
+
+/// The explorer's routes, with their own state; merged into the service's router (inside its
+/// access guard: every page of [`ROUTES`] has its scopes in [`access`]).
 pub fn router<S: Clone + Send + Sync + 'static>(app: Arc<AppState>) -> Router<S> {
-    Router::new()
-        .route("/", get(index))
-        .route("/explorer.css", get(css))
-        .route("/regulations/{id}", get(regulation))
-        .route("/regulations/{id}/articles/{n}", get(article))
-        .route("/rules/{name}", get(rule))
-        .route("/try", get(try_request))
-        .route("/log", get(log_recent))
-        .route("/log/verify", get(log_verify))
-        .route("/log/{id}", get(log_decision))
-        .route("/changes", get(changes_page))
-        .with_state(Arc::new(Explorer::new(app)))
+    let mut r = Router::new();
+    for (path, _) in ROUTES {
+        if let Some(h) = handler(path) {
+            r = r.route(path, h);
+        }
+    }
+    r.with_state(Arc::new(Explorer::new(app)))
 }
 
 /// What every page knows of the request: the language, and whether it was chosen by the query
@@ -306,20 +354,66 @@ async fn rule(
     answer(&headers, raw, |a| pages::rule(&ex, a, &name))
 }
 
-async fn try_request(
+async fn try_form(
     State(ex): State<Arc<Explorer>>,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, raw, |a| try_page::page(&ex, a))
+    answer(&headers, raw, |a| try_page::page(&ex, a, None).page)
+}
+
+/// `POST /try`: the form's fields (the body, `application/x-www-form-urlencoded`, with the
+/// query's `lang`) decided, logged as `POST /v1/decisions` logs (the caller recorded, the
+/// answer only once the record is durable; 503 if the log cannot take it), and shown.
+async fn try_decide(
+    State(ex): State<Arc<Explorer>>,
+    caller: Caller,
+    headers: HeaderMap,
+    RawQuery(raw): RawQuery,
+    body: Result<String, StringRejection>,
+) -> Response {
+    let body = match body {
+        Ok(b) => b,
+        Err(e) => {
+            return Page::error(
+                crate::handlers::lang(&headers),
+                e.status(),
+                "explorer-internal",
+                &[("detail", e.body_text())],
+            )
+            .into_response()
+        }
+    };
+    let pairs = match raw {
+        Some(q) if !q.is_empty() => format!("{q}&{body}"),
+        _ => body,
+    };
+    let asked = match Asked::read(&headers, Some(&pairs)) {
+        Ok(a) => a,
+        Err(p) => return p.into_response(),
+    };
+    let tried = try_page::page(&ex, &asked, Some(&caller));
+    if let Some(record) = tried.record {
+        if let Err(e) = log::record(ex.app(), record).await {
+            return Page::error(
+                asked.lang,
+                StatusCode::SERVICE_UNAVAILABLE,
+                "http-decision-log-unavailable",
+                &[("detail", e.0)],
+            )
+            .into_response();
+        }
+    }
+    tried.page.into_response()
 }
 
 async fn log_recent(
     State(ex): State<Arc<Explorer>>,
+    caller: Caller,
     headers: HeaderMap,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, raw, |a| log::recent(&ex, a))
+    answer(&headers, raw, |a| log::recent(&ex, a, &caller))
 }
 
 async fn log_verify(
@@ -332,11 +426,12 @@ async fn log_verify(
 
 async fn log_decision(
     State(ex): State<Arc<Explorer>>,
+    caller: Caller,
     headers: HeaderMap,
     UrlPath(id): UrlPath<String>,
     RawQuery(raw): RawQuery,
 ) -> Response {
-    answer(&headers, raw, |a| log::decision(&ex, a, &id))
+    answer(&headers, raw, |a| log::decision(&ex, a, &caller, &id))
 }
 
 async fn changes_page(

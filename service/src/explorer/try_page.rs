@@ -1,11 +1,15 @@
 //! `/try`: a form per request kind, made from the kind's request record in the prelude (each
 //! field with its documented label; institutions, datasets, developers, products and scenarios
 //! to choose from the served facts and labels), and, when submitted, the decision as the 决定书
-//! and as raw JSON. The form is sent with GET, so the URL carries the request and a case can be
-//! shared; the decision is made and logged as the API would.
+//! and as raw JSON. `GET /try?…` only fills the form from the query (so a case can be shared as
+//! a link, and a prefetch or a reload decides nothing); the form is sent with POST, which
+//! decides and logs as the API would, and shows the link that fills the form again.
 
 use super::pages::kind_label;
 use super::{Asked, Explorer, Page};
+use crate::auth::Caller;
+use crate::decision_log::stored::contract_request;
+use crate::decision_log::Rendered;
 use axum::http::StatusCode;
 use datalex_compiler::types::{Ty, Types};
 use datalex_compiler::PolicySet;
@@ -16,6 +20,7 @@ use datalex_lang::ast::LabelOf;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// The longest value one field accepts.
@@ -260,6 +265,8 @@ fn document_article(html: &str) -> Option<&str> {
 
 #[derive(Serialize)]
 struct Outcome {
+    /// The link that fills the form with the request again.
+    share: String,
     decision_id: Option<String>,
     effect: Option<String>,
     document: Option<String>,
@@ -268,8 +275,23 @@ struct Outcome {
     field: Option<String>,
 }
 
-/// `/try?jurisdiction=J&kind=K&FIELD=VALUE…[&decide=1]`.
-pub fn page(ex: &Explorer, asked: &Asked) -> Page {
+/// The page of `/try`, and the decision to log before it is answered (when one was made).
+pub struct Tried {
+    /// The page.
+    pub page: Page,
+    /// The record of the decision the page shows, to log (and await) before answering.
+    pub record: Option<Rendered>,
+}
+
+impl From<Page> for Tried {
+    fn from(page: Page) -> Tried {
+        Tried { page, record: None }
+    }
+}
+
+/// `/try?jurisdiction=J&kind=K&FIELD=VALUE…`: the form, filled from the pairs; with `decide`
+/// (the caller of `POST /try`) the form's request decided as well.
+pub fn page(ex: &Explorer, asked: &Asked, decide: Option<&Caller>) -> Tried {
     let lang = asked.lang;
     let view = ex.view();
     let snap = &view.snapshot;
@@ -288,7 +310,8 @@ pub fn page(ex: &Explorer, asked: &Asked) -> Page {
             StatusCode::NOT_FOUND,
             "explorer-no-jurisdiction",
             &[("known", known.join(", "))],
-        );
+        )
+        .into();
     };
     let kinds: Vec<String> = policy
         .package(&j.name)
@@ -307,6 +330,7 @@ pub fn page(ex: &Explorer, asked: &Asked) -> Page {
                     ("known", kinds.join(", ")),
                 ],
             )
+            .into()
         }
         None => kinds
             .iter()
@@ -339,9 +363,13 @@ pub fn page(ex: &Explorer, asked: &Asked) -> Page {
                 .collect()
         })
         .unwrap_or_default();
-    let outcome = asked
-        .get("decide")
-        .map(|_| decide(ex, j, &kind, &fields, lang));
+    let (outcome, record) = match decide {
+        Some(caller) => {
+            let (o, r) = decide_form(ex, j, &kind, &fields, lang, caller);
+            (Some(o), r)
+        }
+        None => (None, None),
+    };
     let tabs: Vec<(String, String, String)> = kinds
         .iter()
         .map(|k| {
@@ -380,12 +408,39 @@ pub fn page(ex: &Explorer, asked: &Asked) -> Page {
     if page.status == StatusCode::OK {
         page.status = status;
     }
-    page
+    Tried { page, record }
 }
 
-/// Decides the form's request with `j`, logs it, and renders the decision.
-fn decide(ex: &Explorer, j: &Jurisdiction, kind: &str, fields: &[Field], lang: Lang) -> Outcome {
+/// `/try?…`: the link that fills the form with `fields` again (shared, it does not decide).
+fn share_link(jurisdiction: &str, kind: &str, fields: &[Field]) -> String {
+    fn pairs(q: &mut form_urlencoded::Serializer<'_, String>, fields: &[Field]) {
+        for f in fields {
+            for v in &f.values {
+                q.append_pair(&f.name, v);
+            }
+            pairs(q, &f.fields);
+        }
+    }
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    q.append_pair("jurisdiction", jurisdiction);
+    q.append_pair("kind", kind);
+    pairs(&mut q, fields);
+    format!("/try?{}", q.finish())
+}
+
+/// Decides the form's request with `j` and renders the decision, with its record to log (as
+/// `POST /v1/decisions` logs one: the request's contract fields, the caller).
+fn decide_form(
+    ex: &Explorer,
+    j: &Jurisdiction,
+    kind: &str,
+    fields: &[Field],
+    lang: Lang,
+    caller: &Caller,
+) -> (Outcome, Option<Rendered>) {
+    let share = share_link(&j.name, kind, fields);
     let failed = |error: String, field: Option<String>| Outcome {
+        share: share.clone(),
         decision_id: None,
         effect: None,
         document: None,
@@ -397,7 +452,7 @@ fn decide(ex: &Explorer, j: &Jurisdiction, kind: &str, fields: &[Field], lang: L
     let json = match request_json(kind, &j.name, fields) {
         Ok(m) => Value::Object(m),
         Err(field) => {
-            return failed(
+            let failure = failed(
                 crate::words::say(
                     lang,
                     "explorer-value-too-long",
@@ -408,27 +463,41 @@ fn decide(ex: &Explorer, j: &Jurisdiction, kind: &str, fields: &[Field], lang: L
                     ],
                 ),
                 Some(field),
-            )
+            );
+            return (failure, None);
         }
     };
     let app = ex.app();
     let started = Instant::now();
     let request = match Request::from_json(&json, app.project().clock().today()) {
         Ok(r) => r,
-        Err(e) => return failed(crate::words::request_error(lang, &e), e.field.clone()),
+        Err(e) => {
+            return (
+                failed(crate::words::request_error(lang, &e), e.field.clone()),
+                None,
+            )
+        }
     };
     let mut d = match j.decide(&request) {
         Ok(d) => d,
-        Err(e) => return failed(crate::words::eval_error(lang, &e), None),
+        Err(e) => return (failed(crate::words::eval_error(lang, &e), None), None),
     };
     d.decision_id = ulid::Ulid::new().to_string();
     let text = match serde_json::to_string(&d) {
         Ok(t) => t,
-        Err(e) => return failed(e.to_string(), None),
+        Err(e) => return (failed(e.to_string(), None), None),
     };
     app.metrics()
         .decided(&j.name, request.kind(), d.effect, started.elapsed());
-    super::log::record(app, j, json.to_string(), &d.decision_id, text);
+    let record = Rendered {
+        decision_id: d.decision_id.clone(),
+        time: app.project().clock().timestamp(),
+        jurisdiction: j.name.clone(),
+        policy_version: j.version.clone(),
+        caller: caller.recorded().map(str::to_owned),
+        request: contract_request(&json, &request, policy).to_string(),
+        decision: Arc::from(text),
+    };
     let input = document::Input {
         decision: &d,
         request: &request,
@@ -439,14 +508,16 @@ fn decide(ex: &Explorer, j: &Jurisdiction, kind: &str, fields: &[Field], lang: L
     let doc = document::document(&input, lang, Format::Html)
         .ok()
         .and_then(|html| document_article(&html).map(str::to_string));
-    Outcome {
+    let outcome = Outcome {
+        share,
         decision_id: Some(d.decision_id.clone()),
         effect: Some(d.effect.to_string()),
         document: doc,
         json: serde_json::to_string_pretty(&d).ok(),
         error: None,
         field: None,
-    }
+    };
+    (outcome, Some(record))
 }
 
 #[cfg(test)]

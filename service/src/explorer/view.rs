@@ -54,7 +54,7 @@ impl View {
         let graph = export::view(&snapshot.policy);
         let sources = app
             .project()
-            .compile()
+            .compile(app.lang())
             .ok()
             .filter(|(_, c)| {
                 c.policy
