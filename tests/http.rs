@@ -123,7 +123,8 @@ fn serves_every_route_of_the_contract() {
     );
     assert!(body.contains("datalex_decision_seconds_count 2"), "{body}");
     assert!(
-        body.contains("datalex_request_errors_total{status=\"422\",code=\"invalid_request\"} 1"),
+        // The batch's invalid item and the batch over the limit.
+        body.contains("datalex_request_errors_total{status=\"422\",code=\"invalid_request\"} 2"),
         "{body}"
     );
     let (status, body) = http(&server.addr, "GET", "/openapi.json", "").unwrap();

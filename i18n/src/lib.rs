@@ -128,6 +128,7 @@ const ZH: &[(&str, &str)] = &[
     ("http.ftl", include_str!("../locales/zh/http.ftl")),
     ("explain.ftl", include_str!("../locales/zh/explain.ftl")),
     ("lsp.ftl", include_str!("../locales/zh/lsp.ftl")),
+    ("explorer.ftl", include_str!("../locales/zh/explorer.ftl")),
     ("tests.ftl", include_str!("../locales/zh/tests.ftl")),
 ];
 const EN: &[(&str, &str)] = &[
@@ -140,6 +141,7 @@ const EN: &[(&str, &str)] = &[
     ("http.ftl", include_str!("../locales/en/http.ftl")),
     ("explain.ftl", include_str!("../locales/en/explain.ftl")),
     ("lsp.ftl", include_str!("../locales/en/lsp.ftl")),
+    ("explorer.ftl", include_str!("../locales/en/explorer.ftl")),
     ("tests.ftl", include_str!("../locales/en/tests.ftl")),
 ];
 

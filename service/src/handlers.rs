@@ -68,9 +68,10 @@ fn handler(path: &str) -> Option<MethodRouter<Arc<AppState>>> {
     })
 }
 
-/// The scopes of which a caller needs one to use the route `path` of [`ROUTES`] (none: any
-/// authenticated caller); `None` for a path that is not a route. A caller may read back only
-/// its own decisions with `read-decisions`, any with `audit` ([`Caller::may_read`]).
+/// The scopes of which a caller needs one to use the route `path` of [`ROUTES`] or of the
+/// explorer's pages ([`crate::explorer::access`]) (none: any authenticated caller); `None` for
+/// a path that is not a route. A caller may read back only its own decisions with
+/// `read-decisions`, any with `audit` ([`Caller::may_read`]).
 pub fn access(path: &str) -> Option<&'static [Scope]> {
     Some(match path {
         "/v1/decisions" | "/v1/decisions:batch" => &[Scope::Decide],
@@ -78,7 +79,7 @@ pub fn access(path: &str) -> Option<&'static [Scope]> {
         "/v1/policies" | "/openapi.json" => &[Scope::ReadPolicies],
         "/metrics" => &[Scope::Metrics],
         "/healthz" | "/readyz" => &[],
-        _ => return None,
+        _ => return crate::explorer::access(path),
     })
 }
 
@@ -96,6 +97,8 @@ pub fn router(state: Arc<AppState>, access: Arc<Access>, request_timeout: Durati
         app: Arc::clone(&state),
         access,
     };
+    // The explorer's pages (HTML, not API routes), behind the same guard.
+    r = r.merge(crate::explorer::router(Arc::clone(&state)));
     r.fallback(|headers: HeaderMap| async move {
         ApiError::new(
             StatusCode::NOT_FOUND,

@@ -32,6 +32,7 @@
 pub mod api;
 pub mod auth;
 pub mod decision_log;
+pub mod explorer;
 pub mod handlers;
 pub mod limits;
 pub mod load;
@@ -128,7 +129,11 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
         .unwrap_or_else(|| OPEN_ROUTES.map(str::to_string).to_vec());
     for route in &open_routes {
         if handlers::access(route).is_none() {
-            let routes: Vec<&str> = handlers::ROUTES.iter().map(|(_, p)| *p).collect();
+            let routes: Vec<&str> = handlers::ROUTES
+                .iter()
+                .map(|(_, p)| *p)
+                .chain(explorer::ROUTES.iter().map(|(p, _)| *p))
+                .collect();
             anyhow::bail!(
                 "`open_routes`: `{route}` is not a route of the service; its routes are {}",
                 routes.join(", ")

@@ -10,7 +10,7 @@ use anyhow::Context as _;
 use datalex_compiler::PolicySet;
 use datalex_evaluator::Jurisdiction;
 use datalex_i18n::Lang;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 /// Compiled policies bound to facts: what one request decides with. A request takes the
@@ -64,6 +64,10 @@ pub struct AppState {
     log: DecisionLog,
     metrics: Metrics,
     lang: Lang,
+    /// For the policy explorer: the decision log's file (its pages list recent records and
+    /// verify the chain) and the snapshot the last reload replaced ("what changed").
+    log_path: PathBuf,
+    previous: RwLock<Option<Arc<Snapshot>>>,
 }
 
 impl AppState {
@@ -85,6 +89,7 @@ impl AppState {
         let snapshot = reload::build(&project, lang)?;
         let metrics = Metrics::new();
         let options = log_options(&project, log, mode);
+        let log_path = log.to_path_buf();
         let log = DecisionLog::open_with(log, options, metrics.log())
             .with_context(|| format!("opening the decision log {}", log.display()))?;
         for note in log.notes() {
@@ -97,6 +102,8 @@ impl AppState {
             metrics,
             project,
             lang,
+            log_path,
+            previous: RwLock::new(None),
         })
     }
 
@@ -118,7 +125,14 @@ impl AppState {
 
     /// Swaps in a new snapshot and forgets the last failure.
     pub(crate) fn swap(&self, snapshot: Snapshot) {
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(snapshot);
+        let old = std::mem::replace(
+            &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
+            Arc::new(snapshot),
+        );
+        *self
+            .previous
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Some(old);
         *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
@@ -157,6 +171,19 @@ impl AppState {
     /// Writes every logged decision to disk, and a checkpoint of the chain's head.
     pub fn flush(&self) -> anyhow::Result<()> {
         self.log.checkpoint()
+    }
+
+    /// The decision log's file.
+    pub fn log_path(&self) -> &Path {
+        &self.log_path
+    }
+
+    /// The snapshot the last successful reload replaced, if any (the explorer's "what changed").
+    pub fn previous_snapshot(&self) -> Option<Arc<Snapshot>> {
+        self.previous
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 }
 

@@ -254,6 +254,22 @@ pub struct Logged {
     pub caller: Option<String>,
 }
 
+/// A logged decision as [`DecisionLog::recent`] lists it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Recent {
+    /// The decision id.
+    pub decision_id: String,
+    /// When it was decided.
+    pub time: String,
+    /// The jurisdiction that decided.
+    pub jurisdiction: String,
+    /// The caller that asked (`None` when the service ran open).
+    pub caller: Option<String>,
+    /// Its effect (`permit`, `deny`, `review`); `None` when the decision cannot be read (its
+    /// key is not in the key file, or it is not JSON).
+    pub effect: Option<String>,
+}
+
 /// The promise of a submission: [`durable`](Receipt::durable) waits for its commit.
 #[derive(Debug)]
 pub struct Receipt {
@@ -649,6 +665,56 @@ impl DecisionLog {
             )
         })?;
         Ok(Some(Logged { decision, caller }))
+    }
+
+    /// The newest committed decisions, newest first (by decision id: ULIDs sort by time), at
+    /// most `n`: those before the decision id `before` if given, and only those `caller` asked
+    /// for if given. A decision stored encrypted is decrypted for its effect.
+    pub fn recent(
+        &self,
+        n: usize,
+        before: Option<&str>,
+        caller: Option<&str>,
+    ) -> anyhow::Result<Vec<Recent>> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT decision_id, time, jurisdiction, caller, decision FROM records \
+                 WHERE (?1 IS NULL OR decision_id < ?1) AND (?2 IS NULL OR caller = ?2) \
+                 ORDER BY decision_id DESC LIMIT ?3",
+            )
+            .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
+        let limit = i64::try_from(n).unwrap_or(i64::MAX);
+        let rows = stmt
+            .query_map(rusqlite::params![before, caller, limit], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, String>(4)?,
+                ))
+            })
+            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
+            .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
+        Ok(rows
+            .into_iter()
+            .map(|(decision_id, time, jurisdiction, caller, stored)| {
+                let effect = self
+                    .keys
+                    .reveal(&stored, &decision_id)
+                    .ok()
+                    .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+                    .and_then(|d| d.get("effect")?.as_str().map(str::to_owned));
+                Recent {
+                    decision_id,
+                    time,
+                    jurisdiction,
+                    caller,
+                    effect,
+                }
+            })
+            .collect())
     }
 
     /// Blocks until every record submitted so far is committed.
