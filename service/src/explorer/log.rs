@@ -13,6 +13,7 @@ use crate::decision_log::{self, keys, Recent, Rendered, Unavailable, VerifyOptio
 use crate::handlers::COMMIT_WAIT;
 use crate::state::AppState;
 use axum::http::StatusCode;
+use datalex_i18n::Lang;
 
 /// How many decisions the recent page lists at most.
 pub const PAGE_ROWS: usize = 50;
@@ -37,14 +38,7 @@ pub fn recent(ex: &Explorer, asked: &Asked, caller: &Caller) -> Page {
     };
     let rows: Vec<Recent> = match ex.app().log().recent(PAGE_ROWS, before, only) {
         Ok(r) => r,
-        Err(e) => {
-            return Page::error(
-                lang,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "http-log-unavailable",
-                &[("detail", format!("{e:#}"))],
-            )
-        }
+        Err(e) => return unavailable(lang, &e),
     };
     let older = (rows.len() == PAGE_ROWS)
         .then(|| {
@@ -78,14 +72,7 @@ pub fn verify(ex: &Explorer, asked: &Asked) -> Page {
         .and_then(|()| decision_log::verify(app.log_path(), &verify_options(app)));
     let v = match checked {
         Ok(v) => v,
-        Err(e) => {
-            return Page::error(
-                lang,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "http-log-unavailable",
-                &[("detail", format!("{e:#}"))],
-            )
-        }
+        Err(e) => return unavailable(lang, &e),
     };
     let chains: Vec<minijinja::Value> = v
         .chains
@@ -131,6 +118,16 @@ pub fn verify(ex: &Explorer, asked: &Asked) -> Page {
 
 /// How the log is verified: with its own key file, and against its checkpoints (signed with
 /// the public key beside its signing key) when they exist.
+/// The page of a log that cannot be read (503), with why.
+fn unavailable(lang: Lang, e: &anyhow::Error) -> Page {
+    Page::error(
+        lang,
+        StatusCode::SERVICE_UNAVAILABLE,
+        "http-log-unavailable",
+        &[("detail", format!("{e:#}"))],
+    )
+}
+
 fn verify_options(app: &AppState) -> VerifyOptions {
     let options = app.log().options();
     let public_key = keys::public_key_path(&options.signing_key);
@@ -161,14 +158,7 @@ pub fn decision(ex: &Explorer, asked: &Asked, caller: &Caller, id: &str) -> Page
     let d = match ex.app().log().get(id) {
         Ok(Some(logged)) if caller.may_read(logged.caller.as_deref()) => logged.decision,
         Ok(_) => return not_found(),
-        Err(e) => {
-            return Page::error(
-                lang,
-                StatusCode::SERVICE_UNAVAILABLE,
-                "http-log-unavailable",
-                &[("detail", format!("{e:#}"))],
-            )
-        }
+        Err(e) => return unavailable(lang, &e),
     };
     let pretty = serde_json::to_string_pretty(&d).unwrap_or_default();
     let title = datalex_i18n::text(lang, "explorer-decision-title", None);
