@@ -162,19 +162,11 @@ impl<'p> Translator<'p> {
                     return Err(Untranslatable);
                 }
                 let op = if matches!(e, Ex::And(_)) { "&&" } else { "||" };
-                let mut s = "(".repeat(xs.len().saturating_sub(1));
-                for (i, x) in xs.iter().enumerate() {
-                    if i > 0 {
-                        s.push(' ');
-                        s.push_str(op);
-                        s.push(' ');
-                    }
-                    s.push_str(&self.cond(x)?);
-                    if i > 0 {
-                        s.push(')');
-                    }
-                }
-                s
+                let parts = xs
+                    .iter()
+                    .map(|x| self.cond(x))
+                    .collect::<Result<Vec<_>, _>>()?;
+                datalex_compiler::ir::left_nested(op, &parts)
             }
             Ex::IsMissing(x) => {
                 let o = self.operand(x)?;

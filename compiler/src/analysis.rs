@@ -241,19 +241,8 @@ impl Printer<'_> {
             // Parenthesised as the pairs of a left-nested chain: `((a and b) and c)`.
             Ex::And(xs) | Ex::Or(xs) => {
                 let op = if matches!(e, Ex::And(_)) { "and" } else { "or" };
-                let mut s = "(".repeat(xs.len().saturating_sub(1));
-                for (i, x) in xs.iter().enumerate() {
-                    if i > 0 {
-                        s.push(' ');
-                        s.push_str(op);
-                        s.push(' ');
-                    }
-                    s.push_str(&self.go(x, names));
-                    if i > 0 {
-                        s.push(')');
-                    }
-                }
-                s
+                let parts: Vec<String> = xs.iter().map(|x| self.go(x, names)).collect();
+                crate::ir::left_nested(op, &parts)
             }
             Ex::Cmp(op, _, a, b) => {
                 format!(

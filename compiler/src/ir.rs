@@ -1285,3 +1285,23 @@ pub struct Conjunct {
     /// The operands worth showing in a trace (not literals): as written, and compiled.
     pub subjects: Vec<(String, Ex)>,
 }
+
+/// `parts` joined by `op` and parenthesised as the pairs of a left-nested chain,
+/// `((a op b) op c)`: how an n-ary `and`/`or` is written where the reader expects binary
+/// operators (the analysis's example conditions, the Cedar export). Built in one pass, without
+/// recursion, whatever the chain's length.
+pub fn left_nested(op: &str, parts: &[String]) -> String {
+    let mut s = "(".repeat(parts.len().saturating_sub(1));
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+            s.push_str(op);
+            s.push(' ');
+        }
+        s.push_str(part);
+        if i > 0 {
+            s.push(')');
+        }
+    }
+    s
+}
