@@ -37,6 +37,7 @@ pub mod handlers;
 pub mod limits;
 pub mod load;
 pub mod metrics;
+pub mod pg;
 pub mod policy_tests;
 pub mod project;
 pub mod reload;
