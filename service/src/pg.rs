@@ -123,7 +123,10 @@ mod tests {
     fn a_bad_url_is_named() {
         let e = config("postgres://u:pw@host:notaport/db").unwrap_err();
         let message = format!("{e:#}");
-        assert!(message.contains("postgres://u:***@host:notaport/db"), "{message}");
+        assert!(
+            message.contains("postgres://u:***@host:notaport/db"),
+            "{message}"
+        );
         assert!(!message.contains("pw"), "{message}");
     }
 }

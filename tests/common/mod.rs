@@ -5,6 +5,7 @@
     reason = "each test crate uses a different subset of the helpers"
 )]
 
+pub mod postgres;
 pub mod server;
 
 use std::io::Write;
