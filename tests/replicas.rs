@@ -430,7 +430,9 @@ fn three_replicas_on_postgres_under_load() {
     d.pg.stop();
     let stopped = Instant::now();
     for addr in d.addrs() {
-        wait_for(&format!("/readyz 503 on {addr}"), || ready(&addr) == Some(503));
+        wait_for(&format!("/readyz 503 on {addr}"), || {
+            ready(&addr) == Some(503)
+        });
     }
     while stopped.elapsed() < Duration::from_secs(10) {
         std::thread::sleep(Duration::from_millis(100));
@@ -445,12 +447,15 @@ fn three_replicas_on_postgres_under_load() {
     load.wait_answered(back, 20, "decisions after PostgreSQL is back");
     let seen = load.finish();
     let during = &seen[outage..back];
-    for r in 0..REPLICAS.len() {
+    for (r, id) in REPLICAS.iter().enumerate() {
         let refused: Vec<&Seen> = during
             .iter()
             .filter(|s| s.replica == r && s.status == 503)
             .collect();
-        assert!(!refused.is_empty(), "{} gave no 503 while PostgreSQL was down", REPLICAS[r]);
+        assert!(
+            !refused.is_empty(),
+            "{id} gave no 503 while PostgreSQL was down"
+        );
         assert_eq!(
             json(&refused[0].text)["error"]["code"],
             "decision_log_unavailable",
@@ -492,11 +497,10 @@ fn three_replicas_on_postgres_under_load() {
     }
     let (code, report) = d.audit();
     assert_eq!(code, Some(0), "audit verify --store: {report}");
-    let victim_id = d
-        .pg
-        .psql("SELECT decision_id FROM records WHERE chain = 'r3' AND seq = 5")
-        .trim()
-        .to_owned();
+    let victim_id =
+        d.pg.psql("SELECT decision_id FROM records WHERE chain = 'r3' AND seq = 5")
+            .trim()
+            .to_owned();
     d.pg.psql(
         "UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') \
          WHERE chain = 'r3' AND seq = 5",
@@ -602,7 +606,10 @@ fn refused(addr: &str, what: &str, id: &str, serving_id: &str) {
         "{addr} serves the previous bundle after refusing the one {what}: {p}"
     );
     let (status, body) = http(addr, "POST", "/v1/decisions", REQUEST).unwrap();
-    assert_eq!(status, 200, "{addr} decides after refusing the bundle {what}: {body}");
+    assert_eq!(
+        status, 200,
+        "{addr} decides after refusing the bundle {what}: {body}"
+    );
 }
 
 /// Stores the bundle at `whole` cut in half as the active bundle, as a damaged store would
