@@ -613,15 +613,43 @@ fn refused(addr: &str, what: &str, id: &str, serving_id: &str) {
 }
 
 /// Stores the bundle at `whole` cut in half as the active bundle, as a damaged store would
-/// hold it, and tells the replicas.
+/// hold it (the tables of service/migrations/V2__bundles.sql), and tells the replicas.
 fn store_truncated(d: &Deployment, whole: &Path, id: &str) {
     let bytes = std::fs::read(whole).unwrap();
-    let half: String = bytes[..bytes.len() / 2]
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    d.pg.psql(&format!(
-        "INSERT INTO bundles (id, archive) VALUES ('{id}', '\\x{half}'::bytea); \
-         UPDATE active_bundle SET id = '{id}'; NOTIFY datalex_bundles, '{id}'"
-    ));
+    let half = bytes[..bytes.len() / 2].to_vec();
+    let size = i64::try_from(half.len()).unwrap();
+    let url = d.url();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut client = datalex_service::pg::connect(&url).await.unwrap();
+        let tx = client.transaction().await.unwrap();
+        tx.execute(
+            "INSERT INTO bundles (id, archive, size) VALUES ($1, $2, $3)",
+            &[&id, &half, &size],
+        )
+        .await
+        .unwrap();
+        tx.execute(
+            "INSERT INTO bundle_activations (generation, id) \
+             SELECT coalesce(max(generation), 0) + 1, $1 FROM bundle_activations",
+            &[&id],
+        )
+        .await
+        .unwrap();
+        tx.execute(
+            "UPDATE bundle_active SET generation = a.generation, id = a.id, \
+             activated_at = a.activated_at FROM (SELECT * FROM bundle_activations \
+             ORDER BY generation DESC LIMIT 1) a",
+            &[],
+        )
+        .await
+        .unwrap();
+        tx.execute(&format!("NOTIFY datalex_bundles, '{id}'"), &[])
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    });
 }
