@@ -344,3 +344,24 @@ pub fn audit_verify(
         ExitCode::from(1)
     })
 }
+
+/// `datalex migrate --store postgres://…`: applies the embedded migrations and says which (or
+/// that the schema is current).
+pub fn migrate(store: &str) -> Result<ExitCode> {
+    if !datalex_service::pg::is_url(store) {
+        bail!(
+            "`--store {store}`: `datalex migrate` migrates a PostgreSQL database \
+             (`postgres://…`); an SQLite log needs no migration"
+        );
+    }
+    let applied = datalex_service::pg::migrate_url(store)?;
+    let at = datalex_service::pg::redact(store);
+    if applied.is_empty() {
+        println!("{at}: the schema is current");
+    } else {
+        for name in &applied {
+            println!("{at}: applied {name}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
