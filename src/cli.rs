@@ -327,16 +327,20 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
     })
 }
 
-/// `datalex audit verify [--log PATH] [--checkpoint FILE] [--public-key K] [--key-file F]`:
-/// prints the [report](decision_log::Verification::report) in `lang` — exit 0 if every chain and
-/// checkpoint holds, 1 if not; a missing or unreadable file or key is bad input (exit 2, via
-/// `Err`).
+/// `datalex audit verify [--log PATH | --store postgres://…] [--checkpoint FILE]
+/// [--public-key K]… [--key-file F]`: prints the [report](decision_log::Verification::report)
+/// in `lang` — exit 0 if every chain and checkpoint holds, 1 if not; a missing or unreadable
+/// file, key or database is bad input (exit 2, via `Err`).
 pub fn audit_verify(
     log: &Path,
+    postgres: Option<&str>,
     options: &decision_log::VerifyOptions,
     lang: Lang,
 ) -> Result<ExitCode> {
-    let verification = decision_log::verify(log, options)?;
+    let verification = match postgres {
+        Some(url) => decision_log::verify_store(url, options)?,
+        None => decision_log::verify(log, options)?,
+    };
     print!("{}", verification.report(lang));
     Ok(if verification.is_intact() {
         ExitCode::SUCCESS

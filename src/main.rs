@@ -156,13 +156,19 @@ enum AuditCommand {
         /// The decision log.
         #[arg(long, default_value = "decisions.db")]
         log: PathBuf,
-        /// The checkpoint file the service wrote (`<log>.checkpoints` by default), or a copy.
+        /// The decision log in PostgreSQL (`postgres://…`: every replica's chain, against the
+        /// checkpoints stored there), or an SQLite file (the same as `--log`).
+        #[arg(long, value_name = "URL|PATH")]
+        store: Option<String>,
+        /// The checkpoint file the service wrote (`<log>.checkpoints` by default), or a copy
+        /// (with `--store postgres://…`: checked instead of the checkpoints stored there).
         #[arg(long)]
         checkpoint: Option<PathBuf>,
         /// The public key of the checkpoints (default: `<log>.signing-key.pub`, beside the log;
-        /// pass the copy kept off the machine).
+        /// pass the copy kept off the machine). Repeat it for the keys of several replicas
+        /// (default with `--store postgres://…`: the keys the replicas registered there).
         #[arg(long)]
-        public_key: Option<PathBuf>,
+        public_key: Vec<PathBuf>,
         /// The MAC key file (default: `<log>.keys`).
         #[arg(long)]
         key_file: Option<PathBuf>,
@@ -547,18 +553,24 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             command:
                 AuditCommand::Verify {
                     log,
+                    store,
                     checkpoint,
                     public_key,
                     key_file,
                 },
         } => {
+            let (log, postgres) = match store {
+                Some(url) if datalex_service::pg::is_url(&url) => (log, Some(url)),
+                Some(path) => (PathBuf::from(path), None),
+                None => (log, None),
+            };
             let mut options = datalex_service::decision_log::VerifyOptions::beside(&log);
             if let Some(k) = key_file {
                 options.key_file = k;
             }
             options.checkpoints = checkpoint;
-            options.public_key = public_key;
-            cli::audit_verify(&log, &options, lang)
+            options.public_keys = public_key;
+            cli::audit_verify(&log, postgres.as_deref(), &options, lang)
         }
         Command::Export {
             target: ExportTarget::Cedar { setup, out },

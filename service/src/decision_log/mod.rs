@@ -38,7 +38,10 @@ pub mod writer;
 
 pub use chain::{Break, BreakReason, ChainVerification, Outcome, GENESIS_MAC};
 pub use schema::Record;
-pub use verify::{verify, CheckpointProblem, CheckpointReport, Verification, VerifyOptions};
+pub use verify::{
+    verify, verify_client, verify_store, CheckpointProblem, CheckpointReport, KeySource,
+    Verification, VerifyOptions,
+};
 pub use postgres::host_name;
 pub use writer::MAX_BATCH;
 
@@ -476,7 +479,7 @@ impl DecisionLog {
             metrics,
             keys,
             options,
-            reader: Reader::Sqlite(Mutex::new(reader)),
+            reader: Reader::Sqlite(Mutex::new(reader), path.to_path_buf()),
             path: path.display().to_string(),
             notes,
         })
@@ -743,7 +746,7 @@ impl DecisionLog {
             return Ok(Some(Logged { decision, caller }));
         }
         let row = match &self.reader {
-            Reader::Sqlite(conn) => lock(conn)
+            Reader::Sqlite(conn, _) => lock(conn)
                 .prepare_cached("SELECT decision, caller FROM records WHERE decision_id = ?1")
                 .and_then(|mut stmt| {
                     stmt.query_row([decision_id], |row| Ok((row.get(0)?, row.get(1)?)))
@@ -781,7 +784,7 @@ impl DecisionLog {
         caller: Option<&str>,
     ) -> anyhow::Result<Vec<Recent>> {
         let rows = match &self.reader {
-            Reader::Sqlite(conn) => recent_rows(&lock(conn), n, before, caller),
+            Reader::Sqlite(conn, _) => recent_rows(&lock(conn), n, before, caller),
             Reader::Postgres(pg) => pg.recent(n, before, caller),
         }
         .with_context(|| format!("cannot read the decision log {}", self.path))?;
@@ -843,13 +846,42 @@ impl DecisionLog {
     pub fn len(&self) -> anyhow::Result<u64> {
         self.flush()?;
         match &self.reader {
-            Reader::Sqlite(conn) => lock(conn)
+            Reader::Sqlite(conn, _) => lock(conn)
                 .query_row("SELECT COUNT(*) FROM records", [], |row| row.get::<_, i64>(0))
                 .map(|n| u64::try_from(n).unwrap_or(0))
                 .map_err(anyhow::Error::from),
             Reader::Postgres(pg) => pg.count(),
         }
         .with_context(|| format!("cannot read the decision log {}", self.path))
+    }
+
+    /// Verifies the log (after flushing) as `datalex audit verify` does, with its own key file:
+    /// the SQLite file against its checkpoint file when it and the public key beside the signing
+    /// key exist; PostgreSQL, every chain, against the checkpoints stored there and the public
+    /// keys the replicas registered.
+    pub fn verify(&self) -> anyhow::Result<Verification> {
+        self.flush()?;
+        let mut options = VerifyOptions {
+            key_file: self.options.key_file.clone(),
+            checkpoints: None,
+            public_keys: Vec::new(),
+        };
+        match &self.reader {
+            Reader::Sqlite(_, file) => {
+                let public_key = keys::public_key_path(&self.options.signing_key);
+                if self.options.checkpoints.exists() && public_key.exists() {
+                    options.checkpoints = Some(self.options.checkpoints.clone());
+                    options.public_keys = vec![public_key];
+                }
+                verify(file, &options)
+            }
+            Reader::Postgres(pg) => {
+                let location = pg.location.clone();
+                pg.call(move |client| async move {
+                    verify_client(&client, &location, &options).await
+                })
+            }
+        }
     }
 
     /// Whether the log holds no record (after flushing).
@@ -900,8 +932,8 @@ const READ_POOL: usize = 8;
 
 /// Where the handlers read the log, apart from the writer's connection.
 enum Reader {
-    /// A read-only connection to the SQLite file.
-    Sqlite(Mutex<Connection>),
+    /// A read-only connection to the SQLite file, and the file.
+    Sqlite(Mutex<Connection>, PathBuf),
     /// A pool of connections to PostgreSQL, on a thread of its own.
     Postgres(PgReader),
 }
