@@ -327,20 +327,45 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
     })
 }
 
-/// `datalex audit verify [--log PATH] [--checkpoint FILE] [--public-key K] [--key-file F]`:
-/// prints the [report](decision_log::Verification::report) in `lang` — exit 0 if every chain and
-/// checkpoint holds, 1 if not; a missing or unreadable file or key is bad input (exit 2, via
-/// `Err`).
+/// `datalex audit verify [--log PATH | --store postgres://…] [--checkpoint FILE]
+/// [--public-key K]… [--key-file F]`: prints the [report](decision_log::Verification::report)
+/// in `lang` — exit 0 if every chain and checkpoint holds, 1 if not; a missing or unreadable
+/// file, key or database is bad input (exit 2, via `Err`).
 pub fn audit_verify(
     log: &Path,
+    postgres: Option<&str>,
     options: &decision_log::VerifyOptions,
     lang: Lang,
 ) -> Result<ExitCode> {
-    let verification = decision_log::verify(log, options)?;
+    let verification = match postgres {
+        Some(url) => decision_log::verify_store(url, options)?,
+        None => decision_log::verify(log, options)?,
+    };
     print!("{}", verification.report(lang));
     Ok(if verification.is_intact() {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
     })
+}
+
+/// `datalex migrate --store postgres://…`: applies the embedded migrations and says which (or
+/// that the schema is current).
+pub fn migrate(store: &str) -> Result<ExitCode> {
+    if !datalex_service::pg::is_url(store) {
+        bail!(
+            "`--store {store}`: `datalex migrate` migrates a PostgreSQL database \
+             (`postgres://…`); an SQLite log needs no migration"
+        );
+    }
+    let applied = datalex_service::pg::migrate_url(store)?;
+    let at = datalex_service::pg::redact(store);
+    if applied.is_empty() {
+        println!("{at}: the schema is current");
+    } else {
+        for name in &applied {
+            println!("{at}: applied {name}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }

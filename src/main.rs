@@ -156,13 +156,19 @@ enum AuditCommand {
         /// The decision log.
         #[arg(long, default_value = "decisions.db")]
         log: PathBuf,
-        /// The checkpoint file the service wrote (`<log>.checkpoints` by default), or a copy.
+        /// The decision log in PostgreSQL (`postgres://…`: every replica's chain, against the
+        /// checkpoints stored there), or an SQLite file (the same as `--log`).
+        #[arg(long, value_name = "URL|PATH")]
+        store: Option<String>,
+        /// The checkpoint file the service wrote (`<log>.checkpoints` by default), or a copy
+        /// (with `--store postgres://…`: checked instead of the checkpoints stored there).
         #[arg(long)]
         checkpoint: Option<PathBuf>,
         /// The public key of the checkpoints (default: `<log>.signing-key.pub`, beside the log;
-        /// pass the copy kept off the machine).
+        /// pass the copy kept off the machine). Repeat it for the keys of several replicas
+        /// (default with `--store postgres://…`: the keys the replicas registered there).
         #[arg(long)]
-        public_key: Option<PathBuf>,
+        public_key: Vec<PathBuf>,
         /// The MAC key file (default: `<log>.keys`).
         #[arg(long)]
         key_file: Option<PathBuf>,
@@ -250,9 +256,19 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080")]
         addr: String,
-        /// The decision log (SQLite; created if absent).
+        /// The decision log (SQLite; created if absent). With `--store postgres://…`, the key
+        /// file, signing key and checkpoint file are beside it by default (`<log>.keys`, …).
         #[arg(long, default_value = "decisions.db")]
         log: PathBuf,
+        /// Where the decision log is kept: `postgres://USER:PASSWORD@HOST:PORT/DB` (the shared
+        /// store of several replicas, migrated at start), or an SQLite file (the same as
+        /// `--log`).
+        #[arg(long, value_name = "URL|PATH")]
+        store: Option<String>,
+        /// This replica's id: its chain of the decision log in PostgreSQL (default:
+        /// `[decision_log] chain` in datalex.toml, else the host name).
+        #[arg(long, value_name = "ID", requires = "store")]
+        replica: Option<String>,
         /// `durable`: answer a decision once its log record is committed (the default); `async`:
         /// answer at once and commit soon after (a crash loses what was not yet committed).
         #[arg(long, value_name = "MODE")]
@@ -270,6 +286,13 @@ enum Command {
         skip_policy_tests: bool,
         #[command(flatten)]
         server: ServeFlags,
+    },
+    /// Apply the PostgreSQL schema's migrations (`serve --store postgres://…` also does at
+    /// start); prints those applied, or that the schema is current.
+    Migrate {
+        /// The database: `postgres://USER:PASSWORD@HOST:PORT/DB`.
+        #[arg(long, value_name = "URL")]
+        store: String,
     },
     /// The calling platforms' API keys: `datalex keys add`, `datalex keys hash`.
     Keys {
@@ -481,15 +504,24 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             setup,
             addr,
             log,
+            store,
+            replica,
             log_mode,
             no_watch,
             json_logs,
             skip_policy_tests,
             server,
         } => {
+            let (log, store) = match store {
+                Some(url) if datalex_service::pg::is_url(&url) => (log, Some(url)),
+                Some(path) => (PathBuf::from(path), None),
+                None => (log, None),
+            };
             let options = datalex_service::ServeOptions {
                 addr,
                 log,
+                store,
+                replica,
                 log_mode,
                 watch: !no_watch,
                 json_logs,
@@ -504,6 +536,7 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             datalex_service::serve(discover(flags, lang)?, &options)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Migrate { store } => cli::migrate(&store),
         Command::Keys {
             command:
                 KeysCommand::Add {
@@ -520,18 +553,24 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             command:
                 AuditCommand::Verify {
                     log,
+                    store,
                     checkpoint,
                     public_key,
                     key_file,
                 },
         } => {
+            let (log, postgres) = match store {
+                Some(url) if datalex_service::pg::is_url(&url) => (log, Some(url)),
+                Some(path) => (PathBuf::from(path), None),
+                None => (log, None),
+            };
             let mut options = datalex_service::decision_log::VerifyOptions::beside(&log);
             if let Some(k) = key_file {
                 options.key_file = k;
             }
             options.checkpoints = checkpoint;
-            options.public_key = public_key;
-            cli::audit_verify(&log, &options, lang)
+            options.public_keys = public_key;
+            cli::audit_verify(&log, postgres.as_deref(), &options, lang)
         }
         Command::Export {
             target: ExportTarget::Cedar { setup, out },

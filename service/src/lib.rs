@@ -19,9 +19,10 @@
 //!   configured, hyper's HTTP/1.1 with a header-read timeout, an idle timeout, graceful
 //!   shutdown.
 //! - [`metrics`]: Prometheus metrics through the `prometheus-client` crate.
-//! - [`decision_log`]: the SQLite decision log, a chain of keyed MACs with signed checkpoints,
-//!   group-committed by a thread before each decision is answered; its verification returns a
-//!   typed [`Verification`](decision_log::Verification).
+//! - [`decision_log`]: the decision log, a chain of keyed MACs with signed checkpoints,
+//!   group-committed by a thread before each decision is answered, in an SQLite file or (for
+//!   several replicas, one chain each) in PostgreSQL ([`pg`]: connecting, the pool, the
+//!   migrations); its verification returns a typed [`Verification`](decision_log::Verification).
 //!
 //! The service holds one snapshot behind an `RwLock<Arc<…>>`. A request takes the `Arc` once
 //! and decides with it, so a reload never changes a decision half-way. The watcher recompiles in
@@ -61,8 +62,15 @@ use std::time::Duration;
 pub struct ServeOptions {
     /// The address to listen on (`127.0.0.1:8080`).
     pub addr: String,
-    /// The decision log (SQLite; created if absent).
+    /// The decision log (SQLite; created if absent); with `store`, where its key files are
+    /// beside by default.
     pub log: PathBuf,
+    /// `--store postgres://…`: the decision log in PostgreSQL (the shared store of several
+    /// replicas), migrated at start; `None`: the SQLite file `log`.
+    pub store: Option<String>,
+    /// `--replica ID`: this replica's chain of the log in PostgreSQL (default: `[decision_log]
+    /// chain`, else the host name).
+    pub replica: Option<String>,
     /// `--log-mode`: whether answers wait for their log record's commit (else `datalex.toml`,
     /// else durable).
     pub log_mode: Option<decision_log::LogMode>,
@@ -168,12 +176,16 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
         Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
         None => None,
     };
-    let state = Arc::new(AppState::with_log(
-        project,
-        &options.log,
-        options.log_mode,
-        lang,
-    )?);
+    let store = state::LogStore {
+        log: options.log.clone(),
+        postgres: options.store.clone(),
+        replica: options.replica.clone(),
+    };
+    let state = Arc::new(AppState::with_store(project, &store, options.log_mode, lang)?);
+    let log_place = match &options.store {
+        Some(url) => pg::redact(url),
+        None => options.log.display().to_string(),
+    };
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
@@ -188,7 +200,7 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
             .map(|j| j.name.clone())
             .collect();
         let keys = access.keys().map(|k| k.path().display().to_string());
-        tracing::info!(addr = %listener.local_addr()?, tls = tls.is_some(), keys = keys.as_deref().unwrap_or("none (open)"), jurisdictions = ?names, log = %options.log.display(), log_mode = ?state.log().mode(), "serving decisions");
+        tracing::info!(addr = %listener.local_addr()?, tls = tls.is_some(), keys = keys.as_deref().unwrap_or("none (open)"), jurisdictions = ?names, log = %log_place, chain = %state.log().options().chain, log_mode = ?state.log().mode(), "serving decisions");
         let _watcher = if options.watch {
             Some(reload::watch(Arc::clone(&state))?)
         } else {

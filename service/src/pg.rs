@@ -8,6 +8,7 @@
 
 use anyhow::Context as _;
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use std::time::Duration;
 use tokio_postgres::{Client, Config, NoTls};
 
 mod embedded {
@@ -41,10 +42,23 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// Parses a connection string (`postgres://user:password@host:port/db?…`).
+/// How long connecting may take unless the connection string says (`connect_timeout=`): a
+/// database that is down is noticed quickly (503 `decision_log_unavailable`, `/readyz`).
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// How long a pooled connection is waited for, and a statement of the decision log at most.
+pub const STATEMENT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Parses a connection string (`postgres://user:password@host:port/db?…`), with a
+/// [`CONNECT_TIMEOUT`] unless it sets one.
 pub fn config(url: &str) -> anyhow::Result<Config> {
-    url.parse::<Config>()
-        .with_context(|| format!("`{}` is not a PostgreSQL connection string", redact(url)))
+    let mut config = url
+        .parse::<Config>()
+        .with_context(|| format!("`{}` is not a PostgreSQL connection string", redact(url)))?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    Ok(config)
 }
 
 /// Opens one connection and drives it on the current Tokio runtime.
@@ -62,7 +76,9 @@ pub async fn connect(url: &str) -> anyhow::Result<Client> {
     Ok(client)
 }
 
-/// A pool of at most `size` connections to `url`, each checked before it is handed out again.
+/// A pool of at most `size` connections to `url`, each checked before it is handed out again;
+/// waiting for a connection, making one or checking one each fail after a few seconds rather
+/// than hang while the database is down.
 pub fn pool(url: &str, size: usize) -> anyhow::Result<Pool> {
     let manager = Manager::from_config(
         config(url)?,
@@ -73,6 +89,10 @@ pub fn pool(url: &str, size: usize) -> anyhow::Result<Pool> {
     );
     Pool::builder(manager)
         .max_size(size.max(1))
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .wait_timeout(Some(STATEMENT_TIMEOUT))
+        .create_timeout(Some(CONNECT_TIMEOUT))
+        .recycle_timeout(Some(CONNECT_TIMEOUT))
         .build()
         .with_context(|| format!("cannot make a connection pool for {}", redact(url)))
 }
@@ -99,6 +119,19 @@ pub async fn migrate(client: &mut Client) -> anyhow::Result<Vec<String>> {
         .iter()
         .map(|m| m.to_string())
         .collect())
+}
+
+/// Connects to `url` and [`migrate`]s it, from a thread outside any Tokio runtime (`datalex
+/// migrate`).
+pub fn migrate_url(url: &str) -> anyhow::Result<Vec<String>> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start a runtime for PostgreSQL")?
+        .block_on(async {
+            let mut client = connect(url).await?;
+            migrate(&mut client).await
+        })
 }
 
 #[cfg(test)]

@@ -86,12 +86,41 @@ impl AppState {
         mode: Option<LogMode>,
         lang: Lang,
     ) -> anyhow::Result<AppState> {
+        AppState::with_store(project, &LogStore::sqlite(log), mode, lang)
+    }
+
+    /// [`with_log`](AppState::with_log) with the decision log in `store`: the SQLite file, or
+    /// PostgreSQL with this replica's chain.
+    pub fn with_store(
+        project: Project,
+        store: &LogStore,
+        mode: Option<LogMode>,
+        lang: Lang,
+    ) -> anyhow::Result<AppState> {
         let snapshot = reload::build(&project, lang)?;
         let metrics = Metrics::new();
-        let options = log_options(&project, log, mode);
+        let log = store.log.as_path();
+        let mut options = log_options(&project, log, mode);
         let log_path = log.to_path_buf();
-        let log = DecisionLog::open_with(log, options, metrics.log())
-            .with_context(|| format!("opening the decision log {}", log.display()))?;
+        let log = match &store.postgres {
+            None => DecisionLog::open_with(log, options, metrics.log())
+                .with_context(|| format!("opening the decision log {}", log.display()))?,
+            Some(url) => {
+                options.chain = match (&store.replica, &project.config().decision_log.chain) {
+                    (Some(replica), _) => replica.clone(),
+                    (None, Some(chain)) => chain.clone(),
+                    (None, None) => crate::decision_log::host_name().ok_or_else(|| {
+                        anyhow::anyhow!(
+                            "this machine has no host name to name its chain of the decision \
+                             log by: give the replica an id with `--replica ID`"
+                        )
+                    })?,
+                };
+                DecisionLog::open_postgres(url, options, metrics.log()).with_context(|| {
+                    format!("opening the decision log in {}", crate::pg::redact(url))
+                })?
+            }
+        };
         for note in log.notes() {
             tracing::warn!("{note}");
         }
@@ -184,6 +213,30 @@ impl AppState {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+}
+
+/// Where the decision log is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogStore {
+    /// The SQLite file; with PostgreSQL, the place the key file, the signing key and the
+    /// checkpoint file are beside by default (`<log>.keys`, …).
+    pub log: PathBuf,
+    /// The PostgreSQL database (`postgres://…`) holding the log, if not the file.
+    pub postgres: Option<String>,
+    /// This replica's chain in PostgreSQL (default: `[decision_log] chain`, else the host
+    /// name).
+    pub replica: Option<String>,
+}
+
+impl LogStore {
+    /// The SQLite file at `log`.
+    pub fn sqlite(log: &Path) -> LogStore {
+        LogStore {
+            log: log.to_path_buf(),
+            postgres: None,
+            replica: None,
+        }
     }
 }
 

@@ -76,5 +76,6 @@ audit-cp-emptied = the checkpoint on line { $line } vouches for record #{ $seq }
 audit-cp-head-mismatch = the checkpoint on line { $line } vouches for another record #{ $seq } of chain `{ $chain }` than the log holds: the chain was rewritten
 audit-unanchored = { $count } records after the last checkpoint are vouched for by their MACs only
 audit-key-beside-log = the public key was read beside the log ({ $key }): a forger who can write there can replace it too; pass the copy kept elsewhere with --public-key
+audit-key-from-store = the public keys were read from the database verified ({ $key }): whoever can write there can replace them too; pass the copies kept elsewhere with --public-key
 audit-verdict-ok = ok: the log is intact
 audit-verdict-broken = broken: the log was changed (see above)

@@ -76,5 +76,6 @@ audit-cp-emptied = 第 { $line } 行的检查点担保链 `{ $chain }` 的第 { 
 audit-cp-head-mismatch = 第 { $line } 行的检查点担保的链 `{ $chain }` 第 { $seq } 条记录与日志中的不同：该链被改写
 audit-unanchored = 最后一个检查点之后的 { $count } 条记录仅由其 MAC 担保
 audit-key-beside-log = 公钥读自日志旁（{ $key }）：能在此处写入的伪造者也能替换它；请用 --public-key 指定另行保存的副本
+audit-key-from-store = 公钥读自被核验的数据库（{ $key }）：能在其中写入者也能替换它们；请用 --public-key 指定另行保存的副本
 audit-verdict-ok = 完好：日志未被改动
 audit-verdict-broken = 已损坏：日志被改动（见上）

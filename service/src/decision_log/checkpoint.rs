@@ -9,6 +9,13 @@
 //! `signature` is the ed25519 signature (hex) of
 //! `"datalex-checkpoint-v1" F(chain) F(seq) F(head) F(count) F(time) F(key_id)` (`F` as in the
 //! [chain](super::chain): 8-byte big-endian length, then the UTF-8 bytes; numbers in decimal).
+//!
+//! A replica writing one chain of a shared log (PostgreSQL) ties the chains together: its
+//! checkpoints also hold `"others": [{"chain", "seq", "head"}, …]`, the newest record of every
+//! other chain it sees, and are then signed as
+//! `"datalex-checkpoint-v2" F(chain) F(seq) F(head) F(count) F(time) F(key_id) F(n)` followed by
+//! `F(chain) F(seq) F(head)` of each of the `n` others, so each replica's signature also vouches
+//! for the other replicas' chains up to those heads.
 //! The service writes one every N records or T seconds and at shutdown; `datalex audit verify
 //! --checkpoint FILE` checks each signature and that the log still reaches each checkpoint's
 //! `seq` with the same `head`.
@@ -37,6 +44,22 @@ pub struct Checkpoint {
     pub key_id: String,
     /// The signature, hex.
     pub signature: String,
+    /// The heads of the other chains of a shared log when it was written (empty for a log of
+    /// one chain), signed with the rest.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub others: Vec<Head>,
+}
+
+/// The newest record of a chain: its sequence number and MAC.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Head {
+    /// The chain.
+    pub chain: String,
+    /// The sequence number of its newest record.
+    pub seq: i64,
+    /// That record's MAC.
+    pub head: String,
 }
 
 impl Checkpoint {
@@ -49,6 +72,20 @@ impl Checkpoint {
         count: u64,
         time: String,
     ) -> Checkpoint {
+        Checkpoint::tied(signer, chain, seq, head, count, time, Vec::new())
+    }
+
+    /// A checkpoint of `chain` at `seq` with head `head` that also vouches for the heads of the
+    /// other chains `others`, signed by `signer`.
+    pub fn tied(
+        signer: &Signer,
+        chain: &str,
+        seq: i64,
+        head: &str,
+        count: u64,
+        time: String,
+        others: Vec<Head>,
+    ) -> Checkpoint {
         let mut checkpoint = Checkpoint {
             chain: chain.to_owned(),
             seq,
@@ -57,6 +94,7 @@ impl Checkpoint {
             time,
             key_id: signer.id.clone(),
             signature: String::new(),
+            others,
         };
         checkpoint.signature = signer.sign(&checkpoint.message());
         checkpoint
@@ -64,21 +102,43 @@ impl Checkpoint {
 
     /// The bytes signed.
     pub fn message(&self) -> Vec<u8> {
-        let mut out = b"datalex-checkpoint-v1".to_vec();
-        let seq = self.seq.to_string();
-        let count = self.count.to_string();
+        let mut out = if self.others.is_empty() {
+            b"datalex-checkpoint-v1".to_vec()
+        } else {
+            b"datalex-checkpoint-v2".to_vec()
+        };
+        let mut put = |part: &str| {
+            out.extend_from_slice(&(part.len() as u64).to_be_bytes());
+            out.extend_from_slice(part.as_bytes());
+        };
         for part in [
             self.chain.as_str(),
-            &seq,
+            &self.seq.to_string(),
             &self.head,
-            &count,
+            &self.count.to_string(),
             &self.time,
             &self.key_id,
         ] {
-            out.extend_from_slice(&(part.len() as u64).to_be_bytes());
-            out.extend_from_slice(part.as_bytes());
+            put(part);
+        }
+        if !self.others.is_empty() {
+            put(&self.others.len().to_string());
+            for other in &self.others {
+                put(&other.chain);
+                put(&other.seq.to_string());
+                put(&other.head);
+            }
         }
         out
+    }
+
+    /// Every head it vouches for: its own chain's, then the others'.
+    pub fn heads(&self) -> impl Iterator<Item = (&str, i64, &str)> {
+        std::iter::once((self.chain.as_str(), self.seq, self.head.as_str())).chain(
+            self.others
+                .iter()
+                .map(|o| (o.chain.as_str(), o.seq, o.head.as_str())),
+        )
     }
 
     /// Whether `public` signed it.
@@ -156,8 +216,29 @@ mod tests {
             ..b.clone()
         };
         assert!(!forged.signed_by(&public));
-        assert_eq!(last_of(&path, "main").unwrap(), Some(b));
+        assert_eq!(last_of(&path, "main").unwrap(), Some(b.clone()));
         assert_eq!(last_of(&path, "other").unwrap(), None);
+        // A checkpoint tied to another chain signs its head too.
+        let other = Head {
+            chain: "replica-b".into(),
+            seq: 4,
+            head: "cc".into(),
+        };
+        let tied = Checkpoint::tied(&signer, "main", 8, "dd", 8, "t3".into(), vec![other]);
+        assert!(tied.signed_by(&public));
+        let line = serde_json::to_string(&tied).unwrap();
+        assert!(line.contains("\"others\":[{\"chain\":\"replica-b\""), "{line}");
+        assert!(!serde_json::to_string(&b).unwrap().contains("others"));
+        let mut moved = tied.clone();
+        moved.others[0].seq = 3;
+        assert!(!moved.signed_by(&public), "another chain's head is signed");
+        let mut dropped = tied.clone();
+        dropped.others.clear();
+        assert!(!dropped.signed_by(&public), "the others cannot be removed");
+        assert_eq!(
+            tied.heads().collect::<Vec<_>>(),
+            [("main", 8, "dd"), ("replica-b", 4, "cc")]
+        );
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt as _;

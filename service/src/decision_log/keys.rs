@@ -380,6 +380,11 @@ impl Signer {
         ))
     }
 
+    /// Its public key, 64 hex digits (as in the `.pub` file).
+    pub fn public_hex(&self) -> String {
+        hex(self.key.verifying_key().as_bytes())
+    }
+
     /// The signature of `message`, in hex.
     pub fn sign(&self, message: &[u8]) -> String {
         hex(&self.key.sign(message).to_bytes())

@@ -30,6 +30,7 @@
 pub mod chain;
 pub mod checkpoint;
 pub mod keys;
+mod postgres;
 pub mod schema;
 pub mod stored;
 mod verify;
@@ -37,7 +38,11 @@ pub mod writer;
 
 pub use chain::{Break, BreakReason, ChainVerification, Outcome, GENESIS_MAC};
 pub use schema::Record;
-pub use verify::{verify, CheckpointProblem, CheckpointReport, Verification, VerifyOptions};
+pub use verify::{
+    verify, verify_client, verify_store, CheckpointProblem, CheckpointReport, KeySource,
+    Verification, VerifyOptions,
+};
+pub use postgres::host_name;
 pub use writer::MAX_BATCH;
 
 use crate::metrics::LogMetrics;
@@ -53,7 +58,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
-use writer::{Checkpoints, Writer};
+use postgres::{PgReader, PgWriter};
+use writer::{Checkpoints, Store, Writer};
 
 /// When a decision is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -274,7 +280,8 @@ pub struct Recent {
 #[derive(Debug)]
 pub struct Receipt {
     waiter: Option<oneshot::Receiver<Result<(), String>>>,
-    log: PathBuf,
+    /// The log's file or database, for messages.
+    log: String,
 }
 
 impl Receipt {
@@ -289,11 +296,11 @@ impl Receipt {
             Ok(Ok(Err(why))) => Err(Unavailable(why)),
             Ok(Err(_)) => Err(Unavailable(format!(
                 "the decision log writer for {} has stopped",
-                self.log.display()
+                self.log
             ))),
             Err(_) => Err(Unavailable(format!(
                 "the decision log {} did not commit within {} ms",
-                self.log.display(),
+                self.log,
                 limit.as_millis()
             ))),
         }
@@ -309,7 +316,7 @@ impl Receipt {
             Ok(Err(why)) => Err(Unavailable(why)),
             Err(_) => Err(Unavailable(format!(
                 "the decision log writer for {} has stopped",
-                self.log.display()
+                self.log
             ))),
         }
     }
@@ -332,8 +339,9 @@ pub struct DecisionLog {
     keys: Arc<KeyRing>,
     options: LogOptions,
     /// For `get` and `len`, apart from the writer's connection.
-    reader: Mutex<Connection>,
-    path: PathBuf,
+    reader: Reader,
+    /// The log's file, or the database without its password: for messages.
+    path: String,
     notes: Vec<String>,
 }
 
@@ -405,24 +413,7 @@ impl DecisionLog {
         }
         let head = tail(&conn, &options.chain).with_context(context)?;
 
-        let mut notes = Vec::new();
-        let (keys, created) = KeyRing::read_or_create(&options.key_file)?;
-        if created {
-            notes.push(format!(
-                "created the decision log's key file {} (0600) with a new random key: keep it \
-                 with the service and a copy somewhere safe; `datalex audit verify` needs it",
-                options.key_file.display()
-            ));
-        }
-        let (signer, created) = Signer::read_or_create(&options.signing_key)?;
-        if created {
-            notes.push(format!(
-                "created the checkpoint signing key {} (0600); copy its public key {} off this \
-                 machine: `datalex audit verify --public-key` checks checkpoints against it",
-                options.signing_key.display(),
-                keys::public_key_path(&options.signing_key).display()
-            ));
-        }
+        let (keys, signer, mut notes) = open_keys(&options)?;
         let last = checkpoint::last_of(&options.checkpoints, &options.chain)?;
         if let Some(cp) = &last {
             if cp.seq > head.0 {
@@ -455,7 +446,7 @@ impl DecisionLog {
         metrics.available.set(1);
         let (sender, receiver) = mpsc::sync_channel(options.queue.max(1));
         let writer = Writer {
-            conn,
+            store: Store::Sqlite(conn),
             receiver,
             pending: Arc::clone(&pending),
             queued: Arc::clone(&queued),
@@ -471,7 +462,7 @@ impl DecisionLog {
                 last_seq: last.map_or(0, |cp| cp.seq.min(head.0)),
                 last_time: Instant::now(),
             },
-            path: path.to_path_buf(),
+            path: path.display().to_string(),
             unreported: None,
             head,
         };
@@ -488,8 +479,120 @@ impl DecisionLog {
             metrics,
             keys,
             options,
-            reader: Mutex::new(reader),
-            path: path.to_path_buf(),
+            reader: Reader::Sqlite(Mutex::new(reader), path.to_path_buf()),
+            path: path.display().to_string(),
+            notes,
+        })
+    }
+
+    /// Opens the decision log in the PostgreSQL database at `url` (`postgres://…`): applies
+    /// the migrations, registers this writer's chain (`options.chain`, the replica id) and its
+    /// checkpoint signing key, reads the chain's tail (a replica restarted, also after
+    /// `kill -9`, continues its chain), and starts the writer and the pool of readers. The key
+    /// file, the signing key and the checkpoint file are the local files of `options`, as for
+    /// SQLite; the checkpoints are also stored in the database.
+    ///
+    /// Fails if the database cannot be reached or migrated, or holds a log of another format.
+    pub fn open_postgres(
+        url: &str,
+        options: LogOptions,
+        metrics: LogMetrics,
+    ) -> anyhow::Result<DecisionLog> {
+        let location = crate::pg::redact(url);
+        if options.chain.is_empty() {
+            bail!("the replica id (the chain of the decision log in {location}) is empty");
+        }
+        let (keys, signer, mut notes) = open_keys(&options)?;
+        let file_last = checkpoint::last_of(&options.checkpoints, &options.chain)?;
+        let keys = Arc::new(keys);
+        let pending = Pending::default();
+        let queued = Arc::new(AtomicUsize::new(0));
+        let health = Arc::new(Health::default());
+        let (sender, receiver) = mpsc::sync_channel(options.queue.max(1));
+        let (opened, on_open) = mpsc::sync_channel(1);
+        let writer = {
+            let (url, chain) = (url.to_owned(), options.chain.clone());
+            let asynchronous = options.mode == LogMode::Async;
+            let (pending, queued, health) =
+                (Arc::clone(&pending), Arc::clone(&queued), Arc::clone(&health));
+            let (metrics, keys) = (metrics.clone(), Arc::clone(&keys));
+            let (path, every, interval) = (
+                options.checkpoints.clone(),
+                options.checkpoint_every.max(1),
+                options.checkpoint_interval,
+            );
+            let location = location.clone();
+            std::thread::Builder::new()
+                .name("decision-log".to_owned())
+                .spawn(move || {
+                    let public = signer.public_hex();
+                    let id = signer.id.clone();
+                    let pg = match PgWriter::open(&url, &chain, (&id, &public), asynchronous) {
+                        Ok(pg) => pg,
+                        Err(e) => {
+                            let _ = opened.send(Err(e));
+                            return;
+                        }
+                    };
+                    let last = [pg.last_checkpoint.map(|c| c.seq), file_last.map(|c| c.seq)]
+                        .into_iter()
+                        .flatten()
+                        .max();
+                    let _ = opened.send(Ok((pg.head.clone(), last)));
+                    Writer {
+                        store: Store::Postgres(Box::new(pg.writer)),
+                        receiver,
+                        pending,
+                        queued,
+                        health,
+                        metrics,
+                        keys,
+                        checkpoints: Checkpoints {
+                            signer,
+                            path,
+                            every,
+                            interval,
+                            last_seq: last.map_or(0, |seq| seq.min(pg.head.0)),
+                            last_time: Instant::now(),
+                        },
+                        chain,
+                        path: location,
+                        unreported: None,
+                        head: pg.head,
+                    }
+                    .run();
+                })
+                .context("cannot start the decision log writer")?
+        };
+        let (head, last) = match on_open.recv() {
+            Ok(Ok(found)) => found,
+            Ok(Err(e)) => {
+                let _ = writer.join();
+                return Err(e);
+            }
+            Err(_) => bail!("the decision log writer for {location} stopped while opening"),
+        };
+        if let Some(seq) = last.filter(|seq| *seq > head.0) {
+            notes.push(format!(
+                "the decision log in {location} ends at record #{} of chain `{}`, but a \
+                 checkpoint was written at #{seq}: the log was shortened or replaced \
+                 (`datalex audit verify --store` tells more)",
+                head.0, options.chain
+            ));
+        }
+        let reader = PgReader::start(url, READ_POOL)?;
+        metrics.available.set(1);
+        Ok(DecisionLog {
+            sender,
+            writer: Some(writer),
+            pending,
+            queued,
+            health,
+            metrics,
+            keys,
+            options,
+            reader: Reader::Postgres(reader),
+            path: location,
             notes,
         })
     }
@@ -586,7 +689,7 @@ impl DecisionLog {
             Err(TrySendError::Full(_)) => undo("the decision log's queue is full".to_owned()),
             Err(TrySendError::Disconnected(_)) => undo(format!(
                 "the decision log writer for {} has stopped",
-                self.path.display()
+                self.path
             )),
         }
     }
@@ -642,26 +745,30 @@ impl DecisionLog {
                 .with_context(|| format!("queued decision {decision_id} is not JSON"))?;
             return Ok(Some(Logged { decision, caller }));
         }
-        let row: Option<(String, Option<String>)> = lock(&self.reader)
-            .prepare_cached("SELECT decision, caller FROM records WHERE decision_id = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row([decision_id], |row| Ok((row.get(0)?, row.get(1)?)))
-                    .optional()
-            })
-            .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
+        let row = match &self.reader {
+            Reader::Sqlite(conn, _) => lock(conn)
+                .prepare_cached("SELECT decision, caller FROM records WHERE decision_id = ?1")
+                .and_then(|mut stmt| {
+                    stmt.query_row([decision_id], |row| Ok((row.get(0)?, row.get(1)?)))
+                        .optional()
+                })
+                .map_err(anyhow::Error::from),
+            Reader::Postgres(pg) => pg.row(decision_id),
+        }
+        .with_context(|| format!("cannot read the decision log {}", self.path))?;
         let Some((stored, caller)) = row else {
             return Ok(None);
         };
         let text = self.keys.reveal(&stored, decision_id).with_context(|| {
             format!(
                 "decision {decision_id} in {} cannot be read",
-                self.path.display()
+                self.path
             )
         })?;
         let decision = serde_json::from_str(&text).with_context(|| {
             format!(
                 "decision {decision_id} in {} is not JSON",
-                self.path.display()
+                self.path
             )
         })?;
         Ok(Some(Logged { decision, caller }))
@@ -676,27 +783,11 @@ impl DecisionLog {
         before: Option<&str>,
         caller: Option<&str>,
     ) -> anyhow::Result<Vec<Recent>> {
-        let conn = lock(&self.reader);
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT decision_id, time, jurisdiction, caller, decision FROM records \
-                 WHERE (?1 IS NULL OR decision_id < ?1) AND (?2 IS NULL OR caller = ?2) \
-                 ORDER BY decision_id DESC LIMIT ?3",
-            )
-            .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
-        let limit = i64::try_from(n).unwrap_or(i64::MAX);
-        let rows = stmt
-            .query_map(rusqlite::params![before, caller, limit], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, Option<String>>(3)?,
-                    row.get::<_, String>(4)?,
-                ))
-            })
-            .and_then(|rows| rows.collect::<Result<Vec<_>, _>>())
-            .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
+        let rows = match &self.reader {
+            Reader::Sqlite(conn, _) => recent_rows(&lock(conn), n, before, caller),
+            Reader::Postgres(pg) => pg.recent(n, before, caller),
+        }
+        .with_context(|| format!("cannot read the decision log {}", self.path))?;
         Ok(rows
             .into_iter()
             .map(|(decision_id, time, jurisdiction, caller, stored)| {
@@ -736,7 +827,7 @@ impl DecisionLog {
         let stopped = || {
             anyhow!(
                 "the decision log writer for {} has stopped",
-                self.path.display()
+                self.path
             )
         };
         let (answer, answered) = mpsc::sync_channel(1);
@@ -745,7 +836,7 @@ impl DecisionLog {
             Ok(Ok(())) => Ok(()),
             Ok(Err(why)) => Err(anyhow!(
                 "cannot write the decision log {}: {why}",
-                self.path.display()
+                self.path
             )),
             Err(_) => Err(stopped()),
         }
@@ -754,10 +845,43 @@ impl DecisionLog {
     /// How many records are in the log (after flushing).
     pub fn len(&self) -> anyhow::Result<u64> {
         self.flush()?;
-        let count: i64 = lock(&self.reader)
-            .query_row("SELECT COUNT(*) FROM records", [], |row| row.get(0))
-            .with_context(|| format!("cannot read the decision log {}", self.path.display()))?;
-        Ok(u64::try_from(count).unwrap_or(0))
+        match &self.reader {
+            Reader::Sqlite(conn, _) => lock(conn)
+                .query_row("SELECT COUNT(*) FROM records", [], |row| row.get::<_, i64>(0))
+                .map(|n| u64::try_from(n).unwrap_or(0))
+                .map_err(anyhow::Error::from),
+            Reader::Postgres(pg) => pg.count(),
+        }
+        .with_context(|| format!("cannot read the decision log {}", self.path))
+    }
+
+    /// Verifies the log (after flushing) as `datalex audit verify` does, with its own key file:
+    /// the SQLite file against its checkpoint file when it and the public key beside the signing
+    /// key exist; PostgreSQL, every chain, against the checkpoints stored there and the public
+    /// keys the replicas registered.
+    pub fn verify(&self) -> anyhow::Result<Verification> {
+        self.flush()?;
+        let mut options = VerifyOptions {
+            key_file: self.options.key_file.clone(),
+            checkpoints: None,
+            public_keys: Vec::new(),
+        };
+        match &self.reader {
+            Reader::Sqlite(_, file) => {
+                let public_key = keys::public_key_path(&self.options.signing_key);
+                if self.options.checkpoints.exists() && public_key.exists() {
+                    options.checkpoints = Some(self.options.checkpoints.clone());
+                    options.public_keys = vec![public_key];
+                }
+                verify(file, &options)
+            }
+            Reader::Postgres(pg) => {
+                let location = pg.location.clone();
+                pg.call(move |client| async move {
+                    verify_client(&client, &location, &options).await
+                })
+            }
+        }
     }
 
     /// Whether the log holds no record (after flushing).
@@ -773,10 +897,75 @@ impl Drop for DecisionLog {
         let _ = self.sender.send(Msg::Stop);
         if let Some(writer) = self.writer.take() {
             if writer.join().is_err() {
-                tracing::error!(log = %self.path.display(), "the decision log writer panicked");
+                tracing::error!(log = %self.path, "the decision log writer panicked");
             }
         }
     }
+}
+
+/// The key file and the signing key of `options` (each created `0600` with a fresh key if
+/// absent), and what was created, for the operator.
+fn open_keys(options: &LogOptions) -> anyhow::Result<(KeyRing, Signer, Vec<String>)> {
+    let mut notes = Vec::new();
+    let (keys, created) = KeyRing::read_or_create(&options.key_file)?;
+    if created {
+        notes.push(format!(
+            "created the decision log's key file {} (0600) with a new random key: keep it \
+             with the service and a copy somewhere safe; `datalex audit verify` needs it",
+            options.key_file.display()
+        ));
+    }
+    let (signer, created) = Signer::read_or_create(&options.signing_key)?;
+    if created {
+        notes.push(format!(
+            "created the checkpoint signing key {} (0600); copy its public key {} off this \
+             machine: `datalex audit verify --public-key` checks checkpoints against it",
+            options.signing_key.display(),
+            keys::public_key_path(&options.signing_key).display()
+        ));
+    }
+    Ok((keys, signer, notes))
+}
+
+/// How many connections to PostgreSQL the handlers' reads share.
+const READ_POOL: usize = 8;
+
+/// Where the handlers read the log, apart from the writer's connection.
+enum Reader {
+    /// A read-only connection to the SQLite file, and the file.
+    Sqlite(Mutex<Connection>, PathBuf),
+    /// A pool of connections to PostgreSQL, on a thread of its own.
+    Postgres(PgReader),
+}
+
+/// A row of the recent list: decision id, time, jurisdiction, caller, stored decision.
+type RecentRow = (String, String, String, Option<String>, String);
+
+/// The newest records of the SQLite log (see [`DecisionLog::recent`]).
+fn recent_rows(
+    conn: &Connection,
+    n: usize,
+    before: Option<&str>,
+    caller: Option<&str>,
+) -> anyhow::Result<Vec<RecentRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT decision_id, time, jurisdiction, caller, decision FROM records \
+         WHERE (?1 IS NULL OR decision_id < ?1) AND (?2 IS NULL OR caller = ?2) \
+         ORDER BY decision_id DESC LIMIT ?3",
+    )?;
+    let limit = i64::try_from(n).unwrap_or(i64::MAX);
+    let rows = stmt
+        .query_map(rusqlite::params![before, caller, limit], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, String>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
 }
 
 /// Locks a mutex, also after another thread panicked holding it (the data stay consistent: every

@@ -1,14 +1,21 @@
-//! `datalex audit verify`: reading a log file through the [chain](super::chain) checker, with
-//! the key file, and against the signed [checkpoints](super::checkpoint); and the report, in the
-//! reader's language, rendered here and nowhere else.
+//! `datalex audit verify`: reading a log's records through the [chain](super::chain) checker,
+//! with the key file, and against the signed [checkpoints](super::checkpoint); and the report,
+//! in the reader's language, rendered here and nowhere else.
+//!
+//! Both stores feed the same [`Collector`]: [`verify`] the rows of an SQLite file and its
+//! checkpoint file, [`verify_store`] (and [`verify_client`]) the rows of every chain in
+//! PostgreSQL and its `checkpoints` table, whose checkpoints also vouch for the heads of the
+//! other chains they saw.
 
-use super::chain::{BreakReason, ChainVerification, Checker, Outcome};
+use super::chain::{BreakReason, ChainVerification, Checker, Outcome, StoredRecord};
 use super::checkpoint::{self, Checkpoint};
 use super::keys::{self, KeyRing};
+use super::postgres;
 use super::schema::{check_format, open_read_only, stored_record, SELECT_ALL};
 use crate::words::say;
 use anyhow::{bail, Context as _};
 use datalex_i18n::Lang;
+use ed25519_dalek::VerifyingKey;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -18,11 +25,12 @@ use std::path::{Path, PathBuf};
 pub struct VerifyOptions {
     /// The MAC key file (default `<log>.keys`).
     pub key_file: PathBuf,
-    /// The checkpoint file, if one is checked.
+    /// The checkpoint file, if one is checked (with PostgreSQL: instead of the `checkpoints`
+    /// table, e.g. a copy kept elsewhere).
     pub checkpoints: Option<PathBuf>,
-    /// The public key that signed the checkpoints (default: the one beside the log,
-    /// `<log>.signing-key.pub`).
-    pub public_key: Option<PathBuf>,
+    /// The public keys that signed the checkpoints (default: the one beside the log,
+    /// `<log>.signing-key.pub`; with PostgreSQL, those the replicas registered there).
+    pub public_keys: Vec<PathBuf>,
 }
 
 impl VerifyOptions {
@@ -31,7 +39,7 @@ impl VerifyOptions {
         VerifyOptions {
             key_file: super::beside(log, ".keys"),
             checkpoints: None,
-            public_key: None,
+            public_keys: Vec::new(),
         }
     }
 }
@@ -41,14 +49,15 @@ impl VerifyOptions {
 pub enum CheckpointProblem {
     /// A line is not a checkpoint.
     Unreadable {
-        /// Its line number.
+        /// Its line number (in PostgreSQL, its id).
         line: usize,
         /// Why.
         why: String,
     },
-    /// A checkpoint's signature does not hold under the public key.
+    /// A checkpoint's signature does not hold under the public key (or it names a key that is
+    /// not among the public keys).
     BadSignature {
-        /// Its line number.
+        /// Its line number (in PostgreSQL, its id).
         line: usize,
     },
     /// The log ends before a checkpoint's record (`last` is 0 when the chain holds nothing):
@@ -75,16 +84,27 @@ pub enum CheckpointProblem {
     },
 }
 
+/// Where the public keys of the checkpoints came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeySource {
+    /// Given (`--public-key`): the copies kept elsewhere.
+    Given,
+    /// The default beside the log file (which a forger on the machine could have replaced
+    /// along with the checkpoints).
+    BesideLog,
+    /// The `signers` table of the database verified (the same caveat).
+    FromStore,
+}
+
 /// What checking the checkpoints found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CheckpointReport {
-    /// The checkpoint file.
-    pub file: PathBuf,
-    /// The public key file the signatures were checked with.
-    pub public_key: PathBuf,
-    /// Whether that is the default one beside the log (which a forger on the machine could
-    /// have replaced along with the checkpoints).
-    pub public_key_beside_log: bool,
+    /// Where the checkpoints were read: the checkpoint file, or the database's table.
+    pub file: String,
+    /// The public keys the signatures were checked with.
+    pub public_key: String,
+    /// Where those came from.
+    pub key_source: KeySource,
     /// How many checkpoints were checked.
     pub checked: u64,
     /// The first problem, if any.
@@ -147,171 +167,332 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> anyhow::Result<Verificati
             path.display()
         );
     }
-    if !options.key_file.exists() {
-        bail!(
-            "no key file at {}: the records' MACs cannot be checked without the service's key \
-             file (`--key-file`)",
-            options.key_file.display()
-        );
-    }
-    let keys = KeyRing::read(&options.key_file)?;
+    let keys = read_keys(&options.key_file)?;
 
     // The checkpoints first: the records at their sequence numbers are noted on the way.
     let checkpoints = match &options.checkpoints {
-        Some(file) => Some(read_checkpoints(path, file, options.public_key.as_deref())?),
+        Some(file) => {
+            let (public, source) = if options.public_keys.is_empty() {
+                let beside = keys::public_key_path(&super::beside(path, ".signing-key"));
+                if !beside.exists() {
+                    bail!(
+                        "no public key at {}: pass the checkpoints' public key with \
+                         `--public-key`",
+                        beside.display()
+                    );
+                }
+                (read_public_keys(&[beside])?, KeySource::BesideLog)
+            } else {
+                (read_public_keys(&options.public_keys)?, KeySource::Given)
+            };
+            Some(from_file(file, public, source)?)
+        }
         None => None,
     };
-    let mut wanted: HashMap<(String, i64), Option<String>> = HashMap::new();
-    if let Some((_, list, _)) = &checkpoints {
-        for (_, cp) in list {
-            wanted.insert((cp.chain.clone(), cp.seq), None);
-        }
-    }
-
+    let mut collector = Collector::new(&keys, checkpoints.as_ref());
     let mut stmt = conn.prepare(SELECT_ALL).with_context(context)?;
     let mut rows = stmt.query([]).with_context(context)?;
-    let mut chains = Vec::new();
-    let mut checker: Option<Checker<'_>> = None;
     while let Some(row) = rows.next().with_context(context)? {
-        let record = stored_record(row).with_context(context)?;
-        let chain = record.chain.clone().unwrap_or_default();
-        if checker.as_ref().is_none_or(|c| c.chain() != chain) {
-            chains.extend(checker.take().map(Checker::finish));
-            checker = Some(Checker::new(&chain, &keys));
-        }
-        if let Some(found) = wanted.get_mut(&(chain, record.seq)) {
-            *found = record.mac.clone();
-        }
-        if let Some(checker) = checker.as_mut() {
-            checker.push(record);
-        }
+        collector.push(stored_record(row).with_context(context)?);
     }
-    chains.extend(checker.map(Checker::finish));
-
-    let checkpoints = checkpoints.map(|(file, list, (public_key, beside_log))| {
-        let mut report = CheckpointReport {
-            file,
-            public_key,
-            public_key_beside_log: beside_log,
-            checked: 0,
-            problem: None,
-            unanchored: 0,
-        };
-        let mut newest: HashMap<&str, i64> = HashMap::new();
-        for (line, item) in &list {
-            report.checked += 1;
-            let last = chains
-                .iter()
-                .find(|c| c.chain == item.chain)
-                .and_then(|c| c.last.as_ref().map(|(seq, _)| *seq))
-                .unwrap_or(0);
-            let problem = if let Err(why) = &item.signature_ok {
-                Some(why.clone())
-            } else if item.seq > last {
-                Some(CheckpointProblem::Shortened {
-                    line: *line,
-                    chain: item.chain.clone(),
-                    seq: item.seq,
-                    last,
-                })
-            } else if wanted
-                .get(&(item.chain.clone(), item.seq))
-                .and_then(Option::as_deref)
-                != Some(item.head.as_str())
-            {
-                Some(CheckpointProblem::HeadMismatch {
-                    line: *line,
-                    chain: item.chain.clone(),
-                    seq: item.seq,
-                })
-            } else {
-                None
-            };
-            if report.problem.is_none() {
-                report.problem = problem;
-            }
-            let seq = newest.entry(item.chain.as_str()).or_insert(0);
-            *seq = (*seq).max(item.seq);
-        }
-        report.unanchored = chains
-            .iter()
-            .map(|c| {
-                let last = c.last.as_ref().map_or(0, |(seq, _)| *seq);
-                let anchored = newest.get(c.chain.as_str()).copied().unwrap_or(0);
-                u64::try_from(last - anchored).unwrap_or(0)
-            })
-            .sum();
-        report
-    });
-    Ok(Verification {
-        chains,
-        checkpoints,
-    })
+    Ok(collector.finish(checkpoints))
 }
 
-/// A checkpoint read for verification, with its signature checked.
+/// Checks every chain of the decision log in the PostgreSQL database at `url` with the MAC
+/// keys, and the checkpoints stored there (or those of `options.checkpoints`, a copy), each
+/// checkpoint's own head and the other chains' heads it vouches for. From a thread outside any
+/// Tokio runtime (`datalex audit verify --store`).
+pub fn verify_store(url: &str, options: &VerifyOptions) -> anyhow::Result<Verification> {
+    let location = crate::pg::redact(url);
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start a runtime for PostgreSQL")?
+        .block_on(async {
+            let client = crate::pg::connect(url).await?;
+            verify_client(&client, &location, options).await
+        })
+}
+
+/// [`verify_store`] on a connection (`location` names the database in the report).
+pub async fn verify_client(
+    client: &tokio_postgres::Client,
+    location: &str,
+    options: &VerifyOptions,
+) -> anyhow::Result<Verification> {
+    let context = || format!("cannot read the decision log in {location}");
+    let migrated = client
+        .query_one("SELECT to_regclass('records') IS NOT NULL", &[])
+        .await
+        .with_context(context)?;
+    if !migrated.get::<_, bool>(0) {
+        bail!(
+            "{location} holds no decision log: it has no `records` table (`datalex migrate \
+             --store` creates it; `serve --store` writes it)"
+        );
+    }
+    let keys = read_keys(&options.key_file)?;
+    let (public, source) = if options.public_keys.is_empty() {
+        let mut found = HashMap::new();
+        for (id, hex) in postgres::signers(client).await.with_context(context)? {
+            let key = keys::unhex(&hex)
+                .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                .and_then(|b| VerifyingKey::from_bytes(&b).ok());
+            match key {
+                Some(key) => {
+                    found.insert(id, key);
+                }
+                None => bail!(
+                    "the public key of signer `{id}` in {location} is not an ed25519 key: pass \
+                     the checkpoints' public keys with `--public-key`"
+                ),
+            }
+        }
+        let mut ids: Vec<&str> = found.keys().map(String::as_str).collect();
+        ids.sort_unstable();
+        let described = format!("the keys {} of table `signers`", ids.join(", "));
+        (
+            PublicKeys {
+                by_id: found,
+                described,
+            },
+            KeySource::FromStore,
+        )
+    } else {
+        (read_public_keys(&options.public_keys)?, KeySource::Given)
+    };
+    let checkpoints = match &options.checkpoints {
+        Some(file) => from_file(file, public, source)?,
+        None => {
+            let stored = postgres::checkpoints(client).await.with_context(context)?;
+            let list = stored
+                .into_iter()
+                .map(|(id, item)| {
+                    let line = usize::try_from(id).unwrap_or(0);
+                    (line, judge_signature(line, item, &public.by_id))
+                })
+                .collect();
+            CheckpointSet {
+                place: format!("table `checkpoints` of {location} (line = id)"),
+                list,
+                public_keys: public.described,
+                source,
+            }
+        }
+    };
+    let mut collector = Collector::new(&keys, Some(&checkpoints));
+    postgres::each_record(client, |record| collector.push(record))
+        .await
+        .with_context(context)?;
+    Ok(collector.finish(Some(checkpoints)))
+}
+
+/// The MAC keys, or why not.
+fn read_keys(key_file: &Path) -> anyhow::Result<KeyRing> {
+    if !key_file.exists() {
+        bail!(
+            "no key file at {}: the records' MACs cannot be checked without the service's key \
+             file (`--key-file`)",
+            key_file.display()
+        );
+    }
+    KeyRing::read(key_file)
+}
+
+/// Public keys by key id, and where they were read (for the report).
+struct PublicKeys {
+    by_id: HashMap<String, VerifyingKey>,
+    described: String,
+}
+
+/// Public key files, by key id; described by their paths.
+fn read_public_keys(paths: &[PathBuf]) -> anyhow::Result<PublicKeys> {
+    let by_id = paths
+        .iter()
+        .map(|p| {
+            let key = keys::read_public_key(p)?;
+            Ok((keys::public_key_id(&key), key))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let described = paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(PublicKeys { by_id, described })
+}
+
+/// The checkpoints to check, wherever they were read.
+struct CheckpointSet {
+    /// Where: the file, or the table.
+    place: String,
+    /// By line (or id), each with its signature judged.
+    list: Vec<(usize, Read)>,
+    /// The public keys, for the report.
+    public_keys: String,
+    source: KeySource,
+}
+
+/// A checkpoint read for verification, with its signature checked: the heads it vouches for
+/// (its chain's first, then the others it saw).
 struct Read {
-    chain: String,
-    seq: i64,
-    head: String,
+    heads: Vec<(String, i64, String)>,
     signature_ok: Result<(), CheckpointProblem>,
 }
 
-/// The checkpoint file, its checkpoints by line (an unreadable line or a bad signature is kept
-/// as the problem it is), and the public key file used (and whether it is the default beside
-/// the log).
-#[allow(
-    clippy::type_complexity,
-    reason = "a private helper's one return value, destructured at once"
-)]
-fn read_checkpoints(
-    log: &Path,
-    file: &Path,
-    public_key: Option<&Path>,
-) -> anyhow::Result<(PathBuf, Vec<(usize, Read)>, (PathBuf, bool))> {
-    let (public_path, beside_log) = match public_key {
-        Some(p) => (p.to_path_buf(), false),
-        None => (
-            keys::public_key_path(&super::beside(log, ".signing-key")),
-            true,
-        ),
-    };
-    if !public_path.exists() {
-        bail!(
-            "no public key at {}: pass the checkpoints' public key with `--public-key`",
-            public_path.display()
-        );
+/// A checkpoint (or why the line is not one) with its signature checked against the key it
+/// names.
+fn judge_signature(
+    line: usize,
+    item: Result<Checkpoint, String>,
+    public: &HashMap<String, VerifyingKey>,
+) -> Read {
+    match item {
+        Ok(cp) => {
+            let signature_ok = match public.get(&cp.key_id) {
+                Some(key) if cp.signed_by(key) => Ok(()),
+                _ => Err(CheckpointProblem::BadSignature { line }),
+            };
+            Read {
+                heads: cp
+                    .heads()
+                    .map(|(chain, seq, head)| (chain.to_owned(), seq, head.to_owned()))
+                    .collect(),
+                signature_ok,
+            }
+        }
+        Err(why) => Read {
+            heads: Vec::new(),
+            signature_ok: Err(CheckpointProblem::Unreadable { line, why }),
+        },
     }
-    let public = keys::read_public_key(&public_path)?;
-    let mut out = Vec::new();
-    for (line, item) in checkpoint::read_all(file)? {
-        let read = match item {
-            Ok(cp) => {
-                let signature_ok = if cp.signed_by(&public) {
-                    Ok(())
-                } else {
-                    Err(CheckpointProblem::BadSignature { line })
-                };
-                let Checkpoint {
-                    chain, seq, head, ..
-                } = cp;
-                Read {
-                    chain,
-                    seq,
-                    head,
-                    signature_ok,
+}
+
+/// The checkpoint file's checkpoints by line (an unreadable line or a bad signature is kept as
+/// the problem it is).
+fn from_file(file: &Path, public: PublicKeys, source: KeySource) -> anyhow::Result<CheckpointSet> {
+    let list = checkpoint::read_all(file)?
+        .into_iter()
+        .map(|(line, item)| (line, judge_signature(line, item, &public.by_id)))
+        .collect();
+    Ok(CheckpointSet {
+        place: file.display().to_string(),
+        list,
+        public_keys: public.described,
+        source,
+    })
+}
+
+/// Verifies the records of every chain as they come, in chain order, noting the records the
+/// checkpoints vouch for on the way (so a log of any size is checked in constant memory).
+struct Collector<'k> {
+    keys: &'k KeyRing,
+    chains: Vec<ChainVerification>,
+    checker: Option<Checker<'k>>,
+    /// The MAC found at each (chain, seq) a checkpoint vouches for.
+    wanted: HashMap<(String, i64), Option<String>>,
+}
+
+impl<'k> Collector<'k> {
+    fn new(keys: &'k KeyRing, checkpoints: Option<&CheckpointSet>) -> Collector<'k> {
+        let mut wanted = HashMap::new();
+        for (_, cp) in checkpoints.iter().flat_map(|c| &c.list) {
+            for (chain, seq, _) in &cp.heads {
+                wanted.insert((chain.clone(), *seq), None);
+            }
+        }
+        Collector {
+            keys,
+            chains: Vec::new(),
+            checker: None,
+            wanted,
+        }
+    }
+
+    /// The next record, in (chain, seq) order.
+    fn push(&mut self, record: StoredRecord) {
+        let chain = record.chain.clone().unwrap_or_default();
+        if self.checker.as_ref().is_none_or(|c| c.chain() != chain) {
+            self.chains.extend(self.checker.take().map(Checker::finish));
+            self.checker = Some(Checker::new(&chain, self.keys));
+        }
+        if let Some(found) = self.wanted.get_mut(&(chain, record.seq)) {
+            found.clone_from(&record.mac);
+        }
+        if let Some(checker) = self.checker.as_mut() {
+            checker.push(record);
+        }
+    }
+
+    /// The chains, and the checkpoints measured against them.
+    fn finish(mut self, checkpoints: Option<CheckpointSet>) -> Verification {
+        self.chains.extend(self.checker.take().map(Checker::finish));
+        let chains = self.chains;
+        let wanted = self.wanted;
+        let checkpoints = checkpoints.map(|set| {
+            let mut report = CheckpointReport {
+                file: set.place,
+                public_key: set.public_keys,
+                key_source: set.source,
+                checked: 0,
+                problem: None,
+                unanchored: 0,
+            };
+            let mut newest: HashMap<&str, i64> = HashMap::new();
+            for (line, item) in &set.list {
+                report.checked += 1;
+                let mut problem = item.signature_ok.clone().err();
+                for (chain, seq, head) in &item.heads {
+                    if problem.is_some() {
+                        break;
+                    }
+                    let last = chains
+                        .iter()
+                        .find(|c| &c.chain == chain)
+                        .and_then(|c| c.last.as_ref().map(|(seq, _)| *seq))
+                        .unwrap_or(0);
+                    if *seq > last {
+                        problem = Some(CheckpointProblem::Shortened {
+                            line: *line,
+                            chain: chain.clone(),
+                            seq: *seq,
+                            last,
+                        });
+                    } else if wanted
+                        .get(&(chain.clone(), *seq))
+                        .and_then(Option::as_deref)
+                        != Some(head.as_str())
+                    {
+                        problem = Some(CheckpointProblem::HeadMismatch {
+                            line: *line,
+                            chain: chain.clone(),
+                            seq: *seq,
+                        });
+                    }
+                }
+                if report.problem.is_none() {
+                    report.problem = problem;
+                }
+                for (chain, seq, _) in &item.heads {
+                    let anchored = newest.entry(chain.as_str()).or_insert(0);
+                    *anchored = (*anchored).max(*seq);
                 }
             }
-            Err(why) => Read {
-                chain: String::new(),
-                seq: 0,
-                head: String::new(),
-                signature_ok: Err(CheckpointProblem::Unreadable { line, why }),
-            },
-        };
-        out.push((line, read));
+            report.unanchored = chains
+                .iter()
+                .map(|c| {
+                    let last = c.last.as_ref().map_or(0, |(seq, _)| *seq);
+                    let anchored = newest.get(c.chain.as_str()).copied().unwrap_or(0);
+                    u64::try_from(last - anchored).unwrap_or(0)
+                })
+                .sum();
+            report
+        });
+        Verification {
+            chains,
+            checkpoints,
+        }
     }
-    Ok((file.to_path_buf(), out, (public_path, beside_log)))
 }
 
 impl BreakReason {
@@ -463,8 +644,8 @@ impl Verification {
         match &self.checkpoints {
             None => line(say(lang, "audit-no-checkpoints", &[])),
             Some(cp) => {
-                let file = cp.file.display().to_string();
-                let key = cp.public_key.display().to_string();
+                let file = cp.file.clone();
+                let key = cp.public_key.clone();
                 match &cp.problem {
                     None => line(say(
                         lang,
@@ -488,8 +669,14 @@ impl Verification {
                         &[("count", cp.unanchored.to_string())],
                     ));
                 }
-                if cp.public_key_beside_log {
-                    line(say(lang, "audit-key-beside-log", &[("key", key)]));
+                match cp.key_source {
+                    KeySource::Given => {}
+                    KeySource::BesideLog => {
+                        line(say(lang, "audit-key-beside-log", &[("key", key)]));
+                    }
+                    KeySource::FromStore => {
+                        line(say(lang, "audit-key-from-store", &[("key", key)]));
+                    }
                 }
             }
         }

@@ -6,6 +6,7 @@
 
 use super::chain::{mac_input, Fields};
 use super::checkpoint::{self, Checkpoint};
+use super::postgres::PgWriter;
 use super::keys::{KeyRing, Signer};
 use super::schema::{tail, INSERT};
 use super::{lock, Health, Msg, Pending, Prepared};
@@ -35,9 +36,17 @@ pub(super) struct Checkpoints {
     pub(super) last_time: Instant,
 }
 
+/// Where the writer writes.
+pub(super) enum Store {
+    /// The SQLite file.
+    Sqlite(Connection),
+    /// PostgreSQL (boxed: it holds its own runtime).
+    Postgres(Box<PgWriter>),
+}
+
 /// The writer thread's state.
 pub(super) struct Writer {
-    pub(super) conn: Connection,
+    pub(super) store: Store,
     pub(super) receiver: Receiver<Msg>,
     pub(super) pending: Pending,
     pub(super) queued: Arc<AtomicUsize>,
@@ -46,7 +55,8 @@ pub(super) struct Writer {
     pub(super) keys: Arc<KeyRing>,
     pub(super) chain: String,
     pub(super) checkpoints: Checkpoints,
-    pub(super) path: PathBuf,
+    /// The log's file or database, for messages.
+    pub(super) path: String,
     /// Why a group nobody waited for failed, until a flush reports it.
     pub(super) unreported: Option<String>,
     /// The chain's head after the last commit: sequence number and MAC.
@@ -105,7 +115,7 @@ impl Writer {
             }
         }
         if let Err(why) = self.maybe_checkpoint(true) {
-            tracing::error!(log = %self.path.display(), "{why}");
+            tracing::error!(log = %self.path, "{why}");
         }
     }
 
@@ -128,7 +138,7 @@ impl Writer {
                 if self.health.is_failing() {
                     self.probe();
                 } else if let Err(why) = self.maybe_checkpoint(false) {
-                    tracing::error!(log = %self.path.display(), "{why}");
+                    tracing::error!(log = %self.path, "{why}");
                 }
                 Ok(None)
             }
@@ -143,14 +153,14 @@ impl Writer {
             Ok(head) => {
                 self.head = head;
                 if self.health.set_available() {
-                    tracing::info!(log = %self.path.display(), "the decision log is writable again");
+                    tracing::info!(log = %self.path, "the decision log is writable again");
                 }
                 self.metrics.available.set(1);
                 Ok(())
             }
             Err(error) => {
                 let why = format!("{records} decisions not logged: {error:#}");
-                tracing::error!(log = %self.path.display(), "{why}");
+                tracing::error!(log = %self.path, "{why}");
                 self.health.set_failing(&why);
                 self.metrics.available.set(0);
                 self.metrics.write_failures.inc();
@@ -177,13 +187,15 @@ impl Writer {
     /// Writes the groups in one transaction, continuing the chain from the last stored record;
     /// returns the new head.
     fn write(&mut self, groups: &[Prepared]) -> anyhow::Result<(i64, String)> {
+        let conn = match &mut self.store {
+            Store::Sqlite(conn) => conn,
+            Store::Postgres(pg) => return pg.write(&self.chain, &self.keys, groups),
+        };
         let key = self
             .keys
             .current()
             .ok_or_else(|| anyhow::anyhow!("the key file holds no key"))?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (mut seq, mut prev) = tail(&tx, &self.chain)?;
         {
             let mut insert = tx.prepare_cached(INSERT)?;
@@ -225,7 +237,7 @@ impl Writer {
                     {
                         tracing::warn!(
                             decision_id = %entry.decision_id,
-                            log = %self.path.display(),
+                            log = %self.path,
                             "decision id already logged: the repeat is not logged"
                         );
                     }
@@ -239,27 +251,30 @@ impl Writer {
 
     /// Whether the log can be written again: takes the write lock and lets it go.
     fn probe(&mut self) {
-        let probed = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .and_then(|tx| {
-                // A write that changes nothing, so a read-only or full database fails here.
-                tx.execute(
-                    "UPDATE log_meta SET value = value WHERE name = 'format'",
-                    [],
-                )?;
-                tx.commit()
-            });
+        let probed = match &mut self.store {
+            Store::Sqlite(conn) => conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .and_then(|tx| {
+                    // A write that changes nothing, so a read-only or full database fails here.
+                    tx.execute(
+                        "UPDATE log_meta SET value = value WHERE name = 'format'",
+                        [],
+                    )?;
+                    tx.commit()
+                })
+                .map_err(anyhow::Error::from),
+            Store::Postgres(pg) => pg.probe(),
+        };
         match probed {
             Ok(()) => {
                 if self.health.set_available() {
-                    tracing::info!(log = %self.path.display(), "the decision log is writable again");
+                    tracing::info!(log = %self.path, "the decision log is writable again");
                 }
                 self.metrics.available.set(1);
             }
             Err(error) => {
                 self.health
-                    .set_failing(&format!("the decision log cannot be written: {error}"));
+                    .set_failing(&format!("the decision log cannot be written: {error:#}"));
             }
         }
     }
@@ -278,15 +293,31 @@ impl Writer {
         if !due {
             return Ok(());
         }
-        let checkpoint = Checkpoint::signed(
+        // In a shared store, the other chains' heads are signed too.
+        let others = match &mut self.store {
+            Store::Sqlite(_) => Vec::new(),
+            Store::Postgres(pg) => match pg.other_heads(&self.chain) {
+                Ok(others) => others,
+                Err(error) => {
+                    self.metrics.checkpoint_failures.inc();
+                    return Err(format!("cannot write a checkpoint: {error:#}"));
+                }
+            },
+        };
+        let checkpoint = Checkpoint::tied(
             &cp.signer,
             &self.chain,
             *seq,
             head,
             u64::try_from(*seq).unwrap_or(0),
             SystemClock.timestamp(),
+            others,
         );
-        match checkpoint::append(&cp.path, &checkpoint) {
+        let stored = match &mut self.store {
+            Store::Sqlite(_) => Ok(()),
+            Store::Postgres(pg) => pg.store_checkpoint(&checkpoint),
+        };
+        match stored.and_then(|()| checkpoint::append(&cp.path, &checkpoint)) {
             Ok(()) => {
                 cp.last_seq = *seq;
                 cp.last_time = Instant::now();

@@ -5,11 +5,12 @@
 //! ([`DecisionLog::get`](crate::decision_log::DecisionLog::get), honouring
 //! [`Caller::may_read`]), lists the newest
 //! ([`DecisionLog::recent`](crate::decision_log::DecisionLog::recent)), and verifies the chains
-//! ([`decision_log::verify`], with the log's key file and its checkpoints when present).
+//! ([`DecisionLog::verify`](crate::decision_log::DecisionLog::verify), with the log's key file
+//! and its checkpoints when present; in PostgreSQL every replica's chain).
 
 use super::{Asked, Explorer, Page};
 use crate::auth::{Caller, Scope};
-use crate::decision_log::{self, keys, Recent, Rendered, Unavailable, VerifyOptions};
+use crate::decision_log::{Recent, Rendered, Unavailable};
 use crate::handlers::COMMIT_WAIT;
 use crate::state::AppState;
 use axum::http::StatusCode;
@@ -66,10 +67,7 @@ pub fn recent(ex: &Explorer, asked: &Asked, caller: &Caller) -> Page {
 pub fn verify(ex: &Explorer, asked: &Asked) -> Page {
     let lang = asked.lang;
     let app = ex.app();
-    let checked = app
-        .log()
-        .flush()
-        .and_then(|()| decision_log::verify(app.log_path(), &verify_options(app)));
+    let checked = app.log().verify();
     let v = match checked {
         Ok(v) => v,
         Err(e) => return unavailable(lang, &e),
@@ -116,8 +114,6 @@ pub fn verify(ex: &Explorer, asked: &Asked) -> Page {
     )
 }
 
-/// How the log is verified: with its own key file, and against its checkpoints (signed with
-/// the public key beside its signing key) when they exist.
 /// The page of a log that cannot be read (503), with why.
 fn unavailable(lang: Lang, e: &anyhow::Error) -> Page {
     Page::error(
@@ -128,17 +124,6 @@ fn unavailable(lang: Lang, e: &anyhow::Error) -> Page {
     )
 }
 
-fn verify_options(app: &AppState) -> VerifyOptions {
-    let options = app.log().options();
-    let public_key = keys::public_key_path(&options.signing_key);
-    let mut v = VerifyOptions::beside(app.log_path());
-    v.key_file = options.key_file.clone();
-    if options.checkpoints.exists() && public_key.exists() {
-        v.checkpoints = Some(options.checkpoints.clone());
-        v.public_key = Some(public_key);
-    }
-    v
-}
 
 /// `/log/{id}`: one logged decision; another caller's is not found (unless the caller audits),
 /// as the API answers it.

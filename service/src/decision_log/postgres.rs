@@ -1,0 +1,637 @@
+//! The decision log in PostgreSQL: the shared store of a deployment of several replicas
+//! (`datalex serve --store postgres://… --replica ID`).
+//!
+//! The same rows as the SQLite log (`service/migrations/V1__decision_log.sql`), JSON kept as
+//! `TEXT` byte for byte as it was MACed, the same MAC ([`super::chain`]). Each replica writes
+//! its own chain (chain id = replica id), so replicas never wait on each other: a group is one
+//! transaction that takes an advisory lock on its chain (two processes given the same replica
+//! id still keep one unbroken chain), reads the chain's tail, and inserts the group's records
+//! in one statement; the answer waits for the `COMMIT` (`synchronous_commit` on; off in the
+//! asynchronous mode). Checkpoints go to the `checkpoints` table, each also signing the heads
+//! of the other chains it sees ([`super::checkpoint::Head`]).
+//!
+//! Two sides, each on a thread of its own with a current-thread Tokio runtime, so that the
+//! synchronous [`DecisionLog`](super::DecisionLog) API works alike from a plain thread and
+//! from inside the service's runtime:
+//! - [`PgWriter`], on the writer thread: one connection, made again after any failure;
+//! - [`PgReader`], a thread that runs reads (`get`, the recent list, counting, verification)
+//!   on a pool of connections, several at once, and hands each result back over a channel.
+
+use super::chain::{mac_input, Fields, StoredRecord, GENESIS_MAC};
+use super::checkpoint::{Checkpoint, Head};
+use super::keys::KeyRing;
+use super::Prepared;
+use crate::pg;
+use anyhow::{anyhow, bail, Context as _};
+use std::collections::HashSet;
+use std::future::Future;
+use std::pin::Pin;
+use std::thread::JoinHandle;
+use tokio_postgres::{Client, GenericClient, NoTls};
+
+/// The first key of the advisory locks a chain's writer takes (the second is the chain's
+/// hash): "dlex" in ASCII, apart from the migration lock's single-key space.
+const CHAIN_LOCK: i32 = 0x646c_6578;
+
+/// Every record of every chain after `(chain, seq)` (from the start when `$1` is NULL), in
+/// chain order, a page at a time.
+const SELECT_PAGE: &str = "SELECT chain, seq, decision_id, time, jurisdiction, policy_version, \
+     caller, request, decision, key_id, prev_mac, mac FROM records \
+     WHERE $1::text IS NULL OR (chain, seq) > ($1, $2) ORDER BY chain, seq LIMIT $3";
+
+/// How many records verification reads at a time.
+const PAGE: i64 = 5000;
+
+/// The writer thread's connection to PostgreSQL.
+pub(super) struct PgWriter {
+    rt: tokio::runtime::Runtime,
+    config: tokio_postgres::Config,
+    /// The connection string without its password, for messages.
+    pub(super) location: String,
+    client: Option<Client>,
+    asynchronous: bool,
+}
+
+/// What the writer finds when it opens the log.
+pub(super) struct Opened {
+    pub(super) writer: PgWriter,
+    /// The chain's newest record: sequence number and MAC (0 and the genesis MAC when empty).
+    pub(super) head: (i64, String),
+    /// The chain's newest checkpoint in the `checkpoints` table.
+    pub(super) last_checkpoint: Option<Checkpoint>,
+}
+
+/// `work`, at most [`pg::STATEMENT_TIMEOUT`].
+async fn timed<T>(
+    location: &str,
+    work: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    match tokio::time::timeout(pg::STATEMENT_TIMEOUT, work).await {
+        Ok(outcome) => outcome,
+        Err(_) => Err(anyhow!(
+            "PostgreSQL at {location} did not answer within {} s",
+            pg::STATEMENT_TIMEOUT.as_secs()
+        )),
+    }
+}
+
+/// The current-thread runtime each side runs its connections on.
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start a runtime for the PostgreSQL connection")
+}
+
+impl PgWriter {
+    /// Connects to `url`, applies the migrations, checks the log's format, registers the chain
+    /// and the signing key (`key_id`, its public key in hex), and reads the chain's tail and last
+    /// checkpoint. Call it on the thread that will write.
+    pub(super) fn open(
+        url: &str,
+        chain: &str,
+        signer: (&str, &str),
+        asynchronous: bool,
+    ) -> anyhow::Result<Opened> {
+        let location = pg::redact(url);
+        let mut writer = PgWriter {
+            rt: runtime()?,
+            config: pg::config(url)?,
+            location: location.clone(),
+            client: None,
+            asynchronous,
+        };
+        let (key_id, public) = signer;
+        let (head, last_checkpoint) = {
+            let (rt, client, at) = writer
+                .parts()
+                .with_context(|| format!("cannot open the decision log in {location}"))?;
+            rt.block_on(timed(&at, async {
+                for applied in pg::migrate(client).await? {
+                    tracing::info!(migration = %applied, "applied a PostgreSQL migration");
+                }
+                let client = &*client;
+                check_format(client).await?;
+                let now = crate::project::Clock::timestamp(&crate::project::SystemClock);
+                client
+                    .execute(
+                        "INSERT INTO chains (chain, since) VALUES ($1, $2) \
+                         ON CONFLICT (chain) DO NOTHING",
+                        &[&chain, &now],
+                    )
+                    .await?;
+                client
+                    .execute(
+                        "INSERT INTO signers (key_id, public_key, chain, since) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (key_id) DO NOTHING",
+                        &[&key_id, &public, &chain, &now],
+                    )
+                    .await?;
+                let head = tail(client, chain).await?;
+                let last = client
+                    .query_opt(
+                        "SELECT body FROM checkpoints WHERE chain = $1 ORDER BY id DESC LIMIT 1",
+                        &[&chain],
+                    )
+                    .await?
+                    .and_then(|row| serde_json::from_str::<Checkpoint>(row.get(0)).ok());
+                Ok((head, last))
+            }))
+        }
+            .with_context(|| format!("cannot open the decision log in {location}"))?;
+        Ok(Opened {
+            writer,
+            head,
+            last_checkpoint,
+        })
+    }
+
+    /// Connects if there is no open connection.
+    fn connect(&mut self) -> anyhow::Result<()> {
+        if self.client.as_ref().is_some_and(|c| !c.is_closed()) {
+            return Ok(());
+        }
+        self.client = None;
+        let PgWriter {
+            rt,
+            config,
+            location,
+            asynchronous,
+            ..
+        } = self;
+        let fresh = rt.block_on(async {
+            let (fresh, connection) = config
+                .connect(NoTls)
+                .await
+                .with_context(|| format!("cannot connect to PostgreSQL at {location}"))?;
+            tokio::spawn(async move {
+                if let Err(e) = connection.await {
+                    tracing::debug!(error = %e, "PostgreSQL connection closed");
+                }
+            });
+            if *asynchronous {
+                // The asynchronous mode answers before the commit anyway.
+                fresh
+                    .batch_execute("SET synchronous_commit = off")
+                    .await
+                    .context("cannot set synchronous_commit")?;
+            }
+            anyhow::Ok(fresh)
+        })?;
+        self.client = Some(fresh);
+        Ok(())
+    }
+
+    /// The runtime and the connection (connecting first if there is none), to run a piece of
+    /// work with [`timed`]; its outcome goes through [`settle`](PgWriter::settle).
+    fn parts(&mut self) -> anyhow::Result<(&tokio::runtime::Runtime, &mut Client, String)> {
+        self.connect()?;
+        let location = self.location.clone();
+        match self.client.as_mut() {
+            Some(client) => Ok((&self.rt, client, location)),
+            None => bail!("no connection to PostgreSQL at {location}"),
+        }
+    }
+
+    /// After a failure the connection is dropped, and made again next time.
+    fn settle<T>(&mut self, outcome: anyhow::Result<T>) -> anyhow::Result<T> {
+        if outcome.is_err() {
+            self.client = None;
+        }
+        outcome
+    }
+
+    /// Writes the groups in one transaction continuing `chain` from its stored tail; returns
+    /// the new head. A decision id already stored (or repeated in the groups) is not written
+    /// again, and the chain goes on without it, as in SQLite.
+    pub(super) fn write(
+        &mut self,
+        chain: &str,
+        keys: &KeyRing,
+        groups: &[Prepared],
+    ) -> anyhow::Result<(i64, String)> {
+        let key = keys
+            .current()
+            .ok_or_else(|| anyhow!("the key file holds no key"))?;
+        let (rt, client, at) = self.parts()?;
+        let written = rt.block_on(timed(&at, async {
+            let tx = client.transaction().await?;
+            tx.execute(
+                "SELECT pg_advisory_xact_lock($1, hashtext($2))",
+                &[&CHAIN_LOCK, &chain],
+            )
+            .await?;
+            let (mut seq, mut prev) = tail(&tx, chain).await?;
+            let entries: Vec<_> = groups.iter().flat_map(|g| &g.entries).collect();
+            let ids: Vec<&str> = entries.iter().map(|e| e.decision_id.as_str()).collect();
+            let mut seen: HashSet<String> = tx
+                .query(
+                    "SELECT decision_id FROM records WHERE decision_id = ANY($1)",
+                    &[&ids],
+                )
+                .await?
+                .iter()
+                .map(|row| row.get(0))
+                .collect();
+            let mut rows = Rows::default();
+            for entry in entries {
+                if !seen.insert(entry.decision_id.clone()) {
+                    tracing::warn!(
+                        decision_id = %entry.decision_id,
+                        "decision id already logged: the repeat is not logged"
+                    );
+                    continue;
+                }
+                let next = seq + 1;
+                let fields = Fields {
+                    chain,
+                    decision_id: &entry.decision_id,
+                    time: &entry.time,
+                    jurisdiction: &entry.jurisdiction,
+                    policy_version: &entry.policy_version,
+                    caller: entry.caller.as_deref(),
+                    request: &entry.request,
+                    decision: &entry.stored_decision,
+                };
+                let mac = key.mac(&mac_input(&prev, next, &key.id, &fields));
+                rows.push(&fields, next, &key.id, &prev, &mac);
+                seq = next;
+                prev = mac;
+            }
+            if !rows.seq.is_empty() {
+                rows.insert(&tx).await?;
+            }
+            tx.commit().await?;
+            Ok((seq, prev))
+        }));
+        self.settle(written)
+    }
+
+    /// Whether the log can be written again: a write that changes nothing.
+    pub(super) fn probe(&mut self) -> anyhow::Result<()> {
+        let (rt, client, at) = self.parts()?;
+        let probed = rt.block_on(timed(&at, async {
+            client
+                .execute(
+                    "UPDATE log_meta SET value = value WHERE name = 'format'",
+                    &[],
+                )
+                .await?;
+            Ok(())
+        }));
+        self.settle(probed)
+    }
+
+    /// The newest record of every chain but `chain`, by chain id.
+    pub(super) fn other_heads(&mut self, chain: &str) -> anyhow::Result<Vec<Head>> {
+        let (rt, client, at) = self.parts()?;
+        let heads = rt.block_on(timed(&at, async {
+            let rows = client
+                .query(
+                    "SELECT c.chain, r.seq, r.mac FROM chains c CROSS JOIN LATERAL \
+                     (SELECT seq, mac FROM records WHERE records.chain = c.chain \
+                      ORDER BY seq DESC LIMIT 1) r WHERE c.chain <> $1 ORDER BY c.chain",
+                    &[&chain],
+                )
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|row| Head {
+                    chain: row.get(0),
+                    seq: row.get(1),
+                    head: row.get(2),
+                })
+                .collect())
+        }));
+        self.settle(heads)
+    }
+
+    /// Stores a signed checkpoint.
+    pub(super) fn store_checkpoint(&mut self, checkpoint: &Checkpoint) -> anyhow::Result<()> {
+        let body = serde_json::to_string(checkpoint)?;
+        let (rt, client, at) = self.parts()?;
+        let stored = rt.block_on(timed(&at, async {
+            client
+                .execute(
+                    "INSERT INTO checkpoints (chain, seq, body) VALUES ($1, $2, $3)",
+                    &[&checkpoint.chain, &checkpoint.seq, &body],
+                )
+                .await?;
+            Ok(())
+        }));
+        self.settle(stored)
+    }
+}
+/// The columns of the records a group inserts, for one `INSERT … SELECT FROM UNNEST(…)`.
+#[derive(Default)]
+struct Rows<'a> {
+    chain: Vec<&'a str>,
+    seq: Vec<i64>,
+    decision_id: Vec<&'a str>,
+    time: Vec<&'a str>,
+    jurisdiction: Vec<&'a str>,
+    policy_version: Vec<&'a str>,
+    caller: Vec<Option<&'a str>>,
+    request: Vec<&'a str>,
+    decision: Vec<&'a str>,
+    key_id: Vec<String>,
+    prev_mac: Vec<String>,
+    mac: Vec<String>,
+}
+
+impl<'a> Rows<'a> {
+    fn push(&mut self, fields: &Fields<'a>, seq: i64, key_id: &str, prev: &str, mac: &str) {
+        self.chain.push(fields.chain);
+        self.seq.push(seq);
+        self.decision_id.push(fields.decision_id);
+        self.time.push(fields.time);
+        self.jurisdiction.push(fields.jurisdiction);
+        self.policy_version.push(fields.policy_version);
+        self.caller.push(fields.caller);
+        self.request.push(fields.request);
+        self.decision.push(fields.decision);
+        self.key_id.push(key_id.to_owned());
+        self.prev_mac.push(prev.to_owned());
+        self.mac.push(mac.to_owned());
+    }
+
+    async fn insert(&self, client: &impl GenericClient) -> anyhow::Result<()> {
+        client
+            .execute(
+                "INSERT INTO records (chain, seq, decision_id, time, jurisdiction, \
+                 policy_version, caller, request, decision, key_id, prev_mac, mac) \
+                 SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], \
+                 $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
+                 $11::text[], $12::text[])",
+                &[
+                    &self.chain,
+                    &self.seq,
+                    &self.decision_id,
+                    &self.time,
+                    &self.jurisdiction,
+                    &self.policy_version,
+                    &self.caller,
+                    &self.request,
+                    &self.decision,
+                    &self.key_id,
+                    &self.prev_mac,
+                    &self.mac,
+                ],
+            )
+            .await?;
+        Ok(())
+    }
+}
+
+/// Refuses a database whose log is of another format than this version writes.
+async fn check_format(client: &impl GenericClient) -> anyhow::Result<()> {
+    let format: Option<String> = client
+        .query_opt("SELECT value FROM log_meta WHERE name = 'format'", &[])
+        .await?
+        .map(|row| row.get(0));
+    match format {
+        Some(f) if f == super::schema::FORMAT => Ok(()),
+        Some(f) => bail!(
+            "the decision log is of format `{f}`, which this version does not know (it writes \
+             `{}`)",
+            super::schema::FORMAT
+        ),
+        None => bail!("the decision log's format is not recorded in `log_meta`"),
+    }
+}
+
+/// The last record of `chain`: its sequence number and MAC.
+async fn tail(client: &impl GenericClient, chain: &str) -> anyhow::Result<(i64, String)> {
+    let row = client
+        .query_opt(
+            "SELECT seq, mac FROM records WHERE chain = $1 ORDER BY seq DESC LIMIT 1",
+            &[&chain],
+        )
+        .await?;
+    Ok(match row {
+        Some(row) => (row.get(0), row.get(1)),
+        None => (0, GENESIS_MAC.to_owned()),
+    })
+}
+
+/// A job for the reader thread: given the pool, the future that runs the read and hands its
+/// result back.
+type Job = Box<dyn FnOnce(deadpool_postgres::Pool) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+
+/// Reads of a log in PostgreSQL, from any thread: each runs on the reader thread's runtime with
+/// a pooled connection, several at once.
+pub(super) struct PgReader {
+    jobs: Option<tokio::sync::mpsc::UnboundedSender<Job>>,
+    thread: Option<JoinHandle<()>>,
+    /// The connection string without its password, for messages.
+    pub(super) location: String,
+}
+
+impl PgReader {
+    /// Starts the reader thread with a pool of at most `size` connections to `url`.
+    pub(super) fn start(url: &str, size: usize) -> anyhow::Result<PgReader> {
+        let pool = pg::pool(url, size)?;
+        let rt = runtime()?;
+        let (jobs, mut queue) = tokio::sync::mpsc::unbounded_channel::<Job>();
+        let thread = std::thread::Builder::new()
+            .name("decision-log-reader".to_owned())
+            .spawn(move || {
+                rt.block_on(async move {
+                    while let Some(job) = queue.recv().await {
+                        tokio::spawn(job(pool.clone()));
+                    }
+                });
+            })
+            .context("cannot start the decision log reader")?;
+        Ok(PgReader {
+            jobs: Some(jobs),
+            thread: Some(thread),
+            location: pg::redact(url),
+        })
+    }
+
+    /// Runs `read` with a pooled connection on the reader thread and waits for its result
+    /// (blocking this thread, as a read of the SQLite file does).
+    pub(super) fn call<T, F, Fut>(&self, read: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(deadpool_postgres::Object) -> Fut + Send + 'static,
+        Fut: Future<Output = anyhow::Result<T>> + Send + 'static,
+    {
+        let location = self.location.clone();
+        let (answer, answered) = std::sync::mpsc::sync_channel(1);
+        let job: Job = Box::new(move |pool| {
+            Box::pin(async move {
+                let outcome = async {
+                    let client = pool
+                        .get()
+                        .await
+                        .with_context(|| format!("cannot connect to PostgreSQL at {location}"))?;
+                    match tokio::time::timeout(pg::STATEMENT_TIMEOUT, read(client)).await {
+                        Ok(outcome) => outcome,
+                        Err(_) => Err(anyhow!(
+                            "PostgreSQL at {location} did not answer within {} s",
+                            pg::STATEMENT_TIMEOUT.as_secs()
+                        )),
+                    }
+                }
+                .await;
+                let _ = answer.send(outcome);
+            })
+        });
+        let stopped = || anyhow!("the decision log reader for {} has stopped", self.location);
+        self.jobs
+            .as_ref()
+            .ok_or_else(stopped)?
+            .send(job)
+            .map_err(|_| stopped())?;
+        answered.recv().map_err(|_| stopped())?
+    }
+
+    /// The stored decision and caller of `decision_id`.
+    pub(super) fn row(&self, decision_id: &str) -> anyhow::Result<Option<(String, Option<String>)>> {
+        let id = decision_id.to_owned();
+        self.call(move |client| async move {
+            Ok(client
+                .query_opt(
+                    "SELECT decision, caller FROM records WHERE decision_id = $1",
+                    &[&id],
+                )
+                .await?
+                .map(|row| (row.get(0), row.get(1))))
+        })
+    }
+
+    /// The newest records (see [`DecisionLog::recent`](super::DecisionLog::recent)): decision
+    /// id, time, jurisdiction, caller, stored decision.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the columns of a row, destructured at once by the one caller"
+    )]
+    pub(super) fn recent(
+        &self,
+        n: usize,
+        before: Option<&str>,
+        caller: Option<&str>,
+    ) -> anyhow::Result<Vec<(String, String, String, Option<String>, String)>> {
+        let (before, caller) = (before.map(str::to_owned), caller.map(str::to_owned));
+        let limit = i64::try_from(n).unwrap_or(i64::MAX);
+        self.call(move |client| async move {
+            let rows = client
+                .query(
+                    "SELECT decision_id, time, jurisdiction, caller, decision FROM records \
+                     WHERE ($1::text IS NULL OR decision_id < $1) \
+                     AND ($2::text IS NULL OR caller = $2) \
+                     ORDER BY decision_id DESC LIMIT $3",
+                    &[&before, &caller, &limit],
+                )
+                .await?;
+            Ok(rows
+                .iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+                .collect())
+        })
+    }
+
+    /// How many records the log holds, over every chain.
+    pub(super) fn count(&self) -> anyhow::Result<u64> {
+        self.call(|client| async move {
+            let n: i64 = client
+                .query_one("SELECT COUNT(*) FROM records", &[])
+                .await?
+                .get(0);
+            Ok(u64::try_from(n).unwrap_or(0))
+        })
+    }
+}
+
+impl Drop for PgReader {
+    fn drop(&mut self) {
+        // Closing the queue ends the thread's loop.
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Every record of every chain, in chain order, a page at a time: `each` sees them one by one.
+pub(super) async fn each_record(
+    client: &impl GenericClient,
+    mut each: impl FnMut(StoredRecord),
+) -> anyhow::Result<()> {
+    let mut after: Option<(String, i64)> = None;
+    loop {
+        let (chain, seq) = match &after {
+            Some((chain, seq)) => (Some(chain.as_str()), *seq),
+            None => (None, 0),
+        };
+        let rows = client
+            .query(SELECT_PAGE, &[&chain, &seq, &PAGE])
+            .await
+            .context("cannot read the records")?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = Some((last.get(0), last.get(1)));
+        let full = rows.len() as i64 == PAGE;
+        for row in &rows {
+            each(StoredRecord {
+                chain: Some(row.get(0)),
+                seq: row.get(1),
+                decision_id: Some(row.get(2)),
+                time: Some(row.get(3)),
+                jurisdiction: Some(row.get(4)),
+                policy_version: Some(row.get(5)),
+                caller: Ok(row.get(6)),
+                request: Some(row.get(7)),
+                decision: Some(row.get(8)),
+                key_id: Some(row.get(9)),
+                prev_mac: Some(row.get(10)),
+                mac: Some(row.get(11)),
+            });
+        }
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+/// The stored checkpoints, by id: each parsed, or why its body is not one.
+pub(super) async fn checkpoints(
+    client: &impl GenericClient,
+) -> anyhow::Result<Vec<(i64, Result<Checkpoint, String>)>> {
+    let rows = client
+        .query("SELECT id, body FROM checkpoints ORDER BY id", &[])
+        .await
+        .context("cannot read the checkpoints")?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let body: &str = row.get(1);
+            (
+                row.get(0),
+                serde_json::from_str::<Checkpoint>(body).map_err(|e| e.to_string()),
+            )
+        })
+        .collect())
+}
+
+/// The public keys the replicas registered: key id and hex.
+pub(super) async fn signers(client: &impl GenericClient) -> anyhow::Result<Vec<(String, String)>> {
+    let rows = client
+        .query("SELECT key_id, public_key FROM signers ORDER BY key_id", &[])
+        .await
+        .context("cannot read the signers")?;
+    Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())
+}
+
+/// This machine's host name: the default replica id.
+pub fn host_name() -> Option<String> {
+    ["/proc/sys/kernel/hostname", "/etc/hostname"]
+        .iter()
+        .find_map(|p| std::fs::read_to_string(p).ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+        .or_else(|| std::env::var("HOSTNAME").ok().filter(|s| !s.is_empty()))
+}
