@@ -2,6 +2,7 @@
 //!
 //! Exit codes: 0 success, 1 a check or test failed, 2 bad usage or bad input.
 
+mod bundle;
 mod cli;
 mod coverage;
 mod export;
@@ -148,6 +149,54 @@ enum KeysCommand {
 }
 
 #[derive(Subcommand)]
+enum BundleCommand {
+    /// Write a new ed25519 key pair for signing bundles: OUT (secret, mode 0600) and OUT.pub
+    /// (the public key replicas trust); an existing OUT is never overwritten.
+    Keygen {
+        /// The signing key file to write.
+        out: PathBuf,
+    },
+    /// Pack what the project serves (policies, facts, calendar years, `default_jurisdiction`)
+    /// into one archive with a manifest; prints the bundle id (`sha256:…` of the manifest).
+    Build {
+        /// The project (default: the project of the working directory).
+        dir: Option<PathBuf>,
+        /// The bundle file to write (`*.dlxb`).
+        #[arg(short = 'o', long = "out", value_name = "FILE")]
+        out: PathBuf,
+        /// Extra calendar year files (`YYYY.toml`) to pack.
+        #[arg(long, value_name = "DIR")]
+        calendar: Option<PathBuf>,
+    },
+    /// Add an ed25519 signature of the bundle id (the id does not change).
+    Sign {
+        /// The bundle file (rewritten with the signature).
+        file: PathBuf,
+        /// The signing key (`datalex bundle keygen`); its public key is KEY.pub.
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+    },
+    /// Check a bundle as a replica does before serving it: integrity, a signature by a trusted
+    /// key, compiling, the package tests; exit 0, or 1 with the reason.
+    Verify {
+        /// The bundle file.
+        file: PathBuf,
+        /// A trusted public key (repeat for several).
+        #[arg(long = "public-key", value_name = "PUB", required = true)]
+        public_keys: Vec<PathBuf>,
+    },
+    /// Store the bundle in PostgreSQL, make it the active one and notify the replicas (after
+    /// checking that it is intact); prints the id.
+    Publish {
+        /// The bundle file.
+        file: PathBuf,
+        /// The PostgreSQL store: `postgres://user@host:port/db`.
+        #[arg(long, value_name = "URL")]
+        store: String,
+    },
+}
+
+#[derive(Subcommand)]
 enum AuditCommand {
     /// Verify that no logged decision was edited, inserted or deleted (each record's MAC and
     /// link), and with --checkpoint that the log still reaches every signed checkpoint (nothing
@@ -176,6 +225,10 @@ enum AuditCommand {
 }
 
 #[derive(Subcommand)]
+#[allow(
+    clippy::large_enum_variant,
+    reason = "parsed once per run; `serve`'s many flags make it the large one"
+)]
 enum Command {
     /// Compile policies and print every diagnostic; exit 1 on any error.
     Check {
@@ -284,6 +337,17 @@ enum Command {
         /// policy_tests` in datalex.toml).
         #[arg(long)]
         skip_policy_tests: bool,
+        /// Serve the active policy bundle published in --store (and follow it: LISTEN and
+        /// polling) instead of the project's files; file watching is off.
+        #[arg(long)]
+        bundles: bool,
+        /// A public key whose signature of a bundle is trusted (repeat for several; needed with
+        /// --bundles).
+        #[arg(long = "bundle-public-key", value_name = "PUB")]
+        bundle_public_keys: Vec<PathBuf>,
+        /// Seconds between polls of the active bundle, besides notifications.
+        #[arg(long, value_name = "SECS", default_value = "5")]
+        bundle_poll: NonZeroU64,
         #[command(flatten)]
         server: ServeFlags,
     },
@@ -293,6 +357,11 @@ enum Command {
         /// The database: `postgres://USER:PASSWORD@HOST:PORT/DB`.
         #[arg(long, value_name = "URL")]
         store: String,
+    },
+    /// Signed policy bundles: `datalex bundle keygen | build | sign | verify | publish`.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
     },
     /// The calling platforms' API keys: `datalex keys add`, `datalex keys hash`.
     Keys {
@@ -510,14 +579,35 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             no_watch,
             json_logs,
             skip_policy_tests,
+            bundles,
+            bundle_public_keys,
+            bundle_poll,
             server,
         } => {
+            let bundles = match (bundles, &store) {
+                (true, Some(url)) if datalex_service::pg::is_url(url) => {
+                    Some(datalex_service::bundle::follow::Follow {
+                        store: url.clone(),
+                        public_keys: bundle_public_keys,
+                        poll: std::time::Duration::from_secs(bundle_poll.get()),
+                        dir: log
+                            .parent()
+                            .unwrap_or(std::path::Path::new(""))
+                            .join("bundles"),
+                    })
+                }
+                (true, _) => {
+                    anyhow::bail!("--bundles needs the PostgreSQL they are published in: --store postgres://…")
+                }
+                (false, _) => None,
+            };
             let (log, store) = match store {
                 Some(url) if datalex_service::pg::is_url(&url) => (log, Some(url)),
                 Some(path) => (PathBuf::from(path), None),
                 None => (log, None),
             };
             let options = datalex_service::ServeOptions {
+                bundles,
                 addr,
                 log,
                 store,
@@ -549,6 +639,24 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
         Command::Keys {
             command: KeysCommand::Hash { key },
         } => keys::hash(key),
+        Command::Bundle { command } => match command {
+            BundleCommand::Keygen { out } => bundle::keygen(&out),
+            BundleCommand::Build { dir, out, calendar } => {
+                let project = match dir {
+                    Some(dir) => datalex_service::bundle::project_at(&dir, lang)?,
+                    None => discover(Flags::default(), lang)?,
+                };
+                bundle::build(&project, calendar.as_deref(), &out)
+            }
+            BundleCommand::Sign { file, key } => bundle::sign(&file, &key),
+            BundleCommand::Verify { file, public_keys } => bundle::verify(
+                &discover(Flags::default(), lang)?,
+                &file,
+                &public_keys,
+                lang,
+            ),
+            BundleCommand::Publish { file, store } => bundle::publish(&file, &store),
+        },
         Command::Audit {
             command:
                 AuditCommand::Verify {

@@ -111,6 +111,11 @@ fn serves_every_route_of_the_contract() {
         "{body}"
     );
     assert_eq!(p["reload"]["status"], "ok");
+    assert_eq!(
+        p.get("bundle"),
+        Some(&serde_json::Value::Null),
+        "serving files: {body}"
+    );
     assert_eq!(http(&server.addr, "GET", "/healthz", "").unwrap().0, 200);
     assert_eq!(http(&server.addr, "GET", "/readyz", "").unwrap().0, 200);
     let (status, body) = http(&server.addr, "GET", "/metrics", "").unwrap();

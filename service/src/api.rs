@@ -170,8 +170,22 @@ pub enum BatchItem {
 pub struct PoliciesAnswer {
     /// One per served jurisdiction.
     pub policies: Vec<PolicyInfo>,
+    /// The policy bundle served (`serve --bundles`); `null` when the service serves its files.
+    pub bundle: Option<BundleInfo>,
     /// How the last reload went.
     pub reload: ReloadStatus,
+}
+
+/// The policy bundle a service serves (`serve --bundles`, docs/bundles.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BundleInfo {
+    /// Its id (`sha256:…` of its manifest).
+    pub id: String,
+    /// The id of the trusted key whose signature was verified (the first 16 hex digits of the
+    /// SHA-256 of its public key).
+    pub signed_by: String,
+    /// When it was published as the active bundle (RFC 3339, UTC): the same on every replica.
+    pub activated_at: String,
 }
 
 /// A served jurisdiction.

@@ -216,7 +216,7 @@ fn decide_value(
 ) -> Result<(Arc<str>, Rendered), Box<ApiError>> {
     let started = Instant::now();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
-    let project = state.project();
+    let project = &snap.project;
     let request = Request::from_json(body, project.clock().today()).map_err(|e| {
         ApiError::new(
             unprocessable,
@@ -479,8 +479,10 @@ async fn readyz(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Respo
 }
 
 async fn policies(State(state): State<Arc<AppState>>) -> Response {
+    let snap = state.snapshot();
     Json(PoliciesAnswer {
-        policies: state.snapshot().describe(),
+        policies: snap.describe(),
+        bundle: snap.project.bundle().map(|b| (*b.info).clone()),
         reload: state.reload_status(),
     })
     .into_response()

@@ -32,6 +32,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod bundle;
 pub mod decision_log;
 pub mod explorer;
 pub mod handlers;
@@ -87,6 +88,9 @@ pub struct ServeOptions {
     /// Serve without keys on an address that is not loopback (dangerous: anyone who can reach
     /// it may ask and read every logged decision).
     pub insecure_open: bool,
+    /// `--bundles`: serve the active policy bundle of PostgreSQL instead of the project's files,
+    /// and follow it (file watching is off then).
+    pub bundles: Option<bundle::follow::Follow>,
 }
 
 /// The routes open without a key unless `open_routes` says otherwise.
@@ -176,6 +180,21 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
         Some((cert, key)) => Some(server::tls_acceptor(cert, key)?),
         None => None,
     };
+    // With `--bundles`, the project's files are not served: the active bundle's are, checked
+    // (signature, compiling, package tests) before the service starts.
+    let started = match &options.bundles {
+        Some(follow) => Some(
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()?
+                .block_on(bundle::follow::start(follow, &project, lang))?,
+        ),
+        None => None,
+    };
+    let project = match &started {
+        Some(s) => s.project.clone(),
+        None => project,
+    };
     let store = state::LogStore {
         log: options.log.clone(),
         postgres: options.store.clone(),
@@ -201,10 +220,14 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
             .collect();
         let keys = access.keys().map(|k| k.path().display().to_string());
         tracing::info!(addr = %listener.local_addr()?, tls = tls.is_some(), keys = keys.as_deref().unwrap_or("none (open)"), jurisdictions = ?names, log = %log_place, chain = %state.log().options().chain, log_mode = ?state.log().mode(), "serving decisions");
-        let _watcher = if options.watch {
-            Some(reload::watch(Arc::clone(&state))?)
-        } else {
-            None
+        let _watcher = match (options.bundles.clone(), started) {
+            (Some(follow), Some(started)) => {
+                tracing::info!(bundle = %started.serving.id, publish = started.serving.generation, store = %pg::redact(&follow.store), "serving the policy bundle and following the published ones");
+                bundle::follow::spawn(Arc::clone(&state), follow, started);
+                None
+            }
+            _ if options.watch => Some(reload::watch(Arc::clone(&state))?),
+            _ => None,
         };
         tokio::spawn(watch_keys(Arc::clone(&access), lang));
         let app = handlers::router(Arc::clone(&state), access, settings.request_timeout);

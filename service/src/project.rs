@@ -51,6 +51,17 @@ pub struct Project {
     jurisdiction: Option<String>,
     policy_tests: Option<bool>,
     clock: Arc<dyn Clock>,
+    /// The policy bundle served (`serve --bundles`), if any: [`Project::serving`].
+    bundle: Option<Served>,
+}
+
+/// A policy bundle a project serves: where it is unpacked and what `/v1/policies` says of it.
+#[derive(Debug, Clone)]
+pub struct Served {
+    /// The directory it is unpacked in (its `data/` holds the facts).
+    pub dir: PathBuf,
+    /// Its id, signer and activation.
+    pub info: Arc<crate::api::BundleInfo>,
 }
 
 /// The root of the project the directory `cwd` is in, by the workspace's one rule
@@ -94,7 +105,52 @@ impl Project {
             config,
             root,
             clock: Arc::new(SystemClock),
+            bundle: None,
         })
+    }
+
+    /// This project serving the policy bundle unpacked at `dir` instead of its own files: the
+    /// policies, facts (`data/<jurisdiction>`) and calendar years (`calendar/`) are the
+    /// bundle's, and so is `default_jurisdiction` (`default` below, from the bundle's
+    /// `datalex.toml`); the root, the other settings (`[serve]`, `[decision_log]`), the
+    /// `--jurisdiction` flag and the clock stay this project's. A bundle's package tests always
+    /// run before it is served.
+    pub fn serving(
+        &self,
+        dir: &Path,
+        default_jurisdiction: Option<String>,
+        info: crate::api::BundleInfo,
+    ) -> Project {
+        let calendar = dir.join("calendar");
+        let mut config = self.config.clone();
+        config.default_jurisdiction = default_jurisdiction;
+        Project {
+            root: self.root.clone(),
+            config,
+            policies: dir.join("policies"),
+            data: None,
+            calendar: calendar.is_dir().then_some(calendar),
+            jurisdiction: self.jurisdiction.clone(),
+            policy_tests: Some(true),
+            clock: Arc::clone(&self.clock),
+            bundle: Some(Served {
+                dir: dir.to_path_buf(),
+                info: Arc::new(info),
+            }),
+        }
+    }
+
+    /// The policy bundle this project serves, if it serves one ([`Project::serving`]).
+    pub fn bundle(&self) -> Option<&Served> {
+        self.bundle.as_ref()
+    }
+
+    /// Where the facts of every jurisdiction are: `data/` at the root, or in the bundle served.
+    fn data_root(&self) -> PathBuf {
+        match &self.bundle {
+            Some(b) => b.dir.join("data"),
+            None => self.root.join("data"),
+        }
     }
 
     /// The same project with another clock (tests use a [`FixedClock`]).
@@ -135,7 +191,7 @@ impl Project {
     pub fn data_dir(&self, jurisdiction: &str) -> PathBuf {
         self.data
             .clone()
-            .unwrap_or_else(|| self.root.join("data").join(jurisdiction))
+            .unwrap_or_else(|| self.data_root().join(jurisdiction))
     }
 
     /// The directories whose changes a running service reloads: the policies, the facts
@@ -143,7 +199,7 @@ impl Project {
     pub fn watched(&self) -> Vec<PathBuf> {
         let mut dirs = vec![
             self.policies.clone(),
-            self.data.clone().unwrap_or_else(|| self.root.join("data")),
+            self.data.clone().unwrap_or_else(|| self.data_root()),
         ];
         dirs.extend(self.calendar.clone());
         dirs
@@ -269,7 +325,7 @@ impl Project {
 
     fn none_available(&self) -> JurisdictionError {
         JurisdictionError::NoneAvailable {
-            data: self.root.join("data"),
+            data: self.data_root(),
         }
     }
 }

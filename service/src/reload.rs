@@ -64,6 +64,7 @@ pub fn build(project: &Project, lang: Lang) -> anyhow::Result<Snapshot> {
         .map(|name| project.bind(&policy, &calendar, name, lang))
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(Snapshot {
+        project: Arc::new(project.clone()),
         policy,
         jurisdictions,
         loaded_at: project.clock().timestamp(),

@@ -16,6 +16,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 /// Compiled policies bound to facts: what one request decides with. A request takes the
 /// snapshot once and decides entirely with it, so a reload never changes a decision half-way.
 pub struct Snapshot {
+    /// The project it was built from: where its files are, the rule choosing a request's
+    /// jurisdiction, and the policy bundle when it is one's (`serve --bundles`).
+    pub project: Arc<Project>,
     /// The compiled policies every jurisdiction of the snapshot is bound to.
     pub policy: Arc<PolicySet>,
     /// One per jurisdiction served ([`Project::served`]).
@@ -168,6 +171,11 @@ impl AppState {
     /// Records a failed reload (the old snapshot keeps serving).
     pub(crate) fn fail(&self, failure: ReloadFailure) {
         *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = Some(failure);
+    }
+
+    /// Forgets the last failure (the policy bundle that failed is no longer the active one).
+    pub(crate) fn clear_failure(&self) {
+        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// How the last reload went.

@@ -296,7 +296,7 @@ pub fn page(ex: &Explorer, asked: &Asked, decide: Option<&Caller>) -> Tried {
     let view = ex.view();
     let snap = &view.snapshot;
     let policy = &snap.policy;
-    let project = ex.app().project();
+    let project = &snap.project;
     let chosen = project.choose(
         policy,
         asked.get("jurisdiction").filter(|s| !s.is_empty()),

@@ -52,8 +52,8 @@ impl View {
     pub fn build(app: &AppState, snapshot: Arc<Snapshot>) -> View {
         let today = app.project().clock().today();
         let graph = export::view(&snapshot.policy);
-        let sources = app
-            .project()
+        let sources = snapshot
+            .project
             .compile(app.lang())
             .ok()
             .filter(|(_, c)| {
