@@ -181,7 +181,12 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
         postgres: options.store.clone(),
         replica: options.replica.clone(),
     };
-    let state = Arc::new(AppState::with_store(project, &store, options.log_mode, lang)?);
+    let state = Arc::new(AppState::with_store(
+        project,
+        &store,
+        options.log_mode,
+        lang,
+    )?);
     let log_place = match &options.store {
         Some(url) => pg::redact(url),
         None => options.log.display().to_string(),

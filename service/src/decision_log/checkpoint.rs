@@ -227,7 +227,10 @@ mod tests {
         let tied = Checkpoint::tied(&signer, "main", 8, "dd", 8, "t3".into(), vec![other]);
         assert!(tied.signed_by(&public));
         let line = serde_json::to_string(&tied).unwrap();
-        assert!(line.contains("\"others\":[{\"chain\":\"replica-b\""), "{line}");
+        assert!(
+            line.contains("\"others\":[{\"chain\":\"replica-b\""),
+            "{line}"
+        );
         assert!(!serde_json::to_string(&b).unwrap().contains("others"));
         let mut moved = tied.clone();
         moved.others[0].seq = 3;

@@ -37,17 +37,18 @@ mod verify;
 pub mod writer;
 
 pub use chain::{Break, BreakReason, ChainVerification, Outcome, GENESIS_MAC};
+pub use postgres::host_name;
 pub use schema::Record;
 pub use verify::{
     verify, verify_client, verify_store, CheckpointProblem, CheckpointReport, KeySource,
     Verification, VerifyOptions,
 };
-pub use postgres::host_name;
 pub use writer::MAX_BATCH;
 
 use crate::metrics::LogMetrics;
 use anyhow::{anyhow, bail, Context as _};
 use keys::{KeyRing, Signer};
+use postgres::{PgReader, PgWriter};
 use rusqlite::{Connection, OpenFlags, OptionalExtension as _};
 use schema::{check_format, tail, READ_BUSY_TIMEOUT, SCHEMA};
 use std::collections::HashMap;
@@ -58,7 +59,6 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
-use postgres::{PgReader, PgWriter};
 use writer::{Checkpoints, Store, Writer};
 
 /// When a decision is answered.
@@ -513,8 +513,11 @@ impl DecisionLog {
         let writer = {
             let (url, chain) = (url.to_owned(), options.chain.clone());
             let asynchronous = options.mode == LogMode::Async;
-            let (pending, queued, health) =
-                (Arc::clone(&pending), Arc::clone(&queued), Arc::clone(&health));
+            let (pending, queued, health) = (
+                Arc::clone(&pending),
+                Arc::clone(&queued),
+                Arc::clone(&health),
+            );
             let (metrics, keys) = (metrics.clone(), Arc::clone(&keys));
             let (path, every, interval) = (
                 options.checkpoints.clone(),
@@ -759,18 +762,12 @@ impl DecisionLog {
         let Some((stored, caller)) = row else {
             return Ok(None);
         };
-        let text = self.keys.reveal(&stored, decision_id).with_context(|| {
-            format!(
-                "decision {decision_id} in {} cannot be read",
-                self.path
-            )
-        })?;
-        let decision = serde_json::from_str(&text).with_context(|| {
-            format!(
-                "decision {decision_id} in {} is not JSON",
-                self.path
-            )
-        })?;
+        let text = self
+            .keys
+            .reveal(&stored, decision_id)
+            .with_context(|| format!("decision {decision_id} in {} cannot be read", self.path))?;
+        let decision = serde_json::from_str(&text)
+            .with_context(|| format!("decision {decision_id} in {} is not JSON", self.path))?;
         Ok(Some(Logged { decision, caller }))
     }
 
@@ -824,12 +821,7 @@ impl DecisionLog {
     }
 
     fn ask(&self, msg: fn(SyncSender<Result<(), String>>) -> Msg) -> anyhow::Result<()> {
-        let stopped = || {
-            anyhow!(
-                "the decision log writer for {} has stopped",
-                self.path
-            )
-        };
+        let stopped = || anyhow!("the decision log writer for {} has stopped", self.path);
         let (answer, answered) = mpsc::sync_channel(1);
         self.sender.send(msg(answer)).map_err(|_| stopped())?;
         match answered.recv() {
@@ -847,7 +839,9 @@ impl DecisionLog {
         self.flush()?;
         match &self.reader {
             Reader::Sqlite(conn, _) => lock(conn)
-                .query_row("SELECT COUNT(*) FROM records", [], |row| row.get::<_, i64>(0))
+                .query_row("SELECT COUNT(*) FROM records", [], |row| {
+                    row.get::<_, i64>(0)
+                })
                 .map(|n| u64::try_from(n).unwrap_or(0))
                 .map_err(anyhow::Error::from),
             Reader::Postgres(pg) => pg.count(),
@@ -877,9 +871,9 @@ impl DecisionLog {
             }
             Reader::Postgres(pg) => {
                 let location = pg.location.clone();
-                pg.call(move |client| async move {
-                    verify_client(&client, &location, &options).await
-                })
+                pg.call(
+                    move |client| async move { verify_client(&client, &location, &options).await },
+                )
             }
         }
     }

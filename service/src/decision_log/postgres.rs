@@ -138,7 +138,7 @@ impl PgWriter {
                 Ok((head, last))
             }))
         }
-            .with_context(|| format!("cannot open the decision log in {location}"))?;
+        .with_context(|| format!("cannot open the decision log in {location}"))?;
         Ok(Opened {
             writer,
             head,
@@ -416,7 +416,8 @@ async fn tail(client: &impl GenericClient, chain: &str) -> anyhow::Result<(i64, 
 
 /// A job for the reader thread: given the pool, the future that runs the read and hands its
 /// result back.
-type Job = Box<dyn FnOnce(deadpool_postgres::Pool) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
+type Job =
+    Box<dyn FnOnce(deadpool_postgres::Pool) -> Pin<Box<dyn Future<Output = ()> + Send>> + Send>;
 
 /// Reads of a log in PostgreSQL, from any thread: each runs on the reader thread's runtime with
 /// a pooled connection, several at once.
@@ -489,7 +490,10 @@ impl PgReader {
     }
 
     /// The stored decision and caller of `decision_id`.
-    pub(super) fn row(&self, decision_id: &str) -> anyhow::Result<Option<(String, Option<String>)>> {
+    pub(super) fn row(
+        &self,
+        decision_id: &str,
+    ) -> anyhow::Result<Option<(String, Option<String>)>> {
         let id = decision_id.to_owned();
         self.call(move |client| async move {
             Ok(client
@@ -620,7 +624,10 @@ pub(super) async fn checkpoints(
 /// The public keys the replicas registered: key id and hex.
 pub(super) async fn signers(client: &impl GenericClient) -> anyhow::Result<Vec<(String, String)>> {
     let rows = client
-        .query("SELECT key_id, public_key FROM signers ORDER BY key_id", &[])
+        .query(
+            "SELECT key_id, public_key FROM signers ORDER BY key_id",
+            &[],
+        )
         .await
         .context("cannot read the signers")?;
     Ok(rows.iter().map(|row| (row.get(0), row.get(1))).collect())

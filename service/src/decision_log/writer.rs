@@ -6,8 +6,8 @@
 
 use super::chain::{mac_input, Fields};
 use super::checkpoint::{self, Checkpoint};
-use super::postgres::PgWriter;
 use super::keys::{KeyRing, Signer};
+use super::postgres::PgWriter;
 use super::schema::{tail, INSERT};
 use super::{lock, Health, Msg, Pending, Prepared};
 use crate::metrics::LogMetrics;

@@ -124,7 +124,6 @@ fn unavailable(lang: Lang, e: &anyhow::Error) -> Page {
     )
 }
 
-
 /// `/log/{id}`: one logged decision; another caller's is not found (unless the caller audits),
 /// as the API answers it.
 pub fn decision(ex: &Explorer, asked: &Asked, caller: &Caller, id: &str) -> Page {
