@@ -4,7 +4,7 @@
 //! other's decisions, `audit verify --store` passes and then names an edited row and a shortened
 //! chain (through another replica's checkpoint), PostgreSQL stopped gives 503s and a failing
 //! `/readyz` and the service recovers by itself, and a replica killed with `kill -9` continues
-//! its chain.
+//! its chain; and any replica answers a caller for its own decisions only.
 
 #![allow(
     clippy::unwrap_used,
@@ -27,20 +27,25 @@ const REQUEST: &str = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-
 
 /// `datalex serve --store URL --replica ID`, its key files beside `dir/decisions.db`.
 fn replica(pg: &Postgres, dir: &Path, id: &str) -> Server {
+    replica_with(pg, dir, id, &[])
+}
+
+/// [`replica`] with more flags.
+fn replica_with(pg: &Postgres, dir: &Path, id: &str, extra: &[&str]) -> Server {
     std::fs::create_dir_all(dir).unwrap();
     let log = dir.join("decisions.db");
-    Serve::at_root()
-        .args(&[
-            "--no-watch",
-            "--log",
-            log.to_str().unwrap(),
-            "--store",
-            &pg.url(),
-            "--replica",
-            id,
-        ])
-        .log_in_args()
-        .start()
+    let url = pg.url();
+    let mut args = vec![
+        "--no-watch",
+        "--log",
+        log.to_str().unwrap(),
+        "--store",
+        &url,
+        "--replica",
+        id,
+    ];
+    args.extend_from_slice(extra);
+    Serve::at_root().args(&args).log_in_args().start()
 }
 
 fn beside(dir: &Path, suffix: &str) -> PathBuf {
@@ -351,4 +356,59 @@ fn a_replica_killed_with_kill_9_continues_its_chain_and_loses_no_answered_decisi
     );
     assert_eq!(code, Some(0), "{report}");
     assert!(report.contains("chain `r9`: ok"), "{report}");
+}
+
+/// A key file entry for `key`, made with `datalex keys hash` as an operator would.
+fn caller(id: &str, key: &str) -> String {
+    let out = common::run(&["keys", "hash", key], "");
+    assert_eq!(out.status.code(), Some(0));
+    let hash = common::stdout(&out).trim().to_owned();
+    format!(
+        "[[caller]]\nid = \"{id}\"\nkey_sha256 = \"{hash}\"\nscopes = [\"decide\", \
+         \"read-decisions\"]\n"
+    )
+}
+
+#[test]
+fn any_replica_answers_a_callers_own_decision_and_no_other_callers() {
+    let Some(pg) = Postgres::start("any_replica_answers_a_callers_own_decision") else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let callers = dir.path().join("callers.toml");
+    std::fs::write(
+        &callers,
+        caller("platform-x", "dlx_x") + &caller("platform-y", "dlx_y"),
+    )
+    .unwrap();
+    let keys = ["--keys", callers.to_str().unwrap()];
+    let (dir_a, dir_b) = (dir.path().join("a"), dir.path().join("b"));
+    let start = |dir: &Path, id: &str| replica_with(&pg, dir, id, &keys);
+    let a = start(&dir_a, "a");
+    std::fs::create_dir_all(&dir_b).unwrap();
+    std::fs::copy(beside(&dir_a, ".keys"), beside(&dir_b, ".keys")).unwrap();
+    let b = start(&dir_b, "b");
+    let ask = |addr: &str, key: &str, method: &str, path: &str, body: &str| {
+        let auth = format!("Bearer {key}");
+        common::server::request(addr, method, path, &[("Authorization", &auth)], body).unwrap()
+    };
+    let decided = ask(&a.addr, "dlx_x", "POST", "/v1/decisions", REQUEST);
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    let id = json(&decided.body)["decision_id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let path = format!("/v1/decisions/{id}");
+    let own = ask(&b.addr, "dlx_x", "GET", &path, "");
+    assert_eq!(own.status, 200, "{}", own.body);
+    assert_eq!(json(&own.body)["decision_id"], id.as_str());
+    let other = ask(&b.addr, "dlx_y", "GET", &path, "");
+    assert_eq!(other.status, 404, "{}", other.body);
+    assert_eq!(
+        pg.psql(&format!(
+            "SELECT chain || ':' || caller FROM records WHERE decision_id = '{id}'"
+        ))
+        .trim(),
+        "a:platform-x"
+    );
 }
