@@ -227,7 +227,7 @@ enum AuditCommand {
 #[derive(Subcommand)]
 #[allow(
     clippy::large_enum_variant,
-    reason = "parsed once per run; `serve`'s many flags make it the large one"
+    reason = "the command line is parsed once per process; `serve`'s many flags need no box"
 )]
 enum Command {
     /// Compile policies and print every diagnostic; exit 1 on any error.

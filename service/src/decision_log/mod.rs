@@ -871,9 +871,10 @@ impl DecisionLog {
             }
             Reader::Postgres(pg) => {
                 let location = pg.location.clone();
-                pg.call(
-                    move |client| async move { verify_client(&client, &location, &options).await },
-                )
+                // Every record is read: longer than one statement may take.
+                pg.call_within(VERIFY_WITHIN, move |client| async move {
+                    verify_client(&client, &location, &options).await
+                })
             }
         }
     }
@@ -920,6 +921,9 @@ fn open_keys(options: &LogOptions) -> anyhow::Result<(KeyRing, Signer, Vec<Strin
     }
     Ok((keys, signer, notes))
 }
+
+/// How long the explorer's verification of a log in PostgreSQL may take.
+const VERIFY_WITHIN: Duration = Duration::from_secs(300);
 
 /// How many connections to PostgreSQL the handlers' reads share.
 const READ_POOL: usize = 8;

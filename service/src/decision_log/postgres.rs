@@ -27,7 +27,8 @@ use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::thread::JoinHandle;
-use tokio_postgres::{Client, GenericClient, NoTls};
+use std::time::Duration;
+use tokio_postgres::{Client, GenericClient, NoTls, Statement};
 
 /// The first key of the advisory locks a chain's writer takes (the second is the chain's
 /// hash): "dlex" in ASCII, apart from the migration lock's single-key space.
@@ -49,8 +50,41 @@ pub(super) struct PgWriter {
     /// The connection string without its password, for messages.
     pub(super) location: String,
     client: Option<Client>,
+    /// The group's statements, prepared once per connection.
+    statements: Option<Statements>,
     asynchronous: bool,
 }
+
+/// The runtime, the connection, its prepared statements (once migrated) and where it goes.
+type Parts<'w> = (
+    &'w tokio::runtime::Runtime,
+    &'w mut Client,
+    Option<&'w Statements>,
+    String,
+);
+
+/// The statements of a group's transaction, prepared on the writer's connection.
+struct Statements {
+    lock: Statement,
+    tail: Statement,
+    existing: Statement,
+    insert: Statement,
+}
+
+/// Locks a chain for the transaction.
+const LOCK: &str = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
+
+/// The newest record of a chain.
+const TAIL: &str = "SELECT seq, mac FROM records WHERE chain = $1 ORDER BY seq DESC LIMIT 1";
+
+/// Which of the decision ids are stored already.
+const EXISTING: &str = "SELECT decision_id FROM records WHERE decision_id = ANY($1)";
+
+/// A group's records, one array per column.
+const INSERT: &str = "INSERT INTO records (chain, seq, decision_id, time, jurisdiction, \
+     policy_version, caller, request, decision, key_id, prev_mac, mac) \
+     SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[], \
+     $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])";
 
 /// What the writer finds when it opens the log.
 pub(super) struct Opened {
@@ -99,11 +133,12 @@ impl PgWriter {
             config: pg::config(url)?,
             location: location.clone(),
             client: None,
+            statements: None,
             asynchronous,
         };
         let (key_id, public) = signer;
         let (head, last_checkpoint) = {
-            let (rt, client, at) = writer
+            let (rt, client, _, at) = writer
                 .parts()
                 .with_context(|| format!("cannot open the decision log in {location}"))?;
             rt.block_on(timed(&at, async {
@@ -152,6 +187,7 @@ impl PgWriter {
             return Ok(());
         }
         self.client = None;
+        self.statements = None;
         let PgWriter {
             rt,
             config,
@@ -159,7 +195,7 @@ impl PgWriter {
             asynchronous,
             ..
         } = self;
-        let fresh = rt.block_on(async {
+        let (fresh, statements) = rt.block_on(async {
             let (fresh, connection) = config
                 .connect(NoTls)
                 .await
@@ -176,19 +212,35 @@ impl PgWriter {
                     .await
                     .context("cannot set synchronous_commit")?;
             }
-            anyhow::Ok(fresh)
+            // The tables exist once migrated; before (at open) nothing is prepared yet.
+            let migrated: bool = fresh
+                .query_one("SELECT to_regclass('records') IS NOT NULL", &[])
+                .await?
+                .get(0);
+            let statements = if migrated {
+                Some(Statements {
+                    lock: fresh.prepare(LOCK).await?,
+                    tail: fresh.prepare(TAIL).await?,
+                    existing: fresh.prepare(EXISTING).await?,
+                    insert: fresh.prepare(INSERT).await?,
+                })
+            } else {
+                None
+            };
+            anyhow::Ok((fresh, statements))
         })?;
         self.client = Some(fresh);
+        self.statements = statements;
         Ok(())
     }
 
     /// The runtime and the connection (connecting first if there is none), to run a piece of
     /// work with [`timed`]; its outcome goes through [`settle`](PgWriter::settle).
-    fn parts(&mut self) -> anyhow::Result<(&tokio::runtime::Runtime, &mut Client, String)> {
+    fn parts(&mut self) -> anyhow::Result<Parts<'_>> {
         self.connect()?;
         let location = self.location.clone();
         match self.client.as_mut() {
-            Some(client) => Ok((&self.rt, client, location)),
+            Some(client) => Ok((&self.rt, client, self.statements.as_ref(), location)),
             None => bail!("no connection to PostgreSQL at {location}"),
         }
     }
@@ -197,6 +249,7 @@ impl PgWriter {
     fn settle<T>(&mut self, outcome: anyhow::Result<T>) -> anyhow::Result<T> {
         if outcome.is_err() {
             self.client = None;
+            self.statements = None;
         }
         outcome
     }
@@ -213,22 +266,25 @@ impl PgWriter {
         let key = keys
             .current()
             .ok_or_else(|| anyhow!("the key file holds no key"))?;
-        let (rt, client, at) = self.parts()?;
+        if self.statements.is_none() {
+            // Connected before the migrations ran (at open): prepare them now.
+            self.client = None;
+        }
+        let (rt, client, statements, at) = self.parts()?;
+        let Some(statements) = statements else {
+            bail!("the decision log's statements are not prepared on {at}");
+        };
         let written = rt.block_on(timed(&at, async {
             let tx = client.transaction().await?;
-            tx.execute(
-                "SELECT pg_advisory_xact_lock($1, hashtext($2))",
-                &[&CHAIN_LOCK, &chain],
-            )
-            .await?;
-            let (mut seq, mut prev) = tail(&tx, chain).await?;
+            tx.execute(&statements.lock, &[&CHAIN_LOCK, &chain]).await?;
+            let (mut seq, mut prev) = match tx.query_opt(&statements.tail, &[&chain]).await? {
+                Some(row) => (row.get(0), row.get(1)),
+                None => (0, GENESIS_MAC.to_owned()),
+            };
             let entries: Vec<_> = groups.iter().flat_map(|g| &g.entries).collect();
             let ids: Vec<&str> = entries.iter().map(|e| e.decision_id.as_str()).collect();
             let mut seen: HashSet<String> = tx
-                .query(
-                    "SELECT decision_id FROM records WHERE decision_id = ANY($1)",
-                    &[&ids],
-                )
+                .query(&statements.existing, &[&ids])
                 .await?
                 .iter()
                 .map(|row| row.get(0))
@@ -259,7 +315,7 @@ impl PgWriter {
                 prev = mac;
             }
             if !rows.seq.is_empty() {
-                rows.insert(&tx).await?;
+                rows.insert(&tx, &statements.insert).await?;
             }
             tx.commit().await?;
             Ok((seq, prev))
@@ -269,7 +325,7 @@ impl PgWriter {
 
     /// Whether the log can be written again: a write that changes nothing.
     pub(super) fn probe(&mut self) -> anyhow::Result<()> {
-        let (rt, client, at) = self.parts()?;
+        let (rt, client, _, at) = self.parts()?;
         let probed = rt.block_on(timed(&at, async {
             client
                 .execute(
@@ -284,7 +340,7 @@ impl PgWriter {
 
     /// The newest record of every chain but `chain`, by chain id.
     pub(super) fn other_heads(&mut self, chain: &str) -> anyhow::Result<Vec<Head>> {
-        let (rt, client, at) = self.parts()?;
+        let (rt, client, _, at) = self.parts()?;
         let heads = rt.block_on(timed(&at, async {
             let rows = client
                 .query(
@@ -309,7 +365,7 @@ impl PgWriter {
     /// Stores a signed checkpoint.
     pub(super) fn store_checkpoint(&mut self, checkpoint: &Checkpoint) -> anyhow::Result<()> {
         let body = serde_json::to_string(checkpoint)?;
-        let (rt, client, at) = self.parts()?;
+        let (rt, client, _, at) = self.parts()?;
         let stored = rt.block_on(timed(&at, async {
             client
                 .execute(
@@ -355,14 +411,10 @@ impl<'a> Rows<'a> {
         self.mac.push(mac.to_owned());
     }
 
-    async fn insert(&self, client: &impl GenericClient) -> anyhow::Result<()> {
+    async fn insert(&self, client: &impl GenericClient, insert: &Statement) -> anyhow::Result<()> {
         client
             .execute(
-                "INSERT INTO records (chain, seq, decision_id, time, jurisdiction, \
-                 policy_version, caller, request, decision, key_id, prev_mac, mac) \
-                 SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], \
-                 $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], \
-                 $11::text[], $12::text[])",
+                insert,
                 &[
                     &self.chain,
                     &self.seq,
@@ -402,12 +454,7 @@ async fn check_format(client: &impl GenericClient) -> anyhow::Result<()> {
 
 /// The last record of `chain`: its sequence number and MAC.
 async fn tail(client: &impl GenericClient, chain: &str) -> anyhow::Result<(i64, String)> {
-    let row = client
-        .query_opt(
-            "SELECT seq, mac FROM records WHERE chain = $1 ORDER BY seq DESC LIMIT 1",
-            &[&chain],
-        )
-        .await?;
+    let row = client.query_opt(TAIL, &[&chain]).await?;
     Ok(match row {
         Some(row) => (row.get(0), row.get(1)),
         None => (0, GENESIS_MAC.to_owned()),
@@ -452,8 +499,19 @@ impl PgReader {
     }
 
     /// Runs `read` with a pooled connection on the reader thread and waits for its result
-    /// (blocking this thread, as a read of the SQLite file does).
+    /// (blocking this thread, as a read of the SQLite file does), at most
+    /// [`pg::STATEMENT_TIMEOUT`].
     pub(super) fn call<T, F, Fut>(&self, read: F) -> anyhow::Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(deadpool_postgres::Object) -> Fut + Send + 'static,
+        Fut: Future<Output = anyhow::Result<T>> + Send + 'static,
+    {
+        self.call_within(pg::STATEMENT_TIMEOUT, read)
+    }
+
+    /// [`call`](PgReader::call), at most `limit`.
+    pub(super) fn call_within<T, F, Fut>(&self, limit: Duration, read: F) -> anyhow::Result<T>
     where
         T: Send + 'static,
         F: FnOnce(deadpool_postgres::Object) -> Fut + Send + 'static,
@@ -468,11 +526,11 @@ impl PgReader {
                         .get()
                         .await
                         .with_context(|| format!("cannot connect to PostgreSQL at {location}"))?;
-                    match tokio::time::timeout(pg::STATEMENT_TIMEOUT, read(client)).await {
+                    match tokio::time::timeout(limit, read(client)).await {
                         Ok(outcome) => outcome,
                         Err(_) => Err(anyhow!(
                             "PostgreSQL at {location} did not answer within {} s",
-                            pg::STATEMENT_TIMEOUT.as_secs()
+                            limit.as_secs()
                         )),
                     }
                 }

@@ -299,6 +299,7 @@ impl Writer {
             Store::Postgres(pg) => match pg.other_heads(&self.chain) {
                 Ok(others) => others,
                 Err(error) => {
+                    cp.last_time = Instant::now();
                     self.metrics.checkpoint_failures.inc();
                     return Err(format!("cannot write a checkpoint: {error:#}"));
                 }
@@ -325,6 +326,8 @@ impl Writer {
                 Ok(())
             }
             Err(error) => {
+                // Tried again an interval later (or at the next forced one), not at once.
+                cp.last_time = Instant::now();
                 self.metrics.checkpoint_failures.inc();
                 Err(format!("cannot write a checkpoint: {error:#}"))
             }
