@@ -182,9 +182,9 @@ impl Deployment {
         self.pg.psql(&sql).lines().map(str::to_owned).collect()
     }
 
-    /// `datalex audit verify --store URL` with the shared key file and every replica's public
-    /// checkpoint key: its exit code and its report.
-    fn audit(&self) -> (Option<i32>, String) {
+    /// `datalex audit verify --store URL` with the shared key file, every replica's public
+    /// checkpoint key and a copy of the checkpoints if given: its exit code and its report.
+    fn audit(&self, checkpoints: Option<&Path>) -> (Option<i32>, String) {
         let keys = self.path("log.keys");
         let mut args = vec![
             "audit".to_owned(),
@@ -203,6 +203,10 @@ impl Deployment {
                     .unwrap()
                     .to_owned(),
             );
+        }
+        if let Some(file) = checkpoints {
+            args.push("--checkpoint".to_owned());
+            args.push(file.to_str().unwrap().to_owned());
         }
         let args: Vec<&str> = args.iter().map(String::as_str).collect();
         let out = self.run(&args);
@@ -508,8 +512,18 @@ fn three_replicas_on_postgres_under_load() {
     for replica in &mut d.replicas {
         replica.stop();
     }
-    let (code, report) = d.audit();
+    let (code, report) = d.audit(None);
     assert_eq!(code, Some(0), "audit verify --store: {report}");
+    // The checkpoints exported from the database, as an operator copies them elsewhere
+    // (docs/deploy.md), verify the log too.
+    let copy = d.path("checkpoints.jsonl");
+    std::fs::write(&copy, d.pg.psql("SELECT body FROM checkpoints ORDER BY id")).unwrap();
+    let (code, report) = d.audit(Some(&copy));
+    assert_eq!(
+        code,
+        Some(0),
+        "audit verify --store --checkpoint COPY: {report}"
+    );
     let victim_id =
         d.pg.psql("SELECT decision_id FROM records WHERE chain = 'r3' AND seq = 5")
             .trim()
@@ -518,7 +532,7 @@ fn three_replicas_on_postgres_under_load() {
         "UPDATE records SET decision = replace(decision, '\"review\"', '\"permit\"') \
          WHERE chain = 'r3' AND seq = 5",
     );
-    let (code, report) = d.audit();
+    let (code, report) = d.audit(None);
     assert_eq!(code, Some(1), "audit verify after tampering: {report}");
     for named in ["r3", "5", victim_id.as_str()] {
         assert!(report.contains(named), "the report names {named}: {report}");
