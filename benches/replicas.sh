@@ -58,7 +58,7 @@ busy() { awk '/^cpu /{print int(($2 + $3 + $4 + $7 + $8) * 100 / '"$(getconf CLK
 show_cpu() { printf '%s: %d.%02d CPU s\n' "$1" $(($2 / 100)) $(($2 % 100)); }
 
 cp -r policies data datalex.toml "$work/"
-key=$("$bin" keys add --file "$work/callers.toml" --id bench --scope decide --scope metrics \
+key=$("$bin" keys add --file "$work/callers.toml" --id bench --scope decide --scope metrics --scope read-policies \
   --rate 100000000/s 2>/dev/null)
 
 cat > "$work/post.lua" <<'LUA'
@@ -156,6 +156,24 @@ pg_pids() { echo "$postmaster $(ps -o pid= --ppid "$postmaster" | tr '\n' ' ')";
 measure "$url" "$spread" "datalex-r1:echo ${replica_pids[0]}" "datalex-r2:echo ${replica_pids[1]}" \
   "datalex-r3:echo ${replica_pids[2]}" "postgres:pg_pids" "${extra[@]}"
 replicas_rate=$(grep '^throughput' "$work/wrk.out")
+# A second bundle published under load: how long until every replica serves it (by NOTIFY;
+# the check compiles the bundle and runs its package tests), and whether any request failed.
+mkdir -p "$work/second" && cp -r policies data datalex.toml "$work/second/"
+printf '\n// The second bundle.\n' >> "$work/second/policies/binzhou/measures.dlx"
+second=$(cd "$work" && "$bin" bundle build second -o second.dlxb 2>/dev/null | grep -o 'sha256:[0-9a-f]*')
+(cd "$work" && "$bin" bundle sign second.dlxb --key bundle-key >/dev/null)
+DATALEX_KEY="$key" PORTS="$spread" wrk -t3 -c"$conns" -d6s -s "$work/post.lua" "$url" > "$work/wrk-publish.out" &
+wrk_pid=$!
+sleep 2
+(cd "$work" && "$bin" bundle publish second.dlxb --store "$store" >/dev/null 2>&1)
+t0=$(date +%s%N) reached=()
+for p in "${ports[@]}"; do
+  until curl -s -H "Authorization: Bearer $key" "http://127.0.0.1:$p/v1/policies" | grep -q "$second"; do sleep 0.01; done
+  reached+=("$(( ($(date +%s%N) - t0) / 1000000 )) ms")
+done
+wait "$wrk_pid"
+echo "the second bundle served by r1, r2, r3 after: ${reached[*]} (from the end of \`bundle publish\`, under load)"
+grep '^requests' "$work/wrk-publish.out" | sed 's/^/during the publish: /'
 records=$("$pg_bin/psql" -X -q -A -t -h 127.0.0.1 -p "$pg_port" -U datalex -d datalex -c "SELECT chain || ': ' || count(*) FROM records GROUP BY chain ORDER BY chain" | tr '\n' ' ')
 echo "records per chain: $records"
 
