@@ -2,8 +2,9 @@
 //!
 //! Every decision the service makes is stored with its request (its contract fields, as
 //! parsed), decision id, time, jurisdiction, policy version and caller in an embedded SQLite
-//! database (WAL mode), one row of `records(chain, seq, decision_id, time, jurisdiction,
-//! policy_version, caller, request, decision, key_id, prev_mac, mac)` per decision. Each row is
+//! database (WAL mode) or in PostgreSQL, one row of `records(chain, seq, decision_id, time,
+//! jurisdiction, policy_version, caller, request, decision, key_id, prev_mac, mac)` per
+//! decision. Each row is
 //! chained to the one before it in its chain by a keyed MAC ([`chain`]): HMAC-SHA256 under a key
 //! of the key file ([`keys`]) over the previous MAC and the row's fields, so nobody without the
 //! key can edit, insert or re-chain a record. The chain's head is signed into a separate
@@ -20,12 +21,21 @@
 //! asynchronous mode ([`LogMode::Async`]) answers without waiting (and commits with
 //! `synchronous=NORMAL`): what was queued but not committed when the process dies is lost.
 //!
+//! **In PostgreSQL** ([`DecisionLog::open_postgres`], `serve --store postgres://… --replica
+//! ID`) the same rows, MACs and guarantees hold for a deployment of several replicas: each
+//! writes its own chain (chain id = replica id) so none waits on another, a group is one
+//! transaction whose `COMMIT` the answers wait for, a replica restarted continues its chain from
+//! the stored tail, any replica reads any replica's decisions through a pool, and checkpoints
+//! are stored in the database too, each also signing the heads of the other chains it sees.
+//! The key file and the signing key stay local files.
+//!
 //! The module is split by concern: [`schema`] (the tables, the typed [`Record`]), [`chain`]
 //! (the MAC and the verification of one chain, pure), [`keys`] (key files, MAC, encryption,
-//! signing), [`checkpoint`] (signed checkpoints), the writer thread ([`writer`]), and
-//! [`verify`](verify()) (reading a log file and its checkpoints into a typed
-//! [`Verification`], whose [`report`](Verification::report) is what `datalex audit verify`
-//! prints).
+//! signing), [`checkpoint`] (signed checkpoints), the writer thread ([`writer`]), the
+//! PostgreSQL side (`postgres`: the writer's connection and the readers' pool), and
+//! [`verify`](verify()) / [`verify_store`] (reading a log file, or every chain in PostgreSQL,
+//! and the checkpoints into a typed [`Verification`], whose [`report`](Verification::report) is
+//! what `datalex audit verify` prints).
 
 pub mod chain;
 pub mod checkpoint;

@@ -100,14 +100,26 @@ async fn timed<T>(
     location: &str,
     work: impl Future<Output = anyhow::Result<T>>,
 ) -> anyhow::Result<T> {
-    match tokio::time::timeout(pg::STATEMENT_TIMEOUT, work).await {
+    timed_within(pg::STATEMENT_TIMEOUT, location, work).await
+}
+
+/// `work`, at most `limit`.
+async fn timed_within<T>(
+    limit: Duration,
+    location: &str,
+    work: impl Future<Output = anyhow::Result<T>>,
+) -> anyhow::Result<T> {
+    match tokio::time::timeout(limit, work).await {
         Ok(outcome) => outcome,
         Err(_) => Err(anyhow!(
             "PostgreSQL at {location} did not answer within {} s",
-            pg::STATEMENT_TIMEOUT.as_secs()
+            limit.as_secs()
         )),
     }
 }
+
+/// How long opening may take: the migrations wait for another replica's under their lock.
+const OPEN_WITHIN: Duration = Duration::from_secs(60);
 
 /// The current-thread runtime each side runs its connections on.
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
@@ -141,7 +153,7 @@ impl PgWriter {
             let (rt, client, _, at) = writer
                 .parts()
                 .with_context(|| format!("cannot open the decision log in {location}"))?;
-            rt.block_on(timed(&at, async {
+            rt.block_on(timed_within(OPEN_WITHIN, &at, async {
                 for applied in pg::migrate(client).await? {
                     tracing::info!(migration = %applied, "applied a PostgreSQL migration");
                 }
@@ -526,13 +538,7 @@ impl PgReader {
                         .get()
                         .await
                         .with_context(|| format!("cannot connect to PostgreSQL at {location}"))?;
-                    match tokio::time::timeout(limit, read(client)).await {
-                        Ok(outcome) => outcome,
-                        Err(_) => Err(anyhow!(
-                            "PostgreSQL at {location} did not answer within {} s",
-                            limit.as_secs()
-                        )),
-                    }
+                    timed_within(limit, &location, read(client)).await
                 }
                 .await;
                 let _ = answer.send(outcome);
