@@ -2,6 +2,15 @@
 //! (`service::pg`): a fresh database migrates, a second migration applies nothing, and the
 //! server can be stopped and started again on its port.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::string_slice,
+    reason = "tests may fail loudly"
+)]
+
 mod common;
 
 use common::postgres::Postgres;
