@@ -4,18 +4,20 @@ use anyhow::{Context as _, Result};
 use datalex_i18n::Lang;
 use datalex_service::bundle::{self, Bundle};
 use datalex_service::decision_log::keys;
+use datalex_service::words::say;
 use datalex_service::Project;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// `datalex bundle keygen OUT`: a new ed25519 key pair, `OUT` (secret, mode 0600) and
 /// `OUT.pub`; an existing `OUT` is never overwritten.
-pub fn keygen(out: &Path) -> Result<ExitCode> {
+pub fn keygen(out: &Path, lang: Lang) -> Result<ExitCode> {
     if out.exists() {
-        anyhow::bail!(
-            "{} already exists; a signing key is never overwritten (choose another name)",
-            out.display()
-        );
+        anyhow::bail!(say(
+            lang,
+            "bundle-key-exists",
+            &[("path", out.display().to_string())]
+        ));
     }
     let seed: [u8; 32] = keys::random()?;
     keys::create_private(
@@ -27,37 +29,53 @@ pub fn keygen(out: &Path) -> Result<ExitCode> {
     )?;
     let (signer, _) = keys::Signer::read_or_create(out)?;
     println!(
-        "wrote the signing key {} and its public key {} (key id {})",
-        out.display(),
-        keys::public_key_path(out).display(),
-        signer.id
+        "{}",
+        say(
+            lang,
+            "bundle-keygen-done",
+            &[
+                ("key", out.display().to_string()),
+                ("public", keys::public_key_path(out).display().to_string()),
+                ("id", signer.id.clone()),
+            ]
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `datalex bundle build [DIR] -o FILE [--calendar DIR]`: packs the project and prints the id.
-pub fn build(project: &Project, calendar: Option<&Path>, out: &Path) -> Result<ExitCode> {
+pub fn build(
+    project: &Project,
+    calendar: Option<&Path>,
+    out: &Path,
+    lang: Lang,
+) -> Result<ExitCode> {
     let bundle = bundle::pack(project, calendar)?;
     bundle::write_file(&bundle, out)?;
     println!("{}", bundle.id());
     eprintln!(
-        "wrote {} ({} files); sign it with `datalex bundle sign {} --key KEY`",
-        out.display(),
-        bundle.files.len(),
-        out.display()
+        "{}",
+        say(
+            lang,
+            "bundle-built",
+            &[
+                ("file", out.display().to_string()),
+                ("count", bundle.files.len().to_string()),
+            ]
+        )
     );
     Ok(ExitCode::SUCCESS)
 }
 
 /// `datalex bundle sign FILE --key KEY`: adds the key's signature (its public key is read from
 /// `KEY.pub`) and rewrites the file; the id does not change.
-pub fn sign(file: &Path, key: &Path) -> Result<ExitCode> {
+pub fn sign(file: &Path, key: &Path, lang: Lang) -> Result<ExitCode> {
     if !key.exists() {
-        anyhow::bail!(
-            "no signing key at {} (make one with `datalex bundle keygen {}`)",
-            key.display(),
-            key.display()
-        );
+        anyhow::bail!(say(
+            lang,
+            "bundle-no-key",
+            &[("key", key.display().to_string())]
+        ));
     }
     let mut bundle = bundle::read_file(file)?;
     let (signer, _) = keys::Signer::read_or_create(key)?;
@@ -65,7 +83,17 @@ pub fn sign(file: &Path, key: &Path) -> Result<ExitCode> {
     bundle.sign(&signer, &public)?;
     bundle::write_file(&bundle, file)?;
     println!("{}", bundle.id());
-    eprintln!("signed {} with key {}", file.display(), signer.id);
+    eprintln!(
+        "{}",
+        say(
+            lang,
+            "bundle-signed",
+            &[
+                ("file", file.display().to_string()),
+                ("id", signer.id.clone())
+            ]
+        )
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -105,18 +133,32 @@ pub fn verify(
                 .map(|s| s.info.signed_by.clone())
                 .unwrap_or_default();
             println!(
-                "{}: intact ({} files), signed by {signed_by}, compiles, package tests pass; serves {}",
-                b.id(),
-                b.files.len(),
-                names.join(", ")
+                "{}",
+                say(
+                    lang,
+                    "bundle-verified",
+                    &[
+                        ("id", b.id()),
+                        ("count", b.files.len().to_string()),
+                        ("key", signed_by),
+                        ("jurisdictions", names.join(", ")),
+                    ]
+                )
             );
             ExitCode::SUCCESS
         }
         Err(e) => {
             eprintln!(
-                "{}the bundle {} is refused: {e:#}",
+                "{}{}",
                 datalex_i18n::text(lang, "cli-error-prefix", None),
-                file.display()
+                say(
+                    lang,
+                    "bundle-refused",
+                    &[
+                        ("file", file.display().to_string()),
+                        ("reason", format!("{e:#}"))
+                    ]
+                )
             );
             ExitCode::from(1)
         }
@@ -127,24 +169,39 @@ pub fn verify(
 
 /// `datalex bundle publish FILE --store postgres://…`: stores the bundle, makes it active,
 /// notifies the replicas; prints the id.
-pub fn publish(file: &Path, store: &str) -> Result<ExitCode> {
+pub fn publish(file: &Path, store: &str, lang: Lang) -> Result<ExitCode> {
     if !datalex_service::pg::is_url(store) {
-        anyhow::bail!("--store must be a PostgreSQL URL (postgres://…), not `{store}`");
+        anyhow::bail!(say(
+            lang,
+            "bundle-not-a-store",
+            &[("store", store.to_owned())]
+        ));
     }
     let (bundle, activation) = bundle::publish(file, store)?;
     if bundle.signatures.is_empty() {
         eprintln!(
-            "warning: {} is not signed; replicas following the bundles will refuse it",
-            file.display()
+            "{}{}",
+            datalex_i18n::text(lang, "cli-warning-prefix", None),
+            say(
+                lang,
+                "bundle-unsigned-warning",
+                &[("file", file.display().to_string())]
+            )
         );
     }
     println!("{}", bundle.id());
     eprintln!(
-        "published {} as the active bundle (publish {}, at {}) in {}",
-        file.display(),
-        activation.generation,
-        activation.activated_at,
-        datalex_service::pg::redact(store)
+        "{}",
+        say(
+            lang,
+            "bundle-published",
+            &[
+                ("file", file.display().to_string()),
+                ("generation", activation.generation.to_string()),
+                ("at", activation.activated_at.clone()),
+                ("store", datalex_service::pg::redact(store)),
+            ]
+        )
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -640,22 +640,22 @@ fn run(command: Command, lang: Lang) -> anyhow::Result<ExitCode> {
             command: KeysCommand::Hash { key },
         } => keys::hash(key),
         Command::Bundle { command } => match command {
-            BundleCommand::Keygen { out } => bundle::keygen(&out),
+            BundleCommand::Keygen { out } => bundle::keygen(&out, lang),
             BundleCommand::Build { dir, out, calendar } => {
                 let project = match dir {
                     Some(dir) => datalex_service::bundle::project_at(&dir, lang)?,
                     None => discover(Flags::default(), lang)?,
                 };
-                bundle::build(&project, calendar.as_deref(), &out)
+                bundle::build(&project, calendar.as_deref(), &out, lang)
             }
-            BundleCommand::Sign { file, key } => bundle::sign(&file, &key),
+            BundleCommand::Sign { file, key } => bundle::sign(&file, &key, lang),
             BundleCommand::Verify { file, public_keys } => bundle::verify(
                 &discover(Flags::default(), lang)?,
                 &file,
                 &public_keys,
                 lang,
             ),
-            BundleCommand::Publish { file, store } => bundle::publish(&file, &store),
+            BundleCommand::Publish { file, store } => bundle::publish(&file, &store, lang),
         },
         Command::Audit {
             command:

@@ -404,7 +404,9 @@ fn a_replica_follows_published_bundles_and_refuses_bad_ones() {
 
     // A replica started now, while the truncated bundle is active, serves the last good one
     // and shows the refusal.
-    let late = Serve::at_root().args(&args).start();
+    let polling = serve_args("1");
+    let polling: Vec<&str> = polling.iter().map(String::as_str).collect();
+    let late = Serve::at_root().args(&polling).start();
     let p = policies(&late);
     assert_eq!(p["bundle"]["id"], second_id.as_str(), "{p}");
     assert_eq!(p["reload"]["status"], "failed", "{p}");
@@ -412,8 +414,19 @@ fn a_replica_follows_published_bundles_and_refuses_bad_ones() {
 
     // Publishing the good bundle again moves the pointer back: nothing is refused any more.
     publish(&second, &url);
-    wait_policies(&server, "the refusal is cleared", |p| {
-        p["reload"]["status"] == "ok" && p["bundle"]["id"] == second_id.as_str()
+    for replica in [&server, &late] {
+        wait_policies(replica, "the refusal is cleared", |p| {
+            p["reload"]["status"] == "ok" && p["bundle"]["id"] == second_id.as_str()
+        });
+    }
+
+    // A pointer moved without a notification (a missed one) reaches a replica by polling.
+    pg.psql(&format!(
+        "INSERT INTO bundle_activations (generation, id) SELECT MAX(generation) + 1, '{first_id}' FROM bundle_activations;
+         UPDATE bundle_active SET generation = (SELECT MAX(generation) FROM bundle_activations), id = '{first_id}', activated_at = now();"
+    ));
+    wait_policies(&late, "polling finds the pointer moved", |p| {
+        p["bundle"]["id"] == first_id.as_str() && p["reload"]["status"] == "ok"
     });
 
     // Unpacked bundles are cleaned up: the one serving, no other of this replica.

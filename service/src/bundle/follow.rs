@@ -27,6 +27,9 @@ use tokio_postgres::{AsyncMessage, Client, NoTls};
 
 /// How many earlier activations a replica starting while the active bundle is refused tries.
 const FALLBACK: i64 = 20;
+/// How long reading the active pointer and an archive may take before the follower gives up
+/// until its next wake-up (a host that stopped answering).
+const STORE_WAIT: Duration = Duration::from_secs(30);
 /// How long the listening connection waits before connecting again after it dropped.
 const RECONNECT: Duration = Duration::from_secs(1);
 
@@ -193,26 +196,13 @@ impl Follower {
 
     /// Reads the active pointer and acts on it.
     async fn step(&mut self) -> anyhow::Result<()> {
-        let client = match self.client.take() {
-            Some(c) if !c.is_closed() => c,
-            _ => pg::connect(&self.follow.store).await?,
-        };
-        let client = self.client.insert(client);
-        let Some(active) = store::active(client).await? else {
+        // Reading the store is bounded (a host that stopped answering); checking is not.
+        let Some((active, bytes)) = tokio::time::timeout(STORE_WAIT, self.fetch())
+            .await
+            .map_err(|_| anyhow::anyhow!("PostgreSQL did not answer within {STORE_WAIT:?}"))??
+        else {
             return Ok(());
         };
-        if active.id == self.serving.id {
-            if self.refused.take().is_some() {
-                // The pointer moved back to the bundle that serves: nothing is refused now.
-                self.state.clear_failure();
-                tracing::info!(bundle = %active.id, "the active policy bundle is the one served again");
-            }
-            return Ok(());
-        }
-        if self.refused.as_ref() == Some(&active) {
-            return Ok(());
-        }
-        let bytes = store::archive(client, &active.id).await?;
         let state = Arc::clone(&self.state);
         let trusted = self.trusted.clone();
         let dir = self.follow.dir.clone();
@@ -250,6 +240,34 @@ impl Follower {
     }
 }
 
+impl Follower {
+    /// Reads the active pointer; returns it with its archive when it is a bundle to check (not
+    /// the one serving, not the one last refused).
+    async fn fetch(&mut self) -> anyhow::Result<Option<(Activation, Vec<u8>)>> {
+        let client = match self.client.take() {
+            Some(c) if !c.is_closed() => c,
+            _ => pg::connect(&self.follow.store).await?,
+        };
+        let client = self.client.insert(client);
+        let Some(active) = store::active(client).await? else {
+            return Ok(None);
+        };
+        if active.id == self.serving.id {
+            if self.refused.take().is_some() {
+                // The pointer moved back to the bundle that serves: nothing is refused now.
+                self.state.clear_failure();
+                tracing::info!(bundle = %active.id, "the active policy bundle is the one served again");
+            }
+            return Ok(None);
+        }
+        if self.refused.as_ref() == Some(&active) {
+            return Ok(None);
+        }
+        let bytes = store::archive(client, &active.id).await?;
+        Ok(Some((active, bytes)))
+    }
+}
+
 /// Keeps a connection that `LISTEN`s on [`CHANNEL`], waking the follower on each notification
 /// and after each (re)connection (a publish may have been missed meanwhile).
 async fn listen(url: String, wake: mpsc::Sender<()>) {
@@ -270,9 +288,13 @@ async fn listen(url: String, wake: mpsc::Sender<()>) {
 }
 
 async fn listen_once(url: &str, wake: &mpsc::Sender<()>) -> anyhow::Result<()> {
-    let (client, mut connection) = pg::config(url)?
-        .connect(NoTls)
+    let mut config = pg::config(url)?;
+    // A host that vanished without closing the connection is noticed within a minute or so,
+    // not after the system's two hours (polling covers the meantime).
+    config.keepalives_idle(Duration::from_secs(30));
+    let (client, mut connection) = tokio::time::timeout(STORE_WAIT, config.connect(NoTls))
         .await
+        .map_err(|_| anyhow::anyhow!("PostgreSQL did not answer within {STORE_WAIT:?}"))?
         .with_context(|| format!("cannot connect to PostgreSQL at {}", pg::redact(url)))?;
     let notify = wake.clone();
     let driver = tokio::spawn(async move {
