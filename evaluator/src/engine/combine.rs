@@ -35,7 +35,7 @@ impl<'a> Cx<'a> {
             match plan.otherwise() {
                 Some((o, rule)) => {
                     let (_, mats, _) = self.try_rule(rule)?;
-                    self.trace.fell_through(rule);
+                    self.trace.fell_through(o);
                     deciding.push((o, mats));
                     self.assemble(&mut deciding)?
                 }
@@ -50,8 +50,8 @@ impl<'a> Cx<'a> {
             m.reasons.insert(0, reason);
         }
         // 3. Checks.
-        for (_, rule) in plan.checks() {
-            if let Some(mats) = self.tried(rule)? {
+        for (id, rule) in plan.checks() {
+            if let Some(mats) = self.tried(id, rule)? {
                 m.findings.extend(mats.findings);
             }
         }
@@ -75,22 +75,22 @@ impl<'a> Cx<'a> {
             remedies: m.remedies,
             sources,
             governing_date: self.at,
-            trace: std::mem::take(&mut self.trace).into_steps(),
+            trace: std::mem::take(&mut self.trace).into_record(),
             policy,
         })
     }
 
     /// Tries a rule and records it in the trace; what it contributes if it applies.
-    fn tried(&mut self, rule: &'a RuleDef) -> R<Option<Materials>> {
+    fn tried(&mut self, id: RuleId, rule: &'a RuleDef) -> R<Option<Materials>> {
         let (matched, mats, detail) = self.try_rule(rule)?;
-        self.trace.tried(rule, matched, detail);
+        self.trace.tried(id, matched, detail);
         Ok(matched.then_some(mats))
     }
 
     /// 1. The first guard that holds, with what it contributes.
     fn first_guard(&mut self) -> R<Option<(RuleId, Materials)>> {
         for (g, rule) in self.plan.guards() {
-            if let Some(m) = self.tried(rule)? {
+            if let Some(m) = self.tried(g, rule)? {
                 return Ok(Some((g, m)));
             }
         }
@@ -101,7 +101,7 @@ impl<'a> Cx<'a> {
     fn rules_that_decide(&mut self) -> R<Vec<(RuleId, Materials)>> {
         let mut applicable: Vec<(RuleId, Materials)> = Vec::new();
         for (i, rule) in self.plan.deciding() {
-            if let Some(m) = self.tried(rule)? {
+            if let Some(m) = self.tried(i, rule)? {
                 applicable.push((i, m));
             }
         }
@@ -280,7 +280,7 @@ fn prevailing(
         {
             settled.push((i, m));
         } else {
-            trace.without_target(rule);
+            trace.without_target(plan, rule);
         }
     }
     let overridden: Vec<RuleId> = settled
@@ -289,12 +289,11 @@ fn prevailing(
         .collect();
     for (i, _) in &settled {
         if overridden.contains(i) {
-            if let Some(by) = settled
+            if let Some((by, _)) = settled
                 .iter()
-                .map(|(j, _)| plan.rule(*j))
-                .find(|r| r.overrides.contains(i))
+                .find(|(j, _)| plan.rule(*j).overrides.contains(i))
             {
-                trace.overridden(plan.rule(*i), by);
+                trace.overridden(*i, *by);
             }
         }
     }

@@ -120,17 +120,17 @@ impl<'a> Cx<'a> {
         // Values are acyclic (the compiler rejects cycles), so recursion here is bounded.
         let outer = std::mem::replace(&mut self.current, &def.name);
         let saved = self.push_frame();
-        let result = self.compute_value(def);
+        let result = self.compute_value(id, def);
         self.pop_frame(saved);
         self.current = outer;
         let out = Rc::new(result?);
         self.trace
-            .value(def, &out.value, out.chosen.as_ref().map(|(b, _)| *b));
+            .value(id, def, &out.value, out.chosen.as_ref().map(|(b, _)| *b));
         self.memo.insert(id, Rc::clone(&out));
         Ok(out)
     }
 
-    fn compute_value(&mut self, def: &'a ValueDef) -> R<ValueOutcome<'a>> {
+    fn compute_value(&mut self, def_id: ValueId, def: &'a ValueDef) -> R<ValueOutcome<'a>> {
         // A value is missing while nothing that grounds it is in force.
         if !self.grounded(&def.grounds)? {
             return Ok(ValueOutcome {
@@ -148,7 +148,7 @@ impl<'a> Cx<'a> {
                 applicable.push((i, v, m));
             }
             let matched = applicable.last().is_some_and(|(j, _, _)| *j == i);
-            self.trace.branch(b, matched);
+            self.trace.branch(def_id, i, matched);
         }
         let findings: Vec<Finding> = applicable
             .iter()
