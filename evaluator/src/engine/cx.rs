@@ -11,7 +11,6 @@ use crate::request::Request;
 use crate::value::{Rec, Value};
 use datalex_compiler::ir::{ArenaMap, BranchId, Cite, KindPlan, RegId, ValueId};
 use datalex_lang::date::Date;
-use std::rc::Rc;
 
 /// What evaluating returns: the error boxed, so that the `Result` of every step is no larger than
 /// the value it carries (it is returned through every level of an expression).
@@ -38,7 +37,7 @@ pub(super) struct Cx<'a> {
     pub(super) calendar: &'a Calendar,
     pub(super) request: Rec<'a>,
     /// The values evaluated so far.
-    pub(super) memo: ArenaMap<ValueId, Rc<ValueOutcome<'a>>>,
+    pub(super) memo: ArenaMap<ValueId, ValueOutcome<'a>>,
     pub(super) locals: Vec<Value<'a>>,
     pub(super) base: usize,
     pub(super) steps: u32,
