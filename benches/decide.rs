@@ -10,6 +10,11 @@
 //! each request is first decided once and checked against the decision it must get. The timed
 //! part is `j.decide(&request)`, dropping the decision included.
 //!
+//! Beside each `share` request on generated facts, the same decision hand-written in plain Rust
+//! (`facts/native.rs`, checked to agree with the policy's) is timed as
+//! `decide/10k/<case>/native`: the floor. After timing, every run prints each share case's median
+//! against that floor, and whether it meets issue 20's goal (at most 1 µs, within 3× of the floor).
+//!
 //! Run with `cargo bench --bench decide`.
 
 #![allow(
@@ -22,12 +27,20 @@
 )]
 
 mod facts;
+#[path = "facts/native.rs"]
+mod native;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::Criterion;
+use datalex_evaluator::Request;
 use facts::{gen, Set};
+use std::cell::RefCell;
 use std::hint::black_box;
+use std::path::PathBuf;
 
-fn decide(c: &mut Criterion) {
+/// The share cases compared with the native floor: those that ran in this process.
+type Compared = RefCell<Vec<String>>;
+
+fn decide(c: &mut Criterion, compared: &Compared) {
     let policy = facts::policy();
     let calendar = facts::calendar();
     let sets = [
@@ -60,13 +73,88 @@ fn decide(c: &mut Criterion) {
                 d.findings.len(),
                 d.trace.len()
             );
-            group.bench_function(format!("{label}/{}", case.name), |b| {
-                b.iter(|| j.decide(black_box(&case.request)))
+            let name = format!("{label}/{}", case.name);
+            group.bench_function(&name, |b| b.iter(|| j.decide(black_box(&case.request))));
+            let Request::Share(share) = &case.request else {
+                continue;
+            };
+            if set != Set::Generated {
+                continue;
+            }
+            let at = case.request.at();
+            let floor = native::share(&j.facts, &j.calendar, share, at);
+            agree(&floor, &d, case.name);
+            group.bench_function(format!("{name}/native"), |b| {
+                let mut ran = compared.borrow_mut();
+                if !ran.contains(&name) {
+                    ran.push(name.clone());
+                }
+                drop(ran);
+                b.iter(|| native::share(&j.facts, &j.calendar, black_box(share), at))
             });
         }
     }
     group.finish();
 }
 
-criterion_group!(benches, decide);
-criterion_main!(benches);
+/// Panics unless the hand-written decision says what the policy's says: effect, reason codes,
+/// and each deadline's code, party and due date.
+fn agree(floor: &native::Native<'_>, d: &datalex_evaluator::Decision, case: &str) {
+    let reasons: Vec<&str> = d.reasons.iter().map(|r| r.code.as_ref()).collect();
+    let native_reasons: Vec<&str> = floor.reasons.iter().map(|(c, _)| *c).collect();
+    let deadlines: Vec<(&str, Option<&str>, _)> = d
+        .deadlines
+        .iter()
+        .map(|x| (x.code.as_ref(), x.party_id.as_deref(), x.due))
+        .collect();
+    let native_deadlines: Vec<(&str, Option<&str>, _)> = floor
+        .deadlines
+        .iter()
+        .map(|(c, p, due)| (*c, Some(*p), *due))
+        .collect();
+    assert_eq!(
+        (d.effect, reasons, deadlines),
+        (floor.effect, native_reasons, native_deadlines),
+        "{case}: the native floor disagrees with the policy"
+    );
+}
+
+/// Criterion's median for `decide/<name>`, in nanoseconds.
+fn median_ns(name: &str) -> Option<f64> {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
+    let path = target
+        .join("criterion/decide")
+        .join(name.replace('/', "_"))
+        .join("new/estimates.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    json["median"]["point_estimate"].as_f64()
+}
+
+fn main() {
+    let compared = Compared::default();
+    let mut c = Criterion::default().configure_from_args();
+    decide(&mut c, &compared);
+    c.final_summary();
+    let compared = compared.into_inner();
+    if compared.is_empty() {
+        return;
+    }
+    println!("traced share decisions against the hand-written floor (goal: at most 1 µs and 3×):");
+    for name in compared {
+        let (Some(d), Some(n)) = (median_ns(&name), median_ns(&format!("{name}/native"))) else {
+            continue;
+        };
+        let ratio = d / n;
+        let met = d <= 1000.0 && ratio <= 3.0;
+        println!(
+            "  {name}: Datalex {:.3} µs, native {:.3} µs, ratio {ratio:.2}: {}",
+            d / 1000.0,
+            n / 1000.0,
+            if met { "met" } else { "missed" }
+        );
+    }
+}

@@ -1,5 +1,6 @@
 //! Datalex against Cedar on the same requests (criterion): 1,000 random share and open
-//! requests about a catalog of 10,000 datasets, decided
+//! requests (dated while the Binzhou measures are in force) about a catalog of 10,000 datasets,
+//! decided
 //!
 //! - `versus/datalex`: by `Engine::decide`, the whole decision (reasons, obligations, deadlines,
 //!   findings, trace);
@@ -9,7 +10,8 @@
 //!
 //! Before timing, every request is decided both ways and the answers must agree. After timing,
 //! the median time per decision of each and the ratio Datalex / Cedar are printed (read from
-//! criterion's estimates). `docs/performance.md` records the latest figures.
+//! criterion's estimates), with whether it meets issue 20's goal (at most 0.10; issue 8's was
+//! 0.50). `docs/performance.md` records the latest figures.
 //!
 //! Run with `cargo bench -p datalex-cedar --bench versus`.
 
@@ -46,17 +48,25 @@ fn versus(c: &mut Criterion) {
     let facts_json = gen::facts_with_catalog(&mut rng, DATASETS);
     let facts = gen::to_facts(&facts_json);
     let oracle = Oracle::new(datalex_cedar::export(&engine, &facts).unwrap()).unwrap();
-    let mut requests = Vec::with_capacity(REQUESTS);
-    while requests.len() < REQUESTS {
-        let r = Request::from_json(&gen::request(&mut rng), gen::today()).unwrap();
-        if matches!(r.kind(), "share" | "open") {
-            requests.push(r);
-        }
-    }
     let policy_ref = || PolicyRef {
         jurisdiction: "binzhou".into(),
         version: String::new(),
     };
+    // The generator's dates span the measures' first day: a request dated before it is not a
+    // decision (`not_in_force`), so it is left out, as Cedar has nothing to compare it with.
+    let mut requests = Vec::with_capacity(REQUESTS);
+    let mut not_in_force = 0;
+    while requests.len() < REQUESTS {
+        let r = Request::from_json(&gen::request(&mut rng), gen::today()).unwrap();
+        if !matches!(r.kind(), "share" | "open") {
+            continue;
+        }
+        match engine.decide(&facts, &calendar, &r, policy_ref()) {
+            Ok(_) => requests.push(r),
+            Err(datalex_evaluator::EvalError::NotInForce { .. }) => not_in_force += 1,
+            Err(e) => panic!("{r:?}: {e}"),
+        }
+    }
     let cedar_requests: Vec<_> = requests
         .iter()
         .map(|r| oracle.request(&engine, &facts, &calendar, r).unwrap())
@@ -68,7 +78,7 @@ fn versus(c: &mut Criterion) {
         allowed += usize::from(oracle.allows(cr));
     }
     eprintln!(
-        "{REQUESTS} requests ({allowed} allowed) on {} datasets, {} entities, {} Cedar policies",
+        "{REQUESTS} requests ({allowed} allowed; {not_in_force} dated before the measures left out) on {} datasets, {} entities, {} Cedar policies",
         facts.catalog.len(),
         oracle.export().entities.as_array().map_or(0, Vec::len),
         oracle.export().policies.len()
@@ -119,10 +129,11 @@ fn main() {
     c.final_summary();
     if let (Some(d), Some(x)) = (median_ns("datalex"), median_ns("cedar")) {
         println!(
-            "median per decision: Datalex {:.2} µs, Cedar {:.2} µs; Datalex / Cedar = {:.2} (goal: at most 0.50)",
+            "median per decision: Datalex {:.2} µs, Cedar {:.2} µs; Datalex / Cedar = {:.2} (goal: at most 0.10): {}",
             d / 1000.0,
             x / 1000.0,
-            d / x
+            d / x,
+            if d / x <= 0.10 { "met" } else { "missed" }
         );
         if let Some(w) = median_ns("cedar_with_context") {
             println!(

@@ -6,6 +6,10 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod trace;
+pub(crate) use trace::{How, Step};
+pub use trace::{Steps, Trace};
+
 /// A decision with its explanation.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Decision {
@@ -33,8 +37,9 @@ pub struct Decision {
     pub sources: Vec<Arc<Source>>,
     /// The day whose law decided (the request's `at`).
     pub governing_date: Date,
-    /// Every rule and value considered, in evaluation order.
-    pub trace: Vec<TraceStep>,
+    /// Every rule and value considered, in evaluation order (recorded compactly, rendered as
+    /// [`TraceStep`]s when read).
+    pub trace: Trace,
     /// The policy the decision was made under.
     pub policy: PolicyRef,
 }
@@ -173,7 +178,7 @@ pub struct Finding {
     pub cites: Vec<Arc<CiteOut>>,
 }
 
-/// One rule or value considered.
+/// One rule or value considered, as a [`Trace`] renders it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct TraceStep {
     /// Qualified name.

@@ -29,9 +29,10 @@ use crate::facts::Facts;
 use crate::request::Request;
 use crate::value::{Accessor, FactSource, Field, List, Rec, Value};
 use cx::Cx;
-use datalex_compiler::ir::{ArenaMap, Ex, FactId, Package, Program, RegId};
+use datalex_compiler::ir::{ArenaMap, Ex, FactId, Package, Part, Program, RegId};
 use datalex_compiler::types::FieldId;
 use datalex_compiler::PolicySet;
+use datalex_lang::ast::LabelOf;
 use datalex_lang::date::Date;
 use std::sync::Arc;
 
@@ -132,6 +133,9 @@ pub struct Engine {
     institution_id: Option<Accessor>,
     /// Each regulation as a decision lists it among its `sources`.
     sources: ArenaMap<RegId, Arc<Source>>,
+    /// The label of every role an obligation or deadline of the package binds, as the package
+    /// reads it, found once here rather than in the program's labels per decision.
+    role_labels: Vec<(Arc<str>, Option<Arc<str>>)>,
 }
 
 impl Engine {
@@ -187,6 +191,22 @@ impl Engine {
                 (id, source)
             })
             .collect();
+        let mut role_labels: Vec<(Arc<str>, Option<Arc<str>>)> = Vec::new();
+        for plan in &pkg.plans {
+            let rule_parts = plan.rules().flat_map(|(_, r)| r.parts.iter());
+            let value_parts = plan
+                .values()
+                .flat_map(|(_, v)| v.exceptions.iter().flat_map(|(_, b)| b.parts.iter()));
+            for part in rule_parts.chain(value_parts) {
+                let (Part::Obligation { party, .. } | Part::Deadline { party, .. }) = part else {
+                    continue;
+                };
+                if !role_labels.iter().any(|(r, _)| r == party) {
+                    let label = policy.label(&pkg.name, LabelOf::Role, party).cloned();
+                    role_labels.push((Arc::clone(party), label));
+                }
+            }
+        }
         Ok(Engine {
             policy,
             package: pkg,
@@ -195,6 +215,7 @@ impl Engine {
             budget: STEP_BUDGET,
             institution_id,
             sources,
+            role_labels,
         })
     }
 
@@ -231,6 +252,21 @@ impl Engine {
     )]
     fn fact(&self, id: FactId) -> &FactSource {
         &self.facts[id]
+    }
+
+    /// The label of `role`, as the package reads it.
+    fn role_label(&self, role: &Arc<str>) -> Option<Arc<str>> {
+        match self
+            .role_labels
+            .iter()
+            .find(|(r, _)| Arc::ptr_eq(r, role) || r == role)
+        {
+            Some((_, label)) => label.clone(),
+            None => self
+                .policy
+                .label(&self.package.name, LabelOf::Role, role)
+                .cloned(),
+        }
     }
 
     /// Regulation `id` as a decision lists it among its sources.
@@ -288,7 +324,7 @@ impl Engine {
             }
         }
         let mut cx = Cx::new(self, plan, facts, calendar, request);
-        cx.decide(policy)
+        cx.decide(policy).map_err(|e| *e)
     }
 
     /// Evaluates expressions of the plan for `request`'s kind as a decision of `request` would
@@ -315,7 +351,7 @@ impl Engine {
             let saved = cx.push_frame();
             let v = cx.eval(e);
             cx.pop_frame(saved);
-            data.push(self.datum(&v?));
+            data.push(self.datum(&v.map_err(|e| *e)?));
         }
         Ok(Evaluated {
             data,

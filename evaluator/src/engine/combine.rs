@@ -17,7 +17,7 @@ use super::outcome::Materials;
 use super::trace::Trace;
 use crate::decision::{self, Deadline, Decision, PolicyRef, Reason, Source};
 use crate::value::Value;
-use datalex_compiler::ir::{KindPlan, RuleDef, RuleId, ValueId};
+use datalex_compiler::ir::{KindPlan, RuleDef, RuleId};
 use datalex_compiler::types::Ty;
 use datalex_lang::ast::Effect;
 use std::collections::BTreeMap;
@@ -35,7 +35,7 @@ impl<'a> Cx<'a> {
             match plan.otherwise() {
                 Some((o, rule)) => {
                     let (_, mats, _) = self.try_rule(rule)?;
-                    self.trace.fell_through(rule);
+                    self.trace.fell_through(o);
                     deciding.push((o, mats));
                     self.assemble(&mut deciding)?
                 }
@@ -50,8 +50,8 @@ impl<'a> Cx<'a> {
             m.reasons.insert(0, reason);
         }
         // 3. Checks.
-        for (_, rule) in plan.checks() {
-            if let Some(mats) = self.tried(rule)? {
+        for (id, rule) in plan.checks() {
+            if let Some(mats) = self.tried(id, rule)? {
                 m.findings.extend(mats.findings);
             }
         }
@@ -75,22 +75,22 @@ impl<'a> Cx<'a> {
             remedies: m.remedies,
             sources,
             governing_date: self.at,
-            trace: std::mem::take(&mut self.trace).into_steps(),
+            trace: std::mem::take(&mut self.trace).into_record(),
             policy,
         })
     }
 
     /// Tries a rule and records it in the trace; what it contributes if it applies.
-    fn tried(&mut self, rule: &'a RuleDef) -> R<Option<Materials>> {
+    fn tried(&mut self, id: RuleId, rule: &'a RuleDef) -> R<Option<Materials>> {
         let (matched, mats, detail) = self.try_rule(rule)?;
-        self.trace.tried(rule, matched, detail);
+        self.trace.tried(id, matched, detail);
         Ok(matched.then_some(mats))
     }
 
     /// 1. The first guard that holds, with what it contributes.
     fn first_guard(&mut self) -> R<Option<(RuleId, Materials)>> {
         for (g, rule) in self.plan.guards() {
-            if let Some(m) = self.tried(rule)? {
+            if let Some(m) = self.tried(g, rule)? {
                 return Ok(Some((g, m)));
             }
         }
@@ -101,7 +101,7 @@ impl<'a> Cx<'a> {
     fn rules_that_decide(&mut self) -> R<Vec<(RuleId, Materials)>> {
         let mut applicable: Vec<(RuleId, Materials)> = Vec::new();
         for (i, rule) in self.plan.deciding() {
-            if let Some(m) = self.tried(rule)? {
+            if let Some(m) = self.tried(i, rule)? {
                 applicable.push((i, m));
             }
         }
@@ -115,21 +115,25 @@ impl<'a> Cx<'a> {
         let plan = self.plan;
         let mut effect = Effect::Deny;
         let mut m = Materials::default();
-        let mut used_values: Vec<ValueId> = Vec::new();
-        for (i, _) in deciding.iter() {
-            for v in &plan.rule(*i).uses_values {
-                if !used_values.contains(v) {
-                    used_values.push(*v);
+        // The values the deciding rules use, each once, in order of first use.
+        for (n, (i, _)) in deciding.iter().enumerate() {
+            let uses = &plan.rule(*i).uses_values;
+            for (k, v) in uses.iter().enumerate() {
+                let seen = uses.iter().take(k).any(|u| u == v)
+                    || deciding
+                        .iter()
+                        .take(n)
+                        .any(|(j, _)| plan.rule(*j).uses_values.contains(v));
+                if seen {
+                    continue;
                 }
-            }
-        }
-        for v in used_values {
-            let out = self.value(v)?;
-            if let Some((_, chosen)) = &out.chosen {
-                m.reasons.extend(chosen.reasons.iter().cloned());
-                m.obligations.extend(chosen.obligations.iter().cloned());
-                m.deadlines.extend(chosen.deadlines.iter().cloned());
-                m.remedies.extend(chosen.remedies.iter().cloned());
+                self.value(*v)?;
+                if let Some((_, chosen)) = self.value_outcome(*v).and_then(|o| o.chosen.as_ref()) {
+                    m.reasons.extend(chosen.reasons.iter().cloned());
+                    m.obligations.extend(chosen.obligations.iter().cloned());
+                    m.deadlines.extend(chosen.deadlines.iter().cloned());
+                    m.remedies.extend(chosen.remedies.iter().cloned());
+                }
             }
         }
         // The deciding rules' materials are moved, not cloned: only their ids are read after.
@@ -139,11 +143,11 @@ impl<'a> Cx<'a> {
                     effect = *e;
                 }
             }
-            m.reasons.append(&mut mats.reasons);
-            m.obligations.append(&mut mats.obligations);
-            m.deadlines.append(&mut mats.deadlines);
-            m.findings.append(&mut mats.findings);
-            m.remedies.append(&mut mats.remedies);
+            join(&mut m.reasons, &mut mats.reasons);
+            join(&mut m.obligations, &mut mats.obligations);
+            join(&mut m.deadlines, &mut mats.deadlines);
+            join(&mut m.findings, &mut mats.findings);
+            join(&mut m.remedies, &mut mats.remedies);
         }
         Ok((effect, m))
     }
@@ -152,11 +156,11 @@ impl<'a> Cx<'a> {
     /// a value evaluated on the way had exceptions that gave different results.
     fn conflict(&self, deciding: &[(RuleId, Materials)]) -> Option<Reason> {
         let plan = self.plan;
-        let effects: Vec<Effect> = deciding
+        let mut effects = deciding
             .iter()
-            .filter_map(|(i, _)| plan.rule(*i).effect.as_ref().map(|e| e.0))
-            .collect();
-        let rule_conflict = effects.windows(2).any(|w| matches!(w, [a, b] if a != b));
+            .filter_map(|(i, _)| plan.rule(*i).effect.as_ref().map(|e| e.0));
+        let first = effects.next();
+        let rule_conflict = first.is_some_and(|f| effects.any(|e| e != f));
         if !rule_conflict && self.conflicts.is_empty() {
             return None;
         }
@@ -215,10 +219,9 @@ impl<'a> Cx<'a> {
     fn reported(&mut self) -> R<BTreeMap<String, String>> {
         let mut effective_tier = BTreeMap::new();
         for (key, id) in self.plan.reported() {
-            let out = self.value(*id)?;
-            match &out.value {
+            match self.value(*id)? {
                 Value::Enum(s) | Value::Text(s) => {
-                    effective_tier.insert(key.clone(), (*s).to_string());
+                    effective_tier.insert(key.clone(), s.to_string());
                 }
                 _ => {}
             }
@@ -228,7 +231,8 @@ impl<'a> Cx<'a> {
 
     /// The regulations cited by what the decision contains, highest rank first.
     fn sources(&self, m: &Materials) -> Vec<Arc<Source>> {
-        let mut ids: Vec<&str> = Vec::new();
+        // The sources are built once, when the engine is bound; a decision shares them.
+        let mut out: Vec<(Option<u32>, Arc<Source>)> = Vec::new();
         let all = m
             .reasons
             .iter()
@@ -238,25 +242,30 @@ impl<'a> Cx<'a> {
             .chain(m.findings.iter().flat_map(|f| &f.cites))
             .chain(m.remedies.iter().flat_map(|r| &r.cites));
         for c in all {
-            if !ids.contains(&c.regulation.as_str()) {
-                ids.push(&c.regulation);
+            if out.iter().any(|(_, s)| s.id == c.regulation) {
+                continue;
+            }
+            if let Some((i, r)) = self
+                .engine
+                .policy
+                .regulations
+                .iter()
+                .find(|(_, r)| r.id == c.regulation)
+            {
+                out.push((r.rank_level, Arc::clone(self.engine.source(i))));
             }
         }
-        // The sources are built once, when the engine is bound; a decision shares them.
-        let mut out: Vec<(Option<u32>, Arc<Source>)> = ids
-            .iter()
-            .filter_map(|id| {
-                let (i, r) = self
-                    .engine
-                    .policy
-                    .regulations
-                    .iter()
-                    .find(|(_, r)| r.id == *id)?;
-                Some((r.rank_level, Arc::clone(self.engine.source(i))))
-            })
-            .collect();
         out.sort_by(|(ra, a), (rb, b)| rb.cmp(ra).then_with(|| a.id.cmp(&b.id)));
         out.into_iter().map(|(_, s)| s).collect()
+    }
+}
+
+/// Moves `more` to the end of `into`: the vector itself while `into` is empty.
+fn join<T>(into: &mut Vec<T>, more: &mut Vec<T>) {
+    if into.is_empty() {
+        std::mem::swap(into, more);
+    } else {
+        into.append(more);
     }
 }
 
@@ -280,7 +289,7 @@ fn prevailing(
         {
             settled.push((i, m));
         } else {
-            trace.without_target(rule);
+            trace.without_target(plan, rule);
         }
     }
     let overridden: Vec<RuleId> = settled
@@ -289,12 +298,11 @@ fn prevailing(
         .collect();
     for (i, _) in &settled {
         if overridden.contains(i) {
-            if let Some(by) = settled
+            if let Some((by, _)) = settled
                 .iter()
-                .map(|(j, _)| plan.rule(*j))
-                .find(|r| r.overrides.contains(i))
+                .find(|(j, _)| plan.rule(*j).overrides.contains(i))
             {
-                trace.overridden(plan.rule(*i), by);
+                trace.overridden(*i, *by);
             }
         }
     }
@@ -380,6 +388,9 @@ fn strictest(deadlines: &mut Vec<Deadline>) {
 }
 
 fn dedup_reasons(reasons: &mut Vec<Reason>) {
+    if reasons.len() < 2 {
+        return;
+    }
     let mut out: Vec<Reason> = Vec::with_capacity(reasons.len());
     for r in reasons.drain(..) {
         match out.iter_mut().find(|x| x.code == r.code) {

@@ -11,9 +11,10 @@ use crate::request::Request;
 use crate::value::{Rec, Value};
 use datalex_compiler::ir::{ArenaMap, BranchId, Cite, KindPlan, RegId, ValueId};
 use datalex_lang::date::Date;
-use std::rc::Rc;
 
-pub(super) type R<T> = Result<T, EvalError>;
+/// What evaluating returns: the error boxed, so that the `Result` of every step is no larger than
+/// the value it carries (it is returned through every level of an expression).
+pub(super) type R<T> = Result<T, Box<EvalError>>;
 
 /// A derived value as evaluated for one decision.
 #[derive(Debug, Clone)]
@@ -36,7 +37,7 @@ pub(super) struct Cx<'a> {
     pub(super) calendar: &'a Calendar,
     pub(super) request: Rec<'a>,
     /// The values evaluated so far.
-    pub(super) memo: ArenaMap<ValueId, Rc<ValueOutcome<'a>>>,
+    pub(super) memo: ArenaMap<ValueId, ValueOutcome<'a>>,
     pub(super) locals: Vec<Value<'a>>,
     pub(super) base: usize,
     pub(super) steps: u32,
@@ -76,7 +77,7 @@ impl<'a> Cx<'a> {
             base: 0,
             steps: 0,
             current: "",
-            trace: Trace::default(),
+            trace: Trace::new(&engine.package, request.kind(), plan),
             conflicts: Vec::new(),
             at: request.at(),
             gov: request.at(),
@@ -105,10 +106,10 @@ impl<'a> Cx<'a> {
     pub(super) fn tick(&mut self) -> R<()> {
         self.steps += 1;
         if self.steps > self.engine.budget {
-            return Err(EvalError::BudgetExceeded {
+            return Err(Box::new(EvalError::BudgetExceeded {
                 budget: self.engine.budget,
                 rule: self.current.to_string(),
-            });
+            }));
         }
         Ok(())
     }

@@ -111,26 +111,33 @@ impl<'a> Cx<'a> {
         (d, outside || left > 0)
     }
 
-    /// The derived value `id`, evaluated once per decision (with the trace step saying how).
-    pub(super) fn value(&mut self, id: ValueId) -> R<Rc<ValueOutcome<'a>>> {
+    /// The derived value `id`, evaluated once per decision (with the trace step saying how);
+    /// how it was decided stays in the memo ([`Cx::value_outcome`]).
+    pub(super) fn value(&mut self, id: ValueId) -> R<Value<'a>> {
         if let Some(done) = self.memo.get(id) {
-            return Ok(Rc::clone(done));
+            return Ok(done.value.clone());
         }
         let def = self.plan.value(id);
         // Values are acyclic (the compiler rejects cycles), so recursion here is bounded.
         let outer = std::mem::replace(&mut self.current, &def.name);
         let saved = self.push_frame();
-        let result = self.compute_value(def);
+        let result = self.compute_value(id, def);
         self.pop_frame(saved);
         self.current = outer;
-        let out = Rc::new(result?);
+        let out = result?;
         self.trace
-            .value(def, &out.value, out.chosen.as_ref().map(|(b, _)| *b));
-        self.memo.insert(id, Rc::clone(&out));
-        Ok(out)
+            .value(id, def, &out.value, out.chosen.as_ref().map(|(b, _)| *b));
+        let value = out.value.clone();
+        self.memo.insert(id, out);
+        Ok(value)
     }
 
-    fn compute_value(&mut self, def: &'a ValueDef) -> R<ValueOutcome<'a>> {
+    /// How the derived value `id` was decided, once [`Cx::value`] has evaluated it.
+    pub(super) fn value_outcome(&self, id: ValueId) -> Option<&ValueOutcome<'a>> {
+        self.memo.get(id)
+    }
+
+    fn compute_value(&mut self, def_id: ValueId, def: &'a ValueDef) -> R<ValueOutcome<'a>> {
         // A value is missing while nothing that grounds it is in force.
         if !self.grounded(&def.grounds)? {
             return Ok(ValueOutcome {
@@ -148,7 +155,7 @@ impl<'a> Cx<'a> {
                 applicable.push((i, v, m));
             }
             let matched = applicable.last().is_some_and(|(j, _, _)| *j == i);
-            self.trace.branch(b, matched);
+            self.trace.branch(def_id, i, matched);
         }
         let findings: Vec<Finding> = applicable
             .iter()
@@ -207,7 +214,7 @@ impl<'a> Cx<'a> {
             },
             Ex::Request => Value::Rec(self.request),
             Ex::Fact(f) => Value::List(self.engine.fact(*f).list(self.facts)),
-            Ex::Value(v) => self.value(*v)?.value.clone(),
+            Ex::Value(v) => self.value(*v)?,
             Ex::Local(slot) => self
                 .locals
                 .get(self.base + slot)

@@ -8,7 +8,6 @@ use super::trace::Detail;
 use crate::decision::{Deadline, Finding, Obligation, Reason, Remedy};
 use crate::value::{Accessor, Value};
 use datalex_compiler::ir::{Ex, Part, RuleDef};
-use datalex_lang::ast::LabelOf;
 use std::sync::Arc;
 
 /// What an applicable rule or value exception contributes.
@@ -23,11 +22,8 @@ pub(super) struct Materials {
 
 impl<'a> Cx<'a> {
     /// The label of a role, as the decision's package reads it.
-    fn role_label(&self, role: &str) -> Option<Arc<str>> {
-        self.engine
-            .policy
-            .label(&self.engine.package.name, LabelOf::Role, role)
-            .cloned()
+    fn role_label(&self, role: &Arc<str>) -> Option<Arc<str>> {
+        self.engine.role_label(role)
     }
 
     /// The id of the institution `party` evaluates to: a record, or the first of a list.
@@ -56,7 +52,7 @@ impl<'a> Cx<'a> {
         self.current = &rule.name;
         // A rule applies only while what grounds it is in force; `otherwise` always decides.
         if rule.role != datalex_lang::ast::RuleRole::Otherwise && !self.grounded(&rule.cites)? {
-            let detail = Detail::not_in_force(self.gov, &rule.cites);
+            let detail = Detail::not_in_force(self.gov);
             return Ok((false, Materials::default(), detail));
         }
         let saved = self.push_frame();
@@ -79,29 +75,25 @@ impl<'a> Cx<'a> {
         let Some(w) = &rule.when else {
             return Ok((true, Detail::always()));
         };
-        let mut detail = Detail::when(&rule.when_source);
         if rule.conjuncts.is_empty() {
             let held = truthy(&self.eval(w)?);
-            detail.condition(&rule.when_source);
-            return Ok((held, detail));
+            return Ok((held, Detail::condition()));
         }
+        let first = self.trace.next_subject();
         let mut held = true;
-        for (n, c) in rule.conjuncts.iter().enumerate() {
+        let mut evaluated = 0;
+        for c in &rule.conjuncts {
             if !held {
-                detail.not_evaluated(n);
                 break;
             }
             held = truthy(&self.eval(&c.ex)?);
-            detail.conjunct(n, &c.source, held);
-            for (k, (src, ex)) in c.subjects.iter().enumerate() {
+            evaluated += 1;
+            for (_, ex) in &c.subjects {
                 let v = self.eval(ex)?;
-                detail.subject(k, src, &v);
-            }
-            if !c.subjects.is_empty() {
-                detail.end_subjects();
+                self.trace.subject(&v);
             }
         }
-        Ok((held, detail))
+        Ok((held, Detail::conjuncts(evaluated, first)))
     }
 
     /// What a rule that applies contributes: its reason, with the citations in force, and the

@@ -1,165 +1,137 @@
 //! The trace of a decision: each guard, rule, exception, check and derived value in the order
 //! it was tried, whether it held, and what it looked at. The decision's combination
 //! (`combine`) and the evaluation of conditions and values (`outcome`, `expr`) say what
-//! happened; the words are here.
+//! happened; this records it, and `decision::trace` renders the words when the trace is read.
 
-use crate::decision::TraceStep;
+use crate::decision::{self, How, Step};
 use crate::value::{Rec, Value};
-use datalex_compiler::ir::{Branch, BranchId, Cite, RuleDef, ValueDef};
+use datalex_compiler::ir::{BranchId, KindPlan, Package, RuleDef, RuleId, ValueDef, ValueId};
 use datalex_lang::date::Date;
 use std::sync::Arc;
 
-/// The steps of one decision's trace, in order.
-#[derive(Debug, Default)]
+/// The steps of one decision's trace, in order, recorded compactly (see [`decision::Trace`]).
+#[derive(Default)]
 pub(super) struct Trace {
-    steps: Vec<TraceStep>,
+    record: decision::Trace,
 }
 
 impl Trace {
+    /// An empty trace of a decision of `kind` with `plan` of `package`.
+    pub(super) fn new(package: &Arc<Package>, kind: &'static str, plan: &KindPlan) -> Trace {
+        let steps = plan.rules().len() + 2 * plan.values().len();
+        Trace {
+            record: decision::Trace::new(Arc::clone(package), kind, steps),
+        }
+    }
+
     /// A guard, rule, exception, check or `otherwise` was tried.
-    pub(super) fn tried(&mut self, rule: &RuleDef, matched: bool, detail: Detail) {
-        self.steps.push(TraceStep {
-            rule: rule.name.clone(),
+    pub(super) fn tried(&mut self, rule: RuleId, matched: bool, detail: Detail) {
+        self.record.push(Step::Rule {
+            rule,
             matched,
-            detail: detail.0,
+            how: detail.0,
+            without_target: false,
         });
     }
 
     /// An exception held, but no rule it is an exception to applies: it does not count.
-    pub(super) fn without_target(&mut self, exception: &RuleDef) {
-        if let Some(last) = self
-            .steps
-            .iter_mut()
-            .rev()
-            .find(|s| s.rule == exception.name)
+    pub(super) fn without_target(&mut self, plan: &KindPlan, exception: &RuleDef) {
+        if let Some(Step::Rule { without_target, .. }) = self
+            .record
+            .steps_mut()
+            .find(|s| decision::Trace::name_of(plan, s) == exception.name)
         {
-            last.matched = false;
-            last.detail
-                .push_str(" — holds, but no rule it is an exception to applies");
+            *without_target = true;
         }
     }
 
     /// A rule that applies is overridden by an exception that applies too.
-    pub(super) fn overridden(&mut self, rule: &RuleDef, by: &RuleDef) {
-        self.steps.push(TraceStep {
-            rule: rule.name.clone(),
-            matched: true,
-            detail: format!("overridden by {}", by.name),
-        });
+    pub(super) fn overridden(&mut self, rule: RuleId, by: RuleId) {
+        self.record.push(Step::Overridden { rule, by });
     }
 
     /// No rule applied: the `otherwise` decides.
-    pub(super) fn fell_through(&mut self, otherwise: &RuleDef) {
-        self.steps.push(TraceStep {
-            rule: otherwise.name.clone(),
-            matched: true,
-            detail: "no rule applied".into(),
-        });
+    pub(super) fn fell_through(&mut self, otherwise: RuleId) {
+        self.record.push(Step::FellThrough { rule: otherwise });
     }
 
     /// An exception of a derived value was tried.
-    pub(super) fn branch(&mut self, branch: &Branch, matched: bool) {
-        self.steps.push(TraceStep {
-            rule: Arc::clone(&branch.name),
+    pub(super) fn branch(&mut self, value: ValueId, branch: BranchId, matched: bool) {
+        self.record.push(Step::Branch {
+            value,
+            branch,
             matched,
-            detail: format!("when {}", branch.when_source),
         });
     }
 
     /// A derived value was evaluated, by its default or by the exception `chosen`. Values of
     /// the prelude's fact plumbing are not shown.
-    pub(super) fn value(&mut self, def: &ValueDef, value: &Value<'_>, chosen: Option<BranchId>) {
+    pub(super) fn value(
+        &mut self,
+        id: ValueId,
+        def: &ValueDef,
+        value: &Value<'_>,
+        chosen: Option<BranchId>,
+    ) {
         if def.plumbing {
             return;
         }
-        let detail = match chosen {
-            Some(b) => format!("= {} (exception {})", show(value), def.exceptions[b].name),
-            None => format!("= {} (default)", show(value)),
-        };
-        self.steps.push(TraceStep {
-            rule: def.name.clone(),
-            matched: true,
-            detail,
+        show_into(self.record.operand_buffer(), value);
+        let shown = self.record.end_operand();
+        self.record.push(Step::Value {
+            value: id,
+            chosen,
+            shown,
         });
     }
 
-    /// The steps, in order.
-    pub(super) fn into_steps(self) -> Vec<TraceStep> {
-        self.steps
+    /// Where the operands of a condition about to be tried will be listed.
+    pub(super) fn next_subject(&self) -> u32 {
+        self.record.next_subject()
+    }
+
+    /// An operand of the condition part just evaluated, shown.
+    pub(super) fn subject(&mut self, v: &Value<'_>) {
+        show_into(self.record.operand_buffer(), v);
+        let operand = self.record.end_operand();
+        self.record.subject(operand);
+    }
+
+    /// The record.
+    pub(super) fn into_record(self) -> decision::Trace {
+        self.record
     }
 }
 
-/// What a trace step says of a rule tried: each part of its condition evaluated, whether it
-/// held, and the facts it looked at.
-#[derive(Debug)]
-pub(super) struct Detail(String);
+/// What a trace step says of a rule tried: how far its condition was evaluated (the operands
+/// it looked at are recorded in the trace meanwhile).
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Detail(How);
 
 impl Detail {
     /// The rule is grounded in nothing in force on the governing date `gov`.
-    pub(super) fn not_in_force(gov: Date, cites: &[Cite]) -> Detail {
-        Detail(format!(
-            "not in force on {gov}: {}",
-            cites
-                .iter()
-                .map(|c| c.label.as_str())
-                .collect::<Vec<_>>()
-                .join("、")
-        ))
+    pub(super) fn not_in_force(gov: Date) -> Detail {
+        Detail(How::NotInForce(gov))
     }
 
     /// The rule has no condition.
     pub(super) fn always() -> Detail {
-        Detail("always".into())
-    }
-
-    /// A condition, written as `source`, is about to be tried.
-    pub(super) fn when(source: &str) -> Detail {
-        // One buffer for the whole detail, sized for the condition as written and its facts.
-        let mut s = String::with_capacity(16 + 2 * source.len());
-        s.push_str("when ");
-        Detail(s)
+        Detail(How::Always)
     }
 
     /// The whole condition was evaluated at once.
-    pub(super) fn condition(&mut self, source: &str) {
-        self.0.push_str(source);
+    pub(super) fn condition() -> Detail {
+        Detail(How::Condition)
     }
 
-    /// The `n`th top-level part of the condition was evaluated.
-    pub(super) fn conjunct(&mut self, n: usize, source: &str, held: bool) {
-        if n > 0 {
-            self.0.push_str(" and ");
-        }
-        self.0.push_str(source);
-        self.0.push_str(if held { " ✔" } else { " ✘" });
+    /// The first `evaluated` top-level parts of the condition were evaluated, their operands
+    /// listed from `first` on (see [`Trace::next_subject`]).
+    pub(super) fn conjuncts(evaluated: usize, first: u32) -> Detail {
+        Detail(How::Conjuncts {
+            evaluated: u32::try_from(evaluated).unwrap_or(u32::MAX),
+            first,
+        })
     }
-
-    /// The `n`th part and those after it were not evaluated: an earlier one failed.
-    pub(super) fn not_evaluated(&mut self, n: usize) {
-        if n > 0 {
-            self.0.push_str(" and ");
-        }
-        self.0.push_str("… (not evaluated)");
-    }
-
-    /// The `k`th operand worth showing of the part just evaluated, as written, was `v`.
-    pub(super) fn subject(&mut self, k: usize, source: &str, v: &Value<'_>) {
-        self.0.push_str(if k == 0 { " [" } else { ", " });
-        self.0.push_str(source);
-        self.0.push_str(" = ");
-        show_into(&mut self.0, v);
-    }
-
-    /// The operands of the part just evaluated are all shown.
-    pub(super) fn end_subjects(&mut self) {
-        self.0.push(']');
-    }
-}
-
-fn show(v: &Value<'_>) -> String {
-    let mut s = String::new();
-    show_into(&mut s, v);
-    s
 }
 
 /// Writes a value as a trace shows it: short lists in full, long ones by their first items.

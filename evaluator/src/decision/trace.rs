@@ -1,0 +1,317 @@
+//! The trace of a decision, kept as a compact record of what was evaluated and rendered as words
+//! only when someone reads it.
+//!
+//! Deciding records, for each guard, rule, exception, check and derived value it tries, the
+//! plan's index of it, whether it held, how far its condition was evaluated, and the operands
+//! the trace shows, written once into one buffer. The words of each step (the condition as
+//! written, `✔`/`✘`, `[dataset.share = conditional]`, `overridden by …`) come from the compiled
+//! plan when the trace is read: iterated, serialised or compared.
+
+use super::TraceStep;
+use datalex_compiler::ir::{BranchId, KindPlan, Package, RuleId, ValueId};
+use datalex_lang::date::Date;
+use serde::{Serialize, Serializer};
+use std::sync::Arc;
+
+/// Every rule and value considered, in evaluation order: iterate it (`for step in &d.trace`) to
+/// read the steps as [`TraceStep`]s; it serialises as their list.
+#[derive(Clone, Default)]
+pub struct Trace {
+    /// The package whose plan the indices below are of, and the request kind.
+    plan: Option<(Arc<Package>, &'static str)>,
+    steps: Vec<Step>,
+    /// The operands shown, each rendered once, one after the other.
+    operands: String,
+    /// Where each operand in `operands` ends.
+    ends: Vec<u32>,
+    /// The operands shown in conditions, by index, rule by rule (evaluating a condition may
+    /// show a derived value's operand in between).
+    subjects: Vec<u32>,
+}
+
+/// One step as recorded.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Step {
+    /// A guard, rule, exception, check or `otherwise` was tried.
+    Rule {
+        rule: RuleId,
+        matched: bool,
+        how: How,
+        /// An exception that held although no rule it is an exception to applies.
+        without_target: bool,
+    },
+    /// A rule that applies is overridden by an exception that applies too.
+    Overridden { rule: RuleId, by: RuleId },
+    /// No rule applied: the `otherwise` decides.
+    FellThrough { rule: RuleId },
+    /// An exception of a derived value was tried.
+    Branch {
+        value: ValueId,
+        branch: BranchId,
+        matched: bool,
+    },
+    /// A derived value was evaluated, by its default or by the exception `chosen`; its value is
+    /// operand `shown`.
+    Value {
+        value: ValueId,
+        chosen: Option<BranchId>,
+        shown: u32,
+    },
+}
+
+/// What the step of a rule tried says of its condition.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum How {
+    /// Grounded in nothing in force on this governing date.
+    NotInForce(Date),
+    /// No condition.
+    Always,
+    /// The whole condition evaluated at once.
+    Condition,
+    /// The first `evaluated` top-level parts of the condition were evaluated (all but the last
+    /// held), their operands listed from `first` on in the trace's subjects.
+    Conjuncts { evaluated: u32, first: u32 },
+}
+
+impl Trace {
+    /// An empty record for a decision of `kind` under `package`, with room for `steps` steps.
+    pub(crate) fn new(package: Arc<Package>, kind: &'static str, steps: usize) -> Trace {
+        Trace {
+            plan: Some((package, kind)),
+            steps: Vec::with_capacity(steps),
+            operands: String::with_capacity(512),
+            ends: Vec::with_capacity(32),
+            subjects: Vec::with_capacity(32),
+        }
+    }
+
+    /// Records a step.
+    pub(crate) fn push(&mut self, step: Step) {
+        self.steps.push(step);
+    }
+
+    /// The recorded steps, last first, to amend one.
+    pub(crate) fn steps_mut(&mut self) -> impl Iterator<Item = &mut Step> {
+        self.steps.iter_mut().rev()
+    }
+
+    /// The buffer the next operand is written into; [`Trace::end_operand`] closes it.
+    pub(crate) fn operand_buffer(&mut self) -> &mut String {
+        &mut self.operands
+    }
+
+    /// Closes the operand just written; returns its index.
+    pub(crate) fn end_operand(&mut self) -> u32 {
+        let end = u32::try_from(self.operands.len()).unwrap_or(u32::MAX);
+        self.ends.push(end);
+        u32::try_from(self.ends.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Lists the operand just closed among the subjects of the condition being tried.
+    pub(crate) fn subject(&mut self, operand: u32) {
+        self.subjects.push(operand);
+    }
+
+    /// Where the subjects of the next condition tried will be listed.
+    pub(crate) fn next_subject(&self) -> u32 {
+        u32::try_from(self.subjects.len()).unwrap_or(u32::MAX)
+    }
+
+    /// How many steps.
+    pub fn len(&self) -> usize {
+        self.steps.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.steps.is_empty()
+    }
+
+    /// The steps, rendered one by one.
+    pub fn iter(&self) -> Steps<'_> {
+        Steps {
+            trace: self,
+            plan: self
+                .plan
+                .as_ref()
+                .and_then(|(package, kind)| package.plan(kind)),
+            next: 0,
+        }
+    }
+
+    /// The name of step `step` (the rule's, the exception's or the value's).
+    pub(crate) fn name_of(plan: &KindPlan, step: &Step) -> Arc<str> {
+        match *step {
+            Step::Rule { rule, .. }
+            | Step::Overridden { rule, .. }
+            | Step::FellThrough { rule } => Arc::clone(&plan.rule(rule).name),
+            Step::Branch { value, branch, .. } => {
+                Arc::clone(&plan.value(value).exceptions[branch].name)
+            }
+            Step::Value { value, .. } => Arc::clone(&plan.value(value).name),
+        }
+    }
+
+    /// Operand `i` as rendered.
+    fn operand(&self, i: u32) -> &str {
+        let i = i as usize;
+        let end = self.ends.get(i).map_or(0, |&e| e as usize);
+        let start = match i.checked_sub(1) {
+            Some(p) => self.ends.get(p).map_or(0, |&e| e as usize),
+            None => 0,
+        };
+        self.operands.get(start..end).unwrap_or("")
+    }
+
+    fn render(&self, plan: &KindPlan, step: &Step) -> TraceStep {
+        let rule = Trace::name_of(plan, step);
+        let (matched, detail) = match *step {
+            Step::Rule {
+                rule,
+                matched,
+                how,
+                without_target,
+            } => {
+                let mut detail = self.condition(plan, rule, how, matched);
+                if without_target {
+                    detail.push_str(" — holds, but no rule it is an exception to applies");
+                }
+                (matched && !without_target, detail)
+            }
+            Step::Overridden { by, .. } => (true, format!("overridden by {}", plan.rule(by).name)),
+            Step::FellThrough { .. } => (true, "no rule applied".to_string()),
+            Step::Branch {
+                value,
+                branch,
+                matched,
+            } => {
+                let source = &plan.value(value).exceptions[branch].when_source;
+                (matched, format!("when {source}"))
+            }
+            Step::Value {
+                value,
+                chosen,
+                shown,
+            } => {
+                let def = plan.value(value);
+                let shown = self.operand(shown);
+                let detail = match chosen {
+                    Some(b) => format!("= {shown} (exception {})", def.exceptions[b].name),
+                    None => format!("= {shown} (default)"),
+                };
+                (true, detail)
+            }
+        };
+        TraceStep {
+            rule,
+            matched,
+            detail,
+        }
+    }
+
+    /// What the step of rule `id` says of its condition.
+    fn condition(&self, plan: &KindPlan, id: RuleId, how: How, matched: bool) -> String {
+        let rule = plan.rule(id);
+        match how {
+            How::NotInForce(gov) => {
+                let mut s = format!("not in force on {gov}: ");
+                for (i, c) in rule.cites.iter().enumerate() {
+                    if i > 0 {
+                        s.push('、');
+                    }
+                    s.push_str(&c.label);
+                }
+                s
+            }
+            How::Always => "always".to_string(),
+            How::Condition => format!("when {}", rule.when_source),
+            How::Conjuncts { evaluated, first } => {
+                let mut s = String::with_capacity(16 + 2 * rule.when_source.len());
+                s.push_str("when ");
+                let mut subject = first as usize;
+                let evaluated = evaluated as usize;
+                for (n, c) in rule.conjuncts.iter().enumerate().take(evaluated) {
+                    if n > 0 {
+                        s.push_str(" and ");
+                    }
+                    s.push_str(&c.source);
+                    // Every part before the last evaluated held (evaluation stops at the first
+                    // that fails).
+                    let held = n + 1 < evaluated || matched;
+                    s.push_str(if held { " ✔" } else { " ✘" });
+                    for (k, (src, _)) in c.subjects.iter().enumerate() {
+                        s.push_str(if k == 0 { " [" } else { ", " });
+                        s.push_str(src);
+                        s.push_str(" = ");
+                        let operand = self.subjects.get(subject).copied().unwrap_or(u32::MAX);
+                        s.push_str(self.operand(operand));
+                        subject += 1;
+                    }
+                    if !c.subjects.is_empty() {
+                        s.push(']');
+                    }
+                }
+                if evaluated < rule.conjuncts.len() && !matched {
+                    s.push_str(if evaluated > 0 { " and " } else { "" });
+                    s.push_str("… (not evaluated)");
+                }
+                s
+            }
+        }
+    }
+}
+
+/// The steps of a [`Trace`], rendered one by one.
+pub struct Steps<'t> {
+    trace: &'t Trace,
+    plan: Option<&'t KindPlan>,
+    next: usize,
+}
+
+impl Iterator for Steps<'_> {
+    type Item = TraceStep;
+
+    fn next(&mut self) -> Option<TraceStep> {
+        let plan = self.plan?;
+        let step = self.trace.steps.get(self.next)?;
+        self.next += 1;
+        Some(self.trace.render(plan, step))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let left = match self.plan {
+            Some(_) => self.trace.steps.len().saturating_sub(self.next),
+            None => 0,
+        };
+        (left, Some(left))
+    }
+}
+
+impl ExactSizeIterator for Steps<'_> {}
+
+impl<'t> IntoIterator for &'t Trace {
+    type Item = TraceStep;
+    type IntoIter = Steps<'t>;
+
+    fn into_iter(self) -> Steps<'t> {
+        self.iter()
+    }
+}
+
+impl Serialize for Trace {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.iter())
+    }
+}
+
+impl PartialEq for Trace {
+    fn eq(&self, other: &Trace) -> bool {
+        self.iter().eq(other.iter())
+    }
+}
+
+impl std::fmt::Debug for Trace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
