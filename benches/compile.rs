@@ -2,6 +2,10 @@
 //! generated set of 10,000 rules, and parsing that set alone, so that the figures separate
 //! parsing from the rest of compiling. `docs/performance.md` records the latest figures.
 //!
+//! `compile/scale/*` compiles generated sets of 1,000 to 40,000 rules and prints the time per
+//! rule of each, and the ratio of the largest to the smallest: compiling grows linearly with the
+//! number of rules when the ratio stays near 1.
+//!
 //! Run with `cargo bench --bench compile`.
 
 #![allow(
@@ -15,11 +19,14 @@
 
 mod gen;
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{
+    criterion_group, criterion_main, BenchmarkId, Criterion, SamplingMode, Throughput,
+};
 use datalex_lang::{diagnostic, SourceMap};
+use std::cell::RefCell;
 use std::hint::black_box;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The prelude, as the CLI embeds it.
 const PRELUDE: &str = include_str!("../stdlib/prelude.dlx");
@@ -140,10 +147,74 @@ fn parse_generated(c: &mut Criterion) {
     group.finish();
 }
 
+/// The sizes of `compile/scale`, in rules.
+const SCALE: [usize; 5] = [1_000, 5_000, 10_000, 20_000, 40_000];
+/// Samples of each size of `compile/scale` (criterion's least).
+const SAMPLES: usize = 10;
+
+/// Compiles generated sets of every size of [`SCALE`] (`gen::Shape::scaled`), then prints a
+/// table of the median time of an iteration and the time per rule, and the ratio of the
+/// largest time per rule to the smallest.
+fn compile_scale(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile/scale");
+    group.sampling_mode(SamplingMode::Flat);
+    group.sample_size(SAMPLES);
+    group.warm_up_time(Duration::from_secs(1));
+    let mut rows = Vec::new();
+    for rules in SCALE {
+        let files = gen::generate(gen::Shape::scaled(rules));
+        let sources = generated(&files);
+        assert_compiles(&format!("the generated {rules}-rule set"), &sources);
+        // Every sample's time per iteration, as criterion measures it, for the table below.
+        let samples: RefCell<Vec<f64>> = RefCell::new(Vec::new());
+        group.throughput(Throughput::Elements(rules as u64));
+        // Tens of milliseconds (1k) to seconds (40k) an iteration.
+        group.measurement_time(Duration::from_millis(rules as u64 / 2).max(Duration::from_secs(5)));
+        group.bench_with_input(BenchmarkId::from_parameter(rules), &sources, |b, s| {
+            b.iter_custom(|iters| {
+                let start = Instant::now();
+                for _ in 0..iters {
+                    black_box(datalex_compiler::compile(black_box(s)));
+                }
+                let took = start.elapsed();
+                samples
+                    .borrow_mut()
+                    .push(took.as_secs_f64() / iters.max(1) as f64);
+                took
+            })
+        });
+        // The warm-up's calls come first; the last `SAMPLES` are the measurement's.
+        let mut all = samples.into_inner();
+        let mut measured = all.split_off(all.len().saturating_sub(SAMPLES));
+        measured.sort_by(f64::total_cmp);
+        if let Some(&median) = measured.get(measured.len() / 2) {
+            rows.push((rules, median));
+        }
+    }
+    group.finish();
+    eprintln!("\ncompile/scale: median time of a compile, and per rule");
+    eprintln!("{:>8} {:>12} {:>12}", "rules", "compile", "per rule");
+    for (rules, t) in &rows {
+        eprintln!(
+            "{rules:>8} {:>9.1} ms {:>9.2} µs",
+            t * 1e3,
+            t * 1e6 / *rules as f64
+        );
+    }
+    let per_rule = rows.iter().map(|(n, t)| t / *n as f64);
+    let (lo, hi) = per_rule.fold((f64::INFINITY, 0.0_f64), |(lo, hi), x| {
+        (lo.min(x), hi.max(x))
+    });
+    if hi > 0.0 {
+        eprintln!("largest / smallest time per rule: {:.2}\n", hi / lo);
+    }
+}
+
 criterion_group!(
     benches,
     compile_policies,
     compile_generated,
-    parse_generated
+    parse_generated,
+    compile_scale
 );
 criterion_main!(benches);

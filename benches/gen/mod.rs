@@ -29,6 +29,18 @@ impl Shape {
         values: 100,
         rules: 10_000,
     };
+
+    /// A set of `rules` rules with the rest in the proportions of [`Shape::TEN_K`] (an article
+    /// for every 50 rules, a param and a value for every 100, at least 20, 10 and 10), so that
+    /// sets of different sizes differ in size only: `scaled(10_000)` is `TEN_K`.
+    pub fn scaled(rules: usize) -> Shape {
+        Shape {
+            articles: u32::try_from(rules / 50).unwrap_or(u32::MAX).max(20),
+            params: (rules / 100).max(10),
+            values: (rules / 100).max(10),
+            rules,
+        }
+    }
 }
 
 /// The request kinds the generated rules are for.

@@ -374,12 +374,20 @@ fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
         BTreeMap::new();
     let mut gaps: Vec<Assignment> = Vec::new();
     let mut gap_count = 0u64;
+    // One assignment and one set of lists, refilled for each `n`: no allocation per assignment.
+    let mut a = Assignment {
+        vars: Vec::with_capacity(abs.vars.len()),
+        atoms: 0,
+    };
+    let mut applicable: Vec<(usize, &Deciding<'_>)> = Vec::new();
+    let mut overridden: Vec<RuleId> = Vec::new();
+    let mut remaining: Vec<(usize, &Deciding<'_>)> = Vec::new();
     for n in 0..total {
-        let a = assignment(n, &abs);
+        a.set(n, &abs);
         if guards.iter().any(|f| f.eval(&a)) {
             continue;
         }
-        let mut applicable: Vec<(usize, &Deciding<'_>)> = Vec::new();
+        applicable.clear();
         for &(k, d) in &order {
             if !d.f.eval(&a) {
                 continue;
@@ -396,15 +404,19 @@ fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
                 applicable.push((k, d));
             }
         }
-        let overridden: Vec<RuleId> = applicable
-            .iter()
-            .flat_map(|(_, d)| d.rule.overrides.iter().copied())
-            .collect();
-        let remaining: Vec<(usize, &Deciding<'_>)> = applicable
-            .iter()
-            .copied()
-            .filter(|(_, d)| !overridden.contains(&d.id))
-            .collect();
+        overridden.clear();
+        overridden.extend(
+            applicable
+                .iter()
+                .flat_map(|(_, d)| d.rule.overrides.iter().copied()),
+        );
+        remaining.clear();
+        remaining.extend(
+            applicable
+                .iter()
+                .copied()
+                .filter(|(_, d)| !overridden.contains(&d.id)),
+        );
         for &(k, _) in &remaining {
             if let Some(d) = decides.get_mut(k) {
                 *d = true;
@@ -413,7 +425,7 @@ fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
         if remaining.is_empty() {
             gap_count += 1;
             if gaps.is_empty() {
-                gaps.push(a);
+                gaps.push(assignment(n, &abs));
             }
             continue;
         }
@@ -501,14 +513,26 @@ fn short(name: &str) -> &str {
     name.split_once('.').map_or(name, |(_, rest)| rest)
 }
 
-fn assignment(mut n: u64, abs: &Abstraction) -> Assignment {
-    let mut vars = Vec::with_capacity(abs.vars.len());
-    for v in &abs.vars {
-        let size = v.members.len().max(1) as u64;
-        vars.push((n % size) as usize);
-        n /= size;
+fn assignment(n: u64, abs: &Abstraction) -> Assignment {
+    let mut a = Assignment {
+        vars: Vec::with_capacity(abs.vars.len()),
+        atoms: 0,
+    };
+    a.set(n, abs);
+    a
+}
+
+impl Assignment {
+    /// Makes this the `n`th assignment of `abs`'s variables and atoms.
+    fn set(&mut self, mut n: u64, abs: &Abstraction) {
+        self.vars.clear();
+        for v in &abs.vars {
+            let size = v.members.len().max(1) as u64;
+            self.vars.push((n % size) as usize);
+            n /= size;
+        }
+        self.atoms = n;
     }
-    Assignment { vars, atoms: n }
 }
 
 fn describe(a: &Assignment, abs: &Abstraction, vars: &[usize], atoms: &[usize]) -> Example {

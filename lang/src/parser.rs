@@ -2429,6 +2429,71 @@ mod tests {
         }
     }
 
+    /// The words of a rule of `grammar.pest` written as a choice of string literals (with
+    /// `"X" ~ (…)` read as X followed by each word of the parentheses).
+    fn grammar_words(rule: &str) -> Vec<String> {
+        let grammar = include_str!("grammar.pest");
+        let body = grammar
+            .split_once(&format!("\n{rule} = @{{"))
+            .and_then(|(_, rest)| rest.split_once("\n}"))
+            .map(|(body, _)| body)
+            .unwrap_or_default();
+        let mut words = Vec::new();
+        for line in body.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            let lits: Vec<&str> = line.split('"').skip(1).step_by(2).collect();
+            match line.split_once(" ~ (") {
+                Some((head, _)) if head.contains('"') => {
+                    let (first, rest) = lits.split_first().unwrap_or((&"", &[]));
+                    words.extend(rest.iter().map(|w| format!("{first}{w}")));
+                }
+                _ => words.extend(lits.iter().map(|w| w.to_string())),
+            }
+        }
+        words
+    }
+
+    #[test]
+    fn keyword_reads_the_reserved_words_and_nothing_else() {
+        let mut reserved = grammar_words("reserved");
+        let mut keyword = grammar_words("keyword");
+        assert!(reserved.len() > 70, "{reserved:?}");
+        reserved.sort();
+        keyword.sort();
+        assert_eq!(keyword, reserved);
+        for w in &reserved {
+            for rule in [Rule::keyword, Rule::reserved] {
+                let read = PolicyParser::parse(rule, w).map(|mut p| p.next().map(|p| p.as_str()));
+                assert_eq!(
+                    read.ok().flatten(),
+                    Some(w.as_str()),
+                    "{rule:?} reads `{w}`"
+                );
+                let longer = format!("{w}x");
+                assert!(
+                    PolicyParser::parse(rule, &longer).is_err(),
+                    "{rule:?}: `{longer}`"
+                );
+            }
+            assert!(
+                PolicyParser::parse(Rule::ident, w).is_err(),
+                "`{w}` is no name"
+            );
+        }
+        for name in [
+            "dataset",
+            "request",
+            "d",
+            "ay",
+            "di",
+            "xin",
+            "规则甲",
+            "dayz",
+            "and_x",
+        ] {
+            assert!(PolicyParser::parse(Rule::keyword, name).is_err(), "{name}");
+        }
+    }
+
     #[test]
     fn keywords_do_not_eat_names_that_start_with_them() {
         let text = "package p\nrule r on share cites §1 when nothing_known and notable or anyone => permit x \"y\"\n";

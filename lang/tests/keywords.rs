@@ -110,10 +110,10 @@ fn every_word_of_a_keyword_rule_is_in_the_table() {
 
 #[test]
 fn reserved_words_are_reserved_in_both_languages() {
-    // The grammar's `keyword` rule: the words that cannot be names. Each English one that is a
+    // The grammar's `reserved` rule: the words that cannot be names. Each English one that is a
     // keyword of the table has its Chinese form reserved too.
     let rules = rules();
-    let reserved = &rules["keyword"];
+    let reserved = &rules["reserved"];
     for &k in Kw::ALL {
         let en_reserved = k.en().split(' ').all(|w| reserved.contains(w));
         // `missing` and `met` are reserved for `is missing` and `met by`, whose Chinese forms

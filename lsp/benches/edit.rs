@@ -14,10 +14,12 @@
 //! - `edit/protocol/*`: the same through the protocol, over an in-memory connection: send
 //!   `didChange`, wait for `publishDiagnostics` of that version (the channel included);
 //! - `edit/stdio/*`: the same over stdio: the server's stdio transport on OS pipes in this
-//!   process, or, with `DATALEX_LSP_BIN=target/release/datalex`, that binary's `datalex lsp`
-//!   (serialisation, framing, the reader and writer threads included); `*/burst` sends ten
-//!   edits together and waits for the diagnostics of the last (the server compiles them
-//!   once);
+//!   process (serialisation, framing, the reader and writer threads included); `*/burst` sends
+//!   ten edits together and waits for the diagnostics of the last (the server compiles them
+//!   once); `*/hover` and `*/completion` time a request on the edited field to its response;
+//! - `edit/binary/*`: the same through the real binary, with
+//!   `DATALEX_LSP_BIN=target/release/datalex`: `datalex lsp` spawned, on its stdin and stdout
+//!   (skipped without the variable);
 //! - `edit/reparse` and `edit/compile`: the two parts, to see where the time goes
 //!   (`edit/compile` is the server's: `compile_parsed` of the documents' cached trees);
 //! - `edit/parse_all`: parsing every file of the workspace from its text, which the server no
@@ -102,6 +104,10 @@ struct Edits {
     text: String,
     break_it: TextDocumentContentChangeEvent,
     fix_it: TextDocumentContentChangeEvent,
+    /// On the field name the edits change (hover shows the field and its type).
+    hover_at: lsp_types::Position,
+    /// Just after `dataset.` there (completion offers the record's fields).
+    complete_at: lsp_types::Position,
 }
 
 fn edits() -> Edits {
@@ -135,6 +141,8 @@ fn edits() -> Edits {
     Edits {
         break_it: change(old_end, "security_levle"),
         fix_it: change(new_end, "security_level"),
+        hover_at: ix.position(&text, at + 3),
+        complete_at: start,
         text,
     }
 }
@@ -311,6 +319,8 @@ impl Link {
 struct Server {
     link: Link,
     thread: Option<std::thread::JoinHandle<()>>,
+    /// The id of the next request.
+    next_id: i32,
 }
 
 fn config() -> datalex_lsp::Config {
@@ -330,10 +340,10 @@ impl Server {
         Server::init(Link::Memory(client), Some(thread), text)
     }
 
-    /// Over stdio: the binary `DATALEX_LSP_BIN` if set, else the server's stdio transport on
-    /// pipes, in this process.
-    fn stdio(text: &str) -> Server {
-        if let Ok(bin) = std::env::var("DATALEX_LSP_BIN") {
+    /// The binary `DATALEX_LSP_BIN`, `datalex lsp` on its stdin and stdout.
+    fn binary(text: &str) -> Server {
+        let bin = std::env::var("DATALEX_LSP_BIN").unwrap();
+        {
             let mut child = Command::new(bin)
                 .arg("lsp")
                 .stdin(Stdio::piped())
@@ -347,8 +357,12 @@ impl Server {
                 from: BufReader::new(from),
                 child: Some(child),
             };
-            return Server::init(link, None, text);
+            Server::init(link, None, text)
         }
+    }
+
+    /// Over stdio: the server's stdio transport on OS pipes, in this process.
+    fn stdio(text: &str) -> Server {
         let (server_in, to) = std::io::pipe().unwrap();
         let (from, server_out) = std::io::pipe().unwrap();
         let thread = std::thread::spawn(move || {
@@ -370,7 +384,11 @@ impl Server {
     }
 
     fn init(link: Link, thread: Option<std::thread::JoinHandle<()>>, text: &str) -> Server {
-        let mut s = Server { link, thread };
+        let mut s = Server {
+            link,
+            thread,
+            next_id: 10,
+        };
         let root = datalex_lsp::uri::from_path(&repo()).unwrap();
         let init = Request::new(
             RequestId::from(1),
@@ -402,6 +420,23 @@ impl Server {
             "textDocument/didChange",
             json!({"textDocument": {"uri": gen_uri().as_str(), "version": version}, "contentChanges": [change]}),
         );
+    }
+
+    /// Sends a request and waits for its response; returns the result.
+    fn request(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next_id += 1;
+        let id = RequestId::from(self.next_id);
+        self.link
+            .send(Request::new(id.clone(), method.into(), params).into());
+        while let Some(m) = self.link.recv() {
+            if let Message::Response(r) = m {
+                if r.id == id {
+                    assert!(r.error.is_none(), "{method}: {:?}", r.error);
+                    return r.result.unwrap_or_default();
+                }
+            }
+        }
+        panic!("the server stopped");
     }
 
     /// Waits for the diagnostics of the generated file at `version`; returns how many errors.
@@ -446,9 +481,10 @@ impl Drop for Server {
     }
 }
 
-/// `{via}/introduce_error` and `{via}/fix_error`: one edit, to its diagnostics; and
+/// `{via}/introduce_error` and `{via}/fix_error`: one edit, to its diagnostics;
 /// `{via}/burst`: ten edits sent together (break, fix, … — the file ends fixed), to the
-/// diagnostics of the last, which the server compiles once.
+/// diagnostics of the last, which the server compiles once; `{via}/hover` and
+/// `{via}/completion`: a request on the field the edits change, to its response.
 fn through(c: &mut Criterion, via: &str, start: fn(&str) -> Server) {
     let e = edits();
     let mut server = start(&e.text);
@@ -505,6 +541,23 @@ fn through(c: &mut Criterion, via: &str, start: fn(&str) -> Server) {
             total
         })
     });
+    let at = |p: lsp_types::Position| json!({"textDocument": {"uri": gen_uri().as_str()}, "position": {"line": p.line, "character": p.character}});
+    g.bench_function(format!("{via}/hover"), |b| {
+        b.iter(|| {
+            let r = server.request("textDocument/hover", at(e.hover_at));
+            assert!(r["contents"].is_object(), "hover on a field: {r}");
+        })
+    });
+    g.bench_function(format!("{via}/completion"), |b| {
+        b.iter(|| {
+            let r = server.request("textDocument/completion", at(e.complete_at));
+            let items = r.as_array().or_else(|| r["items"].as_array());
+            assert!(
+                items.is_some_and(|i| i.iter().any(|x| x["label"] == "security_level")),
+                "completion after `dataset.` offers its fields: {r}"
+            );
+        })
+    });
     g.finish();
 }
 
@@ -516,5 +569,18 @@ fn stdio(c: &mut Criterion) {
     through(c, "stdio", Server::stdio);
 }
 
-criterion_group!(benches, analysis, protocol, stdio);
+/// `edit/binary/*`: the `datalex lsp` binary named by `DATALEX_LSP_BIN`, spawned, on its stdin
+/// and stdout (skipped, with a note, when the variable is not set).
+fn binary(c: &mut Criterion) {
+    let Ok(bin) = std::env::var("DATALEX_LSP_BIN") else {
+        eprintln!(
+            "edit/binary/*: skipped; set DATALEX_LSP_BIN to the datalex binary (cargo build --release; DATALEX_LSP_BIN=target/release/datalex)"
+        );
+        return;
+    };
+    eprintln!("edit/binary/*: {bin} lsp");
+    through(c, "binary", Server::binary);
+}
+
+criterion_group!(benches, analysis, protocol, stdio, binary);
 criterion_main!(benches);

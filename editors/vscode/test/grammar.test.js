@@ -7,7 +7,7 @@
 //   - every item starts afresh where the parser's split_items starts one, so a broken or
 //     unusual item never colours the rest of the file;
 //   - every keyword of lang/src/grammar.pest is scoped as a keyword somewhere, no word that is
-//     not in grammar.pest is, and every reserved word (the `keyword` rule) is scoped as a keyword
+//     not in grammar.pest is, and every reserved word (the `reserved` rule) is scoped as a keyword
 //     wherever it occurs in code.
 'use strict';
 
@@ -49,15 +49,18 @@ function pestKeywords() {
   const words = new Set();
   for (const [name, body] of pestRules()) {
     if (name === 'str_inner') continue; // `"n"` there is the escape \n, not a word
+    // `keyword` reads the words of `reserved` grouped by their first letter (`"d" ~ ("ays" | …)`):
+    // its literals are pieces of words; `reserved` has them whole.
+    if (name === 'keyword') continue;
     for (const m of body.matchAll(/"([a-z][a-z_]*)"/g)) words.add(m[1]);
   }
   return words;
 }
 
-/** The words of the `keyword` rule: reserved, never names. */
+/** The words of the `reserved` rule (which `keyword` reads): never names. */
 function reservedWords() {
-  const body = pestRules().get('keyword');
-  assert.ok(body, 'grammar.pest has no `keyword` rule');
+  const body = pestRules().get('reserved');
+  assert.ok(body, 'grammar.pest has no `reserved` rule');
   return new Set([...body.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]));
 }
 

@@ -241,8 +241,9 @@ test('tests written in the language', async () => {
 test('language-configuration.json and package.json agree with the grammar', () => {
   const conf = JSON.parse(fs.readFileSync(path.join(ROOT, 'language-configuration.json'), 'utf8'));
   const pest = fs.readFileSync(path.resolve(ROOT, '..', '..', 'lang', 'src', 'grammar.pest'), 'utf8');
-  const comment = pest.match(/^COMMENT\s*=\s*_\{\s*"([^"]+)"/m);
-  assert.ok(comment, 'COMMENT rule not found in grammar.pest');
+  // The comment rule: `line_comment`, which `WHITESPACE` skips with the blanks.
+  const comment = pest.match(/^line_comment\s*=\s*_\{\s*"([^"]+)"/m);
+  assert.ok(comment, 'line_comment rule not found in grammar.pest');
   assert.equal(conf.comments.lineComment, comment[1]);
   assert.equal(conf.comments.blockComment, undefined, 'the language has no block comments');
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
