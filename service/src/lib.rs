@@ -182,7 +182,7 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
     };
     // With `--bundles`, the project's files are not served: the active bundle's are, checked
     // (signature, compiling, package tests) before the service starts.
-    let started = match &options.bundles {
+    let mut started = match &options.bundles {
         Some(follow) => Some(
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -200,12 +200,12 @@ pub fn serve(project: Project, options: &ServeOptions) -> anyhow::Result<()> {
         postgres: options.store.clone(),
         replica: options.replica.clone(),
     };
-    let state = Arc::new(AppState::with_store(
-        project,
-        &store,
-        options.log_mode,
-        lang,
-    )?);
+    let state = Arc::new(match started.as_mut().and_then(|s| s.snapshot.take()) {
+        Some(snapshot) => {
+            AppState::with_snapshot(project, snapshot, &store, options.log_mode, lang)?
+        }
+        None => AppState::with_store(project, &store, options.log_mode, lang)?,
+    });
     let log_place = match &options.store {
         Some(url) => pg::redact(url),
         None => options.log.display().to_string(),

@@ -101,6 +101,18 @@ impl AppState {
         lang: Lang,
     ) -> anyhow::Result<AppState> {
         let snapshot = reload::build(&project, lang)?;
+        AppState::with_snapshot(project, snapshot, store, mode, lang)
+    }
+
+    /// [`with_store`](AppState::with_store) serving `snapshot`, already built from `project`
+    /// (the first bundle of `serve --bundles`, built while it was checked).
+    pub fn with_snapshot(
+        project: Project,
+        snapshot: Snapshot,
+        store: &LogStore,
+        mode: Option<LogMode>,
+        lang: Lang,
+    ) -> anyhow::Result<AppState> {
         let metrics = Metrics::new();
         let log = store.log.as_path();
         let mut options = log_options(&project, log, mode);

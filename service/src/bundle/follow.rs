@@ -15,7 +15,7 @@ use super::store::{self, Activation, CHANNEL};
 use super::{check, remove_stale, Bundle};
 use crate::pg;
 use crate::project::Project;
-use crate::state::{AppState, ReloadFailure};
+use crate::state::{AppState, ReloadFailure, Snapshot};
 use anyhow::Context as _;
 use datalex_i18n::Lang;
 use ed25519_dalek::VerifyingKey;
@@ -48,10 +48,12 @@ pub struct Follow {
 
 /// What [`start`] found: the project serving the bundle (for the service's state), and the
 /// refusal of the active bundle if an earlier one serves instead.
-#[derive(Debug)]
 pub struct Started {
     /// The project whose files are the unpacked bundle's ([`Project::serving`]).
     pub project: Project,
+    /// The snapshot the check built, served first (taken by the service's state, so that the
+    /// first bundle is compiled and tested once).
+    pub snapshot: Option<Snapshot>,
     /// The activation served.
     pub serving: Activation,
     /// The active activation and why it was refused, when an earlier one serves.
@@ -117,6 +119,7 @@ pub async fn start(follow: &Follow, base: &Project, lang: Lang) -> anyhow::Resul
                 unpacked.keep();
                 return Ok(Started {
                     project: (*snapshot.project).clone(),
+                    snapshot: Some(snapshot),
                     serving: candidate,
                     refused,
                     trusted,
