@@ -23,6 +23,8 @@ pub enum ErrorCode {
     UnreadableBody,
     /// The request does not fit the contract (`field` says where).
     InvalidRequest,
+    /// A query parameter has a value the route does not know (400; `field` names it).
+    InvalidParameter,
     /// No served jurisdiction decides the request.
     UnknownJurisdiction,
     /// No source of the jurisdiction governs the request's date.
@@ -56,6 +58,7 @@ impl ErrorCode {
             ErrorCode::BodyTooLarge => "body_too_large",
             ErrorCode::UnreadableBody => "unreadable_body",
             ErrorCode::InvalidRequest => "invalid_request",
+            ErrorCode::InvalidParameter => "invalid_parameter",
             ErrorCode::UnknownJurisdiction => "unknown_jurisdiction",
             ErrorCode::NotInForce => "not_in_force",
             ErrorCode::EvaluationFailed => "evaluation_failed",

@@ -1,6 +1,7 @@
 //! The routes and their handlers: deciding one request or a batch, reading a logged decision,
 //! the served policies, health, metrics and the OpenAPI document.
 
+use crate::answer::{self, TraceMode};
 use crate::api::{ApiError, BatchAnswer, BatchItem, ErrorCode, PoliciesAnswer};
 use crate::auth::{self, Access, Caller, Guard, Scope};
 use crate::decision_log::stored::contract_request;
@@ -8,8 +9,9 @@ use crate::decision_log::Rendered;
 use crate::metrics;
 use crate::state::{AppState, Snapshot};
 use crate::words;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::StringRejection;
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, RawQuery, State};
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -204,15 +206,37 @@ fn internal(lang: Lang, detail: String) -> Box<ApiError> {
     )
 }
 
-/// Decides one request (`body`) with `snap`, and returns the decision as JSON text — serialised
-/// once, for the answer and the log alike — with the record to log (not logged yet: the caller
-/// submits it, see [`log_and_wait`]).
+/// The `?trace=` of a decision route, or 400 `invalid_parameter` naming it.
+fn trace_mode(lang: Lang, query: Option<&str>) -> Result<TraceMode, Box<ApiError>> {
+    TraceMode::from_query(query).map_err(|value| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::InvalidParameter,
+            words::say(
+                lang,
+                "http-bad-parameter",
+                &[
+                    ("name", "trace".to_owned()),
+                    ("value", value),
+                    ("expected", TraceMode::VALUES.to_owned()),
+                ],
+            ),
+            Some("trace"),
+        )
+    })
+}
+
+/// Decides one request (`body`) with `snap`, and returns the answer's JSON in `mode` with the
+/// record to log (not logged yet: the caller submits it, see [`log_and_wait`]). The decision is
+/// serialised once ([`answer::render`]): the record holds it with its full trace, whatever
+/// `mode`, and marks the pieces the log stores once.
 fn decide_value(
     lang: Lang,
     state: &AppState,
     snap: &Snapshot,
     body: &Value,
     caller: Option<&str>,
+    mode: TraceMode,
 ) -> Result<(Arc<str>, Rendered), Box<ApiError>> {
     let started = Instant::now();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
@@ -260,8 +284,8 @@ fn decide_value(
         }
     })?;
     d.decision_id = ulid::Ulid::new().to_string();
-    let text: Arc<str> =
-        Arc::from(serde_json::to_string(&d).map_err(|e| internal(lang, e.to_string()))?);
+    let rendered = answer::render(&mut d, mode).map_err(|e| internal(lang, e.to_string()))?;
+    let text = rendered.body(mode);
     let elapsed = started.elapsed();
     state
         .metrics()
@@ -275,7 +299,8 @@ fn decide_value(
         policy_version: j.version.clone(),
         caller: caller.map(str::to_owned),
         request: stored.to_string(),
-        decision: Arc::clone(&text),
+        decision: rendered.full,
+        shared: rendered.shared,
     };
     Ok((text, record))
 }
@@ -305,10 +330,19 @@ async fn log_and_wait(
     })
 }
 
-fn json_text(text: &str) -> Response {
+/// A decision's JSON, shared with the log record rather than copied into the answer.
+struct SharedText(Arc<str>);
+
+impl AsRef<[u8]> for SharedText {
+    fn as_ref(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+fn json_text(text: Arc<str>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
-        text.to_string(),
+        Body::from(Bytes::from_owner(SharedText(text))),
     )
         .into_response()
 }
@@ -328,13 +362,15 @@ async fn decide_one(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     body: Result<String, StringRejection>,
 ) -> Response {
     let lang = lang(&headers);
     let snap = state.snapshot();
-    let decided = body_text(lang, body).and_then(|b| {
+    let decided = trace_mode(lang, query.as_deref()).and_then(|mode| {
+        let b = body_text(lang, body)?;
         let v = parse_body(lang, &b)?;
-        decide_value(lang, &state, &snap, &v, caller.recorded())
+        decide_value(lang, &state, &snap, &v, caller.recorded(), mode)
     });
     let result = match decided {
         Ok((text, record)) => log_and_wait(lang, &state, vec![record])
@@ -343,7 +379,7 @@ async fn decide_one(
         Err(e) => Err(e),
     };
     with_request_id(match result {
-        Ok(text) => json_text(&text),
+        Ok(text) => json_text(text),
         Err(e) => {
             count_error(&state, &e);
             e.into_response()
@@ -355,11 +391,16 @@ async fn decide_batch(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     body: Result<String, StringRejection>,
 ) -> Response {
     let lang = lang(&headers);
-    let value = match body_text(lang, body).and_then(|b| parse_body(lang, &b)) {
-        Ok(v) => v,
+    let parsed = trace_mode(lang, query.as_deref()).and_then(|mode| {
+        let b = body_text(lang, body)?;
+        Ok((mode, parse_body(lang, &b)?))
+    });
+    let (mode, value) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             count_error(&state, &e);
             return with_request_id(e.into_response());
@@ -401,7 +442,7 @@ async fn decide_batch(
     let mut decisions = Vec::with_capacity(items.len());
     let mut records = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let decided = decide_value(lang, &state, &snap, item, caller.recorded()).and_then(
+        let decided = decide_value(lang, &state, &snap, item, caller.recorded(), mode).and_then(
             |(text, record)| {
                 let raw = RawValue::from_string(text.to_string())
                     .map_err(|e| internal(lang, e.to_string()))?;
@@ -432,15 +473,20 @@ async fn get_decision(
     State(state): State<Arc<AppState>>,
     caller: Caller,
     headers: HeaderMap,
+    RawQuery(query): RawQuery,
     UrlPath(id): UrlPath<String>,
 ) -> Response {
     let lang = lang(&headers);
+    let mode = match trace_mode(lang, query.as_deref()) {
+        Ok(mode) => mode,
+        Err(e) => return e.into_response(),
+    };
     tracing::debug!(caller = %caller.id, decision_id = %id, "reading a logged decision");
     match state.log().get(&id) {
         // Another caller's decision is answered as unknown, like one that does not exist, so
         // that a caller cannot learn which ids others were given.
         Ok(Some(logged)) if caller.may_read(logged.caller.as_deref()) => {
-            Json(logged.decision).into_response()
+            Json(shaped(logged.decision, mode)).into_response()
         }
         Ok(_) => ApiError::new(
             StatusCode::NOT_FOUND,
@@ -461,6 +507,27 @@ async fn get_decision(
         )
         .into_response(),
     }
+}
+
+/// A logged decision (with its full trace) in the answer's shape `mode`.
+fn shaped(mut decision: Value, mode: TraceMode) -> Value {
+    if let Some(fields) = decision.as_object_mut() {
+        match mode {
+            TraceMode::Full => {}
+            TraceMode::None => {
+                fields.remove("trace");
+            }
+            TraceMode::Summary => {
+                if let Some(Value::Array(steps)) = fields.get_mut("trace") {
+                    steps.retain(|s| s.get("matched") == Some(&Value::Bool(true)));
+                    for step in steps.iter_mut().filter_map(Value::as_object_mut) {
+                        step.remove("detail");
+                    }
+                }
+            }
+        }
+    }
+    decision
 }
 
 /// 200 `ready` while the decision log can be written; 503 (JSON, `decision_log_unavailable`)

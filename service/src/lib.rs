@@ -30,6 +30,7 @@
 //! that does not compile leaves the last good snapshot serving and is reported in
 //! `GET /v1/policies` until fixed. Every decision is logged before it is answered.
 
+pub mod answer;
 pub mod api;
 pub mod auth;
 pub mod bundle;

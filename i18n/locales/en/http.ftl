@@ -6,6 +6,7 @@ http-body-unreadable = { $detail }; the limit is { $limit } bytes of UTF-8 JSON
 http-malformed-json = { $detail }
 http-json-ends-early = { $detail }
 http-batch-shape = expected `{ $shape }`
+http-bad-parameter = query parameter `{ $name }`: `{ $value }` is not one of { $expected }
 http-batch-too-many = a batch holds at most { $limit } requests; this one has { $count }: split it
 http-unknown-jurisdiction = name one of: { $known }
 http-no-decision = no decision `{ $id }`

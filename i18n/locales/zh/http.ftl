@@ -6,6 +6,7 @@ http-body-unreadable = 无法读取请求体：须为不超过 { $limit } 字节
 http-malformed-json = 请求体不是有效的 JSON：第{ $line }行第{ $column }列有语法错误
 http-json-ends-early = 请求体不是完整的 JSON：在第{ $line }行第{ $column }列意外结束
 http-batch-shape = 请求体应为 `{ $shape }`
+http-bad-parameter = 查询参数 `{ $name }`：`{ $value }` 不是 { $expected } 之一
 http-batch-too-many = 一批最多 { $limit } 个申请，本批有 { $count } 个，请分批提交
 http-unknown-jurisdiction = 未知的辖区；请指定下列辖区之一：{ $known }
 http-no-decision = 没有编号为 `{ $id }` 的决定

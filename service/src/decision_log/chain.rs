@@ -14,7 +14,8 @@
 //! ([`super::keys`]). The first record of a chain has `prev_mac` [`GENESIS_MAC`]; `seq` counts
 //! from 1 without gaps, per chain.
 
-use super::keys::KeyRing;
+use super::keys::{Key, KeyRing};
+use super::texts;
 
 /// The `prev_mac` of a chain's first record.
 pub const GENESIS_MAC: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -41,20 +42,10 @@ pub struct Fields<'a> {
     pub decision: &'a str,
 }
 
-/// The bytes a record's MAC is computed over.
-pub fn mac_input(prev_mac: &str, seq: i64, key_id: &str, fields: &Fields<'_>) -> Vec<u8> {
+/// Feeds the bytes a record's MAC is computed over to `put`, piece by piece.
+fn feed(prev_mac: &str, seq: i64, key_id: &str, fields: &Fields<'_>, mut put: impl FnMut(&[u8])) {
+    put(b"datalex-log-v2");
     let seq = seq.to_string();
-    let mut input = Vec::with_capacity(
-        256 + fields.request.len() + fields.decision.len() + fields.policy_version.len(),
-    );
-    input.extend_from_slice(b"datalex-log-v2");
-    let mut put = |part: Option<&str>| match part {
-        Some(text) => {
-            input.extend_from_slice(&(text.len() as u64).to_be_bytes());
-            input.extend_from_slice(text.as_bytes());
-        }
-        None => input.extend_from_slice(&[0xFF; 8]),
-    };
     for part in [
         Some(fields.chain),
         Some(seq.as_str()),
@@ -68,9 +59,45 @@ pub fn mac_input(prev_mac: &str, seq: i64, key_id: &str, fields: &Fields<'_>) ->
         Some(fields.request),
         Some(fields.decision),
     ] {
-        put(part);
+        match part {
+            Some(text) => {
+                put(&(text.len() as u64).to_be_bytes());
+                put(text.as_bytes());
+            }
+            None => put(&[0xFF; 8]),
+        }
     }
+}
+
+/// The bytes a record's MAC is computed over.
+pub fn mac_input(prev_mac: &str, seq: i64, key_id: &str, fields: &Fields<'_>) -> Vec<u8> {
+    let mut input = Vec::with_capacity(
+        256 + fields.request.len() + fields.decision.len() + fields.policy_version.len(),
+    );
+    feed(prev_mac, seq, key_id, fields, |bytes| {
+        input.extend_from_slice(bytes)
+    });
     input
+}
+
+/// A record's MAC under `key`: `key.mac(&mac_input(…))`, computed without building the input.
+pub fn record_mac(key: &Key, prev_mac: &str, seq: i64, fields: &Fields<'_>) -> String {
+    let mut mac = key.mac_stream();
+    feed(prev_mac, seq, &key.id, fields, |bytes| mac.update(bytes));
+    mac.finish()
+}
+
+/// The MAC of a shared text ([`super::texts`]) under `key`:
+/// `HMAC(K(key_id), "datalex-text-v1" F(chain) F(id) F(key_id) F(text))`, `id` in decimal.
+pub fn text_mac(key: &Key, chain: &str, id: i64, text: &str) -> String {
+    let mut mac = key.mac_stream();
+    mac.update(b"datalex-text-v1");
+    let id = id.to_string();
+    for part in [chain, id.as_str(), key.id.as_str(), text] {
+        mac.update(&(part.len() as u64).to_be_bytes());
+        mac.update(part.as_bytes());
+    }
+    mac.finish()
 }
 
 /// A record as read back from a log: every text column `None` where it is not text (a forger
@@ -140,7 +167,7 @@ impl StoredRecord {
             request: text(&self.request),
             decision: text(&self.decision),
         };
-        Some(key.mac(&mac_input(text(&self.prev_mac), self.seq, &key.id, &fields)))
+        Some(record_mac(key, text(&self.prev_mac), self.seq, &fields))
     }
 }
 
@@ -179,6 +206,14 @@ pub enum BreakReason {
     },
     /// The MAC does not match the record's contents under its key.
     MacMismatch,
+    /// The stored decision is compact ([`super::texts`]) but not of that form.
+    BadEncoding,
+    /// The stored decision refers to a shared text of its chain that is missing or whose own
+    /// MAC does not hold.
+    TextUnverified {
+        /// The text's id.
+        id: i64,
+    },
 }
 
 /// The first record that breaks a chain.
@@ -243,6 +278,9 @@ pub struct Checker<'k> {
     last: Option<(i64, String)>,
     expected_seq: i64,
     expected_prev: String,
+    /// The chain's shared texts ([`super::texts`]): whether each id (from 1) is present with a
+    /// MAC that holds.
+    texts: &'k [bool],
 }
 
 impl<'k> Checker<'k> {
@@ -256,7 +294,15 @@ impl<'k> Checker<'k> {
             last: None,
             expected_seq: 1,
             expected_prev: GENESIS_MAC.to_owned(),
+            texts: &[],
         }
+    }
+
+    /// The same, checking the references of compact decisions against `texts`: whether each
+    /// shared text of the chain (id 1 at index 0) is present with a MAC that holds.
+    pub fn with_texts(mut self, texts: &'k [bool]) -> Checker<'k> {
+        self.texts = texts;
+        self
     }
 
     /// The chain it checks.
@@ -266,13 +312,20 @@ impl<'k> Checker<'k> {
 
     /// The next record of the chain, in `seq` order.
     pub fn push(&mut self, record: StoredRecord) {
+        let mac = record.computed_mac(self.keys);
+        self.push_computed(record, mac);
+    }
+
+    /// The next record of the chain, in `seq` order, with its MAC already recomputed
+    /// ([`StoredRecord::computed_mac`], e.g. on another thread).
+    pub fn push_computed(&mut self, record: StoredRecord, computed: Option<String>) {
         let index = self.records;
         self.records += 1;
         self.last = record.mac.clone().map(|mac| (record.seq, mac));
         if self.broken.is_some() {
             return;
         }
-        match self.judge(&record) {
+        match self.judge(&record, computed) {
             Some(reason) => {
                 let seq = u64::try_from(record.seq).unwrap_or(0);
                 self.broken = Some((
@@ -292,7 +345,7 @@ impl<'k> Checker<'k> {
     }
 
     /// Why `record` breaks the chain, if it does.
-    fn judge(&self, record: &StoredRecord) -> Option<BreakReason> {
+    fn judge(&self, record: &StoredRecord, computed: Option<String>) -> Option<BreakReason> {
         let seq = record.seq;
         if seq < self.expected_seq {
             return Some(BreakReason::BeforeStart { seq });
@@ -313,15 +366,33 @@ impl<'k> Checker<'k> {
                 BreakReason::NotLinked { previous: seq - 1 }
             });
         }
-        match record.computed_mac(self.keys) {
+        match computed {
             None => Some(BreakReason::UnknownKey {
                 key_id: record.key_id.clone().unwrap_or_default(),
             }),
             Some(mac) if record.mac.as_deref() != Some(mac.as_str()) => {
                 Some(BreakReason::MacMismatch)
             }
-            Some(_) => None,
+            Some(_) => self.unverified_text(record.decision.as_deref().unwrap_or_default()),
         }
+    }
+
+    /// Why a compact decision's references do not hold, if they do not.
+    fn unverified_text(&self, decision: &str) -> Option<BreakReason> {
+        if !texts::is_compact(decision) {
+            return None;
+        }
+        let Ok(ids) = texts::references(decision) else {
+            return Some(BreakReason::BadEncoding);
+        };
+        ids.into_iter().find_map(|id| {
+            let ok = usize::try_from(id - 1)
+                .ok()
+                .and_then(|i| self.texts.get(i))
+                .copied()
+                .unwrap_or(false);
+            (!ok).then_some(BreakReason::TextUnverified { id })
+        })
     }
 
     /// What was found.

@@ -26,7 +26,6 @@ use ed25519_dalek::{Signer as _, SigningKey, Verifier as _, VerifyingKey};
 use hmac::{Hmac, Mac as _};
 use serde::Deserialize;
 use sha2::{Digest as _, Sha256};
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -37,9 +36,14 @@ pub const ENCRYPTED_PREFIX: &str = "enc:v1:";
 
 /// Lower-case hex of `bytes`.
 pub fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
     for byte in bytes {
-        let _ = write!(out, "{byte:02x}");
+        for nibble in [byte >> 4, byte & 0x0F] {
+            out.push(char::from(
+                DIGITS.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+            ));
+        }
     }
     out
 }
@@ -107,12 +111,30 @@ pub fn set_private(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// A MAC being computed: [`update`](MacStream::update) with each piece, then
+/// [`finish`](MacStream::finish).
+pub struct MacStream(HmacSha256);
+
+impl MacStream {
+    /// Feeds `bytes`.
+    pub fn update(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+
+    /// The MAC, in hex.
+    pub fn finish(self) -> String {
+        hex(&self.0.finalize().into_bytes())
+    }
+}
+
 /// One key of the key file, with the two keys derived from its secret.
 #[derive(Clone)]
 pub struct Key {
     /// Its id, stored in every record it MACs or encrypts.
     pub id: String,
-    mac: [u8; 32],
+    /// The HMAC with the MAC key already absorbed (its inner and outer pads), cloned for each
+    /// MAC rather than keyed again: two compressions fewer per record.
+    keyed: HmacSha256,
     encrypt: [u8; 32],
 }
 
@@ -133,23 +155,26 @@ impl Key {
             mac.update(label.as_bytes());
             Ok(mac.finalize().into_bytes().into())
         };
+        let keyed = <HmacSha256 as hmac::Mac>::new_from_slice(&derive("datalex-log-mac")?)
+            .map_err(|e| anyhow!("key `{id}`: {e}"))?;
         Ok(Key {
             id: id.to_owned(),
-            mac: derive("datalex-log-mac")?,
+            keyed,
             encrypt: derive("datalex-log-encrypt")?,
         })
     }
 
     /// HMAC-SHA256 of `input` under this key's MAC key, in hex.
     pub fn mac(&self, input: &[u8]) -> String {
-        // A 32-byte key is always accepted.
-        match <HmacSha256 as hmac::Mac>::new_from_slice(&self.mac) {
-            Ok(mut mac) => {
-                mac.update(input);
-                hex(&mac.finalize().into_bytes())
-            }
-            Err(_) => String::new(),
-        }
+        let mut stream = self.mac_stream();
+        stream.update(input);
+        stream.finish()
+    }
+
+    /// An HMAC-SHA256 under this key's MAC key, fed piece by piece (the same MAC as
+    /// [`mac`](Key::mac) of the pieces concatenated, without concatenating them).
+    pub fn mac_stream(&self) -> MacStream {
+        MacStream(self.keyed.clone())
     }
 
     /// `plain` encrypted under this key with a random nonce, bound to `context` (the decision

@@ -43,6 +43,7 @@ pub mod keys;
 mod postgres;
 pub mod schema;
 pub mod stored;
+pub mod texts;
 mod verify;
 pub mod writer;
 
@@ -68,8 +69,9 @@ use std::sync::mpsc::{self, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use texts::Interner;
 use tokio::sync::oneshot;
-use writer::{Checkpoints, Store, Writer};
+use writer::{Checkpoints, Writer};
 
 /// When a decision is answered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Deserialize)]
@@ -168,9 +170,26 @@ struct Entry {
     caller: Option<String>,
     /// As stored (compact JSON, or encrypted).
     request: String,
-    /// As stored (compact JSON, or encrypted).
-    stored_decision: String,
+    /// The decision, to be stored whole, compact or encrypted.
+    decision: StoredDecision,
 }
+
+/// A decision as the writer gets it.
+enum StoredDecision {
+    /// Its JSON as answered, and the pieces of it to store as shared texts (none: stored whole).
+    Plain {
+        text: Arc<str>,
+        shared: Vec<(u32, u32)>,
+    },
+    /// Encrypted, stored whole.
+    Sealed(String),
+}
+
+/// A stored row as `get` reads it: decision as stored, caller, chain.
+type Row = (String, Option<String>, String);
+
+/// A shared text as read back: id, text, key id, MAC.
+type TextRead = (i64, String, String, String);
 
 /// Records submitted together, and who waits for their commit.
 struct Prepared {
@@ -210,13 +229,18 @@ pub struct Rendered {
     pub request: String,
     /// The decision as answered, compact JSON.
     pub decision: Arc<str>,
+    /// Byte ranges of `decision` (ascending, apart) that recur from one decision to the next —
+    /// each step of the trace, the reasons, the obligations… — which the log stores once as
+    /// shared texts and refers to ([`texts`]); empty: the decision is stored whole.
+    pub shared: Vec<(u32, u32)>,
 }
 
 impl Record {
-    /// Its JSON rendered.
+    /// Its JSON rendered (stored whole: no shared pieces).
     pub fn render(self) -> Rendered {
         Rendered {
             decision: Arc::from(self.decision.to_string()),
+            shared: Vec::new(),
             request: self.request.to_string(),
             decision_id: self.decision_id,
             time: self.time,
@@ -456,7 +480,8 @@ impl DecisionLog {
         metrics.available.set(1);
         let (sender, receiver) = mpsc::sync_channel(options.queue.max(1));
         let writer = Writer {
-            store: Store::Sqlite(conn),
+            store: conn,
+            interner: Interner::default(),
             receiver,
             pending: Arc::clone(&pending),
             queued: Arc::clone(&queued),
@@ -553,7 +578,8 @@ impl DecisionLog {
                         .max();
                     let _ = opened.send(Ok((pg.head.clone(), last)));
                     Writer {
-                        store: Store::Postgres(Box::new(pg.writer)),
+                        store: pg.writer,
+                        interner: Interner::default(),
                         receiver,
                         pending,
                         queued,
@@ -716,15 +742,20 @@ impl DecisionLog {
         records
             .into_iter()
             .map(|r| {
-                let (request, stored_decision) = match self.options.encrypt {
-                    Encrypt::None => (r.request, r.decision.as_ref().to_owned()),
-                    Encrypt::Request => (
-                        key.encrypt(&r.request, &r.decision_id)?,
-                        r.decision.as_ref().to_owned(),
-                    ),
+                let plain = |r: &Rendered| StoredDecision::Plain {
+                    text: Arc::clone(&r.decision),
+                    shared: r.shared.clone(),
+                };
+                let (request, decision) = match self.options.encrypt {
+                    Encrypt::None => {
+                        let decision = plain(&r);
+                        (r.request, decision)
+                    }
+                    Encrypt::Request => (key.encrypt(&r.request, &r.decision_id)?, plain(&r)),
+                    // Whole: no piece of an encrypted decision is stored in clear.
                     Encrypt::All => (
                         key.encrypt(&r.request, &r.decision_id)?,
-                        key.encrypt(&r.decision, &r.decision_id)?,
+                        StoredDecision::Sealed(key.encrypt(&r.decision, &r.decision_id)?),
                     ),
                 };
                 Ok(Entry {
@@ -734,7 +765,7 @@ impl DecisionLog {
                     policy_version: r.policy_version,
                     caller: r.caller,
                     request,
-                    stored_decision,
+                    decision,
                 })
             })
             .collect()
@@ -760,21 +791,24 @@ impl DecisionLog {
         }
         let row = match &self.reader {
             Reader::Sqlite(conn, _) => lock(conn)
-                .prepare_cached("SELECT decision, caller FROM records WHERE decision_id = ?1")
+                .prepare_cached(
+                    "SELECT decision, caller, chain FROM records WHERE decision_id = ?1",
+                )
                 .and_then(|mut stmt| {
-                    stmt.query_row([decision_id], |row| Ok((row.get(0)?, row.get(1)?)))
-                        .optional()
+                    stmt.query_row([decision_id], |row| {
+                        Ok((row.get(0)?, row.get(1)?, row.get(2)?))
+                    })
+                    .optional()
                 })
                 .map_err(anyhow::Error::from),
             Reader::Postgres(pg) => pg.row(decision_id),
         }
         .with_context(|| format!("cannot read the decision log {}", self.path))?;
-        let Some((stored, caller)) = row else {
+        let Some((stored, caller, chain)) = row else {
             return Ok(None);
         };
         let text = self
-            .keys
-            .reveal(&stored, decision_id)
+            .reveal(&stored, &chain, decision_id)
             .with_context(|| format!("decision {decision_id} in {} cannot be read", self.path))?;
         let decision = serde_json::from_str(&text)
             .with_context(|| format!("decision {decision_id} in {} is not JSON", self.path))?;
@@ -797,10 +831,9 @@ impl DecisionLog {
         .with_context(|| format!("cannot read the decision log {}", self.path))?;
         Ok(rows
             .into_iter()
-            .map(|(decision_id, time, jurisdiction, caller, stored)| {
+            .map(|(decision_id, time, jurisdiction, caller, stored, chain)| {
                 let effect = self
-                    .keys
-                    .reveal(&stored, &decision_id)
+                    .reveal(&stored, &chain, &decision_id)
                     .ok()
                     .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
                     .and_then(|d| d.get("effect")?.as_str().map(str::to_owned));
@@ -813,6 +846,55 @@ impl DecisionLog {
                 }
             })
             .collect())
+    }
+
+    /// A stored decision as answered: decrypted if stored encrypted, its shared texts put back
+    /// if stored compact (each text's own MAC checked: a text that does not hold is an error,
+    /// not a decision).
+    fn reveal(&self, stored: &str, chain: &str, decision_id: &str) -> anyhow::Result<String> {
+        let stored = self.keys.reveal(stored, decision_id)?;
+        if !texts::is_compact(&stored) {
+            return Ok(stored);
+        }
+        let mut ids = texts::references(&stored)?;
+        ids.sort_unstable();
+        ids.dedup();
+        let found: Vec<TextRead> = match &self.reader {
+            Reader::Sqlite(conn, _) => {
+                let conn = lock(conn);
+                let mut stmt = conn.prepare_cached(
+                    "SELECT id, text, key_id, mac FROM texts WHERE chain = ?1 AND id = ?2",
+                )?;
+                let mut found = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let row = stmt
+                        .query_row(rusqlite::params![chain, id], |row| {
+                            Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?))
+                        })
+                        .optional()?;
+                    found.extend(row);
+                }
+                found
+            }
+            Reader::Postgres(pg) => pg.texts(chain, ids)?,
+        };
+        let mut by_id: HashMap<i64, String> = HashMap::with_capacity(found.len());
+        for (id, text, key_id, mac) in found {
+            let key = self
+                .keys
+                .get(&key_id)
+                .ok_or_else(|| anyhow!("shared text {id} is MACed with key `{key_id}`, which the key file does not hold"))?;
+            if chain::text_mac(key, chain, id, &text) != mac {
+                bail!("shared text {id} of chain `{chain}` does not match its MAC");
+            }
+            by_id.insert(id, text);
+        }
+        texts::render(&stored, |id| {
+            by_id
+                .get(&id)
+                .cloned()
+                .ok_or_else(|| anyhow!("shared text {id} of chain `{chain}` is missing"))
+        })
     }
 
     /// Blocks until every record submitted so far is committed.
@@ -946,8 +1028,8 @@ enum Reader {
     Postgres(PgReader),
 }
 
-/// A row of the recent list: decision id, time, jurisdiction, caller, stored decision.
-type RecentRow = (String, String, String, Option<String>, String);
+/// A row of the recent list: decision id, time, jurisdiction, caller, stored decision, chain.
+type RecentRow = (String, String, String, Option<String>, String, String);
 
 /// The newest records of the SQLite log (see [`DecisionLog::recent`]).
 fn recent_rows(
@@ -957,7 +1039,7 @@ fn recent_rows(
     caller: Option<&str>,
 ) -> anyhow::Result<Vec<RecentRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT decision_id, time, jurisdiction, caller, decision FROM records \
+        "SELECT decision_id, time, jurisdiction, caller, decision, chain FROM records \
          WHERE (?1 IS NULL OR decision_id < ?1) AND (?2 IS NULL OR caller = ?2) \
          ORDER BY decision_id DESC LIMIT ?3",
     )?;
@@ -970,6 +1052,7 @@ fn recent_rows(
                 row.get::<_, String>(2)?,
                 row.get::<_, Option<String>>(3)?,
                 row.get::<_, String>(4)?,
+                row.get::<_, String>(5)?,
             ))
         })?
         .collect::<Result<Vec<_>, _>>()?;

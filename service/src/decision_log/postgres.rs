@@ -17,13 +17,11 @@
 //! - [`PgReader`], a thread that runs reads (`get`, the recent list, counting, verification)
 //!   on a pool of connections, several at once, and hands each result back over a channel.
 
-use super::chain::{mac_input, Fields, StoredRecord, GENESIS_MAC};
+use super::chain::{StoredRecord, GENESIS_MAC};
 use super::checkpoint::{Checkpoint, Head};
-use super::keys::KeyRing;
-use super::Prepared;
+use super::writer::{Backend, Batch, RecordRow, Tail};
 use crate::pg;
 use anyhow::{anyhow, bail, Context as _};
-use std::collections::HashSet;
 use std::future::Future;
 use std::pin::Pin;
 use std::thread::JoinHandle;
@@ -67,7 +65,9 @@ type Parts<'w> = (
 struct Statements {
     lock: Statement,
     tail: Statement,
+    next_text: Statement,
     existing: Statement,
+    insert_texts: Statement,
     insert: Statement,
 }
 
@@ -76,6 +76,13 @@ const LOCK: &str = "SELECT pg_advisory_xact_lock($1, hashtext($2))";
 
 /// The newest record of a chain.
 const TAIL: &str = "SELECT seq, mac FROM records WHERE chain = $1 ORDER BY seq DESC LIMIT 1";
+
+/// The id a chain's next shared text gets.
+const NEXT_TEXT: &str = "SELECT COALESCE(MAX(id), 0) + 1 FROM texts WHERE chain = $1";
+
+/// A group's new shared texts ([`super::texts`]), one array per column.
+const INSERT_TEXTS: &str = "INSERT INTO texts (chain, id, text, key_id, mac) \
+     SELECT * FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[], $5::text[])";
 
 /// Which of the decision ids are stored already.
 const EXISTING: &str = "SELECT decision_id FROM records WHERE decision_id = ANY($1)";
@@ -233,7 +240,9 @@ impl PgWriter {
                 Some(Statements {
                     lock: fresh.prepare(LOCK).await?,
                     tail: fresh.prepare(TAIL).await?,
+                    next_text: fresh.prepare(NEXT_TEXT).await?,
                     existing: fresh.prepare(EXISTING).await?,
+                    insert_texts: fresh.prepare(INSERT_TEXTS).await?,
                     insert: fresh.prepare(INSERT).await?,
                 })
             } else {
@@ -265,19 +274,18 @@ impl PgWriter {
         }
         outcome
     }
+}
 
-    /// Writes the groups in one transaction continuing `chain` from its stored tail; returns
-    /// the new head. A decision id already stored (or repeated in the groups) is not written
-    /// again, and the chain goes on without it, as in SQLite.
-    pub(super) fn write(
+/// A group is one transaction that locks its chain (advisory lock), reads the tail, the next
+/// text id and the stored ids, inserts the group's texts and records each in one statement
+/// (`INSERT … SELECT FROM UNNEST(…)`), and commits.
+impl Backend for PgWriter {
+    fn write<'e>(
         &mut self,
         chain: &str,
-        keys: &KeyRing,
-        groups: &[Prepared],
-    ) -> anyhow::Result<(i64, String)> {
-        let key = keys
-            .current()
-            .ok_or_else(|| anyhow!("the key file holds no key"))?;
+        ids: &[&str],
+        compose: impl FnOnce(Tail) -> anyhow::Result<Batch<'e>>,
+    ) -> anyhow::Result<Batch<'e>> {
         if self.statements.is_none() {
             // Connected before the migrations ran (at open): prepare them now.
             self.client = None;
@@ -289,52 +297,63 @@ impl PgWriter {
         let written = rt.block_on(timed(&at, async {
             let tx = client.transaction().await?;
             tx.execute(&statements.lock, &[&CHAIN_LOCK, &chain]).await?;
-            let (mut seq, mut prev) = match tx.query_opt(&statements.tail, &[&chain]).await? {
+            let (seq, prev) = match tx.query_opt(&statements.tail, &[&chain]).await? {
                 Some(row) => (row.get(0), row.get(1)),
                 None => (0, GENESIS_MAC.to_owned()),
             };
-            let entries: Vec<_> = groups.iter().flat_map(|g| &g.entries).collect();
-            let ids: Vec<&str> = entries.iter().map(|e| e.decision_id.as_str()).collect();
-            let mut seen: HashSet<String> = tx
+            let next_text: i64 = tx.query_one(&statements.next_text, &[&chain]).await?.get(0);
+            let existing = tx
                 .query(&statements.existing, &[&ids])
                 .await?
                 .iter()
                 .map(|row| row.get(0))
                 .collect();
-            let mut rows = Rows::default();
-            for entry in entries {
-                if !seen.insert(entry.decision_id.clone()) {
-                    tracing::warn!(
-                        decision_id = %entry.decision_id,
-                        "decision id already logged: the repeat is not logged"
-                    );
-                    continue;
-                }
-                let next = seq + 1;
-                let fields = Fields {
-                    chain,
-                    decision_id: &entry.decision_id,
-                    time: &entry.time,
-                    jurisdiction: &entry.jurisdiction,
-                    policy_version: &entry.policy_version,
-                    caller: entry.caller.as_deref(),
-                    request: &entry.request,
-                    decision: &entry.stored_decision,
-                };
-                let mac = key.mac(&mac_input(&prev, next, &key.id, &fields));
-                rows.push(&fields, next, &key.id, &prev, &mac);
-                seq = next;
-                prev = mac;
+            let batch = compose(Tail {
+                seq,
+                prev,
+                next_text,
+                existing,
+            })?;
+            if !batch.texts.is_empty() {
+                let n = batch.texts.len();
+                let chains = vec![chain; n];
+                let text_ids: Vec<i64> = batch.texts.iter().map(|t| t.id).collect();
+                let texts: Vec<&str> = batch.texts.iter().map(|t| t.text.as_str()).collect();
+                let key_ids = vec![batch.key_id.as_str(); n];
+                let macs: Vec<&str> = batch.texts.iter().map(|t| t.mac.as_str()).collect();
+                tx.execute(
+                    &statements.insert_texts,
+                    &[&chains, &text_ids, &texts, &key_ids, &macs],
+                )
+                .await?;
             }
-            if !rows.seq.is_empty() {
+            if !batch.records.is_empty() {
+                let mut rows = Rows::default();
+                for row in &batch.records {
+                    rows.push(chain, row, &batch.key_id);
+                }
                 rows.insert(&tx, &statements.insert).await?;
             }
             tx.commit().await?;
-            Ok((seq, prev))
+            Ok(batch)
         }));
         self.settle(written)
     }
 
+    fn probe(&mut self) -> anyhow::Result<()> {
+        PgWriter::probe(self)
+    }
+
+    fn other_heads(&mut self, chain: &str) -> anyhow::Result<Vec<Head>> {
+        PgWriter::other_heads(self, chain)
+    }
+
+    fn store_checkpoint(&mut self, checkpoint: &Checkpoint) -> anyhow::Result<()> {
+        PgWriter::store_checkpoint(self, checkpoint)
+    }
+}
+
+impl PgWriter {
     /// Whether the log can be written again: a write that changes nothing.
     pub(super) fn probe(&mut self) -> anyhow::Result<()> {
         let (rt, client, _, at) = self.parts()?;
@@ -402,25 +421,26 @@ struct Rows<'a> {
     caller: Vec<Option<&'a str>>,
     request: Vec<&'a str>,
     decision: Vec<&'a str>,
-    key_id: Vec<String>,
-    prev_mac: Vec<String>,
-    mac: Vec<String>,
+    key_id: Vec<&'a str>,
+    prev_mac: Vec<&'a str>,
+    mac: Vec<&'a str>,
 }
 
 impl<'a> Rows<'a> {
-    fn push(&mut self, fields: &Fields<'a>, seq: i64, key_id: &str, prev: &str, mac: &str) {
-        self.chain.push(fields.chain);
-        self.seq.push(seq);
-        self.decision_id.push(fields.decision_id);
-        self.time.push(fields.time);
-        self.jurisdiction.push(fields.jurisdiction);
-        self.policy_version.push(fields.policy_version);
-        self.caller.push(fields.caller);
-        self.request.push(fields.request);
-        self.decision.push(fields.decision);
-        self.key_id.push(key_id.to_owned());
-        self.prev_mac.push(prev.to_owned());
-        self.mac.push(mac.to_owned());
+    fn push(&mut self, chain: &'a str, row: &'a RecordRow<'_>, key_id: &'a str) {
+        let entry = row.entry;
+        self.chain.push(chain);
+        self.seq.push(row.seq);
+        self.decision_id.push(&entry.decision_id);
+        self.time.push(&entry.time);
+        self.jurisdiction.push(&entry.jurisdiction);
+        self.policy_version.push(&entry.policy_version);
+        self.caller.push(entry.caller.as_deref());
+        self.request.push(&entry.request);
+        self.decision.push(&row.decision);
+        self.key_id.push(key_id);
+        self.prev_mac.push(&row.prev);
+        self.mac.push(&row.mac);
     }
 
     async fn insert(&self, client: &impl GenericClient, insert: &Statement) -> anyhow::Result<()> {
@@ -553,41 +573,50 @@ impl PgReader {
         answered.recv().map_err(|_| stopped())?
     }
 
-    /// The stored decision and caller of `decision_id`.
-    pub(super) fn row(
-        &self,
-        decision_id: &str,
-    ) -> anyhow::Result<Option<(String, Option<String>)>> {
+    /// The stored decision, caller and chain of `decision_id`.
+    pub(super) fn row(&self, decision_id: &str) -> anyhow::Result<Option<super::Row>> {
         let id = decision_id.to_owned();
         self.call(move |client| async move {
             Ok(client
                 .query_opt(
-                    "SELECT decision, caller FROM records WHERE decision_id = $1",
+                    "SELECT decision, caller, chain FROM records WHERE decision_id = $1",
                     &[&id],
                 )
                 .await?
-                .map(|row| (row.get(0), row.get(1))))
+                .map(|row| (row.get(0), row.get(1), row.get(2))))
+        })
+    }
+
+    /// The shared texts `ids` of `chain`: id, text, key id, MAC.
+    pub(super) fn texts(&self, chain: &str, ids: Vec<i64>) -> anyhow::Result<Vec<super::TextRead>> {
+        let chain = chain.to_owned();
+        self.call(move |client| async move {
+            Ok(client
+                .query(
+                    "SELECT id, text, key_id, mac FROM texts WHERE chain = $1 AND id = ANY($2)",
+                    &[&chain, &ids],
+                )
+                .await?
+                .iter()
+                .map(|row| (row.get(0), row.get(1), row.get(2), row.get(3)))
+                .collect())
         })
     }
 
     /// The newest records (see [`DecisionLog::recent`](super::DecisionLog::recent)): decision
-    /// id, time, jurisdiction, caller, stored decision.
-    #[allow(
-        clippy::type_complexity,
-        reason = "the columns of a row, destructured at once by the one caller"
-    )]
+    /// id, time, jurisdiction, caller, stored decision, chain.
     pub(super) fn recent(
         &self,
         n: usize,
         before: Option<&str>,
         caller: Option<&str>,
-    ) -> anyhow::Result<Vec<(String, String, String, Option<String>, String)>> {
+    ) -> anyhow::Result<Vec<super::RecentRow>> {
         let (before, caller) = (before.map(str::to_owned), caller.map(str::to_owned));
         let limit = i64::try_from(n).unwrap_or(i64::MAX);
         self.call(move |client| async move {
             let rows = client
                 .query(
-                    "SELECT decision_id, time, jurisdiction, caller, decision FROM records \
+                    "SELECT decision_id, time, jurisdiction, caller, decision, chain FROM records \
                      WHERE ($1::text IS NULL OR decision_id < $1) \
                      AND ($2::text IS NULL OR caller = $2) \
                      ORDER BY decision_id DESC LIMIT $3",
@@ -596,7 +625,7 @@ impl PgReader {
                 .await?;
             Ok(rows
                 .iter()
-                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)))
+                .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)))
                 .collect())
         })
     }
@@ -658,6 +687,47 @@ pub(super) async fn each_record(
                 prev_mac: Some(row.get(10)),
                 mac: Some(row.get(11)),
             });
+        }
+        if !full {
+            return Ok(());
+        }
+    }
+}
+
+/// Every shared text of every chain, in chain order, a page at a time: `each` sees chain, id,
+/// text, key id and MAC (an empty store before migration V3 has none).
+pub(super) async fn each_text(
+    client: &impl GenericClient,
+    mut each: impl FnMut(String, i64, String, String, String),
+) -> anyhow::Result<()> {
+    let present: bool = client
+        .query_one("SELECT to_regclass('texts') IS NOT NULL", &[])
+        .await?
+        .get(0);
+    if !present {
+        return Ok(());
+    }
+    let mut after: Option<(String, i64)> = None;
+    loop {
+        let (chain, id) = match &after {
+            Some((chain, id)) => (Some(chain.as_str()), *id),
+            None => (None, 0),
+        };
+        let rows = client
+            .query(
+                "SELECT chain, id, text, key_id, mac FROM texts \
+                 WHERE $1::text IS NULL OR (chain, id) > ($1, $2) ORDER BY chain, id LIMIT $3",
+                &[&chain, &id, &PAGE],
+            )
+            .await
+            .context("cannot read the shared texts")?;
+        let Some(last) = rows.last() else {
+            return Ok(());
+        };
+        after = Some((last.get(0), last.get(1)));
+        let full = rows.len() as i64 == PAGE;
+        for row in &rows {
+            each(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4));
         }
         if !full {
             return Ok(());

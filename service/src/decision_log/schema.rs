@@ -13,8 +13,10 @@ pub(super) const READ_BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 /// The format this version writes, in `log_meta`.
 pub(super) const FORMAT: &str = "datalex-log-v2";
 
-/// The tables: the format marker, and one row per record, keyed by chain and sequence number
-/// (one chain per writer: a later deployment runs several replicas, each with its own chain).
+/// The tables: the format marker, one row per record, keyed by chain and sequence number
+/// (one chain per writer: a later deployment runs several replicas, each with its own chain),
+/// and the shared texts of compact decisions ([`super::texts`]; created on opening a log
+/// written before them, which then holds both kinds of record).
 pub(super) const SCHEMA: &str = "
 CREATE TABLE IF NOT EXISTS log_meta (
     name TEXT PRIMARY KEY,
@@ -36,7 +38,26 @@ CREATE TABLE IF NOT EXISTS records (
     mac TEXT NOT NULL,
     PRIMARY KEY (chain, seq)
 );
+CREATE TABLE IF NOT EXISTS texts (
+    chain TEXT NOT NULL,
+    id INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    key_id TEXT NOT NULL,
+    mac TEXT NOT NULL,
+    PRIMARY KEY (chain, id)
+);
 ";
+
+/// Appends one shared text of compact decisions ([`super::texts`]).
+pub(super) const INSERT_TEXT: &str =
+    "INSERT INTO texts (chain, id, text, key_id, mac) VALUES (?1, ?2, ?3, ?4, ?5)";
+
+/// The id a chain's next shared text gets.
+pub(super) const NEXT_TEXT: &str = "SELECT COALESCE(MAX(id), 0) + 1 FROM texts WHERE chain = ?1";
+
+/// Every shared text, by chain and id, as verification reads them.
+pub(super) const SELECT_TEXTS: &str =
+    "SELECT chain, id, text, key_id, mac FROM texts ORDER BY chain, id";
 
 /// Appends one record.
 pub(super) const INSERT: &str = "INSERT INTO records (chain, seq, decision_id, time, \

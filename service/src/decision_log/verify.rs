@@ -7,11 +7,11 @@
 //! PostgreSQL and its `checkpoints` table, whose checkpoints also vouch for the heads of the
 //! other chains they saw.
 
-use super::chain::{BreakReason, ChainVerification, Checker, Outcome, StoredRecord};
+use super::chain::{self, BreakReason, ChainVerification, Checker, Outcome, StoredRecord};
 use super::checkpoint::{self, Checkpoint};
 use super::keys::{self, KeyRing};
 use super::postgres;
-use super::schema::{check_format, open_read_only, stored_record, SELECT_ALL};
+use super::schema::{check_format, open_read_only, stored_record, SELECT_ALL, SELECT_TEXTS};
 use crate::words::say;
 use anyhow::{bail, Context as _};
 use datalex_i18n::Lang;
@@ -19,6 +19,9 @@ use ed25519_dalek::VerifyingKey;
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, SyncSender};
+use std::sync::Arc;
+use std::thread::JoinHandle;
 
 /// What to verify a log with.
 #[derive(Debug, Clone)]
@@ -189,12 +192,37 @@ pub fn verify(path: &Path, options: &VerifyOptions) -> anyhow::Result<Verificati
         }
         None => None,
     };
-    let mut collector = Collector::new(&keys, checkpoints.as_ref());
+    let mut texts = TextCheck::new(&keys);
+    let has_texts: i64 = conn
+        .query_row(
+            "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'texts'",
+            [],
+            |row| row.get(0),
+        )
+        .with_context(context)?;
+    if has_texts > 0 {
+        let mut stmt = conn.prepare(SELECT_TEXTS).with_context(context)?;
+        let mut rows = stmt.query([]).with_context(context)?;
+        while let Some(row) = rows.next().with_context(context)? {
+            texts.push(
+                &row.get::<_, String>(0).with_context(context)?,
+                row.get(1).with_context(context)?,
+                &row.get::<_, String>(2).with_context(context)?,
+                &row.get::<_, String>(3).with_context(context)?,
+                &row.get::<_, String>(4).with_context(context)?,
+            );
+        }
+    }
+    let texts = texts.finish();
+    let mut collector = Collector::new(&keys, checkpoints.as_ref(), &texts);
+    // The MACs are recomputed on worker threads while this one reads the rows.
+    let mut hashers = Hashers::start(&keys)?;
     let mut stmt = conn.prepare(SELECT_ALL).with_context(context)?;
     let mut rows = stmt.query([]).with_context(context)?;
     while let Some(row) = rows.next().with_context(context)? {
-        collector.push(stored_record(row).with_context(context)?);
+        hashers.push(stored_record(row).with_context(context)?, &mut collector)?;
     }
+    hashers.finish(&mut collector)?;
     Ok(collector.finish(checkpoints))
 }
 
@@ -280,7 +308,14 @@ pub async fn verify_client(
             }
         }
     };
-    let mut collector = Collector::new(&keys, Some(&checkpoints));
+    let mut texts = TextCheck::new(&keys);
+    postgres::each_text(client, |chain, id, text, key_id, mac| {
+        texts.push(&chain, id, &text, &key_id, &mac)
+    })
+    .await
+    .with_context(context)?;
+    let texts = texts.finish();
+    let mut collector = Collector::new(&keys, Some(&checkpoints), &texts);
     postgres::each_record(client, |record| collector.push(record))
         .await
         .with_context(context)?;
@@ -389,16 +424,22 @@ struct Collector<'k> {
     keys: &'k KeyRing,
     chains: Vec<ChainVerification>,
     checker: Option<Checker<'k>>,
-    /// The MAC found at each (chain, seq) a checkpoint vouches for.
-    wanted: HashMap<(String, i64), Option<String>>,
+    /// The MAC found at each (chain, seq) a checkpoint vouches for, by chain.
+    wanted: HashMap<String, HashMap<i64, Option<String>>>,
+    /// Which shared texts hold, by chain ([`TextCheck`]).
+    texts: &'k HashMap<String, Vec<bool>>,
 }
 
 impl<'k> Collector<'k> {
-    fn new(keys: &'k KeyRing, checkpoints: Option<&CheckpointSet>) -> Collector<'k> {
-        let mut wanted = HashMap::new();
+    fn new(
+        keys: &'k KeyRing,
+        checkpoints: Option<&CheckpointSet>,
+        texts: &'k HashMap<String, Vec<bool>>,
+    ) -> Collector<'k> {
+        let mut wanted: HashMap<String, HashMap<i64, Option<String>>> = HashMap::new();
         for (_, cp) in checkpoints.iter().flat_map(|c| &c.list) {
             for (chain, seq, _) in &cp.heads {
-                wanted.insert((chain.clone(), *seq), None);
+                wanted.entry(chain.clone()).or_default().insert(*seq, None);
             }
         }
         Collector {
@@ -406,21 +447,33 @@ impl<'k> Collector<'k> {
             chains: Vec::new(),
             checker: None,
             wanted,
+            texts,
         }
     }
 
     /// The next record, in (chain, seq) order.
     fn push(&mut self, record: StoredRecord) {
-        let chain = record.chain.clone().unwrap_or_default();
+        let mac = record.computed_mac(self.keys);
+        self.push_computed(record, mac);
+    }
+
+    /// The next record, in (chain, seq) order, with its MAC recomputed.
+    fn push_computed(&mut self, record: StoredRecord, computed: Option<String>) {
+        let chain = record.chain.as_deref().unwrap_or_default();
         if self.checker.as_ref().is_none_or(|c| c.chain() != chain) {
             self.chains.extend(self.checker.take().map(Checker::finish));
-            self.checker = Some(Checker::new(&chain, self.keys));
+            let texts = self.texts.get(chain).map_or(&[][..], Vec::as_slice);
+            self.checker = Some(Checker::new(chain, self.keys).with_texts(texts));
         }
-        if let Some(found) = self.wanted.get_mut(&(chain, record.seq)) {
+        if let Some(found) = self
+            .wanted
+            .get_mut(chain)
+            .and_then(|seqs| seqs.get_mut(&record.seq))
+        {
             found.clone_from(&record.mac);
         }
         if let Some(checker) = self.checker.as_mut() {
-            checker.push(record);
+            checker.push_computed(record, computed);
         }
     }
 
@@ -459,7 +512,8 @@ impl<'k> Collector<'k> {
                             last,
                         });
                     } else if wanted
-                        .get(&(chain.clone(), *seq))
+                        .get(chain)
+                        .and_then(|seqs| seqs.get(seq))
                         .and_then(Option::as_deref)
                         != Some(head.as_str())
                     {
@@ -495,6 +549,157 @@ impl<'k> Collector<'k> {
     }
 }
 
+/// Checks the shared texts of compact decisions as they come, in (chain, id) order: a text
+/// holds if its id is the next of its chain (ids count from 1 without gaps) and its MAC holds
+/// under its key. Memory: a flag per text.
+struct TextCheck<'k> {
+    keys: &'k KeyRing,
+    by_chain: HashMap<String, Vec<bool>>,
+}
+
+impl<'k> TextCheck<'k> {
+    fn new(keys: &'k KeyRing) -> TextCheck<'k> {
+        TextCheck {
+            keys,
+            by_chain: HashMap::new(),
+        }
+    }
+
+    fn push(&mut self, chain: &str, id: i64, text: &str, key_id: &str, mac: &str) {
+        if !self.by_chain.contains_key(chain) {
+            self.by_chain.insert(chain.to_owned(), Vec::new());
+        }
+        let Some(flags) = self.by_chain.get_mut(chain) else {
+            return;
+        };
+        // Out of sequence (a gap before it, or a forged id): the texts from here on do not hold.
+        if usize::try_from(id).ok() != Some(flags.len() + 1) {
+            return;
+        }
+        let holds = self
+            .keys
+            .get(key_id)
+            .is_some_and(|key| chain::text_mac(key, chain, id, text) == mac);
+        flags.push(holds);
+    }
+
+    fn finish(self) -> HashMap<String, Vec<bool>> {
+        self.by_chain
+    }
+}
+
+/// How many records a hashing worker takes at a time.
+const HASH_BATCH: usize = 256;
+
+/// Worker threads that recompute the records' MACs while the caller reads the rows; the
+/// results come back in order, to the [`Collector`]. At most two batches wait per worker.
+struct Hashers {
+    to: Vec<SyncSender<Vec<StoredRecord>>>,
+    from: Vec<Receiver<Vec<(StoredRecord, Option<String>)>>>,
+    threads: Vec<JoinHandle<()>>,
+    batch: Vec<StoredRecord>,
+    sent: usize,
+    received: usize,
+}
+
+impl Hashers {
+    /// One worker per core (at most 8).
+    fn start(keys: &KeyRing) -> anyhow::Result<Hashers> {
+        let keys = Arc::new(keys.clone());
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().clamp(1, 8));
+        let mut hashers = Hashers {
+            to: Vec::with_capacity(workers),
+            from: Vec::with_capacity(workers),
+            threads: Vec::with_capacity(workers),
+            batch: Vec::with_capacity(HASH_BATCH),
+            sent: 0,
+            received: 0,
+        };
+        for _ in 0..workers {
+            let (to, work) = mpsc::sync_channel::<Vec<StoredRecord>>(2);
+            let (done, from) = mpsc::sync_channel(2);
+            let keys = Arc::clone(&keys);
+            let thread = std::thread::Builder::new()
+                .name("audit-verify".to_owned())
+                .spawn(move || {
+                    for batch in work {
+                        let hashed: Vec<(StoredRecord, Option<String>)> = batch
+                            .into_iter()
+                            .map(|r| {
+                                let mac = r.computed_mac(&keys);
+                                (r, mac)
+                            })
+                            .collect();
+                        if done.send(hashed).is_err() {
+                            return;
+                        }
+                    }
+                })
+                .context("cannot start a verification thread")?;
+            hashers.to.push(to);
+            hashers.from.push(from);
+            hashers.threads.push(thread);
+        }
+        Ok(hashers)
+    }
+
+    fn push(&mut self, record: StoredRecord, collector: &mut Collector<'_>) -> anyhow::Result<()> {
+        self.batch.push(record);
+        if self.batch.len() >= HASH_BATCH {
+            self.send(collector)?;
+        }
+        Ok(())
+    }
+
+    fn send(&mut self, collector: &mut Collector<'_>) -> anyhow::Result<()> {
+        let workers = self.to.len();
+        while self.sent - self.received >= 2 * workers {
+            self.receive(collector)?;
+        }
+        let batch = std::mem::replace(&mut self.batch, Vec::with_capacity(HASH_BATCH));
+        let stopped = || anyhow::anyhow!("a verification thread stopped");
+        self.to
+            .get(self.sent % workers)
+            .ok_or_else(stopped)?
+            .send(batch)
+            .map_err(|_| stopped())?;
+        self.sent += 1;
+        Ok(())
+    }
+
+    fn receive(&mut self, collector: &mut Collector<'_>) -> anyhow::Result<()> {
+        let stopped = || anyhow::anyhow!("a verification thread stopped");
+        let hashed = self
+            .from
+            .get(self.received % self.from.len())
+            .ok_or_else(stopped)?
+            .recv()
+            .map_err(|_| stopped())?;
+        self.received += 1;
+        for (record, mac) in hashed {
+            collector.push_computed(record, mac);
+        }
+        Ok(())
+    }
+
+    /// Hashes what is left, hands every result to `collector`, and stops the workers.
+    fn finish(mut self, collector: &mut Collector<'_>) -> anyhow::Result<()> {
+        if !self.batch.is_empty() {
+            self.send(collector)?;
+        }
+        while self.received < self.sent {
+            self.receive(collector)?;
+        }
+        self.to.clear();
+        for thread in self.threads.drain(..) {
+            if thread.join().is_err() {
+                bail!("a verification thread panicked");
+            }
+        }
+        Ok(())
+    }
+}
+
 impl BreakReason {
     /// Why, in `lang`.
     pub fn describe(&self, lang: Lang) -> String {
@@ -523,6 +728,10 @@ impl BreakReason {
                 say(lang, "audit-unknown-key", &[("key", key_id.clone())])
             }
             BreakReason::MacMismatch => say(lang, "audit-mac-mismatch", &[]),
+            BreakReason::BadEncoding => say(lang, "audit-bad-encoding", &[]),
+            BreakReason::TextUnverified { id } => {
+                say(lang, "audit-text-unverified", &[("id", id.to_string())])
+            }
         }
     }
 }

@@ -3,16 +3,24 @@
 //! durable mode: the WAL is synced before the commit returns), then wakes every waiter with the
 //! outcome. A failed commit marks the log unavailable until a write, or a probe while idle,
 //! succeeds again. It also writes the signed checkpoints.
+//!
+//! One loop for both stores: the writer is generic over a [`Backend`] (the SQLite file, or
+//! PostgreSQL's [`PgWriter`]) that opens a group's transaction, reads the chain's tail, the
+//! next shared text's id and which decision ids are stored already, inserts the rows that
+//! [`compose`] made (the MAC chain and the shared texts of compact decisions, computed the same
+//! way for both) and commits.
 
-use super::chain::{mac_input, Fields};
-use super::checkpoint::{self, Checkpoint};
-use super::keys::{KeyRing, Signer};
-use super::postgres::PgWriter;
-use super::schema::{tail, INSERT};
-use super::{lock, Health, Msg, Pending, Prepared};
+use super::chain::{record_mac, text_mac, Fields};
+use super::checkpoint::{self, Checkpoint, Head};
+use super::keys::{Key, KeyRing, Signer};
+use super::schema::{tail, INSERT, INSERT_TEXT, NEXT_TEXT};
+use super::texts::{self, Interner};
+use super::{lock, Entry, Health, Msg, Pending, Prepared, StoredDecision};
 use crate::metrics::LogMetrics;
 use crate::project::{Clock as _, SystemClock};
 use rusqlite::{params, Connection, TransactionBehavior};
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
@@ -36,17 +44,148 @@ pub(super) struct Checkpoints {
     pub(super) last_time: Instant,
 }
 
-/// Where the writer writes.
-pub(super) enum Store {
-    /// The SQLite file.
-    Sqlite(Connection),
-    /// PostgreSQL (boxed: it holds its own runtime).
-    Postgres(Box<PgWriter>),
+/// What a group's transaction finds before it writes.
+pub(super) struct Tail {
+    /// The chain's newest record: sequence number and MAC.
+    pub(super) seq: i64,
+    pub(super) prev: String,
+    /// The id the chain's next shared text gets.
+    pub(super) next_text: i64,
+    /// Which of the group's decision ids are stored already.
+    pub(super) existing: HashSet<String>,
+}
+
+/// A shared text to insert.
+pub(super) struct TextRow {
+    pub(super) id: i64,
+    pub(super) text: String,
+    pub(super) mac: String,
+}
+
+/// A record to insert, MACed.
+pub(super) struct RecordRow<'e> {
+    pub(super) seq: i64,
+    pub(super) entry: &'e Entry,
+    /// The decision as stored: whole, encrypted, or compact.
+    pub(super) decision: Cow<'e, str>,
+    pub(super) prev: String,
+    pub(super) mac: String,
+}
+
+/// The rows of one group's transaction, and the chain's head after it.
+pub(super) struct Batch<'e> {
+    pub(super) key_id: String,
+    pub(super) texts: Vec<TextRow>,
+    pub(super) records: Vec<RecordRow<'e>>,
+    pub(super) head: (i64, String),
+}
+
+/// Where the writer writes: one transaction per group, and the checkpoints' extras.
+pub(super) trait Backend {
+    /// In one transaction: finds the [`Tail`] of `chain` (and which of `ids` are stored), lets
+    /// `compose` make the rows, inserts them and commits; returns the rows written.
+    fn write<'e>(
+        &mut self,
+        chain: &str,
+        ids: &[&str],
+        compose: impl FnOnce(Tail) -> anyhow::Result<Batch<'e>>,
+    ) -> anyhow::Result<Batch<'e>>;
+
+    /// Whether the store can be written again: a write that changes nothing.
+    fn probe(&mut self) -> anyhow::Result<()>;
+
+    /// The heads of the other chains of a shared store (none for a file of one writer).
+    fn other_heads(&mut self, chain: &str) -> anyhow::Result<Vec<Head>>;
+
+    /// Stores a checkpoint in the store too (a shared store keeps them beside the records).
+    fn store_checkpoint(&mut self, checkpoint: &Checkpoint) -> anyhow::Result<()>;
+}
+
+/// The rows of a group continuing the chain from `tail`: each record not stored already (nor
+/// repeated in the group) MACed under `key`, compact decisions cut into shared texts (those
+/// the chain holds, by `interner`, referred to; new ones added, each with its MAC).
+pub(super) fn compose<'e>(
+    chain: &str,
+    key: &Key,
+    tail: Tail,
+    entries: &[&'e Entry],
+    interner: &Interner,
+) -> Batch<'e> {
+    let Tail {
+        mut seq,
+        mut prev,
+        mut next_text,
+        mut existing,
+    } = tail;
+    let mut texts: Vec<TextRow> = Vec::new();
+    let mut staged: HashMap<&'e str, i64> = HashMap::new();
+    let mut records = Vec::with_capacity(entries.len());
+    for &entry in entries {
+        if !existing.insert(entry.decision_id.clone()) {
+            tracing::warn!(
+                decision_id = %entry.decision_id,
+                "decision id already logged: the repeat is not logged"
+            );
+            continue;
+        }
+        let decision: Cow<'e, str> = match &entry.decision {
+            StoredDecision::Sealed(text) => Cow::Borrowed(text.as_str()),
+            StoredDecision::Plain { text, shared } if shared.is_empty() => {
+                Cow::Borrowed(text.as_ref())
+            }
+            StoredDecision::Plain { text, shared } => {
+                let text: &'e str = text.as_ref();
+                Cow::Owned(texts::encode(text, shared, |piece: &'e str| {
+                    if let Some(id) = interner.get(piece).or_else(|| staged.get(piece).copied()) {
+                        return id;
+                    }
+                    let id = next_text;
+                    next_text += 1;
+                    staged.insert(piece, id);
+                    texts.push(TextRow {
+                        id,
+                        text: piece.to_owned(),
+                        mac: text_mac(key, chain, id, piece),
+                    });
+                    id
+                }))
+            }
+        };
+        let next = seq + 1;
+        let fields = Fields {
+            chain,
+            decision_id: &entry.decision_id,
+            time: &entry.time,
+            jurisdiction: &entry.jurisdiction,
+            policy_version: &entry.policy_version,
+            caller: entry.caller.as_deref(),
+            request: &entry.request,
+            decision: &decision,
+        };
+        let mac = record_mac(key, &prev, next, &fields);
+        let row_prev = std::mem::replace(&mut prev, mac.clone());
+        records.push(RecordRow {
+            seq: next,
+            entry,
+            decision,
+            prev: row_prev,
+            mac,
+        });
+        seq = next;
+    }
+    Batch {
+        key_id: key.id.clone(),
+        texts,
+        records,
+        head: (seq, prev),
+    }
 }
 
 /// The writer thread's state.
-pub(super) struct Writer {
-    pub(super) store: Store,
+pub(super) struct Writer<B> {
+    pub(super) store: B,
+    /// The shared texts the chain is known to hold.
+    pub(super) interner: Interner,
     pub(super) receiver: Receiver<Msg>,
     pub(super) pending: Pending,
     pub(super) queued: Arc<AtomicUsize>,
@@ -63,7 +202,7 @@ pub(super) struct Writer {
     pub(super) head: (i64, String),
 }
 
-impl Writer {
+impl<B: Backend> Writer<B> {
     /// Answers messages in order until `Stop` or until every sender is gone; writes a last
     /// checkpoint on the way out.
     pub(super) fn run(mut self) {
@@ -185,86 +324,31 @@ impl Writer {
     }
 
     /// Writes the groups in one transaction, continuing the chain from the last stored record;
-    /// returns the new head.
+    /// returns the new head. A decision id already stored (or repeated in the groups) is not
+    /// written again, and the chain goes on without it.
     fn write(&mut self, groups: &[Prepared]) -> anyhow::Result<(i64, String)> {
-        let conn = match &mut self.store {
-            Store::Sqlite(conn) => conn,
-            Store::Postgres(pg) => return pg.write(&self.chain, &self.keys, groups),
-        };
-        let key = self
-            .keys
+        let keys = Arc::clone(&self.keys);
+        let key = keys
             .current()
             .ok_or_else(|| anyhow::anyhow!("the key file holds no key"))?;
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let (mut seq, mut prev) = tail(&tx, &self.chain)?;
-        {
-            let mut insert = tx.prepare_cached(INSERT)?;
-            for entry in groups.iter().flat_map(|g| &g.entries) {
-                let next = seq + 1;
-                let fields = Fields {
-                    chain: &self.chain,
-                    decision_id: &entry.decision_id,
-                    time: &entry.time,
-                    jurisdiction: &entry.jurisdiction,
-                    policy_version: &entry.policy_version,
-                    caller: entry.caller.as_deref(),
-                    request: &entry.request,
-                    decision: &entry.stored_decision,
-                };
-                let mac = key.mac(&mac_input(&prev, next, &key.id, &fields));
-                let inserted = insert.execute(params![
-                    self.chain,
-                    next,
-                    entry.decision_id,
-                    entry.time,
-                    entry.jurisdiction,
-                    entry.policy_version,
-                    entry.caller,
-                    entry.request,
-                    entry.stored_decision,
-                    key.id,
-                    prev,
-                    mac,
-                ]);
-                match inserted {
-                    Ok(_) => {
-                        seq = next;
-                        prev = mac;
-                    }
-                    // Only this statement is undone; the batch goes on.
-                    Err(rusqlite::Error::SqliteFailure(error, _))
-                        if error.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-                    {
-                        tracing::warn!(
-                            decision_id = %entry.decision_id,
-                            log = %self.path,
-                            "decision id already logged: the repeat is not logged"
-                        );
-                    }
-                    Err(error) => return Err(error.into()),
-                }
-            }
-        }
-        tx.commit()?;
-        Ok((seq, prev))
+        let entries: Vec<&Entry> = groups.iter().flat_map(|g| &g.entries).collect();
+        let ids: Vec<&str> = entries.iter().map(|e| e.decision_id.as_str()).collect();
+        let Writer {
+            store,
+            interner,
+            chain,
+            ..
+        } = self;
+        let batch = store.write(chain, &ids, |tail| {
+            Ok(compose(chain, key, tail, &entries, interner))
+        })?;
+        interner.remember(batch.texts.into_iter().map(|t| (t.text, t.id)));
+        Ok(batch.head)
     }
 
     /// Whether the log can be written again: takes the write lock and lets it go.
     fn probe(&mut self) {
-        let probed = match &mut self.store {
-            Store::Sqlite(conn) => conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .and_then(|tx| {
-                    // A write that changes nothing, so a read-only or full database fails here.
-                    tx.execute(
-                        "UPDATE log_meta SET value = value WHERE name = 'format'",
-                        [],
-                    )?;
-                    tx.commit()
-                })
-                .map_err(anyhow::Error::from),
-            Store::Postgres(pg) => pg.probe(),
-        };
+        let probed = self.store.probe();
         match probed {
             Ok(()) => {
                 if self.health.set_available() {
@@ -294,16 +378,13 @@ impl Writer {
             return Ok(());
         }
         // In a shared store, the other chains' heads are signed too.
-        let others = match &mut self.store {
-            Store::Sqlite(_) => Vec::new(),
-            Store::Postgres(pg) => match pg.other_heads(&self.chain) {
-                Ok(others) => others,
-                Err(error) => {
-                    cp.last_time = Instant::now();
-                    self.metrics.checkpoint_failures.inc();
-                    return Err(format!("cannot write a checkpoint: {error:#}"));
-                }
-            },
+        let others = match self.store.other_heads(&self.chain) {
+            Ok(others) => others,
+            Err(error) => {
+                cp.last_time = Instant::now();
+                self.metrics.checkpoint_failures.inc();
+                return Err(format!("cannot write a checkpoint: {error:#}"));
+            }
         };
         let checkpoint = Checkpoint::tied(
             &cp.signer,
@@ -314,10 +395,7 @@ impl Writer {
             SystemClock.timestamp(),
             others,
         );
-        let stored = match &mut self.store {
-            Store::Sqlite(_) => Ok(()),
-            Store::Postgres(pg) => pg.store_checkpoint(&checkpoint),
-        };
+        let stored = self.store.store_checkpoint(&checkpoint);
         match stored.and_then(|()| checkpoint::append(&cp.path, &checkpoint)) {
             Ok(()) => {
                 cp.last_seq = *seq;
@@ -332,5 +410,80 @@ impl Writer {
                 Err(format!("cannot write a checkpoint: {error:#}"))
             }
         }
+    }
+}
+
+/// The SQLite file: one writer's chain (or several writers' chains, each group under the
+/// file's write lock).
+impl Backend for Connection {
+    fn write<'e>(
+        &mut self,
+        chain: &str,
+        ids: &[&str],
+        compose: impl FnOnce(Tail) -> anyhow::Result<Batch<'e>>,
+    ) -> anyhow::Result<Batch<'e>> {
+        let tx = self.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (seq, prev) = tail(&tx, chain)?;
+        let next_text: i64 = tx.query_row(NEXT_TEXT, [chain], |row| row.get(0))?;
+        let mut existing = HashSet::new();
+        {
+            let mut stored = tx.prepare_cached("SELECT 1 FROM records WHERE decision_id = ?1")?;
+            for id in ids {
+                if stored.exists([id])? {
+                    existing.insert((*id).to_owned());
+                }
+            }
+        }
+        let batch = compose(Tail {
+            seq,
+            prev,
+            next_text,
+            existing,
+        })?;
+        {
+            let mut insert = tx.prepare_cached(INSERT_TEXT)?;
+            for text in &batch.texts {
+                insert.execute(params![chain, text.id, text.text, batch.key_id, text.mac])?;
+            }
+            let mut insert = tx.prepare_cached(INSERT)?;
+            for row in &batch.records {
+                let entry = row.entry;
+                insert.execute(params![
+                    chain,
+                    row.seq,
+                    entry.decision_id,
+                    entry.time,
+                    entry.jurisdiction,
+                    entry.policy_version,
+                    entry.caller,
+                    entry.request,
+                    row.decision,
+                    batch.key_id,
+                    row.prev,
+                    row.mac,
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(batch)
+    }
+
+    fn probe(&mut self) -> anyhow::Result<()> {
+        let tx = self.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // A write that changes nothing, so a read-only or full database fails here.
+        tx.execute(
+            "UPDATE log_meta SET value = value WHERE name = 'format'",
+            [],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn other_heads(&mut self, _chain: &str) -> anyhow::Result<Vec<Head>> {
+        Ok(Vec::new())
+    }
+
+    fn store_checkpoint(&mut self, _checkpoint: &Checkpoint) -> anyhow::Result<()> {
+        Ok(())
     }
 }

@@ -20,7 +20,6 @@ use datalex_lang::ast::LabelOf;
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::BTreeSet;
-use std::sync::Arc;
 use std::time::Instant;
 
 /// The longest value one field accepts.
@@ -483,8 +482,8 @@ fn decide_form(
         Err(e) => return (failed(crate::words::eval_error(lang, &e), None), None),
     };
     d.decision_id = ulid::Ulid::new().to_string();
-    let text = match serde_json::to_string(&d) {
-        Ok(t) => t,
+    let rendered = match crate::answer::render(&mut d, crate::answer::TraceMode::Full) {
+        Ok(r) => r,
         Err(e) => return (failed(e.to_string(), None), None),
     };
     app.metrics()
@@ -496,7 +495,8 @@ fn decide_form(
         policy_version: j.version.clone(),
         caller: caller.recorded().map(str::to_owned),
         request: contract_request(&json, &request, policy).to_string(),
-        decision: Arc::from(text),
+        decision: rendered.full,
+        shared: rendered.shared,
     };
     let input = document::Input {
         decision: &d,

@@ -1,0 +1,288 @@
+//! Compact decisions: what the log stores of a decision is its JSON text as answered, cut into
+//! literal pieces and references to *shared texts*, each stored once per chain.
+//!
+//! A decision repeats, from one request to the next, most of its text: each step of its trace
+//! (`{"rule":"binzhou.share.conditional","matched":true,"detail":"when …"}`), its reasons,
+//! obligations and sources. The service marks those pieces ([`super::Rendered::shared`]); the
+//! writer stores each distinct piece once in the table `texts(chain, id, text, key_id, mac)`,
+//! and the record's `decision` column as
+//!
+//! ```text
+//! stored  = "txt1:" segment*
+//! segment = "L" len ":" <len bytes of literal text>   (len in decimal, in bytes)
+//!         | "T" id ";"                                 (the text `id` of the record's chain)
+//! ```
+//!
+//! Rendering concatenates the segments, so the decision read back is byte for byte the text
+//! that was answered ([`render`]). The record's MAC ([`super::chain`]) covers the stored form,
+//! references included; each shared text carries its own MAC over its chain, id, key id and
+//! text ([`super::chain::text_mac`]), and `audit verify` checks every text and every reference.
+//! A text's id counts from 1 per chain without gaps, so a removed text is also detected.
+//!
+//! A decision stored whole (JSON, starting `{`; or encrypted, `enc:v1:`) is read as before: logs
+//! written before compact decisions stay readable and verifiable unchanged. Encrypted decisions
+//! are always stored whole (their pieces must not be stored in clear).
+
+use anyhow::{anyhow, bail};
+use std::collections::HashMap;
+
+/// The prefix of a compact decision.
+pub const PREFIX: &str = "txt1:";
+
+/// The shortest piece worth sharing: shorter ones stay literal (a reference costs a few bytes
+/// and a lookup).
+pub const MIN_SHARED: usize = 24;
+
+/// The most texts a writer remembers (text → id). When full it forgets them all and starts
+/// again: a text seen again is then stored again under a new id, which is correct, only less
+/// compact; memory stays bounded whatever the traffic.
+pub const CACHE_LIMIT: usize = 65_536;
+
+/// The most references one compact decision may hold (far above any decision's pieces), so that
+/// reading a forged record cannot make a reader fetch without end.
+pub const MAX_REFERENCES: usize = 100_000;
+
+/// Whether `stored` is a compact decision.
+pub fn is_compact(stored: &str) -> bool {
+    stored.starts_with(PREFIX)
+}
+
+/// One segment of a compact decision.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Segment<'a> {
+    Literal(&'a str),
+    Text(i64),
+}
+
+/// The segments of the compact decision `stored` (after its prefix), in order.
+fn segments(stored: &str) -> anyhow::Result<Vec<Segment<'_>>> {
+    let Some(mut rest) = stored.strip_prefix(PREFIX) else {
+        bail!("not a compact decision");
+    };
+    let mut out = Vec::new();
+    while !rest.is_empty() {
+        if out.len() > MAX_REFERENCES {
+            bail!("more than {MAX_REFERENCES} segments");
+        }
+        let tag = rest.as_bytes().first().copied();
+        let body = rest.get(1..).unwrap_or_default();
+        match tag {
+            Some(b'L') => {
+                let (len, after) = body
+                    .split_once(':')
+                    .ok_or_else(|| anyhow!("a literal without its length"))?;
+                let len: usize = digits(len)?;
+                let literal = after.get(..len).ok_or_else(|| {
+                    anyhow!("a literal longer than the text, or cut in a character")
+                })?;
+                out.push(Segment::Literal(literal));
+                rest = after.get(len..).unwrap_or_default();
+            }
+            Some(b'T') => {
+                let (id, after) = body
+                    .split_once(';')
+                    .ok_or_else(|| anyhow!("a reference without its end"))?;
+                let id: i64 = digits(id)?;
+                if id < 1 {
+                    bail!("a reference to text {id}");
+                }
+                out.push(Segment::Text(id));
+                rest = after;
+            }
+            _ => bail!("a segment that is neither a literal nor a reference"),
+        }
+    }
+    Ok(out)
+}
+
+/// A decimal number of at most 18 digits.
+fn digits<T: std::str::FromStr>(text: &str) -> anyhow::Result<T> {
+    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("`{text}` is not a number");
+    }
+    text.parse()
+        .map_err(|_| anyhow!("`{text}` is not a number"))
+}
+
+/// The ids of the shared texts the compact decision `stored` refers to, in order (repeats
+/// included); an error if it is not of the compact form.
+pub fn references(stored: &str) -> anyhow::Result<Vec<i64>> {
+    Ok(segments(stored)?
+        .into_iter()
+        .filter_map(|s| match s {
+            Segment::Text(id) => Some(id),
+            Segment::Literal(_) => None,
+        })
+        .collect())
+}
+
+/// The decision `stored` as it was answered: a whole one as it is; a compact one with each
+/// reference replaced by its text, `texts` giving the text of each id.
+pub fn render(
+    stored: &str,
+    mut texts: impl FnMut(i64) -> anyhow::Result<String>,
+) -> anyhow::Result<String> {
+    if !is_compact(stored) {
+        return Ok(stored.to_owned());
+    }
+    let mut out = String::with_capacity(stored.len() * 8);
+    for segment in segments(stored)? {
+        match segment {
+            Segment::Literal(text) => out.push_str(text),
+            Segment::Text(id) => out.push_str(&texts(id)?),
+        }
+    }
+    Ok(out)
+}
+
+/// Writes the compact form of `decision`, whose byte ranges `shared` (ascending, apart, on
+/// character boundaries) are stored as shared texts, `id_of` giving (or making) each one's id.
+/// Ranges shorter than [`MIN_SHARED`] or not on character boundaries stay literal.
+pub fn encode<'a>(
+    decision: &'a str,
+    shared: &[(u32, u32)],
+    mut id_of: impl FnMut(&'a str) -> i64,
+) -> String {
+    let mut out = String::with_capacity(64 + decision.len() / 4);
+    out.push_str(PREFIX);
+    let mut literal_from = 0usize;
+    let literal = |out: &mut String, from: usize, to: usize| {
+        if let Some(text) = decision.get(from..to).filter(|t| !t.is_empty()) {
+            out.push('L');
+            out.push_str(&text.len().to_string());
+            out.push(':');
+            out.push_str(text);
+        }
+    };
+    for &(start, end) in shared {
+        let (start, end) = (start as usize, end as usize);
+        if start < literal_from || end < start + MIN_SHARED {
+            continue;
+        }
+        let Some(piece) = decision.get(start..end) else {
+            continue;
+        };
+        literal(&mut out, literal_from, start);
+        out.push('T');
+        out.push_str(&id_of(piece).to_string());
+        out.push(';');
+        literal_from = end;
+    }
+    literal(&mut out, literal_from, decision.len());
+    out
+}
+
+/// A writer's memory of the texts its chain holds: text → id, at most [`CACHE_LIMIT`].
+#[derive(Debug, Default)]
+pub(super) struct Interner {
+    known: HashMap<Box<str>, i64>,
+}
+
+impl Interner {
+    /// The id of `text` if the chain is known to hold it.
+    pub(super) fn get(&self, text: &str) -> Option<i64> {
+        self.known.get(text).copied()
+    }
+
+    /// Remembers texts committed to the chain (only once they are: a rolled-back text must not
+    /// be referred to).
+    pub(super) fn remember(&mut self, committed: impl IntoIterator<Item = (String, i64)>) {
+        for (text, id) in committed {
+            if self.known.len() >= CACHE_LIMIT {
+                self.known.clear();
+            }
+            self.known.insert(text.into_boxed_str(), id);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(texts: &[String]) -> impl FnMut(i64) -> anyhow::Result<String> + '_ {
+        |id| {
+            usize::try_from(id - 1)
+                .ok()
+                .and_then(|i| texts.get(i))
+                .cloned()
+                .ok_or_else(|| anyhow!("no text {id}"))
+        }
+    }
+
+    #[test]
+    fn a_decision_renders_back_byte_for_byte() {
+        let decision = r#"{"decision_id":"01J","effect":"review","trace":[{"rule":"a.b","matched":true,"detail":"when x ✔ [y = 中文]"},{"rule":"a.c","matched":false,"detail":"when z ✘"}],"policy":{}}"#;
+        let first = decision.find("{\"rule\":\"a.b\"").unwrap();
+        let first_end = decision.find("},{").unwrap() + 1;
+        let second = first_end + 1;
+        let second_end = decision.find("}],").unwrap() + 1;
+        let shared = [
+            (first as u32, first_end as u32),
+            (second as u32, second_end as u32),
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        let stored = encode(decision, &shared, |t| {
+            texts.push(t.to_owned());
+            texts.len() as i64
+        });
+        assert!(stored.starts_with("txt1:L"), "{stored}");
+        assert_eq!(references(&stored).unwrap(), vec![1, 2]);
+        assert_eq!(render(&stored, table(&texts)).unwrap(), decision);
+        // A second decision with the same pieces refers to the same texts.
+        let again = encode(decision, &shared, |t| {
+            texts.iter().position(|x| x == t).unwrap() as i64 + 1
+        });
+        assert_eq!(again, stored);
+        // A whole decision is read as it is.
+        assert_eq!(render(decision, table(&texts)).unwrap(), decision);
+        assert!(!is_compact(decision));
+    }
+
+    #[test]
+    fn short_overlapping_or_misplaced_ranges_stay_literal() {
+        let decision = "{\"a\":\"0123456789012345678901234567890123456789\",\"b\":\"ü\"}";
+        let n = decision.len() as u32;
+        let ü = decision.find('ü').unwrap() as u32;
+        let shared = [(0, 4), (5, 45), (10, 50), (ü + 1, n), (n, n + 40)];
+        let mut texts = Vec::new();
+        let stored = encode(decision, &shared, |t| {
+            texts.push(t.to_owned());
+            texts.len() as i64
+        });
+        assert_eq!(texts.len(), 1, "{texts:?}");
+        assert_eq!(render(&stored, table(&texts)).unwrap(), decision);
+    }
+
+    #[test]
+    fn malformed_compact_decisions_are_errors_not_panics() {
+        for bad in [
+            "txt1:X",
+            "txt1:L5",
+            "txt1:L99:short",
+            "txt1:L:x",
+            "txt1:T;",
+            "txt1:T0;",
+            "txt1:T-1;",
+            "txt1:T12",
+            "txt1:L1:\u{fc}",
+            "txt1:T99999999999999999999;",
+        ] {
+            assert!(references(bad).is_err(), "{bad}");
+            assert!(render(bad, |_| Ok(String::new())).is_err(), "{bad}");
+        }
+        assert!(render("txt1:T3;", |id| Err(anyhow!("no text {id}"))).is_err());
+        assert_eq!(references("txt1:").unwrap(), Vec::<i64>::new());
+    }
+
+    #[test]
+    fn the_interner_is_bounded() {
+        let mut interner = Interner::default();
+        interner.remember((0..CACHE_LIMIT + 10).map(|i| (format!("text {i}"), i as i64 + 1)));
+        assert!(interner.known.len() <= CACHE_LIMIT);
+        assert_eq!(
+            interner.get(&format!("text {}", CACHE_LIMIT + 9)),
+            Some(CACHE_LIMIT as i64 + 10)
+        );
+    }
+}
