@@ -584,6 +584,128 @@ fn the_decision_log_is_a_keyed_chain_that_audit_verify_checks() {
     assert_eq!(out.status.code(), Some(2));
 }
 
+/// `?trace=none|summary|full` shapes the answer on the wire only: the log keeps the whole
+/// decision, and reading it back gives the full decision whatever the answer carried.
+#[test]
+fn the_trace_parameter_shapes_the_answer_and_the_log_keeps_the_whole_decision() {
+    let mut server = start();
+    let post = |query: &str| {
+        let (status, body) = http(
+            &server.addr,
+            "POST",
+            &format!("/v1/decisions{query}"),
+            CONDITIONAL,
+        )
+        .unwrap();
+        assert_eq!(status, 200, "{query}: {body}");
+        (body.clone(), json(&body))
+    };
+    let without_id = |mut d: serde_json::Value| {
+        d.as_object_mut().unwrap().remove("decision_id");
+        d
+    };
+    let (_, full) = post("");
+    let (_, explicit) = post("?trace=full");
+    assert_eq!(without_id(full.clone()), without_id(explicit));
+    let steps = full["trace"].as_array().unwrap().len();
+    assert!(steps > 10, "{full}");
+
+    let (text, none) = post("?trace=none");
+    assert!(!text.contains("\"trace\""), "{text}");
+    let mut want = without_id(full.clone());
+    want.as_object_mut().unwrap().remove("trace");
+    assert_eq!(without_id(none.clone()), want);
+
+    let (_, summary) = post("?foo=bar&trace=summary");
+    let held: Vec<serde_json::Value> = full["trace"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["matched"] == true)
+        .map(|s| serde_json::json!({"rule": s["rule"], "matched": true}))
+        .collect();
+    assert!(!held.is_empty() && held.len() < steps);
+    assert_eq!(summary["trace"], serde_json::Value::Array(held.clone()));
+
+    // The logged decision is the whole one, with its full trace, however it was answered.
+    let id = none["decision_id"].as_str().unwrap();
+    let (status, body) = http(&server.addr, "GET", &format!("/v1/decisions/{id}"), "").unwrap();
+    assert_eq!(status, 200, "{body}");
+    let logged = json(&body);
+    assert_eq!(logged["decision_id"], id);
+    assert_eq!(without_id(logged), without_id(full.clone()));
+    // GET takes the same parameter.
+    let (status, body) = http(
+        &server.addr,
+        "GET",
+        &format!("/v1/decisions/{id}?trace=summary"),
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["trace"], serde_json::Value::Array(held));
+
+    // A batch takes it too.
+    let batch = format!(r#"{{"requests": [{CONDITIONAL}]}}"#);
+    let (status, body) = http(
+        &server.addr,
+        "POST",
+        "/v1/decisions:batch?trace=none",
+        &batch,
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    let b = json(&body);
+    assert_eq!(b["decisions"][0]["effect"], "review");
+    assert!(b["decisions"][0].get("trace").is_none(), "{body}");
+
+    // A value that is not a mode: 400 naming the parameter, nothing decided.
+    for route in [
+        "/v1/decisions?trace=verbose",
+        "/v1/decisions:batch?trace=verbose",
+        "/v1/decisions?trace=none&trace=full",
+    ] {
+        let (status, body) = http(&server.addr, "POST", route, CONDITIONAL).unwrap();
+        assert_eq!(status, 400, "{route}: {body}");
+        let e = json(&body);
+        assert_eq!(e["error"]["code"], "invalid_parameter", "{body}");
+        assert_eq!(e["error"]["field"], "trace", "{body}");
+        assert!(
+            e["error"]["message"].as_str().unwrap().contains("trace"),
+            "{body}"
+        );
+    }
+    let (status, body) = http(
+        &server.addr,
+        "GET",
+        &format!("/v1/decisions/{id}?trace=x"),
+        "",
+    )
+    .unwrap();
+    assert_eq!(status, 400, "{body}");
+
+    // Compact records on disk, and the chain and texts verify.
+    let log = server.log.clone();
+    server.stop();
+    let out = common::run(&["audit", "verify", "--log", log.to_str().unwrap()], "");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        common::stdout(&out),
+        common::stderr(&out)
+    );
+    let db = rusqlite::Connection::open(&log).unwrap();
+    let compact: i64 = db
+        .query_row(
+            "SELECT COUNT(*) FROM records WHERE decision LIKE 'txt1:%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(compact, 5, "every decision is stored compact");
+}
+
 #[test]
 fn under_load_while_policies_change_no_request_fails_and_each_names_its_version() {
     // Reply periods the packages' tests refuse: the policy tests are turned off in
