@@ -588,6 +588,9 @@ impl<'k> TextCheck<'k> {
     }
 }
 
+/// A record with its MAC recomputed (`None`: its key is unknown).
+type Hashed = (StoredRecord, Option<String>);
+
 /// How many records a hashing worker takes at a time.
 const HASH_BATCH: usize = 256;
 
@@ -595,7 +598,7 @@ const HASH_BATCH: usize = 256;
 /// results come back in order, to the [`Collector`]. At most two batches wait per worker.
 struct Hashers {
     to: Vec<SyncSender<Vec<StoredRecord>>>,
-    from: Vec<Receiver<Vec<(StoredRecord, Option<String>)>>>,
+    from: Vec<Receiver<Vec<Hashed>>>,
     threads: Vec<JoinHandle<()>>,
     batch: Vec<StoredRecord>,
     sent: usize,
@@ -623,7 +626,7 @@ impl Hashers {
                 .name("audit-verify".to_owned())
                 .spawn(move || {
                     for batch in work {
-                        let hashed: Vec<(StoredRecord, Option<String>)> = batch
+                        let hashed: Vec<Hashed> = batch
                             .into_iter()
                             .map(|r| {
                                 let mac = r.computed_mac(&keys);
