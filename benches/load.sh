@@ -30,6 +30,8 @@
 # server (its request threads and the decision log's writer) alone on CPU 1: both rows are
 # measured on one core, so the ratio is fair, and the absolute figures are a single core's.
 # PIN=0 turns pinning off. WRK_THREADS defaults to the number of cores wrk is given.
+# BIN=PATH serves decisions with another build of `datalex` (a previous release, to compare in
+# the same run; with TRACE_ROWS=0 if it predates `?trace=`).
 #
 # Every server (and the rewriter) it starts is stopped when it ends, also on Ctrl-C or failure.
 set -euo pipefail
@@ -104,12 +106,13 @@ measure ceiling "http://127.0.0.1:$ceiling_port/v1/decisions"
 kill "${pids[0]}"; wait "${pids[0]}" 2>/dev/null || true
 
 # 2. The decision service.
+bin=$(realpath "${BIN:-target/release/datalex}")
 cp -r policies data datalex.toml "$work/"
 port=$(free_port)
 serve_args=(--addr "127.0.0.1:$port" --log "$work/decisions.db")
 auth=()
 if [ "${KEYS:-1}" = 1 ]; then
-  key=$(target/release/datalex keys add --file "$work/callers.toml" --id bench --scope decide \
+  key=$("$bin" keys add --file "$work/callers.toml" --id bench --scope decide \
     --scope metrics --rate 100000000/s 2>/dev/null)
   serve_args+=(--keys "$work/callers.toml")
   auth=(-H "Authorization: Bearer $key")
@@ -120,7 +123,7 @@ if [ -n "${LOG_MODE:-}" ]; then serve_args+=(--log-mode "$LOG_MODE"); fi
 if [ "${RELOAD:-0}" = 1 ]; then serve_args+=(--skip-policy-tests); fi
 echo "keys: ${KEYS:-1}, log mode: ${LOG_MODE:-durable}"
 # `exec`, so that the pid is the server itself and the trap stops it, not only a subshell.
-(cd "$work" && RUST_LOG=warn exec "${server_pin[@]}" "$OLDPWD/target/release/datalex" serve "${serve_args[@]}" >/dev/null 2>&1) &
+(cd "$work" && RUST_LOG=warn exec "${server_pin[@]}" "$bin" serve "${serve_args[@]}" >/dev/null 2>&1) &
 pids+=($!)
 wait_ready "http://127.0.0.1:$port/readyz"
 

@@ -165,6 +165,28 @@ fn two_replicas_keep_two_chains_answer_for_each_other_and_audit_verify_finds_tam
         "{report}"
     );
     assert!(report.contains("chain `replica-a`: ok"), "{report}");
+
+    // The decisions are stored compact, their recurring pieces once per chain as shared texts
+    // (migration V3): each chain's texts are numbered from 1, and an edited text breaks the
+    // first record of its chain that refers to it.
+    let compact = pg.psql("SELECT COUNT(*) FROM records WHERE decision LIKE 'txt1:%'");
+    assert_eq!(compact.trim(), "23", "all but the edited one: {compact}");
+    let texts = pg.psql("SELECT chain || ':' || MIN(id) FROM texts GROUP BY chain ORDER BY chain");
+    assert_eq!(
+        texts.split_whitespace().collect::<Vec<_>>(),
+        ["replica-a:1", "replica-b:1"]
+    );
+    pg.psql("UPDATE texts SET text = replace(text, 'binzhou', 'binzhoU') WHERE chain = 'replica-a'");
+    let (code, report) = audit(&pg, &keys, &public);
+    assert_eq!(code, Some(1), "{report}");
+    assert!(
+        report.contains(&format!(
+            "chain `replica-a`: broken at record #1 ({})",
+            by_a[0]
+        )),
+        "{report}"
+    );
+    assert!(report.contains("shared text"), "{report}");
 }
 
 #[test]

@@ -8,8 +8,8 @@
 //! as shared texts). For each it prints the writer thread's CPU time per record (from
 //! `/proc/self/task/*/schedstat`), the submitting thread's, the bytes on disk per record, and
 //! the time `audit verify` takes on the log. With `VERIFY_RECORDS=N` it also fills a log of N
-//! records (groups of 4,096) per variant and times `audit verify` on it. `VARIANTS=compact`
-//! runs one variant only.
+//! records (groups of 4,096) per variant and times `audit verify` on it (`KEEP_DIR=DIR` keeps
+//! that log as `DIR/<variant>.db`). `VARIANTS=compact` runs one variant only.
 //!
 //! `cargo bench -p datalex-service --bench log` (Linux: it reads `/proc`).
 
@@ -39,16 +39,18 @@ fn cpu_of(tid: &str) -> Duration {
     Duration::from_nanos(text.split_whitespace().next().unwrap().parse().unwrap())
 }
 
-/// The id of this process's thread named `name`.
+/// The id of this process's newest thread named `name` (the writer of the log opened last:
+/// the service state's own log has one too).
 fn thread_named(name: &str) -> String {
+    let mut found: Vec<u64> = Vec::new();
     for entry in std::fs::read_dir("/proc/self/task").unwrap() {
         let tid = entry.unwrap().file_name().to_string_lossy().into_owned();
         let comm = std::fs::read_to_string(format!("/proc/self/task/{tid}/comm")).unwrap();
         if comm.trim() == name {
-            return tid;
+            found.push(tid.parse().unwrap());
         }
     }
-    panic!("no thread named {name}");
+    found.into_iter().max().expect("a thread of that name").to_string()
 }
 
 fn this_thread() -> String {
@@ -168,7 +170,12 @@ fn main() {
 
         if let Some(big) = big {
             let dir = tempfile::tempdir().unwrap();
-            let path = dir.path().join("decisions.db");
+            // KEEP_DIR: the big log is kept there (`<variant>.db`), e.g. to verify it with
+            // another build's `datalex audit verify`.
+            let path = match std::env::var("KEEP_DIR") {
+                Ok(keep) => Path::new(&keep).join(format!("{variant}.db")),
+                Err(_) => dir.path().join("decisions.db"),
+            };
             let log = DecisionLog::open(&path).unwrap();
             let t = Instant::now();
             let mut done = 0;
