@@ -176,7 +176,9 @@ fn two_replicas_keep_two_chains_answer_for_each_other_and_audit_verify_finds_tam
         texts.split_whitespace().collect::<Vec<_>>(),
         ["replica-a:1", "replica-b:1"]
     );
-    pg.psql("UPDATE texts SET text = replace(text, 'binzhou', 'binzhoU') WHERE chain = 'replica-a'");
+    pg.psql(
+        "UPDATE texts SET text = replace(text, 'binzhou', 'binzhoU') WHERE chain = 'replica-a'",
+    );
     let (code, report) = audit(&pg, &keys, &public);
     assert_eq!(code, Some(1), "{report}");
     assert!(

@@ -50,7 +50,11 @@ fn thread_named(name: &str) -> String {
             found.push(tid.parse().unwrap());
         }
     }
-    found.into_iter().max().expect("a thread of that name").to_string()
+    found
+        .into_iter()
+        .max()
+        .expect("a thread of that name")
+        .to_string()
 }
 
 fn this_thread() -> String {
