@@ -195,7 +195,8 @@ impl Workspace {
     /// stale.
     fn changed(&mut self, id: DocId) {
         if self.is_member(id) {
-            self.analysis = OnceCell::new();
+            // The names of the old texts are freed off the path of the answer.
+            crate::document::drop_later(std::mem::take(&mut self.analysis));
             self.members_dirty = true;
             // The documents outside resolve names against the project's own files.
             for a in self.outside_analysis.values_mut() {
