@@ -2456,6 +2456,10 @@ mod tests {
     /// policy file, and on lines cut at random places and mixed with strings, escapes and
     /// comments.
     #[test]
+    #[allow(
+        clippy::disallowed_methods,
+        reason = "the test reads the bundled policy files"
+    )]
     fn brace_delta_agrees_with_classify() {
         fn by_classify(line: &str) -> i64 {
             classify(line)
@@ -2469,16 +2473,12 @@ mod tests {
         }
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
         let mut texts = vec![include_str!("../../stdlib/prelude.dlx").to_string()];
-        let mut dirs = vec![root.join("policies")];
-        while let Some(d) = dirs.pop() {
-            for e in std::fs::read_dir(&d).unwrap().flatten() {
-                let p = e.path();
-                if p.is_dir() {
-                    dirs.push(p);
-                } else if p.extension().is_some_and(|x| x == "dlx") {
-                    texts.push(std::fs::read_to_string(&p).unwrap());
-                }
-            }
+        for p in
+            datalex_files::policy_files(&[root.join("policies"), root.join("tests/diagnostics")])
+                .unwrap()
+                .files
+        {
+            texts.push(std::fs::read_to_string(&p).unwrap());
         }
         let parts = [
             "{", "}", "[", "]", "\"", "\\", "/", "//", "a", "第", "\n", " ", "\\\"", "《",
