@@ -156,16 +156,6 @@ impl VisitMut<'_> for Through {
     }
 }
 
-/// Drops `x` on a thread of its own, so that no answer waits for the freeing of a large
-/// structure (a file's tree, a compiled policy set). If no thread can be started, `x` is
-/// dropped here, with the closure that holds it.
-pub(crate) fn drop_later<T: Send + 'static>(x: T) {
-    let spawned = std::thread::Builder::new()
-        .name("datalex-lsp-drop".into())
-        .spawn(move || drop(x));
-    drop(spawned);
-}
-
 /// A policy file.
 #[derive(Debug, Clone)]
 pub struct Document {
@@ -302,11 +292,7 @@ impl Document {
             chunks.push(chunk);
         }
         self.chunks = chunks;
-        // The tree of the old text is freed off the path of the answer (it is as large as
-        // the file).
-        if let Some(old) = self.assembled.take() {
-            drop_later(old);
-        }
+        self.assembled.take();
         self.lines = LineIndex::new(new);
         let package = self.items().find_map(|(_, i)| match i {
             Item::Package(p) => Some(p.name.name.clone()),

@@ -195,8 +195,7 @@ impl Workspace {
     /// stale.
     fn changed(&mut self, id: DocId) {
         if self.is_member(id) {
-            // The names of the old texts are freed off the path of the answer.
-            crate::document::drop_later(std::mem::take(&mut self.analysis));
+            self.analysis = OnceCell::new();
             self.members_dirty = true;
             // The documents outside resolve names against the project's own files.
             for a in self.outside_analysis.values_mut() {

@@ -186,8 +186,6 @@ impl Workspace {
         // had (see `Chunk::fallback`), not about the text: only its parse errors are shown.
         let syntax_errors = parse_diagnostics.clone();
         let compiled = datalex_compiler::check_parsed(&files, parse_diagnostics);
-        // Freeing what the compiler built (the policy set) is work no answer waits for.
-        crate::document::drop_later(compiled.leftover);
         let doc_of = |file: u32| order.get(file as usize).copied();
         for d in &compiled.diagnostics {
             let Some(id) = doc_of(d.span.file) else {
