@@ -14,6 +14,6 @@ pub mod source;
 pub mod symbols;
 pub mod types;
 
-pub use compile::{compile, compile_parsed, Compiled, STD};
+pub use compile::{check_parsed, compile, compile_parsed, Checked, Compiled, Leftover, STD};
 pub use ir::PolicySet;
 pub use symbols::Symbols;

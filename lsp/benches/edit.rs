@@ -21,7 +21,7 @@
 //!   `DATALEX_LSP_BIN=target/release/datalex`: `datalex lsp` spawned, on its stdin and stdout
 //!   (skipped without the variable);
 //! - `edit/reparse` and `edit/compile`: the two parts, to see where the time goes
-//!   (`edit/compile` is the server's: `compile_parsed` of the documents' cached trees);
+//!   (`edit/compile` is the server's: `check_parsed` of the documents' kept trees);
 //! - `edit/parse_all`: parsing every file of the workspace from its text, which the server no
 //!   longer does to compile, and `edit/syntax_all`: what it does instead, every file's tree
 //!   cloned from its cached chunks and moved into place.

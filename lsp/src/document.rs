@@ -19,6 +19,7 @@ use datalex_lang::ast::{self, Item};
 use datalex_lang::rebase::{rebase, rebase_diagnostic};
 use datalex_lang::{Diagnostic, FileId, Span};
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -172,6 +173,22 @@ pub struct Document {
     pub version: Option<i32>,
     /// The package the file declares (its first `package`).
     package: Option<String>,
+    /// What [`Document::assembled`] last gave, and for which file id: kept until the text
+    /// changes ([`Document::set_text`] empties it), so that the compile after an edit of
+    /// another file clones no tree of this one.
+    assembled: RefCell<Option<Arc<Assembled>>>,
+}
+
+/// A file's syntax tree and parse diagnostics as the compiler gets them: see
+/// [`Document::assembled`].
+#[derive(Debug)]
+pub struct Assembled {
+    /// The file id the spans are in.
+    pub file: FileId,
+    /// The tree, as [`Document::syntax`] gives it.
+    pub tree: ast::File,
+    /// The parse diagnostics, as [`Document::syntax`] gives them.
+    pub diagnostics: Vec<Diagnostic>,
 }
 
 /// How much work an update did, for tests and benchmarks.
@@ -203,6 +220,7 @@ impl Document {
             chunks: Vec::new(),
             version,
             package: None,
+            assembled: RefCell::new(None),
         };
         d.set_text(text);
         d
@@ -274,6 +292,7 @@ impl Document {
             chunks.push(chunk);
         }
         self.chunks = chunks;
+        self.assembled.take();
         self.lines = LineIndex::new(new);
         let package = self.items().find_map(|(_, i)| match i {
             Item::Package(p) => Some(p.name.name.clone()),
@@ -370,6 +389,26 @@ impl Document {
         }
         diagnostics.extend(datalex_lang::parser::mixed_keywords(&keywords));
         ast::File { items }
+    }
+
+    /// [`Document::syntax`] for `file`, kept: assembled once after each change of the text,
+    /// and again only if it is asked for another file id.
+    pub fn assembled(&self, file: FileId) -> Arc<Assembled> {
+        let mut kept = self.assembled.borrow_mut();
+        match kept.as_ref() {
+            Some(a) if a.file == file => Arc::clone(a),
+            _ => {
+                let mut diagnostics = Vec::new();
+                let tree = self.syntax(file, &mut diagnostics);
+                let a = Arc::new(Assembled {
+                    file,
+                    tree,
+                    diagnostics,
+                });
+                *kept = Some(Arc::clone(&a));
+                a
+            }
+        }
     }
 }
 

@@ -167,7 +167,7 @@ impl Cx {
 
     // ---- types, facts, kinds --------------------------------------------------------------
 
-    pub(super) fn declare_types(&mut self, files: &[(FileId, ast::File)]) {
+    pub(super) fn declare_types(&mut self, files: &[(FileId, &ast::File)]) {
         let mut records: Vec<&ast::RecordDecl> = Vec::new();
         // The name of each type declared so far, for "declared twice".
         let mut declared: HashMap<&str, Span> = HashMap::new();
@@ -342,7 +342,7 @@ impl Cx {
         }
     }
 
-    pub(super) fn declare_facts_and_kinds(&mut self, files: &[(FileId, ast::File)]) {
+    pub(super) fn declare_facts_and_kinds(&mut self, files: &[(FileId, &ast::File)]) {
         for (_, f) in files {
             for item in &f.items {
                 match item {

@@ -47,7 +47,7 @@ impl Cx {
     /// `labels` the package sees (its own, its bases', the prelude's) names.
     pub(super) fn unlabelled(
         &mut self,
-        files: &[(FileId, ast::File)],
+        files: &[(FileId, &ast::File)],
         packages: &[PackageSrc<'_>],
     ) {
         let warn = |span: Span, what: Unlabelled, name: String| -> Diagnostic {

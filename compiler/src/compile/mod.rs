@@ -62,19 +62,71 @@ pub fn compile(sources: &SourceMap) -> Compiled {
 /// parser's diagnostics for them. For trees and diagnostics that parsing the texts of
 /// `sources` gives, the result is exactly [`compile`]'s. The texts are still needed: for the
 /// policy's content hash.
-///
-/// The language server uses it: it keeps each file parsed item by item, and parses again
-/// after an edit only the items the edit touched.
 pub fn compile_parsed(
     sources: &SourceMap,
     files: &[(FileId, ast::File)],
     parse_diagnostics: Vec<Diagnostic>,
 ) -> Compiled {
+    let files: Vec<(FileId, &ast::File)> = files.iter().map(|(id, f)| (*id, f)).collect();
+    run(&files, parse_diagnostics, Purpose::Policy(sources))
+}
+
+/// What [`check_parsed`] gives: the diagnostics and the names of a compile, not its policy set.
+#[derive(Debug)]
+pub struct Checked {
+    /// Errors and warnings, in source order: exactly those of [`compile_parsed`].
+    pub diagnostics: Vec<Diagnostic>,
+    /// The names resolved: declarations and uses (filled also when there are errors).
+    pub symbols: Symbols,
+    /// What the check built on the way and no longer needs (the policy set, when there were
+    /// no errors, without its graph and content hash). Freeing it is a fair part of the work
+    /// of a check, so the caller may drop it after it has answered (or on another thread).
+    pub leftover: Leftover,
+}
+
+/// What a check built and no longer needs: see [`Checked::leftover`]. Only dropped.
+#[derive(Debug)]
+pub struct Leftover(
+    #[allow(dead_code, reason = "held only to be dropped when the caller chooses")]
+    Option<PolicySet>,
+);
+
+/// Checks files already parsed, borrowed, as [`compile_parsed`] compiles them, for their
+/// diagnostics and names alone: the same diagnostics and symbols, but neither the policy
+/// graph nor the content hash is built, since no diagnostic comes from them (so the texts
+/// are not needed either: `files` are numbered as a [`SourceMap`] of their texts would be).
+///
+/// The language server uses it after every edit: it keeps each file parsed item by item,
+/// parses again only the items an edit touched, and keeps the trees of unchanged files
+/// between checks.
+pub fn check_parsed(files: &[(FileId, &ast::File)], parse_diagnostics: Vec<Diagnostic>) -> Checked {
+    let compiled = run(files, parse_diagnostics, Purpose::Diagnostics);
+    Checked {
+        diagnostics: compiled.diagnostics,
+        symbols: compiled.symbols,
+        leftover: Leftover(compiled.policy),
+    }
+}
+
+/// What a compile is for.
+#[derive(Debug, Clone, Copy)]
+enum Purpose<'s> {
+    /// A policy set to decide with: everything (the texts for its content hash).
+    Policy(&'s SourceMap),
+    /// Diagnostics and names only: the policy graph and the content hash are left out.
+    Diagnostics,
+}
+
+fn run(
+    files: &[(FileId, &ast::File)],
+    parse_diagnostics: Vec<Diagnostic>,
+    purpose: Purpose,
+) -> Compiled {
     let mut cx = Cx {
         diags: parse_diagnostics,
         ..Cx::default()
     };
-    let policy = cx.build(files, sources);
+    let policy = cx.build(files, purpose);
     let mut diagnostics = std::mem::take(&mut cx.diags);
     // Static analysis needs a policy without errors; its findings are warnings.
     if let Some(p) = policy
@@ -145,7 +197,7 @@ struct Cx {
 }
 
 impl Cx {
-    fn build(&mut self, files: &[(FileId, ast::File)], sources: &SourceMap) -> Option<PolicySet> {
+    fn build(&mut self, files: &[(FileId, &ast::File)], purpose: Purpose<'_>) -> Option<PolicySet> {
         let packages = self.gather(files);
         self.declare_types(files);
         self.declare_facts_and_kinds(files);
@@ -187,7 +239,13 @@ impl Cx {
         self.unused_interpretations();
         self.report_unmatched_overrides();
         let coverage = self.coverage_notes(&packages);
-        let graph = graph::build(&self.regulations, &compiled);
+        let (graph, version) = match purpose {
+            Purpose::Policy(sources) => (
+                graph::build(&self.regulations, &compiled),
+                content_hash(sources),
+            ),
+            Purpose::Diagnostics => (graph::PolicyGraph::default(), String::new()),
+        };
 
         let mut program = Program::new(
             std::mem::take(&mut self.regulations),
@@ -196,7 +254,7 @@ impl Cx {
             std::mem::take(&mut self.kinds),
             compiled,
             std::mem::take(&mut self.interpretations),
-            content_hash(sources),
+            version,
         );
         program.labels = std::mem::take(&mut self.labels);
         Some(PolicySet {
@@ -209,7 +267,7 @@ impl Cx {
 
     // ---- packages -------------------------------------------------------------------------
 
-    fn gather<'a>(&mut self, files: &'a [(FileId, ast::File)]) -> Vec<PackageSrc<'a>> {
+    fn gather<'a>(&mut self, files: &[(FileId, &'a ast::File)]) -> Vec<PackageSrc<'a>> {
         let mut packages: Vec<PackageSrc<'a>> = Vec::new();
         for (fid, file) in files {
             let decl = file.items.iter().find_map(|i| match i {

@@ -16,7 +16,7 @@
 
 use super::{DocId, Workspace};
 use crate::symbols::Analysis;
-use datalex_lang::{Severity, SourceMap};
+use datalex_lang::Severity;
 use lsp_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, NumberOrString, Uri,
 };
@@ -167,19 +167,25 @@ impl Workspace {
             (*a != 0, name(a)).cmp(&(*b != 0, name(b)))
         });
         order.retain(|id| self.doc(*id).is_some());
-        // The documents' cached trees, not their texts parsed again (the texts are for the
-        // policy's content hash).
-        let mut sources = SourceMap::new();
-        let mut files = Vec::with_capacity(order.len());
-        let mut parse_diagnostics = Vec::new();
-        for d in order.iter().filter_map(|id| self.doc(*id)) {
-            let file = sources.add(d.name.clone(), d.text.clone());
-            files.push((file, d.syntax(file, &mut parse_diagnostics)));
-        }
+        // The documents' cached trees, not their texts parsed again; a document that did not
+        // change since the last compile hands over the same tree again, without cloning it.
+        let assembled: Vec<_> = order
+            .iter()
+            .enumerate()
+            .filter_map(|(file, id)| {
+                let file = datalex_lang::FileId::try_from(file).ok()?;
+                Some(self.doc(*id)?.assembled(file))
+            })
+            .collect();
+        let files: Vec<_> = assembled.iter().map(|a| (a.file, &a.tree)).collect();
+        let parse_diagnostics: Vec<_> = assembled
+            .iter()
+            .flat_map(|a| a.diagnostics.iter().cloned())
+            .collect();
         // What the compiler says inside an item that does not parse is about the tree it last
         // had (see `Chunk::fallback`), not about the text: only its parse errors are shown.
         let syntax_errors = parse_diagnostics.clone();
-        let compiled = datalex_compiler::compile_parsed(&sources, &files, parse_diagnostics);
+        let compiled = datalex_compiler::check_parsed(&files, parse_diagnostics);
         let doc_of = |file: u32| order.get(file as usize).copied();
         for d in &compiled.diagnostics {
             let Some(id) = doc_of(d.span.file) else {
@@ -306,6 +312,7 @@ mod tests {
     )]
 
     use super::*;
+    use datalex_lang::SourceMap;
     use lsp_types::{Position, TextDocumentContentChangeEvent};
     use std::str::FromStr;
 
