@@ -500,14 +500,16 @@ impl FactFile {
             "institutions.json" => parse::<Institution>(name, text)
                 .map(|v| FactFile::Institutions(Parsed::new(name, v, |i| i.id.as_str()))),
             "emergencies.json" => parse::<Emergency>(name, text).map(|v| {
-                let interval = v.iter().enumerate().find(|(_, e)| e.end < e.start).map(
-                    |(i, e)| FactsError::Interval {
+                let interval = v
+                    .iter()
+                    .enumerate()
+                    .find(|(_, e)| e.end < e.start)
+                    .map(|(i, e)| FactsError::Interval {
                         file: name.to_string(),
                         index: i,
                         start: e.start,
                         end: e.end,
-                    },
-                );
+                    });
                 FactFile::Emergencies(Parsed::new(name, v, |e| e.id.as_str()), interval)
             }),
             "developers.json" => parse::<Developer>(name, text)

@@ -9,9 +9,7 @@
 //! field, or the entries) is the one given. So a text either reads the same both ways, or is
 //! read the slow way; the tests below hold the two readings to that.
 
-use super::{
-    Dataset, Developer, Emergency, Institution, LegalBasis, Product, ShareConditions,
-};
+use super::{Dataset, Developer, Emergency, Institution, LegalBasis, Product, ShareConditions};
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -277,7 +275,10 @@ mod tests {
     #[test]
     fn the_examples_read_the_same_and_fast() {
         for (name, text) in examples() {
-            assert!(check(name, &text), "{name}: the fast reading refused an example");
+            assert!(
+                check(name, &text),
+                "{name}: the fast reading refused an example"
+            );
         }
     }
 
@@ -293,7 +294,9 @@ mod tests {
             format!("[{{{d}, \"share_conditions\": null}}]"),
             format!("[{{{d}, \"share_conditions\": {{\"institutions\": null, \"z\": 1}}}}]"),
             format!("[{{{d}, \"categories\": null}}]"),
-            format!("[{{{d}, \"legal_basis\": [{{\"title\": \"t\", \"rank\": \"law\", \"q\": 1}}]}}]"),
+            format!(
+                "[{{{d}, \"legal_basis\": [{{\"title\": \"t\", \"rank\": \"law\", \"q\": 1}}]}}]"
+            ),
             format!("[{{{d}, \"legal_basis\": [[\"t\", \"law\"]]}}]"),
             format!("[{{{d}, \"security_level\": {{\"core\": null}}}}]"),
             format!("[{{{d}, \"last_evaluated\": \"2025-02-30\"}}]"),
@@ -320,7 +323,10 @@ mod tests {
             "emergencies.json",
             r#"[{"id": "e", "title": "t", "start": "2026-01-02", "end": "2026-01-01"}]"#,
         );
-        check("developers.json", r#"[{"id": "d", "name": "n", "qualified": "yes"}]"#);
+        check(
+            "developers.json",
+            r#"[{"id": "d", "name": "n", "qualified": "yes"}]"#,
+        );
         check("products.json", r#"[{"id": "p", "name": "n"}]"#);
     }
 
@@ -339,8 +345,20 @@ mod tests {
     #[test]
     fn mutated_examples_read_the_same() {
         const PIECES: [&str; 14] = [
-            "null", "1", "-2.5e3", "true", "\"\"", "\"x\"", "[]", "{}", "\"id\": \"dup\", ",
-            "\"share\": \"open\", ", "\"conditional\"", ",", "\"2025-06-31\"", "\"extra\": [1], ",
+            "null",
+            "1",
+            "-2.5e3",
+            "true",
+            "\"\"",
+            "\"x\"",
+            "[]",
+            "{}",
+            "\"id\": \"dup\", ",
+            "\"share\": \"open\", ",
+            "\"conditional\"",
+            ",",
+            "\"2025-06-31\"",
+            "\"extra\": [1], ",
         ];
         let mut rng = Rng(20);
         let mut accepted = 0;
@@ -378,6 +396,9 @@ mod tests {
                 }
             }
         }
-        assert!(accepted > 100, "only {accepted} mutants read by the fast path");
+        assert!(
+            accepted > 100,
+            "only {accepted} mutants read by the fast path"
+        );
     }
 }
