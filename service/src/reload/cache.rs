@@ -4,7 +4,8 @@
 //!   same hash keeps the compiled policy set, a new one compiles.
 //! - **Calendar**: the extra year files are read and hashed the same way.
 //! - **Facts**, per data directory and file: a file whose size, modification and change times
-//!   and inode are those of the last read is not read again; any other is read and hashed
+//!   and inode are those of the last read, and that had not changed for two seconds when it was
+//!   read, is not read again; any other is read and hashed
 //!   (SHA-256, the facts' own content hash, `Facts::hash`) and parsed only if its content
 //!   changed (a `touch` costs reading and hashing). Files are hashed in the order of
 //!   `FACT_FILES` (the catalog first) and the hash state after each file is kept, so an
@@ -37,6 +38,9 @@ pub struct Cache {
     dirs: HashMap<PathBuf, Dir>,
     bound: HashMap<(String, PathBuf), Bound>,
     used_dirs: HashSet<PathBuf>,
+    /// The number of the build under way: a directory is read once per build, whichever
+    /// jurisdictions and tests name it.
+    generation: u64,
     used_bound: HashSet<(String, PathBuf)>,
     /// What the last build did, for the log and the benchmark.
     pub stats: Stats,
@@ -72,11 +76,18 @@ pub struct Policy {
 struct Dir {
     files: [Option<File>; 5],
     facts: Option<Arc<Facts>>,
+    /// The build that last read it.
+    generation: u64,
 }
 
 /// One fact file as last read.
 struct File {
     seen: Seen,
+    /// Whether the file had not changed for a while when it was read: only then does the same
+    /// [`Seen`] mean the same content (a file written twice within the file system's clock
+    /// tick keeps its times; as git does with a "racily clean" entry, such a file is read
+    /// again).
+    settled: bool,
     /// The facts hash after this file (and the ones before it).
     after: FactsHash,
     key: String,
@@ -94,7 +105,24 @@ struct Seen {
     inode: (u64, u64),
 }
 
+/// How long a file must have been unchanged when it was read for its metadata to stand for its
+/// content afterwards.
+const SETTLED: std::time::Duration = std::time::Duration::from_secs(2);
+
 impl Seen {
+    /// Whether the file last changed more than [`SETTLED`] before `now`.
+    fn settled(&self, now: std::time::SystemTime) -> bool {
+        let old = |t: std::time::SystemTime| now.duration_since(t).is_ok_and(|d| d > SETTLED);
+        #[cfg(unix)]
+        let changed_old = u64::try_from(self.changed.0)
+            .ok()
+            .map(|s| std::time::UNIX_EPOCH + std::time::Duration::from_secs(s))
+            .is_some_and(old);
+        #[cfg(not(unix))]
+        let changed_old = false;
+        self.modified.is_some_and(old) && changed_old
+    }
+
     fn of(m: &std::fs::Metadata) -> Seen {
         #[cfg(unix)]
         use std::os::unix::fs::MetadataExt as _;
@@ -140,6 +168,7 @@ fn canonical(dir: &Path) -> PathBuf {
 impl Cache {
     /// Starts a build: forgets the last build's statistics and what it used.
     pub fn begin(&mut self) {
+        self.generation += 1;
         self.stats = Stats::default();
         self.used_dirs.clear();
         self.used_bound.clear();
@@ -155,9 +184,10 @@ impl Cache {
     /// Forgets everything (after a build that failed: what it read is not served, and must
     /// not be kept alive beside the snapshot that serves).
     pub fn clear(&mut self) {
-        let stats = self.stats;
+        let (stats, generation) = (self.stats, self.generation);
         *self = Cache::default();
         self.stats = stats;
+        self.generation = generation;
     }
 
     /// The policies under `paths`, compiled unless their files are those of the last build.
@@ -211,6 +241,12 @@ impl Cache {
         let key = canonical(dir);
         self.used_dirs.insert(key.clone());
         let cached = self.dirs.entry(key).or_default();
+        if cached.generation == self.generation {
+            if let Some(f) = &cached.facts {
+                return Ok(Arc::clone(f));
+            }
+        }
+        cached.generation = self.generation;
         let mut hash = FactsHash::new();
         // Once a file is read again, the files after it are too (their keys chain it).
         let mut chained = false;
@@ -227,16 +263,24 @@ impl Cache {
                     detail: e.to_string(),
                     path: path.clone(),
                 })?;
-            if let Some(f) = slot.as_ref().filter(|f| !chained && f.seen == seen) {
+            if let Some(f) = slot
+                .as_ref()
+                .filter(|f| !chained && f.settled && f.seen == seen)
+            {
                 hash = f.after.clone();
                 continue;
             }
+            let now = std::time::SystemTime::now();
+            let settled = seen.settled(now);
             let text = load::read_fact_file(&path)?;
             self.stats.facts_read += 1;
             hash.add(name, text.as_bytes());
             let key = hash.finish();
             match slot.as_mut().filter(|f| f.key == key) {
-                Some(f) => f.seen = seen,
+                Some(f) => {
+                    f.seen = seen;
+                    f.settled = settled;
+                }
                 None => {
                     chained = true;
                     self.stats.facts_parsed += 1;
@@ -247,6 +291,7 @@ impl Cache {
                     });
                     *slot = Some(File {
                         seen,
+                        settled,
                         after: hash.clone(),
                         key,
                         parsed,
