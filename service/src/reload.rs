@@ -61,36 +61,46 @@ fn build_from(project: &Project, lang: Lang, cache: &mut Cache) -> anyhow::Resul
     if project.policy_tests() {
         let started = Instant::now();
         let guarding = policy_tests::guarding(&policy, &names);
-        let mut bind = |package: &str, dir: &std::path::Path| {
-            let facts = cache.facts(dir).map_err(policy_tests::Failure::Facts)?;
-            cache
-                .bind(&policy, package, dir, facts, &calendar)
-                .map_err(|e| policy_tests::Failure::Bind {
-                    dir: dir.to_path_buf(),
-                    detail: e.to_string(),
-                })
-        };
-        let report = policy_tests::run_with(
-            &policy,
-            &compiled.sources,
-            &compiled.diagnostics,
-            project.clock().today(),
-            Some(&guarding),
-            &mut bind,
-        );
-        let failed = report.failed().count();
-        tracing::info!(
-            tests = report.tests.len(),
-            failed,
-            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "ran the policy tests"
-        );
-        if failed > 0 {
-            return Err(anyhow!(policy_tests::refusal(
-                lang,
-                project.policies(),
-                &report
-            )));
+        let today = project.clock().today();
+        // The tests passed with the same policy set, calendar, day and facts: they would
+        // decide the same again (a `touch`, a change to facts no test reads).
+        if cache.tests_passed(&policy, &calendar, today, &guarding) {
+            tracing::info!("the policy tests passed with the same policies and facts");
+        } else {
+            let mut read: Vec<(std::path::PathBuf, String)> = Vec::new();
+            let mut bind = |package: &str, dir: &std::path::Path| {
+                let facts = cache.facts(dir).map_err(policy_tests::Failure::Facts)?;
+                read.push((dir.to_path_buf(), facts.hash.clone()));
+                cache
+                    .bind(&policy, package, dir, facts, &calendar)
+                    .map_err(|e| policy_tests::Failure::Bind {
+                        dir: dir.to_path_buf(),
+                        detail: e.to_string(),
+                    })
+            };
+            let report = policy_tests::run_with(
+                &policy,
+                &compiled.sources,
+                &compiled.diagnostics,
+                today,
+                Some(&guarding),
+                &mut bind,
+            );
+            let failed = report.failed().count();
+            tracing::info!(
+                tests = report.tests.len(),
+                failed,
+                elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+                "ran the policy tests"
+            );
+            if failed > 0 {
+                return Err(anyhow!(policy_tests::refusal(
+                    lang,
+                    project.policies(),
+                    &report
+                )));
+            }
+            cache.passed(&policy, &calendar, today, guarding, read);
         }
     }
     let mut jurisdictions = Vec::with_capacity(names.len());
@@ -121,6 +131,7 @@ impl AppState {
         tracing::info!(
             elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
             compiled = stats.compiled,
+            tested = stats.tested,
             facts_read = stats.facts_read,
             facts_parsed = stats.facts_parsed,
             bound = stats.bound,

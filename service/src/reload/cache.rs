@@ -42,8 +42,21 @@ pub struct Cache {
     /// jurisdictions and tests name it.
     generation: u64,
     used_bound: HashSet<(String, PathBuf)>,
+    /// The last run of the package tests that passed, and what it decided with.
+    tests: Option<TestsRun>,
     /// What the last build did, for the log and the benchmark.
     pub stats: Stats,
+}
+
+/// What a run of the package tests that passed decided with: running them again with the same
+/// policy set, calendar, day, packages and facts would decide every test the same way.
+struct TestsRun {
+    policy: Arc<PolicySet>,
+    calendar: Arc<Calendar>,
+    today: datalex_lang::date::Date,
+    packages: std::collections::BTreeSet<String>,
+    /// Each facts directory the tests named, with the hash of its facts.
+    facts: Vec<(PathBuf, String)>,
 }
 
 /// What one build read and reused.
@@ -51,6 +64,8 @@ pub struct Cache {
 pub struct Stats {
     /// Whether the policies were compiled (not reused).
     pub compiled: bool,
+    /// Whether the package tests ran (not skipped: they passed with the same inputs).
+    pub tested: bool,
     /// Fact files read (and hashed).
     pub facts_read: usize,
     /// Fact files parsed.
@@ -310,6 +325,52 @@ impl Cache {
         let facts = Arc::new(facts);
         cached.facts = Some(Arc::clone(&facts));
         Ok(facts)
+    }
+
+    /// Whether the package tests of `packages` passed with this policy set, calendar, day and
+    /// the facts their directories hold now (read through the cache, so an unchanged
+    /// directory costs a look at its files' metadata).
+    pub fn tests_passed(
+        &mut self,
+        policy: &Arc<PolicySet>,
+        calendar: &Arc<Calendar>,
+        today: datalex_lang::date::Date,
+        packages: &std::collections::BTreeSet<String>,
+    ) -> bool {
+        let Some(run) = self.tests.take() else {
+            return false;
+        };
+        let same = Arc::ptr_eq(&run.policy, policy)
+            && Arc::ptr_eq(&run.calendar, calendar)
+            && run.today == today
+            && run.packages == *packages
+            && run
+                .facts
+                .iter()
+                .all(|(dir, hash)| self.facts(dir).is_ok_and(|f| f.hash == *hash));
+        if same {
+            self.tests = Some(run);
+        }
+        same
+    }
+
+    /// Records a run of the package tests that passed ([`Cache::tests_passed`]).
+    pub fn passed(
+        &mut self,
+        policy: &Arc<PolicySet>,
+        calendar: &Arc<Calendar>,
+        today: datalex_lang::date::Date,
+        packages: std::collections::BTreeSet<String>,
+        facts: Vec<(PathBuf, String)>,
+    ) {
+        self.stats.tested = true;
+        self.tests = Some(TestsRun {
+            policy: Arc::clone(policy),
+            calendar: Arc::clone(calendar),
+            today,
+            packages,
+            facts,
+        });
     }
 
     /// `package` of `policy` bound to `facts` and `calendar` (the facts of `dir`), reusing the
