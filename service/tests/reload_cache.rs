@@ -175,7 +175,7 @@ fn bad_facts_are_refused_as_a_build_from_nothing_refuses_them_and_nothing_is_kep
             &catalog,
             good.replacen("\"bz-ga-0002\"", "\"bz-ga-0001\"", 1),
         ),
-        (&catalog, good[..good.len() - 3].to_string()),
+        (&catalog, good.trim_end().trim_end_matches(']').to_string()),
         (&catalog, good.replacen("\"provider\": \"bz-ga\",", "", 1)),
         (
             &institutions,

@@ -213,10 +213,9 @@ mod tests {
     //! The fast reading against the derived types: on the example facts, on hand-made edge
     //! cases and on thousands of deterministic mutations of the examples, whatever the fast
     //! reading accepts, the derived types read the same (compared by their `Debug` form).
-    use super::super::{parse, parse_naming_the_field, FACT_FILES};
+    use super::super::{parse, parse_naming_the_field};
     use super::List;
     use std::fmt::Debug;
-    use std::path::Path;
 
     /// The fast reading alone, and the slow one, of `text` as `T`s: if the fast one accepts,
     /// the slow one must too, with the same entries; and [`parse`] (fast, then slow) always
@@ -253,23 +252,86 @@ mod tests {
         }
     }
 
+    /// The example facts of `data/` (embedded: the crate does no IO, its tests neither).
     fn examples() -> Vec<(&'static str, String)> {
-        let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../data");
-        let mut dirs: Vec<_> = std::fs::read_dir(&data)
-            .unwrap()
-            .map(|e| e.unwrap().path())
-            .collect();
-        dirs.sort();
-        let mut out = Vec::new();
-        for d in dirs {
-            for name in FACT_FILES {
-                if let Ok(text) = std::fs::read_to_string(d.join(name)) {
-                    out.push((name, text));
-                }
-            }
-        }
-        assert!(out.len() >= 12, "the example facts are found");
-        out
+        vec![
+            (
+                "catalog.json",
+                include_str!("../../../data/binzhou/catalog.json").to_string(),
+            ),
+            (
+                "institutions.json",
+                include_str!("../../../data/binzhou/institutions.json").to_string(),
+            ),
+            (
+                "emergencies.json",
+                include_str!("../../../data/binzhou/emergencies.json").to_string(),
+            ),
+            (
+                "developers.json",
+                include_str!("../../../data/binzhou/developers.json").to_string(),
+            ),
+            (
+                "catalog.json",
+                include_str!("../../../data/jinan/catalog.json").to_string(),
+            ),
+            (
+                "institutions.json",
+                include_str!("../../../data/jinan/institutions.json").to_string(),
+            ),
+            (
+                "emergencies.json",
+                include_str!("../../../data/jinan/emergencies.json").to_string(),
+            ),
+            (
+                "catalog.json",
+                include_str!("../../../data/linyi/catalog.json").to_string(),
+            ),
+            (
+                "institutions.json",
+                include_str!("../../../data/linyi/institutions.json").to_string(),
+            ),
+            (
+                "developers.json",
+                include_str!("../../../data/linyi/developers.json").to_string(),
+            ),
+            (
+                "products.json",
+                include_str!("../../../data/linyi/products.json").to_string(),
+            ),
+            (
+                "catalog.json",
+                include_str!("../../../data/qingdao/catalog.json").to_string(),
+            ),
+            (
+                "institutions.json",
+                include_str!("../../../data/qingdao/institutions.json").to_string(),
+            ),
+            (
+                "catalog.json",
+                include_str!("../../../data/shandong/catalog.json").to_string(),
+            ),
+            (
+                "institutions.json",
+                include_str!("../../../data/shandong/institutions.json").to_string(),
+            ),
+            (
+                "catalog.json",
+                include_str!("../../../data/zunyi/catalog.json").to_string(),
+            ),
+            (
+                "institutions.json",
+                include_str!("../../../data/zunyi/institutions.json").to_string(),
+            ),
+            (
+                "developers.json",
+                include_str!("../../../data/zunyi/developers.json").to_string(),
+            ),
+            (
+                "products.json",
+                include_str!("../../../data/zunyi/products.json").to_string(),
+            ),
+        ]
     }
 
     #[test]
@@ -379,10 +441,10 @@ mod tests {
                     }
                     // Replace a value.
                     2 => {
-                        if let Some(colon) = ls[at].find(": ") {
+                        if let Some((key, _)) = ls[at].clone().split_once(": ") {
                             let piece = PIECES[rng.below(PIECES.len())];
                             let comma = if ls[at].ends_with(',') { "," } else { "" };
-                            ls[at] = format!("{}: {piece}{comma}", &ls[at][..colon]);
+                            ls[at] = format!("{key}: {piece}{comma}");
                         }
                     }
                     // Insert a piece at the start of a line.
