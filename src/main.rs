@@ -2,6 +2,10 @@
 //!
 //! Exit codes: 0 success, 1 a check or test failed, 2 bad usage or bad input.
 
+/// The allocator (Cargo.toml says why): a reload's freed snapshot goes back to the system.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 mod bundle;
 mod cli;
 mod coverage;

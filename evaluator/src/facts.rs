@@ -5,6 +5,7 @@ use datalex_lang::date::Date;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
+use std::sync::Arc;
 
 macro_rules! str_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $s:literal),* $(,)? }) => {
@@ -204,28 +205,34 @@ pub struct Product {
 }
 
 /// The facts of one jurisdiction, indexed by id.
+///
+/// Each collection and its index is shared (`Arc`): a service that reloads one changed file
+/// keeps the other files' collections, and two snapshots with the same catalog hold it once.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     /// The catalog.
-    pub catalog: Vec<Dataset>,
+    pub catalog: Arc<Vec<Dataset>>,
     /// Institutions.
-    pub institutions: Vec<Institution>,
+    pub institutions: Arc<Vec<Institution>>,
     /// Emergencies.
-    pub emergencies: Vec<Emergency>,
+    pub emergencies: Arc<Vec<Emergency>>,
     /// Developers.
-    pub developers: Vec<Developer>,
+    pub developers: Arc<Vec<Developer>>,
     /// Registered data products.
-    pub products: Vec<Product>,
+    pub products: Arc<Vec<Product>>,
     /// The institutions that are big-data authorities (`big_data_authority: true`), a copy kept
     /// so that finding a body's authority scans the few authorities, not every institution.
     pub authorities: Vec<Institution>,
-    product_index: HashMap<String, usize>,
-    catalog_index: HashMap<String, usize>,
-    institution_index: HashMap<String, usize>,
-    developer_index: HashMap<String, usize>,
+    product_index: Arc<Index>,
+    catalog_index: Arc<Index>,
+    institution_index: Arc<Index>,
+    developer_index: Arc<Index>,
     /// `sha256:…` of the files the facts were read from.
     pub hash: String,
 }
+
+/// Positions by id.
+type Index = HashMap<String, usize>;
 
 /// Why facts were rejected: the file, the path in it, and what is wrong.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -283,67 +290,88 @@ impl Facts {
     /// Reads facts from file texts by name (`catalog.json` …). `catalog.json` and
     /// `institutions.json` are required; the others default to empty.
     pub fn from_files(files: &[(&str, &str)]) -> Result<Facts, FactsError> {
-        let text = |name: &str| files.iter().find(|(n, _)| *n == name).map(|(_, t)| *t);
-        let required = |name: &str| {
-            text(name).ok_or_else(|| FactsError::Missing {
-                file: name.to_string(),
-            })
-        };
+        let mut hash = FactsHash::new();
+        let mut parsed: [Option<Result<FactFile, FactsError>>; 5] = Default::default();
+        for (slot, name) in parsed.iter_mut().zip(FACT_FILES) {
+            if let Some((_, text)) = files.iter().find(|(n, _)| *n == name) {
+                hash.add(name, text.as_bytes());
+                *slot = FactFile::parse(name, text);
+            }
+        }
+        let [a, b, c, d, e] = &parsed;
+        Facts::assemble(
+            [a.as_ref(), b.as_ref(), c.as_ref(), d.as_ref(), e.as_ref()],
+            hash.finish(),
+        )
+    }
+
+    /// The facts of a data directory's files, each already parsed ([`FactFile::parse`]), in
+    /// the order of [`FACT_FILES`] (`None`: the file is absent), with the hash of their texts
+    /// ([`FactsHash`]). The collections are shared with `files`, not copied. The error is the
+    /// one [`Facts::from_files`] gives for the same texts: the first file that is missing or
+    /// does not parse, then the first duplicate id, then an emergency that ends before it
+    /// starts.
+    pub fn assemble(
+        files: [Option<&Result<FactFile, FactsError>>; 5],
+        hash: String,
+    ) -> Result<Facts, FactsError> {
+        let [catalog, institutions, emergencies, developers, products] = files;
+        type Slot<'a> = Option<&'a Result<FactFile, FactsError>>;
+        fn required<'a>(name: &str, f: Slot<'a>) -> Result<Option<&'a FactFile>, FactsError> {
+            match f {
+                None => Err(FactsError::Missing {
+                    file: name.to_string(),
+                }),
+                Some(f) => f.as_ref().map(Some).map_err(Clone::clone),
+            }
+        }
+        fn optional(f: Slot<'_>) -> Result<Option<&FactFile>, FactsError> {
+            f.map(|f| f.as_ref().map_err(Clone::clone)).transpose()
+        }
+        let catalog = required("catalog.json", catalog)?;
+        let institutions = required("institutions.json", institutions)?;
+        let emergencies = optional(emergencies)?;
+        let developers = optional(developers)?;
+        let products = optional(products)?;
         let mut facts = Facts {
-            catalog: parse("catalog.json", required("catalog.json")?)?,
-            institutions: parse("institutions.json", required("institutions.json")?)?,
-            emergencies: text("emergencies.json")
-                .map_or(Ok(Vec::new()), |t| parse("emergencies.json", t))?,
-            developers: text("developers.json")
-                .map_or(Ok(Vec::new()), |t| parse("developers.json", t))?,
-            products: text("products.json")
-                .map_or(Ok(Vec::new()), |t| parse("products.json", t))?,
+            hash,
             ..Facts::default()
         };
-        facts.catalog_index = index("catalog.json", facts.catalog.iter().map(|d| d.id.as_str()))?;
-        facts.institution_index = index(
-            "institutions.json",
-            facts.institutions.iter().map(|d| d.id.as_str()),
-        )?;
-        facts.developer_index = index(
-            "developers.json",
-            facts.developers.iter().map(|d| d.id.as_str()),
-        )?;
-        facts.product_index = index(
-            "products.json",
-            facts.products.iter().map(|d| d.id.as_str()),
-        )?;
-        index(
-            "emergencies.json",
-            facts.emergencies.iter().map(|d| d.id.as_str()),
-        )?;
+        for f in [catalog, institutions, developers, products]
+            .into_iter()
+            .flatten()
+        {
+            f.duplicate()?;
+            match f {
+                FactFile::Catalog(p) => {
+                    facts.catalog = Arc::clone(&p.items);
+                    facts.catalog_index = Arc::clone(&p.index);
+                }
+                FactFile::Institutions(p) => {
+                    facts.institutions = Arc::clone(&p.items);
+                    facts.institution_index = Arc::clone(&p.index);
+                }
+                FactFile::Developers(p) => {
+                    facts.developers = Arc::clone(&p.items);
+                    facts.developer_index = Arc::clone(&p.index);
+                }
+                FactFile::Products(p) => {
+                    facts.products = Arc::clone(&p.items);
+                    facts.product_index = Arc::clone(&p.index);
+                }
+                FactFile::Emergencies(..) => {}
+            }
+        }
+        if let Some(f) = emergencies {
+            f.duplicate()?;
+            if let FactFile::Emergencies(p, interval) = f {
+                if let Some(e) = interval {
+                    return Err(e.clone());
+                }
+                facts.emergencies = Arc::clone(&p.items);
+            }
+        }
         facts.authorities = authorities(&facts.institutions);
-        for (i, e) in facts.emergencies.iter().enumerate() {
-            if e.end < e.start {
-                return Err(FactsError::Interval {
-                    file: "emergencies.json".into(),
-                    index: i,
-                    start: e.start,
-                    end: e.end,
-                });
-            }
-        }
-        let mut h = Sha256::new();
-        for name in FACT_FILES {
-            if let Some(t) = text(name) {
-                h.update(name.as_bytes());
-                h.update([0]);
-                h.update(t.as_bytes());
-                h.update([0]);
-            }
-        }
-        facts.hash = format!(
-            "sha256:{}",
-            h.finalize()
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect::<String>()
-        );
         Ok(facts)
     }
 
@@ -355,10 +383,11 @@ impl Facts {
     }
 
     /// The same facts with `region` filled where an institution has none (the contract's
-    /// default: the jurisdiction's name).
+    /// default: the jurisdiction's name). Only the institutions are copied; the other
+    /// collections stay shared.
     #[must_use]
     pub fn with_default_region(mut self, region: &str) -> Facts {
-        for i in &mut self.institutions {
+        for i in Arc::make_mut(&mut self.institutions) {
             i.region.get_or_insert_with(|| region.to_string());
         }
         self.authorities = authorities(&self.institutions);
@@ -387,7 +416,157 @@ impl Facts {
     }
 }
 
-fn parse<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<Vec<T>, FactsError> {
+/// The content hash of a data directory's files (`Facts::hash`): SHA-256 over each present
+/// file's name and text, in the order of [`FACT_FILES`]. Cloneable, so that a reader can keep
+/// the state after a file and go on from there when only later files changed.
+#[derive(Debug, Clone, Default)]
+pub struct FactsHash(Sha256);
+
+impl FactsHash {
+    /// Nothing hashed yet.
+    pub fn new() -> FactsHash {
+        FactsHash(Sha256::new())
+    }
+
+    /// Hashes the file `name` with the content `bytes` (files in the order of [`FACT_FILES`]).
+    pub fn add(&mut self, name: &str, bytes: &[u8]) {
+        self.0.update(name.as_bytes());
+        self.0.update([0]);
+        self.0.update(bytes);
+        self.0.update([0]);
+    }
+
+    /// `sha256:…` of what was added; the state is kept (a clone is finalised).
+    pub fn finish(&self) -> String {
+        format!(
+            "sha256:{}",
+            self.0
+                .clone()
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect::<String>()
+        )
+    }
+}
+
+/// A fact collection read from one file, and its index by id.
+#[derive(Debug, Clone)]
+pub struct Parsed<T> {
+    /// The entries, in the file's order.
+    pub items: Arc<Vec<T>>,
+    index: Arc<Index>,
+    /// The first id used twice, if any (reported when the facts are assembled, after every
+    /// file's parse errors, as [`Facts::from_files`] always has).
+    duplicate: Option<FactsError>,
+}
+
+impl<T> Parsed<T> {
+    fn new(file: &str, items: Vec<T>, id: impl Fn(&T) -> &str) -> Parsed<T> {
+        let (index, duplicate) = index(file, items.iter().map(id));
+        Parsed {
+            items: Arc::new(items),
+            index: Arc::new(index),
+            duplicate,
+        }
+    }
+}
+
+/// One fact file, parsed and indexed: what [`Facts::assemble`] puts together.
+#[derive(Debug, Clone)]
+pub enum FactFile {
+    /// `catalog.json`.
+    Catalog(Parsed<Dataset>),
+    /// `institutions.json`.
+    Institutions(Parsed<Institution>),
+    /// `emergencies.json`, and the first emergency that ends before it starts.
+    Emergencies(Parsed<Emergency>, Option<FactsError>),
+    /// `developers.json`.
+    Developers(Parsed<Developer>),
+    /// `products.json`.
+    Products(Parsed<Product>),
+}
+
+impl FactFile {
+    /// Parses the text of the fact file `name`; `None` if `name` is not one of [`FACT_FILES`].
+    ///
+    /// The text is read once by plain `serde_json` straight into the entries (no tree of
+    /// values in between); only a text that this refuses is read again, with
+    /// `serde_path_to_error`, for the error naming the field (`[3].share`).
+    pub fn parse(name: &str, text: &str) -> Option<Result<FactFile, FactsError>> {
+        Some(match name {
+            "catalog.json" => parse::<Dataset>(name, text)
+                .map(|v| FactFile::Catalog(Parsed::new(name, v, |d| d.id.as_str()))),
+            "institutions.json" => parse::<Institution>(name, text)
+                .map(|v| FactFile::Institutions(Parsed::new(name, v, |i| i.id.as_str()))),
+            "emergencies.json" => parse::<Emergency>(name, text).map(|v| {
+                let interval = v
+                    .iter()
+                    .enumerate()
+                    .find(|(_, e)| e.end < e.start)
+                    .map(|(i, e)| FactsError::Interval {
+                        file: name.to_string(),
+                        index: i,
+                        start: e.start,
+                        end: e.end,
+                    });
+                FactFile::Emergencies(Parsed::new(name, v, |e| e.id.as_str()), interval)
+            }),
+            "developers.json" => parse::<Developer>(name, text)
+                .map(|v| FactFile::Developers(Parsed::new(name, v, |d| d.id.as_str()))),
+            "products.json" => parse::<Product>(name, text)
+                .map(|v| FactFile::Products(Parsed::new(name, v, |p| p.id.as_str()))),
+            _ => return None,
+        })
+    }
+
+    /// How many entries it has.
+    pub fn len(&self) -> usize {
+        match self {
+            FactFile::Catalog(p) => p.items.len(),
+            FactFile::Institutions(p) => p.items.len(),
+            FactFile::Emergencies(p, _) => p.items.len(),
+            FactFile::Developers(p) => p.items.len(),
+            FactFile::Products(p) => p.items.len(),
+        }
+    }
+
+    /// Whether it has no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn duplicate(&self) -> Result<(), FactsError> {
+        let d = match self {
+            FactFile::Catalog(p) => &p.duplicate,
+            FactFile::Institutions(p) => &p.duplicate,
+            FactFile::Emergencies(p, _) => &p.duplicate,
+            FactFile::Developers(p) => &p.duplicate,
+            FactFile::Products(p) => &p.duplicate,
+        };
+        d.clone().map_or(Ok(()), Err)
+    }
+}
+
+/// Parses a fact file: plain `serde_json` into the entries ([`fast`]); if that refuses the
+/// text, the contract's derived types again under `serde_path_to_error`, whose error (or, were
+/// the two ever to disagree, whose entries) is the answer.
+fn parse<T>(file: &str, text: &str) -> Result<Vec<T>, FactsError>
+where
+    T: serde::de::DeserializeOwned,
+    fast::Fast<T>: serde::de::DeserializeOwned,
+{
+    match serde_json::from_str::<fast::List<T>>(text) {
+        Ok(list) => Ok(list.0),
+        Err(_) => parse_naming_the_field(file, text),
+    }
+}
+
+/// The slow, exact reading: the derived types under `serde_path_to_error`.
+fn parse_naming_the_field<T: serde::de::DeserializeOwned>(
+    file: &str,
+    text: &str,
+) -> Result<Vec<T>, FactsError> {
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| FactsError::Invalid {
         file: file.to_string(),
@@ -404,21 +583,20 @@ fn strip_position(s: &str) -> String {
     s.to_string()
 }
 
-fn index<'a>(
-    file: &str,
-    ids: impl Iterator<Item = &'a str>,
-) -> Result<HashMap<String, usize>, FactsError> {
-    let mut map = HashMap::new();
+/// The index of `ids` by id, and the first id used twice (the index then stops there).
+fn index<'a>(file: &str, ids: impl Iterator<Item = &'a str>) -> (Index, Option<FactsError>) {
+    let mut map = HashMap::with_capacity(ids.size_hint().0);
     for (i, id) in ids.enumerate() {
         if map.insert(id.to_string(), i).is_some() {
-            return Err(FactsError::DuplicateId {
+            let e = FactsError::DuplicateId {
                 file: file.to_string(),
                 index: i,
                 id: id.to_string(),
-            });
+            };
+            return (map, Some(e));
         }
     }
-    Ok(map)
+    (map, None)
 }
 
 /// The institutions that are big-data authorities.
@@ -429,3 +607,5 @@ fn authorities(institutions: &[Institution]) -> Vec<Institution> {
         .cloned()
         .collect()
 }
+
+mod fast;

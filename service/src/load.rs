@@ -136,25 +136,57 @@ pub enum FactsError {
     },
 }
 
+/// The largest fact file read (a catalog of a few million datasets is well under it).
+pub const MAX_FACT_FILE_BYTES: u64 = 4 * 1024 * 1024 * 1024;
+
 /// Reads a data directory.
 pub fn read_facts(dir: &Path) -> std::result::Result<Facts, FactsError> {
     let mut texts: Vec<(&str, String)> = Vec::new();
     for name in datalex_evaluator::facts::FACT_FILES {
         let path = dir.join(name);
         if path.exists() {
-            let text = std::fs::read_to_string(&path).map_err(|e| FactsError::Read {
-                kind: e.kind(),
-                detail: e.to_string(),
-                path: path.clone(),
-            })?;
-            texts.push((name, text));
+            texts.push((name, read_fact_file(&path)?));
         }
     }
     let borrowed: Vec<(&str, &str)> = texts.iter().map(|(n, t)| (*n, t.as_str())).collect();
-    Facts::from_files(&borrowed).map_err(|e| FactsError::Invalid {
+    Facts::from_files(&borrowed).map_err(|e| invalid(dir, &e))
+}
+
+/// The facts of `dir` are not the contract's.
+pub(crate) fn invalid(dir: &Path, e: &datalex_evaluator::facts::FactsError) -> FactsError {
+    FactsError::Invalid {
         dir: dir.to_path_buf(),
         detail: format!("{e:#}"),
-    })
+    }
+}
+
+/// The text of one fact file, at most [`MAX_FACT_FILE_BYTES`] long.
+pub(crate) fn read_fact_file(path: &Path) -> std::result::Result<String, FactsError> {
+    use std::io::Read as _;
+    let error = |e: std::io::Error| FactsError::Read {
+        kind: e.kind(),
+        detail: e.to_string(),
+        path: path.to_path_buf(),
+    };
+    let file = std::fs::File::open(path).map_err(error)?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > MAX_FACT_FILE_BYTES {
+        return Err(error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than the limit of {MAX_FACT_FILE_BYTES} bytes"),
+        )));
+    }
+    let mut text = String::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_FACT_FILE_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(error)?;
+    if text.len() as u64 > MAX_FACT_FILE_BYTES {
+        return Err(error(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than the limit of {MAX_FACT_FILE_BYTES} bytes"),
+        )));
+    }
+    Ok(text)
 }
 
 /// Reads a data directory; an error is worded in `lang`.
@@ -166,6 +198,11 @@ pub fn facts(dir: &Path, lang: Lang) -> Result<Facts> {
 /// change, not a release). A year in `dir` replaces the embedded one. A file the walk skips is a
 /// warning in `lang`.
 pub fn calendar(dir: Option<&Path>, lang: Lang) -> Result<Calendar> {
+    calendar_of(&calendar_years(dir, lang)?)
+}
+
+/// The `*.toml` year files in `dir` (none without a directory), by name, with their texts.
+pub fn calendar_years(dir: Option<&Path>, lang: Lang) -> Result<Vec<(String, String)>> {
     let mut extra: Vec<(String, String)> = Vec::new();
     if let Some(dir) = dir {
         let mut walker = Walker::flat("toml");
@@ -174,8 +211,13 @@ pub fn calendar(dir: Option<&Path>, lang: Lang) -> Result<Calendar> {
             extra.push((display(&e), read_policy(&e)?));
         }
     }
+    Ok(extra)
+}
+
+/// The embedded calendar with the year files `extra` ([`calendar_years`]) over it.
+pub fn calendar_of(extra: &[(String, String)]) -> Result<Calendar> {
     let mut cal = Calendar::new();
-    for (name, text) in &extra {
+    for (name, text) in extra {
         cal.add_year_toml(name, text)?;
     }
     for (name, text) in CALENDARS {

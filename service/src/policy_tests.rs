@@ -207,6 +207,36 @@ pub fn run(
     today: Date,
     only: Option<&BTreeSet<String>>,
 ) -> Report {
+    let mut bind = |package: &str, dir: &Path| {
+        let facts = load::read_facts(dir).map_err(Failure::Facts)?;
+        Jurisdiction::new(
+            Arc::clone(policy),
+            package,
+            Arc::new(facts),
+            Arc::clone(calendar),
+        )
+        .map_err(|e| Failure::Bind {
+            dir: dir.to_path_buf(),
+            detail: e.to_string(),
+        })
+    };
+    run_with(policy, sources, diagnostics, today, only, &mut bind)
+}
+
+/// How [`run_with`] binds a test's package to the facts of its `facts` directory.
+pub type Bind<'a> = dyn FnMut(&str, &Path) -> Result<Jurisdiction, Failure> + 'a;
+
+/// [`run`], binding each package to each facts directory its tests name once, with `bind`
+/// (a reloading service binds through its cache of facts and jurisdictions, so a test whose
+/// facts are a served jurisdiction's decides with that jurisdiction, not a second copy).
+pub fn run_with(
+    policy: &Arc<PolicySet>,
+    sources: &SourceMap,
+    diagnostics: &[Diagnostic],
+    today: Date,
+    only: Option<&BTreeSet<String>>,
+    bind: &mut Bind<'_>,
+) -> Report {
     let mut report = Report::default();
     // Rules some test saw hold (a positive case) and saw not hold (a negative case).
     let mut exercised: BTreeSet<String> = BTreeSet::new();
@@ -223,7 +253,7 @@ pub fn run(
             .map(|s| PathBuf::from(&s.name))
             .unwrap_or_default();
         let (line, _) = sources.line_col(t.span);
-        let (decision, failures) = run_one(t, &file, policy, calendar, today, &mut jurisdictions);
+        let (decision, failures) = run_one(t, &file, today, &mut jurisdictions, bind);
         if let Some(d) = &decision {
             for r in &d.reasons {
                 exercised.extend(r.rule.split(", ").map(str::to_string));
@@ -322,29 +352,16 @@ fn untested(
 fn run_one(
     t: &TestCase,
     file: &Path,
-    policy: &Arc<PolicySet>,
-    calendar: &Arc<Calendar>,
     today: Date,
     cache: &mut HashMap<(String, PathBuf), Result<Jurisdiction, Failure>>,
+    bind: &mut Bind<'_>,
 ) -> (Option<Decision>, Vec<Failure>) {
     let Some(rel) = &t.facts else {
         return (None, vec![Failure::NoFacts]);
     };
     let dir = file.parent().unwrap_or(Path::new(".")).join(rel);
     let key = (t.package.clone(), dir.clone());
-    let j = cache.entry(key).or_insert_with(|| {
-        let facts = load::read_facts(&dir).map_err(Failure::Facts)?;
-        Jurisdiction::new(
-            Arc::clone(policy),
-            &t.package,
-            Arc::new(facts),
-            Arc::clone(calendar),
-        )
-        .map_err(|e| Failure::Bind {
-            dir: dir.clone(),
-            detail: e.to_string(),
-        })
-    });
+    let j = cache.entry(key).or_insert_with(|| bind(&t.package, &dir));
     let j = match j {
         Ok(j) => j,
         Err(f) => return (None, vec![f.clone()]),

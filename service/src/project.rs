@@ -210,6 +210,11 @@ impl Project {
         load::compile_paths(std::slice::from_ref(&self.policies), lang)
     }
 
+    /// The directory of extra calendar years (`--calendar`), if any.
+    pub fn calendar_dir(&self) -> Option<&Path> {
+        self.calendar.as_deref()
+    }
+
     /// The embedded calendar with the extra years of `--calendar`; a file the walk skips is a
     /// warning in `lang`.
     pub fn calendar(&self, lang: Lang) -> anyhow::Result<Calendar> {

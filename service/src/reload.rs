@@ -13,56 +13,104 @@ use std::time::{Duration, Instant};
 /// reload.
 const SETTLE: Duration = Duration::from_millis(25);
 
+pub mod cache;
+
+pub use cache::Cache;
+
 /// Compiles the policies, runs the tests of the packages it will serve (unless the project
 /// turns them off, [`Project::policy_tests`]) and binds every jurisdiction the project serves
 /// ([`Project::served`]). Policies that do not compile, or whose tests fail, are refused with
 /// the diagnostics or the failed tests, worded in `lang`.
 pub fn build(project: &Project, lang: Lang) -> anyhow::Result<Snapshot> {
-    let (sources, compiled) = project.compile(lang)?;
-    let Some(policy) = compiled.policy else {
-        return Err(anyhow!(
-            "{}:\n{}",
-            crate::words::say(
-                lang,
-                "cli-policies-do-not-compile",
-                &[("path", project.policies().display().to_string())],
-            ),
-            datalex_lang::diagnostic::render_short(&compiled.diagnostics, &sources, lang)
-        ));
+    build_with(project, lang, &mut Cache::default())
+}
+
+/// [`build`], reusing from `cache` what did not change since the build it last did (see
+/// [`cache`]); `cache` keeps what this build used if it succeeds, and nothing if it fails.
+pub fn build_with(project: &Project, lang: Lang, cache: &mut Cache) -> anyhow::Result<Snapshot> {
+    cache.begin();
+    let built = build_from(project, lang, cache);
+    match built {
+        Ok(_) => cache.end(),
+        Err(_) => cache.clear(),
+    }
+    built
+}
+
+fn build_from(project: &Project, lang: Lang, cache: &mut Cache) -> anyhow::Result<Snapshot> {
+    let compiled = match cache.compile(
+        std::slice::from_ref(&project.policies().to_path_buf()),
+        lang,
+    )? {
+        Ok(p) => p,
+        Err((sources, compiled)) => {
+            return Err(anyhow!(
+                "{}:\n{}",
+                crate::words::say(
+                    lang,
+                    "cli-policies-do-not-compile",
+                    &[("path", project.policies().display().to_string())],
+                ),
+                datalex_lang::diagnostic::render_short(&compiled.diagnostics, &sources, lang)
+            ));
+        }
     };
-    let policy = Arc::new(policy);
-    let calendar = Arc::new(project.calendar(lang)?);
+    let policy = Arc::clone(&compiled.policy);
+    let calendar = cache.calendar(project.calendar_dir(), lang)?;
     let names = project.served(&policy)?;
     if project.policy_tests() {
         let started = Instant::now();
         let guarding = policy_tests::guarding(&policy, &names);
-        let report = policy_tests::run(
-            &policy,
-            &sources,
-            &compiled.diagnostics,
-            &calendar,
-            project.clock().today(),
-            Some(&guarding),
-        );
-        let failed = report.failed().count();
-        tracing::info!(
-            tests = report.tests.len(),
-            failed,
-            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
-            "ran the policy tests"
-        );
-        if failed > 0 {
-            return Err(anyhow!(policy_tests::refusal(
-                lang,
-                project.policies(),
-                &report
-            )));
+        let today = project.clock().today();
+        // The tests passed with the same policy set, calendar, day and facts: they would
+        // decide the same again (a `touch`, a change to facts no test reads).
+        if cache.tests_passed(&policy, &calendar, today, &guarding) {
+            tracing::info!("the policy tests passed with the same policies and facts");
+        } else {
+            let mut read: Vec<(std::path::PathBuf, String)> = Vec::new();
+            let mut bind = |package: &str, dir: &std::path::Path| {
+                let facts = cache.facts(dir).map_err(policy_tests::Failure::Facts)?;
+                read.push((dir.to_path_buf(), facts.hash.clone()));
+                cache
+                    .bind(&policy, package, dir, facts, &calendar)
+                    .map_err(|e| policy_tests::Failure::Bind {
+                        dir: dir.to_path_buf(),
+                        detail: e.to_string(),
+                    })
+            };
+            let report = policy_tests::run_with(
+                &policy,
+                &compiled.sources,
+                &compiled.diagnostics,
+                today,
+                Some(&guarding),
+                &mut bind,
+            );
+            let failed = report.failed().count();
+            tracing::info!(
+                tests = report.tests.len(),
+                failed,
+                elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+                "ran the policy tests"
+            );
+            if failed > 0 {
+                return Err(anyhow!(policy_tests::refusal(
+                    lang,
+                    project.policies(),
+                    &report
+                )));
+            }
+            cache.passed(&policy, &calendar, today, guarding, read);
         }
     }
-    let jurisdictions = names
-        .iter()
-        .map(|name| project.bind(&policy, &calendar, name, lang))
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut jurisdictions = Vec::with_capacity(names.len());
+    for name in &names {
+        let dir = project.data_dir(name);
+        let facts = cache
+            .facts(&dir)
+            .map_err(|e| anyhow!(crate::words::facts_error(lang, &e)))?;
+        jurisdictions.push(cache.bind(&policy, name, &dir, facts, &calendar)?);
+    }
     Ok(Snapshot {
         project: Arc::new(project.clone()),
         policy,
@@ -75,7 +123,21 @@ impl AppState {
     /// Rebuilds the snapshot and swaps it in; on failure keeps the old one and records why.
     /// Returns whether it swapped.
     pub fn reload(&self) -> bool {
-        match build(self.project(), self.lang()) {
+        let started = Instant::now();
+        let mut cache = self.cache();
+        let built = build_with(self.project(), self.lang(), &mut cache);
+        let stats = cache.stats;
+        drop(cache);
+        tracing::info!(
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            compiled = stats.compiled,
+            tested = stats.tested,
+            facts_read = stats.facts_read,
+            facts_parsed = stats.facts_parsed,
+            bound = stats.bound,
+            "built a snapshot"
+        );
+        match built {
             Ok(snapshot) => {
                 let versions: Vec<String> = snapshot
                     .jurisdictions

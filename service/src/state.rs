@@ -50,6 +50,64 @@ impl Snapshot {
     }
 }
 
+/// What the explorer's "what changed" keeps of the snapshot a reload replaced: its versions,
+/// and the package tests of the snapshot that replaced it decided by it (on the day of the
+/// swap), so that the replaced snapshot itself, its facts above all, is released as soon as no
+/// request holds it (a province's catalog is not kept twice).
+pub struct Previous {
+    /// Its jurisdictions and their versions.
+    pub versions: Vec<(String, String)>,
+    /// When it was built (RFC 3339, UTC).
+    pub loaded_at: String,
+    /// The snapshot that replaced it (whose tests are decided here).
+    pub after: std::sync::Weak<Snapshot>,
+    /// By package and request (as JSON text): the decision without its id, trace and version,
+    /// or the error code ([`crate::explorer::view::run`]).
+    pub decided: std::collections::HashMap<(String, String), Result<serde_json::Value, String>>,
+}
+
+impl Previous {
+    /// Decides the package tests of `after` whose package `before` serves, with `before`, on
+    /// `today`.
+    pub fn of(
+        before: &Snapshot,
+        after: &Arc<Snapshot>,
+        today: datalex_lang::date::Date,
+    ) -> Previous {
+        let mut decided = std::collections::HashMap::new();
+        for t in &after.policy.tests {
+            let Some(j) = before.jurisdictions.iter().find(|j| j.name == t.package) else {
+                continue;
+            };
+            let request: Option<serde_json::Value> = t
+                .request
+                .as_deref()
+                .and_then(|r| serde_json::from_str(r).ok());
+            let key = (t.package.clone(), Previous::key(request.as_ref()));
+            if decided.contains_key(&key) {
+                continue;
+            }
+            let (outcome, _, _) = crate::explorer::view::run(j, request.as_ref(), today);
+            decided.insert(key, outcome);
+        }
+        Previous {
+            versions: before
+                .jurisdictions
+                .iter()
+                .map(|j| (j.name.clone(), j.version.clone()))
+                .collect(),
+            loaded_at: before.loaded_at.clone(),
+            after: Arc::downgrade(after),
+            decided,
+        }
+    }
+
+    /// The key of a test's request.
+    pub fn key(request: Option<&serde_json::Value>) -> String {
+        request.map_or_else(String::new, serde_json::Value::to_string)
+    }
+}
+
 /// The last reload that failed, until one succeeds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReloadFailure {
@@ -70,7 +128,9 @@ pub struct AppState {
     /// For the policy explorer: the decision log's file (its pages list recent records and
     /// verify the chain) and the snapshot the last reload replaced ("what changed").
     log_path: PathBuf,
-    previous: RwLock<Option<Arc<Snapshot>>>,
+    previous: RwLock<Option<Arc<Previous>>>,
+    /// What the last build read, so a reload rebuilds only what changed ([`reload::Cache`]).
+    cache: Mutex<reload::Cache>,
 }
 
 impl AppState {
@@ -100,8 +160,11 @@ impl AppState {
         mode: Option<LogMode>,
         lang: Lang,
     ) -> anyhow::Result<AppState> {
-        let snapshot = reload::build(&project, lang)?;
-        AppState::with_snapshot(project, snapshot, store, mode, lang)
+        let mut cache = reload::Cache::default();
+        let snapshot = reload::build_with(&project, lang, &mut cache)?;
+        let state = AppState::with_snapshot(project, snapshot, store, mode, lang)?;
+        *state.cache.lock().unwrap_or_else(PoisonError::into_inner) = cache;
+        Ok(state)
     }
 
     /// [`with_store`](AppState::with_store) serving `snapshot`, already built from `project`
@@ -148,6 +211,7 @@ impl AppState {
             lang,
             log_path,
             previous: RwLock::new(None),
+            cache: Mutex::new(reload::Cache::default()),
         })
     }
 
@@ -162,21 +226,31 @@ impl AppState {
         &self.project
     }
 
+    /// What the last build read ([`reload::build_with`]).
+    pub(crate) fn cache(&self) -> std::sync::MutexGuard<'_, reload::Cache> {
+        self.cache.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
     /// The snapshot that decides now.
     pub fn snapshot(&self) -> Arc<Snapshot> {
         Arc::clone(&self.current.read().unwrap_or_else(PoisonError::into_inner))
     }
 
-    /// Swaps in a new snapshot and forgets the last failure.
+    /// Swaps in a new snapshot and forgets the last failure. Of the old snapshot only what
+    /// the explorer's "what changed" shows is kept ([`Previous`]); the old snapshot is dropped
+    /// when the last request deciding with it ends.
     pub(crate) fn swap(&self, snapshot: Snapshot) {
+        let new = Arc::new(snapshot);
         let old = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
-            Arc::new(snapshot),
+            Arc::clone(&new),
         );
+        let previous = Previous::of(&old, &new, self.project.clock().today());
+        drop(old);
         *self
             .previous
             .write()
-            .unwrap_or_else(PoisonError::into_inner) = Some(old);
+            .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(previous));
         *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
@@ -227,8 +301,9 @@ impl AppState {
         &self.log_path
     }
 
-    /// The snapshot the last successful reload replaced, if any (the explorer's "what changed").
-    pub fn previous_snapshot(&self) -> Option<Arc<Snapshot>> {
+    /// What is kept of the snapshot the last successful reload replaced, if any (the
+    /// explorer's "what changed").
+    pub fn previous_snapshot(&self) -> Option<Arc<Previous>> {
         self.previous
             .read()
             .unwrap_or_else(PoisonError::into_inner)

@@ -1,11 +1,12 @@
 //! What changed: the package tests' requests decided by the previous snapshot (the one the last
-//! reload replaced) and by the served one, with the served facts of each, and the tests whose
+//! reload replaced, when it was replaced: only those decisions are kept of it, so its facts are
+//! released) and by the served one, with the served facts of each, and the tests whose
 //! decisions differ — the same comparison `datalex test --snapshot` makes (decision id, trace
 //! and policy version left out).
 
-use super::view::{run, View};
+use super::view::View;
 use super::{Asked, Explorer, Page};
-use crate::state::Snapshot;
+use crate::state::{Previous, Snapshot};
 use serde::Serialize;
 use serde_json::Value;
 use std::sync::Arc;
@@ -29,8 +30,9 @@ pub struct Changed {
 
 /// The comparison of two snapshots.
 pub struct Changes {
-    /// The previous snapshot.
-    pub before: Arc<Snapshot>,
+    /// What is kept of the previous snapshot: its versions and the served snapshot's tests
+    /// decided by it when it was replaced.
+    pub before: Arc<Previous>,
     /// The served one.
     pub after: Arc<Snapshot>,
     /// How many tests were compared.
@@ -51,20 +53,21 @@ fn effect(outcome: &Result<Value, String>) -> String {
 }
 
 impl Changes {
-    /// Decides every test of `view` (the served snapshot's) with `before` too, and compares.
-    pub fn compute(view: &View, before: Arc<Snapshot>) -> Changes {
+    /// Compares every test of `view` (the served snapshot's) with its decision by `before`
+    /// (made when `before` was replaced).
+    pub fn compute(view: &View, before: Arc<Previous>) -> Changes {
         let mut compared = 0;
         let mut changed = Vec::new();
         for t in &view.tests {
-            let Some(j) = before.jurisdictions.iter().find(|j| j.name == t.package) else {
+            let key = (t.package.clone(), Previous::key(t.request.as_ref()));
+            let Some(old) = before.decided.get(&key) else {
                 continue;
             };
             compared += 1;
-            let (old, _, _) = run(j, t.request.as_ref(), view.today);
-            if old == t.outcome {
+            if *old == t.outcome {
                 continue;
             }
-            let fields = match (&old, &t.outcome) {
+            let fields = match (old, &t.outcome) {
                 (Ok(Value::Object(a)), Ok(Value::Object(b))) => {
                     let mut keys: Vec<String> = a
                         .keys()
@@ -82,7 +85,7 @@ impl Changes {
                 name: t.name.clone(),
                 package: t.package.clone(),
                 place: t.place.as_ref().map(|(f, l)| format!("{f}:{l}")),
-                before: effect(&old),
+                before: effect(old),
                 after: effect(&t.outcome),
                 fields,
             });
@@ -117,7 +120,7 @@ pub fn page(ex: &Explorer, asked: &Asked) -> Page {
         Some(c) => minijinja::context! {
             path => "/changes",
             reloaded => true,
-            before => versions(&c.before),
+            before => c.before.versions.clone(),
             before_loaded => c.before.loaded_at.clone(),
             after => versions(&c.after),
             after_loaded => c.after.loaded_at.clone(),

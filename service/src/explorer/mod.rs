@@ -34,7 +34,7 @@ pub mod try_page;
 pub mod view;
 
 use crate::auth::{Caller, Scope};
-use crate::state::{AppState, Snapshot};
+use crate::state::AppState;
 use axum::extract::rejection::StringRejection;
 use axum::extract::{Path as UrlPath, RawQuery, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -112,7 +112,7 @@ impl Explorer {
 
     /// What changed between the previous snapshot and `view`'s, computed once per pair.
     pub fn changes(&self, view: &view::View) -> Option<Arc<changes::Changes>> {
-        let previous: Arc<Snapshot> = self.app.previous_snapshot()?;
+        let previous: Arc<crate::state::Previous> = self.app.previous_snapshot()?;
         let mut cached = self.changes.lock().unwrap_or_else(PoisonError::into_inner);
         if let Some(c) = cached
             .as_ref()
