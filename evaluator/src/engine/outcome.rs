@@ -3,11 +3,11 @@
 //! force.
 
 use super::cx::{Cx, R};
-use super::expr::truthy;
+use super::expr::{in_list, is_literal, same, truthy};
 use super::trace::Detail;
 use crate::decision::{Deadline, Finding, Obligation, Reason, Remedy};
 use crate::value::{Accessor, Value};
-use datalex_compiler::ir::{Ex, Part, RuleDef};
+use datalex_compiler::ir::{Conjunct, Ex, Part, RuleDef};
 use std::sync::Arc;
 
 /// What an applicable rule or value exception contributes.
@@ -86,14 +86,101 @@ impl<'a> Cx<'a> {
             if !held {
                 break;
             }
-            held = truthy(&self.eval(&c.ex)?);
+            held = self.conjunct(c)?;
             evaluated += 1;
-            for (_, ex) in &c.subjects {
-                let v = self.eval(ex)?;
-                self.trace.subject(&v);
-            }
         }
         Ok((held, Detail::conjuncts(evaluated, first)))
+    }
+
+    /// Whether a top-level part of a condition holds, with its operands shown in the trace.
+    /// The operands the trace shows (the non-literal operands of a comparison, a membership or
+    /// `is missing`/`exists`, in order) are the ones the part itself evaluates: each is
+    /// evaluated once and both decides and is shown. Any other part is evaluated whole and its
+    /// subjects (if any) after it, as before.
+    fn conjunct(&mut self, c: &'a Conjunct) -> R<bool> {
+        match &c.ex {
+            Ex::Cmp(op, rank, a, b) => {
+                self.tick()?;
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                let held = self.compare(*op, *rank, &x, &y);
+                self.show_operands(c, [Some(&x), Some(&y)]);
+                Ok(held)
+            }
+            Ex::In {
+                negated,
+                elem,
+                coll,
+            } if !matches!(&**coll, Ex::List(_)) => {
+                self.tick()?;
+                let x = self.eval(elem)?;
+                let l = self.eval(coll)?;
+                let held = in_list(&x, &l, *negated);
+                self.show_operands(c, [Some(&x), Some(&l)]);
+                Ok(held)
+            }
+            Ex::In {
+                negated,
+                elem,
+                coll,
+            } if is_literal(coll) => {
+                // `x in {a, b}`: as `Cx::eval` decides it, the literal set not shown.
+                self.tick()?;
+                let x = self.eval(elem)?;
+                let held = match (&x, &**coll) {
+                    (Value::Missing, _) => false,
+                    (_, Ex::List(items)) => {
+                        let mut found = false;
+                        for i in items {
+                            if same(&x, &self.eval(i)?) {
+                                found = true;
+                                break;
+                            }
+                        }
+                        found != *negated
+                    }
+                    _ => false,
+                };
+                self.show_operands(c, [Some(&x), None]);
+                Ok(held)
+            }
+            Ex::IsMissing(a) | Ex::Exists(a) => {
+                self.tick()?;
+                let x = self.eval(a)?;
+                let missing = matches!(x, Value::Missing);
+                self.show_operands(c, [Some(&x), None]);
+                Ok(missing == matches!(c.ex, Ex::IsMissing(_)))
+            }
+            ex => {
+                let held = truthy(&self.eval(ex)?);
+                for (_, ex) in &c.subjects {
+                    let v = self.eval(ex)?;
+                    self.trace.subject(&v);
+                }
+                Ok(held)
+            }
+        }
+    }
+
+    /// Shows the operands of a part that are its subjects (those that are not literals).
+    fn show_operands(&mut self, c: &Conjunct, operands: [Option<&Value<'a>>; 2]) {
+        let (a, b) = match &c.ex {
+            Ex::Cmp(_, _, a, b) => (&**a, Some(&**b)),
+            Ex::In { elem, coll, .. } => (&**elem, Some(&**coll)),
+            Ex::IsMissing(a) | Ex::Exists(a) => (&**a, None),
+            _ => return,
+        };
+        let [x, y] = operands;
+        if !is_literal(a) {
+            if let Some(x) = x {
+                self.trace.subject(x);
+            }
+        }
+        if let (Some(b), Some(y)) = (b, y) {
+            if !is_literal(b) {
+                self.trace.subject(y);
+            }
+        }
     }
 
     /// What a rule that applies contributes: its reason, with the citations in force, and the
