@@ -113,10 +113,17 @@ impl<'a> Cx<'a> {
 
     /// The derived value `id`, evaluated once per decision (with the trace step saying how);
     /// how it was decided stays in the memo ([`Cx::value_outcome`]).
+    #[inline]
     pub(super) fn value(&mut self, id: ValueId) -> R<Value<'a>> {
         if let Some(done) = self.memo.get(id) {
             return Ok(done.value.clone());
         }
+        self.first_value(id)
+    }
+
+    /// The derived value `id`, not yet evaluated in this decision: evaluates and memoises it.
+    #[inline(never)]
+    fn first_value(&mut self, id: ValueId) -> R<Value<'a>> {
         let def = self.plan.value(id);
         // Values are acyclic (the compiler rejects cycles), so recursion here is bounded.
         let outer = std::mem::replace(&mut self.current, &def.name);
@@ -363,12 +370,6 @@ impl<'a> Cx<'a> {
                 Value::List(List::Values(Rc::new(out)))
             }
         })
-    }
-
-    fn set_local(&mut self, slot: usize, v: Value<'a>) {
-        if let Some(s) = self.locals.get_mut(self.base + slot) {
-            *s = v;
-        }
     }
 
     pub(super) fn compare(
