@@ -47,22 +47,21 @@ impl<'a> Cx<'a> {
 
     /// Tries a rule: whether it is grounded in something in force, then its condition, and, if
     /// it holds, its outcome, in the same frame, so the condition's witnesses are in scope.
-    /// Returns whether it applies, what it contributes, and what its trace step says.
-    pub(super) fn try_rule(&mut self, rule: &'a RuleDef) -> R<(bool, Materials, Detail)> {
+    /// Returns whether it applies and what its trace step says; what it contributes is added to
+    /// `m` (only if it applies: a rule that does not leaves `m` as it was, and nothing is moved).
+    pub(super) fn try_rule(&mut self, rule: &'a RuleDef, m: &mut Materials) -> R<(bool, Detail)> {
         self.current = &rule.name;
         // A rule applies only while what grounds it is in force; `otherwise` always decides.
         if rule.role != datalex_lang::ast::RuleRole::Otherwise && !self.grounded(&rule.cites)? {
-            let detail = Detail::not_in_force(self.gov);
-            return Ok((false, Materials::default(), detail));
+            return Ok((false, Detail::not_in_force(self.gov)));
         }
         let saved = self.push_frame();
         let result = (|| {
             let (matched, detail) = self.condition(rule)?;
-            if !matched {
-                return Ok((false, Materials::default(), detail));
+            if matched {
+                self.outcome(rule, m)?;
             }
-            let m = self.outcome(rule)?;
-            Ok((true, m, detail))
+            Ok((matched, detail))
         })();
         self.pop_frame(saved);
         result
@@ -185,8 +184,7 @@ impl<'a> Cx<'a> {
 
     /// What a rule that applies contributes: its reason, with the citations in force, and the
     /// parts of its outcome that are in force.
-    fn outcome(&mut self, rule: &'a RuleDef) -> R<Materials> {
-        let mut m = Materials::default();
+    fn outcome(&mut self, rule: &'a RuleDef, m: &mut Materials) -> R<()> {
         if let Some((_, code, text)) = &rule.effect {
             let (cites, _) = self.cites_in_force(&rule.cites)?;
             m.reasons.push(Reason {
@@ -196,8 +194,8 @@ impl<'a> Cx<'a> {
                 cites,
             });
         }
-        self.parts(&rule.parts, &rule.name, &mut m)?;
-        Ok(m)
+        self.parts(&rule.parts, &rule.name, m)?;
+        Ok(())
     }
 
     /// The parts of an outcome that are in force: each on the law of the governing date, or of
