@@ -34,7 +34,8 @@ impl<'a> Cx<'a> {
         let (mut effect, mut m) = if deciding.is_empty() {
             match plan.otherwise() {
                 Some((o, rule)) => {
-                    let (_, mats, _) = self.try_rule(rule)?;
+                    let mut mats = Materials::default();
+                    self.try_rule(rule, &mut mats)?;
                     self.trace.fell_through(o);
                     deciding.push((o, mats));
                     self.assemble(&mut deciding)?
@@ -82,9 +83,10 @@ impl<'a> Cx<'a> {
 
     /// Tries a rule and records it in the trace; what it contributes if it applies.
     fn tried(&mut self, id: RuleId, rule: &'a RuleDef) -> R<Option<Materials>> {
-        let (matched, mats, detail) = self.try_rule(rule)?;
+        let mut mats = Materials::default();
+        let (matched, detail) = self.try_rule(rule, &mut mats)?;
         self.trace.tried(id, matched, detail);
-        Ok(matched.then_some(mats))
+        Ok(if matched { Some(mats) } else { None })
     }
 
     /// 1. The first guard that holds, with what it contributes.

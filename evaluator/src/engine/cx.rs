@@ -86,31 +86,52 @@ impl<'a> Cx<'a> {
         }
     }
 
-    /// Opens a frame of `max_locals` locals for a rule or value; returns what
-    /// [`Cx::pop_frame`] restores.
+    /// Opens a frame of locals for a rule or value; returns what [`Cx::pop_frame`] restores.
+    /// The frame grows as its locals are set ([`Cx::set_local`]): a local not set in this frame
+    /// reads as missing, and a rule that binds none costs nothing.
+    #[inline]
     pub(super) fn push_frame(&mut self) -> usize {
         let saved = self.base;
         self.base = self.locals.len();
-        self.locals
-            .resize(self.base + self.plan.max_locals, Value::Missing);
         saved
     }
 
+    /// Sets local `slot` of the current frame.
+    #[inline]
+    pub(super) fn set_local(&mut self, slot: usize, v: Value<'a>) {
+        let i = self.base + slot;
+        if i >= self.locals.len() {
+            self.locals.resize(i + 1, Value::Missing);
+        }
+        if let Some(s) = self.locals.get_mut(i) {
+            *s = v;
+        }
+    }
+
     /// Closes the frame [`Cx::push_frame`] opened.
+    #[inline]
     pub(super) fn pop_frame(&mut self, saved: usize) {
         self.locals.truncate(self.base);
         self.base = saved;
     }
 
     /// Counts one evaluation step against the budget.
+    #[inline]
     pub(super) fn tick(&mut self) -> R<()> {
         self.steps += 1;
         if self.steps > self.engine.budget {
-            return Err(Box::new(EvalError::BudgetExceeded {
-                budget: self.engine.budget,
-                rule: self.current.to_string(),
-            }));
+            return Err(self.over_budget());
         }
         Ok(())
+    }
+
+    /// The error of a decision over its step budget.
+    #[cold]
+    #[inline(never)]
+    fn over_budget(&self) -> Box<EvalError> {
+        Box::new(EvalError::BudgetExceeded {
+            budget: self.engine.budget,
+            rule: self.current.to_string(),
+        })
     }
 }

@@ -113,10 +113,17 @@ impl<'a> Cx<'a> {
 
     /// The derived value `id`, evaluated once per decision (with the trace step saying how);
     /// how it was decided stays in the memo ([`Cx::value_outcome`]).
+    #[inline]
     pub(super) fn value(&mut self, id: ValueId) -> R<Value<'a>> {
         if let Some(done) = self.memo.get(id) {
             return Ok(done.value.clone());
         }
+        self.first_value(id)
+    }
+
+    /// The derived value `id`, not yet evaluated in this decision: evaluates and memoises it.
+    #[inline(never)]
+    fn first_value(&mut self, id: ValueId) -> R<Value<'a>> {
         let def = self.plan.value(id);
         // Values are acyclic (the compiler rejects cycles), so recursion here is bounded.
         let outer = std::mem::replace(&mut self.current, &def.name);
@@ -313,14 +320,7 @@ impl<'a> Cx<'a> {
                     return Ok(Value::Bool(found != *negated));
                 }
                 let (x, c) = (self.eval(elem)?, self.eval(coll)?);
-                match (&x, &c) {
-                    (Value::Missing, _) | (_, Value::Missing) => Value::Bool(false),
-                    (_, Value::List(list)) => {
-                        let found = contains(list, &x);
-                        Value::Bool(found != *negated)
-                    }
-                    _ => Value::Bool(false),
-                }
+                Value::Bool(in_list(&x, &c, *negated))
             }
             Ex::List(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -372,13 +372,13 @@ impl<'a> Cx<'a> {
         })
     }
 
-    fn set_local(&mut self, slot: usize, v: Value<'a>) {
-        if let Some(s) = self.locals.get_mut(self.base + slot) {
-            *s = v;
-        }
-    }
-
-    fn compare(&self, op: CmpOp, rank: Option<EnumId>, x: &Value<'a>, y: &Value<'a>) -> bool {
+    pub(super) fn compare(
+        &self,
+        op: CmpOp,
+        rank: Option<EnumId>,
+        x: &Value<'a>,
+        y: &Value<'a>,
+    ) -> bool {
         use std::cmp::Ordering;
         let ord: Option<Ordering> = match (x, y) {
             (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
@@ -416,7 +416,7 @@ pub(super) fn truthy(v: &Value<'_>) -> bool {
     matches!(v, Value::Bool(true))
 }
 
-fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
+pub(super) fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
     match (a, b) {
         (Value::Enum(x), Value::Enum(y)) | (Value::Text(x), Value::Text(y)) => x == y,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -425,6 +425,21 @@ fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
         (Value::Missing, Value::Missing) => true,
         _ => false,
     }
+}
+
+/// `x in c` (`x not in c` if `negated`) for evaluated operands: false if either is missing or
+/// `c` is not a list.
+pub(super) fn in_list(x: &Value<'_>, c: &Value<'_>, negated: bool) -> bool {
+    match (x, c) {
+        (Value::Missing, _) | (_, Value::Missing) => false,
+        (_, Value::List(list)) => contains(list, x) != negated,
+        _ => false,
+    }
+}
+
+/// Whether `e` is a literal (a constant, or a list of literals): the trace does not show it.
+pub(super) fn is_literal(e: &Ex) -> bool {
+    matches!(e, Ex::Const(_)) || matches!(e, Ex::List(xs) if xs.iter().all(is_literal))
 }
 
 fn contains(list: &List<'_>, x: &Value<'_>) -> bool {

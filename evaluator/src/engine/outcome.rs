@@ -3,11 +3,11 @@
 //! force.
 
 use super::cx::{Cx, R};
-use super::expr::truthy;
+use super::expr::{in_list, is_literal, same, truthy};
 use super::trace::Detail;
 use crate::decision::{Deadline, Finding, Obligation, Reason, Remedy};
 use crate::value::{Accessor, Value};
-use datalex_compiler::ir::{Ex, Part, RuleDef};
+use datalex_compiler::ir::{Conjunct, Ex, Part, RuleDef};
 use std::sync::Arc;
 
 /// What an applicable rule or value exception contributes.
@@ -47,22 +47,21 @@ impl<'a> Cx<'a> {
 
     /// Tries a rule: whether it is grounded in something in force, then its condition, and, if
     /// it holds, its outcome, in the same frame, so the condition's witnesses are in scope.
-    /// Returns whether it applies, what it contributes, and what its trace step says.
-    pub(super) fn try_rule(&mut self, rule: &'a RuleDef) -> R<(bool, Materials, Detail)> {
+    /// Returns whether it applies and what its trace step says; what it contributes is added to
+    /// `m` (only if it applies: a rule that does not leaves `m` as it was, and nothing is moved).
+    pub(super) fn try_rule(&mut self, rule: &'a RuleDef, m: &mut Materials) -> R<(bool, Detail)> {
         self.current = &rule.name;
         // A rule applies only while what grounds it is in force; `otherwise` always decides.
         if rule.role != datalex_lang::ast::RuleRole::Otherwise && !self.grounded(&rule.cites)? {
-            let detail = Detail::not_in_force(self.gov);
-            return Ok((false, Materials::default(), detail));
+            return Ok((false, Detail::not_in_force(self.gov)));
         }
         let saved = self.push_frame();
         let result = (|| {
             let (matched, detail) = self.condition(rule)?;
-            if !matched {
-                return Ok((false, Materials::default(), detail));
+            if matched {
+                self.outcome(rule, m)?;
             }
-            let m = self.outcome(rule)?;
-            Ok((true, m, detail))
+            Ok((matched, detail))
         })();
         self.pop_frame(saved);
         result
@@ -86,20 +85,106 @@ impl<'a> Cx<'a> {
             if !held {
                 break;
             }
-            held = truthy(&self.eval(&c.ex)?);
+            held = self.conjunct(c)?;
             evaluated += 1;
-            for (_, ex) in &c.subjects {
-                let v = self.eval(ex)?;
-                self.trace.subject(&v);
-            }
         }
         Ok((held, Detail::conjuncts(evaluated, first)))
     }
 
+    /// Whether a top-level part of a condition holds, with its operands shown in the trace.
+    /// The operands the trace shows (the non-literal operands of a comparison, a membership or
+    /// `is missing`/`exists`, in order) are the ones the part itself evaluates: each is
+    /// evaluated once and both decides and is shown. Any other part is evaluated whole and its
+    /// subjects (if any) after it, as before.
+    fn conjunct(&mut self, c: &'a Conjunct) -> R<bool> {
+        match &c.ex {
+            Ex::Cmp(op, rank, a, b) => {
+                self.tick()?;
+                let x = self.eval(a)?;
+                let y = self.eval(b)?;
+                let held = self.compare(*op, *rank, &x, &y);
+                self.show_operands(c, [Some(&x), Some(&y)]);
+                Ok(held)
+            }
+            Ex::In {
+                negated,
+                elem,
+                coll,
+            } if !matches!(&**coll, Ex::List(_)) => {
+                self.tick()?;
+                let x = self.eval(elem)?;
+                let l = self.eval(coll)?;
+                let held = in_list(&x, &l, *negated);
+                self.show_operands(c, [Some(&x), Some(&l)]);
+                Ok(held)
+            }
+            Ex::In {
+                negated,
+                elem,
+                coll,
+            } if is_literal(coll) => {
+                // `x in {a, b}`: as `Cx::eval` decides it, the literal set not shown.
+                self.tick()?;
+                let x = self.eval(elem)?;
+                let held = match (&x, &**coll) {
+                    (Value::Missing, _) => false,
+                    (_, Ex::List(items)) => {
+                        let mut found = false;
+                        for i in items {
+                            if same(&x, &self.eval(i)?) {
+                                found = true;
+                                break;
+                            }
+                        }
+                        found != *negated
+                    }
+                    _ => false,
+                };
+                self.show_operands(c, [Some(&x), None]);
+                Ok(held)
+            }
+            Ex::IsMissing(a) | Ex::Exists(a) => {
+                self.tick()?;
+                let x = self.eval(a)?;
+                let missing = matches!(x, Value::Missing);
+                self.show_operands(c, [Some(&x), None]);
+                Ok(missing == matches!(c.ex, Ex::IsMissing(_)))
+            }
+            ex => {
+                let held = truthy(&self.eval(ex)?);
+                for (_, ex) in &c.subjects {
+                    let v = self.eval(ex)?;
+                    self.trace.subject(&v);
+                }
+                Ok(held)
+            }
+        }
+    }
+
+    /// Shows the operands of a part that are its subjects (those that are not literals).
+    fn show_operands(&mut self, c: &Conjunct, operands: [Option<&Value<'a>>; 2]) {
+        let (a, b) = match &c.ex {
+            Ex::Cmp(_, _, a, b) => (&**a, Some(&**b)),
+            Ex::In { elem, coll, .. } => (&**elem, Some(&**coll)),
+            Ex::IsMissing(a) | Ex::Exists(a) => (&**a, None),
+            _ => return,
+        };
+        let [x, y] = operands;
+        if !is_literal(a) {
+            if let Some(x) = x {
+                self.trace.subject(x);
+            }
+        }
+        if let (Some(b), Some(y)) = (b, y) {
+            if !is_literal(b) {
+                self.trace.subject(y);
+            }
+        }
+    }
+
     /// What a rule that applies contributes: its reason, with the citations in force, and the
     /// parts of its outcome that are in force.
-    fn outcome(&mut self, rule: &'a RuleDef) -> R<Materials> {
-        let mut m = Materials::default();
+    fn outcome(&mut self, rule: &'a RuleDef, m: &mut Materials) -> R<()> {
         if let Some((_, code, text)) = &rule.effect {
             let (cites, _) = self.cites_in_force(&rule.cites)?;
             m.reasons.push(Reason {
@@ -109,8 +194,8 @@ impl<'a> Cx<'a> {
                 cites,
             });
         }
-        self.parts(&rule.parts, &rule.name, &mut m)?;
-        Ok(m)
+        self.parts(&rule.parts, &rule.name, m)?;
+        Ok(())
     }
 
     /// The parts of an outcome that are in force: each on the law of the governing date, or of

@@ -136,27 +136,19 @@ impl Detail {
 
 /// Writes a value as a trace shows it: short lists in full, long ones by their first items.
 fn show_into(out: &mut String, v: &Value<'_>) {
-    use std::fmt::Write as _;
     match v {
         Value::Missing => out.push_str("missing"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Int(i) => {
-            let _ = write!(out, "{i}");
-        }
+        Value::Int(i) => push_int(out, *i),
         Value::Text(s) => {
             out.push('"');
             out.push_str(s);
             out.push('"');
         }
-        Value::Date(d) => {
-            let _ = write!(out, "{d}");
-        }
+        Value::Date(d) => push_date(out, *d),
         Value::Duration { count, working } => {
-            let _ = write!(
-                out,
-                "{count} {}days",
-                if *working { "working " } else { "" }
-            );
+            push_int(out, *count);
+            out.push_str(if *working { " working days" } else { " days" });
         }
         Value::Enum(s) => out.push_str(s),
         Value::Rec(r) => {
@@ -179,9 +171,91 @@ fn show_into(out: &mut String, v: &Value<'_>) {
                 show_into(out, &l.get(i));
             }
             if l.len() > 6 {
-                let _ = write!(out, ", … {} in all", l.len());
+                out.push_str(", … ");
+                push_int(out, i64::try_from(l.len()).unwrap_or(i64::MAX));
+                out.push_str(" in all");
             }
             out.push(']');
         }
+    }
+}
+
+/// Writes `n` in decimal as `{n}` does, without the formatting machinery (the trace shows
+/// numbers on every decision).
+fn push_int(out: &mut String, n: i64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n.unsigned_abs();
+    loop {
+        if let Some(d) = digits.get_mut(len) {
+            // The remainder is below 10: a digit.
+            *d = b'0' + (rest % 10) as u8;
+        }
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    if n < 0 {
+        out.push('-');
+    }
+    for d in digits.iter().take(len).rev() {
+        out.push(char::from(*d));
+    }
+}
+
+/// Writes `d` as `{d}` does (`YYYY-MM-DD`), without the formatting machinery.
+fn push_date(out: &mut String, d: Date) {
+    let (y, m, day) = d.ymd();
+    // Years are 1..=9999 (`Date`'s range): four digits.
+    let y = y.unsigned_abs();
+    for n in [y / 1000 % 10, y / 100 % 10, y / 10 % 10, y % 10] {
+        out.push(char::from(b'0' + n as u8));
+    }
+    out.push('-');
+    out.push(char::from(b'0' + (m / 10 % 10) as u8));
+    out.push(char::from(b'0' + (m % 10) as u8));
+    out.push('-');
+    out.push(char::from(b'0' + (day / 10 % 10) as u8));
+    out.push(char::from(b'0' + (day % 10) as u8));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{push_date, push_int};
+    use datalex_lang::date::Date;
+
+    #[test]
+    fn numbers_and_dates_are_written_as_display_writes_them() {
+        for n in [
+            0,
+            1,
+            9,
+            10,
+            99,
+            100,
+            365,
+            -1,
+            -10,
+            -365,
+            i64::MAX,
+            i64::MIN,
+            1_000_000,
+        ] {
+            let mut s = String::new();
+            push_int(&mut s, n);
+            assert_eq!(s, n.to_string());
+        }
+        let mut d = Date::MIN;
+        while d < Date::MAX {
+            let mut s = String::new();
+            push_date(&mut s, d);
+            assert_eq!(s, d.to_string());
+            d = d.add_days(97);
+        }
+        let mut s = String::new();
+        push_date(&mut s, Date::MAX);
+        assert_eq!(s, Date::MAX.to_string());
     }
 }
