@@ -241,6 +241,10 @@ impl AppState {
     /// when the last request deciding with it ends.
     pub(crate) fn swap(&self, snapshot: Snapshot) {
         let new = Arc::new(snapshot);
+        // The failure is forgotten before the new snapshot is visible, so that whoever sees the
+        // new version in `/v1/policies` never sees it beside the failure it replaced (computing
+        // `Previous` below runs the package tests once more, and takes a while).
+        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = None;
         let old = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
             Arc::clone(&new),
@@ -251,7 +255,6 @@ impl AppState {
             .previous
             .write()
             .unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(previous));
-        *self.failure.lock().unwrap_or_else(PoisonError::into_inner) = None;
     }
 
     /// Records a failed reload (the old snapshot keeps serving).

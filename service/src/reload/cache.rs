@@ -262,6 +262,10 @@ impl Cache {
             }
         }
         cached.generation = self.generation;
+        // Taken out until this read succeeds: a directory that fails to read (a file that is not
+        // UTF-8, that cannot be opened) must fail again when it is asked for again in this build
+        // (the package tests, then the served jurisdictions), never give the facts it held.
+        let previous = cached.facts.take();
         let mut hash = FactsHash::new();
         // Once a file is read again, the files after it are too (their keys chain it).
         let mut chained = false;
@@ -315,10 +319,10 @@ impl Cache {
             }
         }
         let hash = hash.finish();
-        if let Some(f) = cached.facts.as_ref().filter(|f| f.hash == hash) {
-            return Ok(Arc::clone(f));
+        if let Some(f) = previous.filter(|f| f.hash == hash) {
+            cached.facts = Some(Arc::clone(&f));
+            return Ok(f);
         }
-        cached.facts = None;
         let [a, b, c, d, e] = &cached.files;
         let facts = Facts::assemble([a, b, c, d, e].map(|f| f.as_ref().map(|f| &f.parsed)), hash)
             .map_err(|e| load::invalid(dir, &e))?;
