@@ -49,9 +49,10 @@ function pestKeywords() {
   const words = new Set();
   for (const [name, body] of pestRules()) {
     if (name === 'str_inner') continue; // `"n"` there is the escape \n, not a word
-    // `keyword` reads the words of `reserved` grouped by their first letter (`"d" ~ ("ays" | …)`):
-    // its literals are pieces of words; `reserved` has them whole.
-    if (name === 'keyword') continue;
+    // `keyword` reads the words of `reserved` grouped by their first letter (`"d" ~ ("ays" | …)`,
+    // in the silent rule `keyword_word`, which `ident` also reads past): their literals are
+    // pieces of words; `reserved` has them whole.
+    if (name === 'keyword' || name === 'keyword_word') continue;
     for (const m of body.matchAll(/"([a-z][a-z_]*)"/g)) words.add(m[1]);
   }
   return words;
