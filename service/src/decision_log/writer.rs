@@ -4,10 +4,10 @@
 //! outcome. A failed commit marks the log unavailable until a write, or a probe while idle,
 //! succeeds again. It also writes the signed checkpoints.
 //!
-//! One loop for both stores: the writer is generic over a [`Backend`] (the SQLite file, or
-//! PostgreSQL's [`PgWriter`]) that opens a group's transaction, reads the chain's tail, the
+//! One loop for both stores: the writer is generic over a `Backend` (the SQLite file, or
+//! PostgreSQL's `PgWriter`) that opens a group's transaction, reads the chain's tail, the
 //! next shared text's id and which decision ids are stored already, inserts the rows that
-//! [`compose`] made (the MAC chain and the shared texts of compact decisions, computed the same
+//! `compose` made (the MAC chain and the shared texts of compact decisions, computed the same
 //! way for both) and commits.
 
 use super::chain::{record_mac, text_mac, Fields};
