@@ -33,27 +33,13 @@ fn main() -> anyhow::Result<()> {
             "/v1/decisions",
             post(|_body: String| async { ([(header::CONTENT_TYPE, "application/json")], ANSWER) }),
         );
-        server::run(listener, app, &settings, None, shutdown()).await
+        server::run(
+            listener,
+            app,
+            &settings,
+            None,
+            datalex_service::shutdown_signal(),
+        )
+        .await
     })
-}
-
-async fn shutdown() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = term => {},
-    }
 }

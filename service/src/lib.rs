@@ -268,7 +268,9 @@ async fn watch_keys(access: Arc<Access>, lang: datalex_i18n::Lang) {
     }
 }
 
-async fn shutdown_signal() {
+/// Resolves on Ctrl-C or SIGTERM: when `serve` (and the load benchmark's ceiling server,
+/// `examples/ceiling.rs`) stop.
+pub async fn shutdown_signal() {
     let ctrl_c = async {
         let _ = tokio::signal::ctrl_c().await;
     };
