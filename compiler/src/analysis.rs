@@ -21,6 +21,7 @@ use crate::ir::{Const, Ex, KindPlan, Program, RuleDef, RuleId};
 use crate::types::{EnumId, Types};
 use datalex_lang::ast::RuleRole;
 use datalex_lang::Diagnostic;
+use rustc_hash::FxHashMap;
 use std::collections::BTreeMap;
 
 /// The most assignments enumerated for one plan.
@@ -50,8 +51,8 @@ struct Abstraction {
     atoms: Vec<String>,
     /// Positions in `vars` and `atoms` by name: a condition of 100,000 terms is abstracted in
     /// linear time.
-    var_index: std::collections::HashMap<String, usize>,
-    atom_index: std::collections::HashMap<String, usize>,
+    var_index: FxHashMap<String, usize>,
+    atom_index: FxHashMap<String, usize>,
 }
 
 impl Abstraction {

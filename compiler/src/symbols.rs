@@ -9,7 +9,8 @@
 
 use crate::types::{Ty, Types};
 use datalex_lang::{FileId, Span};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 
 /// A type as tools need it: named by its declaration, not by an index into a compile's
 /// arenas (the table outlives them and is kept also when a compile fails).
@@ -187,7 +188,7 @@ pub struct Decl {
 #[derive(Debug, Clone, Default)]
 pub struct Symbols {
     decls: Vec<Decl>,
-    by_key: HashMap<Key, DeclId>,
+    by_key: FxHashMap<Key, DeclId>,
     /// Uses by span (file, then start, then end).
     uses: BTreeMap<Span, DeclId>,
     /// The declarations' names (first and again), by span.
@@ -198,9 +199,9 @@ pub struct Symbols {
     /// What each package sees, by namespace and name, once its layers are applied: its own
     /// rules, values and params and those of the packages it extends that it does not
     /// replace (the declarations the compiler resolves a name to in that package).
-    scopes: HashMap<String, BTreeMap<(Namespace, String), DeclId>>,
+    scopes: FxHashMap<String, BTreeMap<(Namespace, String), DeclId>>,
     /// The regulation a bare `§` cites in each package (the one regulation it declares).
-    own_regulation: HashMap<String, String>,
+    own_regulation: FxHashMap<String, String>,
     /// Each package and the package it extends (`None`: only the prelude).
     packages: BTreeMap<String, Option<String>>,
 }

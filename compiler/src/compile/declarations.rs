@@ -11,7 +11,7 @@ use crate::ir::*;
 use crate::types::{EnumDef, FieldDef, RecordDef, RecordId, Ty};
 use datalex_lang::ast::{self, Item, TypeExpr};
 use datalex_lang::{FileId, Span};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 impl Cx {
@@ -170,7 +170,7 @@ impl Cx {
     pub(super) fn declare_types(&mut self, files: &[(FileId, &ast::File)]) {
         let mut records: Vec<&ast::RecordDecl> = Vec::new();
         // The name of each type declared so far, for "declared twice".
-        let mut declared: HashMap<&str, Span> = HashMap::new();
+        let mut declared: FxHashMap<&str, Span> = FxHashMap::default();
         for (_, f) in files {
             for item in &f.items {
                 match item {

@@ -8,14 +8,14 @@ use crate::diagnostics::{DeclError, Declared, LintWarning, Unlabelled};
 use crate::ir::LabelDef;
 use datalex_lang::ast::{self, Item, LabelOf, OutcomePart, TestLiteral};
 use datalex_lang::{Diagnostic, FileId, Span};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::sync::Arc;
 
 impl Cx {
     /// Every package's `labels`, each name once in a package (E0106).
     pub(super) fn declare_labels(&mut self, packages: &[PackageSrc<'_>]) {
         for p in packages {
-            let mut seen: HashMap<(LabelOf, &str), Span> = HashMap::new();
+            let mut seen: FxHashMap<(LabelOf, &str), Span> = FxHashMap::default();
             for d in &p.labels {
                 for e in &d.entries {
                     if let Some(first) = seen.get(&(d.of, e.name.name.as_str())) {
@@ -93,7 +93,7 @@ impl Cx {
                         .any(|d| d.of == of && d.entries.iter().any(|e| e.name.name == name))
                 })
             };
-            let mut reported: HashSet<(LabelOf, &str)> = HashSet::new();
+            let mut reported: FxHashSet<(LabelOf, &str)> = FxHashSet::default();
             let parts =
                 p.rules
                     .iter()

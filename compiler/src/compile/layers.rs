@@ -13,7 +13,7 @@ use crate::symbols::{Key, Namespace, Shape};
 use crate::types::Ty;
 use datalex_lang::ast::{self};
 use datalex_lang::{Category, Span};
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// What a rule decides and on what authority (see `Cx::rank_conflict`).
 pub(super) struct Stance {
@@ -40,8 +40,8 @@ impl Cx {
             self.symbols.record_own_regulation(&p.name, &regulation);
         }
         // Params visible in the package: the chain's, later packages shadowing earlier ones.
-        let mut params: HashMap<String, (Ex, Ty)> = HashMap::new();
-        let mut param_origin: HashMap<String, String> = HashMap::new();
+        let mut params: FxHashMap<String, (Ex, Ty)> = FxHashMap::default();
+        let mut param_origin: FxHashMap<String, String> = FxHashMap::default();
         let mut param_defs = Vec::new();
         for q in chain {
             let reg = self.own_regulation(q);
@@ -151,7 +151,7 @@ impl Cx {
     }
 
     pub(super) fn check_kinds(&mut self, p: &PackageSrc<'_>) {
-        let known: HashSet<String> = self.kinds.values().map(|k| k.name.clone()).collect();
+        let known: FxHashSet<String> = self.kinds.values().map(|k| k.name.clone()).collect();
         let mut bad = Vec::new();
         for r in &p.rules {
             bad.extend(r.kinds.iter().filter(|k| !known.contains(&k.name)).cloned());

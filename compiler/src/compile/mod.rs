@@ -27,8 +27,9 @@ use crate::symbols::{Key, Shape, Symbols};
 use crate::types::Types;
 use datalex_lang::ast::{self, Item};
 use datalex_lang::{Diagnostic, FileId, SourceMap, Span};
+use rustc_hash::FxHashSet;
 use sha2::{Digest, Sha256};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// The name of the standard library package, which every package builds on.
@@ -178,9 +179,9 @@ struct PackageSrc<'a> {
 struct Cx {
     diags: Vec<Diagnostic>,
     /// Names of values and params some expression used.
-    used: HashSet<String>,
+    used: FxHashSet<String>,
     /// `override`s that replaced something in some kind, and those that did not (yet).
-    overrides_matched: HashSet<Span>,
+    overrides_matched: FxHashSet<Span>,
     overrides_unmatched: BTreeMap<Span, (&'static str, String)>,
     types: Types,
     // INVARIANT: every `FactId`, `KindId` and `RegId` of the program is allocated here.
@@ -191,7 +192,7 @@ struct Cx {
     /// The `labels` of every package.
     labels: Vec<LabelDef>,
     /// Interpretations something cites.
-    readings_used: HashSet<Arc<str>>,
+    readings_used: FxHashSet<Arc<str>>,
     /// The names resolved so far.
     symbols: Symbols,
 }
@@ -475,7 +476,7 @@ impl Cx {
 
 fn chain_of<'a, 'b>(packages: &'b [PackageSrc<'a>], i: usize) -> Vec<&'b PackageSrc<'a>> {
     let mut chain = Vec::new();
-    let mut seen = HashSet::new();
+    let mut seen = FxHashSet::default();
     let mut cur = Some(i);
     while let Some(c) = cur {
         if !seen.insert(c) {

@@ -14,7 +14,7 @@ use crate::symbols::{Key, Namespace, Shape, Symbols};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{self, PartKind, RuleRole};
 use datalex_lang::{Diagnostic, FileId, Span};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 impl Cx {
@@ -24,15 +24,15 @@ impl Cx {
         chain: &[&PackageSrc<'_>],
         kind_id: KindId,
         kind: &KindDef,
-        params: &HashMap<String, (Ex, Ty)>,
-        param_origin: &HashMap<String, String>,
+        params: &FxHashMap<String, (Ex, Ty)>,
+        param_origin: &FxHashMap<String, String>,
     ) -> KindPlan {
         // Values visible for this kind: later packages in the chain shadow earlier ones.
-        let mut value_decls: HashMap<String, (&ast::ValueDecl, DefaultRegulation, String)> =
-            HashMap::new();
+        let mut value_decls: FxHashMap<String, (&ast::ValueDecl, DefaultRegulation, String)> =
+            FxHashMap::default();
         for q in chain {
             let reg = self.own_regulation(q);
-            let mut seen: HashMap<&str, Span> = HashMap::new();
+            let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
             for v in &q.values {
                 if !v.kinds.iter().any(|k| k.name == kind.name) {
                     continue;
@@ -77,7 +77,7 @@ impl Cx {
             params,
             param_origin,
             value_decls,
-            value_state: HashMap::new(),
+            value_state: FxHashMap::default(),
             values: Arena::new(),
             value_uses: ArenaMap::default(),
             uses: Vec::new(),
@@ -88,7 +88,7 @@ impl Cx {
         // replacement keeps the order of the rest; `by_name` indexes the live slots, with the
         // `otherwise` under the key "" (names cannot be empty).
         let mut slots: Vec<Option<(&ast::RuleDecl, DefaultRegulation, usize)>> = Vec::new();
-        let mut by_name: HashMap<&str, usize> = HashMap::new();
+        let mut by_name: FxHashMap<&str, usize> = FxHashMap::default();
         for (qi, q) in chain.iter().enumerate() {
             let reg = b.cx.own_regulation(q);
             for r in &q.rules {
@@ -183,7 +183,7 @@ impl Cx {
             decls.insert(id, (r, reg, pkg));
         }
         // Overrides.
-        let index: HashMap<&str, RuleId> = decls
+        let index: FxHashMap<&str, RuleId> = decls
             .iter()
             .filter_map(|(i, (d, _, _))| d.name.as_ref().map(|n| (n.name.as_str(), i)))
             .collect();
@@ -599,11 +599,11 @@ pub(super) enum ValueState {
 pub(super) struct PlanBuilder<'c, 'd> {
     cx: &'c mut Cx,
     kind: KindDef,
-    params: &'d HashMap<String, (Ex, Ty)>,
+    params: &'d FxHashMap<String, (Ex, Ty)>,
     /// The package that declares each param of `params`.
-    param_origin: &'d HashMap<String, String>,
-    value_decls: HashMap<String, (&'d ast::ValueDecl, DefaultRegulation, String)>,
-    value_state: HashMap<String, ValueState>,
+    param_origin: &'d FxHashMap<String, String>,
+    value_decls: FxHashMap<String, (&'d ast::ValueDecl, DefaultRegulation, String)>,
+    value_state: FxHashMap<String, ValueState>,
     /// The plan's values: each allocated (as a placeholder) when its lowering starts.
     values: Arena<ValueDef>,
     /// Values each value uses directly.
