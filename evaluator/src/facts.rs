@@ -678,8 +678,13 @@ where
     T: serde::de::DeserializeOwned + Send,
     fast::Fast<T>: serde::de::DeserializeOwned,
 {
+    /// Below this, the layout is found on this thread, after parsing.
+    const BESIDE: usize = 1 << 20;
     if layout.is_some() {
         return parse(file, text).map(|v| (v, layout));
+    }
+    if text.len() < BESIDE {
+        return parse(file, text).map(|v| (v, Layout::of(text)));
     }
     std::thread::scope(|s| {
         let layout = s.spawn(|| Layout::of(text));

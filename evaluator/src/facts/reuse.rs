@@ -120,17 +120,57 @@ fn blanks(text: &[u8], mut i: usize) -> usize {
 }
 
 /// The position after the object that starts at `i` (its closing brace matched by counting
-/// brackets outside strings), or `None` if none starts there, it does not end, or it nests
-/// deeper than [`MAX_DEPTH`].
+/// braces outside strings, found with `memchr`), or `None` if none starts there, it does not
+/// end, or it nests deeper than [`MAX_DEPTH`] objects. Brackets are not counted: in a text that
+/// reads, braces alone find the entry's end; in one that does not, the entries found are read
+/// and refused (the nesting of an entry read alone is checked by [`depth_within`]).
 fn object_end(text: &[u8], start: usize) -> Option<usize> {
     if text.get(start) != Some(&b'{') {
         return None;
     }
-    let rest = text.get(start..)?;
     let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (k, &b) in rest.iter().enumerate() {
+    let mut i = start;
+    loop {
+        let k = i + memchr::memchr3(b'"', b'{', b'}', text.get(i..)?)?;
+        match text.get(k)? {
+            b'"' => {
+                // The string's end: the next quote not escaped.
+                let mut j = k + 1;
+                loop {
+                    let q = j + memchr::memchr2(b'"', b'\\', text.get(j..)?)?;
+                    if text.get(q) == Some(&b'\\') {
+                        j = q + 2;
+                    } else {
+                        j = q + 1;
+                        break;
+                    }
+                }
+                i = j;
+            }
+            b'{' => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return None;
+                }
+                i = k + 1;
+            }
+            _ => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(k + 1);
+                }
+                i = k + 1;
+            }
+        }
+    }
+}
+
+/// Whether the entry `text` nests arrays and objects at most [`MAX_DEPTH`] deep (brackets and
+/// braces outside strings): an entry read alone must not be allowed deeper than inside the
+/// array.
+fn depth_within(text: &[u8]) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in text {
         if in_string {
             if escaped {
                 escaped = false;
@@ -146,19 +186,14 @@ fn object_end(text: &[u8], start: usize) -> Option<usize> {
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
-                    return None;
+                    return false;
                 }
             }
-            b'}' | b']' => {
-                depth = depth.checked_sub(1)?;
-                if depth == 0 {
-                    return Some(start + k + 1);
-                }
-            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
             _ => {}
         }
     }
-    None
+    true
 }
 
 /// The entries of `text`, reusing those of `previous` (read from the text of `old`) whose
@@ -225,7 +260,7 @@ where
             Some(j) => from.push(Ok(j)),
             None => {
                 let &(a, b) = spans.get(i)?;
-                let entry = text.get(a..b)?;
+                let entry = text.get(a..b).filter(|e| depth_within(e.as_bytes()))?;
                 let x = serde_json::from_str::<super::fast::Fast<T>>(entry).ok()?.0;
                 parsed.insert(i, x);
                 from.push(Err(i));
@@ -237,8 +272,8 @@ where
         parsed: parsed.len(),
         from_previous: from.iter().filter(|f| f.is_ok()).count(),
     };
-    let items = assemble(&from, previous, parsed);
-    Some((items, reused))
+    let items = assemble(&from, previous, parsed)?;
+    (items.len() == n).then_some((items, reused))
 }
 
 /// What [`entries`] reused.
@@ -251,67 +286,156 @@ pub struct Reused {
 }
 
 /// The entries in order: copies of the previous ones, and the parsed ones; a long list is
-/// copied in two halves on two threads.
+/// copied in two halves on two threads. `None` only if a copying thread panicked (cloning does
+/// not).
 fn assemble<T: Clone + Send + Sync>(
     from: &[Result<usize, usize>],
     previous: &[T],
-    mut parsed: HashMap<usize, T>,
-) -> Vec<T> {
+    parsed: HashMap<usize, T>,
+) -> Option<Vec<T>> {
     /// Below this, one thread copies the whole list.
     const SPLIT: usize = 20_000;
-    // The parsed entries are taken out first (each once); the copies need only `previous`.
-    let mut fresh: Vec<Option<T>> = from
-        .iter()
-        .map(|f| match f {
-            Err(i) => parsed.remove(i),
-            Ok(_) => None,
-        })
-        .collect();
-    let copy = |from: &[Result<usize, usize>], fresh: &mut [Option<T>], out: &mut Vec<T>| {
-        for (f, x) in from.iter().zip(fresh.iter_mut()) {
-            match (f, x.take()) {
-                (_, Some(x)) => out.push(x),
-                (Ok(j), None) => {
-                    if let Some(x) = previous.get(*j) {
-                        out.push(x.clone());
-                    }
-                }
-                (Err(_), None) => {}
-            }
+    let copy = |from: &[Result<usize, usize>], mut parsed: HashMap<usize, T>, out: &mut Vec<T>| {
+        for f in from {
+            let x = match f {
+                Ok(j) => previous.get(*j).cloned(),
+                Err(i) => parsed.remove(i),
+            };
+            out.extend(x);
         }
     };
     let mut out = Vec::with_capacity(from.len());
     if from.len() < SPLIT {
-        copy(from, &mut fresh, &mut out);
-        return out;
+        copy(from, parsed, &mut out);
+        return Some(out);
     }
     let half = from.len() / 2;
     let (from_a, from_b) = from.split_at(half);
-    let (fresh_a, fresh_b) = fresh.split_at_mut(half);
+    let (parsed_a, parsed_b): (HashMap<usize, T>, HashMap<usize, T>) =
+        parsed.into_iter().partition(|(i, _)| *i < half);
     let second = std::thread::scope(|s| {
         let later = s.spawn(|| {
             let mut b = Vec::with_capacity(from_b.len());
-            copy(from_b, fresh_b, &mut b);
+            copy(from_b, parsed_b, &mut b);
             b
         });
-        copy(from_a, fresh_a, &mut out);
+        copy(from_a, parsed_a, &mut out);
         later.join()
     });
-    match second {
-        Ok(b) => out.extend(b),
-        // A copying thread that panicked (it cannot: cloning does not panic) loses nothing:
-        // its half is copied again here.
-        Err(_) => {
-            out.truncate(half);
-            copy(from_b, fresh_b, &mut out);
-        }
-    }
-    out
+    out.extend(second.ok()?);
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
+    use super::super::FactFile;
     use super::{spans, Layout};
+
+    /// `FactFile::parse_after` (the last text's entries reused) gives what `FactFile::parse`
+    /// gives: the same entries, the same index, the same error.
+    fn same_as_whole(name: &str, before: &str, after: &str) {
+        let last = FactFile::parse(name, before).unwrap();
+        let whole = FactFile::parse(name, after).unwrap();
+        let again = FactFile::parse_after(name, after, None, last.as_ref().ok()).unwrap();
+        let (a, w) = match (again, whole) {
+            (Ok(FactFile::Catalog(a)), Ok(FactFile::Catalog(w))) => (a, w),
+            (a, w) => {
+                assert_eq!(a.err(), w.err(), "{name}: {after}");
+                return;
+            }
+        };
+        assert_eq!(format!("{:?}", a.items), format!("{:?}", w.items), "{after}");
+        assert_eq!(a.duplicate, w.duplicate, "{after}");
+        assert_eq!(a.layout, w.layout, "{after}");
+        let facts = |p: super::super::Parsed<super::super::Dataset>| {
+            let f = Ok(FactFile::Catalog(p));
+            let i = FactFile::parse(
+                "institutions.json",
+                include_str!("../../../data/binzhou/institutions.json"),
+            )
+            .unwrap();
+            super::super::Facts::assemble([Some(&f), Some(&i), None, None, None], String::new())
+                .map_err(|_| ())
+        };
+        let (fa, fw) = (facts(a), facts(w));
+        assert_eq!(fa.is_ok(), fw.is_ok());
+        if let (Ok(fa), Ok(fw)) = (fa, fw) {
+            for d in fw.catalog.iter() {
+                assert_eq!(
+                    format!("{:?}", fa.dataset(&d.id)),
+                    format!("{:?}", fw.dataset(&d.id)),
+                    "{after}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn reading_again_entry_by_entry_is_reading_the_whole_text() {
+        let base = include_str!("../../../data/binzhou/catalog.json");
+        let entries: Vec<&str> = texts(base).unwrap();
+        let join = |xs: &[String]| format!("[\n{}\n]", xs.join(",\n"));
+        let own: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
+        // Many entries, so that the two-thread copy and the lookup by hash are taken too.
+        let mut many: Vec<String> = Vec::new();
+        for k in 0..25_000 {
+            let e = &own[k % own.len()];
+            many.push(e.replacen("\"id\": \"", &format!("\"id\": \"n{k}-"), 1));
+        }
+        for list in [own, many] {
+            let before = join(&list);
+            let n = list.len();
+            let mut cases: Vec<Vec<String>> = Vec::new();
+            // A changed name, first, middle, last.
+            for i in [0, n / 2, n - 1] {
+                let mut l = list.clone();
+                l[i] = l[i].replacen("\"name\": \"", "\"name\": \"改 ", 1);
+                cases.push(l);
+            }
+            // Removed, inserted, swapped, duplicated (an id used twice), reversed.
+            let mut l = list.clone();
+            l.remove(n / 3);
+            cases.push(l);
+            let mut l = list.clone();
+            l.insert(n / 2, list[0].replacen("\"id\": \"", "\"id\": \"new-", 1));
+            cases.push(l);
+            let mut l = list.clone();
+            l.swap(0, n - 1);
+            cases.push(l);
+            let mut l = list.clone();
+            l.push(list[1].clone());
+            cases.push(l);
+            let mut l = list.clone();
+            l.reverse();
+            cases.push(l);
+            // Changed ids (the index is built again), a wrong type (the error), bad JSON.
+            let mut l = list.clone();
+            l[n / 2] = l[n / 2].replacen("\"id\": \"", "\"id\": \"other-", 1);
+            cases.push(l);
+            let mut l = list.clone();
+            l[n / 2] = l[n / 2].replacen("\"share\": \"", "\"share\": \"x", 1);
+            cases.push(l);
+            let mut l = list.clone();
+            l[n - 1] = l[n - 1].replacen("\"name\": \"", "\"name\": \"\\u00e9\\\"", 1);
+            cases.push(l);
+            let mut l = list.clone();
+            l[1] = l[1].replacen('}', "", 1);
+            cases.push(l);
+            let mut l = list.clone();
+            l[1] = format!("{} 1", l[1]);
+            cases.push(l);
+            for (k, l) in cases.iter().enumerate() {
+                same_as_whole("catalog.json", &before, &join(l));
+                if k == 0 {
+                    same_as_whole("catalog.json", &before, &format!("{} x", join(l)));
+                    same_as_whole("catalog.json", &before, &join(l).replacen('[', "{", 1));
+                }
+            }
+            same_as_whole("catalog.json", &before, &before);
+            same_as_whole("catalog.json", &before, "[]");
+            same_as_whole("catalog.json", "[]", &before);
+        }
+    }
 
     fn texts(text: &str) -> Option<Vec<&str>> {
         spans(text.as_bytes()).map(|s| s.iter().map(|&(a, b)| &text[a..b]).collect())
@@ -348,6 +472,9 @@ mod tests {
         }
         let deep = format!("[{}{}]", "{\"a\":".repeat(70), "}".repeat(70));
         assert_eq!(texts(&deep), None);
+        let deep = format!("{{\"a\":{}{}}}", "[".repeat(70), "]".repeat(70));
+        assert!(!super::depth_within(deep.as_bytes()));
+        assert!(super::depth_within(b"{\"a\": \"[[[[\"}"));
         let fine = format!("[{}1{}]", "{\"a\":".repeat(60), "}".repeat(60));
         assert_eq!(texts(&fine).map(|v| v.len()), Some(1));
     }
