@@ -377,7 +377,10 @@ impl Engine {
     /// half's error, if any, is the one given: the first in the file's order).
     pub fn check_facts(&self, facts: &Facts) -> Result<(), String> {
         let found = [
-            ("catalog.json", self.first_invalid(&facts.catalog, List::Datasets)),
+            (
+                "catalog.json",
+                self.first_invalid(&facts.catalog, List::Datasets),
+            ),
             (
                 "institutions.json",
                 self.first_invalid(&facts.institutions, List::Institutions),
@@ -390,7 +393,10 @@ impl Engine {
                 "developers.json",
                 self.first_invalid(&facts.developers, List::Developers),
             ),
-            ("products.json", self.first_invalid(&facts.products, List::Products)),
+            (
+                "products.json",
+                self.first_invalid(&facts.products, List::Products),
+            ),
         ];
         for (file, found) in found {
             if let Some((i, path, m)) = found {

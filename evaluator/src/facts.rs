@@ -503,7 +503,10 @@ impl<T> Parsed<T> {
             return parse_with_layout(file, text, layout).map(|(v, l)| Parsed::new(file, v, id, l));
         };
         let same_ids = items.len() == self.items.len()
-            && items.iter().zip(self.items.iter()).all(|(a, b)| id(a) == id(b));
+            && items
+                .iter()
+                .zip(self.items.iter())
+                .all(|(a, b)| id(a) == id(b));
         if same_ids {
             return Ok(Parsed {
                 items: Arc::new(items),
@@ -566,8 +569,9 @@ impl FactFile {
         {
             match previous {
                 Some(p) => p.again(name, text, layout.or_else(|| Layout::of(text)), id),
-                None => parse_with_layout(name, text, layout)
-                    .map(|(v, l)| Parsed::new(name, v, id, l)),
+                None => {
+                    parse_with_layout(name, text, layout).map(|(v, l)| Parsed::new(name, v, id, l))
+                }
             }
         }
         Some(match name {
@@ -611,8 +615,7 @@ impl FactFile {
                     Some(FactFile::Developers(p)) => Some(p),
                     _ => None,
                 };
-                read(name, text, layout, p, |d: &Developer| d.id.as_str())
-                    .map(FactFile::Developers)
+                read(name, text, layout, p, |d: &Developer| d.id.as_str()).map(FactFile::Developers)
             }
             "products.json" => {
                 let p = match previous {

@@ -344,7 +344,11 @@ mod tests {
                 return;
             }
         };
-        assert_eq!(format!("{:?}", a.items), format!("{:?}", w.items), "{after}");
+        assert_eq!(
+            format!("{:?}", a.items),
+            format!("{:?}", w.items),
+            "{after}"
+        );
         assert_eq!(a.duplicate, w.duplicate, "{after}");
         assert_eq!(a.layout, w.layout, "{after}");
         let facts = |p: super::super::Parsed<super::super::Dataset>| {
@@ -447,7 +451,10 @@ mod tests {
             {"d":{}} ] "#;
         assert_eq!(
             texts(t),
-            Some(vec![r#"{"a": "}{][,\"", "b": [1, {"c": "\\"}]}"#, r#"{"d":{}}"#])
+            Some(vec![
+                r#"{"a": "}{][,\"", "b": [1, {"c": "\\"}]}"#,
+                r#"{"d":{}}"#
+            ])
         );
         assert_eq!(texts("[]"), Some(vec![]));
         assert_eq!(texts(" [\n] \n"), Some(vec![]));
