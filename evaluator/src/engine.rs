@@ -362,7 +362,7 @@ impl Engine {
     /// The request's fields beyond the contract (those the prelude declares), checked against
     /// their types: the first that is wrong, named by its path.
     pub fn check_request(&self, request: &Request) -> Result<(), EvalError> {
-        match self.check_record(Rec::of_request(request), "") {
+        match self.check_record(Rec::of_request(request), &mut Vec::new()) {
             Some((field, message)) => Err(EvalError::InvalidField { field, message }),
             None => Ok(()),
         }
@@ -371,49 +371,110 @@ impl Engine {
     /// Every record of the facts, checked as [`Engine::check_request`] checks a request: the
     /// first field beyond the contract with a value of the wrong type, as `file: [i].path:
     /// what is wrong`.
+    ///
+    /// Nothing is allocated for a record that is right (the path is written only for the
+    /// wrong one), and a long collection is checked in two halves on two threads (the first
+    /// half's error, if any, is the one given: the first in the file's order).
     pub fn check_facts(&self, facts: &Facts) -> Result<(), String> {
-        let collections: [(&str, List<'_>); 5] = [
-            ("catalog.json", List::Datasets(&facts.catalog)),
-            ("institutions.json", List::Institutions(&facts.institutions)),
-            ("emergencies.json", List::Emergencies(&facts.emergencies)),
-            ("developers.json", List::Developers(&facts.developers)),
-            ("products.json", List::Products(&facts.products)),
+        let found = [
+            (
+                "catalog.json",
+                self.first_invalid(&facts.catalog, List::Datasets),
+            ),
+            (
+                "institutions.json",
+                self.first_invalid(&facts.institutions, List::Institutions),
+            ),
+            (
+                "emergencies.json",
+                self.first_invalid(&facts.emergencies, List::Emergencies),
+            ),
+            (
+                "developers.json",
+                self.first_invalid(&facts.developers, List::Developers),
+            ),
+            (
+                "products.json",
+                self.first_invalid(&facts.products, List::Products),
+            ),
         ];
-        for (file, list) in collections {
-            for i in 0..list.len() {
-                if let Value::Rec(r) = list.get(i) {
-                    if let Some((path, m)) = self.check_record(r, &format!("[{i}].")) {
-                        return Err(format!("{file}: {path}: {m}"));
-                    }
-                }
+        for (file, found) in found {
+            if let Some((i, path, m)) = found {
+                return Err(format!("{file}: [{i}].{path}: {m}"));
             }
         }
         Ok(())
     }
 
+    /// The first element of `items` with a field of the wrong type: its position, the path in
+    /// it and what is wrong.
+    fn first_invalid<'a, T: Sync>(
+        &self,
+        items: &'a [T],
+        list: fn(&'a [T]) -> List<'a>,
+    ) -> Option<(usize, String, String)> {
+        /// Below this, one thread checks the whole collection.
+        const SPLIT: usize = 20_000;
+        let scan = |from: usize, part: &'a [T]| {
+            let mut names = Vec::new();
+            let part = list(part);
+            (0..part.len()).find_map(|i| match part.get(i) {
+                Value::Rec(r) => self
+                    .check_record(r, &mut names)
+                    .map(|(path, m)| (from + i, path, m)),
+                _ => None,
+            })
+        };
+        if items.len() < SPLIT {
+            return scan(0, items);
+        }
+        let (first, second) = items.split_at(items.len() / 2);
+        std::thread::scope(|s| {
+            let later = s.spawn(|| scan(first.len(), second));
+            let earlier = scan(0, first);
+            // A thread that panicked (it cannot: nothing in checking panics) is checked again
+            // here, on this one.
+            earlier.or_else(|| later.join().unwrap_or_else(|_| scan(first.len(), second)))
+        })
+    }
+
     /// The first field of `r` (or of a record inside it) beyond the contract whose value has
-    /// the wrong type, with its path after `prefix`.
-    fn check_record(&self, r: Rec<'_>, prefix: &str) -> Option<(String, String)> {
+    /// the wrong type, with its path in `r` (`name`, `share_conditions.name`,
+    /// `legal_basis[1].name`). `names` remembers the record types already looked up by name.
+    fn check_record(
+        &self,
+        r: Rec<'_>,
+        names: &mut Vec<(&'static str, Option<datalex_compiler::types::RecordId>)>,
+    ) -> Option<(String, String)> {
         let types = &self.policy.types;
-        let rec = &types.records[types.record_named(r.record())?];
+        let name = r.record();
+        let id = match names.iter().find(|(n, _)| *n == name) {
+            Some(&(_, id)) => id,
+            None => {
+                let id = types.record_named(name);
+                names.push((name, id));
+                id
+            }
+        };
+        let rec = &types.records[id?];
         for &f in &rec.fields {
             let field = self.accessor(f);
-            if let Some((path, m)) = field.check(r, types) {
-                return Some((format!("{prefix}{path}"), m));
+            if let Some(found) = field.check(r, types) {
+                return Some(found);
             }
-            let name = types.fields[f].name.as_str();
             match field.get(r) {
                 Value::Rec(inner) => {
-                    if let Some(x) = self.check_record(inner, &format!("{prefix}{name}.")) {
-                        return Some(x);
+                    if let Some((path, m)) = self.check_record(inner, names) {
+                        let name = types.fields[f].name.as_str();
+                        return Some((format!("{name}.{path}"), m));
                     }
                 }
                 Value::List(l) => {
                     for i in 0..l.len() {
                         if let Value::Rec(inner) = l.get(i) {
-                            let p = format!("{prefix}{name}[{i}].");
-                            if let Some(x) = self.check_record(inner, &p) {
-                                return Some(x);
+                            if let Some((path, m)) = self.check_record(inner, names) {
+                                let name = types.fields[f].name.as_str();
+                                return Some((format!("{name}[{i}].{path}"), m));
                             }
                         }
                     }

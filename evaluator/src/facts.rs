@@ -459,16 +459,63 @@ pub struct Parsed<T> {
     /// The first id used twice, if any (reported when the facts are assembled, after every
     /// file's parse errors, as [`Facts::from_files`] always has).
     duplicate: Option<FactsError>,
+    /// Each entry's text by hash, for reading the next text of the file entry by entry
+    /// (`None`: the text was not a plain array of objects).
+    layout: Option<Arc<Layout>>,
 }
 
 impl<T> Parsed<T> {
-    fn new(file: &str, items: Vec<T>, id: impl Fn(&T) -> &str) -> Parsed<T> {
+    fn new(
+        file: &str,
+        items: Vec<T>,
+        id: impl Fn(&T) -> &str,
+        layout: Option<Layout>,
+    ) -> Parsed<T> {
         let (index, duplicate) = index(file, items.iter().map(id));
         Parsed {
             items: Arc::new(items),
             index: Arc::new(index),
             duplicate,
+            layout: layout.map(|l| Arc::new(l.forget_spans())),
         }
+    }
+
+    /// The entries of `text`, whose layout is `layout`, read again after `self` (the last
+    /// reading of the same file): the entries whose text did not change are copied from it,
+    /// the others parsed ([`reuse`]); the index is kept when the ids are the same, in the same
+    /// order. Whatever does not read entry by entry is read whole ([`parse`]).
+    fn again(
+        &self,
+        file: &str,
+        text: &str,
+        layout: Option<Layout>,
+        id: impl Fn(&T) -> &str,
+    ) -> Result<Parsed<T>, FactsError>
+    where
+        T: Clone + Send + Sync + serde::de::DeserializeOwned,
+        fast::Fast<T>: serde::de::DeserializeOwned,
+    {
+        let again = match (&layout, &self.layout) {
+            (Some(new), Some(old)) => reuse::entries(text, new, old, &self.items),
+            _ => None,
+        };
+        let Some((items, _)) = again else {
+            return parse_with_layout(file, text, layout).map(|(v, l)| Parsed::new(file, v, id, l));
+        };
+        let same_ids = items.len() == self.items.len()
+            && items
+                .iter()
+                .zip(self.items.iter())
+                .all(|(a, b)| id(a) == id(b));
+        if same_ids {
+            return Ok(Parsed {
+                items: Arc::new(items),
+                index: Arc::clone(&self.index),
+                duplicate: self.duplicate.clone(),
+                layout: layout.map(|l| Arc::new(l.forget_spans())),
+            });
+        }
+        Ok(Parsed::new(file, items, id, layout))
     }
 }
 
@@ -492,30 +539,91 @@ impl FactFile {
     ///
     /// The text is read once by plain `serde_json` straight into the entries (no tree of
     /// values in between); only a text that this refuses is read again, with
-    /// `serde_path_to_error`, for the error naming the field (`[3].share`).
+    /// `serde_path_to_error`, for the error naming the field (`[3].share`). Beside it (on a
+    /// second thread) each entry's text is hashed ([`Layout`]), for [`FactFile::parse_after`].
     pub fn parse(name: &str, text: &str) -> Option<Result<FactFile, FactsError>> {
+        FactFile::parse_after(name, text, None, None)
+    }
+
+    /// [`FactFile::parse`] of the new text of a file whose last reading was `previous`: the
+    /// entries whose text is that of an entry of the last text are copies of it, only the
+    /// others are parsed; the entries, the index and any error are those [`FactFile::parse`]
+    /// gives. `layout` is [`Layout::of`] the text if the caller has it already (it is
+    /// computed here otherwise).
+    pub fn parse_after(
+        name: &str,
+        text: &str,
+        layout: Option<Layout>,
+        previous: Option<&FactFile>,
+    ) -> Option<Result<FactFile, FactsError>> {
+        fn read<T>(
+            name: &str,
+            text: &str,
+            layout: Option<Layout>,
+            previous: Option<&Parsed<T>>,
+            id: impl Fn(&T) -> &str,
+        ) -> Result<Parsed<T>, FactsError>
+        where
+            T: Clone + Send + Sync + serde::de::DeserializeOwned,
+            fast::Fast<T>: serde::de::DeserializeOwned,
+        {
+            match previous {
+                Some(p) => p.again(name, text, layout.or_else(|| Layout::of(text)), id),
+                None => {
+                    parse_with_layout(name, text, layout).map(|(v, l)| Parsed::new(name, v, id, l))
+                }
+            }
+        }
         Some(match name {
-            "catalog.json" => parse::<Dataset>(name, text)
-                .map(|v| FactFile::Catalog(Parsed::new(name, v, |d| d.id.as_str()))),
-            "institutions.json" => parse::<Institution>(name, text)
-                .map(|v| FactFile::Institutions(Parsed::new(name, v, |i| i.id.as_str()))),
-            "emergencies.json" => parse::<Emergency>(name, text).map(|v| {
-                let interval = v
-                    .iter()
-                    .enumerate()
-                    .find(|(_, e)| e.end < e.start)
-                    .map(|(i, e)| FactsError::Interval {
-                        file: name.to_string(),
-                        index: i,
-                        start: e.start,
-                        end: e.end,
-                    });
-                FactFile::Emergencies(Parsed::new(name, v, |e| e.id.as_str()), interval)
-            }),
-            "developers.json" => parse::<Developer>(name, text)
-                .map(|v| FactFile::Developers(Parsed::new(name, v, |d| d.id.as_str()))),
-            "products.json" => parse::<Product>(name, text)
-                .map(|v| FactFile::Products(Parsed::new(name, v, |p| p.id.as_str()))),
+            "catalog.json" => {
+                let p = match previous {
+                    Some(FactFile::Catalog(p)) => Some(p),
+                    _ => None,
+                };
+                read(name, text, layout, p, |d: &Dataset| d.id.as_str()).map(FactFile::Catalog)
+            }
+            "institutions.json" => {
+                let p = match previous {
+                    Some(FactFile::Institutions(p)) => Some(p),
+                    _ => None,
+                };
+                read(name, text, layout, p, |i: &Institution| i.id.as_str())
+                    .map(FactFile::Institutions)
+            }
+            "emergencies.json" => {
+                let p = match previous {
+                    Some(FactFile::Emergencies(p, _)) => Some(p),
+                    _ => None,
+                };
+                read(name, text, layout, p, |e: &Emergency| e.id.as_str()).map(|p| {
+                    let interval = p
+                        .items
+                        .iter()
+                        .enumerate()
+                        .find(|(_, e)| e.end < e.start)
+                        .map(|(i, e)| FactsError::Interval {
+                            file: name.to_string(),
+                            index: i,
+                            start: e.start,
+                            end: e.end,
+                        });
+                    FactFile::Emergencies(p, interval)
+                })
+            }
+            "developers.json" => {
+                let p = match previous {
+                    Some(FactFile::Developers(p)) => Some(p),
+                    _ => None,
+                };
+                read(name, text, layout, p, |d: &Developer| d.id.as_str()).map(FactFile::Developers)
+            }
+            "products.json" => {
+                let p = match previous {
+                    Some(FactFile::Products(p)) => Some(p),
+                    _ => None,
+                };
+                read(name, text, layout, p, |d: &Product| d.id.as_str()).map(FactFile::Products)
+            }
             _ => return None,
         })
     }
@@ -560,6 +668,34 @@ where
         Ok(list) => Ok(list.0),
         Err(_) => parse_naming_the_field(file, text),
     }
+}
+
+/// [`parse`], with each entry's text hashed beside it on a second thread ([`Layout::of`])
+/// unless `layout` is given; the layout is `None` if the text is not a plain array of objects.
+fn parse_with_layout<T>(
+    file: &str,
+    text: &str,
+    layout: Option<Layout>,
+) -> Result<(Vec<T>, Option<Layout>), FactsError>
+where
+    T: serde::de::DeserializeOwned + Send,
+    fast::Fast<T>: serde::de::DeserializeOwned,
+{
+    /// Below this, the layout is found on this thread, after parsing.
+    const BESIDE: usize = 1 << 20;
+    if layout.is_some() {
+        return parse(file, text).map(|v| (v, layout));
+    }
+    if text.len() < BESIDE {
+        return parse(file, text).map(|v| (v, Layout::of(text)));
+    }
+    std::thread::scope(|s| {
+        let layout = s.spawn(|| Layout::of(text));
+        let parsed = parse(file, text)?;
+        // A thread that panicked (the scanner does not) leaves no layout: the next text is
+        // read whole.
+        Ok((parsed, layout.join().ok().flatten()))
+    })
 }
 
 /// The slow, exact reading: the derived types under `serde_path_to_error`.
@@ -609,3 +745,6 @@ fn authorities(institutions: &[Institution]) -> Vec<Institution> {
 }
 
 mod fast;
+mod reuse;
+
+pub use reuse::Layout;

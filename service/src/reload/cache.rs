@@ -21,7 +21,7 @@
 
 use crate::load::{self, FactsError};
 use datalex_compiler::{Compiled, PolicySet};
-use datalex_evaluator::facts::{FactFile, FactsHash, FACT_FILES};
+use datalex_evaluator::facts::{FactFile, FactsHash, Layout, FACT_FILES};
 use datalex_evaluator::{Calendar, Facts, Jurisdiction};
 use datalex_i18n::Lang;
 use datalex_lang::SourceMap;
@@ -291,32 +291,57 @@ impl Cache {
             }
             let now = std::time::SystemTime::now();
             let settled = seen.settled(now);
+            let started = std::time::Instant::now();
             let text = load::read_fact_file(&path)?;
             self.stats.facts_read += 1;
-            hash.add(name, text.as_bytes());
+            let read_ms = started.elapsed().as_secs_f64() * 1000.0;
+            let has_last = slot.as_ref().is_some_and(|f| f.parsed.is_ok());
+            // The facts' hash (SHA-256 of every byte) on a second thread, while this one
+            // finds the entries' texts, so that a changed file is parsed entry by entry.
+            let (after, layout) = std::thread::scope(|s| {
+                let hashing = s.spawn(|| {
+                    let mut h = hash.clone();
+                    h.add(name, text.as_bytes());
+                    h
+                });
+                let layout = if has_last { Layout::of(&text) } else { None };
+                (hashing.join(), layout)
+            });
+            hash = after.unwrap_or_else(|_| {
+                // The hashing thread panicked (it does not): hashed again here.
+                let mut h = hash.clone();
+                h.add(name, text.as_bytes());
+                h
+            });
             let key = hash.finish();
-            match slot.as_mut().filter(|f| f.key == key) {
-                Some(f) => {
-                    f.seen = seen;
-                    f.settled = settled;
-                }
-                None => {
-                    chained = true;
-                    self.stats.facts_parsed += 1;
-                    let parsed = FactFile::parse(name, &text).unwrap_or_else(|| {
-                        Err(datalex_evaluator::facts::FactsError::Missing {
-                            file: name.to_string(),
-                        })
-                    });
-                    *slot = Some(File {
-                        seen,
-                        settled,
-                        after: hash.clone(),
-                        key,
-                        parsed,
-                    });
-                }
+            if let Some(f) = slot.as_mut().filter(|f| f.key == key) {
+                f.seen = seen;
+                f.settled = settled;
+                continue;
             }
+            chained = true;
+            self.stats.facts_parsed += 1;
+            let started = std::time::Instant::now();
+            let last = slot.as_ref().and_then(|f| f.parsed.as_ref().ok());
+            let parsed = FactFile::parse_after(name, &text, layout, last).unwrap_or_else(|| {
+                Err(datalex_evaluator::facts::FactsError::Missing {
+                    file: name.to_string(),
+                })
+            });
+            tracing::info!(
+                file = %path.display(),
+                read_ms,
+                parse_ms = started.elapsed().as_secs_f64() * 1000.0,
+                "read a changed fact file"
+            );
+            drop(text);
+            *slot = Some(File {
+                seen,
+                settled,
+                after: hash.clone(),
+                key,
+                parsed,
+            });
         }
         let hash = hash.finish();
         if let Some(f) = previous.filter(|f| f.hash == hash) {
