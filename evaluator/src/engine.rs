@@ -30,7 +30,7 @@ use crate::request::Request;
 use crate::value::{Accessor, FactSource, Field, List, Rec, Value};
 use cx::Cx;
 use datalex_compiler::ir::{ArenaMap, Ex, FactId, Package, Part, Program, RegId};
-use datalex_compiler::types::FieldId;
+use datalex_compiler::types::{FieldId, RecordId, Ty, Types};
 use datalex_compiler::PolicySet;
 use datalex_lang::ast::LabelOf;
 use datalex_lang::date::Date;
@@ -136,6 +136,10 @@ pub struct Engine {
     /// The label of every role an obligation or deadline of the package binds, as the package
     /// reads it, found once here rather than in the program's labels per decision.
     role_labels: Vec<(Arc<str>, Option<Arc<str>>)>,
+    /// The fields of each record type [`Engine::check_request`] looks at: those beyond the
+    /// contract, and those holding records that can have such fields. A record type that can
+    /// have none has no entry, so a request whose records have none costs nothing to check.
+    to_check: ArenaMap<RecordId, Box<[FieldId]>>,
 }
 
 impl Engine {
@@ -207,6 +211,7 @@ impl Engine {
                 }
             }
         }
+        let to_check = fields_to_check(&policy.types, &accessors);
         Ok(Engine {
             policy,
             package: pkg,
@@ -216,6 +221,7 @@ impl Engine {
             institution_id,
             sources,
             role_labels,
+            to_check,
         })
     }
 
@@ -444,7 +450,7 @@ impl Engine {
     fn check_record(
         &self,
         r: Rec<'_>,
-        names: &mut Vec<(&'static str, Option<datalex_compiler::types::RecordId>)>,
+        names: &mut Vec<(&'static str, Option<RecordId>)>,
     ) -> Option<(String, String)> {
         let types = &self.policy.types;
         let name = r.record();
@@ -456,11 +462,14 @@ impl Engine {
                 id
             }
         };
-        let rec = &types.records[id?];
-        for &f in &rec.fields {
+        let fields = self.to_check.get(id?)?;
+        for &f in fields {
             let field = self.accessor(f);
             if let Some(found) = field.check(r, types) {
                 return Some(found);
+            }
+            if held_record(&types.fields[f].ty).is_none() {
+                continue;
             }
             match field.get(r) {
                 Value::Rec(inner) => {
@@ -527,6 +536,63 @@ impl Engine {
             }
             Value::List(l) => Datum::List((0..l.len()).map(|i| self.datum(&l.get(i))).collect()),
         }
+    }
+}
+
+/// For each record type of `types` that can hold a field beyond the contract (one read by
+/// name, [`Field::Extension`]) — it has one, or a field whose type is (a list of) a record type
+/// that can — the fields [`Engine::check_request`] looks at: those beyond the contract and
+/// those holding such records. The others hold nothing it could find wrong.
+fn fields_to_check(
+    types: &Types,
+    accessors: &ArenaMap<FieldId, Field>,
+) -> ArenaMap<RecordId, Box<[FieldId]>> {
+    let own = |f: FieldId| matches!(accessors.get(f), Some(Field::Extension { .. }));
+    let mut extended: ArenaMap<RecordId, bool> = types
+        .records
+        .iter()
+        .map(|(id, r)| (id, r.fields.iter().any(|&f| own(f))))
+        .collect();
+    let holds_extended = |extended: &ArenaMap<RecordId, bool>, f: FieldId| {
+        held_record(&types.fields[f].ty).is_some_and(|inner| extended.get(inner) == Some(&true))
+    };
+    // Until nothing changes: at most one pass per record type.
+    loop {
+        let mut changed = false;
+        for (id, r) in types.records.iter() {
+            if extended.get(id) != Some(&true)
+                && r.fields.iter().any(|&f| holds_extended(&extended, f))
+            {
+                extended.insert(id, true);
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    types
+        .records
+        .iter()
+        .filter(|(id, _)| extended.get(*id) == Some(&true))
+        .map(|(id, r)| {
+            let fields = r
+                .fields
+                .iter()
+                .copied()
+                .filter(|&f| own(f) || holds_extended(&extended, f))
+                .collect();
+            (id, fields)
+        })
+        .collect()
+}
+
+/// The record type a value of `ty` is, or holds a list of.
+fn held_record(ty: &Ty) -> Option<RecordId> {
+    match ty {
+        Ty::Record(r) => Some(*r),
+        Ty::List(elem) => held_record(elem),
+        _ => None,
     }
 }
 

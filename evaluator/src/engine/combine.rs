@@ -34,10 +34,9 @@ impl<'a> Cx<'a> {
         let (mut effect, mut m) = if deciding.is_empty() {
             match plan.otherwise() {
                 Some((o, rule)) => {
-                    let mut mats = Materials::default();
-                    self.try_rule(rule, &mut mats)?;
+                    let (mats, _) = self.try_rule(rule)?;
                     self.trace.fell_through(o);
-                    deciding.push((o, mats));
+                    deciding.push((o, mats.map_or_else(Materials::default, |m| *m)));
                     self.assemble(&mut deciding)?
                 }
                 None => (Effect::Deny, Materials::default()),
@@ -82,18 +81,17 @@ impl<'a> Cx<'a> {
     }
 
     /// Tries a rule and records it in the trace; what it contributes if it applies.
-    fn tried(&mut self, id: RuleId, rule: &'a RuleDef) -> R<Option<Materials>> {
-        let mut mats = Materials::default();
-        let (matched, detail) = self.try_rule(rule, &mut mats)?;
-        self.trace.tried(id, matched, detail);
-        Ok(if matched { Some(mats) } else { None })
+    fn tried(&mut self, id: RuleId, rule: &'a RuleDef) -> R<Option<Box<Materials>>> {
+        let (mats, detail) = self.try_rule(rule)?;
+        self.trace.tried(id, mats.is_some(), detail);
+        Ok(mats)
     }
 
     /// 1. The first guard that holds, with what it contributes.
     fn first_guard(&mut self) -> R<Option<(RuleId, Materials)>> {
         for (g, rule) in self.plan.guards() {
             if let Some(m) = self.tried(g, rule)? {
-                return Ok(Some((g, m)));
+                return Ok(Some((g, *m)));
             }
         }
         Ok(None)
@@ -104,7 +102,7 @@ impl<'a> Cx<'a> {
         let mut applicable: Vec<(RuleId, Materials)> = Vec::new();
         for (i, rule) in self.plan.deciding() {
             if let Some(m) = self.tried(i, rule)? {
-                applicable.push((i, m));
+                applicable.push((i, *m));
             }
         }
         Ok(prevailing(self.plan, applicable, &mut self.trace))

@@ -20,8 +20,9 @@ pub(super) type R<T> = Result<T, Box<EvalError>>;
 #[derive(Debug, Clone)]
 pub(super) struct ValueOutcome<'a> {
     pub(super) value: Value<'a>,
-    /// The exception that decided the value, with what it contributes.
-    pub(super) chosen: Option<(BranchId, Materials)>,
+    /// The exception that decided the value, with what it contributes (boxed: a value is moved
+    /// into the memo, and most have none).
+    pub(super) chosen: Option<(BranchId, Box<Materials>)>,
     /// Findings of every applicable exception.
     pub(super) findings: Vec<Finding>,
 }

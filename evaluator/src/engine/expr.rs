@@ -197,7 +197,7 @@ impl<'a> Cx<'a> {
                 }
                 Ok(ValueOutcome {
                     value: v,
-                    chosen: Some((i, m)),
+                    chosen: Some((i, Box::new(m))),
                     findings,
                 })
             }
@@ -205,9 +205,23 @@ impl<'a> Cx<'a> {
     }
 
     /// The value of `e` for this request, in the current frame.
+    ///
+    /// The leaves (constants, the request, locals, derived values already evaluated) are
+    /// answered here, inlined into the caller; the rest in [`Cx::eval_node`], so that reading a
+    /// leaf costs no call of the whole interpreter. Either way one step is counted per node.
+    #[inline]
     pub(super) fn eval(&mut self, e: &'a Ex) -> R<Value<'a>> {
         self.tick()?;
-        Ok(match e {
+        match self.leaf(e) {
+            Some(v) => v,
+            None => self.eval_node(e),
+        }
+    }
+
+    /// The value of `e` if it is a leaf; `None` for any other node.
+    #[inline(always)]
+    fn leaf(&mut self, e: &'a Ex) -> Option<R<Value<'a>>> {
+        Some(Ok(match e {
             Ex::Const(c) => match c {
                 Const::Bool(b) => Value::Bool(*b),
                 Const::Int(i) => Value::Int(*i),
@@ -220,13 +234,24 @@ impl<'a> Cx<'a> {
                 Const::Enum(_, m) => Value::Enum(m),
             },
             Ex::Request => Value::Rec(self.request),
-            Ex::Fact(f) => Value::List(self.engine.fact(*f).list(self.facts)),
-            Ex::Value(v) => self.value(*v)?,
+            Ex::Value(v) => return Some(self.value(*v)),
             Ex::Local(slot) => self
                 .locals
                 .get(self.base + slot)
                 .cloned()
                 .unwrap_or(Value::Missing),
+            _ => return None,
+        }))
+    }
+
+    /// The value of `e`, its step counted by [`Cx::eval`].
+    #[inline(never)]
+    fn eval_node(&mut self, e: &'a Ex) -> R<Value<'a>> {
+        Ok(match e {
+            Ex::Const(_) | Ex::Request | Ex::Value(_) | Ex::Local(_) => {
+                return self.leaf(e).unwrap_or(Ok(Value::Missing));
+            }
+            Ex::Fact(f) => Value::List(self.engine.fact(*f).list(self.facts)),
             Ex::Field(base, field) => match self.eval(base)? {
                 Value::Rec(r) => self.engine.accessor(*field).get(r),
                 _ => Value::Missing,

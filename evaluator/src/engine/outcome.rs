@@ -47,21 +47,24 @@ impl<'a> Cx<'a> {
 
     /// Tries a rule: whether it is grounded in something in force, then its condition, and, if
     /// it holds, its outcome, in the same frame, so the condition's witnesses are in scope.
-    /// Returns whether it applies and what its trace step says; what it contributes is added to
-    /// `m` (only if it applies: a rule that does not leaves `m` as it was, and nothing is moved).
-    pub(super) fn try_rule(&mut self, rule: &'a RuleDef, m: &mut Materials) -> R<(bool, Detail)> {
+    /// Returns what it contributes if it applies (nothing is built for a rule that does not,
+    /// and what is built is boxed: most rules tried do not apply, and their answer stays small)
+    /// and what its trace step says.
+    pub(super) fn try_rule(&mut self, rule: &'a RuleDef) -> R<(Option<Box<Materials>>, Detail)> {
         self.current = &rule.name;
         // A rule applies only while what grounds it is in force; `otherwise` always decides.
         if rule.role != datalex_lang::ast::RuleRole::Otherwise && !self.grounded(&rule.cites)? {
-            return Ok((false, Detail::not_in_force(self.gov)));
+            return Ok((None, Detail::not_in_force(self.gov)));
         }
         let saved = self.push_frame();
         let result = (|| {
             let (matched, detail) = self.condition(rule)?;
-            if matched {
-                self.outcome(rule, m)?;
+            if !matched {
+                return Ok((None, detail));
             }
-            Ok((matched, detail))
+            let mut m = Box::<Materials>::default();
+            self.outcome(rule, &mut m)?;
+            Ok((Some(m), detail))
         })();
         self.pop_frame(saved);
         result
