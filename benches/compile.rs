@@ -6,6 +6,9 @@
 //! rule of each, and the ratio of the largest to the smallest: compiling grows linearly with the
 //! number of rules when the ratio stays near 1.
 //!
+//! The benchmark runs on the allocator of the `datalex` binary, which compiles policies for
+//! `check`, `serve` and the language server: mimalloc (`src/main.rs`).
+//!
 //! Run with `cargo bench --bench compile`.
 
 #![allow(
@@ -16,6 +19,10 @@
     clippy::string_slice,
     reason = "benchmarks may fail loudly"
 )]
+
+/// The binary's allocator (see above).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod gen;
 

@@ -342,14 +342,14 @@ impl Server {
 
     /// The binary `DATALEX_LSP_BIN`, `datalex lsp` on its stdin and stdout.
     fn binary(text: &str) -> Server {
-        let bin = std::env::var("DATALEX_LSP_BIN").unwrap();
+        let bin = lsp_bin();
         {
-            let mut child = Command::new(bin)
+            let mut child = Command::new(&bin)
                 .arg("lsp")
                 .stdin(Stdio::piped())
                 .stdout(Stdio::piped())
                 .spawn()
-                .unwrap();
+                .unwrap_or_else(|e| panic!("cannot start `{} lsp`: {e}", bin.display()));
             let to: Box<dyn Write + Send> = Box::new(child.stdin.take().unwrap());
             let from: Box<dyn Read + Send> = Box::new(child.stdout.take().unwrap());
             let link = Link::Stream {
@@ -567,6 +567,18 @@ fn protocol(c: &mut Criterion) {
 
 fn stdio(c: &mut Criterion) {
     through(c, "stdio", Server::stdio);
+}
+
+/// `DATALEX_LSP_BIN`; a relative path is read from the workspace's root, where the command is
+/// typed (cargo runs a benchmark in its package's directory, `lsp/`).
+fn lsp_bin() -> std::path::PathBuf {
+    let bin = std::path::PathBuf::from(std::env::var_os("DATALEX_LSP_BIN").unwrap_or_default());
+    if bin.is_relative() {
+        return std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("..")
+            .join(bin);
+    }
+    bin
 }
 
 /// `edit/binary/*`: the `datalex lsp` binary named by `DATALEX_LSP_BIN`, spawned, on its stdin
