@@ -721,6 +721,30 @@ fn strip_position(s: &str) -> String {
     s.to_string()
 }
 
+/// The bytes of the JSON text `text` outside its strings, with their positions: what a scanner
+/// of its brackets, braces and commas reads (a string's quotes, its escapes and what is between
+/// them are left out). The text is not checked: it is JSON already read, or about to be.
+pub fn outside_strings(text: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
+    let (mut in_string, mut escaped) = (false, false);
+    text.iter().enumerate().filter_map(move |(i, &b)| {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            return None;
+        }
+        if b == b'"' {
+            in_string = true;
+            return None;
+        }
+        Some((i, b))
+    })
+}
+
 /// The index of `ids` by id, and the first id used twice (the index then stops there).
 fn index<'a>(file: &str, ids: impl Iterator<Item = &'a str>) -> (Index, Option<FactsError>) {
     let mut map = Index::with_capacity_and_hasher(ids.size_hint().0, Default::default());
@@ -750,3 +774,17 @@ mod fast;
 mod reuse;
 
 pub use reuse::Layout;
+
+#[cfg(test)]
+mod tests {
+    use super::outside_strings;
+
+    #[test]
+    fn what_is_inside_strings_is_left_out() {
+        let text = br#"{"a\"{,":[1,"]\\",{}],"b":"\\"}"#;
+        let seen: String = outside_strings(text).map(|(_, b)| char::from(b)).collect();
+        assert_eq!(seen, "{:[1,,{}],:}");
+        let positions: Vec<usize> = outside_strings(br#"["x",1]"#).map(|(i, _)| i).collect();
+        assert_eq!(positions, vec![0, 4, 5, 6]);
+    }
+}

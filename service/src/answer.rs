@@ -203,22 +203,9 @@ fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
 fn members(json: &[u8], depth: usize) -> Vec<(usize, usize)> {
     let mut out = Vec::new();
     let mut level = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
     let mut start = if depth == 0 { 0 } else { usize::MAX };
-    for (i, &b) in json.iter().enumerate() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    for (i, b) in datalex_evaluator::facts::outside_strings(json) {
         match b {
-            b'"' => in_string = true,
             b'{' | b'[' => {
                 level += 1;
                 if level == depth {

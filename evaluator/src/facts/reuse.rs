@@ -169,20 +169,9 @@ fn object_end(text: &[u8], start: usize) -> Option<usize> {
 /// braces outside strings): an entry read alone must not be allowed deeper than inside the
 /// array.
 fn depth_within(text: &[u8]) -> bool {
-    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
-    for &b in text {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut depth = 0usize;
+    for (_, b) in super::outside_strings(text) {
         match b {
-            b'"' => in_string = true,
             b'{' | b'[' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
