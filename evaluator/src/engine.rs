@@ -136,10 +136,11 @@ pub struct Engine {
     /// The label of every role an obligation or deadline of the package binds, as the package
     /// reads it, found once here rather than in the program's labels per decision.
     role_labels: Vec<(Arc<str>, Option<Arc<str>>)>,
-    /// The fields of each record type [`Engine::check_request`] looks at: those beyond the
-    /// contract, and those holding records that can have such fields. A record type that can
-    /// have none has no entry, so a request whose records have none costs nothing to check.
-    to_check: ArenaMap<RecordId, Box<[FieldId]>>,
+    /// The fields of each record type [`Engine::check_request`] looks at, by the record's
+    /// name: those beyond the contract, and those holding records that can have such fields. A
+    /// record type that can have none has no entry (most have none, so the list is short), and
+    /// a request whose records have none costs nothing to check.
+    to_check: Vec<(String, Box<[FieldId]>)>,
 }
 
 impl Engine {
@@ -368,7 +369,7 @@ impl Engine {
     /// The request's fields beyond the contract (those the prelude declares), checked against
     /// their types: the first that is wrong, named by its path.
     pub fn check_request(&self, request: &Request) -> Result<(), EvalError> {
-        match self.check_record(Rec::of_request(request), &mut Vec::new()) {
+        match self.check_record(Rec::of_request(request)) {
             Some((field, message)) => Err(EvalError::InvalidField { field, message }),
             None => Ok(()),
         }
@@ -422,12 +423,9 @@ impl Engine {
         /// Below this, one thread checks the whole collection.
         const SPLIT: usize = 20_000;
         let scan = |from: usize, part: &'a [T]| {
-            let mut names = Vec::new();
             let part = list(part);
             (0..part.len()).find_map(|i| match part.get(i) {
-                Value::Rec(r) => self
-                    .check_record(r, &mut names)
-                    .map(|(path, m)| (from + i, path, m)),
+                Value::Rec(r) => self.check_record(r).map(|(path, m)| (from + i, path, m)),
                 _ => None,
             })
         };
@@ -446,24 +444,12 @@ impl Engine {
 
     /// The first field of `r` (or of a record inside it) beyond the contract whose value has
     /// the wrong type, with its path in `r` (`name`, `share_conditions.name`,
-    /// `legal_basis[1].name`). `names` remembers the record types already looked up by name.
-    fn check_record(
-        &self,
-        r: Rec<'_>,
-        names: &mut Vec<(&'static str, Option<RecordId>)>,
-    ) -> Option<(String, String)> {
+    /// `legal_basis[1].name`).
+    fn check_record(&self, r: Rec<'_>) -> Option<(String, String)> {
         let types = &self.policy.types;
         let name = r.record();
-        let id = match names.iter().find(|(n, _)| *n == name) {
-            Some(&(_, id)) => id,
-            None => {
-                let id = types.record_named(name);
-                names.push((name, id));
-                id
-            }
-        };
-        let fields = self.to_check.get(id?)?;
-        for &f in fields {
+        let (_, fields) = self.to_check.iter().find(|(n, _)| n == name)?;
+        for &f in fields.iter() {
             let field = self.accessor(f);
             if let Some(found) = field.check(r, types) {
                 return Some(found);
@@ -473,7 +459,7 @@ impl Engine {
             }
             match field.get(r) {
                 Value::Rec(inner) => {
-                    if let Some((path, m)) = self.check_record(inner, names) {
+                    if let Some((path, m)) = self.check_record(inner) {
                         let name = types.fields[f].name.as_str();
                         return Some((format!("{name}.{path}"), m));
                     }
@@ -481,7 +467,7 @@ impl Engine {
                 Value::List(l) => {
                     for i in 0..l.len() {
                         if let Value::Rec(inner) = l.get(i) {
-                            if let Some((path, m)) = self.check_record(inner, names) {
+                            if let Some((path, m)) = self.check_record(inner) {
                                 let name = types.fields[f].name.as_str();
                                 return Some((format!("{name}[{i}].{path}"), m));
                             }
@@ -541,12 +527,12 @@ impl Engine {
 
 /// For each record type of `types` that can hold a field beyond the contract (one read by
 /// name, [`Field::Extension`]) — it has one, or a field whose type is (a list of) a record type
-/// that can — the fields [`Engine::check_request`] looks at: those beyond the contract and
-/// those holding such records. The others hold nothing it could find wrong.
+/// that can — its name and the fields [`Engine::check_request`] looks at: those beyond the
+/// contract and those holding such records. The others hold nothing it could find wrong.
 fn fields_to_check(
     types: &Types,
     accessors: &ArenaMap<FieldId, Field>,
-) -> ArenaMap<RecordId, Box<[FieldId]>> {
+) -> Vec<(String, Box<[FieldId]>)> {
     let own = |f: FieldId| matches!(accessors.get(f), Some(Field::Extension { .. }));
     let mut extended: ArenaMap<RecordId, bool> = types
         .records
@@ -575,14 +561,14 @@ fn fields_to_check(
         .records
         .iter()
         .filter(|(id, _)| extended.get(*id) == Some(&true))
-        .map(|(id, r)| {
+        .map(|(_, r)| {
             let fields = r
                 .fields
                 .iter()
                 .copied()
                 .filter(|&f| own(f) || holds_extended(&extended, f))
                 .collect();
-            (id, fields)
+            (r.name.clone(), fields)
         })
         .collect()
 }
