@@ -127,6 +127,82 @@ pub fn parse_with_keywords(
     (File { items }, diags, KeywordUse::language(&uses))
 }
 
+/// Below this many bytes of policy text, [`parse_files`] parses on the calling thread alone.
+const SPLIT_BYTES: usize = 64 * 1024;
+
+/// The second parsing thread's stack: a main thread's usual 8 MiB, so that nesting the grammar
+/// cannot read fails there as it would on the calling thread.
+const SECOND_STACK: usize = 8 << 20;
+
+/// Each of `texts` parsed, in order: the trees and diagnostics that [`parse`] gives file by
+/// file, the same and in the same order. A set of over 64 KB is parsed on two threads: its
+/// items ([`split_items`]), every file's in file order, are cut where half of the bytes are
+/// (a large file is shared between the threads, not given whole to one), the second half is
+/// parsed on a second thread, and each file is put back together from its items in order;
+/// E0005 is found per file from its items' keywords, as [`parse_with_keywords`] does.
+pub fn parse_files(texts: &[(FileId, &str)]) -> Vec<(File, Vec<Diagnostic>)> {
+    let total: usize = texts.iter().map(|(_, t)| t.len()).sum();
+    if total < SPLIT_BYTES {
+        return texts.iter().map(|(id, text)| parse(*id, text)).collect();
+    }
+    // Every item of every file: (which file, its chunk).
+    let chunks: Vec<(usize, FileId, usize, &str)> = texts
+        .iter()
+        .enumerate()
+        .flat_map(|(n, (id, text))| {
+            split_items(text)
+                .into_iter()
+                .map(move |(start, end)| (n, *id, start, text.get(start..end).unwrap_or("")))
+        })
+        .collect();
+    let mut seen = 0;
+    let half = chunks
+        .iter()
+        .position(|(.., chunk)| {
+            seen += chunk.len();
+            seen * 2 >= total
+        })
+        .map_or(chunks.len(), |i| i + 1);
+    let (first, second) = chunks.split_at(half);
+    type Parsed = (Option<Item>, Vec<Diagnostic>, KeywordUse);
+    let parse = |part: &[(usize, FileId, usize, &str)]| -> Vec<Parsed> {
+        part.iter()
+            .map(|&(_, id, start, chunk)| parse_at(id, start, chunk))
+            .collect()
+    };
+    let parsed: Vec<Parsed> = std::thread::scope(|s| {
+        let later = std::thread::Builder::new()
+            .name("datalex-parse".into())
+            .stack_size(SECOND_STACK)
+            .spawn_scoped(s, || parse(second));
+        let mut out = parse(first);
+        // A thread that could not start, or panicked (parsing does not), is done here.
+        match later.ok().and_then(|h| h.join().ok()) {
+            Some(mut rest) => out.append(&mut rest),
+            None => out.extend(parse(second)),
+        }
+        out
+    });
+    let mut files: Vec<(File, Vec<Diagnostic>, Vec<KeywordUse>)> = texts
+        .iter()
+        .map(|_| (File { items: Vec::new() }, Vec::new(), Vec::new()))
+        .collect();
+    for ((n, ..), (item, mut d, used)) in chunks.iter().zip(parsed) {
+        if let Some((file, diags, uses)) = files.get_mut(*n) {
+            file.items.extend(item);
+            diags.append(&mut d);
+            uses.push(used);
+        }
+    }
+    files
+        .into_iter()
+        .map(|(file, mut diags, uses)| {
+            diags.extend(mixed_keywords(&uses));
+            (file, diags)
+        })
+        .collect()
+}
+
 /// The first English and the first Chinese keyword of a chunk (or a file): what the file's
 /// keyword language and E0005 are found from.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -2406,6 +2482,37 @@ mod tests {
         let text = "package p\nvalue v: T on share {\n  default 1\n  exception e cites §1\n    when true => 2\n}\nrule r on share cites §1 when true => permit x \"y\"\n";
         let chunks = split_items(text);
         assert_eq!(chunks.len(), 3, "{chunks:?}");
+    }
+
+    #[test]
+    fn files_parsed_on_two_threads_are_those_parsed_one_by_one() {
+        // Three files of over 64 KB together, the largest cut between the threads: good
+        // items, broken ones, an unclosed brace, a Chinese keyword in an English file
+        // (E0005, found from items on both threads) and a file of comments only.
+        let good = "rule r{n} on share cites §1 when true => permit x \"y\"\n";
+        let broken = "rule b{n} on share cites when => permit x \"y\"\n";
+        let mut big = String::from("package p\n");
+        for n in 0..2000 {
+            let item = match n % 97 {
+                13 => broken,
+                50 => "regulation r{n} \"R\" {\n  article 1 \"一\"\n",
+                77 => "规则 z{n} 针对 share 依据 §1 当 true => permit x \"y\"\n",
+                _ => good,
+            };
+            big.push_str(&item.replace("{n}", &n.to_string()));
+        }
+        big.push_str("规则 last 针对 share 依据 §1 当 true => permit x \"y\"\n");
+        let small = "package q\nrule a on share cites §1 when true => permit x \"y\"\n";
+        let texts: Vec<(FileId, &str)> =
+            vec![(0, small), (1, big.as_str()), (2, "// only a comment\n"), (3, small)];
+        assert!(texts.iter().map(|(_, t)| t.len()).sum::<usize>() > SPLIT_BYTES);
+        let one_by_one: Vec<(File, Vec<Diagnostic>)> =
+            texts.iter().map(|(id, t)| parse(*id, t)).collect();
+        let together = parse_files(&texts);
+        assert_eq!(format!("{together:?}"), format!("{one_by_one:?}"));
+        let (_, diags) = together.get(1).expect("the big file");
+        assert!(diags.iter().any(|d| d.code == Code::E0005), "{diags:?}");
+        assert!(diags.iter().filter(|d| d.code == Code::E0001).count() > 10);
     }
 
     #[test]

@@ -54,55 +54,11 @@ pub fn compile(sources: &SourceMap) -> Compiled {
         .collect();
     let mut diags = Vec::new();
     let mut files = Vec::with_capacity(texts.len());
-    for ((id, _), (file, mut d)) in texts.iter().zip(parse_all(&texts)) {
+    for ((id, _), (file, mut d)) in texts.iter().zip(datalex_lang::parser::parse_files(&texts)) {
         diags.append(&mut d);
         files.push((*id, file));
     }
     compile_parsed(sources, &files, diags)
-}
-
-/// Each of `texts` parsed, in order. A large set is parsed on two threads: the files up to
-/// half of the bytes on this one, the rest on a second (parsing is most of compiling, and each
-/// file is parsed on its own), which gets the stack a main thread has, so that nesting the
-/// grammar cannot read fails there as it would here. The trees and diagnostics are the same,
-/// in the same order, as parsing one file after the other.
-fn parse_all(texts: &[(FileId, &str)]) -> Vec<(ast::File, Vec<Diagnostic>)> {
-    /// Below this many bytes of policy text, one thread parses everything.
-    const SPLIT_BYTES: usize = 64 * 1024;
-    /// The second thread's stack: a main thread's usual 8 MiB.
-    const STACK: usize = 8 << 20;
-    let parse = |part: &[(FileId, &str)]| -> Vec<(ast::File, Vec<Diagnostic>)> {
-        part.iter()
-            .map(|(id, text)| datalex_lang::parse(*id, text))
-            .collect()
-    };
-    let total: usize = texts.iter().map(|(_, t)| t.len()).sum();
-    if total < SPLIT_BYTES || texts.len() < 2 {
-        return parse(texts);
-    }
-    let mut seen = 0;
-    let half = texts
-        .iter()
-        .position(|(_, t)| {
-            seen += t.len();
-            seen * 2 >= total
-        })
-        .map_or(1, |i| i + 1)
-        .clamp(1, texts.len() - 1);
-    let (first, second) = texts.split_at(half);
-    std::thread::scope(|s| {
-        let later = std::thread::Builder::new()
-            .name("datalex-parse".into())
-            .stack_size(STACK)
-            .spawn_scoped(s, || parse(second));
-        let mut out = parse(first);
-        // A thread that could not start, or panicked (parsing does not), is done here.
-        match later.ok().and_then(|h| h.join().ok()) {
-            Some(mut rest) => out.append(&mut rest),
-            None => out.extend(parse(second)),
-        }
-        out
-    })
 }
 
 /// Compiles files already parsed: `files` are the syntax trees of the files of `sources`
