@@ -2503,8 +2503,12 @@ mod tests {
         }
         big.push_str("规则 last 针对 share 依据 §1 当 true => permit x \"y\"\n");
         let small = "package q\nrule a on share cites §1 when true => permit x \"y\"\n";
-        let texts: Vec<(FileId, &str)> =
-            vec![(0, small), (1, big.as_str()), (2, "// only a comment\n"), (3, small)];
+        let texts: Vec<(FileId, &str)> = vec![
+            (0, small),
+            (1, big.as_str()),
+            (2, "// only a comment\n"),
+            (3, small),
+        ];
         assert!(texts.iter().map(|(_, t)| t.len()).sum::<usize>() > SPLIT_BYTES);
         let one_by_one: Vec<(File, Vec<Diagnostic>)> =
             texts.iter().map(|(id, t)| parse(*id, t)).collect();

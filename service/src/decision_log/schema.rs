@@ -131,12 +131,12 @@ pub(super) fn check_format(conn: &Connection, path: &Path) -> anyhow::Result<()>
 /// The last record of `chain`: its sequence number and MAC (`0` and [`GENESIS_MAC`] for an
 /// empty chain).
 pub(super) fn tail(conn: &Connection, chain: &str) -> anyhow::Result<(i64, String)> {
+    // Cached: the writer asks once per group, and preparing was a tenth of its work.
     let last = conn
-        .query_row(
-            "SELECT seq, mac FROM records WHERE chain = ?1 ORDER BY seq DESC LIMIT 1",
-            [chain],
-            |row| Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?)),
-        )
+        .prepare_cached("SELECT seq, mac FROM records WHERE chain = ?1 ORDER BY seq DESC LIMIT 1")?
+        .query_row([chain], |row| {
+            Ok((row.get::<_, i64>(0)?, row.get::<_, Option<String>>(1)?))
+        })
         .optional()?;
     match last {
         None => Ok((0, GENESIS_MAC.to_owned())),

@@ -24,7 +24,6 @@
 //! are always stored whole (their pieces must not be stored in clear).
 
 use anyhow::{anyhow, bail};
-use std::collections::HashMap;
 
 /// The prefix of a compact decision.
 pub const PREFIX: &str = "txt1:";
@@ -175,7 +174,9 @@ pub fn encode<'a>(
 /// A writer's memory of the texts its chain holds: text → id, at most [`CACHE_LIMIT`].
 #[derive(Debug, Default)]
 pub(super) struct Interner {
-    known: HashMap<Box<str>, i64>,
+    /// Hashed with foldhash, randomly seeded per process: every shared text of every decision
+    /// is looked up here, and SipHash was a tenth of the writer's own work.
+    known: std::collections::HashMap<Box<str>, i64, foldhash::fast::RandomState>,
 }
 
 impl Interner {
