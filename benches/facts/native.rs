@@ -115,6 +115,7 @@ pub fn share<'a>(
                     || dataset.categories.iter().any(|c| e.categories.contains(c)))
                 && e.responders.contains(&requester.id)
         })
+        .map(|e| &**e)
         .collect();
     if !requester.duties.contains(&r.scenario)
         && !covering

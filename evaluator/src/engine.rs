@@ -144,6 +144,12 @@ pub struct Engine {
 }
 
 impl Engine {
+    /// Whether this engine binds `package` of the very policy set `policy` (the same program,
+    /// not an equal one).
+    pub(crate) fn binds(&self, policy: &PolicySet, package: &str) -> bool {
+        Arc::ptr_eq(&self.policy, &policy.program) && self.package.name == package
+    }
+
     /// Binds `package` of `policy`.
     pub fn new(policy: Arc<PolicySet>, package: &str) -> Result<Engine, BindError> {
         let policy = Arc::clone(&policy.program);
@@ -383,26 +389,43 @@ impl Engine {
     /// wrong one), and a long collection is checked in two halves on two threads (the first
     /// half's error, if any, is the one given: the first in the file's order).
     pub fn check_facts(&self, facts: &Facts) -> Result<(), String> {
+        self.check_facts_after(facts, None)
+    }
+
+    /// [`Engine::check_facts`], not looking again at an entry of `facts` that is, at the same
+    /// position, the very entry (the same `Arc`) of `checked`: facts that an engine of the same
+    /// package of the same policy set has checked and found right ([`Engine::binds`]). Whether
+    /// a record is right depends only on the record and on the policy set and package, so the
+    /// answer is that of [`Engine::check_facts`]: only the entries a reload changed are looked
+    /// at (1,000,000 catalog entries were checked again on every reload before, about a tenth
+    /// of a second).
+    pub(crate) fn check_facts_after(
+        &self,
+        facts: &Facts,
+        checked: Option<&Facts>,
+    ) -> Result<(), String> {
+        let empty = Facts::default();
+        let c = checked.unwrap_or(&empty);
         let found = [
             (
                 "catalog.json",
-                self.first_invalid(&facts.catalog, List::Datasets),
+                self.first_invalid(&facts.catalog, &c.catalog, List::Datasets),
             ),
             (
                 "institutions.json",
-                self.first_invalid(&facts.institutions, List::Institutions),
+                self.first_invalid(&facts.institutions, &c.institutions, List::Institutions),
             ),
             (
                 "emergencies.json",
-                self.first_invalid(&facts.emergencies, List::Emergencies),
+                self.first_invalid(&facts.emergencies, &c.emergencies, List::Emergencies),
             ),
             (
                 "developers.json",
-                self.first_invalid(&facts.developers, List::Developers),
+                self.first_invalid(&facts.developers, &c.developers, List::Developers),
             ),
             (
                 "products.json",
-                self.first_invalid(&facts.products, List::Products),
+                self.first_invalid(&facts.products, &c.products, List::Products),
             ),
         ];
         for (file, found) in found {
@@ -414,20 +437,25 @@ impl Engine {
     }
 
     /// The first element of `items` with a field of the wrong type: its position, the path in
-    /// it and what is wrong.
-    fn first_invalid<'a, T: Sync>(
+    /// it and what is wrong. An element that is the same `Arc` as the element of `checked` at
+    /// its position is right (see [`Engine::check_facts_after`]) and not looked at.
+    fn first_invalid<'a, T: Send + Sync>(
         &self,
-        items: &'a [T],
-        list: fn(&'a [T]) -> List<'a>,
+        items: &'a [Arc<T>],
+        checked: &[Arc<T>],
+        list: fn(&'a [Arc<T>]) -> List<'a>,
     ) -> Option<(usize, String, String)> {
         /// Below this, one thread checks the whole collection.
         const SPLIT: usize = 20_000;
-        let scan = |from: usize, part: &'a [T]| {
-            let part = list(part);
-            (0..part.len()).find_map(|i| match part.get(i) {
-                Value::Rec(r) => self.check_record(r).map(|(path, m)| (from + i, path, m)),
-                _ => None,
-            })
+        let scan = |from: usize, part: &'a [Arc<T>]| {
+            let records = list(part);
+            part.iter()
+                .enumerate()
+                .filter(|(i, x)| !checked.get(from + i).is_some_and(|c| Arc::ptr_eq(c, x)))
+                .find_map(|(i, _)| match records.get(i) {
+                    Value::Rec(r) => self.check_record(r).map(|(path, m)| (from + i, path, m)),
+                    _ => None,
+                })
         };
         if items.len() < SPLIT {
             return scan(0, items);

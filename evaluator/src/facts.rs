@@ -204,25 +204,38 @@ pub struct Product {
     pub extra: crate::value::Extra,
 }
 
+/// The entries of one fact collection, in the file's order, shared twice over: the list is an
+/// `Arc` (facts that did not change are the same list) and so is each entry (a new list after a
+/// change holds the unchanged entries of the last one, not copies of them).
+///
+/// Why each entry: a service keeps serving the last snapshot while it reads a changed file, so
+/// a new list that copied its 1,000,000 unchanged datasets took about 700 MB of fresh memory,
+/// page by page, on every reload (issue 20; `docs/performance.md`, "Reload at province
+/// scale"). With shared entries a reused entry costs a reference count, and only the changed
+/// entries are new. Reading one costs a pointer more than in one `Vec<T>`.
+pub type Entries<T> = Arc<Vec<Arc<T>>>;
+
 /// The facts of one jurisdiction, indexed by id.
 ///
-/// Each collection and its index is shared (`Arc`): a service that reloads one changed file
-/// keeps the other files' collections, and two snapshots with the same catalog hold it once.
+/// Each collection, each of its entries and each index is shared (`Arc`, see [`Entries`]): a
+/// service that reloads one changed file keeps the other files' collections, the entries of the
+/// changed file that did not change, and, when the ids are the same, its index; two snapshots
+/// with the same catalog hold it once.
 #[derive(Debug, Clone, Default)]
 pub struct Facts {
     /// The catalog.
-    pub catalog: Arc<Vec<Dataset>>,
+    pub catalog: Entries<Dataset>,
     /// Institutions.
-    pub institutions: Arc<Vec<Institution>>,
+    pub institutions: Entries<Institution>,
     /// Emergencies.
-    pub emergencies: Arc<Vec<Emergency>>,
+    pub emergencies: Entries<Emergency>,
     /// Developers.
-    pub developers: Arc<Vec<Developer>>,
+    pub developers: Entries<Developer>,
     /// Registered data products.
-    pub products: Arc<Vec<Product>>,
-    /// The institutions that are big-data authorities (`big_data_authority: true`), a copy kept
+    pub products: Entries<Product>,
+    /// The institutions that are big-data authorities (`big_data_authority: true`), kept apart
     /// so that finding a body's authority scans the few authorities, not every institution.
-    pub authorities: Vec<Institution>,
+    pub authorities: Vec<Arc<Institution>>,
     product_index: Arc<Index>,
     catalog_index: Arc<Index>,
     institution_index: Arc<Index>,
@@ -382,15 +395,18 @@ impl Facts {
         self.catalog_index
             .get(id)
             .and_then(|&i| self.catalog.get(i))
+            .map(Arc::as_ref)
     }
 
     /// The same facts with `region` filled where an institution has none (the contract's
-    /// default: the jurisdiction's name). Only the institutions are copied; the other
-    /// collections stay shared.
+    /// default: the jurisdiction's name). Only the institutions without a region are copied;
+    /// the other entries and collections stay shared.
     #[must_use]
     pub fn with_default_region(mut self, region: &str) -> Facts {
         for i in Arc::make_mut(&mut self.institutions) {
-            i.region.get_or_insert_with(|| region.to_string());
+            if i.region.is_none() {
+                Arc::make_mut(i).region = Some(region.to_string());
+            }
         }
         self.authorities = authorities(&self.institutions);
         self
@@ -401,6 +417,7 @@ impl Facts {
         self.institution_index
             .get(id)
             .and_then(|&i| self.institutions.get(i))
+            .map(Arc::as_ref)
     }
 
     /// The product with this id.
@@ -408,6 +425,7 @@ impl Facts {
         self.product_index
             .get(id)
             .and_then(|&i| self.products.get(i))
+            .map(Arc::as_ref)
     }
 
     /// The developer with this id.
@@ -415,6 +433,7 @@ impl Facts {
         self.developer_index
             .get(id)
             .and_then(|&i| self.developers.get(i))
+            .map(Arc::as_ref)
     }
 }
 
@@ -455,8 +474,9 @@ impl FactsHash {
 /// A fact collection read from one file, and its index by id.
 #[derive(Debug, Clone)]
 pub struct Parsed<T> {
-    /// The entries, in the file's order.
-    pub items: Arc<Vec<T>>,
+    /// The entries, in the file's order (shared with the facts assembled from it, and, those
+    /// that did not change, with the next reading of the file: [`FactFile::parse_after`]).
+    pub items: Entries<T>,
     index: Arc<Index>,
     /// The first id used twice, if any (reported when the facts are assembled, after every
     /// file's parse errors, as [`Facts::from_files`] always has).
@@ -469,11 +489,11 @@ pub struct Parsed<T> {
 impl<T> Parsed<T> {
     fn new(
         file: &str,
-        items: Vec<T>,
+        items: Vec<Arc<T>>,
         id: impl Fn(&T) -> &str,
         layout: Option<Layout>,
     ) -> Parsed<T> {
-        let (index, duplicate) = index(file, items.iter().map(id));
+        let (index, duplicate) = index(file, items.iter().map(|x| id(x)));
         Parsed {
             items: Arc::new(items),
             index: Arc::new(index),
@@ -483,7 +503,7 @@ impl<T> Parsed<T> {
     }
 
     /// The entries of `text`, whose layout is `layout`, read again after `self` (the last
-    /// reading of the same file): the entries whose text did not change are copied from it,
+    /// reading of the same file): the entries whose text did not change are shared with it,
     /// the others parsed ([`reuse`]); the index is kept when the ids are the same, in the same
     /// order. Whatever does not read entry by entry is read whole ([`parse`]).
     fn again(
@@ -494,7 +514,7 @@ impl<T> Parsed<T> {
         id: impl Fn(&T) -> &str,
     ) -> Result<Parsed<T>, FactsError>
     where
-        T: Clone + Send + Sync + serde::de::DeserializeOwned,
+        T: Send + Sync + serde::de::DeserializeOwned,
         fast::Fast<T>: serde::de::DeserializeOwned,
     {
         let again = match (&layout, &self.layout) {
@@ -504,11 +524,12 @@ impl<T> Parsed<T> {
         let Some((items, _)) = again else {
             return parse_with_layout(file, text, layout).map(|(v, l)| Parsed::new(file, v, id, l));
         };
+        // A shared entry has its id: only the parsed ones are compared.
         let same_ids = items.len() == self.items.len()
             && items
                 .iter()
                 .zip(self.items.iter())
-                .all(|(a, b)| id(a) == id(b));
+                .all(|(a, b)| Arc::ptr_eq(a, b) || id(a) == id(b));
         if same_ids {
             return Ok(Parsed {
                 items: Arc::new(items),
@@ -548,10 +569,10 @@ impl FactFile {
     }
 
     /// [`FactFile::parse`] of the new text of a file whose last reading was `previous`: the
-    /// entries whose text is that of an entry of the last text are copies of it, only the
-    /// others are parsed; the entries, the index and any error are those [`FactFile::parse`]
+    /// entries whose text is that of an entry of the last text are that entry, shared (an
+    /// `Arc`, not a copy), only the others are parsed; the entries, the index and any error are those [`FactFile::parse`]
     /// gives. `layout` is [`Layout::of`] the text if the caller has it already (it is
-    /// computed here otherwise).
+    /// computed here otherwise, by [`Layout::of_after`] the last reading's).
     pub fn parse_after(
         name: &str,
         text: &str,
@@ -566,11 +587,17 @@ impl FactFile {
             id: impl Fn(&T) -> &str,
         ) -> Result<Parsed<T>, FactsError>
         where
-            T: Clone + Send + Sync + serde::de::DeserializeOwned,
+            T: Send + Sync + serde::de::DeserializeOwned,
             fast::Fast<T>: serde::de::DeserializeOwned,
         {
             match previous {
-                Some(p) => p.again(name, text, layout.or_else(|| Layout::of(text)), id),
+                Some(p) => {
+                    let layout = layout.or_else(|| match &p.layout {
+                        Some(last) => Layout::of_after(text, last),
+                        None => Layout::of(text),
+                    });
+                    p.again(name, text, layout, id)
+                }
                 None => {
                     parse_with_layout(name, text, layout).map(|(v, l)| Parsed::new(name, v, id, l))
                 }
@@ -630,6 +657,20 @@ impl FactFile {
         })
     }
 
+    /// The layout of the text it was read from ([`Layout::of`]: each entry's hash and length),
+    /// for [`Layout::of_after`] of the file's next text; `None` if that text was not a plain
+    /// array of objects.
+    pub fn layout(&self) -> Option<&Layout> {
+        let layout = match self {
+            FactFile::Catalog(p) => &p.layout,
+            FactFile::Institutions(p) => &p.layout,
+            FactFile::Emergencies(p, _) => &p.layout,
+            FactFile::Developers(p) => &p.layout,
+            FactFile::Products(p) => &p.layout,
+        };
+        layout.as_deref()
+    }
+
     /// How many entries it has.
     pub fn len(&self) -> usize {
         match self {
@@ -658,17 +699,20 @@ impl FactFile {
     }
 }
 
-/// Parses a fact file: plain `serde_json` into the entries ([`fast`]); if that refuses the
-/// text, the contract's derived types again under `serde_path_to_error`, whose error (or, were
-/// the two ever to disagree, whose entries) is the answer.
-fn parse<T>(file: &str, text: &str) -> Result<Vec<T>, FactsError>
+/// Parses a fact file: plain `serde_json` into the entries ([`fast`]), each put in its own
+/// `Arc` as it is read ([`Entries`]); if that refuses the text, the contract's derived types
+/// again under `serde_path_to_error`, whose error (or, were the two ever to disagree, whose
+/// entries) is the answer.
+fn parse<T>(file: &str, text: &str) -> Result<Vec<Arc<T>>, FactsError>
 where
     T: serde::de::DeserializeOwned,
     fast::Fast<T>: serde::de::DeserializeOwned,
 {
-    match serde_json::from_str::<fast::List<T>>(text) {
+    match serde_json::from_str::<fast::List<T, Arc<T>>>(text) {
         Ok(list) => Ok(list.0),
-        Err(_) => parse_naming_the_field(file, text),
+        Err(_) => {
+            parse_naming_the_field::<T>(file, text).map(|v| v.into_iter().map(Arc::new).collect())
+        }
     }
 }
 
@@ -678,7 +722,7 @@ fn parse_with_layout<T>(
     file: &str,
     text: &str,
     layout: Option<Layout>,
-) -> Result<(Vec<T>, Option<Layout>), FactsError>
+) -> Result<(Vec<Arc<T>>, Option<Layout>), FactsError>
 where
     T: serde::de::DeserializeOwned + Send,
     fast::Fast<T>: serde::de::DeserializeOwned,
@@ -772,7 +816,7 @@ fn index<'a>(file: &str, ids: impl Iterator<Item = &'a str>) -> (Index, Option<F
 }
 
 /// The institutions that are big-data authorities.
-fn authorities(institutions: &[Institution]) -> Vec<Institution> {
+fn authorities(institutions: &[Arc<Institution>]) -> Vec<Arc<Institution>> {
     institutions
         .iter()
         .filter(|i| i.big_data_authority)

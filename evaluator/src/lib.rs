@@ -47,6 +47,35 @@ impl Jurisdiction {
         facts: Arc<Facts>,
         calendar: Arc<Calendar>,
     ) -> Result<Jurisdiction, BindError> {
+        Jurisdiction::bind(policy, package, facts, calendar, None)
+    }
+
+    /// [`Jurisdiction::new`], after `previous` was bound: if `previous` binds the same package
+    /// of the very same policy set, the entries of `facts` that are those of its facts (the
+    /// same shared entries at the same positions, as after a reload that changed a few
+    /// entries of a file: [`facts::FactFile::parse_after`]) are not checked again, since they
+    /// were found right for this package. The answer is that of [`Jurisdiction::new`].
+    pub fn new_after(
+        policy: Arc<PolicySet>,
+        package: &str,
+        facts: Arc<Facts>,
+        calendar: Arc<Calendar>,
+        previous: &Jurisdiction,
+    ) -> Result<Jurisdiction, BindError> {
+        let checked = previous
+            .engine
+            .binds(&policy, package)
+            .then_some(&*previous.facts);
+        Jurisdiction::bind(policy, package, facts, calendar, checked)
+    }
+
+    fn bind(
+        policy: Arc<PolicySet>,
+        package: &str,
+        facts: Arc<Facts>,
+        calendar: Arc<Calendar>,
+        checked: Option<&Facts>,
+    ) -> Result<Jurisdiction, BindError> {
         let mut h = Sha256::new();
         h.update(policy.hash.as_bytes());
         h.update([0]);
@@ -58,7 +87,9 @@ impl Jurisdiction {
             facts
         };
         let engine = Engine::new(policy, package)?;
-        engine.check_facts(&facts).map_err(BindError::Facts)?;
+        engine
+            .check_facts_after(&facts, checked)
+            .map_err(BindError::Facts)?;
         Ok(Jurisdiction {
             name: package.to_string(),
             engine,

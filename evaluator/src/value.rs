@@ -160,23 +160,25 @@ impl<'a> Rec<'a> {
     }
 }
 
-/// A list, borrowed where it can be.
+/// A list, borrowed where it can be. The fact collections are lists of shared entries
+/// ([`crate::facts::Entries`]: a new version of the facts shares the entries that did not
+/// change); the lists inside a record (its legal bases) are its own.
 #[derive(Debug, Clone)]
 pub enum List<'a> {
     /// Texts.
     Texts(&'a [String]),
     /// Catalog entries.
-    Datasets(&'a [Dataset]),
+    Datasets(&'a [Arc<Dataset>]),
     /// Institutions.
-    Institutions(&'a [Institution]),
+    Institutions(&'a [Arc<Institution>]),
     /// Legal bases.
     LegalBases(&'a [LegalBasis]),
     /// Emergencies.
-    Emergencies(&'a [Emergency]),
+    Emergencies(&'a [Arc<Emergency>]),
     /// Developers.
-    Developers(&'a [Developer]),
+    Developers(&'a [Arc<Developer>]),
     /// Products.
-    Products(&'a [Product]),
+    Products(&'a [Arc<Product>]),
     /// Computed (a literal or an `each`).
     Values(Rc<Vec<Value<'a>>>),
     /// A list field beyond the contract, read as its elements' type.
@@ -611,7 +613,7 @@ impl FactSource {
                 .emergencies
                 .iter()
                 .find(|e| e.id == id)
-                .map(Rec::Emergency),
+                .map(|e| Rec::Emergency(e)),
         };
         rec.map_or(Value::Missing, Value::Rec)
     }

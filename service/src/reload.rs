@@ -166,14 +166,23 @@ impl AppState {
 /// Watches the project's policy, fact and calendar directories ([`Project::watched`]); a burst
 /// of changes triggers one reload, built off the request threads. Must be called inside a
 /// Tokio runtime; watching stops when the returned watcher is dropped.
+///
+/// A change that can be no input of a build (a hidden file other than a policy or calendar
+/// file, such as the `.catalog.json.new` that an atomic writer writes beside the catalog
+/// before renaming it over) reloads nothing: such a reload read and hashed the unchanged facts
+/// again (half a second for a 475 MB catalog) and was often still running when the real
+/// change came.
 pub fn watch(state: Arc<AppState>) -> anyhow::Result<notify::RecommendedWatcher> {
     use notify::Watcher as _;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<()>();
     let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-        if let Ok(event) = res {
-            if !matches!(event.kind, notify::EventKind::Access(_)) {
-                let _ = tx.send(());
-            }
+        // An error (a queue overflow, …) may hide any change: it reloads.
+        let relevant = res.map_or(true, |event| {
+            !matches!(event.kind, notify::EventKind::Access(_))
+                && (event.paths.is_empty() || event.paths.iter().any(|p| may_be_input(p)))
+        });
+        if relevant {
+            let _ = tx.send(());
         }
     })?;
     for dir in state.project().watched().iter().filter(|d| d.exists()) {
@@ -191,9 +200,55 @@ pub fn watch(state: Arc<AppState>) -> anyhow::Result<notify::RecommendedWatcher>
         while rx.recv().await.is_some() {
             tokio::time::sleep(SETTLE).await;
             while rx.try_recv().is_ok() {}
+            tracing::info!("files changed: reloading");
             let st = Arc::clone(&state);
             let _ = tokio::task::spawn_blocking(move || st.reload()).await;
         }
     });
     Ok(watcher)
+}
+
+/// Whether a change to `path` (in a watched directory) may change what a build reads: anything
+/// but a hidden file (a name starting with `.`) that is not a policy (`.dlx`) or calendar
+/// (`.toml`) file, which the walks read whatever their names. A fact file is one of
+/// `FACT_FILES`, none hidden; a hidden directory's change is its own event, whose files are
+/// named by theirs (a rename into place names the new, visible name too).
+fn may_be_input(path: &std::path::Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        // Not UTF-8 or no name (`..`): not judged, kept.
+        return true;
+    };
+    !name.starts_with('.')
+        || std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e == datalex_files::EXTENSION || e == "toml")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_be_input;
+    use std::path::Path;
+
+    #[test]
+    fn hidden_files_other_than_policies_and_calendars_are_no_input() {
+        for p in [
+            "data/binzhou/.catalog.json.new",
+            "data/binzhou/.catalog.json.swp",
+            "policies/.git",
+            ".DS_Store",
+        ] {
+            assert!(!may_be_input(Path::new(p)), "{p}");
+        }
+        for p in [
+            "data/binzhou/catalog.json",
+            "data/binzhou",
+            "policies/binzhou/share.dlx",
+            "policies/binzhou/.draft.dlx",
+            "calendar/.2027.toml",
+            "calendar/2027.toml",
+            "data/binzhou/notes.txt",
+        ] {
+            assert!(may_be_input(Path::new(p)), "{p}");
+        }
+    }
 }

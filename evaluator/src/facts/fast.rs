@@ -18,34 +18,62 @@ use std::marker::PhantomData;
 /// A contract type read the fast way.
 pub struct Fast<T>(pub T);
 
-/// A JSON array of a contract type read the fast way.
-pub struct List<T>(pub Vec<T>);
+/// A JSON array of a contract type `T` read the fast way, each element kept as an `E`: the
+/// `T` itself, or (a fact file's top-level array, `crate::facts::Entries`) an `Arc<T>`, made
+/// as each entry is read rather than from a finished `Vec<T>`.
+pub struct List<T, E = T>(pub Vec<E>, PhantomData<fn() -> T>);
 
-impl<'de, T> Deserialize<'de> for List<T>
+impl<'de, T, E> Deserialize<'de> for List<T, E>
 where
     Fast<T>: Deserialize<'de>,
+    E: From<T>,
 {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V<T>(PhantomData<T>);
-        impl<'de, T> Visitor<'de> for V<T>
+        struct V<T, E>(PhantomData<fn() -> (T, E)>);
+        impl<'de, T, E> Visitor<'de> for V<T, E>
         where
             Fast<T>: Deserialize<'de>,
+            E: From<T>,
         {
-            type Value = List<T>;
+            type Value = List<T, E>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a sequence")
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T, E>, A::Error> {
                 let mut out = Vec::new();
                 while let Some(Fast(x)) = seq.next_element::<Fast<T>>()? {
-                    out.push(x);
+                    out.push(E::from(x));
                 }
-                out.shrink_to_fit();
-                Ok(List(out))
+                Ok(List(exact(out), PhantomData))
             }
         }
         d.deserialize_seq(V(PhantomData))
     }
+}
+
+/// A JSON array of plain values (the lists of ids and names in the entries), in a vector of
+/// exactly its length ([`exact`]).
+pub struct Exact<T>(pub Vec<T>);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Exact<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Vec::<T>::deserialize(d).map(|v| Exact(exact(v)))
+    }
+}
+
+/// `v` in an allocation of exactly its length. A vector read from JSON grows as its elements
+/// come (`serde_json` does not know an array's length before it ends): 4 places for one
+/// element, and `shrink_to_fit` may leave the block where it is (mimalloc keeps a block that
+/// is shrunk by less than half). The entries are kept from one reload to the next (shared, not
+/// copied), so this slack would stay for good, where the copies that reloads made before
+/// (`Clone` allocates exactly) did not have it.
+fn exact<T>(mut v: Vec<T>) -> Vec<T> {
+    if v.capacity() == v.len() {
+        return v;
+    }
+    let mut out = Vec::with_capacity(v.len());
+    out.append(&mut v);
+    out
 }
 
 /// A key of an object, borrowed from the text where it has no escapes.
@@ -144,19 +172,27 @@ fn list<T>(v: List<T>) -> Vec<T> {
     v.0
 }
 
+fn texts(v: Exact<String>) -> Vec<String> {
+    v.0
+}
+
+fn opt_texts(v: Option<Exact<String>>) -> Option<Vec<String>> {
+    v.map(|v| v.0)
+}
+
 fast!(Institution {
     id: String => same, required;
     name: String => same, required;
     kind: super::InstitutionKind => same, required;
     level: super::AdminLevel => same, required;
-    duties: Vec<String> => same, default;
+    duties: Exact<String> => texts, default;
     big_data_authority: bool => same, default;
     region: Option<String> => same, default;
 });
 
 fast!(ShareConditions {
-    institutions: Option<Vec<String>> => same, default;
-    scenarios: Option<Vec<String>> => same, default;
+    institutions: Option<Exact<String>> => opt_texts, default;
+    scenarios: Option<Exact<String>> => opt_texts, default;
 });
 
 fast!(LegalBasis {
@@ -173,13 +209,13 @@ fast!(Dataset {
     share_conditions: Option<Fast<ShareConditions>> => inner, default;
     open: super::OpenTier => same, required;
     security_level: Option<super::SecurityLevel> => same, default;
-    categories: Vec<String> => same, default;
+    categories: Exact<String> => texts, default;
     legal_basis: List<LegalBasis> => list, default;
-    key_identifiers: Vec<String> => same, default;
+    key_identifiers: Exact<String> => texts, default;
     last_evaluated: Option<super::Date> => same, default;
     openable_after_desensitization: Option<bool> => same, default;
-    quality_failures: Vec<String> => same, default;
-    lists: Option<Vec<String>> => same, default;
+    quality_failures: Exact<String> => texts, default;
+    lists: Option<Exact<String>> => opt_texts, default;
     off_platform_basis: List<LegalBasis> => list, default;
     open_restriction_basis: List<LegalBasis> => list, default;
 });
@@ -190,9 +226,9 @@ fast!(Emergency {
     declared_by: Option<String> => same, default;
     start: super::Date => same, required;
     end: super::Date => same, required;
-    datasets: Vec<String> => same, default;
-    categories: Vec<String> => same, default;
-    responders: Vec<String> => same, default;
+    datasets: Exact<String> => texts, default;
+    categories: Exact<String> => texts, default;
+    responders: Exact<String> => texts, default;
     scenario: Option<String> => same, default;
 });
 

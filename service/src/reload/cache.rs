@@ -5,9 +5,10 @@
 //! - **Calendar**: the extra year files are read and hashed the same way.
 //! - **Facts**, per data directory and file: a file whose size, modification and change times
 //!   and inode are those of the last read, and that had not changed for two seconds when it was
-//!   read, is not read again; any other is read and hashed
-//!   (SHA-256, the facts' own content hash, `Facts::hash`) and parsed only if its content
-//!   changed (a `touch` costs reading and hashing). Files are hashed in the order of
+//!   read, is not read again; any other is read and hashed (SHA-256, the facts' own content
+//!   hash, `Facts::hash`) and, beside the hash, parsed after its last reading (only its
+//!   changed entries); that parse is kept only if the content changed (a `touch` costs
+//!   reading and hashing, and the entries found beside it). Files are hashed in the order of
 //!   `FACT_FILES` (the catalog first) and the hash state after each file is kept, so an
 //!   unchanged catalog is never read again to hash a changed institution list; a file after one
 //!   that changed is read again (its key chains the earlier files'). No text is kept.
@@ -21,7 +22,7 @@
 
 use crate::load::{self, FactsError};
 use datalex_compiler::{Compiled, PolicySet};
-use datalex_evaluator::facts::{FactFile, FactsHash, Layout, FACT_FILES};
+use datalex_evaluator::facts::{FactFile, FactsHash, FACT_FILES};
 use datalex_evaluator::{Calendar, Facts, Jurisdiction};
 use datalex_i18n::Lang;
 use datalex_lang::SourceMap;
@@ -295,24 +296,41 @@ impl Cache {
             let text = load::read_fact_file(&path)?;
             self.stats.facts_read += 1;
             let read_ms = started.elapsed().as_secs_f64() * 1000.0;
-            let has_last = slot.as_ref().is_some_and(|f| f.parsed.is_ok());
-            // The facts' hash (SHA-256 of every byte) on a second thread, while this one
-            // finds the entries' texts, so that a changed file is parsed entry by entry.
-            let (after, layout) = std::thread::scope(|s| {
+            let parse = |last: Option<&FactFile>| {
+                FactFile::parse_after(name, &text, None, last).unwrap_or_else(|| {
+                    Err(datalex_evaluator::facts::FactsError::Missing {
+                        file: name.to_string(),
+                    })
+                })
+            };
+            // The facts' hash (SHA-256 of every byte) on a second thread. Beside it this thread
+            // parses the text before the hash says whether anything changed at all (most reads
+            // find a change; after a `touch` this work is dropped): if the file was read before,
+            // after the last reading, its entries found by their hashes (`Layout::of_after`)
+            // and only the changed ones parsed (`FactFile::parse_after`), so that the hash is
+            // the longer of the two and a changed file costs reading and hashing it; if it was
+            // never read, whole. (A file whose last reading failed is parsed after the hash
+            // shows it changed.)
+            let last = slot.as_ref().and_then(|f| f.parsed.as_ref().ok());
+            let speculate = last.is_some() || slot.is_none();
+            let started = std::time::Instant::now();
+            let (after, beside, beside_ms) = std::thread::scope(|s| {
                 let hashing = s.spawn(|| {
                     let mut h = hash.clone();
                     h.add(name, text.as_bytes());
-                    h
+                    (h, started.elapsed().as_secs_f64() * 1000.0)
                 });
-                let layout = if has_last { Layout::of(&text) } else { None };
-                (hashing.join(), layout)
+                let beside = speculate.then(|| parse(last));
+                let beside_ms = started.elapsed().as_secs_f64() * 1000.0;
+                (hashing.join(), beside, beside_ms)
             });
-            hash = after.unwrap_or_else(|_| {
+            let (after, hash_ms) = after.unwrap_or_else(|_| {
                 // The hashing thread panicked (it does not): hashed again here.
                 let mut h = hash.clone();
                 h.add(name, text.as_bytes());
-                h
+                (h, started.elapsed().as_secs_f64() * 1000.0)
             });
+            hash = after;
             let key = hash.finish();
             if let Some(f) = slot.as_mut().filter(|f| f.key == key) {
                 f.seen = seen;
@@ -321,17 +339,13 @@ impl Cache {
             }
             chained = true;
             self.stats.facts_parsed += 1;
-            let started = std::time::Instant::now();
-            let last = slot.as_ref().and_then(|f| f.parsed.as_ref().ok());
-            let parsed = FactFile::parse_after(name, &text, layout, last).unwrap_or_else(|| {
-                Err(datalex_evaluator::facts::FactsError::Missing {
-                    file: name.to_string(),
-                })
-            });
+            let parsed = beside.unwrap_or_else(|| parse(None));
             tracing::info!(
                 file = %path.display(),
                 read_ms,
-                parse_ms = started.elapsed().as_secs_f64() * 1000.0,
+                hash_ms,
+                beside_ms,
+                elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
                 "read a changed fact file"
             );
             drop(text);
@@ -403,7 +417,9 @@ impl Cache {
     }
 
     /// `package` of `policy` bound to `facts` and `calendar` (the facts of `dir`), reusing the
-    /// last build's binding of the same package to the same three.
+    /// last build's binding of the same package to the same three; after a binding of the same
+    /// package to other facts, the entries the two share are not checked again
+    /// ([`Jurisdiction::new_after`]).
     pub fn bind(
         &mut self,
         policy: &Arc<PolicySet>,
@@ -421,14 +437,21 @@ impl Cache {
         }) {
             return Ok(b.jurisdiction.clone());
         }
-        self.bound.remove(&key);
+        let last = self.bound.remove(&key);
         self.stats.bound += 1;
-        let j = Jurisdiction::new(
-            Arc::clone(policy),
+        let started = std::time::Instant::now();
+        let (p, f, c) = (Arc::clone(policy), Arc::clone(&facts), Arc::clone(calendar));
+        let j = match &last {
+            Some(b) => Jurisdiction::new_after(p, package, f, c, &b.jurisdiction),
+            None => Jurisdiction::new(p, package, f, c),
+        }?;
+        drop(last);
+        tracing::debug!(
             package,
-            Arc::clone(&facts),
-            Arc::clone(calendar),
-        )?;
+            dir = %dir.display(),
+            elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+            "bound a package to its facts"
+        );
         self.bound.insert(
             key,
             Bound {
