@@ -661,25 +661,12 @@ impl FactFile {
     /// for [`Layout::of_after`] of the file's next text; `None` if that text was not a plain
     /// array of objects.
     pub fn layout(&self) -> Option<&Layout> {
-        let layout = match self {
-            FactFile::Catalog(p) => &p.layout,
-            FactFile::Institutions(p) => &p.layout,
-            FactFile::Emergencies(p, _) => &p.layout,
-            FactFile::Developers(p) => &p.layout,
-            FactFile::Products(p) => &p.layout,
-        };
-        layout.as_deref()
+        self.common().layout
     }
 
     /// How many entries it has.
     pub fn len(&self) -> usize {
-        match self {
-            FactFile::Catalog(p) => p.items.len(),
-            FactFile::Institutions(p) => p.items.len(),
-            FactFile::Emergencies(p, _) => p.items.len(),
-            FactFile::Developers(p) => p.items.len(),
-            FactFile::Products(p) => p.items.len(),
-        }
+        self.common().len
     }
 
     /// Whether it has no entry.
@@ -688,14 +675,35 @@ impl FactFile {
     }
 
     fn duplicate(&self) -> Result<(), FactsError> {
-        let d = match self {
-            FactFile::Catalog(p) => &p.duplicate,
-            FactFile::Institutions(p) => &p.duplicate,
-            FactFile::Emergencies(p, _) => &p.duplicate,
-            FactFile::Developers(p) => &p.duplicate,
-            FactFile::Products(p) => &p.duplicate,
-        };
-        d.clone().map_or(Ok(()), Err)
+        self.common().duplicate.cloned().map_or(Ok(()), Err)
+    }
+
+    /// What every kind of file has, whatever the type of its entries.
+    fn common(&self) -> Common<'_> {
+        match self {
+            FactFile::Catalog(p) => p.common(),
+            FactFile::Institutions(p) => p.common(),
+            FactFile::Emergencies(p, _) => p.common(),
+            FactFile::Developers(p) => p.common(),
+            FactFile::Products(p) => p.common(),
+        }
+    }
+}
+
+/// What every [`Parsed`] has, whatever the type of its entries.
+struct Common<'a> {
+    layout: Option<&'a Layout>,
+    len: usize,
+    duplicate: Option<&'a FactsError>,
+}
+
+impl<T> Parsed<T> {
+    fn common(&self) -> Common<'_> {
+        Common {
+            layout: self.layout.as_deref(),
+            len: self.items.len(),
+            duplicate: self.duplicate.as_ref(),
+        }
     }
 }
 

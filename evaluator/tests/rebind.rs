@@ -52,25 +52,9 @@ fn binding_after_a_change_checks_the_changed_entries_as_binding_afresh() {
     );
     assert_ne!(bad, good);
     let (changed, _) = facts(&bad, Some(&file));
-    let afresh = Jurisdiction::new(
-        Arc::clone(&policy),
-        "jinan",
-        Arc::clone(&changed),
-        common::calendar(),
-    )
-    .map(|_| ())
-    .unwrap_err()
-    .to_string();
-    let after = Jurisdiction::new_after(
-        Arc::clone(&policy),
-        "jinan",
-        changed,
-        common::calendar(),
-        &bound,
-    )
-    .map(|_| ())
-    .unwrap_err()
-    .to_string();
+    let (afresh, after) = bind_both(&policy, &changed, &bound);
+    let afresh = afresh.map(|_| ()).unwrap_err().to_string();
+    let after = after.map(|_| ()).unwrap_err().to_string();
     assert_eq!(after, afresh);
     assert!(afresh.contains("institutions.json: ["), "{afresh}");
     assert!(afresh.contains("quality_pass_rate"), "{afresh}");
@@ -78,14 +62,26 @@ fn binding_after_a_change_checks_the_changed_entries_as_binding_afresh() {
     // A change that is right binds both ways, to the same version.
     let renamed = good.replacen("\"name\": \"", "\"name\": \"改 ", 1);
     let (changed, _) = facts(&renamed, Some(&file));
-    let afresh = Jurisdiction::new(
-        Arc::clone(&policy),
-        "jinan",
-        Arc::clone(&changed),
-        common::calendar(),
-    )
-    .unwrap();
-    let after =
-        Jurisdiction::new_after(policy, "jinan", changed, common::calendar(), &bound).unwrap();
-    assert_eq!(after.version, afresh.version);
+    let (afresh, after) = bind_both(&policy, &changed, &bound);
+    assert_eq!(after.unwrap().version, afresh.unwrap().version);
+}
+
+/// `changed` bound afresh, and bound after `bound` (the last binding).
+fn bind_both(
+    policy: &Arc<datalex_compiler::PolicySet>,
+    changed: &Arc<Facts>,
+    bound: &Jurisdiction,
+) -> (
+    Result<Jurisdiction, datalex_evaluator::BindError>,
+    Result<Jurisdiction, datalex_evaluator::BindError>,
+) {
+    let bind = |after: Option<&Jurisdiction>| {
+        let (policy, facts, calendar) =
+            (Arc::clone(policy), Arc::clone(changed), common::calendar());
+        match after {
+            None => Jurisdiction::new(policy, "jinan", facts, calendar),
+            Some(last) => Jurisdiction::new_after(policy, "jinan", facts, calendar, last),
+        }
+    };
+    (bind(None), bind(Some(bound)))
 }

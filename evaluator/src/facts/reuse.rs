@@ -90,61 +90,49 @@ impl Layout {
             entries: Vec::with_capacity(last.entries.len() + 16),
             spans: Vec::with_capacity(last.entries.len() + 16),
         };
-        let mut i = blanks(bytes, 0);
-        if bytes.get(i) != Some(&b'[') {
-            return None;
-        }
-        i = blanks(bytes, i + 1);
         let (mut next, mut misses) = (0usize, 0usize);
-        if bytes.get(i) == Some(&b']') {
-            i += 1;
-        } else {
-            loop {
-                let found = last
-                    .entries
-                    .get(next..)
-                    .unwrap_or_default()
-                    .iter()
-                    .take(3)
-                    .enumerate()
-                    .find(|(_, e)| {
-                        bytes
-                            .get(i..i + e.len)
-                            .is_some_and(|b| hasher.hash_one(b) == e.hash)
-                    });
-                let (entry, end) = match found {
-                    Some((k, e)) => {
-                        next += k + 1;
-                        (*e, i + e.len)
-                    }
-                    None => {
-                        misses += 1;
-                        if misses > MISSES {
-                            return Layout::of(text);
-                        }
-                        let end = object_end(bytes, i)?;
-                        let b = bytes.get(i..end)?;
-                        let e = Entry {
-                            hash: hasher.hash_one(b),
-                            len: b.len(),
-                        };
-                        (e, end)
-                    }
-                };
-                layout.entries.push(entry);
-                layout.spans.push((i, end));
-                i = blanks(bytes, end);
-                match bytes.get(i) {
-                    Some(b',') => i = blanks(bytes, i + 1),
-                    Some(b']') => {
-                        i += 1;
-                        break;
-                    }
-                    _ => return None,
+        let mut rescan = false;
+        let read = array_of_objects(bytes, |i| {
+            let found = last
+                .entries
+                .get(next..)
+                .unwrap_or_default()
+                .iter()
+                .take(3)
+                .enumerate()
+                .find(|(_, e)| {
+                    bytes
+                        .get(i..i + e.len)
+                        .is_some_and(|b| hasher.hash_one(b) == e.hash)
+                });
+            let (entry, end) = match found {
+                Some((k, e)) => {
+                    next += k + 1;
+                    (*e, i + e.len)
                 }
-            }
+                None => {
+                    misses += 1;
+                    if misses > MISSES {
+                        rescan = true;
+                        return None;
+                    }
+                    let end = object_end(bytes, i)?;
+                    let b = bytes.get(i..end)?;
+                    let e = Entry {
+                        hash: hasher.hash_one(b),
+                        len: b.len(),
+                    };
+                    (e, end)
+                }
+            };
+            layout.entries.push(entry);
+            layout.spans.push((i, end));
+            Some(end)
+        });
+        if rescan {
+            return Layout::of(text);
         }
-        (blanks(bytes, i) == bytes.len()).then_some(layout)
+        read.map(|()| layout)
     }
 
     /// The same without the positions of the entries in the text it was found in (what is
@@ -287,6 +275,18 @@ fn prefix_xor(mut x: u64) -> u64 {
 /// [`spans`] of any text, string by string with `memchr`.
 fn spans_scalar(text: &[u8]) -> Option<Vec<(usize, usize)>> {
     let mut out = Vec::with_capacity(text.len() / 512 + 1);
+    array_of_objects(text, |i| {
+        let end = object_end(text, i)?;
+        out.push((i, end));
+        Some(end)
+    })?;
+    Some(out)
+}
+
+/// Reads `text` as a JSON array of entries, blanks allowed around it and between its tokens:
+/// `entry` is called at each entry's first byte and answers where the entry ends (`None`: it
+/// is not one, and neither is the text). `Some(())` if the whole text is such an array.
+fn array_of_objects(text: &[u8], mut entry: impl FnMut(usize) -> Option<usize>) -> Option<()> {
     let mut i = blanks(text, 0);
     if text.get(i) != Some(&b'[') {
         return None;
@@ -296,9 +296,7 @@ fn spans_scalar(text: &[u8]) -> Option<Vec<(usize, usize)>> {
         i += 1;
     } else {
         loop {
-            let end = object_end(text, i)?;
-            out.push((i, end));
-            i = blanks(text, end);
+            i = blanks(text, entry(i)?);
             match text.get(i) {
                 Some(b',') => i = blanks(text, i + 1),
                 Some(b']') => {
@@ -309,7 +307,7 @@ fn spans_scalar(text: &[u8]) -> Option<Vec<(usize, usize)>> {
             }
         }
     }
-    (blanks(text, i) == text.len()).then_some(out)
+    (blanks(text, i) == text.len()).then_some(())
 }
 
 /// The position after JSON's blanks from `i`.
