@@ -785,26 +785,28 @@ pub fn outside_strings(text: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
             at = i + 1;
             return Some((i, b));
         }
-        // A string: on to its closing quote, from escape to escape (`memchr`, a block of bytes
-        // at a time: strings are most of a decision's or a fact file's text).
-        let mut from = i + 1;
-        loop {
-            let Some(k) = text
-                .get(from..)
-                .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
-            else {
-                at = text.len();
-                return None;
-            };
-            let found = from + k;
-            if text.get(found) == Some(&b'\\') {
-                from = found + 2;
-            } else {
-                at = found + 1;
-                break;
-            }
-        }
+        // A string: on to after its closing quote (an unclosed one ends the text).
+        let Some(end) = string_end(text, i + 1) else {
+            at = text.len();
+            return None;
+        };
+        at = end;
     })
+}
+
+/// Where the string of the JSON text `text` whose content starts at `from` (after its opening
+/// quote) ends: just after its closing quote, found from escape to escape (`memchr`, a block of
+/// bytes at a time: strings are most of a decision's or a fact file's text). `None` if it is
+/// not closed.
+fn string_end(text: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let found = from + memchr::memchr2(b'"', b'\\', text.get(from..)?)?;
+        if text.get(found) == Some(&b'\\') {
+            from = found + 2;
+        } else {
+            return Some(found + 1);
+        }
+    }
 }
 
 /// The index of `ids` by id, and the first id used twice (the index then stops there).

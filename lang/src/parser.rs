@@ -113,18 +113,30 @@ pub fn parse_with_keywords(
     file: FileId,
     text: &str,
 ) -> (File, Vec<Diagnostic>, Option<KeywordLang>) {
+    let (file, diags, uses) = assemble(
+        split_items(text)
+            .into_iter()
+            .map(|(start, end)| parse_at(file, start, text.get(start..end).unwrap_or(""))),
+    );
+    (file, diags, KeywordUse::language(&uses))
+}
+
+/// What [`parse_at`] gives for one chunk.
+type Chunk = (Option<Item>, Vec<Diagnostic>, KeywordUse);
+
+/// A file put together from its chunks, parsed in order: its items, its diagnostics (E0005
+/// found from the chunks' keywords last) and the chunks' keywords.
+fn assemble(chunks: impl IntoIterator<Item = Chunk>) -> (File, Vec<Diagnostic>, Vec<KeywordUse>) {
     let mut items = Vec::new();
     let mut diags = Vec::new();
     let mut uses = Vec::new();
-    for (start, end) in split_items(text) {
-        let chunk = text.get(start..end).unwrap_or("");
-        let (item, mut d, used) = parse_at(file, start, chunk);
+    for (item, mut d, used) in chunks {
         items.extend(item);
         diags.append(&mut d);
         uses.push(used);
     }
     diags.extend(mixed_keywords(&uses));
-    (File { items }, diags, KeywordUse::language(&uses))
+    (File { items }, diags, uses)
 }
 
 /// Below this many bytes of policy text, [`parse_files`] parses on the calling thread alone.
@@ -164,13 +176,12 @@ pub fn parse_files(texts: &[(FileId, &str)]) -> Vec<(File, Vec<Diagnostic>)> {
         })
         .map_or(chunks.len(), |i| i + 1);
     let (first, second) = chunks.split_at(half);
-    type Parsed = (Option<Item>, Vec<Diagnostic>, KeywordUse);
-    let parse = |part: &[(usize, FileId, usize, &str)]| -> Vec<Parsed> {
+    let parse = |part: &[(usize, FileId, usize, &str)]| -> Vec<Chunk> {
         part.iter()
             .map(|&(_, id, start, chunk)| parse_at(id, start, chunk))
             .collect()
     };
-    let parsed: Vec<Parsed> = std::thread::scope(|s| {
+    let parsed: Vec<Chunk> = std::thread::scope(|s| {
         let later = std::thread::Builder::new()
             .name("datalex-parse".into())
             .stack_size(SECOND_STACK)
@@ -183,21 +194,12 @@ pub fn parse_files(texts: &[(FileId, &str)]) -> Vec<(File, Vec<Diagnostic>)> {
         }
         out
     });
-    let mut files: Vec<(File, Vec<Diagnostic>, Vec<KeywordUse>)> = texts
-        .iter()
-        .map(|_| (File { items: Vec::new() }, Vec::new(), Vec::new()))
-        .collect();
-    for ((n, ..), (item, mut d, used)) in chunks.iter().zip(parsed) {
-        if let Some((file, diags, uses)) = files.get_mut(*n) {
-            file.items.extend(item);
-            diags.append(&mut d);
-            uses.push(used);
-        }
-    }
-    files
-        .into_iter()
-        .map(|(file, mut diags, uses)| {
-            diags.extend(mixed_keywords(&uses));
+    // Each file from its chunks, which are in file order.
+    let mut parsed = chunks.iter().map(|(n, ..)| *n).zip(parsed).peekable();
+    (0..texts.len())
+        .map(|n| {
+            let mine = std::iter::from_fn(|| parsed.next_if(|(m, _)| *m == n).map(|(_, c)| c));
+            let (file, diags, _) = assemble(mine);
             (file, diags)
         })
         .collect()

@@ -105,7 +105,7 @@ pub fn render(d: &mut Decision, mode: TraceMode) -> Result<Answer, RenderError> 
     let head = serde_json::to_vec(&*d);
     d.trace = trace;
     let head = head?;
-    let at = rfind(&head, EMPTY_TRACE.as_bytes()).ok_or(RenderError::NoTrace)?;
+    let at = memchr::memmem::rfind(&head, EMPTY_TRACE.as_bytes()).ok_or(RenderError::NoTrace)?;
     let (before, after) = (
         head.get(..at).unwrap_or_default(),
         head.get(at + EMPTY_TRACE.len()..).unwrap_or_default(),
@@ -190,12 +190,6 @@ impl Answer {
 
 fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// The last position of `needle` in `hay` (`memmem`: a comparison at every position was a
-/// tenth of rendering).
-fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
-    memchr::memmem::rfind(hay, needle)
 }
 
 /// The byte ranges of the members in `json` that sit at nesting depth `depth` (1: inside the

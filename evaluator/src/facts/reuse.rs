@@ -332,20 +332,7 @@ fn object_end(text: &[u8], start: usize) -> Option<usize> {
     loop {
         let k = i + memchr::memchr3(b'"', b'{', b'}', text.get(i..)?)?;
         match text.get(k)? {
-            b'"' => {
-                // The string's end: the next quote not escaped.
-                let mut j = k + 1;
-                loop {
-                    let q = j + memchr::memchr2(b'"', b'\\', text.get(j..)?)?;
-                    if text.get(q) == Some(&b'\\') {
-                        j = q + 2;
-                    } else {
-                        j = q + 1;
-                        break;
-                    }
-                }
-                i = j;
-            }
+            b'"' => i = super::string_end(text, k + 1)?,
             b'{' => {
                 depth += 1;
                 if depth > MAX_DEPTH {
