@@ -40,6 +40,7 @@ mod native;
 
 use criterion::Criterion;
 use datalex_evaluator::Request;
+use datalex_service::answer::TraceMode;
 use facts::{gen, Set};
 use std::cell::RefCell;
 use std::hint::black_box;
@@ -89,6 +90,14 @@ fn decide(c: &mut Criterion, compared: &Compared) {
             if set != Set::Generated {
                 continue;
             }
+            // What the service pays for the same decision: deciding and rendering its answer
+            // (the JSON with the full trace, and the pieces the log stores once).
+            group.bench_function(format!("{name}/answer"), |b| {
+                b.iter(|| {
+                    let d = j.decide(black_box(&case.request)).unwrap();
+                    datalex_service::answer::render(&d, TraceMode::Full).unwrap()
+                })
+            });
             let at = case.request.at();
             let floor = native::share(&j.facts, &j.calendar, share, at);
             agree(&floor, &d, case.name);

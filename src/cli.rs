@@ -249,6 +249,7 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
     let mut loaded = Loaded::new(project, lang)?;
     let many = requests.len() > 1;
     let mut bad = 0;
+    let mut text = String::new();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for (line, json) in requests {
@@ -297,7 +298,13 @@ pub fn eval(project: &Project, file: &Path, output: Output, lang: Lang) -> Resul
         };
         decision.decision_id = ulid::Ulid::new().to_string();
         match output {
-            Output::Json => writeln!(out, "{}", serde_json::to_string(&decision)?)?,
+            Output::Json => {
+                // The decision's JSON as the service answers it (`serde_json::to_string` of it,
+                // written directly).
+                text.clear();
+                decision.write_json(&mut text);
+                writeln!(out, "{text}")?;
+            }
             Output::Document(Lang::En, Format::Text) => {
                 let text = datalex_evaluator::explain::explain(
                     &decision,

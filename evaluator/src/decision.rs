@@ -6,7 +6,9 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+mod json;
 mod trace;
+pub use json::{push_str as push_json_str, JsonLayout, StepSpan};
 pub(crate) use trace::{How, Step};
 pub use trace::{Steps, Trace};
 

@@ -4,7 +4,6 @@
 //! and the answer's shape on the wire, `?trace=none|summary|full` ([`TraceMode`]).
 
 use datalex_evaluator::Decision;
-use serde::Serialize;
 use std::sync::Arc;
 
 /// How much of the trace an answer carries (`?trace=`, like OPA's `explain`). The log always
@@ -55,9 +54,6 @@ impl TraceMode {
     }
 }
 
-/// The top-level member of a decision that the trace is: what [`render`] cuts out and puts back.
-const EMPTY_TRACE: &str = ",\"trace\":[]";
-
 /// Members of a decision shorter than this are not marked shared (see
 /// [`crate::decision_log::texts::MIN_SHARED`]).
 const MIN_SHARED: usize = crate::decision_log::texts::MIN_SHARED;
@@ -76,85 +72,54 @@ pub struct Answer {
     summary: Option<String>,
 }
 
-/// Why a decision could not be rendered (a bug: the evaluator's decision serialises).
+/// Why a decision could not be rendered (a bug: the evaluator writes every decision).
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {
-    /// serde_json failed.
-    #[error("cannot serialise the decision: {0}")]
-    Json(#[from] serde_json::Error),
-    /// The decision has no top-level `trace` member where it is expected.
+    /// The decision has no top-level `trace` member.
     #[error("the decision's JSON has no top-level `trace` member")]
     NoTrace,
-    /// Not UTF-8 (cannot happen with serde_json).
-    #[error("the decision's JSON is not UTF-8")]
-    NotUtf8,
 }
 
-#[derive(Serialize)]
-struct HeldStep<'a> {
-    rule: &'a str,
-    matched: bool,
-}
-
-/// Renders `d` once: its JSON with the full trace (byte for byte `serde_json::to_string(d)`),
-/// the pieces the log shares, and, if `mode` is [`TraceMode::Summary`], the summary's steps.
-pub fn render(d: &mut Decision, mode: TraceMode) -> Result<Answer, RenderError> {
-    // The decision without its trace, then the trace step by step in its place: each step's
-    // text is a piece the log stores once.
-    let trace = std::mem::take(&mut d.trace);
-    let head = serde_json::to_vec(&*d);
-    d.trace = trace;
-    let head = head?;
-    let at = memchr::memmem::rfind(&head, EMPTY_TRACE.as_bytes()).ok_or(RenderError::NoTrace)?;
-    let (before, after) = (
-        head.get(..at).unwrap_or_default(),
-        head.get(at + EMPTY_TRACE.len()..).unwrap_or_default(),
-    );
-    let mut out: Vec<u8> = Vec::with_capacity(head.len() + 160 * d.trace.len() + 16);
-    let mut shared: Vec<(u32, u32)> = Vec::with_capacity(d.trace.len() + 12);
-    let mut summary = (mode == TraceMode::Summary).then(String::new);
-    out.extend_from_slice(before);
-    // The members before the trace, but the first (`decision_id`, new every time).
-    for (i, (start, end)) in members(before, 1).into_iter().enumerate() {
-        if i > 0 && end - start >= MIN_SHARED {
-            shared.push((offset(start), offset(end)));
+/// Renders `d` once: its JSON with the full trace (byte for byte `serde_json::to_string(d)`,
+/// written by [`Decision::write_json`]), the pieces the log shares, and, if `mode` is
+/// [`TraceMode::Summary`], the summary's steps.
+pub fn render(d: &Decision, mode: TraceMode) -> Result<Answer, RenderError> {
+    let mut full = String::with_capacity(2048 + 192 * d.trace.len());
+    let layout = d.write_json(&mut full);
+    let mut shared: Vec<(u32, u32)> = Vec::with_capacity(layout.steps.len() + 12);
+    let mut trace = None;
+    // Every member but the first (`decision_id`, new every time), and in the trace's place
+    // each of its steps.
+    for (name, range) in layout.members.iter().skip(1) {
+        if *name == "trace" {
+            trace = Some((range.start.saturating_sub(1), range.end));
+            shared.extend(
+                layout
+                    .steps
+                    .iter()
+                    .map(|s| (offset(s.object.start), offset(s.object.end))),
+            );
+        } else if range.len() >= MIN_SHARED {
+            shared.push((offset(range.start), offset(range.end)));
         }
     }
-    let trace_start = out.len();
-    out.extend_from_slice(b",\"trace\":[");
-    for (i, step) in d.trace.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        let start = out.len();
-        serde_json::to_writer(&mut out, &step)?;
-        shared.push((offset(start), offset(out.len())));
-        if let Some(summary) = summary.as_mut().filter(|_| step.matched) {
+    let trace = trace.ok_or(RenderError::NoTrace)?;
+    // A held step without its detail: `{"rule":…,"matched":true}`.
+    let summary = (mode == TraceMode::Summary).then(|| {
+        let mut summary = String::new();
+        for step in layout.steps.iter().filter(|s| s.matched) {
             if !summary.is_empty() {
                 summary.push(',');
             }
-            summary.push_str(&serde_json::to_string(&HeldStep {
-                rule: &step.rule,
-                matched: true,
-            })?);
+            summary.push_str(full.get(step.object.start..step.detail).unwrap_or_default());
+            summary.push('}');
         }
-    }
-    out.push(b']');
-    let trace_end = out.len();
-    // The members after it (`policy`), each after its comma.
-    let base = out.len();
-    out.extend_from_slice(after);
-    let inner = after.len().saturating_sub(1); // without the object's closing brace
-    for (start, end) in members(after.get(..inner).unwrap_or_default(), 0) {
-        if end - start >= MIN_SHARED {
-            shared.push((offset(base + start), offset(base + end)));
-        }
-    }
-    let full = String::from_utf8(out).map_err(|_| RenderError::NotUtf8)?;
+        summary
+    });
     Ok(Answer {
         full: Arc::from(full),
         shared,
-        trace: (trace_start, trace_end),
+        trace,
         summary,
     })
 }
@@ -192,37 +157,6 @@ fn offset(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// The byte ranges of the members in `json` that sit at nesting depth `depth` (1: inside the
-/// object that `json` opens; 0: `json` is itself a run of members), each member being what lies
-/// between two commas at that depth, outside strings.
-fn members(json: &[u8], depth: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut level = 0usize;
-    let mut start = if depth == 0 { 0 } else { usize::MAX };
-    for (i, b) in datalex_evaluator::facts::outside_strings(json) {
-        match b {
-            b'{' | b'[' => {
-                level += 1;
-                if level == depth {
-                    start = i + 1;
-                }
-            }
-            b'}' | b']' => level = level.saturating_sub(1),
-            b',' if level == depth => {
-                if start < i {
-                    out.push((start, i));
-                }
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    if start < json.len() && level == depth {
-        out.push((start, json.len()));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -251,24 +185,5 @@ mod tests {
             TraceMode::from_query(Some("trace=%E5%85%A8")),
             Err("全".to_string())
         );
-    }
-
-    #[test]
-    fn members_are_split_at_their_depth_outside_strings() {
-        let json = br#"{"a":"x,}]","b":[1,{"c":2}],"d":{"e":"\","}"#;
-        let found: Vec<&str> = members(json, 1)
-            .into_iter()
-            .map(|(s, e)| std::str::from_utf8(&json[s..e]).unwrap())
-            .collect();
-        assert_eq!(
-            found,
-            vec![r#""a":"x,}]""#, r#""b":[1,{"c":2}]"#, r#""d":{"e":"\","}"#]
-        );
-        let run = br#","p":{"j":"x"},"q":1"#;
-        let found: Vec<&str> = members(run, 0)
-            .into_iter()
-            .map(|(s, e)| std::str::from_utf8(&run[s..e]).unwrap())
-            .collect();
-        assert_eq!(found, vec![r#""p":{"j":"x"}"#, r#""q":1"#]);
     }
 }

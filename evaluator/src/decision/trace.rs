@@ -11,6 +11,7 @@ use super::TraceStep;
 use datalex_compiler::ir::{BranchId, KindPlan, Package, RuleId, ValueId};
 use datalex_lang::date::Date;
 use serde::{Serialize, Serializer};
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 /// Every rule and value considered, in evaluation order: iterate it (`for step in &d.trace`) to
@@ -141,14 +142,16 @@ impl Trace {
 
     /// The name of step `step` (the rule's, the exception's or the value's).
     pub(crate) fn name_of(plan: &KindPlan, step: &Step) -> Arc<str> {
+        Arc::clone(Trace::name_ref(plan, step))
+    }
+
+    fn name_ref<'p>(plan: &'p KindPlan, step: &Step) -> &'p Arc<str> {
         match *step {
             Step::Rule { rule, .. }
             | Step::Overridden { rule, .. }
-            | Step::FellThrough { rule } => Arc::clone(&plan.rule(rule).name),
-            Step::Branch { value, branch, .. } => {
-                Arc::clone(&plan.value(value).exceptions[branch].name)
-            }
-            Step::Value { value, .. } => Arc::clone(&plan.value(value).name),
+            | Step::FellThrough { rule } => &plan.rule(rule).name,
+            Step::Branch { value, branch, .. } => &plan.value(value).exceptions[branch].name,
+            Step::Value { value, .. } => &plan.value(value).name,
         }
     }
 
@@ -164,29 +167,61 @@ impl Trace {
     }
 
     fn render(&self, plan: &KindPlan, step: &Step) -> TraceStep {
-        let rule = Trace::name_of(plan, step);
-        let (matched, detail) = match *step {
+        let mut detail = String::new();
+        let matched = self.detail_into(plan, step, &mut detail);
+        TraceStep {
+            rule: Trace::name_of(plan, step),
+            matched,
+            detail,
+        }
+    }
+
+    /// Calls `f` with each step's name, whether it held, and its detail, in order: the steps
+    /// rendered into one buffer, without a [`TraceStep`] each.
+    pub(crate) fn for_each_step(&self, mut f: impl FnMut(&str, bool, &str)) {
+        let Some(plan) = self.plan.as_ref().and_then(|(p, kind)| p.plan(kind)) else {
+            return;
+        };
+        let mut detail = String::with_capacity(256);
+        for step in &self.steps {
+            detail.clear();
+            let matched = self.detail_into(plan, step, &mut detail);
+            f(Trace::name_ref(plan, step), matched, &detail);
+        }
+    }
+
+    /// Writes the detail of `step` into `out`; returns whether the step held.
+    fn detail_into(&self, plan: &KindPlan, step: &Step, out: &mut String) -> bool {
+        match *step {
             Step::Rule {
                 rule,
                 matched,
                 how,
                 without_target,
             } => {
-                let mut detail = self.condition(plan, rule, how, matched);
+                self.condition(plan, rule, how, matched, out);
                 if without_target {
-                    detail.push_str(" — holds, but no rule it is an exception to applies");
+                    out.push_str(" — holds, but no rule it is an exception to applies");
                 }
-                (matched && !without_target, detail)
+                matched && !without_target
             }
-            Step::Overridden { by, .. } => (true, format!("overridden by {}", plan.rule(by).name)),
-            Step::FellThrough { .. } => (true, "no rule applied".to_string()),
+            Step::Overridden { by, .. } => {
+                out.push_str("overridden by ");
+                out.push_str(&plan.rule(by).name);
+                true
+            }
+            Step::FellThrough { .. } => {
+                out.push_str("no rule applied");
+                true
+            }
             Step::Branch {
                 value,
                 branch,
                 matched,
             } => {
-                let source = &plan.value(value).exceptions[branch].when_source;
-                (matched, format!("when {source}"))
+                out.push_str("when ");
+                out.push_str(&plan.value(value).exceptions[branch].when_source);
+                matched
             }
             Step::Value {
                 value,
@@ -194,39 +229,40 @@ impl Trace {
                 shown,
             } => {
                 let def = plan.value(value);
-                let shown = self.operand(shown);
-                let detail = match chosen {
-                    Some(b) => format!("= {shown} (exception {})", def.exceptions[b].name),
-                    None => format!("= {shown} (default)"),
-                };
-                (true, detail)
+                out.push_str("= ");
+                out.push_str(self.operand(shown));
+                match chosen {
+                    Some(b) => {
+                        out.push_str(" (exception ");
+                        out.push_str(&def.exceptions[b].name);
+                        out.push(')');
+                    }
+                    None => out.push_str(" (default)"),
+                }
+                true
             }
-        };
-        TraceStep {
-            rule,
-            matched,
-            detail,
         }
     }
 
-    /// What the step of rule `id` says of its condition.
-    fn condition(&self, plan: &KindPlan, id: RuleId, how: How, matched: bool) -> String {
+    /// Writes what the step of rule `id` says of its condition into `s`.
+    fn condition(&self, plan: &KindPlan, id: RuleId, how: How, matched: bool, s: &mut String) {
         let rule = plan.rule(id);
         match how {
             How::NotInForce(gov) => {
-                let mut s = format!("not in force on {gov}: ");
+                let _ = write!(s, "not in force on {gov}: ");
                 for (i, c) in rule.cites.iter().enumerate() {
                     if i > 0 {
                         s.push('、');
                     }
                     s.push_str(&c.label);
                 }
-                s
             }
-            How::Always => "always".to_string(),
-            How::Condition => format!("when {}", rule.when_source),
+            How::Always => s.push_str("always"),
+            How::Condition => {
+                s.push_str("when ");
+                s.push_str(&rule.when_source);
+            }
             How::Conjuncts { evaluated, first } => {
-                let mut s = String::with_capacity(16 + 2 * rule.when_source.len());
                 s.push_str("when ");
                 let mut subject = first as usize;
                 let evaluated = evaluated as usize;
@@ -255,7 +291,6 @@ impl Trace {
                     s.push_str(if evaluated > 0 { " and " } else { "" });
                     s.push_str("… (not evaluated)");
                 }
-                s
             }
         }
     }
