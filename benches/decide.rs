@@ -12,7 +12,9 @@
 //!
 //! Beside each `share` request on generated facts, the same decision hand-written in plain Rust
 //! (`facts/native.rs`, checked to agree with the policy's) is timed as
-//! `decide/10k/<case>/native`: the floor. After timing, every run prints each share case's median
+//! `decide/10k/<case>/native`: the floor; and the decision decided and rendered as the service
+//! answers it (`answer::render`, the JSON with its full trace and the log's pieces) as
+//! `decide/10k/<case>/answer`. After timing, every run prints each share case's median
 //! against that floor, and whether it meets issue 20's goal (at most 1 µs, within 3× of the floor).
 //!
 //! The benchmark runs on the allocator the `datalex` binary (and so the decision service) runs

@@ -132,12 +132,16 @@ impl Trace {
     pub fn iter(&self) -> Steps<'_> {
         Steps {
             trace: self,
-            plan: self
-                .plan
-                .as_ref()
-                .and_then(|(package, kind)| package.plan(kind)),
+            plan: self.kind_plan(),
             next: 0,
         }
+    }
+
+    /// The plan the recorded indices are of.
+    fn kind_plan(&self) -> Option<&KindPlan> {
+        self.plan
+            .as_ref()
+            .and_then(|(package, kind)| package.plan(kind))
     }
 
     /// The name of step `step` (the rule's, the exception's or the value's).
@@ -179,7 +183,7 @@ impl Trace {
     /// Calls `f` with each step's name, whether it held, and its detail, in order: the steps
     /// rendered into one buffer, without a [`TraceStep`] each.
     pub(crate) fn for_each_step(&self, mut f: impl FnMut(&str, bool, &str)) {
-        let Some(plan) = self.plan.as_ref().and_then(|(p, kind)| p.plan(kind)) else {
+        let Some(plan) = self.kind_plan() else {
             return;
         };
         let mut detail = String::with_capacity(256);
