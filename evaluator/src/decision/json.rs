@@ -67,47 +67,39 @@ impl Decision {
         }
         w.member("reasons", |w| {
             w.list(&self.reasons, |w, r| {
-                w.out.push_str("{\"code\":");
+                w.open("code");
                 w.str(&r.code);
-                w.out.push_str(",\"rule\":");
+                w.key("rule");
                 w.str(&r.rule);
-                w.out.push_str(",\"text\":");
+                w.key("text");
                 w.str(&r.text);
                 w.cites_and_close(&r.cites);
             });
         });
         w.member("obligations", |w| {
             w.list(&self.obligations, |w, o| {
-                w.out.push_str("{\"code\":");
-                w.str(&o.code);
-                w.out.push_str(",\"party\":");
-                w.str(&o.party);
-                if let Some(label) = &o.party_label {
-                    w.out.push_str(",\"party_label\":");
-                    w.str(label);
-                }
-                w.out.push_str(",\"party_id\":");
-                w.opt_str(o.party_id.as_deref());
-                w.out.push_str(",\"text\":");
+                w.code_and_party(
+                    &o.code,
+                    &o.party,
+                    o.party_label.as_deref(),
+                    o.party_id.as_deref(),
+                );
+                w.key("text");
                 w.str(&o.text);
-                w.out.push_str(",\"until\":");
+                w.key("until");
                 w.opt_date(o.until);
                 w.cites_and_close(&o.cites);
             });
         });
         w.member("deadlines", |w| {
             w.list(&self.deadlines, |w, d| {
-                w.out.push_str("{\"code\":");
-                w.str(&d.code);
-                w.out.push_str(",\"party\":");
-                w.str(&d.party);
-                if let Some(label) = &d.party_label {
-                    w.out.push_str(",\"party_label\":");
-                    w.str(label);
-                }
-                w.out.push_str(",\"party_id\":");
-                w.opt_str(d.party_id.as_deref());
-                w.out.push_str(",\"start\":");
+                w.code_and_party(
+                    &d.code,
+                    &d.party,
+                    d.party_label.as_deref(),
+                    d.party_id.as_deref(),
+                );
+                w.key("start");
                 w.date(d.start);
                 if let Some(n) = d.working_days {
                     let _ = write!(w.out, ",\"working_days\":{n}");
@@ -115,33 +107,33 @@ impl Decision {
                 if let Some(n) = d.calendar_days {
                     let _ = write!(w.out, ",\"calendar_days\":{n}");
                 }
-                w.out.push_str(",\"due\":");
+                w.key("due");
                 w.date(d.due);
-                w.out.push_str(",\"status\":");
+                w.key("status");
                 w.str(d.status);
-                w.out.push_str(",\"text\":");
+                w.key("text");
                 w.str(&d.text);
                 w.cites_and_close(&d.cites);
             });
         });
         w.member("findings", |w| {
             w.list(&self.findings, |w, f| {
-                w.out.push_str("{\"code\":");
+                w.open("code");
                 w.str(&f.code);
-                w.out.push_str(",\"severity\":");
+                w.key("severity");
                 w.str(f.severity);
-                w.out.push_str(",\"subject\":");
+                w.key("subject");
                 w.str(&f.subject);
-                w.out.push_str(",\"text\":");
+                w.key("text");
                 w.str(&f.text);
                 w.cites_and_close(&f.cites);
             });
         });
         w.member("remedies", |w| {
             w.list(&self.remedies, |w, r| {
-                w.out.push_str("{\"code\":");
+                w.open("code");
                 w.str(&r.code);
-                w.out.push_str(",\"text\":");
+                w.key("text");
                 w.str(&r.text);
                 w.cites_and_close(&r.cites);
             });
@@ -159,9 +151,9 @@ impl Decision {
             w.out.push(']');
         });
         w.member("policy", |w| {
-            w.out.push_str("{\"jurisdiction\":");
+            w.open("jurisdiction");
             w.str(&self.policy.jurisdiction);
-            w.out.push_str(",\"version\":");
+            w.key("version");
             w.str(&self.policy.version);
             w.out.push('}');
         });
@@ -188,6 +180,35 @@ impl Writer<'_> {
         self.out.push_str("\":");
         value(self);
         self.layout.members.push((name, start..self.out.len()));
+    }
+
+    /// `{"name":`: the first member of an object.
+    fn open(&mut self, name: &str) {
+        self.out.push_str("{\"");
+        self.out.push_str(name);
+        self.out.push_str("\":");
+    }
+
+    /// `,"name":`: a member after the first.
+    fn key(&mut self, name: &str) {
+        self.out.push_str(",\"");
+        self.out.push_str(name);
+        self.out.push_str("\":");
+    }
+
+    /// The members an obligation and a deadline begin with: `{"code":…,"party":…`, the party's
+    /// label if it has one, and `"party_id"`.
+    fn code_and_party(&mut self, code: &str, party: &str, label: Option<&str>, id: Option<&str>) {
+        self.open("code");
+        self.str(code);
+        self.key("party");
+        self.str(party);
+        if let Some(label) = label {
+            self.key("party_label");
+            self.str(label);
+        }
+        self.key("party_id");
+        self.opt_str(id);
     }
 
     fn str(&mut self, s: &str) {
@@ -268,57 +289,59 @@ impl Writer<'_> {
 
     /// `,"cites":[…]}`: the last member of every object that cites.
     fn cites_and_close(&mut self, cites: &[std::sync::Arc<CiteOut>]) {
-        self.out.push_str(",\"cites\":");
+        self.key("cites");
         self.list(cites, |w, c| w.cite(c));
         self.out.push('}');
     }
 
     fn cite(&mut self, c: &CiteOut) {
-        self.out.push_str("{\"regulation\":");
+        self.open("regulation");
         self.str(&c.regulation);
-        self.out.push_str(",\"article\":");
+        self.key("article");
         self.opt_u32(c.article);
-        self.out.push_str(",\"paragraph\":");
+        self.key("paragraph");
         self.opt_u32(c.paragraph);
-        self.out.push_str(",\"item\":");
+        self.key("item");
         self.opt_u32(c.item);
         if let Some(v) = c.version {
-            self.out.push_str(",\"version\":");
+            self.key("version");
             self.date(v);
         }
-        self.out.push_str(",\"label\":");
+        self.key("label");
         self.str(&c.label);
         if let Some(r) = &c.reading {
-            self.out.push_str(",\"reading\":");
+            self.key("reading");
             self.str(r);
         }
         self.out.push('}');
     }
 
     fn source(&mut self, s: &Source) {
-        self.out.push_str("{\"id\":");
+        self.open("id");
         self.str(&s.id);
-        self.out.push_str(",\"title\":");
+        self.key("title");
         self.str(&s.title);
-        self.out.push_str(",\"rank\":");
+        self.key("rank");
         self.opt_str(s.rank.as_deref());
         if let Some(label) = &s.rank_label {
-            self.out.push_str(",\"rank_label\":");
+            self.key("rank_label");
             self.str(label);
         }
-        self.out.push_str(",\"in_force\":{\"from\":");
+        self.key("in_force");
+        self.open("from");
         self.opt_date(s.in_force.from);
-        self.out.push_str(",\"until\":");
+        self.key("until");
         self.opt_date(s.in_force.until);
         if s.in_force.from_unknown {
-            self.out.push_str(",\"from_unknown\":true");
+            self.key("from_unknown");
+            self.out.push_str("true");
         }
         self.out.push_str("}}");
     }
 
     fn step(&mut self, rule: &str, matched: bool, detail: &str) {
         let start = self.out.len();
-        self.out.push_str("{\"rule\":");
+        self.open("rule");
         self.str(rule);
         self.out.push_str(if matched {
             ",\"matched\":true"
@@ -326,7 +349,7 @@ impl Writer<'_> {
             ",\"matched\":false"
         });
         let detail_at = self.out.len();
-        self.out.push_str(",\"detail\":");
+        self.key("detail");
         self.str(detail);
         self.out.push('}');
         self.layout.steps.push(StepSpan {
