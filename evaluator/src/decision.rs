@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 mod json;
 mod trace;
-pub use json::{push_str as push_json_str, JsonLayout, StepSpan};
+pub use json::{JsonLayout, StepSpan};
 pub(crate) use trace::{How, Step};
 pub use trace::{Steps, Trace};
 

@@ -776,7 +776,7 @@ fn strip_position(s: &str) -> String {
 /// The bytes of the JSON text `text` outside its strings, with their positions: what a scanner
 /// of its brackets, braces and commas reads (a string's quotes, its escapes and what is between
 /// them are left out). The text is not checked: it is JSON already read, or about to be.
-pub fn outside_strings(text: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
+pub(crate) fn outside_strings(text: &[u8]) -> impl Iterator<Item = (usize, u8)> + '_ {
     let mut at = 0;
     std::iter::from_fn(move || loop {
         let i = at;

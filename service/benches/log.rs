@@ -122,7 +122,7 @@ fn main() {
     let request = Request::from_json(&body, snap.project.clock().today()).unwrap();
     let mut d = j.decide(&request).unwrap();
     d.decision_id = ulid::Ulid::new().to_string();
-    let a = answer::render(&d, TraceMode::Full).unwrap();
+    let a = answer::render(&d, TraceMode::Full);
     println!(
         "decision: {} bytes, {} trace steps, {} shared pieces",
         a.full.len(),

@@ -72,27 +72,20 @@ pub struct Answer {
     summary: Option<String>,
 }
 
-/// Why a decision could not be rendered (a bug: the evaluator writes every decision).
-#[derive(Debug, thiserror::Error)]
-pub enum RenderError {
-    /// The decision has no top-level `trace` member.
-    #[error("the decision's JSON has no top-level `trace` member")]
-    NoTrace,
-}
-
 /// Renders `d` once: its JSON with the full trace (byte for byte `serde_json::to_string(d)`,
 /// written by [`Decision::write_json`]), the pieces the log shares, and, if `mode` is
 /// [`TraceMode::Summary`], the summary's steps.
-pub fn render(d: &Decision, mode: TraceMode) -> Result<Answer, RenderError> {
+pub fn render(d: &Decision, mode: TraceMode) -> Answer {
     let mut full = String::with_capacity(2048 + 192 * d.trace.len());
     let layout = d.write_json(&mut full);
     let mut shared: Vec<(u32, u32)> = Vec::with_capacity(layout.steps.len() + 12);
-    let mut trace = None;
+    // `write_json` writes every member, the trace among them.
+    let mut trace = (full.len(), full.len());
     // Every member but the first (`decision_id`, new every time), and in the trace's place
     // each of its steps.
     for (name, range) in layout.members.iter().skip(1) {
         if *name == "trace" {
-            trace = Some((range.start.saturating_sub(1), range.end));
+            trace = (range.start.saturating_sub(1), range.end);
             shared.extend(
                 layout
                     .steps
@@ -103,7 +96,6 @@ pub fn render(d: &Decision, mode: TraceMode) -> Result<Answer, RenderError> {
             shared.push((offset(range.start), offset(range.end)));
         }
     }
-    let trace = trace.ok_or(RenderError::NoTrace)?;
     // A held step without its detail: `{"rule":…,"matched":true}`.
     let summary = (mode == TraceMode::Summary).then(|| {
         let mut summary = String::new();
@@ -116,12 +108,12 @@ pub fn render(d: &Decision, mode: TraceMode) -> Result<Answer, RenderError> {
         }
         summary
     });
-    Ok(Answer {
+    Answer {
         full: Arc::from(full),
         shared,
         trace,
         summary,
-    })
+    }
 }
 
 impl Answer {

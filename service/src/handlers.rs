@@ -284,7 +284,7 @@ fn decide_value(
         }
     })?;
     d.decision_id = ulid::Ulid::new().to_string();
-    let rendered = answer::render(&d, mode).map_err(|e| internal(lang, e.to_string()))?;
+    let rendered = answer::render(&d, mode);
     let text = rendered.body(mode);
     let elapsed = started.elapsed();
     state

@@ -363,7 +363,7 @@ impl Writer<'_> {
 /// Appends `s` to `out` as a JSON string, quoted and escaped exactly as serde_json escapes it:
 /// `"` and `\` with a backslash, the control characters below U+0020 as `\b`, `\t`, `\n`, `\f`,
 /// `\r` or `\u00xx`, and nothing else.
-pub fn push_str(out: &mut String, s: &str) {
+fn push_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
     let bytes = s.as_bytes();

@@ -145,11 +145,7 @@ impl Trace {
     }
 
     /// The name of step `step` (the rule's, the exception's or the value's).
-    pub(crate) fn name_of(plan: &KindPlan, step: &Step) -> Arc<str> {
-        Arc::clone(Trace::name_ref(plan, step))
-    }
-
-    fn name_ref<'p>(plan: &'p KindPlan, step: &Step) -> &'p Arc<str> {
+    pub(crate) fn name_of<'p>(plan: &'p KindPlan, step: &Step) -> &'p Arc<str> {
         match *step {
             Step::Rule { rule, .. }
             | Step::Overridden { rule, .. }
@@ -174,7 +170,7 @@ impl Trace {
         let mut detail = String::new();
         let matched = self.detail_into(plan, step, &mut detail);
         TraceStep {
-            rule: Trace::name_of(plan, step),
+            rule: Arc::clone(Trace::name_of(plan, step)),
             matched,
             detail,
         }
@@ -190,7 +186,7 @@ impl Trace {
         for step in &self.steps {
             detail.clear();
             let matched = self.detail_into(plan, step, &mut detail);
-            f(Trace::name_ref(plan, step), matched, &detail);
+            f(Trace::name_of(plan, step), matched, &detail);
         }
     }
 

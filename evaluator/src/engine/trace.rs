@@ -39,7 +39,7 @@ impl Trace {
         if let Some(Step::Rule { without_target, .. }) = self
             .record
             .steps_mut()
-            .find(|s| decision::Trace::name_of(plan, s) == exception.name)
+            .find(|s| *decision::Trace::name_of(plan, s) == exception.name)
         {
             *without_target = true;
         }

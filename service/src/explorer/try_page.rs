@@ -482,10 +482,7 @@ fn decide_form(
         Err(e) => return (failed(crate::words::eval_error(lang, &e), None), None),
     };
     d.decision_id = ulid::Ulid::new().to_string();
-    let rendered = match crate::answer::render(&d, crate::answer::TraceMode::Full) {
-        Ok(r) => r,
-        Err(e) => return (failed(e.to_string(), None), None),
-    };
+    let rendered = crate::answer::render(&d, crate::answer::TraceMode::Full);
     app.metrics()
         .decided(&j.name, request.kind(), d.effect, started.elapsed());
     let record = Rendered {
