@@ -74,7 +74,9 @@ impl<'a> Cx<'a> {
             calendar,
             request: rec,
             memo: ArenaMap::with_capacity(plan.values().len()),
-            locals: Vec::new(),
+            // Room for a rule's frame and one value's within it, the common nesting: the
+            // locals are set without reallocating (and a plan without locals allocates none).
+            locals: Vec::with_capacity(plan.max_locals.saturating_mul(2)),
             base: 0,
             steps: 0,
             current: "",

@@ -244,6 +244,30 @@ impl<'a> Cx<'a> {
         }))
     }
 
+    /// The record `base` evaluates to, if it is one: what a field is read from. The base's
+    /// step is counted as [`Cx::eval`] counts it; the request and a local are read in place,
+    /// without evaluating them into a value first (most fields are read from one of them).
+    #[inline(always)]
+    fn record_of(&mut self, base: &'a Ex) -> R<Option<crate::value::Rec<'a>>> {
+        Ok(match base {
+            Ex::Request => {
+                self.tick()?;
+                Some(self.request)
+            }
+            Ex::Local(slot) => {
+                self.tick()?;
+                match self.locals.get(self.base + slot) {
+                    Some(Value::Rec(r)) => Some(*r),
+                    _ => None,
+                }
+            }
+            _ => match self.eval(base)? {
+                Value::Rec(r) => Some(r),
+                _ => None,
+            },
+        })
+    }
+
     /// The value of `e`, its step counted by [`Cx::eval`].
     #[inline(never)]
     fn eval_node(&mut self, e: &'a Ex) -> R<Value<'a>> {
@@ -252,9 +276,9 @@ impl<'a> Cx<'a> {
                 return self.leaf(e).unwrap_or(Ok(Value::Missing));
             }
             Ex::Fact(f) => Value::List(self.engine.fact(*f).list(self.facts)),
-            Ex::Field(base, field) => match self.eval(base)? {
-                Value::Rec(r) => self.engine.accessor(*field).get(r),
-                _ => Value::Missing,
+            Ex::Field(base, field) => match self.record_of(base)? {
+                Some(r) => self.engine.accessor(*field).get(r),
+                None => Value::Missing,
             },
             Ex::Lookup(f, key) => match self.eval(key)? {
                 Value::Text(k) => self.engine.fact(*f).lookup(self.facts, k),

@@ -45,6 +45,7 @@ pub mod schema;
 pub mod stored;
 pub mod texts;
 mod verify;
+mod wal;
 pub mod writer;
 
 pub use chain::{Break, BreakReason, ChainVerification, Outcome, GENESIS_MAC};
@@ -377,6 +378,9 @@ pub struct DecisionLog {
     /// The log's file, or the database without its password: for messages.
     path: String,
     notes: Vec<String>,
+    /// The SQLite log's WAL checkpointer ([`wal`]); stopped after the writer (fields drop
+    /// after [`Drop::drop`] has joined it).
+    _folder: Option<wal::Folder>,
 }
 
 impl DecisionLog {
@@ -439,6 +443,7 @@ impl DecisionLog {
         conn.pragma_update(None, "synchronous", synchronous)
             .with_context(context)?;
         conn.execute_batch(SCHEMA).with_context(context)?;
+        let folder = wal::Folder::start(path, synchronous)?;
         for suffix in ["", "-wal", "-shm"] {
             let file = beside(path, suffix);
             if file.exists() {
@@ -517,6 +522,7 @@ impl DecisionLog {
             reader: Reader::Sqlite(Mutex::new(reader), path.to_path_buf()),
             path: path.display().to_string(),
             notes,
+            _folder: Some(folder),
         })
     }
 
@@ -633,6 +639,7 @@ impl DecisionLog {
             reader: Reader::Postgres(reader),
             path: location,
             notes,
+            _folder: None,
         })
     }
 
@@ -1169,6 +1176,33 @@ mod tests {
         let v = verified(&path);
         assert!(v.is_intact(), "{v}");
         assert_eq!(v.chain("main").map(|c| c.records), Some(40));
+    }
+
+    #[test]
+    fn the_wal_is_folded_into_the_database_beside_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(&path, options(&path));
+        let before = std::fs::metadata(&path).unwrap().len();
+        log.submit((0..300).map(|n| record(n).render()).collect())
+            .unwrap()
+            .wait()
+            .unwrap();
+        // A few dozen pages: far below the writer's own checkpoint (1,000 pages), so only the
+        // folder copies them into the database while the log is open.
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let mut size = before;
+        while size <= before && Instant::now() < deadline {
+            std::thread::sleep(wal::FOLD_EVERY);
+            size = std::fs::metadata(&path).unwrap().len();
+        }
+        assert!(
+            size > before,
+            "the database file stayed at {before} bytes: the WAL was not checkpointed"
+        );
+        assert_eq!(log.len().unwrap(), 300);
+        drop(log);
+        assert!(verified(&path).is_intact());
     }
 
     #[test]
