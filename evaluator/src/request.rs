@@ -608,6 +608,11 @@ fn err(field: &str, message: &str, fault: RequestFault) -> RequestError {
 }
 
 fn typed<T: serde::de::DeserializeOwned>(json: &Json) -> Result<T, RequestError> {
+    // Plain serde first: tracking the path costs on every field, and only an error needs it.
+    // The same `Deserialize` runs again below, so the error is the one it always was.
+    if let Ok(t) = T::deserialize(json) {
+        return Ok(t);
+    }
     serde_path_to_error::deserialize(json).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.inner().to_string();
