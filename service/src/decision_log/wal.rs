@@ -48,23 +48,19 @@ impl Folder {
             .spawn(move || {
                 // Said once until a checkpoint succeeds again, not every round.
                 let mut failing = false;
-                loop {
-                    match stopped.recv_timeout(FOLD_EVERY) {
-                        Err(RecvTimeoutError::Timeout) => {
-                            // PASSIVE: copies what it can without waiting for the writer or a
-                            // reader; what it cannot copy now, the next round or the writer's
-                            // own checkpoint does (so a busy log is not an error here).
-                            match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                                Ok(()) => failing = false,
-                                Err(e) if is_busy(&e) => {}
-                                Err(error) if !failing => {
-                                    failing = true;
-                                    tracing::warn!(log = %log, %error, "cannot checkpoint the decision log's WAL beside the writer; the writer's own checkpoints still do");
-                                }
-                                Err(_) => {}
-                            }
+                // Until `Folder` is dropped (a message, or the sender gone).
+                while let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(FOLD_EVERY) {
+                    // PASSIVE: copies what it can without waiting for the writer or a reader;
+                    // what it cannot copy now, the next round or the writer's own checkpoint
+                    // does (so a busy log is not an error here).
+                    match conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                        Ok(()) => failing = false,
+                        Err(e) if is_busy(&e) => {}
+                        Err(error) if !failing => {
+                            failing = true;
+                            tracing::warn!(log = %log, %error, "cannot checkpoint the decision log's WAL beside the writer; the writer's own checkpoints still do");
                         }
-                        Ok(()) | Err(RecvTimeoutError::Disconnected) => break,
+                        Err(_) => {}
                     }
                 }
             })
