@@ -1406,10 +1406,19 @@ mod tests {
         log.append(record(1)).unwrap();
         let file = beside(&path, ".checkpoints");
         let deadline = Instant::now() + Duration::from_secs(20);
-        while !file.exists() && Instant::now() < deadline {
+        // The file is created before its first line is written: wait for the line, not the file.
+        let read = || {
+            if file.exists() {
+                checkpoint::read_all(&file).unwrap()
+            } else {
+                Vec::new()
+            }
+        };
+        let mut cps = read();
+        while cps.is_empty() && Instant::now() < deadline {
             std::thread::sleep(Duration::from_millis(10));
+            cps = read();
         }
-        let cps = checkpoint::read_all(&file).unwrap();
         let last = cps.last().unwrap().1.clone().unwrap();
         assert_eq!(last.chain, "main");
         assert!((1..=2).contains(&last.seq), "{last:?}");
