@@ -523,7 +523,9 @@ impl Field {
         })
     }
 
-    /// The field's value in `r`.
+    /// The field's value in `r`. Inlined where a field is read, so that a field of the
+    /// contract costs one call (of [`Accessor::get`]), not two.
+    #[inline]
     pub fn get<'a>(&self, r: Rec<'a>) -> Value<'a> {
         match self {
             Field::Known(a) => a.get(r),

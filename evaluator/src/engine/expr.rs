@@ -16,10 +16,18 @@ impl<'a> Cx<'a> {
     /// Whether regulation `reg`'s scope holds: its scope for this kind if it declares one;
     /// false for a kind it declares none for when it declares scopes at all (a regulation on
     /// sharing says nothing about opening); true for a regulation without scopes.
+    #[inline]
     pub(super) fn scope_holds(&mut self, reg: RegId) -> R<bool> {
-        if let Some(known) = self.scope_memo.get(reg) {
-            return Ok(*known);
+        match self.scope_memo.get(reg) {
+            Some(known) => Ok(*known),
+            None => self.first_scope(reg),
         }
+    }
+
+    /// Whether regulation `reg`'s scope holds, not yet evaluated in this decision: evaluates
+    /// and memoises it.
+    #[inline(never)]
+    fn first_scope(&mut self, reg: RegId) -> R<bool> {
         let plan = self.plan;
         let holds = match plan.scope(reg) {
             Some(ex) => {
@@ -245,8 +253,9 @@ impl<'a> Cx<'a> {
     }
 
     /// The record `base` evaluates to, if it is one: what a field is read from. The base's
-    /// step is counted as [`Cx::eval`] counts it; the request and a local are read in place,
-    /// without evaluating them into a value first (most fields are read from one of them).
+    /// step is counted as [`Cx::eval`] counts it; the request, a local and a derived value are
+    /// read in place, without going through [`Cx::eval`] (most fields are read from one of
+    /// them).
     #[inline(always)]
     fn record_of(&mut self, base: &'a Ex) -> R<Option<crate::value::Rec<'a>>> {
         Ok(match base {
@@ -258,6 +267,13 @@ impl<'a> Cx<'a> {
                 self.tick()?;
                 match self.locals.get(self.base + slot) {
                     Some(Value::Rec(r)) => Some(*r),
+                    _ => None,
+                }
+            }
+            Ex::Value(v) => {
+                self.tick()?;
+                match self.value(*v)? {
+                    Value::Rec(r) => Some(r),
                     _ => None,
                 }
             }
