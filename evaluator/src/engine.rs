@@ -254,6 +254,7 @@ impl Engine {
         clippy::indexing_slicing,
         reason = "INVARIANT: `Engine::new` binds an accessor for every field of the program"
     )]
+    #[inline]
     fn accessor(&self, id: FieldId) -> &Field {
         &self.accessors[id]
     }
@@ -263,6 +264,7 @@ impl Engine {
         clippy::indexing_slicing,
         reason = "INVARIANT: `Engine::new` binds a source for every fact of the program"
     )]
+    #[inline]
     fn fact(&self, id: FactId) -> &FactSource {
         &self.facts[id]
     }

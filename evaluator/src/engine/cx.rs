@@ -42,6 +42,8 @@ pub(super) struct Cx<'a> {
     pub(super) locals: Vec<Value<'a>>,
     pub(super) base: usize,
     pub(super) steps: u32,
+    /// The engine's step budget, here so that counting a step reads no other memory.
+    budget: u32,
     /// The rule or value being evaluated, for the budget's error.
     pub(super) current: &'a str,
     pub(super) trace: Trace,
@@ -79,6 +81,7 @@ impl<'a> Cx<'a> {
             locals: Vec::with_capacity(plan.max_locals.saturating_mul(2)),
             base: 0,
             steps: 0,
+            budget: engine.budget,
             current: "",
             trace: Trace::new(&engine.package, request.kind(), plan),
             conflicts: Vec::new(),
@@ -122,7 +125,7 @@ impl<'a> Cx<'a> {
     #[inline]
     pub(super) fn tick(&mut self) -> R<()> {
         self.steps += 1;
-        if self.steps > self.engine.budget {
+        if self.steps > self.budget {
             return Err(self.over_budget());
         }
         Ok(())
@@ -133,7 +136,7 @@ impl<'a> Cx<'a> {
     #[inline(never)]
     fn over_budget(&self) -> Box<EvalError> {
         Box::new(EvalError::BudgetExceeded {
-            budget: self.engine.budget,
+            budget: self.budget,
             rule: self.current.to_string(),
         })
     }
