@@ -6,6 +6,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+pub(crate) mod digits;
 mod json;
 mod trace;
 pub use json::{JsonLayout, StepSpan};

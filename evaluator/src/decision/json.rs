@@ -8,9 +8,9 @@
 //! string is escaped eight bytes at a time (most have nothing to escape: they are copied whole)
 //! into a `String`, which is UTF-8 by construction.
 
+use super::digits::{push_date, push_int};
 use super::{CiteOut, Decision, Source};
 use datalex_lang::date::Date;
-use std::fmt::Write as _;
 use std::ops::Range;
 
 /// Where the parts of a decision's JSON are, as byte ranges of its text.
@@ -102,10 +102,12 @@ impl Decision {
                 w.key("start");
                 w.date(d.start);
                 if let Some(n) = d.working_days {
-                    let _ = write!(w.out, ",\"working_days\":{n}");
+                    w.key("working_days");
+                    push_int(w.out, n);
                 }
                 if let Some(n) = d.calendar_days {
-                    let _ = write!(w.out, ",\"calendar_days\":{n}");
+                    w.key("calendar_days");
+                    push_int(w.out, n);
                 }
                 w.key("due");
                 w.date(d.due);
@@ -223,28 +225,10 @@ impl Writer<'_> {
     }
 
     fn date(&mut self, d: Date) {
-        // A date's text is digits and hyphens: nothing to escape. Years of four digits (all
-        // but the extremes) are written digit by digit, as `Date`'s `Display` writes them.
-        let (y, m, day) = d.ymd();
-        match u32::try_from(y) {
-            Ok(y @ 1..=9999) => {
-                let mut text = *b"\"0000-00-00\"";
-                for (at, n, digits) in [(1, y, 4), (6, m, 2), (9, day, 2)] {
-                    let mut n = n;
-                    for k in (0..digits).rev() {
-                        if let Some(c) = text.get_mut(at + k) {
-                            *c = b'0' + (n % 10) as u8;
-                        }
-                        n /= 10;
-                    }
-                }
-                self.out
-                    .push_str(std::str::from_utf8(&text).unwrap_or_default());
-            }
-            _ => {
-                let _ = write!(self.out, "\"{d}\"");
-            }
-        }
+        // A date's text is digits and hyphens: nothing to escape.
+        self.out.push('"');
+        push_date(self.out, d);
+        self.out.push('"');
     }
 
     fn opt_date(&mut self, d: Option<Date>) {
@@ -256,9 +240,7 @@ impl Writer<'_> {
 
     fn opt_u32(&mut self, n: Option<u32>) {
         match n {
-            Some(n) => {
-                let _ = write!(self.out, "{n}");
-            }
+            Some(n) => push_int(self.out, i64::from(n)),
             None => self.out.push_str("null"),
         }
     }

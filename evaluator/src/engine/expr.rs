@@ -5,7 +5,7 @@
 use super::cx::{Cx, ValueOutcome, R};
 use super::outcome::Materials;
 use crate::decision::{self, CiteOut, Finding};
-use crate::value::{List, Value};
+use crate::value::{List, Rec, Value};
 use datalex_compiler::ir::{BranchId, Cite, CmpOp, Const, Ex, RegId, ValueDef, ValueId};
 use datalex_compiler::types::EnumId;
 use datalex_lang::date::Date;
@@ -257,7 +257,7 @@ impl<'a> Cx<'a> {
     /// read in place, without going through [`Cx::eval`] (most fields are read from one of
     /// them).
     #[inline(always)]
-    fn record_of(&mut self, base: &'a Ex) -> R<Option<crate::value::Rec<'a>>> {
+    fn record_of(&mut self, base: &'a Ex) -> R<Option<Rec<'a>>> {
         Ok(match base {
             Ex::Request => {
                 self.tick()?;
