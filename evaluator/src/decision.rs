@@ -9,9 +9,11 @@ use std::sync::Arc;
 pub(crate) mod digits;
 mod json;
 mod trace;
+mod words;
 pub use json::{JsonLayout, StepSpan};
 pub(crate) use trace::{How, Step};
 pub use trace::{Steps, Trace};
+pub use words::Words;
 
 /// A decision with its explanation.
 #[derive(Debug, Clone, Serialize, PartialEq)]

@@ -29,7 +29,7 @@ use crate::facts::Facts;
 use crate::request::Request;
 use crate::value::{Accessor, FactSource, Field, List, Rec, Value};
 use cx::Cx;
-use datalex_compiler::ir::{ArenaMap, Ex, FactId, Package, Part, Program, RegId};
+use datalex_compiler::ir::{ArenaMap, Ex, FactId, KindPlan, Package, Part, Program, RegId};
 use datalex_compiler::types::{FieldId, RecordId, Ty, Types};
 use datalex_compiler::PolicySet;
 use datalex_lang::ast::LabelOf;
@@ -141,6 +141,9 @@ pub struct Engine {
     /// record type that can have none has no entry (most have none, so the list is short), and
     /// a request whose records have none costs nothing to check.
     to_check: Vec<(String, Box<[FieldId]>)>,
+    /// The texts each plan's trace shows, escaped for JSON once here ([`decision::Words`]), in
+    /// the order of the package's plans.
+    words: Vec<Arc<decision::Words>>,
 }
 
 impl Engine {
@@ -219,6 +222,11 @@ impl Engine {
             }
         }
         let to_check = fields_to_check(&policy.types, &accessors);
+        let words = pkg
+            .plans
+            .iter()
+            .map(|plan| Arc::new(decision::Words::of(plan)))
+            .collect();
         Ok(Engine {
             policy,
             package: pkg,
@@ -229,6 +237,7 @@ impl Engine {
             sources,
             role_labels,
             to_check,
+            words,
         })
     }
 
@@ -282,6 +291,16 @@ impl Engine {
                 .label(&self.package.name, LabelOf::Role, role)
                 .cloned(),
         }
+    }
+
+    /// The escaped texts of `plan`, one of the bound package's plans.
+    fn words(&self, plan: &KindPlan) -> Option<Arc<decision::Words>> {
+        let i = self
+            .package
+            .plans
+            .iter()
+            .position(|p| std::ptr::eq(p, plan))?;
+        self.words.get(i).cloned()
     }
 
     /// Regulation `id` as a decision lists it among its sources.

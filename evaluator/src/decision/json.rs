@@ -144,11 +144,13 @@ impl Decision {
         w.member("governing_date", |w| w.date(self.governing_date));
         w.member("trace", |w| {
             w.out.push('[');
-            self.trace.for_each_step(|rule, matched, detail| {
-                if !w.layout.steps.is_empty() {
-                    w.out.push(',');
-                }
-                w.step(rule, matched, detail);
+            let steps = &mut w.layout.steps;
+            self.trace.write_json(w.out, |object, detail, matched| {
+                steps.push(StepSpan {
+                    object,
+                    detail,
+                    matched,
+                });
             });
             w.out.push(']');
         });
@@ -320,26 +322,6 @@ impl Writer<'_> {
         }
         self.out.push_str("}}");
     }
-
-    fn step(&mut self, rule: &str, matched: bool, detail: &str) {
-        let start = self.out.len();
-        self.open("rule");
-        self.str(rule);
-        self.out.push_str(if matched {
-            ",\"matched\":true"
-        } else {
-            ",\"matched\":false"
-        });
-        let detail_at = self.out.len();
-        self.key("detail");
-        self.str(detail);
-        self.out.push('}');
-        self.layout.steps.push(StepSpan {
-            object: start..self.out.len(),
-            detail: detail_at,
-            matched,
-        });
-    }
 }
 
 /// Appends `s` to `out` as a JSON string, quoted and escaped exactly as serde_json escapes it:
@@ -348,6 +330,12 @@ impl Writer<'_> {
 fn push_str(out: &mut String, s: &str) {
     out.reserve(s.len() + 2);
     out.push('"');
+    escape_into(out, s);
+    out.push('"');
+}
+
+/// Appends `s` to `out` escaped as the inside of a JSON string (see [`push_str`]).
+pub(super) fn escape_into(out: &mut String, s: &str) {
     let bytes = s.as_bytes();
     let mut copied = 0;
     let mut i = 0;
@@ -387,7 +375,6 @@ fn push_str(out: &mut String, s: &str) {
         i += 1;
     }
     out.push_str(s.get(copied..).unwrap_or_default());
-    out.push('"');
 }
 
 /// The high bit of each byte of `x` below 0x20, or equal to `"` or `\` (and possibly of bytes

@@ -5,13 +5,16 @@
 //! plan's index of it, whether it held, how far its condition was evaluated, and the operands
 //! the trace shows, written once into one buffer. The words of each step (the condition as
 //! written, `✔`/`✘`, `[dataset.share = conditional]`, `overridden by …`) come from the compiled
-//! plan when the trace is read: iterated, serialised or compared.
+//! plan when the trace is read: iterated, serialised or compared. Written into a decision's
+//! JSON, the plan's texts come escaped from the [`Words`] made when the jurisdiction was bound.
 
+use super::words::{JsonText, Sink, Words};
 use super::TraceStep;
 use datalex_compiler::ir::{BranchId, KindPlan, Package, RuleId, ValueId};
 use datalex_lang::date::Date;
 use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
+use std::ops::Range;
 use std::sync::Arc;
 
 /// Every rule and value considered, in evaluation order: iterate it (`for step in &d.trace`) to
@@ -20,6 +23,8 @@ use std::sync::Arc;
 pub struct Trace {
     /// The package whose plan the indices below are of, and the request kind.
     plan: Option<(Arc<Package>, &'static str)>,
+    /// The plan's texts escaped for JSON ([`Words::of`] of that plan), if the engine made them.
+    words: Option<Arc<Words>>,
     steps: Vec<Step>,
     /// The operands shown, each rendered once, one after the other.
     operands: String,
@@ -75,10 +80,17 @@ pub(crate) enum How {
 }
 
 impl Trace {
-    /// An empty record for a decision of `kind` under `package`, with room for `steps` steps.
-    pub(crate) fn new(package: Arc<Package>, kind: &'static str, steps: usize) -> Trace {
+    /// An empty record for a decision of `kind` under `package`, with room for `steps` steps;
+    /// `words` are the texts of that kind's plan, escaped for JSON.
+    pub(crate) fn new(
+        package: Arc<Package>,
+        kind: &'static str,
+        words: Option<Arc<Words>>,
+        steps: usize,
+    ) -> Trace {
         Trace {
             plan: Some((package, kind)),
+            words,
             steps: Vec::with_capacity(steps),
             operands: String::with_capacity(512),
             ends: Vec::with_capacity(32),
@@ -168,7 +180,7 @@ impl Trace {
 
     fn render(&self, plan: &KindPlan, step: &Step) -> TraceStep {
         let mut detail = String::new();
-        let matched = self.detail_into(plan, step, &mut detail);
+        let matched = self.detail_into(plan, None, step, &mut detail);
         TraceStep {
             rule: Arc::clone(Trace::name_of(plan, step)),
             matched,
@@ -176,22 +188,49 @@ impl Trace {
         }
     }
 
-    /// Calls `f` with each step's name, whether it held, and its detail, in order: the steps
-    /// rendered into one buffer, without a [`TraceStep`] each.
-    pub(crate) fn for_each_step(&self, mut f: impl FnMut(&str, bool, &str)) {
+    /// Writes each step into `out` as the JSON of its [`TraceStep`], `,` between them, and calls
+    /// `done` after each with where its object is, where its `,"detail":` member starts, and
+    /// whether it held. The plan's texts are copied already escaped ([`Words`]); only the
+    /// operands are escaped here.
+    pub(crate) fn write_json(
+        &self,
+        out: &mut String,
+        mut done: impl FnMut(Range<usize>, usize, bool),
+    ) {
         let Some(plan) = self.kind_plan() else {
             return;
         };
-        let mut detail = String::with_capacity(256);
-        for step in &self.steps {
-            detail.clear();
-            let matched = self.detail_into(plan, step, &mut detail);
-            f(Trace::name_of(plan, step), matched, &detail);
+        let words = self.words.as_deref();
+        for (n, step) in self.steps.iter().enumerate() {
+            if n > 0 {
+                out.push(',');
+            }
+            let start = out.len();
+            out.push_str("{\"rule\":\"");
+            let name = Trace::name_of(plan, step);
+            JsonText(out).plan(name, words.and_then(|w| name_words(w, step)));
+            let matched = held(step);
+            out.push_str(if matched {
+                "\",\"matched\":true"
+            } else {
+                "\",\"matched\":false"
+            });
+            let detail = out.len();
+            out.push_str(",\"detail\":\"");
+            self.detail_into(plan, words, step, &mut JsonText(out));
+            out.push_str("\"}");
+            done(start..out.len(), detail, matched);
         }
     }
 
     /// Writes the detail of `step` into `out`; returns whether the step held.
-    fn detail_into(&self, plan: &KindPlan, step: &Step, out: &mut String) -> bool {
+    fn detail_into(
+        &self,
+        plan: &KindPlan,
+        words: Option<&Words>,
+        step: &Step,
+        out: &mut impl Sink,
+    ) -> bool {
         match *step {
             Step::Rule {
                 rule,
@@ -199,29 +238,24 @@ impl Trace {
                 how,
                 without_target,
             } => {
-                self.condition(plan, rule, how, matched, out);
+                self.condition(plan, words, rule, how, matched, out);
                 if without_target {
-                    out.push_str(" — holds, but no rule it is an exception to applies");
+                    out.word(" — holds, but no rule it is an exception to applies");
                 }
-                matched && !without_target
             }
             Step::Overridden { by, .. } => {
-                out.push_str("overridden by ");
-                out.push_str(&plan.rule(by).name);
-                true
+                out.word("overridden by ");
+                let escaped = words.and_then(|w| w.rule(by)).map(|r| &*r.name);
+                out.plan(&plan.rule(by).name, escaped);
             }
-            Step::FellThrough { .. } => {
-                out.push_str("no rule applied");
-                true
-            }
-            Step::Branch {
-                value,
-                branch,
-                matched,
-            } => {
-                out.push_str("when ");
-                out.push_str(&plan.value(value).exceptions[branch].when_source);
-                matched
+            Step::FellThrough { .. } => out.word("no rule applied"),
+            Step::Branch { value, branch, .. } => {
+                out.word("when ");
+                let escaped = words
+                    .and_then(|w| w.value(value))
+                    .and_then(|v| v.exceptions.get(branch))
+                    .map(|(_, when)| &**when);
+                out.plan(&plan.value(value).exceptions[branch].when_source, escaped);
             }
             Step::Value {
                 value,
@@ -229,70 +263,118 @@ impl Trace {
                 shown,
             } => {
                 let def = plan.value(value);
-                out.push_str("= ");
-                out.push_str(self.operand(shown));
+                out.word("= ");
+                out.text(self.operand(shown));
                 match chosen {
                     Some(b) => {
-                        out.push_str(" (exception ");
-                        out.push_str(&def.exceptions[b].name);
-                        out.push(')');
+                        out.word(" (exception ");
+                        let escaped = words
+                            .and_then(|w| w.value(value))
+                            .and_then(|v| v.exceptions.get(b))
+                            .map(|(name, _)| &**name);
+                        out.plan(&def.exceptions[b].name, escaped);
+                        out.word(")");
                     }
-                    None => out.push_str(" (default)"),
+                    None => out.word(" (default)"),
                 }
-                true
             }
         }
+        held(step)
     }
 
-    /// Writes what the step of rule `id` says of its condition into `s`.
-    fn condition(&self, plan: &KindPlan, id: RuleId, how: How, matched: bool, s: &mut String) {
+    /// Writes what the step of rule `id` says of its condition into `s`; `matched` is whether
+    /// the condition held.
+    fn condition(
+        &self,
+        plan: &KindPlan,
+        words: Option<&Words>,
+        id: RuleId,
+        how: How,
+        matched: bool,
+        s: &mut impl Sink,
+    ) {
         let rule = plan.rule(id);
+        let escaped = words.and_then(|w| w.rule(id));
         match how {
             How::NotInForce(gov) => {
-                let _ = write!(s, "not in force on {gov}: ");
+                let mut day = String::with_capacity(10);
+                let _ = write!(day, "{gov}");
+                s.word("not in force on ");
+                s.text(&day);
+                s.word(": ");
                 for (i, c) in rule.cites.iter().enumerate() {
                     if i > 0 {
-                        s.push('、');
+                        s.word("、");
                     }
-                    s.push_str(&c.label);
+                    s.plan(&c.label, escaped.and_then(|r| r.cites.get(i)).map(|l| &**l));
                 }
             }
-            How::Always => s.push_str("always"),
+            How::Always => s.word("always"),
             How::Condition => {
-                s.push_str("when ");
-                s.push_str(&rule.when_source);
+                s.word("when ");
+                s.plan(&rule.when_source, escaped.map(|r| &*r.when));
             }
             How::Conjuncts { evaluated, first } => {
-                s.push_str("when ");
+                s.word("when ");
                 let mut subject = first as usize;
                 let evaluated = evaluated as usize;
                 for (n, c) in rule.conjuncts.iter().enumerate().take(evaluated) {
                     if n > 0 {
-                        s.push_str(" and ");
+                        s.word(" and ");
                     }
-                    s.push_str(&c.source);
+                    let part = escaped.and_then(|r| r.conjuncts.get(n));
+                    s.plan(&c.source, part.map(|(source, _)| &**source));
                     // Every part before the last evaluated held (evaluation stops at the first
                     // that fails).
                     let held = n + 1 < evaluated || matched;
-                    s.push_str(if held { " ✔" } else { " ✘" });
+                    s.word(if held { " ✔" } else { " ✘" });
                     for (k, (src, _)) in c.subjects.iter().enumerate() {
-                        s.push_str(if k == 0 { " [" } else { ", " });
-                        s.push_str(src);
-                        s.push_str(" = ");
+                        s.word(if k == 0 { " [" } else { ", " });
+                        let shown = part.and_then(|(_, subjects)| subjects.get(k));
+                        s.plan(src, shown.map(|x| &**x));
+                        s.word(" = ");
                         let operand = self.subjects.get(subject).copied().unwrap_or(u32::MAX);
-                        s.push_str(self.operand(operand));
+                        s.text(self.operand(operand));
                         subject += 1;
                     }
                     if !c.subjects.is_empty() {
-                        s.push(']');
+                        s.word("]");
                     }
                 }
                 if evaluated < rule.conjuncts.len() && !matched {
-                    s.push_str(if evaluated > 0 { " and " } else { "" });
-                    s.push_str("… (not evaluated)");
+                    s.word(if evaluated > 0 { " and " } else { "" });
+                    s.word("… (not evaluated)");
                 }
             }
         }
+    }
+}
+
+/// Whether a step held, as its [`TraceStep`] says: an exception that held without a rule it is
+/// an exception to did not count.
+fn held(step: &Step) -> bool {
+    match *step {
+        Step::Rule {
+            matched,
+            without_target,
+            ..
+        } => matched && !without_target,
+        Step::Branch { matched, .. } => matched,
+        Step::Overridden { .. } | Step::FellThrough { .. } | Step::Value { .. } => true,
+    }
+}
+
+/// The name of `step`'s rule, exception or value, escaped, from `words`.
+fn name_words<'w>(words: &'w Words, step: &Step) -> Option<&'w str> {
+    match *step {
+        Step::Rule { rule, .. } | Step::Overridden { rule, .. } | Step::FellThrough { rule } => {
+            words.rule(rule).map(|r| &*r.name)
+        }
+        Step::Branch { value, branch, .. } => words
+            .value(value)
+            .and_then(|v| v.exceptions.get(branch))
+            .map(|(name, _)| &**name),
+        Step::Value { value, .. } => words.value(value).map(|v| &*v.name),
     }
 }
 

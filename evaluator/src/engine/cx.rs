@@ -83,7 +83,7 @@ impl<'a> Cx<'a> {
             steps: 0,
             budget: engine.budget,
             current: "",
-            trace: Trace::new(&engine.package, request.kind(), plan),
+            trace: Trace::new(&engine.package, request.kind(), plan, engine.words(plan)),
             conflicts: Vec::new(),
             at: request.at(),
             gov: request.at(),

@@ -17,11 +17,17 @@ pub(super) struct Trace {
 }
 
 impl Trace {
-    /// An empty trace of a decision of `kind` with `plan` of `package`.
-    pub(super) fn new(package: &Arc<Package>, kind: &'static str, plan: &KindPlan) -> Trace {
+    /// An empty trace of a decision of `kind` with `plan` of `package`, whose texts escaped for
+    /// JSON are `words`.
+    pub(super) fn new(
+        package: &Arc<Package>,
+        kind: &'static str,
+        plan: &KindPlan,
+        words: Option<Arc<decision::Words>>,
+    ) -> Trace {
         let steps = plan.rules().len() + 2 * plan.values().len();
         Trace {
-            record: decision::Trace::new(Arc::clone(package), kind, steps),
+            record: decision::Trace::new(Arc::clone(package), kind, words, steps),
         }
     }
 
