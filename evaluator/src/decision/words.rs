@@ -129,6 +129,10 @@ impl Sink for JsonText<'_> {
     }
 
     fn word(&mut self, word: &str) {
+        debug_assert!(
+            !word.bytes().any(|b| b < 0x20 || b == b'"' || b == b'\\'),
+            "the trace's word {word:?} holds what a JSON string escapes"
+        );
         self.0.push_str(word);
     }
 
