@@ -13,7 +13,7 @@ mod words;
 pub use json::{JsonLayout, StepSpan};
 pub(crate) use trace::{How, Step};
 pub use trace::{Steps, Trace};
-pub use words::Words;
+pub(crate) use words::Words;
 
 /// A decision with its explanation.
 #[derive(Debug, Clone, Serialize, PartialEq)]

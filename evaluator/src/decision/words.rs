@@ -11,8 +11,8 @@ use super::json::escape_into;
 use datalex_compiler::ir::{ArenaMap, BranchId, KindPlan, RuleId, ValueId};
 
 /// The texts of a plan a trace shows, escaped for a JSON string (without quotes).
-#[derive(Debug, Default)]
-pub struct Words {
+#[derive(Debug)]
+pub(crate) struct Words {
     rules: ArenaMap<RuleId, RuleWords>,
     values: ArenaMap<ValueId, ValueWords>,
 }
@@ -38,7 +38,7 @@ pub(super) struct ValueWords {
 
 impl Words {
     /// The texts of `plan` a trace shows, escaped.
-    pub fn of(plan: &KindPlan) -> Words {
+    pub(crate) fn of(plan: &KindPlan) -> Words {
         let rules = plan
             .rules()
             .map(|(id, r)| {
