@@ -293,14 +293,19 @@ impl Engine {
         }
     }
 
-    /// The escaped texts of `plan`, one of the bound package's plans.
-    fn words(&self, plan: &KindPlan) -> Option<Arc<decision::Words>> {
-        let i = self
-            .package
+    /// The plan for `request`'s kind, with the texts its trace shows escaped for JSON; `NoPlan`
+    /// if the package has none.
+    fn plan(&self, request: &Request) -> Result<(&KindPlan, &Arc<decision::Words>), EvalError> {
+        let kind = request.kind();
+        self.package
             .plans
             .iter()
-            .position(|p| std::ptr::eq(p, plan))?;
-        self.words.get(i).cloned()
+            .zip(&self.words)
+            .find(|(plan, _)| plan.kind == kind)
+            .ok_or_else(|| EvalError::NoPlan {
+                package: self.package_name().to_string(),
+                kind: kind.to_string(),
+            })
     }
 
     /// Regulation `id` as a decision lists it among its sources.
@@ -329,13 +334,7 @@ impl Engine {
                 period: reg.period_label(),
             });
         }
-        let plan = self
-            .package
-            .plan(request.kind())
-            .ok_or_else(|| EvalError::NoPlan {
-                package: self.package_name().to_string(),
-                kind: request.kind().to_string(),
-            })?;
+        let (plan, words) = self.plan(request)?;
         // Nothing the rules for this kind rest on is in force on the request's date: name the
         // source that takes effect soonest after it (else the first).
         let at = request.at();
@@ -357,7 +356,7 @@ impl Engine {
                 });
             }
         }
-        let mut cx = Cx::new(self, plan, facts, calendar, request);
+        let mut cx = Cx::new(self, plan, words, facts, calendar, request);
         cx.decide(policy).map_err(|e| *e)
     }
 
@@ -372,14 +371,8 @@ impl Engine {
         request: &Request,
         exprs: &[&Ex],
     ) -> Result<Evaluated, EvalError> {
-        let plan = self
-            .package
-            .plan(request.kind())
-            .ok_or_else(|| EvalError::NoPlan {
-                package: self.package_name().to_string(),
-                kind: request.kind().to_string(),
-            })?;
-        let mut cx = Cx::new(self, plan, facts, calendar, request);
+        let (plan, words) = self.plan(request)?;
+        let mut cx = Cx::new(self, plan, words, facts, calendar, request);
         let mut data = Vec::with_capacity(exprs.len());
         for e in exprs {
             let saved = cx.push_frame();

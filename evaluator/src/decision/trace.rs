@@ -8,12 +8,12 @@
 //! plan when the trace is read: iterated, serialised or compared. Written into a decision's
 //! JSON, the plan's texts come escaped from the [`Words`] made when the jurisdiction was bound.
 
+use super::digits::push_date;
 use super::words::{JsonText, Sink, Words};
 use super::TraceStep;
 use datalex_compiler::ir::{BranchId, KindPlan, Package, RuleId, ValueId};
 use datalex_lang::date::Date;
 use serde::{Serialize, Serializer};
-use std::fmt::Write as _;
 use std::ops::Range;
 use std::sync::Arc;
 
@@ -298,7 +298,7 @@ impl Trace {
         match how {
             How::NotInForce(gov) => {
                 let mut day = String::with_capacity(10);
-                let _ = write!(day, "{gov}");
+                push_date(&mut day, gov);
                 s.word("not in force on ");
                 s.text(&day);
                 s.word(": ");

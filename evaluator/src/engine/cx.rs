@@ -5,12 +5,13 @@ use super::outcome::Materials;
 use super::trace::Trace;
 use super::{Engine, EvalError};
 use crate::calendar::Calendar;
-use crate::decision::Finding;
+use crate::decision::{Finding, Words};
 use crate::facts::Facts;
 use crate::request::Request;
 use crate::value::{Rec, Value};
 use datalex_compiler::ir::{ArenaMap, BranchId, Cite, KindPlan, RegId, ValueId};
 use datalex_lang::date::Date;
+use std::sync::Arc;
 
 /// What evaluating returns: the error boxed, so that the `Result` of every step is no larger than
 /// the value it carries (it is returned through every level of an expression).
@@ -64,6 +65,7 @@ impl<'a> Cx<'a> {
     pub(super) fn new(
         engine: &'a Engine,
         plan: &'a KindPlan,
+        words: &Arc<Words>,
         facts: &'a Facts,
         calendar: &'a Calendar,
         request: &'a Request,
@@ -83,7 +85,7 @@ impl<'a> Cx<'a> {
             steps: 0,
             budget: engine.budget,
             current: "",
-            trace: Trace::new(&engine.package, request.kind(), plan, engine.words(plan)),
+            trace: Trace::new(&engine.package, request.kind(), plan, Arc::clone(words)),
             conflicts: Vec::new(),
             at: request.at(),
             gov: request.at(),

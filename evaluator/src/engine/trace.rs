@@ -23,11 +23,11 @@ impl Trace {
         package: &Arc<Package>,
         kind: &'static str,
         plan: &KindPlan,
-        words: Option<Arc<decision::Words>>,
+        words: Arc<decision::Words>,
     ) -> Trace {
         let steps = plan.rules().len() + 2 * plan.values().len();
         Trace {
-            record: decision::Trace::new(Arc::clone(package), kind, words, steps),
+            record: decision::Trace::new(Arc::clone(package), kind, Some(words), steps),
         }
     }
 
