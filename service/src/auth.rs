@@ -138,11 +138,12 @@ impl Caller {
 impl<S: Send + Sync> FromRequestParts<S> for Caller {
     type Rejection = Response;
 
-    /// The caller the guard admitted; a route the guard did not pass (which the router does
-    /// not build) is refused as unauthenticated.
+    /// The caller the guard admitted, taken from the request (one handler reads it, once: no
+    /// copy per request); a route the guard did not pass (which the router does not build) is
+    /// refused as unauthenticated.
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Caller, Response> {
-        match parts.extensions.get::<Caller>() {
-            Some(caller) => Ok(caller.clone()),
+        match parts.extensions.remove::<Caller>() {
+            Some(caller) => Ok(caller),
             None => Err(Refusal::unauthenticated(handlers::lang(&parts.headers), false).response()),
         }
     }
@@ -616,18 +617,16 @@ pub struct Guard {
 /// refusal, counted in the metrics.
 pub async fn guard(State(g): State<Guard>, mut request: Request, next: Next) -> Response {
     let lang = handlers::lang(request.headers());
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string());
     let peer = request
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0.ip());
-    match g
-        .access
-        .admit(lang, route.as_deref(), request.headers(), peer)
-    {
+    // The route is read in place (no copy per request); the borrow ends with `admit`.
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(MatchedPath::as_str);
+    match g.access.admit(lang, route, request.headers(), peer) {
         Ok(caller) => {
             request.extensions_mut().insert(caller);
             next.run(request).await

@@ -11,7 +11,8 @@ use crate::state::{AppState, Snapshot};
 use crate::words;
 use axum::body::{Body, Bytes};
 use axum::extract::rejection::StringRejection;
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, RawQuery, State};
+use axum::extract::{DefaultBodyLimit, FromRequestParts, Path as UrlPath, RawQuery, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode, Uri};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -161,6 +162,18 @@ async fn timeout(
 
 /// The language of the error messages: the one `Accept-Language` prefers among those Datalex
 /// speaks, else Chinese.
+/// The language the caller asked for (`Accept-Language`), read from the request's headers in
+/// place: the handlers of the decision routes take this rather than a copy of every header.
+pub(crate) struct Asked(pub(crate) Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for Asked {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Asked, Self::Rejection> {
+        Ok(Asked(lang(&parts.headers)))
+    }
+}
+
 pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
@@ -352,7 +365,8 @@ fn count_error(state: &AppState, e: &ApiError) {
 }
 
 fn with_request_id(mut response: Response) -> Response {
-    if let Ok(v) = HeaderValue::from_str(&ulid::Ulid::new().to_string()) {
+    let mut id = [0; ulid::ULID_LEN];
+    if let Ok(v) = HeaderValue::from_str(ulid::Ulid::new().array_to_str(&mut id)) {
         response.headers_mut().insert("x-request-id", v);
     }
     response
@@ -361,11 +375,10 @@ fn with_request_id(mut response: Response) -> Response {
 async fn decide_one(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    headers: HeaderMap,
+    Asked(lang): Asked,
     RawQuery(query): RawQuery,
     body: Result<String, StringRejection>,
 ) -> Response {
-    let lang = lang(&headers);
     let snap = state.snapshot();
     let decided = trace_mode(lang, query.as_deref()).and_then(|mode| {
         let b = body_text(lang, body)?;
@@ -390,11 +403,10 @@ async fn decide_one(
 async fn decide_batch(
     State(state): State<Arc<AppState>>,
     caller: Caller,
-    headers: HeaderMap,
+    Asked(lang): Asked,
     RawQuery(query): RawQuery,
     body: Result<String, StringRejection>,
 ) -> Response {
-    let lang = lang(&headers);
     let parsed = trace_mode(lang, query.as_deref()).and_then(|mode| {
         let b = body_text(lang, body)?;
         Ok((mode, parse_body(lang, &b)?))

@@ -31,7 +31,7 @@ pub const LATENCY_BOUNDS: [f64; 10] = [
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct DecisionLabels {
     jurisdiction: String,
-    kind: String,
+    kind: &'static str,
     effect: &'static str,
 }
 
@@ -156,12 +156,18 @@ impl Metrics {
     }
 
     /// A decision of `kind` by `jurisdiction` with `effect`, decided in `elapsed`.
-    pub fn decided(&self, jurisdiction: &str, kind: &str, effect: &'static str, elapsed: Duration) {
+    pub fn decided(
+        &self,
+        jurisdiction: &str,
+        kind: &'static str,
+        effect: &'static str,
+        elapsed: Duration,
+    ) {
         self.latency.observe(elapsed.as_secs_f64());
         self.decisions
             .get_or_create(&DecisionLabels {
                 jurisdiction: jurisdiction.to_string(),
-                kind: kind.to_string(),
+                kind,
                 effect,
             })
             .inc();

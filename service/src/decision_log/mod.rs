@@ -41,6 +41,7 @@ pub mod chain;
 pub mod checkpoint;
 pub mod keys;
 mod postgres;
+mod sched;
 pub mod schema;
 pub mod stored;
 pub mod texts;
@@ -508,7 +509,10 @@ impl DecisionLog {
         };
         let writer = std::thread::Builder::new()
             .name("decision-log".to_owned())
-            .spawn(move || writer.run())
+            .spawn(move || {
+                sched::as_batch();
+                writer.run();
+            })
             .context("cannot start the decision log writer")?;
         Ok(DecisionLog {
             sender,
@@ -569,6 +573,7 @@ impl DecisionLog {
             std::thread::Builder::new()
                 .name("decision-log".to_owned())
                 .spawn(move || {
+                    sched::as_batch();
                     let public = signer.public_hex();
                     let id = signer.id.clone();
                     let pg = match PgWriter::open(&url, &chain, (&id, &public), asynchronous) {

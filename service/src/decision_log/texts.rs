@@ -24,7 +24,6 @@
 //! are always stored whole (their pieces must not be stored in clear).
 
 use anyhow::{anyhow, bail};
-use std::fmt::Write as _;
 
 /// The prefix of a compact decision.
 pub const PREFIX: &str = "txt1:";
@@ -146,10 +145,14 @@ pub fn encode<'a>(
     let mut out = String::with_capacity(64 + decision.len() / 4);
     out.push_str(PREFIX);
     let mut literal_from = 0usize;
-    let literal = |out: &mut String, from: usize, to: usize| {
+    // Numbers written in place, by itoa: a `to_string` each was a tenth of the encoding, and
+    // `write!` still a twentieth (its formatting machinery, per number).
+    let mut digits = itoa::Buffer::new();
+    let mut literal = |out: &mut String, from: usize, to: usize| {
         if let Some(text) = decision.get(from..to).filter(|t| !t.is_empty()) {
-            // Numbers written in place: a `to_string` each was a tenth of the encoding.
-            let _ = write!(out, "L{}:", text.len());
+            out.push('L');
+            out.push_str(digits.format(text.len()));
+            out.push(':');
             out.push_str(text);
         }
     };
@@ -162,7 +165,9 @@ pub fn encode<'a>(
             continue;
         };
         literal(&mut out, literal_from, start);
-        let _ = write!(out, "T{};", id_of(piece));
+        out.push('T');
+        out.push_str(itoa::Buffer::new().format(id_of(piece)));
+        out.push(';');
         literal_from = end;
     }
     literal(&mut out, literal_from, decision.len());

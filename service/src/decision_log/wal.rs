@@ -46,6 +46,7 @@ impl Folder {
         let thread = std::thread::Builder::new()
             .name("decision-log-wal".to_owned())
             .spawn(move || {
+                super::sched::as_batch();
                 // Said once until a checkpoint succeeds again, not every round.
                 let mut failing = false;
                 // Until `Folder` is dropped (a message, or the sender gone).
