@@ -160,10 +160,8 @@ async fn timeout(
     }
 }
 
-/// The language of the error messages: the one `Accept-Language` prefers among those Datalex
-/// speaks, else Chinese.
-/// The language the caller asked for (`Accept-Language`), read from the request's headers in
-/// place: the handlers of the decision routes take this rather than a copy of every header.
+/// The language the caller asked for ([`lang`]), read from the request's headers in place: the
+/// handlers of the decision routes take this rather than a copy of every header.
 pub(crate) struct Asked(pub(crate) Lang);
 
 impl<S: Send + Sync> FromRequestParts<S> for Asked {
@@ -174,6 +172,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Asked {
     }
 }
 
+/// The language of the error messages: the one `Accept-Language` prefers among those Datalex
+/// speaks, else Chinese.
 pub(crate) fn lang(headers: &HeaderMap) -> Lang {
     headers
         .get(header::ACCEPT_LANGUAGE)
