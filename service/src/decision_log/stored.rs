@@ -8,8 +8,6 @@ use datalex_evaluator::value::Rec;
 use datalex_evaluator::Request;
 use serde_json::{Map, Value};
 use std::borrow::Cow;
-#[cfg(test)]
-use std::sync::Arc;
 
 /// The request to log: `body` (which parsed as `request`) without the fields the evaluator
 /// ignores, at the top level and in an open-data requester, compact when serialised. `body`
@@ -79,6 +77,7 @@ fn declared(program: &Program, record: &str, field: &str) -> bool {
 mod tests {
     use super::*;
     use datalex_lang::date::Date;
+    use std::sync::Arc;
 
     fn program() -> Program {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../policies");

@@ -145,13 +145,12 @@ pub fn encode<'a>(
     let mut out = String::with_capacity(64 + decision.len() / 4);
     out.push_str(PREFIX);
     let mut literal_from = 0usize;
-    // Numbers written in place, by itoa: a `to_string` each was a tenth of the encoding, and
-    // `write!` still a twentieth (its formatting machinery, per number).
-    let mut digits = itoa::Buffer::new();
-    let mut literal = |out: &mut String, from: usize, to: usize| {
+    // Numbers written in place, by itoa (a buffer on the stack, made for free): a `to_string`
+    // each was a tenth of the encoding, and `write!` still a twentieth.
+    let literal = |out: &mut String, from: usize, to: usize| {
         if let Some(text) = decision.get(from..to).filter(|t| !t.is_empty()) {
             out.push('L');
-            out.push_str(digits.format(text.len()));
+            out.push_str(itoa::Buffer::new().format(text.len()));
             out.push(':');
             out.push_str(text);
         }
