@@ -1452,6 +1452,26 @@ mod tests {
     }
 
     #[test]
+    fn ids_stored_already_or_repeated_in_a_group_are_logged_once() {
+        // A group of 151: three of its ids stored already (at its start, middle and end), one
+        // of them in the group twice.
+        let dir = tempfile::tempdir().unwrap();
+        let path = log_path(&dir);
+        let log = open(&path, options(&path));
+        let stored = [3, 70, 149];
+        for n in stored {
+            log.append(record(n)).unwrap();
+        }
+        let mut group: Vec<Rendered> = (0..150).map(|n| record(n).render()).collect();
+        group.push(record(70).render());
+        log.submit(group).unwrap().wait().unwrap();
+        assert_eq!(log.len().unwrap(), 150);
+        drop(log);
+        let v = verified(&path);
+        assert!(v.is_intact(), "{v}");
+    }
+
+    #[test]
     fn concurrent_submissions_from_four_threads_keep_one_chain() {
         let dir = tempfile::tempdir().unwrap();
         let path = log_path(&dir);

@@ -119,13 +119,17 @@ pub(super) fn compose<'e>(
         mut seq,
         mut prev,
         mut next_text,
-        mut existing,
+        existing,
     } = tail;
     let mut texts: Vec<TextRow> = Vec::new();
     let mut staged: HashMap<&'e str, i64> = HashMap::default();
     let mut records = Vec::with_capacity(entries.len());
+    // The group's ids, to skip a repeat within it: borrowed, not copied.
+    let mut seen: HashSet<&'e str> =
+        HashSet::with_capacity_and_hasher(entries.len(), Default::default());
     for &entry in entries {
-        if !existing.insert(entry.decision_id.clone()) {
+        let id = entry.decision_id.as_str();
+        if existing.contains(id) || !seen.insert(id) {
             tracing::warn!(
                 decision_id = %entry.decision_id,
                 "decision id already logged: the repeat is not logged"
