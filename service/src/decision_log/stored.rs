@@ -27,16 +27,16 @@ pub fn contract_request<'b>(
         Request::Objection(r) => Some(Rec::OpenRequester(&r.requester)),
         _ => None,
     };
-    let inner = |fields: &'b Map<String, Value>| match (requester, fields.get("requester")) {
+    let inner = match (requester, fields.get("requester")) {
         (Some(rec), Some(Value::Object(inner))) => Some((rec, inner)),
         _ => None,
     };
-    let drops_inner = inner(fields).is_some_and(|(rec, inner)| drops(inner, rec, program));
+    let drops_inner = inner.is_some_and(|(rec, inner)| drops(inner, rec, program));
     if !drops(fields, top, program) && !drops_inner {
         return Cow::Borrowed(body);
     }
     let mut kept = keep(fields, top, program);
-    if let Some((rec, inner)) = inner(fields).filter(|_| kept.contains_key("requester")) {
+    if let Some((rec, inner)) = inner.filter(|_| kept.contains_key("requester")) {
         kept.insert(
             "requester".to_owned(),
             Value::Object(keep(inner, rec, program)),
