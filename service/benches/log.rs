@@ -86,7 +86,7 @@ fn records(
                 policy_version: "sha256:bench".to_owned(),
                 caller: Some("bench".to_owned()),
                 request: REQUEST.to_owned(),
-                decision: Arc::from(full.replacen(id, &new_id, 1)),
+                decision: Arc::new(full.replacen(id, &new_id, 1)),
                 shared: if compact { shared.to_vec() } else { Vec::new() },
             }
         })

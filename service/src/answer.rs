@@ -62,7 +62,9 @@ const MIN_SHARED: usize = crate::decision_log::texts::MIN_SHARED;
 #[derive(Debug, Clone)]
 pub struct Answer {
     /// The decision with its full trace: the default answer, and what is logged.
-    pub full: Arc<str>,
+    /// (An `Arc<String>`, not an `Arc<str>`: taking the rendered `String` as it is, rather
+    /// than copying its kilobytes into a new allocation.)
+    pub full: Arc<String>,
     /// The byte ranges of `full` the log may store once and refer to: each step of the trace
     /// and each top-level member but the decision id.
     pub shared: Vec<(u32, u32)>,
@@ -109,7 +111,7 @@ pub fn render(d: &Decision, mode: TraceMode) -> Answer {
         summary
     });
     Answer {
-        full: Arc::from(full),
+        full: Arc::new(full),
         shared,
         trace,
         summary,
@@ -119,7 +121,7 @@ pub fn render(d: &Decision, mode: TraceMode) -> Answer {
 impl Answer {
     /// The answer's JSON in `mode`: the full decision as it is (shared, not copied), or a copy
     /// without the trace, or with the summary trace.
-    pub fn body(&self, mode: TraceMode) -> Arc<str> {
+    pub fn body(&self, mode: TraceMode) -> Arc<String> {
         let (start, end) = self.trace;
         let before = self.full.get(..start).unwrap_or_default();
         let after = self.full.get(end..).unwrap_or_default();
@@ -129,7 +131,7 @@ impl Answer {
                 let mut s = String::with_capacity(before.len() + after.len());
                 s.push_str(before);
                 s.push_str(after);
-                Arc::from(s)
+                Arc::new(s)
             }
             TraceMode::Summary => {
                 let steps = self.summary.as_deref().unwrap_or_default();
@@ -139,7 +141,7 @@ impl Answer {
                 s.push_str(steps);
                 s.push(']');
                 s.push_str(after);
-                Arc::from(s)
+                Arc::new(s)
             }
         }
     }

@@ -250,7 +250,7 @@ fn decide_value(
     body: &Value,
     caller: Option<&str>,
     mode: TraceMode,
-) -> Result<(Arc<str>, Rendered), Box<ApiError>> {
+) -> Result<(Arc<String>, Rendered), Box<ApiError>> {
     let started = Instant::now();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let project = &snap.project;
@@ -344,7 +344,7 @@ async fn log_and_wait(
 }
 
 /// A decision's JSON, shared with the log record rather than copied into the answer.
-struct SharedText(Arc<str>);
+struct SharedText(Arc<String>);
 
 impl AsRef<[u8]> for SharedText {
     fn as_ref(&self) -> &[u8] {
@@ -352,7 +352,7 @@ impl AsRef<[u8]> for SharedText {
     }
 }
 
-fn json_text(text: Arc<str>) -> Response {
+fn json_text(text: Arc<String>) -> Response {
     (
         [(header::CONTENT_TYPE, "application/json")],
         Body::from(Bytes::from_owner(SharedText(text))),

@@ -180,7 +180,7 @@ struct Entry {
 enum StoredDecision {
     /// Its JSON as answered, and the pieces of it to store as shared texts (none: stored whole).
     Plain {
-        text: Arc<str>,
+        text: Arc<String>,
         shared: Vec<(u32, u32)>,
     },
     /// Encrypted, stored whole.
@@ -211,7 +211,7 @@ enum Msg {
 
 /// Decisions submitted but not yet committed (asynchronous mode), by decision id: the decision
 /// JSON and the caller.
-type Pending = Arc<Mutex<HashMap<String, (Arc<str>, Option<String>)>>>;
+type Pending = Arc<Mutex<HashMap<String, (Arc<String>, Option<String>)>>>;
 
 /// A record to log with its JSON already rendered (the service has it so: the decision as
 /// answered, serialised once for the answer and the log alike).
@@ -230,7 +230,7 @@ pub struct Rendered {
     /// The request's contract fields, compact JSON ([`stored::contract_request`]).
     pub request: String,
     /// The decision as answered, compact JSON.
-    pub decision: Arc<str>,
+    pub decision: Arc<String>,
     /// Byte ranges of `decision` (ascending, apart) that recur from one decision to the next —
     /// each step of the trace, the reasons, the obligations… — which the log stores once as
     /// shared texts and refers to ([`texts`]); empty: the decision is stored whole.
@@ -241,7 +241,7 @@ impl Record {
     /// Its JSON rendered (stored whole: no shared pieces).
     pub fn render(self) -> Rendered {
         Rendered {
-            decision: Arc::from(self.decision.to_string()),
+            decision: Arc::new(self.decision.to_string()),
             shared: Vec::new(),
             request: self.request.to_string(),
             decision_id: self.decision_id,

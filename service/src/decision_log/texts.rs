@@ -53,66 +53,102 @@ enum Segment<'a> {
     Text(i64),
 }
 
-/// The segments of the compact decision `stored` (after its prefix), in order.
-fn segments(stored: &str) -> anyhow::Result<Vec<Segment<'_>>> {
-    let Some(mut rest) = stored.strip_prefix(PREFIX) else {
-        bail!("not a compact decision");
-    };
-    let mut out = Vec::new();
-    while !rest.is_empty() {
-        if out.len() > MAX_REFERENCES {
+/// The segments of the compact decision `stored` (after its prefix), in order, read one at a
+/// time: `audit verify` reads every record's, so they are scanned byte by byte without a
+/// list, and a number is read in the same pass that finds its end.
+fn segments(stored: &str) -> anyhow::Result<Segments<'_>> {
+    match stored.strip_prefix(PREFIX) {
+        Some(rest) => Ok(Segments { rest, count: 0 }),
+        None => bail!("not a compact decision"),
+    }
+}
+
+/// The segments of a compact decision not read yet ([`segments`]).
+struct Segments<'a> {
+    rest: &'a str,
+    count: usize,
+}
+
+impl<'a> Segments<'a> {
+    fn segment(&mut self) -> anyhow::Result<Segment<'a>> {
+        if self.count > MAX_REFERENCES {
             bail!("more than {MAX_REFERENCES} segments");
         }
-        let tag = rest.as_bytes().first().copied();
-        let body = rest.get(1..).unwrap_or_default();
-        match tag {
+        self.count += 1;
+        let body = self.rest.get(1..).unwrap_or_default();
+        match self.rest.as_bytes().first() {
             Some(b'L') => {
-                let (len, after) = body
-                    .split_once(':')
-                    .ok_or_else(|| anyhow!("a literal without its length"))?;
-                let len: usize = digits(len)?;
-                let literal = after.get(..len).ok_or_else(|| {
-                    anyhow!("a literal longer than the text, or cut in a character")
-                })?;
-                out.push(Segment::Literal(literal));
-                rest = after.get(len..).unwrap_or_default();
+                let (len, after) = number(body, b':', "a literal without its length")?;
+                let literal = usize::try_from(len)
+                    .ok()
+                    .and_then(|len| after.get(..len))
+                    .ok_or_else(|| {
+                        anyhow!("a literal longer than the text, or cut in a character")
+                    })?;
+                self.rest = after.get(literal.len()..).unwrap_or_default();
+                Ok(Segment::Literal(literal))
             }
             Some(b'T') => {
-                let (id, after) = body
-                    .split_once(';')
-                    .ok_or_else(|| anyhow!("a reference without its end"))?;
-                let id: i64 = digits(id)?;
+                let (id, after) = number(body, b';', "a reference without its end")?;
+                // At most 18 digits: always an `i64`.
+                let id = i64::try_from(id).unwrap_or(i64::MAX);
                 if id < 1 {
                     bail!("a reference to text {id}");
                 }
-                out.push(Segment::Text(id));
-                rest = after;
+                self.rest = after;
+                Ok(Segment::Text(id))
             }
             _ => bail!("a segment that is neither a literal nor a reference"),
         }
     }
-    Ok(out)
 }
 
-/// A decimal number of at most 18 digits.
-fn digits<T: std::str::FromStr>(text: &str) -> anyhow::Result<T> {
-    if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
-        bail!("`{text}` is not a number");
+impl<'a> Iterator for Segments<'a> {
+    type Item = anyhow::Result<Segment<'a>>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.rest.is_empty() {
+            return None;
+        }
+        let segment = self.segment();
+        if segment.is_err() {
+            // One error ends the reading.
+            self.rest = "";
+        }
+        Some(segment)
     }
-    text.parse()
-        .map_err(|_| anyhow!("`{text}` is not a number"))
+}
+
+/// The decimal number (at most 18 digits) at the start of `text`, ended by `end`, and what
+/// follows `end`; `missing` if `text` holds no `end` at all.
+fn number<'t>(text: &'t str, end: u8, missing: &str) -> anyhow::Result<(u64, &'t str)> {
+    let mut value: u64 = 0;
+    for (i, &b) in text.as_bytes().iter().enumerate().take(19) {
+        if b == end && i > 0 {
+            return Ok((value, text.get(i + 1..).unwrap_or_default()));
+        }
+        if !b.is_ascii_digit() || i == 18 {
+            break;
+        }
+        value = value * 10 + u64::from(b - b'0');
+    }
+    // Not a number ended by `end`: say what is there instead.
+    match text.split_once(char::from(end)) {
+        Some((digits, _)) => bail!("`{digits}` is not a number"),
+        None => bail!("{missing}"),
+    }
 }
 
 /// The ids of the shared texts the compact decision `stored` refers to, in order (repeats
 /// included); an error if it is not of the compact form.
 pub fn references(stored: &str) -> anyhow::Result<Vec<i64>> {
-    Ok(segments(stored)?
-        .into_iter()
-        .filter_map(|s| match s {
-            Segment::Text(id) => Some(id),
-            Segment::Literal(_) => None,
-        })
-        .collect())
+    let mut ids = Vec::new();
+    for segment in segments(stored)? {
+        if let Segment::Text(id) = segment? {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
 }
 
 /// The decision `stored` as it was answered: a whole one as it is; a compact one with each
@@ -126,7 +162,7 @@ pub fn render(
     }
     let mut out = String::with_capacity(stored.len() * 8);
     for segment in segments(stored)? {
-        match segment {
+        match segment? {
             Segment::Literal(text) => out.push_str(text),
             Segment::Text(id) => out.push_str(&texts(id)?),
         }
@@ -276,6 +312,117 @@ mod tests {
         }
         assert!(render("txt1:T3;", |id| Err(anyhow!("no text {id}"))).is_err());
         assert_eq!(references("txt1:").unwrap(), Vec::<i64>::new());
+    }
+
+    /// The reader as it was before it read byte by byte: the reference it must agree with.
+    fn reference_segments(stored: &str) -> anyhow::Result<Vec<Segment<'_>>> {
+        fn digits<T: std::str::FromStr>(text: &str) -> anyhow::Result<T> {
+            if text.is_empty() || text.len() > 18 || !text.bytes().all(|b| b.is_ascii_digit()) {
+                bail!("`{text}` is not a number");
+            }
+            text.parse()
+                .map_err(|_| anyhow!("`{text}` is not a number"))
+        }
+        let Some(mut rest) = stored.strip_prefix(PREFIX) else {
+            bail!("not a compact decision");
+        };
+        let mut out = Vec::new();
+        while !rest.is_empty() {
+            if out.len() > MAX_REFERENCES {
+                bail!("more than {MAX_REFERENCES} segments");
+            }
+            let body = rest.get(1..).unwrap_or_default();
+            match rest.as_bytes().first() {
+                Some(b'L') => {
+                    let (len, after) = body
+                        .split_once(':')
+                        .ok_or_else(|| anyhow!("a literal without its length"))?;
+                    let len: usize = digits(len)?;
+                    let literal = after.get(..len).ok_or_else(|| {
+                        anyhow!("a literal longer than the text, or cut in a character")
+                    })?;
+                    out.push(Segment::Literal(literal));
+                    rest = after.get(len..).unwrap_or_default();
+                }
+                Some(b'T') => {
+                    let (id, after) = body
+                        .split_once(';')
+                        .ok_or_else(|| anyhow!("a reference without its end"))?;
+                    let id: i64 = digits(id)?;
+                    if id < 1 {
+                        bail!("a reference to text {id}");
+                    }
+                    out.push(Segment::Text(id));
+                    rest = after;
+                }
+                _ => bail!("a segment that is neither a literal nor a reference"),
+            }
+        }
+        Ok(out)
+    }
+
+    fn read(stored: &str) -> Result<Vec<Segment<'_>>, String> {
+        segments(stored)
+            .and_then(|s| s.collect::<anyhow::Result<Vec<_>>>())
+            .map_err(|e| e.to_string())
+    }
+
+    #[test]
+    fn errors_say_what_is_wrong() {
+        for (bad, says) in [
+            ("txt1:L5", "a literal without its length"),
+            ("txt1:L:x", "`` is not a number"),
+            ("txt1:L1x:y", "`1x` is not a number"),
+            (
+                "txt1:L9:short",
+                "a literal longer than the text, or cut in a character",
+            ),
+            ("txt1:T12", "a reference without its end"),
+            ("txt1:T0;", "a reference to text 0"),
+            ("txt1:T-1;", "`-1` is not a number"),
+            (
+                "txt1:T1234567890123456789;",
+                "`1234567890123456789` is not a number",
+            ),
+            (
+                "txt1:X",
+                "a segment that is neither a literal nor a reference",
+            ),
+            ("{}", "not a compact decision"),
+        ] {
+            assert_eq!(read(bad), Err(says.to_owned()), "{bad}");
+        }
+        assert_eq!(
+            read("txt1:T123456789012345678;L2:ab"),
+            Ok(vec![
+                Segment::Text(123_456_789_012_345_678),
+                Segment::Literal("ab")
+            ])
+        );
+    }
+
+    proptest::proptest! {
+        /// Any text, well formed or not, reads as the reference reads it: the same segments,
+        /// or the same error.
+        #[test]
+        fn the_reader_agrees_with_the_reference(
+            body in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::string::string_regex("[LT]").unwrap(),
+                    proptest::string::string_regex("[0-9]{0,20}").unwrap(),
+                    proptest::string::string_regex("[:;x\u{fc}-]").unwrap(),
+                    proptest::string::string_regex("L[0-9]{1,2}:[a-z\u{fc}]{0,12}").unwrap(),
+                    proptest::string::string_regex("T[0-9]{1,3};").unwrap(),
+                    // Numbers about the 18-digit limit.
+                    proptest::string::string_regex("[LT][0-9]{17,20}[:;]").unwrap(),
+                ],
+                0..12,
+            )
+        ) {
+            let stored = format!("{PREFIX}{}", body.concat());
+            let reference = reference_segments(&stored).map_err(|e| e.to_string());
+            proptest::prop_assert_eq!(read(&stored), reference);
+        }
     }
 
     #[test]
