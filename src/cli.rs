@@ -3,6 +3,8 @@
 use anyhow::{anyhow, bail, Result};
 use datalex_compiler::PolicySet;
 use datalex_evaluator::document::{self, Format};
+use datalex_evaluator::json;
+use datalex_evaluator::request::RequestError;
 use datalex_evaluator::{Jurisdiction, Request};
 use datalex_i18n::Lang;
 use datalex_service::words::{self, say};
@@ -209,8 +211,16 @@ pub fn read_requests(
         text = std::fs::read_to_string(file)
             .map_err(|e| reading(lang, &file.display().to_string(), &e))?;
     }
-    if let Ok(v) = serde_json::from_str::<serde_json::Value>(&text) {
-        return Ok(vec![(1, Ok(v))]);
+    // A request that names a member twice is refused naming it (`datalex_evaluator::json`).
+    let strict = |read: json::Read| match read.repeated.first() {
+        Some(path) => Err(words::request_error_line(
+            lang,
+            &RequestError::repeated(path),
+        )),
+        None => Ok(read.value),
+    };
+    if let Ok(read) = json::read(&text) {
+        return Ok(vec![(1, strict(read))]);
     }
     if text.trim().is_empty() {
         let name = if file == Path::new("-") {
@@ -227,16 +237,18 @@ pub fn read_requests(
         .map(|(i, l)| {
             (
                 i + 1,
-                serde_json::from_str(l).map_err(|e: serde_json::Error| {
-                    say(
-                        lang,
-                        "cli-not-json",
-                        &[
-                            ("detail", e.to_string()),
-                            ("column", e.column().to_string()),
-                        ],
-                    )
-                }),
+                json::read(l)
+                    .map_err(|e: serde_json::Error| {
+                        say(
+                            lang,
+                            "cli-not-json",
+                            &[
+                                ("detail", e.to_string()),
+                                ("column", e.column().to_string()),
+                            ],
+                        )
+                    })
+                    .and_then(strict),
             )
         })
         .collect())

@@ -222,6 +222,22 @@ fn a_mistyped_field_is_bad_input_naming_the_field() {
 }
 
 #[test]
+fn a_member_named_twice_is_bad_input_naming_it() {
+    // One request, and a line of JSON Lines among good ones: the line is refused, the others
+    // decided.
+    let twice = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health", "requester": "bz-gxj"}"#;
+    let (code, out, err) = eval(twice);
+    assert_eq!(code, 2);
+    assert!(out.is_empty(), "{out}");
+    assert!(err.contains("`requester`"), "{err}");
+    let good = r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health"}"#;
+    let (code, out, err) = eval(&format!("{good}\n{twice}\n{good}\n"));
+    assert_eq!(code, 2);
+    assert_eq!(out.lines().count(), 2, "{out}");
+    assert!(err.contains('2') && err.contains("`requester`"), "{err}");
+}
+
+#[test]
 fn an_unknown_dataset_is_a_deny_decision() {
     let (code, out, err) = eval(
         r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-nope", "scenario": "public_health"}"#,

@@ -219,6 +219,22 @@ fn bad_input_gets_an_error_naming_what_is_wrong() {
             Some("jurisdiction"),
         ),
         ("POST", "[1, 2]", 422, "invalid_request", None),
+        // A member named twice: which value is meant is not said, so nothing is decided (a
+        // reader that takes the first would see a public body, one that takes the last not).
+        (
+            "POST",
+            r#"{"kind": "share", "at": "2026-03-02", "requester": "bz-wjw", "dataset": "bz-ga-0001", "scenario": "public_health", "requester": "x"}"#,
+            422,
+            "invalid_request",
+            Some("requester"),
+        ),
+        (
+            "POST",
+            r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1", "type": "organization"}, "dataset": "bz-ga-0001"}"#,
+            422,
+            "invalid_request",
+            Some("requester.type"),
+        ),
     ];
     for (method, body, status, code, field) in cases {
         let (got, answer) = http(&server.addr, method, "/v1/decisions", body).unwrap();
@@ -257,6 +273,44 @@ fn bad_input_gets_an_error_naming_what_is_wrong() {
             .0,
         200
     );
+}
+
+#[test]
+fn a_member_named_twice_refuses_its_batch_item_or_the_batch() {
+    let server = start();
+    let open = r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-scj-0001", "jurisdiction": "binzhou"}"#;
+    let twice = r#"{"kind": "open", "at": "2026-03-02", "requester": {"type": "citizen", "id": "1"}, "dataset": "bz-scj-0001", "dataset": "bz-ga-0001"}"#;
+    // Inside one item: that item is refused naming the member, the others are decided.
+    let batch = format!(r#"{{"requests": [{open}, {twice}, {open}]}}"#);
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", &batch).unwrap();
+    assert_eq!(status, 200, "{body}");
+    let b = json(&body);
+    assert_eq!(b["decisions"][0]["effect"], "permit", "{body}");
+    assert_eq!(
+        b["decisions"][1]["error"]["code"], "invalid_request",
+        "{body}"
+    );
+    assert_eq!(
+        b["decisions"][1]["error"]["field"], "requests[1].dataset",
+        "{body}"
+    );
+    assert_eq!(b["decisions"][2]["effect"], "permit", "{body}");
+    // Outside every item (`requests` itself twice): the batch is refused whole.
+    let batch = format!(r#"{{"requests": [{open}], "requests": [{open}, {open}]}}"#);
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", &batch).unwrap();
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(json(&body)["error"]["code"], "invalid_request");
+    assert_eq!(json(&body)["error"]["field"], "requests");
+    // The same member in different objects is not a repetition.
+    let (status, body) = http(
+        &server.addr,
+        "POST",
+        "/v1/decisions:batch",
+        &format!(r#"{{"requests": [{open}, {open}]}}"#),
+    )
+    .unwrap();
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(json(&body)["decisions"][1]["effect"], "permit", "{body}");
 }
 
 #[test]

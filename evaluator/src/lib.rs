@@ -10,6 +10,7 @@ pub mod document;
 pub mod engine;
 pub mod explain;
 pub mod facts;
+pub mod json;
 pub mod request;
 pub mod value;
 

@@ -421,6 +421,20 @@ pub enum RequestFault {
     InvalidValue(String),
     /// A date that is not one (`2026-02-30`), typed so that it can be worded in any language.
     InvalidDate(datalex_lang::date::DateError),
+    /// A member named twice in one object (`field` names it): which of its values was meant is
+    /// not said ([`crate::json`]).
+    RepeatedMember,
+}
+
+impl RequestError {
+    /// The request's text names the member at `path` twice in its object.
+    pub fn repeated(path: &crate::json::Path) -> RequestError {
+        RequestError {
+            field: Some(path.to_string()),
+            message: "named twice in its object: which value is meant is not said".into(),
+            fault: RequestFault::RepeatedMember,
+        }
+    }
 }
 
 /// The request kinds, as in the `kind` field.

@@ -18,6 +18,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, MethodRouter};
 use axum::{Json, Router};
+use datalex_evaluator::json;
+use datalex_evaluator::request::RequestError;
 use datalex_evaluator::{EvalError, Request};
 use datalex_i18n::Lang;
 use serde_json::value::RawValue;
@@ -199,8 +201,9 @@ fn body_text(lang: Lang, body: Result<String, StringRejection>) -> Result<String
     })
 }
 
-fn parse_body(lang: Lang, body: &str) -> Result<Value, Box<ApiError>> {
-    serde_json::from_str(body).map_err(|e| {
+/// The body read as JSON, with the members it names twice ([`json::read`]).
+fn parse_body(lang: Lang, body: &str) -> Result<json::Read, Box<ApiError>> {
+    json::read(body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             ErrorCode::MalformedJson,
@@ -208,6 +211,18 @@ fn parse_body(lang: Lang, body: &str) -> Result<Value, Box<ApiError>> {
             None,
         )
     })
+}
+
+/// 422 `invalid_request` naming a member the request names twice in one object: which of its
+/// values was meant is not said, so the request is not decided.
+fn repeated_member(lang: Lang, path: &json::Path) -> Box<ApiError> {
+    let e = RequestError::repeated(path);
+    ApiError::new(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ErrorCode::InvalidRequest,
+        words::request_error(lang, &e),
+        e.field.as_deref(),
+    )
 }
 
 fn internal(lang: Lang, detail: String) -> Box<ApiError> {
@@ -382,8 +397,11 @@ async fn decide_one(
     let snap = state.snapshot();
     let decided = trace_mode(lang, query.as_deref()).and_then(|mode| {
         let b = body_text(lang, body)?;
-        let v = parse_body(lang, &b)?;
-        decide_value(lang, &state, &snap, &v, caller.recorded(), mode)
+        let read = parse_body(lang, &b)?;
+        if let Some(path) = read.repeated.first() {
+            return Err(repeated_member(lang, path));
+        }
+        decide_value(lang, &state, &snap, &read.value, caller.recorded(), mode)
     });
     let result = match decided {
         Ok((text, record)) => log_and_wait(lang, &state, vec![record])
@@ -411,13 +429,26 @@ async fn decide_batch(
         let b = body_text(lang, body)?;
         Ok((mode, parse_body(lang, &b)?))
     });
-    let (mode, value) = match parsed {
+    let (mode, json::Read { value, repeated }) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
             count_error(&state, &e);
             return with_request_id(e.into_response());
         }
     };
+    // A member named twice inside a request refuses that request (below); one named twice
+    // outside every request (`requests` itself, say) refuses the batch.
+    let in_item = |p: &json::Path| {
+        matches!(
+            p.0.as_slice(),
+            [json::Step::Member(m), json::Step::Index(_), _, ..] if m == "requests"
+        )
+    };
+    if let Some(path) = repeated.iter().find(|p| !in_item(p)) {
+        let e = repeated_member(lang, path);
+        count_error(&state, &e);
+        return with_request_id(e.into_response());
+    }
     let Some(items) = value.get("requests").and_then(Value::as_array) else {
         let e = ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
@@ -454,13 +485,18 @@ async fn decide_batch(
     let mut decisions = Vec::with_capacity(items.len());
     let mut records = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let decided = decide_value(lang, &state, &snap, item, caller.recorded(), mode).and_then(
-            |(text, record)| {
-                let raw = RawValue::from_string(text.to_string())
-                    .map_err(|e| internal(lang, e.to_string()))?;
-                Ok((raw, record))
-            },
-        );
+        let item_path = [json::Step::Member("requests".into()), json::Step::Index(i)];
+        let twice = repeated.iter().find_map(|p| p.strip_prefix(&item_path));
+        let decided = match twice {
+            Some(path) => Err(repeated_member(lang, &path)),
+            None => Ok(()),
+        }
+        .and_then(|()| decide_value(lang, &state, &snap, item, caller.recorded(), mode))
+        .and_then(|(text, record)| {
+            let raw = RawValue::from_string(text.to_string())
+                .map_err(|e| internal(lang, e.to_string()))?;
+            Ok((raw, record))
+        });
         decisions.push(match decided {
             Ok((raw, record)) => {
                 records.push(record);

@@ -366,9 +366,14 @@ fn run_one(
         Ok(j) => j,
         Err(f) => return (None, vec![f.clone()]),
     };
-    let json: serde_json::Value = match serde_json::from_str(t.request.as_deref().unwrap_or("null"))
-    {
-        Ok(v) => v,
+    let json = match datalex_evaluator::json::read(t.request.as_deref().unwrap_or("null")) {
+        Ok(read) => match read.repeated.first() {
+            Some(path) => {
+                let e = datalex_evaluator::request::RequestError::repeated(path);
+                return (None, vec![Failure::Request(e)]);
+            }
+            None => read.value,
+        },
         Err(e) => return (None, vec![Failure::RequestJson(e.to_string())]),
     };
     let request = match Request::from_json(&json, today) {

@@ -61,6 +61,7 @@ pub fn request_error(lang: Lang, e: &RequestError) -> String {
             say(lang, "request-invalid-value", &[("detail", detail.clone())])
         }
         RequestFault::InvalidDate(d) => d.message().text(lang),
+        RequestFault::RepeatedMember => say(lang, "request-repeated-member", &[("field", field)]),
     }
 }
 

@@ -43,6 +43,7 @@ request-dataset-missing = missing; only an `add` may leave it out
 request-missing-field = { $detail }
 request-unknown-field = { $detail }
 request-invalid-value = { $detail }
+request-repeated-member = `{ $field }` is named more than once in its object, so which value is meant is not said; name each member once
 # A request that is not decided.
 eval-budget-exceeded = evaluation exceeded its budget of { $budget } steps (in `{ $rule }`); the policy or the facts are too large for one decision
 eval-no-plan = package `{ $package }` has no rules for `{ $kind }` requests

@@ -43,6 +43,7 @@ request-dataset-missing = 缺少该字段；仅新增（`add`）目录变更可�
 request-missing-field = 缺少必填字段 `{ $field }`
 request-unknown-field = 约定中没有字段 `{ $field }`
 request-invalid-value = 值不符合约定（{ $detail }）
+request-repeated-member = 成员 `{ $field }` 在同一对象中出现了不止一次，无法确定以哪一个值为准；每个成员只能出现一次
 # 未作出决定的请求。
 eval-budget-exceeded = 评估超出 { $budget } 步的上限（在 `{ $rule }` 中）；政策或事实过大，无法作出单项决定
 eval-no-plan = 政策包 `{ $package }` 没有适用于 `{ $kind }` 请求的规则
