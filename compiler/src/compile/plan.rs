@@ -456,6 +456,19 @@ impl Cx {
                 .values()
                 .find(|k| k.name == r.kind.name)
                 .map(|k| Ty::Record(k.request));
+            if record.is_none() {
+                let mut kinds: Vec<String> = self.kinds.values().map(|k| k.name.clone()).collect();
+                kinds.sort();
+                self.diags.push(
+                    NameError::UnknownKind {
+                        span: r.kind.span,
+                        name: r.kind.name.clone(),
+                        kinds,
+                    }
+                    .into(),
+                );
+            }
+            self.fields_once(&r.fields);
             for (field, lit) in &r.fields {
                 self.literal_uses(record.as_ref(), field, lit);
             }
@@ -473,6 +486,40 @@ impl Cx {
 }
 
 impl Cx {
+    /// Each field of a test's request (and of every object in it) named once: the request is
+    /// JSON to the evaluator, which refuses a member named twice, so `check` says so where it
+    /// is written rather than the test failing when it runs.
+    fn fields_once(&mut self, fields: &[(ast::Ident, ast::TestLiteral)]) {
+        let mut seen: FxHashMap<&str, Span> = FxHashMap::default();
+        for (field, lit) in fields {
+            if let Some(first) = seen.insert(field.name.as_str(), field.span) {
+                self.diags.push(
+                    DeclError::DeclaredTwice {
+                        kind: Declared::Field,
+                        name: field.name.clone(),
+                        first,
+                        again: field.span,
+                    }
+                    .into(),
+                );
+            }
+            self.literal_fields_once(lit);
+        }
+    }
+
+    /// [`Cx::fields_once`] for the objects in a literal.
+    fn literal_fields_once(&mut self, lit: &ast::TestLiteral) {
+        match lit {
+            ast::TestLiteral::Object(fields) => self.fields_once(fields),
+            ast::TestLiteral::List(items) => {
+                for i in items {
+                    self.literal_fields_once(i);
+                }
+            }
+            _ => {}
+        }
+    }
+
     /// Records the field `field` of a test's request (of type `ty`, a record) and the fields
     /// of the objects in its literal as uses of the record fields they name.
     fn literal_uses(&mut self, ty: Option<&Ty>, field: &ast::Ident, lit: &ast::TestLiteral) {

@@ -23,6 +23,8 @@ pub enum Declared {
     Interpretation,
     /// A name in `labels` (in one package).
     Label,
+    /// A field of a test's request, or of an object in it.
+    Field,
 }
 
 impl Declared {
@@ -37,6 +39,7 @@ impl Declared {
             Declared::Rule => "declared-rule",
             Declared::Interpretation => "declared-interpretation",
             Declared::Label => "declared-label",
+            Declared::Field => "declared-field",
         })
     }
 
@@ -51,6 +54,7 @@ impl Declared {
             Declared::Rule => "rule",
             Declared::Interpretation => "interpretation",
             Declared::Label => "label",
+            Declared::Field => "field",
         }
     }
 }

@@ -116,6 +116,7 @@ declared-value = value
 declared-rule = rule
 declared-interpretation = interpretation
 declared-label = label
+declared-field = field
 role-guard = guard
 role-rule = rule
 role-exception = exception

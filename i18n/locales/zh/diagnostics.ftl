@@ -115,6 +115,7 @@ declared-value = 值
 declared-rule = 规则
 declared-interpretation = 解释
 declared-label = 标签
+declared-field = 字段
 role-guard = 守卫
 role-rule = 规则
 role-exception = 例外
