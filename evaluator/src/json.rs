@@ -29,13 +29,6 @@ pub enum Step {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Path(pub Vec<Step>);
 
-impl Path {
-    /// The rest of the path if it starts with `prefix`.
-    pub fn strip_prefix(&self, prefix: &[Step]) -> Option<Path> {
-        self.0.strip_prefix(prefix).map(|rest| Path(rest.to_vec()))
-    }
-}
-
 impl fmt::Display for Path {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for (i, step) in self.0.iter().enumerate() {
@@ -259,17 +252,14 @@ mod tests {
     }
 
     #[test]
-    fn a_path_below_a_prefix() {
+    fn a_path_reads_as_the_service_names_fields() {
         let path = Path(vec![
             Step::Member("requests".into()),
             Step::Index(3),
             Step::Member("requester".into()),
+            Step::Member("type".into()),
         ]);
-        assert_eq!(
-            path.strip_prefix(&[Step::Member("requests".into()), Step::Index(3)]),
-            Some(Path(vec![Step::Member("requester".into())]))
-        );
-        assert_eq!(path.strip_prefix(&[Step::Member("other".into())]), None);
-        assert_eq!(path.to_string(), "requests[3].requester");
+        assert_eq!(path.to_string(), "requests[3].requester.type");
+        assert_eq!(Path(vec![Step::Index(0)]).to_string(), "[0]");
     }
 }

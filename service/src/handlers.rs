@@ -24,6 +24,7 @@ use datalex_evaluator::{EvalError, Request};
 use datalex_i18n::Lang;
 use serde_json::value::RawValue;
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -436,18 +437,23 @@ async fn decide_batch(
             return with_request_id(e.into_response());
         }
     };
-    // A member named twice inside a request refuses that request (below); one named twice
-    // outside every request (`requests` itself, say) refuses the batch.
-    let in_item = |p: &json::Path| {
-        matches!(
-            p.0.as_slice(),
-            [json::Step::Member(m), json::Step::Index(_), _, ..] if m == "requests"
-        )
-    };
-    if let Some(path) = repeated.iter().find(|p| !in_item(p)) {
-        let e = repeated_member(lang, path);
-        count_error(&state, &e);
-        return with_request_id(e.into_response());
+    // A member named twice inside a request refuses that request (below: the first such member
+    // of each, by the request's index); one named twice outside every request (`requests`
+    // itself, say) refuses the batch.
+    let mut twice: BTreeMap<usize, json::Path> = BTreeMap::new();
+    for path in &repeated {
+        match path.0.as_slice() {
+            [json::Step::Member(m), json::Step::Index(i), rest @ ..]
+                if m == "requests" && !rest.is_empty() =>
+            {
+                twice.entry(*i).or_insert_with(|| json::Path(rest.to_vec()));
+            }
+            _ => {
+                let e = repeated_member(lang, path);
+                count_error(&state, &e);
+                return with_request_id(e.into_response());
+            }
+        }
     }
     let Some(items) = value.get("requests").and_then(Value::as_array) else {
         let e = ApiError::new(
@@ -485,10 +491,8 @@ async fn decide_batch(
     let mut decisions = Vec::with_capacity(items.len());
     let mut records = Vec::with_capacity(items.len());
     for (i, item) in items.iter().enumerate() {
-        let item_path = [json::Step::Member("requests".into()), json::Step::Index(i)];
-        let twice = repeated.iter().find_map(|p| p.strip_prefix(&item_path));
-        let decided = match twice {
-            Some(path) => Err(repeated_member(lang, &path)),
+        let decided = match twice.get(&i) {
+            Some(path) => Err(repeated_member(lang, path)),
             None => Ok(()),
         }
         .and_then(|()| decide_value(lang, &state, &snap, item, caller.recorded(), mode))
