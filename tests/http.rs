@@ -301,6 +301,16 @@ fn a_member_named_twice_refuses_its_batch_item_or_the_batch() {
     assert_eq!(status, 422, "{body}");
     assert_eq!(json(&body)["error"]["code"], "invalid_request");
     assert_eq!(json(&body)["error"]["field"], "requests");
+    // More repeats than the reader lists (1,024): which item holds the rest is not known, so
+    // the batch is refused, naming the first.
+    let noisy = format!(
+        r#"{{"kind": "open", {}, "dataset": "bz-scj-0001"}}"#,
+        vec![r#""purpose": "x""#; 1_100].join(", ")
+    );
+    let batch = format!(r#"{{"requests": [{open}, {noisy}]}}"#);
+    let (status, body) = http(&server.addr, "POST", "/v1/decisions:batch", &batch).unwrap();
+    assert_eq!(status, 422, "{body}");
+    assert_eq!(json(&body)["error"]["field"], "requests[1].purpose");
     // The same member in different objects is not a repetition.
     let (status, body) = http(
         &server.addr,

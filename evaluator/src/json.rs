@@ -13,7 +13,7 @@
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::map::Entry;
 use serde_json::{Map, Number, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::fmt;
 
 /// One step of a path into a JSON value.
@@ -49,9 +49,18 @@ impl fmt::Display for Path {
 pub struct Read {
     /// The value.
     pub value: Value,
-    /// The members named more than once in their object, each once per repetition.
+    /// The members named more than once in their object, each once per repetition, at most
+    /// [`MAX_REPEATED`].
     pub repeated: Vec<Path>,
+    /// Whether the text names members twice more often than [`MAX_REPEATED`] (the rest are not
+    /// listed, so a caller that refuses only part of the text must refuse all of it).
+    pub more: bool,
 }
+
+/// The most repeated members a [`Read`] lists: more than a batch has requests, so that each
+/// request's first one can be listed; far fewer than a body can hold, so that a text of nothing
+/// but repeats does not become a list many times its size.
+pub const MAX_REPEATED: usize = 1_024;
 
 /// Reads `text` as one JSON value: `serde_json`'s syntax, numbers and nesting limit, and its
 /// errors (with line and column), and the members named twice ([`Read::repeated`]).
@@ -69,7 +78,11 @@ pub fn read(text: &str) -> serde_json::Result<Read> {
             Path(steps)
         })
         .collect();
-    Ok(Read { value, repeated })
+    Ok(Read {
+        value,
+        repeated,
+        more: state.more.get(),
+    })
 }
 
 /// The members found named twice so far, each path built from the member outwards as the
@@ -77,6 +90,8 @@ pub fn read(text: &str) -> serde_json::Result<Read> {
 #[derive(Default)]
 struct State {
     repeated: RefCell<Vec<Vec<Step>>>,
+    /// More than [`MAX_REPEATED`] were found.
+    more: Cell<bool>,
 }
 
 impl State {
@@ -87,9 +102,12 @@ impl State {
 
     /// A member named again in the object being read.
     fn again(&self, name: &str) {
-        self.repeated
-            .borrow_mut()
-            .push(vec![Step::Member(name.to_owned())]);
+        let mut repeated = self.repeated.borrow_mut();
+        if repeated.len() < MAX_REPEATED {
+            repeated.push(vec![Step::Member(name.to_owned())]);
+        } else {
+            self.more.set(true);
+        }
     }
 
     /// The ones found since `before` were found below `step`.
@@ -225,6 +243,16 @@ mod tests {
             ["r[1].a[0].b", "r[1].c.d.e", "r"]
         );
         assert!(repeated(r#"{"a":{"b":1},"b":{"a":1},"c":[{"a":1},{"a":1}]}"#).is_empty());
+    }
+
+    #[test]
+    fn the_list_of_repeats_is_bounded_and_says_so() {
+        let many = format!("{{{}}}", vec![r#""a":1"#; MAX_REPEATED + 10].join(","));
+        let read = read(&many).unwrap();
+        assert_eq!(read.repeated.len(), MAX_REPEATED);
+        assert!(read.more);
+        let few = format!("{{{}}}", vec![r#""a":1"#; MAX_REPEATED + 1].join(","));
+        assert!(!super::read(&few).unwrap().more);
     }
 
     #[test]

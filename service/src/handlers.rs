@@ -430,7 +430,14 @@ async fn decide_batch(
         let b = body_text(lang, body)?;
         Ok((mode, parse_body(lang, &b)?))
     });
-    let (mode, json::Read { value, repeated }) = match parsed {
+    let (
+        mode,
+        json::Read {
+            value,
+            repeated,
+            more,
+        },
+    ) = match parsed {
         Ok(parsed) => parsed,
         Err(e) => {
             count_error(&state, &e);
@@ -441,6 +448,12 @@ async fn decide_batch(
     // of each, by the request's index); one named twice outside every request (`requests`
     // itself, say) refuses the batch.
     let mut twice: BTreeMap<usize, json::Path> = BTreeMap::new();
+    // Past the list's limit, which request holds the rest is not known: the batch is refused.
+    if let (true, Some(path)) = (more, repeated.first()) {
+        let e = repeated_member(lang, path);
+        count_error(&state, &e);
+        return with_request_id(e.into_response());
+    }
     for path in &repeated {
         match path.0.as_slice() {
             [json::Step::Member(m), json::Step::Index(i), rest @ ..]
