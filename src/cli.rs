@@ -4,7 +4,6 @@ use anyhow::{anyhow, bail, Result};
 use datalex_compiler::PolicySet;
 use datalex_evaluator::document::{self, Format};
 use datalex_evaluator::json;
-use datalex_evaluator::request::RequestError;
 use datalex_evaluator::{Jurisdiction, Request};
 use datalex_i18n::Lang;
 use datalex_service::words::{self, say};
@@ -212,12 +211,9 @@ pub fn read_requests(
             .map_err(|e| reading(lang, &file.display().to_string(), &e))?;
     }
     // A request that names a member twice is refused naming it (`datalex_evaluator::json`).
-    let strict = |read: json::Read| match read.repeated.first() {
-        Some(path) => Err(words::request_error_line(
-            lang,
-            &RequestError::repeated(path),
-        )),
-        None => Ok(read.value),
+    let strict = |read: json::Read| {
+        read.unambiguous()
+            .map_err(|e| words::request_error_line(lang, &e))
     };
     if let Ok(read) = json::read(&text) {
         return Ok(vec![(1, strict(read))]);

@@ -57,6 +57,17 @@ pub struct Read {
     pub more: bool,
 }
 
+impl Read {
+    /// The value, if the text names no member twice; else the request error naming the first
+    /// member it names again (what a caller reading one request answers).
+    pub fn unambiguous(self) -> Result<Value, crate::request::RequestError> {
+        match self.repeated.first() {
+            Some(path) => Err(crate::request::RequestError::repeated(path)),
+            None => Ok(self.value),
+        }
+    }
+}
+
 /// The most repeated members a [`Read`] lists: more than a batch has requests, so that each
 /// request's first one can be listed; far fewer than a body can hold, so that a text of nothing
 /// but repeats does not become a list many times its size.

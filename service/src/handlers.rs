@@ -214,16 +214,20 @@ fn parse_body(lang: Lang, body: &str) -> Result<json::Read, Box<ApiError>> {
     })
 }
 
-/// 422 `invalid_request` naming a member the request names twice in one object: which of its
-/// values was meant is not said, so the request is not decided.
-fn repeated_member(lang: Lang, path: &json::Path) -> Box<ApiError> {
-    let e = RequestError::repeated(path);
+/// 422 `invalid_request` naming what is wrong with a request: a field (missing, unknown, of the
+/// wrong type) or a member it names twice in one object.
+fn invalid_request(lang: Lang, e: &RequestError) -> Box<ApiError> {
     ApiError::new(
         StatusCode::UNPROCESSABLE_ENTITY,
         ErrorCode::InvalidRequest,
-        words::request_error(lang, &e),
+        words::request_error(lang, e),
         e.field.as_deref(),
     )
+}
+
+/// [`invalid_request`] for a member named twice at `path`.
+fn repeated_member(lang: Lang, path: &json::Path) -> Box<ApiError> {
+    invalid_request(lang, &RequestError::repeated(path))
 }
 
 fn internal(lang: Lang, detail: String) -> Box<ApiError> {
@@ -270,14 +274,8 @@ fn decide_value(
     let started = Instant::now();
     let unprocessable = StatusCode::UNPROCESSABLE_ENTITY;
     let project = &snap.project;
-    let request = Request::from_json(body, project.clock().today()).map_err(|e| {
-        ApiError::new(
-            unprocessable,
-            ErrorCode::InvalidRequest,
-            words::request_error(lang, &e),
-            e.field.as_deref(),
-        )
-    })?;
+    let request =
+        Request::from_json(body, project.clock().today()).map_err(|e| invalid_request(lang, &e))?;
     let chosen = project.choose(
         &snap.policy,
         request.jurisdiction(),
@@ -398,11 +396,10 @@ async fn decide_one(
     let snap = state.snapshot();
     let decided = trace_mode(lang, query.as_deref()).and_then(|mode| {
         let b = body_text(lang, body)?;
-        let read = parse_body(lang, &b)?;
-        if let Some(path) = read.repeated.first() {
-            return Err(repeated_member(lang, path));
-        }
-        decide_value(lang, &state, &snap, &read.value, caller.recorded(), mode)
+        let value = parse_body(lang, &b)?
+            .unambiguous()
+            .map_err(|e| invalid_request(lang, &e))?;
+        decide_value(lang, &state, &snap, &value, caller.recorded(), mode)
     });
     let result = match decided {
         Ok((text, record)) => log_and_wait(lang, &state, vec![record])

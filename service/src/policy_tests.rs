@@ -367,12 +367,9 @@ fn run_one(
         Err(f) => return (None, vec![f.clone()]),
     };
     let json = match datalex_evaluator::json::read(t.request.as_deref().unwrap_or("null")) {
-        Ok(read) => match read.repeated.first() {
-            Some(path) => {
-                let e = datalex_evaluator::request::RequestError::repeated(path);
-                return (None, vec![Failure::Request(e)]);
-            }
-            None => read.value,
+        Ok(read) => match read.unambiguous() {
+            Ok(value) => value,
+            Err(e) => return (None, vec![Failure::Request(e)]),
         },
         Err(e) => return (None, vec![Failure::RequestJson(e.to_string())]),
     };

@@ -150,6 +150,13 @@ impl Cx {
         }
     }
 
+    /// The request kinds there are, sorted: what an unknown kind's help lists.
+    pub(super) fn kind_names(&self) -> Vec<String> {
+        let mut kinds: Vec<String> = self.kinds.values().map(|k| k.name.clone()).collect();
+        kinds.sort();
+        kinds
+    }
+
     pub(super) fn check_kinds(&mut self, p: &PackageSrc<'_>) {
         let known: FxHashSet<String> = self.kinds.values().map(|k| k.name.clone()).collect();
         let mut bad = Vec::new();
@@ -159,8 +166,7 @@ impl Cx {
         for v in &p.values {
             bad.extend(v.kinds.iter().filter(|k| !known.contains(&k.name)).cloned());
         }
-        let mut kinds: Vec<String> = known.into_iter().collect();
-        kinds.sort();
+        let kinds = self.kind_names();
         for k in bad {
             self.diags.push(
                 NameError::UnknownKind {

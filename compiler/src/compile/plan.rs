@@ -457,13 +457,11 @@ impl Cx {
                 .find(|k| k.name == r.kind.name)
                 .map(|k| Ty::Record(k.request));
             if record.is_none() {
-                let mut kinds: Vec<String> = self.kinds.values().map(|k| k.name.clone()).collect();
-                kinds.sort();
                 self.diags.push(
                     NameError::UnknownKind {
                         span: r.kind.span,
                         name: r.kind.name.clone(),
-                        kinds,
+                        kinds: self.kind_names(),
                     }
                     .into(),
                 );
