@@ -6,7 +6,7 @@
 //! one diagnostic.
 
 use crate::diagnostics::{CitationError, NameError, RegulationRef, TypeError};
-use crate::ir::{Arena, ArithOp, CmpOp, Const, Ex, FactDef, ValueId};
+use crate::ir::{Arena, ArithOp, CmpOp, Const, Ex, FactDef, ValueDef, ValueId};
 use crate::symbols::{Key, Shape, Symbols};
 use crate::types::{RecordId, Ty, Types};
 use datalex_lang::ast::{BinOp, Expr, ExprKind};
@@ -40,6 +40,10 @@ pub trait Resolver {
     }
     /// Where the names resolved are recorded, if they are.
     fn symbols(&mut self) -> Option<&mut Symbols> {
+        None
+    }
+    /// The derived value `id`, once lowered.
+    fn value_def(&self, _id: ValueId) -> Option<&ValueDef> {
         None
     }
 }
@@ -676,6 +680,15 @@ fn lower_binary(
                 let (left, right) = (r.types().show(&at), r.types().show(&bt));
                 return err(r, TypeError::Incomparable { span, left, right });
             }
+            // `10 working days < 14 days` has no answer without a start date: which is longer
+            // depends on the days in between.
+            if let (Ty::Duration, Some(left), Some(right)) =
+                (&at, days_counted(r, &ax, 0), days_counted(r, &bx, 0))
+            {
+                if left != right {
+                    return err(r, TypeError::DayCounts { span, left, right });
+                }
+            }
             let ordered_enum = match &at {
                 Ty::Enum(eid) => Some(*eid),
                 _ => None,
@@ -698,5 +711,25 @@ fn lower_binary(
             };
             (Ex::Cmp(cmp, rank, Box::new(ax), Box::new(bx)), Ty::Bool)
         }
+    }
+}
+
+/// Whether the duration `e` counts working days (`true`) or calendar days (`false`), where
+/// that is known without deciding anything: a literal, a param, or a derived value all of whose
+/// definitions count the same days. `None` for anything else, and past a chain of 32 values.
+fn days_counted(r: &dyn Resolver, e: &Ex, depth: u32) -> Option<bool> {
+    match e {
+        Ex::Const(Const::Duration { working, .. }) => Some(*working),
+        Ex::Grounded(_, x) => days_counted(r, x, depth),
+        Ex::Value(id) if depth < 32 => {
+            let def = r.value_def(*id)?;
+            let mut results =
+                std::iter::once(&def.default).chain(def.exceptions.iter().map(|(_, b)| &b.result));
+            let first = days_counted(r, results.next()?, depth + 1)?;
+            results
+                .all(|x| days_counted(r, x, depth + 1) == Some(first))
+                .then_some(first)
+        }
+        _ => None,
     }
 }

@@ -662,6 +662,10 @@ impl Resolver for PlanBuilder<'_, '_> {
     fn types(&self) -> &Types {
         &self.cx.types
     }
+    fn value_def(&self, id: ValueId) -> Option<&ValueDef> {
+        let known = usize::try_from(u32::from(id.into_raw())).is_ok_and(|i| i < self.values.len());
+        known.then(|| &self.values[id])
+    }
     fn facts(&self) -> &Arena<FactDef> {
         &self.cx.facts
     }

@@ -80,6 +80,15 @@ pub enum TypeError {
         /// The right side's type.
         right: String,
     },
+    /// A comparison of a count of working days with a count of calendar days.
+    DayCounts {
+        /// The comparison.
+        span: Span,
+        /// Whether the left side counts working days.
+        left: bool,
+        /// Whether the right side counts working days.
+        right: bool,
+    },
     /// `<` and the like on a type without an order.
     Unordered {
         /// The comparison.
@@ -184,6 +193,17 @@ impl TypeError {
                     .arg("right", right),
             )
             .with_help(Message::help("E0107-incomparable")),
+            TypeError::DayCounts { span, left, right } => {
+                let days = |working: bool| if working { "working" } else { "calendar" };
+                Diagnostic::new(
+                    code,
+                    span,
+                    Message::new("E0107-day-counts")
+                        .arg("left", days(left))
+                        .arg("right", days(right)),
+                )
+                .with_help(Message::help("E0107-day-counts"))
+            }
             TypeError::Unordered { span, ty } => {
                 Diagnostic::new(code, span, Message::new("E0107-unordered").arg("type", ty))
                     .with_help(Message::help("E0107-unordered"))

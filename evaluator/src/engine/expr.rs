@@ -487,6 +487,17 @@ pub(super) fn same(a: &Value<'_>, b: &Value<'_>) -> bool {
         (Value::Bool(x), Value::Bool(y)) => x == y,
         (Value::Int(x), Value::Int(y)) => x == y,
         (Value::Date(x), Value::Date(y)) => x == y,
+        // As `==` compares them: the same count of the same days.
+        (
+            Value::Duration {
+                count: x,
+                working: wx,
+            },
+            Value::Duration {
+                count: y,
+                working: wy,
+            },
+        ) => x == y && wx == wy,
         (Value::Missing, Value::Missing) => true,
         _ => false,
     }
@@ -512,4 +523,26 @@ fn contains(list: &List<'_>, x: &Value<'_>) -> bool {
         return items.iter().any(|s| s == t);
     }
     (0..list.len()).any(|i| same(&list.get(i), x))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_are_the_same_when_they_count_the_same_days() {
+        let d = |count, working| Value::Duration { count, working };
+        assert!(same(&d(10, true), &d(10, true)));
+        assert!(same(&d(14, false), &d(14, false)));
+        assert!(
+            !same(&d(10, true), &d(10, false)),
+            "working and calendar days"
+        );
+        assert!(!same(&d(10, true), &d(11, true)));
+        assert!(in_list(
+            &d(10, true),
+            &Value::List(List::Values(Rc::new(vec![d(5, true), d(10, true)]))),
+            false
+        ));
+    }
 }

@@ -228,6 +228,14 @@ E0107-arithmetic = cannot apply `{ $op }` to { $left } and { $right }
     .help = dates move by durations (`request.at - 365 days`); whole numbers add and subtract
 E0107-incomparable = cannot compare { $left } with { $right }
     .help = both sides of a comparison have the same type; a text is not a number, a date is not a duration
+E0107-day-counts = cannot compare a count of { $left ->
+    [working] working days
+   *[calendar] calendar days
+} with a count of { $right ->
+    [working] working days
+   *[calendar] calendar days
+}
+    .help = which is longer depends on the days in between; add both to the same date and compare the dates (`request.at + 10 working days < request.at + 14 days`)
 E0107-unordered = values of type { $type } have no order
     .help = `<`, `<=`, `>`, `>=` compare numbers, dates, durations and members of `ordered` enums
 E0107-fact-not-list-of-records = a fact is a list of records, such as `[Dataset]`

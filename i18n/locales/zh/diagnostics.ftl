@@ -227,6 +227,14 @@ E0107-arithmetic = 不能对 { $left } 和 { $right } 使用 `{ $op }`
     .help = 日期可加减期间（`request.at - 365 days`）；整数之间可以加减
 E0107-incomparable = 不能比较 { $left } 与 { $right }
     .help = 比较的两边类型须相同；文字不是数字，日期不是期间
+E0107-day-counts = 不能比较{ $left ->
+    [working] 工作日
+   *[calendar] 自然日
+}天数与{ $right ->
+    [working] 工作日
+   *[calendar] 自然日
+}天数
+    .help = 孰长孰短取决于其间的日子；请将二者加到同一日期上再比较日期（`request.at + 10 working days < request.at + 14 days`）
 E0107-unordered = { $type } 类型的值没有大小顺序
     .help = `<`、`<=`、`>`、`>=` 用于比较数字、日期、期间和 `ordered` 枚举的成员
 E0107-fact-not-list-of-records = 事实须为记录的列表，如 `[Dataset]`
