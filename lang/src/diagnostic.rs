@@ -161,6 +161,8 @@ codes! {
     E0127: Error, Text;
     /// An unknown interpretation, or one that reads another.
     E0128: Error, Name;
+    /// A regulation whose declarations contradict each other.
+    E0129: Error, Text;
     /// A param nothing uses.
     W0001: Warning, Unused;
     /// A value nothing uses or reports.

@@ -70,6 +70,7 @@ pub fn regulation_text(
             false
         }
     };
+    contradictions(r, &mut diags);
     let mut articles = BTreeMap::new();
     let mut amendments: Vec<ArticleText> = Vec::new();
     for a in &r.articles {
@@ -193,6 +194,48 @@ pub fn regulation_text(
     }
     let text = RegulationText::from_ast(r, package.to_string(), articles, amendments, rank_level);
     (text, diags)
+}
+
+/// Declarations of a regulation that contradict each other (E0129): articles in a regulation
+/// whose text is declared unavailable, an article a `missing` range also declares, an article
+/// without a paragraph. Each would otherwise be accepted, and what cites it checked against
+/// whichever declaration the citation meets first.
+fn contradictions(r: &ast::Regulation, diags: &mut Vec<Diagnostic>) {
+    if let (Some(why), Some(first)) = (&r.unavailable, r.articles.first()) {
+        diags.push(
+            TextError::ArticlesOfUnavailableText {
+                span: first.span,
+                regulation: r.id.name.clone(),
+                unavailable: why.span,
+            }
+            .into(),
+        );
+    }
+    for a in &r.articles {
+        if let Some(m) = r
+            .missing
+            .iter()
+            .find(|m| (m.from..=m.to).contains(&a.number))
+        {
+            diags.push(
+                TextError::ArticleDeclaredMissing {
+                    span: a.span,
+                    article: a.number,
+                    missing: m.span,
+                }
+                .into(),
+            );
+        }
+        if a.paras.is_empty() {
+            diags.push(
+                TextError::EmptyArticle {
+                    span: a.span,
+                    article: a.number,
+                }
+                .into(),
+            );
+        }
+    }
 }
 
 /// A paragraph's and its items' own periods (E0125 when one ends before it starts) and their

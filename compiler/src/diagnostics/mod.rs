@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | [`LayerError`] | packages and their layers | E0111, E0118, E0121–E0124 |
 //! | [`DeclError`] | declarations: twice, citing nothing, the wrong shape | E0106, E0115–E0117, E0120 |
-//! | [`TextError`] | a regulation's text: rank, numbering, periods, quotations | E0102, E0119, E0125, E0127 |
+//! | [`TextError`] | a regulation's text: rank, numbering, periods, quotations, contradictions | E0102, E0119, E0125, E0127, E0129 |
 //! | [`NameError`] | names, fields, kinds, types, `over`, readings | E0101, E0102, E0108–E0110, E0128 |
 //! | [`TypeError`] | expressions and facts | E0107 |
 //! | [`CitationError`] | citations against the text | E0103, E0104, E0112, E0113, E0126 |

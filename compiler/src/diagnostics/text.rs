@@ -148,6 +148,31 @@ pub enum TextError {
         /// The text it marks.
         text: Span,
     },
+    /// E0129: articles in a regulation declared `text unavailable`.
+    ArticlesOfUnavailableText {
+        /// The first article.
+        span: Span,
+        /// The regulation's id.
+        regulation: String,
+        /// `text unavailable "…"`.
+        unavailable: Span,
+    },
+    /// E0129: an article whose number a `missing` range also declares.
+    ArticleDeclaredMissing {
+        /// The article.
+        span: Span,
+        /// Its number.
+        article: u32,
+        /// The `missing` range.
+        missing: Span,
+    },
+    /// E0129: an article without a paragraph (`article N { }`).
+    EmptyArticle {
+        /// The article.
+        span: Span,
+        /// Its number.
+        article: u32,
+    },
     /// E0127: what an interpretation `says` is not in the text it reads.
     SaysNotInText {
         /// The `says` text.
@@ -167,6 +192,9 @@ impl TextError {
             | TextError::EndsBeforeStart { .. } => Code::E0125,
             TextError::ParagraphOutOfOrder { .. } | TextError::ItemOutOfOrder { .. } => Code::E0119,
             TextError::RunNotInText { .. } | TextError::SaysNotInText { .. } => Code::E0127,
+            TextError::ArticlesOfUnavailableText { .. }
+            | TextError::ArticleDeclaredMissing { .. }
+            | TextError::EmptyArticle { .. } => Code::E0129,
         }
     }
 
@@ -245,6 +273,44 @@ impl TextError {
                         .arg("until", until),
                 )
             }
+            TextError::ArticlesOfUnavailableText {
+                span,
+                regulation,
+                unavailable,
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0129-articles-of-unavailable-text")
+                    .arg("regulation", regulation.clone()),
+            )
+            .with_label(
+                unavailable,
+                Message::attr("E0129-articles-of-unavailable-text", "label"),
+            )
+            .with_help(
+                Message::help("E0129-articles-of-unavailable-text").arg("regulation", regulation),
+            ),
+            TextError::ArticleDeclaredMissing {
+                span,
+                article,
+                missing,
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0129-article-declared-missing")
+                    .arg("article", Arg::Numeral(article)),
+            )
+            .with_label(
+                missing,
+                Message::attr("E0129-article-declared-missing", "label"),
+            )
+            .with_help(Message::help("E0129-article-declared-missing")),
+            TextError::EmptyArticle { span, article } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0129-empty-article").arg("article", Arg::Numeral(article)),
+            )
+            .with_help(Message::help("E0129-empty-article")),
             TextError::ParagraphOutOfOrder {
                 span,
                 number,

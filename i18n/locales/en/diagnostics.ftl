@@ -213,6 +213,14 @@ E0127-run-not-in-text = the { $kind } run is not in the text of { $part } of art
     .help = copy the run exactly as the text has it
 E0127-says-not-in-text = what interpretation `{ $interpretation }` says the text says is not in the text it reads
     .help = `says` quotes the provision verbatim: copy the words the reading rests on
+E0129-articles-of-unavailable-text = `{ $regulation }` is declared with its text unavailable, but it has articles
+    .label = its text declared unavailable here
+    .help = declare its articles and remove `text unavailable`, or keep `text unavailable`, remove the articles and cite it as `{ $regulation } §?`
+E0129-article-declared-missing = article { $article } is declared, and also declared missing
+    .label = declared missing here
+    .help = an article whose text is lost is only declared `missing`; take it out of the `missing` range, or remove the article
+E0129-empty-article = article { $article } has no text
+    .help = write its text (`article 20 "…"`, or its paragraphs: `para 1 "…"` …); if the text is lost, declare it `missing 20 "why"` instead
 
 ## typing
 E0107-mismatch = expected { $expected }, found { $found }
@@ -436,6 +444,7 @@ E0125-title = a period that ends before it starts, or versions out of order
 E0126-title = a citation of a provision with no version in force while its regulation is
 E0127-title = a quotation that is not in the text it quotes
 E0128-title = an unknown interpretation, or one that reads another
+E0129-title = a regulation whose declarations contradict each other
 W0001-title = a param nothing uses
 W0002-title = a value nothing uses or reports
 W0003-title = a coverage note on a provision that rules cite

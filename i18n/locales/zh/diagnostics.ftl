@@ -212,6 +212,14 @@ E0127-run-not-in-text = `{ $kind }` 标记的文字不在第{ $article }条{ $pa
     .help = 请按原文逐字照录所标记的文字
 E0127-says-not-in-text = 解释 `{ $interpretation }` 所称的原文不在其所解释的条文中
     .help = `says` 须逐字引用条文：请照录该解释所依据的原文
+E0129-articles-of-unavailable-text = `{ $regulation }` 已声明文本未取得，却又声明了条文
+    .label = 在此声明文本未取得
+    .help = 要么声明其条文并删去“文本未取得”，要么保留“文本未取得”、删去条文，并以 `{ $regulation } §?` 引用该法规
+E0129-article-declared-missing = 第{ $article }条已声明条文，又被声明为缺条
+    .label = 在此声明为缺条
+    .help = 文本已佚失的条文只声明为缺条；请将其移出缺条范围，或者删去该条
+E0129-empty-article = 第{ $article }条没有条文
+    .help = 请写明其条文（`第二十条 "…"`，或者逐款写明：`第一款 "…"` ……）；条文已佚失的，改为声明缺条（`缺条 20 "原因"`）
 
 ## typing
 E0107-mismatch = 类型应为 { $expected }，实际为 { $found }
@@ -435,6 +443,7 @@ E0125-title = 期间的终止早于开始，或版本顺序错乱
 E0126-title = 所引条款在其法规施行期间没有有效的版本
 E0127-title = 引文不在所引的文本之中
 E0128-title = 未知的解释，或解释的对象是另一个解释
+E0129-title = 法规的声明相互矛盾
 W0001-title = 参数未被使用
 W0002-title = 值未被使用，也未在决定中报告
 W0003-title = 规则已引用的条款上有覆盖说明
