@@ -104,6 +104,16 @@ fn a_rule_grounded_in_nothing_in_force_is_reported() {
         "package oldlaw\n\nregulation old-2010 \"旧办法\" {\n  rank local_government_rule\n  in force from 2010-01-01 until 2015-12-31\n  article 1 \"旧条文。\"\n}\n",
     )
     .expect("write");
+    // Binzhou cites it through the packages it extends: `national` builds on `oldlaw`.
+    let national = dir.path().join("policies/national/regulation.dlx");
+    let text = std::fs::read_to_string(&national).expect("policy file");
+    assert!(text.contains("\npackage national\n"), "{text}");
+    let text = text.replacen(
+        "\npackage national\n",
+        "\npackage national extends oldlaw\n",
+        1,
+    );
+    std::fs::write(&national, text).expect("write");
     let sharing = dir.path().join("policies/binzhou/sharing.dlx");
     let mut text = std::fs::read_to_string(&sharing).expect("policy file");
     text.push_str("\ncheck old_rule on share cites old-2010 §1\n  when true\n  => finding old_rule info on dataset.id \"旧规则。\"\n");

@@ -163,6 +163,10 @@ codes! {
     E0128: Error, Name;
     /// A regulation whose declarations contradict each other.
     E0129: Error, Text;
+    /// A fact or request kind declared outside the prelude.
+    E0130: Error, Package;
+    /// A test that expects what nothing of its package produces.
+    E0131: Error, Declaration;
     /// A param nothing uses.
     W0001: Warning, Unused;
     /// A value nothing uses or reports.

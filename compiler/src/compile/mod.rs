@@ -20,7 +20,7 @@ mod text;
 
 pub use text::regulation_text;
 
-use crate::diagnostics::{LayerError, PackageRef};
+use crate::diagnostics::{CitationError, LayerError, PackageRef, PreludeOnly};
 use crate::graph;
 use crate::ir::*;
 use crate::symbols::{Key, Shape, Symbols};
@@ -232,11 +232,15 @@ impl Cx {
         for &i in &order {
             let Some(p) = packages.get(i) else { continue };
             let chain = chain_of(&packages, i);
+            self.citations_in_scope(files, p, &chain);
             let mut package = self.compile_package(p, &chain, &packages);
             self.adopt_plans(p, &mut package, &compiled);
             compiled.push(package);
             for (file, t) in &p.tests {
                 tests.push(self.test_case(*file, t, &p.name));
+                if let Some(package) = compiled.last() {
+                    self.expected_codes(t, package);
+                }
             }
         }
         self.unused(&packages);
@@ -314,6 +318,9 @@ impl Cx {
                 decl.name.span,
                 decl.span,
             );
+            if decl.name.name != STD {
+                self.prelude_only(file, &decl.name.name);
+            }
             if let Some(ext) = &decl.extends {
                 self.symbols
                     .record_use(ext.span, Key::Package(ext.name.clone()));
@@ -475,6 +482,78 @@ impl Cx {
     }
 
     // ---- regulations ----------------------------------------------------------------------
+}
+
+impl Cx {
+    /// E0130 for each fact and request kind a file of `package` (not the prelude) declares: the
+    /// evaluator supplies the prelude's facts and request kinds only, so a fact declared here
+    /// would fail when a jurisdiction is bound, and a kind would never be requested.
+    fn prelude_only(&mut self, file: &ast::File, package: &str) {
+        for item in &file.items {
+            let (what, name) = match item {
+                Item::Fact(f) => (PreludeOnly::Fact, &f.name),
+                Item::Kind(k) => (PreludeOnly::Kind, &k.name),
+                _ => continue,
+            };
+            self.diags.push(
+                LayerError::OnlyInPrelude {
+                    span: name.span,
+                    what,
+                    name: name.name.clone(),
+                    package: package.to_string(),
+                }
+                .into(),
+            );
+        }
+    }
+}
+
+/// The citations of one package's files that name a regulation.
+struct NamedCitations<'ast>(Vec<&'ast ast::Citation>);
+
+impl<'ast> ast::visit::Visit<'ast> for NamedCitations<'ast> {
+    fn visit_citation(&mut self, c: &'ast ast::Citation) {
+        if c.regulation.is_some() {
+            self.0.push(c);
+        }
+    }
+}
+
+impl Cx {
+    /// E0103 for each citation in `p`'s files of a regulation that a package outside `chain`
+    /// (`p` and the packages it extends) declares: a package cites the law it or its bases
+    /// record, as a bare name resolves only there. A regulation no package declares is
+    /// reported where the citation is resolved.
+    fn citations_in_scope(
+        &mut self,
+        files: &[(FileId, &ast::File)],
+        p: &PackageSrc<'_>,
+        chain: &[&PackageSrc<'_>],
+    ) {
+        use ast::visit::Visit;
+        let mut named = NamedCitations(Vec::new());
+        for (_, file) in files.iter().filter(|(id, _)| p.files.contains(id)) {
+            named.visit_file(file);
+        }
+        for c in named.0 {
+            let Some(name) = &c.regulation else { continue };
+            let Some(reg) = self.regulations.values().find(|r| r.id == name.name) else {
+                continue;
+            };
+            if chain.iter().any(|q| q.name == reg.package) {
+                continue;
+            }
+            self.diags.push(
+                CitationError::RegulationOutOfScope {
+                    span: name.span,
+                    regulation: name.name.clone(),
+                    declared_in: reg.package.clone(),
+                    package: p.name.clone(),
+                }
+                .into(),
+            );
+        }
+    }
 }
 
 fn chain_of<'a, 'b>(packages: &'b [PackageSrc<'a>], i: usize) -> Vec<&'b PackageSrc<'a>> {

@@ -468,7 +468,10 @@ impl Cx {
             }
             self.fields_once(&r.fields);
             for (field, lit) in &r.fields {
-                self.literal_uses(record.as_ref(), field, lit);
+                // `jurisdiction` is the contract's envelope, beside `kind`: no record declares it.
+                if field.name != "jurisdiction" {
+                    self.literal_uses(record.as_ref(), field, lit);
+                }
             }
         }
         TestCase {
@@ -483,7 +486,126 @@ impl Cx {
     }
 }
 
+/// What one plan can put in a decision: the effects of its rules and the codes of every part
+/// of its rules, checks and the exceptions of its values, with those the evaluator adds itself
+/// (the reason `rule_conflict`, the findings of a deadline it could not count).
+struct Produced<'p> {
+    effects: Vec<ast::Effect>,
+    codes: Vec<(PartKind, &'p str)>,
+}
+
+impl<'p> Produced<'p> {
+    fn of(plan: &'p KindPlan) -> Produced<'p> {
+        // A conflict between rules, or the `otherwise`, denies.
+        let mut effects = vec![ast::Effect::Deny];
+        let mut codes = vec![
+            (PartKind::Reason, "rule_conflict"),
+            (PartKind::Finding, "deadline_not_computed"),
+            (PartKind::Finding, "calendar_not_loaded"),
+        ];
+        let values = plan.values().flat_map(|(_, v)| v.exceptions.iter());
+        let parts = plan
+            .rules()
+            .flat_map(|(_, r)| r.parts.iter())
+            .chain(values.flat_map(|(_, b)| b.parts.iter()));
+        for (_, r) in plan.rules() {
+            if let Some((effect, code, _)) = &r.effect {
+                effects.push(*effect);
+                codes.push((PartKind::Reason, code));
+            }
+        }
+        for part in parts {
+            codes.push(match part {
+                Part::Reason { code, .. } => (PartKind::Reason, code),
+                Part::Obligation { code, .. } => (PartKind::Obligation, code),
+                Part::Deadline { code, .. } => (PartKind::Deadline, code),
+                Part::Remedy { code, .. } => (PartKind::Remedy, code),
+                Part::Finding { code, .. } => (PartKind::Finding, code),
+            });
+        }
+        Produced { effects, codes }
+    }
+
+    fn has(&self, part: PartKind, code: &str) -> bool {
+        self.codes.iter().any(|(k, c)| *k == part && *c == code)
+    }
+
+    /// The codes of `part`, sorted, for the help.
+    fn of_part(&self, part: PartKind) -> Vec<String> {
+        let mut codes: Vec<String> = self
+            .codes
+            .iter()
+            .filter(|(k, _)| *k == part)
+            .map(|(_, c)| c.to_string())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        codes
+    }
+}
+
 impl Cx {
+    /// What a test expects of a decision is something the package's plan for its request's
+    /// kind can produce (E0131): a test that expects an effect no rule decides, or a reason,
+    /// obligation, deadline, finding or remedy whose code nothing produces, can never pass
+    /// (`expect permit unconditonal_share`). Sources, tiers and errors are left to `datalex
+    /// test`.
+    pub(super) fn expected_codes(&mut self, t: &ast::TestDecl, package: &Package) {
+        let Some(kind) = t.request.as_ref().map(|r| &r.kind) else {
+            return;
+        };
+        let Some(plan) = package.plan(&kind.name) else {
+            return;
+        };
+        let produced = Produced::of(plan);
+        let mut wanted: Vec<(PartKind, &ast::Ident)> = Vec::new();
+        for e in &t.expects {
+            match &e.kind {
+                ast::ExpectKind::Effect(effect, reasons) => {
+                    if !produced.effects.contains(effect) {
+                        self.diags.push(
+                            DeclError::ExpectsNoEffect {
+                                span: e.span,
+                                effect: effect.as_str(),
+                                package: package.name.clone(),
+                                kind: kind.name.clone(),
+                            }
+                            .into(),
+                        );
+                    }
+                    wanted.extend(reasons.iter().map(|r| (PartKind::Reason, r)));
+                }
+                ast::ExpectKind::Has(part, code) => {
+                    if *part != PartKind::Source {
+                        wanted.push((*part, code));
+                    }
+                }
+                ast::ExpectKind::Deadline(code, ..) => wanted.push((PartKind::Deadline, code)),
+                // `expect no reason X` of an X nothing gives holds whatever is decided, and
+                // that is its point where a test guards against a rule the text does not
+                // support coming back (fidelity tests).
+                ast::ExpectKind::HasNo(..)
+                | ast::ExpectKind::Error(_)
+                | ast::ExpectKind::Tier(..) => {}
+            }
+        }
+        for (part, code) in wanted {
+            if !produced.has(part, &code.name) {
+                self.diags.push(
+                    DeclError::ExpectsNoCode {
+                        span: code.span,
+                        part,
+                        code: code.name.clone(),
+                        package: package.name.clone(),
+                        kind: kind.name.clone(),
+                        produced: produced.of_part(part),
+                    }
+                    .into(),
+                );
+            }
+        }
+    }
+
     /// Each field of a test's request (and of every object in it) named once: the request is
     /// JSON to the evaluator, which refuses a member named twice, so `check` says so where it
     /// is written rather than the test failing when it runs.
@@ -519,10 +641,27 @@ impl Cx {
     }
 
     /// Records the field `field` of a test's request (of type `ty`, a record) and the fields
-    /// of the objects in its literal as uses of the record fields they name.
+    /// of the objects in its literal as uses of the record fields they name; a field the record
+    /// does not declare is E0102.
     fn literal_uses(&mut self, ty: Option<&Ty>, field: &ast::Ident, lit: &ast::TestLiteral) {
         let Some(Ty::Record(rid)) = ty else { return };
         let Some(fid) = self.types.field(*rid, &field.name) else {
+            // The evaluator would ignore it, and the test decide without what it says.
+            let rec = &self.types.records[*rid];
+            let fields = rec
+                .fields
+                .iter()
+                .map(|f| self.types.fields[*f].name.clone())
+                .collect();
+            self.diags.push(
+                NameError::NoField {
+                    span: field.span,
+                    record: rec.name.clone(),
+                    field: field.name.clone(),
+                    fields,
+                }
+                .into(),
+            );
             return;
         };
         let key = Key::Field {

@@ -30,6 +30,17 @@ pub enum CitationError {
         /// Where it was named.
         named_in: RegulationRef,
     },
+    /// E0103: a regulation declared in a package that the citing package neither is nor extends.
+    RegulationOutOfScope {
+        /// Its id, as written in the citation.
+        span: Span,
+        /// Its id.
+        regulation: String,
+        /// The package that declares it.
+        declared_in: String,
+        /// The package that cites it.
+        package: String,
+    },
     /// E0113: a bare `§N` in a package that declares no regulation, or several.
     NoDefaultRegulation {
         /// The citation.
@@ -127,7 +138,8 @@ impl CitationError {
     /// Its code.
     pub fn code(&self) -> Code {
         match self {
-            CitationError::UnknownRegulation { .. } => Code::E0103,
+            CitationError::UnknownRegulation { .. }
+            | CitationError::RegulationOutOfScope { .. } => Code::E0103,
             CitationError::NoDefaultRegulation { .. } => Code::E0113,
             CitationError::TextUnavailable { .. } => Code::E0112,
             CitationError::NoArticle { .. }
@@ -166,6 +178,24 @@ impl CitationError {
                     RegulationRef::Applies => d.with_help(Message::new("E0103-in-applies")),
                 }
             }
+            CitationError::RegulationOutOfScope {
+                span,
+                regulation,
+                declared_in,
+                package,
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0103-out-of-scope")
+                    .arg("regulation", regulation)
+                    .arg("declared_in", declared_in.clone())
+                    .arg("package", package.clone()),
+            )
+            .with_help(
+                Message::help("E0103-out-of-scope")
+                    .arg("declared_in", declared_in)
+                    .arg("package", package),
+            ),
             CitationError::NoDefaultRegulation { span, declared } => {
                 let help = if declared == 0 {
                     Message::new("E0113-none-declared")

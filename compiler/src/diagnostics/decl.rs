@@ -2,7 +2,7 @@
 
 use super::{provision, role};
 use datalex_lang::ast::{PartKind, RuleRole};
-use datalex_lang::{Arg, Code, Diagnostic, Message, Span};
+use datalex_lang::{Arg, Code, Diagnostic, Join, Message, Span};
 
 /// What kind of thing is declared twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -172,6 +172,33 @@ pub enum DeclError {
         /// The test's name.
         span: Span,
     },
+    /// E0131: a test expects an effect no rule of the package decides on its kind.
+    ExpectsNoEffect {
+        /// The expectation.
+        span: Span,
+        /// The effect.
+        effect: &'static str,
+        /// The package.
+        package: String,
+        /// The request kind.
+        kind: String,
+    },
+    /// E0131: a test expects (or expects absent) a code nothing of the package produces on its
+    /// kind.
+    ExpectsNoCode {
+        /// The code.
+        span: Span,
+        /// What part it would be.
+        part: PartKind,
+        /// As written.
+        code: String,
+        /// The package.
+        package: String,
+        /// The request kind.
+        kind: String,
+        /// The codes of that part the package does produce on the kind, sorted.
+        produced: Vec<String>,
+    },
 }
 
 impl DeclError {
@@ -191,6 +218,7 @@ impl DeclError {
             | DeclError::PartOfCheck { .. }
             | DeclError::ExceptionWithoutOver { .. } => Code::E0117,
             DeclError::TestWithoutRequest { .. } => Code::E0120,
+            DeclError::ExpectsNoEffect { .. } | DeclError::ExpectsNoCode { .. } => Code::E0131,
         }
     }
 
@@ -322,6 +350,46 @@ impl DeclError {
             .with_help(Message::help("E0117-exception-without-over")),
             DeclError::TestWithoutRequest { span } => {
                 Diagnostic::new(code, span, Message::new("E0120-test-without-request"))
+            }
+            DeclError::ExpectsNoEffect {
+                span,
+                effect,
+                package,
+                kind,
+            } => Diagnostic::new(
+                code,
+                span,
+                Message::new("E0131-no-effect")
+                    .arg("effect", effect)
+                    .arg("package", package)
+                    .arg("kind", kind),
+            )
+            .with_help(Message::help("E0131-no-effect")),
+            DeclError::ExpectsNoCode {
+                span,
+                part,
+                code: expected,
+                package,
+                kind,
+                produced,
+            } => {
+                let d = Diagnostic::new(
+                    code,
+                    span,
+                    Message::new("E0131-no-code")
+                        .arg("part", part_word(part))
+                        .arg("code", expected)
+                        .arg("package", package)
+                        .arg("kind", kind),
+                );
+                if produced.is_empty() {
+                    d.with_help(Message::new("E0131-none-produced").arg("part", part_word(part)))
+                } else {
+                    d.with_help(
+                        Message::help("E0131-no-code")
+                            .arg("codes", Arg::codes(Join::Comma, &produced)),
+                    )
+                }
             }
         }
     }

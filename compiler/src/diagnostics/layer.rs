@@ -53,6 +53,15 @@ pub enum Difference {
     },
 }
 
+/// What only the prelude declares: the evaluator supplies the prelude's alone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PreludeOnly {
+    /// `fact NAME: [Record]`.
+    Fact,
+    /// `kind NAME: Record`.
+    Kind,
+}
+
 /// What is wrong with packages and how they build on each other.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LayerError {
@@ -97,6 +106,17 @@ pub enum LayerError {
         base: String,
         /// Where that was said.
         first: Span,
+    },
+    /// E0130: a fact or request kind declared by a package other than the prelude.
+    OnlyInPrelude {
+        /// Its name.
+        span: Span,
+        /// What it is.
+        what: PreludeOnly,
+        /// Its name as written.
+        name: String,
+        /// The package that declares it.
+        package: String,
     },
     /// E0121: a declaration that replaces a base package's without `override`.
     SilentReplacement {
@@ -167,6 +187,7 @@ impl LayerError {
             LayerError::OverrideOfNothing { .. } => Code::E0122,
             LayerError::UsesKindItDecides { .. } | LayerError::NothingToUse { .. } => Code::E0123,
             LayerError::RankConflict { .. } => Code::E0124,
+            LayerError::OnlyInPrelude { .. } => Code::E0130,
         }
     }
 
@@ -191,6 +212,26 @@ impl LayerError {
             }
             LayerError::ExtendsCycle { span } => {
                 Diagnostic::new(code, span, Message::new("E0111-extends-cycle"))
+            }
+            LayerError::OnlyInPrelude {
+                span,
+                what,
+                name,
+                package,
+            } => {
+                let what = match what {
+                    PreludeOnly::Fact => "fact",
+                    PreludeOnly::Kind => "kind",
+                };
+                Diagnostic::new(
+                    code,
+                    span,
+                    Message::new("E0130-only-in-prelude")
+                        .arg("what", what)
+                        .arg("name", name)
+                        .arg("package", package),
+                )
+                .with_help(Message::help("E0130-only-in-prelude").arg("what", what))
             }
             LayerError::PackageNotFirst { span } => {
                 Diagnostic::new(code, span, Message::new("E0118-package-not-first"))

@@ -5,7 +5,7 @@
 //!
 //! | enum | phase | codes |
 //! |---|---|---|
-//! | [`LayerError`] | packages and their layers | E0111, E0118, E0121–E0124 |
+//! | [`LayerError`] | packages and their layers | E0111, E0118, E0121–E0124, E0130 |
 //! | [`DeclError`] | declarations: twice, citing nothing, the wrong shape | E0106, E0115–E0117, E0120 |
 //! | [`TextError`] | a regulation's text: rank, numbering, periods, quotations, contradictions | E0102, E0119, E0125, E0127, E0129 |
 //! | [`NameError`] | names, fields, kinds, types, `over`, readings | E0101, E0102, E0108–E0110, E0128 |
@@ -28,7 +28,7 @@ mod warning;
 pub use citation::{CitationError, RegulationRef};
 pub use cycle::CycleError;
 pub use decl::{DeclError, Declared, Uncited};
-pub use layer::{Difference, LayerError, PackageRef, RankSide, Verb};
+pub use layer::{Difference, LayerError, PackageRef, PreludeOnly, RankSide, Verb};
 pub use name::NameError;
 pub use text::{Dated, ItemNumber, Provision, TextError};
 pub use typing::TypeError;

@@ -75,6 +75,8 @@ E0128-reads-an-interpretation = interpretation `{ $name }` reads another interpr
 E0103-unknown-regulation = unknown regulation
 E0103-unknown-regulation-named = unknown regulation `{ $name }`
     .help = declare it with `regulation ID "title" {"{"} … {"}"}` in this package or one it extends
+E0103-out-of-scope = regulation `{ $regulation }` is declared in package `{ $declared_in }`, which `{ $package }` neither is nor extends
+    .help = a package cites the regulations it or the packages it extends declare: cite it from a package that extends `{ $declared_in }`, or make `{ $package }` extend it
 E0103-in-scope = a scope says whom a declared regulation applies to
 E0103-in-applies = `applies` names a regulation declared in some package
 E0113-no-regulation = this citation does not name a regulation
@@ -173,6 +175,19 @@ E0118-no-package-line = this file does not say which package it belongs to
 E0118-two-package-lines = a file belongs to one package
 E0118-declared-here = declared here
 E0118-extends-twice = package `{ $package }` already extends `{ $base }`
+E0130-only-in-prelude = { $what ->
+    [fact] the fact
+   *[kind] the request kind
+} `{ $name }` is declared in package `{ $package }`; only the prelude (`std`) declares facts and request kinds
+    .help = the evaluator supplies the prelude's { $what ->
+    [fact] facts only: a fact declared here would have no data, and binding the jurisdiction would fail
+   *[kind] request kinds only: no request could be of a kind declared here
+}; use the prelude's
+E0131-no-effect = no rule of `{ $package }` decides `{ $effect }` on `{ $kind }` requests
+    .help = the test can never pass: expect an effect a rule of the package decides
+E0131-no-code = nothing of `{ $package }` gives the { $part } `{ $code }` on `{ $kind }` requests
+    .help = the test can never pass; the codes it gives are { $codes }
+E0131-none-produced = the test can never pass: nothing of the package gives a { $part } on these requests
 E0121-silent-replacement = { $what } `{ $name }` replaces the one of package `{ $base }` without saying so
     .help = write `override { $what } { $name }` if it is meant to replace it, or give it another name
 E0122-override-of-nothing = `override`, but no package this one extends has a { $what } `{ $name }`
@@ -445,6 +460,8 @@ E0126-title = a citation of a provision with no version in force while its regul
 E0127-title = a quotation that is not in the text it quotes
 E0128-title = an unknown interpretation, or one that reads another
 E0129-title = a regulation whose declarations contradict each other
+E0130-title = a fact or request kind declared outside the prelude
+E0131-title = a test that expects what nothing of its package produces
 W0001-title = a param nothing uses
 W0002-title = a value nothing uses or reports
 W0003-title = a coverage note on a provision that rules cite

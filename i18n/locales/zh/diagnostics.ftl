@@ -74,6 +74,8 @@ E0128-reads-an-interpretation = 解释 `{ $name }` 解释的是另一解释
 E0103-unknown-regulation = 未知法规
 E0103-unknown-regulation-named = 未知法规 `{ $name }`
     .help = 请在本包或其所扩展的包中以 `regulation ID "标题" {"{"} … {"}"}` 声明该法规
+E0103-out-of-scope = 法规 `{ $regulation }` 声明于政策包 `{ $declared_in }`，而 `{ $package }` 既不是该包，也不继承该包
+    .help = 政策包只能引用本包或其所继承的包所声明的法规：请在继承 `{ $declared_in }` 的政策包中引用，或者让 `{ $package }` 继承它
 E0103-in-scope = 适用范围（scope）说明已声明的法规适用于哪些主体
 E0103-in-applies = `applies` 须指明某个包中已声明的法规
 E0113-no-regulation = 该引用未指明法规
@@ -172,6 +174,19 @@ E0118-no-package-line = 该文件未写明其所属的包
 E0118-two-package-lines = 一个文件只能属于一个包
 E0118-declared-here = 在此声明
 E0118-extends-twice = 包 `{ $package }` 已经扩展了 `{ $base }`
+E0130-only-in-prelude = { $what ->
+    [fact] 事实
+   *[kind] 申请种类
+} `{ $name }` 声明于政策包 `{ $package }`；只有预置库（`std`）才能声明事实和申请种类
+    .help = 计算引擎只提供预置库的{ $what ->
+    [fact] 事实数据：在此声明的事实没有数据，绑定辖区时即会失败
+   *[kind] 申请种类：任何申请都不会属于在此声明的种类
+}；请使用预置库中的声明
+E0131-no-effect = `{ $package }` 没有任何规则对 `{ $kind }` 申请作出 `{ $effect }` 的决定
+    .help = 该测试永远不会通过：请预期本政策包的规则会作出的决定
+E0131-no-code = `{ $package }` 对 `{ $kind }` 申请不会给出代码为 `{ $code }` 的{ $part }
+    .help = 该测试永远不会通过；会给出的代码为 { $codes }
+E0131-none-produced = 该测试永远不会通过：本政策包对这类申请不会给出任何{ $part }
 E0121-silent-replacement = { $what } `{ $name }` 未加声明即取代了包 `{ $base }` 中的同名声明
     .help = 如果确要取代，请写作 `override { $what } { $name }`；否则请另取名称
 E0122-override-of-nothing = 使用了 `override`，但本包所扩展的包中没有{ $what } `{ $name }`
@@ -444,6 +459,8 @@ E0126-title = 所引条款在其法规施行期间没有有效的版本
 E0127-title = 引文不在所引的文本之中
 E0128-title = 未知的解释，或解释的对象是另一个解释
 E0129-title = 法规的声明相互矛盾
+E0130-title = 在预置库之外声明事实或申请种类
+E0131-title = 测试所预期的内容，本政策包不会产生
 W0001-title = 参数未被使用
 W0002-title = 值未被使用，也未在决定中报告
 W0003-title = 规则已引用的条款上有覆盖说明
