@@ -509,9 +509,25 @@ fn hot_reload_swaps_in_a_good_change_and_keeps_serving_through_a_broken_one() {
     assert_eq!(due(&server.addr), ("2026-03-16".to_string(), v1));
 }
 
+/// `binzhou/sharing.dlx` with the `share_conditions_missing` check made never to hold: it still
+/// compiles (the finding's code is still given by a check, so the tests expecting it compile),
+/// and silently drops the finding the package's tests expect.
+fn without_share_conditions_finding(sharing: &str) -> String {
+    let check = "check share_conditions_missing on share cites §20.3, national-2025 §15.2\n  when dataset.share == conditional\n";
+    assert!(
+        sharing.contains(check),
+        "binzhou/sharing.dlx has the share_conditions_missing check"
+    );
+    sharing.replacen(
+        check,
+        "check share_conditions_missing on share cites §20.3, national-2025 §15.2\n  when dataset.share == conditional and false\n",
+        1,
+    )
+}
+
 /// A reload that compiles but fails the package's own tests is refused like one that does not
-/// compile: a policy file cut at a line boundary (it still compiles, and silently drops the
-/// `share_conditions_missing` finding) is reported in `/v1/policies` with the failed test's
+/// compile: a policy file edited so that it still compiles but silently drops the
+/// `share_conditions_missing` finding is reported in `/v1/policies` with the failed test's
 /// name, and the last good version keeps deciding; restored, it is served again.
 #[test]
 fn a_reload_that_fails_the_packages_tests_is_not_served() {
@@ -519,14 +535,13 @@ fn a_reload_that_fails_the_packages_tests_is_not_served() {
     let sharing = dir.join("policies/binzhou/sharing.dlx");
     let original = std::fs::read_to_string(&sharing).unwrap();
     let v1 = version(&server.addr);
-    // Cut after the `restriction_reason_missing` check: what follows (the check for missing
-    // share conditions and the `otherwise`) is gone.
-    let end = original
-        .find("\ncheck share_conditions_missing")
-        .expect("binzhou/sharing.dlx has the share_conditions_missing check");
-    std::fs::write(&sharing, &original[..=end]).unwrap();
+    std::fs::write(&sharing, without_share_conditions_finding(&original)).unwrap();
     let check = common::run_in(&dir, &["check", "policies"], "");
-    assert_eq!(check.status.code(), Some(0), "the cut file still compiles");
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "the edited file still compiles"
+    );
     wait_for("the reload failure", || {
         json(&http(&server.addr, "GET", "/v1/policies", "").unwrap().1)["reload"]["status"]
             == "failed"
@@ -570,8 +585,7 @@ fn a_start_with_failing_policy_tests_is_refused_unless_skipped() {
     let dir = scratch_tree();
     let sharing = dir.path().join("policies/binzhou/sharing.dlx");
     let original = std::fs::read_to_string(&sharing).unwrap();
-    let end = original.find("\ncheck share_conditions_missing").unwrap();
-    std::fs::write(&sharing, &original[..=end]).unwrap();
+    std::fs::write(&sharing, without_share_conditions_finding(&original)).unwrap();
     let log = dir.path().join("decisions.db");
     for (lang, first) in [
         ("en", "error: the policies in policies fail 1 of their "),

@@ -245,17 +245,11 @@ fn lower_inner(
                     }
                     None => {
                         let types = r.types();
-                        let rec = &types.records[rid];
-                        let fields: Vec<String> = rec
-                            .fields
-                            .iter()
-                            .map(|f| types.fields[*f].name.clone())
-                            .collect();
                         let d = NameError::NoField {
                             span: field.span,
-                            record: rec.name.clone(),
+                            record: types.records[rid].name.clone(),
                             field: field.name.clone(),
-                            fields,
+                            fields: types.field_names(rid),
                         };
                         err(r, d)
                     }

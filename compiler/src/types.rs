@@ -142,6 +142,15 @@ impl Types {
             .find(|&f| self.fields[f].name == name)
     }
 
+    /// The names of `record`'s fields, in declaration order (for the help of E0102).
+    pub fn field_names(&self, record: RecordId) -> Vec<String> {
+        self.records[record]
+            .fields
+            .iter()
+            .map(|f| self.fields[*f].name.clone())
+            .collect()
+    }
+
     /// The enums that have a member called `name`.
     pub fn enums_with_member(&self, name: &str) -> Vec<EnumId> {
         self.enums

@@ -647,18 +647,12 @@ impl Cx {
         let Some(Ty::Record(rid)) = ty else { return };
         let Some(fid) = self.types.field(*rid, &field.name) else {
             // The evaluator would ignore it, and the test decide without what it says.
-            let rec = &self.types.records[*rid];
-            let fields = rec
-                .fields
-                .iter()
-                .map(|f| self.types.fields[*f].name.clone())
-                .collect();
             self.diags.push(
                 NameError::NoField {
                     span: field.span,
-                    record: rec.name.clone(),
+                    record: self.types.records[*rid].name.clone(),
                     field: field.name.clone(),
-                    fields,
+                    fields: self.types.field_names(*rid),
                 }
                 .into(),
             );
