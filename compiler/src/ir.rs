@@ -43,6 +43,17 @@ pub type RuleId = Idx<RuleDef>;
 /// An exception of a derived value: its index in [`ValueDef::exceptions`].
 pub type BranchId = Idx<Branch>;
 
+/// The codes the evaluator gives of its own, beside those the policy's outcome parts name:
+/// tests may expect them (E0131 counts them among what every plan can give).
+pub mod builtin {
+    /// The reason of a decision whose rules (or a value's exceptions) conflict: deny.
+    pub const RULE_CONFLICT: &str = "rule_conflict";
+    /// The finding of a deadline whose start or period is unknown.
+    pub const DEADLINE_NOT_COMPUTED: &str = "deadline_not_computed";
+    /// The finding of a deadline counted past the calendar years loaded.
+    pub const CALENDAR_NOT_LOADED: &str = "calendar_not_loaded";
+}
+
 /// A compiled policy set: the [`Program`] the evaluator executes, and what tools read about it
 /// (the policy graph, the tests, the coverage notes). It dereferences to its program.
 #[derive(Debug, Clone)]

@@ -676,11 +676,13 @@ fn lower_binary(
             }
             // `10 working days < 14 days` has no answer without a start date: which is longer
             // depends on the days in between.
-            if let (Ty::Duration, Some(left), Some(right)) =
-                (&at, days_counted(r, &ax, 0), days_counted(r, &bx, 0))
-            {
-                if left != right {
-                    return err(r, TypeError::DayCounts { span, left, right });
+            if at == Ty::Duration {
+                if let (Some(left), Some(right)) =
+                    (days_counted(r, &ax, 0), days_counted(r, &bx, 0))
+                {
+                    if left != right {
+                        return err(r, TypeError::DayCounts { span, left, right });
+                    }
                 }
             }
             let ordered_enum = match &at {

@@ -499,30 +499,31 @@ impl<'p> Produced<'p> {
         // A conflict between rules, or the `otherwise`, denies.
         let mut effects = vec![ast::Effect::Deny];
         let mut codes = vec![
-            (PartKind::Reason, "rule_conflict"),
-            (PartKind::Finding, "deadline_not_computed"),
-            (PartKind::Finding, "calendar_not_loaded"),
+            (PartKind::Reason, builtin::RULE_CONFLICT),
+            (PartKind::Finding, builtin::DEADLINE_NOT_COMPUTED),
+            (PartKind::Finding, builtin::CALENDAR_NOT_LOADED),
         ];
-        let values = plan.values().flat_map(|(_, v)| v.exceptions.iter());
-        let parts = plan
-            .rules()
-            .flat_map(|(_, r)| r.parts.iter())
-            .chain(values.flat_map(|(_, b)| b.parts.iter()));
+        let mut parts: Vec<&'p Part> = Vec::new();
         for (_, r) in plan.rules() {
             if let Some((effect, code, _)) = &r.effect {
                 effects.push(*effect);
                 codes.push((PartKind::Reason, code));
             }
+            parts.extend(&r.parts);
         }
-        for part in parts {
-            codes.push(match part {
+        for (_, v) in plan.values() {
+            parts.extend(v.exceptions.iter().flat_map(|(_, b)| &b.parts));
+        }
+        codes.extend(parts.into_iter().map(|part| {
+            let (kind, code) = match part {
                 Part::Reason { code, .. } => (PartKind::Reason, code),
                 Part::Obligation { code, .. } => (PartKind::Obligation, code),
                 Part::Deadline { code, .. } => (PartKind::Deadline, code),
                 Part::Remedy { code, .. } => (PartKind::Remedy, code),
                 Part::Finding { code, .. } => (PartKind::Finding, code),
-            });
-        }
+            };
+            (kind, &**code)
+        }));
         Produced { effects, codes }
     }
 

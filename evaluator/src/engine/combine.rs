@@ -17,7 +17,7 @@ use super::outcome::Materials;
 use super::trace::Trace;
 use crate::decision::{self, Deadline, Decision, PolicyRef, Reason, Source};
 use crate::value::Value;
-use datalex_compiler::ir::{KindPlan, RuleDef, RuleId};
+use datalex_compiler::ir::{builtin, KindPlan, RuleDef, RuleId};
 use datalex_compiler::types::Ty;
 use datalex_lang::ast::Effect;
 use std::collections::BTreeMap;
@@ -187,7 +187,7 @@ impl<'a> Cx<'a> {
         }
         all_cites.dedup();
         Some(Reason {
-            code: "rule_conflict".into(),
+            code: builtin::RULE_CONFLICT.into(),
             rule: Arc::from(rules.join(", ")),
             text: Arc::from(format!("{}；按照安全可控原则不予准许。", texts.join("；"))),
             cites: decision::cites(&all_cites),

@@ -7,7 +7,7 @@ use super::expr::{in_list, is_literal, same, truthy};
 use super::trace::Detail;
 use crate::decision::{Deadline, Finding, Obligation, Reason, Remedy};
 use crate::value::{Accessor, Value};
-use datalex_compiler::ir::{Conjunct, Ex, Part, RuleDef};
+use datalex_compiler::ir::{builtin, Conjunct, Ex, Part, RuleDef};
 use std::sync::Arc;
 
 /// What an applicable rule or value exception contributes.
@@ -277,7 +277,7 @@ impl<'a> Cx<'a> {
                     (self.eval(from)?, self.eval(within)?)
                 else {
                     m.findings.push(Finding {
-                        code: "deadline_not_computed".into(),
+                        code: builtin::DEADLINE_NOT_COMPUTED.into(),
                         severity: "warning",
                         subject: code.to_string(),
                         text: Arc::from(format!("期限 {code} 的起算日或期间未知，无法计算")),
@@ -290,7 +290,7 @@ impl<'a> Cx<'a> {
                 let (due, outside) = self.add_days(start, count, working);
                 if outside {
                     m.findings.push(Finding {
-                        code: "calendar_not_loaded".into(),
+                        code: builtin::CALENDAR_NOT_LOADED.into(),
                         severity: "warning",
                         subject: code.to_string(),
                         text: Arc::from(format!("期限 {code} 超出已加载的法定节假日安排年份，仅按周末计算工作日，到期日 {due} 需待国务院公布该年安排后复核")),
