@@ -13,6 +13,8 @@ use crate::span::{FileId, Span};
 use pest::iterators::{Pair, Pairs};
 use pest::Parser as _;
 
+mod fast;
+
 mod generated {
     #![allow(
         clippy::all,
@@ -96,9 +98,53 @@ pub const ITEM_KWS: &[Kw] = &[
     Kw::Labels,
 ];
 
-/// Whether `word` starts a top-level item, in either keyword language.
+/// Whether `word` starts a top-level item, in either keyword language ([`ITEM_KWS`]; the
+/// tests hold the two lists equal). Every line of every file is asked, so the words are
+/// matched directly rather than looked up in the keyword table.
 pub fn is_item_keyword(word: &str) -> bool {
-    ITEM_KWS.iter().any(|k| k.en() == word || k.zh() == word)
+    matches!(
+        word,
+        "coverage"
+            | "use"
+            | "override"
+            | "package"
+            | "regulation"
+            | "enum"
+            | "record"
+            | "fact"
+            | "kind"
+            | "param"
+            | "value"
+            | "guard"
+            | "rule"
+            | "exception"
+            | "check"
+            | "otherwise"
+            | "test"
+            | "scope"
+            | "interpretation"
+            | "labels"
+            | "覆盖"
+            | "采用"
+            | "取代"
+            | "政策包"
+            | "法规"
+            | "枚举"
+            | "记录"
+            | "事实"
+            | "种类"
+            | "参数"
+            | "取值"
+            | "前置条件"
+            | "规则"
+            | "例外"
+            | "检查"
+            | "否则"
+            | "测试"
+            | "适用范围"
+            | "解释"
+            | "标签"
+    )
 }
 
 /// Parses one file. Spans carry `file`.
@@ -292,8 +338,17 @@ pub fn parse_chunk_with_keywords(chunk: &str) -> (Option<Item>, Vec<Diagnostic>,
     parse_at(0, 0, chunk)
 }
 
-/// Parses the chunk that starts at byte `base` of `file`.
-fn parse_at(file: FileId, base: usize, chunk: &str) -> (Option<Item>, Vec<Diagnostic>, KeywordUse) {
+/// Parses the chunk that starts at byte `base` of `file`: by hand if it is an item [`fast`]
+/// reads, with the grammar otherwise (the same answer either way).
+fn parse_at(file: FileId, base: usize, chunk: &str) -> Chunk {
+    if let Some((item, used)) = fast::item(file, base, chunk) {
+        return (Some(item), Vec::new(), used);
+    }
+    parse_with_grammar(file, base, chunk)
+}
+
+/// [`parse_at`] with the grammar alone: every item, and every syntax error's message.
+fn parse_with_grammar(file: FileId, base: usize, chunk: &str) -> Chunk {
     let mut used = KeywordUse::default();
     if chunk.trim().is_empty() || is_only_comments(chunk) {
         return (None, Vec::new(), used);
@@ -450,27 +505,32 @@ fn unclosed_brace(text: &str) -> Option<usize> {
 /// How much a line opens (`{`, `[`) or closes (`}`, `]`) brackets, strings and comments aside:
 /// what [`classify`] tells of the line, read byte by byte (every character it looks at is
 /// ASCII, and no byte of a longer UTF-8 character is), since every line of every file is read
-/// so.
+/// so. Most of a policy's bytes are in strings (the text of the regulations): a string is
+/// crossed with `memchr` to its closing quote or its next escape.
 fn brace_delta(line: &str) -> i64 {
+    let bytes = line.as_bytes();
     let mut delta = 0;
-    let mut bytes = line.bytes().peekable();
-    let mut in_string = false;
-    let mut escaped = false;
-    while let Some(b) = bytes.next() {
-        if in_string {
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' || b == b'\n' {
-                in_string = false;
-            }
-            continue;
-        }
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            b'"' => loop {
+                // In a string: to its closing quote (an escape skips the byte after it); one
+                // left open ends at the line's end.
+                let Some(rest) = bytes.get(i..) else {
+                    return delta;
+                };
+                match memchr::memchr2(b'"', b'\\', rest) {
+                    Some(at) if rest.get(at) == Some(&b'"') => {
+                        i += at + 1;
+                        break;
+                    }
+                    Some(at) => i += at + 2,
+                    None => return delta,
+                }
+            },
             // A comment runs to the end of the line.
-            b'/' if bytes.peek() == Some(&b'/') => break,
+            b'/' if bytes.get(i) == Some(&b'/') => return delta,
             b'{' | b'[' => delta += 1,
             b'}' | b']' => delta -= 1,
             _ => {}
@@ -2679,6 +2739,22 @@ mod tests {
             "and_x",
         ] {
             assert!(PolicyParser::parse(Rule::keyword, name).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_item_words_are_the_item_keywords() {
+        let mut words: Vec<&str> = ITEM_KWS.iter().flat_map(|k| [k.en(), k.zh()]).collect();
+        words.sort_unstable();
+        words.dedup();
+        assert_eq!(words.len(), 2 * ITEM_KWS.len());
+        assert!(words.iter().all(|w| is_item_keyword(w)));
+        let others = Kw::ALL.iter().filter(|k| !ITEM_KWS.contains(k));
+        for k in others {
+            assert!(
+                !is_item_keyword(k.en()) && !is_item_keyword(k.zh()),
+                "{k:?}"
+            );
         }
     }
 
