@@ -307,14 +307,41 @@ impl Printer<'_> {
 
 /// Analyses every plan of every package and returns warnings. A rule of a base package is
 /// analysed once, in the first package whose plan contains it.
+///
+/// The plans are analysed on two threads, each half of them (by their number of rules) in
+/// order, and the warnings given in the plans' order: the same as one thread gives.
 pub fn analyze(policy: &Program) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for pkg in &policy.packages {
-        for plan in &pkg.plans {
+    let plans: Vec<&KindPlan> = policy.packages.iter().flat_map(|p| &p.plans).collect();
+    let run = |part: &[&KindPlan]| {
+        let mut out = Vec::new();
+        for plan in part {
             analyze_plan(policy, plan, &mut out);
         }
+        out
+    };
+    let total: usize = plans.iter().map(|p| p.rules().len()).sum();
+    let mut seen = 0;
+    let half = plans
+        .iter()
+        .position(|p| {
+            seen += p.rules().len();
+            seen * 2 >= total
+        })
+        .map_or(plans.len(), |i| i + 1);
+    let (first, second) = plans.split_at(half);
+    if first.is_empty() || second.is_empty() {
+        return run(&plans);
     }
-    out
+    std::thread::scope(|s| {
+        let later = s.spawn(|| run(second));
+        let mut out = run(first);
+        // A thread that panicked (analysis does not) is done again here.
+        match later.join() {
+            Ok(mut rest) => out.append(&mut rest),
+            Err(_) => out.extend(run(second)),
+        }
+        out
+    })
 }
 
 fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {

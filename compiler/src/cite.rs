@@ -7,7 +7,7 @@ use datalex_lang::ast::{Citation, CiteForm};
 use datalex_lang::Diagnostic;
 
 /// The regulation a bare `§N` cites: the one the package declares.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DefaultRegulation {
     /// The package declares exactly this one.
     One(RegId),

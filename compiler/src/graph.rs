@@ -86,10 +86,13 @@ pub fn build(regulations: &Arena<RegulationText>, packages: &[Package]) -> Polic
             g.edge(a, reg, Edge::PartOf);
         }
     }
-    let params: Vec<String> = packages
-        .iter()
-        .flat_map(|p| p.params.iter().map(|q| q.name.clone()))
-        .collect();
+    // Each param by its name without its package (`binzhou.reply_days`: `reply_days`), the
+    // first of the packages' params of that name, looked up once per deadline.
+    let mut params: HashMap<&str, &str> = HashMap::new();
+    for q in packages.iter().flat_map(|p| &p.params) {
+        let short = q.name.rsplit('.').next().unwrap_or_default();
+        params.entry(short).or_insert(q.name.as_str());
+    }
     for p in packages {
         let pkg = g.node(Node::Package(p.name.clone()));
         if let Some(base) = &p.extends {
@@ -137,12 +140,8 @@ pub fn build(regulations: &Arena<RegulationText>, packages: &[Package]) -> Polic
                             let dn = g.node(Node::Deadline(format!("{}.{code}", r.name)));
                             g.edge(dn, rn, Edge::PartOf);
                             cite_edges(&mut g, dn, cites);
-                            if let Some(prm) = param.as_ref().and_then(|n| {
-                                params
-                                    .iter()
-                                    .find(|q| q.rsplit('.').next() == Some(n.as_str()))
-                            }) {
-                                let pn = g.node(Node::Param(prm.clone()));
+                            if let Some(prm) = param.as_ref().and_then(|n| params.get(n.as_str())) {
+                                let pn = g.node(Node::Param((*prm).to_string()));
                                 g.edge(dn, pn, Edge::Uses);
                             }
                         }

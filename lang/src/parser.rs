@@ -2677,7 +2677,7 @@ mod tests {
 
     /// The words of a rule of `grammar.pest` (atomic or silent) written as a choice of string
     /// literals (with `"X" ~ (…)` read as X followed by each word of the parentheses).
-    fn grammar_words(rule: &str) -> Vec<String> {
+    pub(super) fn grammar_words(rule: &str) -> Vec<String> {
         let grammar = include_str!("grammar.pest");
         let body = grammar
             .split_once(&format!("\n{rule} = @{{"))

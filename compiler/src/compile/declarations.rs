@@ -456,7 +456,7 @@ impl Cx {
                 }
                 continue;
             }
-            match cite::resolve(c, &self.regulations, default) {
+            match self.resolve(c, default) {
                 Ok(x) => {
                     self.cite_use(c, &x);
                     out.push(x);

@@ -3,7 +3,7 @@
 
 use super::plan::*;
 use super::*;
-use crate::cite::{self, DefaultRegulation};
+use crate::cite::DefaultRegulation;
 use crate::diagnostics::{
     DeclError, Declared, Difference, LayerError, NameError, PackageRef, RankSide, Uncited, Verb,
 };
@@ -284,7 +284,7 @@ impl Cx {
         let cites: Vec<Cite> = r
             .cites
             .iter()
-            .filter_map(|c| cite::resolve(c, &self.regulations, reg).ok())
+            .filter_map(|c| self.resolve(c, reg).ok())
             .collect();
         // INVARIANT: citations resolve to the regulations they were resolved against.
         let source = cites.first().map(|c| &self.regulations[c.regulation]);

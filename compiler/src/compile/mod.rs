@@ -198,9 +198,47 @@ struct Cx {
     readings_used: FxHashSet<Arc<str>>,
     /// The names resolved so far.
     symbols: Symbols,
+    /// Citations resolved so far, by what their resolution depends on ([`Cx::resolve`]).
+    resolved: std::cell::RefCell<rustc_hash::FxHashMap<CiteKey, Cite>>,
 }
 
+/// What [`cite::resolve`] reads of a citation, with the regulation a bare `§N` cites: the
+/// regulation named, the path, the version and how the path is written.
+type CiteKey = (
+    Option<String>,
+    crate::cite::DefaultRegulation,
+    Vec<u32>,
+    Option<datalex_lang::date::Date>,
+    ast::CiteForm,
+);
+
 impl Cx {
+    /// [`cite::resolve`], remembered: a citation resolves to the same provision wherever it
+    /// is written (each rule's citations are resolved for every kind it decides, and again
+    /// for rank conflicts). A citation that does not resolve is not remembered: its error
+    /// names the place it is written.
+    fn resolve(
+        &self,
+        c: &ast::Citation,
+        default: crate::cite::DefaultRegulation,
+    ) -> Result<Cite, Option<Diagnostic>> {
+        let key = (
+            c.regulation.as_ref().map(|n| n.name.clone()),
+            default,
+            c.path.clone(),
+            c.version,
+            c.form,
+        );
+        if let Some(hit) = self.resolved.borrow().get(&key) {
+            return Ok(hit.clone());
+        }
+        let resolved = crate::cite::resolve(c, &self.regulations, default);
+        if let Ok(x) = &resolved {
+            self.resolved.borrow_mut().insert(key, x.clone());
+        }
+        resolved
+    }
+
     fn build(&mut self, files: &[(FileId, &ast::File)], purpose: Purpose<'_>) -> Option<PolicySet> {
         let packages = self.gather(files);
         self.declare_types(files);
