@@ -308,40 +308,50 @@ impl Printer<'_> {
 /// Analyses every plan of every package and returns warnings. A rule of a base package is
 /// analysed once, in the first package whose plan contains it.
 ///
-/// The plans are analysed on two threads, each half of them (by their number of rules) in
-/// order, and the warnings given in the plans' order: the same as one thread gives.
+/// The plans are analysed on two threads, each taking the next plan not yet taken (the largest,
+/// by number of rules, first: a plan's cost is not known before, and the largest last would
+/// leave one thread alone with it); the warnings are given in the plans' order, the same as one
+/// thread gives.
 pub fn analyze(policy: &Program) -> Vec<Diagnostic> {
+    use std::sync::atomic::{AtomicUsize, Ordering};
     let plans: Vec<&KindPlan> = policy.packages.iter().flat_map(|p| &p.plans).collect();
-    let run = |part: &[&KindPlan]| {
-        let mut out = Vec::new();
-        for plan in part {
-            analyze_plan(policy, plan, &mut out);
+    let mut largest_first: Vec<usize> = (0..plans.len()).collect();
+    largest_first.sort_by_key(|&i| std::cmp::Reverse(plans.get(i).map_or(0, |p| p.rules().len())));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done: Vec<(usize, Vec<Diagnostic>)> = Vec::new();
+        while let Some(&i) = largest_first.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let mut out = Vec::new();
+            if let Some(plan) = plans.get(i) {
+                analyze_plan(policy, plan, &mut out);
+            }
+            done.push((i, out));
         }
-        out
+        done
     };
-    let total: usize = plans.iter().map(|p| p.rules().len()).sum();
-    let mut seen = 0;
-    let half = plans
-        .iter()
-        .position(|p| {
-            seen += p.rules().len();
-            seen * 2 >= total
+    let mut done = if plans.len() < 2 {
+        work()
+    } else {
+        std::thread::scope(|s| {
+            let other = s.spawn(work);
+            let mut done = work();
+            // A thread that panicked (analysis does not) lost its plans: they are done again
+            // below.
+            done.extend(other.join().unwrap_or_default());
+            done
         })
-        .map_or(plans.len(), |i| i + 1);
-    let (first, second) = plans.split_at(half);
-    if first.is_empty() || second.is_empty() {
-        return run(&plans);
-    }
-    std::thread::scope(|s| {
-        let later = s.spawn(|| run(second));
-        let mut out = run(first);
-        // A thread that panicked (analysis does not) is done again here.
-        match later.join() {
-            Ok(mut rest) => out.append(&mut rest),
-            Err(_) => out.extend(run(second)),
+    };
+    for i in 0..plans.len() {
+        if !done.iter().any(|(j, _)| *j == i) {
+            let mut out = Vec::new();
+            if let Some(plan) = plans.get(i) {
+                analyze_plan(policy, plan, &mut out);
+            }
+            done.push((i, out));
         }
-        out
-    })
+    }
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().flat_map(|(_, out)| out).collect()
 }
 
 fn analyze_plan(policy: &Program, plan: &KindPlan, out: &mut Vec<Diagnostic>) {
