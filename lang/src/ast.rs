@@ -195,6 +195,28 @@ pub struct Regulation {
     pub span: Span,
 }
 
+impl Regulation {
+    /// A regulation of this id and title with nothing declared in it yet, as a reader starts
+    /// it.
+    pub fn new(id: Ident, title: Str, span: Span) -> Regulation {
+        Regulation {
+            id,
+            title,
+            issuer: None,
+            number: None,
+            rank: None,
+            territory: None,
+            in_force: None,
+            unavailable: None,
+            style: None,
+            chapters: Vec::new(),
+            articles: Vec::new(),
+            missing: Vec::new(),
+            span,
+        }
+    }
+}
+
 /// `chapter N "title"`: the articles after it belong to it.
 #[derive(Debug, Clone)]
 pub struct Chapter {

@@ -925,21 +925,7 @@ impl Cx {
         let mut it = p.kids();
         let id = self.ident(&need(&mut it, span, "a regulation id")?);
         let title = self.string(&need(&mut it, span, "a title")?);
-        let mut reg = Regulation {
-            id,
-            title,
-            issuer: None,
-            number: None,
-            rank: None,
-            territory: None,
-            in_force: None,
-            unavailable: None,
-            style: None,
-            chapters: Vec::new(),
-            articles: Vec::new(),
-            missing: Vec::new(),
-            span,
-        };
+        let mut reg = Regulation::new(id, title, span);
         for e in it {
             let espan = self.span(&e);
             match e.as_rule() {
@@ -2085,33 +2071,7 @@ impl Cx {
             };
             rest.push((op, self.expr(operand)?));
         }
-        if rest.is_empty() {
-            return Ok(first);
-        }
-        let level = rest.first().and_then(|(op, _)| op.chain_level());
-        let (first, rest) = match first.kind {
-            ExprKind::Chain(head, mut inner)
-                if inner.first().and_then(|(op, _)| op.chain_level()) == level =>
-            {
-                inner.append(&mut rest);
-                (head, inner)
-            }
-            kind => (
-                Box::new(Expr {
-                    kind,
-                    span: first.span,
-                }),
-                rest,
-            ),
-        };
-        let span = match rest.last() {
-            Some((_, last)) => first.span.to(last.span),
-            None => span,
-        };
-        Ok(Expr {
-            kind: ExprKind::Chain(first, rest),
-            span,
-        })
+        Ok(chain_of(first, rest))
     }
 
     fn not_expr(&self, p: Pair<'_, Rule>) -> PResult<Expr> {
@@ -2311,6 +2271,40 @@ impl Cx {
             }),
             _ => Err(self.bug(&p, "an expression")),
         }
+    }
+}
+
+/// A chain of `first` and the operators and operands `rest` of one level (`a or b or c`): one
+/// flat [`ExprKind::Chain`], a first operand that is a chain of the same level (`(a or b) or c`)
+/// spliced in (the left-associative reading); `first` alone if `rest` is empty. Both readers
+/// (the tree builder and [`fast`]) put chains together here.
+fn chain_of(first: Expr, mut rest: Vec<(BinOp, Expr)>) -> Expr {
+    if rest.is_empty() {
+        return first;
+    }
+    let level = rest.first().and_then(|(op, _)| op.chain_level());
+    let (first, rest) = match first.kind {
+        ExprKind::Chain(head, mut inner)
+            if inner.first().and_then(|(op, _)| op.chain_level()) == level =>
+        {
+            inner.append(&mut rest);
+            (head, inner)
+        }
+        kind => (
+            Box::new(Expr {
+                kind,
+                span: first.span,
+            }),
+            rest,
+        ),
+    };
+    let span = match rest.last() {
+        Some((_, last)) => first.span.to(last.span),
+        None => first.span,
+    };
+    Expr {
+        kind: ExprKind::Chain(first, rest),
+        span,
     }
 }
 
