@@ -9,6 +9,7 @@ use datalex_files::{read_policy, Walker};
 use datalex_i18n::Lang;
 use datalex_lang::keywords::Kw;
 use datalex_lang::SourceMap;
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// The prelude, embedded so that the binary needs no files beside it.
@@ -46,12 +47,17 @@ pub fn sources(paths: &[PathBuf], lang: Lang) -> Result<SourceMap> {
     }
     // Packages the ones found build on or use: `package X extends Y` and `use Y for …` look for
     // the folder Y beside X's folder.
+    // Each file is read once: the texts read here for their dependencies are the sources.
+    let mut texts: HashMap<PathBuf, String> = HashMap::new();
     let mut i = 0;
     loop {
         let next = walker.file(i).map(Path::to_path_buf);
         let Some(f) = next else { break };
         i += 1;
-        for dep in dependencies(&read_policy(&f)?) {
+        let text = read_policy(&f)?;
+        let deps = dependencies(&text);
+        texts.insert(f.clone(), text);
+        for dep in deps {
             if let Some(dir) = f.parent().and_then(Path::parent).map(|d| d.join(&dep)) {
                 if dir.is_dir() && !walker.files().any(|x| x.starts_with(&dir)) {
                     walker.add(&dir)?;
@@ -62,7 +68,10 @@ pub fn sources(paths: &[PathBuf], lang: Lang) -> Result<SourceMap> {
     let mut map = SourceMap::new();
     map.add("stdlib/prelude.dlx", PRELUDE);
     for f in listed(walker, lang)? {
-        let text = read_policy(&f)?;
+        let text = match texts.remove(&f) {
+            Some(text) => text,
+            None => read_policy(&f)?,
+        };
         map.add(display(&f), text);
     }
     Ok(map)
@@ -92,7 +101,15 @@ fn display(p: &Path) -> String {
 /// table, [`Kw`]).
 fn dependencies(text: &str) -> Vec<String> {
     let is = |word: Option<&str>, kw: Kw| word.is_some_and(|w| w == kw.en() || w == kw.zh());
+    let starts = [Kw::Package, Kw::Use];
     text.lines()
+        .filter(|l| {
+            // Most lines start with no such keyword: they are passed over without splitting.
+            let l = l.trim_start();
+            starts
+                .iter()
+                .any(|k| l.starts_with(k.en()) || l.starts_with(k.zh()))
+        })
         .filter_map(|l| {
             let w: Vec<&str> = l.split_whitespace().take(4).collect();
             let word = |i: usize| w.get(i).copied();
