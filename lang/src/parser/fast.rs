@@ -540,9 +540,10 @@ impl<'s> Reader<'s> {
         }
     }
 
-    /// `ident ~ ("," ~ ident)*`, as `on_kinds` and `over` hold after their keyword.
-    fn idents(&mut self) -> Option<Vec<Ident>> {
-        let mut out = vec![self.ident()?];
+    /// `item ~ ("," ~ item)*`: names, citations, articles of a coverage entry. Ends as the
+    /// repetition does: after the skip that follows the first item, or at the end of the last.
+    fn separated<T>(&mut self, item: fn(&mut Self) -> Option<T>) -> Option<Vec<T>> {
+        let mut out = vec![item(self)?];
         self.skip();
         loop {
             let m = self.mark();
@@ -552,8 +553,13 @@ impl<'s> Reader<'s> {
                 return Some(out);
             }
             self.skip();
-            out.push(self.ident()?);
+            out.push(item(self)?);
         }
+    }
+
+    /// `ident ~ ("," ~ ident)*`, as `on_kinds` and `over` hold after their keyword.
+    fn idents(&mut self) -> Option<Vec<Ident>> {
+        self.separated(Self::ident)
     }
 
     /// A nested call of this reader's recursive functions; `None` past the bound.
@@ -1282,18 +1288,7 @@ impl<'s> Reader<'s> {
         }
         self.kw(CITES)?;
         self.skip();
-        let mut out = vec![self.cite_item()?];
-        self.skip();
-        loop {
-            let m = self.mark();
-            self.skip();
-            if self.lit(",").is_none() {
-                self.reset(m);
-                return Some(out);
-            }
-            self.skip();
-            out.push(self.cite_item()?);
-        }
+        self.separated(Self::cite_item)
     }
 
     /// `cite_item = _{ reading_ref | citation }`, `reading_ref = { kw_reading ~ ident }`.
@@ -1334,18 +1329,7 @@ impl<'s> Reader<'s> {
         let mut path = Vec::new();
         let mut version = None;
         if self.lit("?").is_none() {
-            path.push(self.int()?.1);
-            for _ in 0..2 {
-                let m = self.mark();
-                if self.lit(".").is_some() {
-                    if let Some((_, n)) = self.int() {
-                        path.push(n);
-                        continue;
-                    }
-                }
-                self.reset(m);
-                break;
-            }
+            path = self.cite_path()?;
             version = self.cite_version()?;
         }
         Some(Citation {
@@ -1356,6 +1340,23 @@ impl<'s> Reader<'s> {
             reading: None,
             span: self.span(start, self.pos),
         })
+    }
+
+    /// `cite_path = { int ~ ("." ~ int){0, 2} }` (in an atomic rule: nothing skipped).
+    fn cite_path(&mut self) -> Option<Vec<u32>> {
+        let mut path = vec![self.int()?.1];
+        for _ in 0..2 {
+            let m = self.mark();
+            if self.lit(".").is_some() {
+                if let Some((_, n)) = self.int() {
+                    path.push(n);
+                    continue;
+                }
+            }
+            self.reset(m);
+            break;
+        }
+        Some(path)
     }
 
     /// `blank*` (no comments).
@@ -1434,22 +1435,16 @@ impl<'s> Reader<'s> {
     fn ordinal(&mut self, suffix: &str) -> Option<u32> {
         self.lit("第")?;
         let start = self.pos;
-        let digits = self.rest().bytes().take_while(u8::is_ascii_digit).count();
-        let n = if digits > 0 {
-            self.pos += digits;
-            self.src.get(start..self.pos)?.parse::<u32>().ok()?
+        let (len, digits) = zh_number_len(self.rest());
+        if len == 0 {
+            return None;
+        }
+        self.pos += len;
+        let number = self.src.get(start..self.pos)?;
+        let n = if digits {
+            number.parse::<u32>().ok()?
         } else {
-            let len: usize = self
-                .rest()
-                .chars()
-                .take_while(|c| "零一二三四五六七八九十百".contains(*c))
-                .map(char::len_utf8)
-                .sum();
-            if len == 0 {
-                return None;
-            }
-            self.pos += len;
-            crate::numerals::parse(self.src.get(start..self.pos)?)?
+            crate::numerals::parse(number)?
         };
         self.lit(suffix)?;
         Some(n)
@@ -1472,15 +1467,7 @@ impl<'s> Reader<'s> {
     /// Whether `第` NUMBER `suffix` comes next, as the grammar reads it.
     fn ordinal_matches(&self, suffix: &str) -> bool {
         let rest = self.rest().strip_prefix("第").unwrap_or("");
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        let len = if digits > 0 {
-            digits
-        } else {
-            rest.chars()
-                .take_while(|c| "零一二三四五六七八九十百".contains(*c))
-                .map(char::len_utf8)
-                .sum()
-        };
+        let (len, _) = zh_number_len(rest);
         len > 0 && rest.get(len..).is_some_and(|r| r.starts_with(suffix))
     }
 
@@ -1814,13 +1801,8 @@ impl<'s> Reader<'s> {
         let mut entries = Vec::new();
         while self.byte() != Some(b'}') {
             let estart = self.pos;
-            let mut articles = vec![self.coverage_ref()?];
+            let articles = self.separated(Self::coverage_ref)?;
             self.skip();
-            while self.lit(",").is_some() {
-                self.skip();
-                articles.push(self.coverage_ref()?);
-                self.skip();
-            }
             let (s, e) = self.kw(COVERAGE_STATUS)?;
             let decidable = !matches!(self.src.get(s..e)?, "not_decidable" | "不可判定");
             self.skip();
@@ -1845,18 +1827,7 @@ impl<'s> Reader<'s> {
     fn coverage_ref(&mut self) -> Option<(Vec<u32>, CiteForm, Span)> {
         let start = self.pos;
         if self.lit("§").is_some() {
-            let mut path = vec![self.int()?.1];
-            for _ in 0..2 {
-                let m = self.mark();
-                if self.lit(".").is_some() {
-                    if let Some((_, n)) = self.int() {
-                        path.push(n);
-                        continue;
-                    }
-                }
-                self.reset(m);
-                break;
-            }
+            let path = self.cite_path()?;
             return Some((path, CiteForm::Section, self.span(start, self.pos)));
         }
         let (path, form) = self.zh_cite_path()?;
@@ -1872,13 +1843,8 @@ impl<'s> Reader<'s> {
         self.skip();
         self.kw(OF)?;
         self.skip();
-        let mut of = vec![self.citation()?];
+        let of = self.separated(Self::citation)?;
         self.skip();
-        while self.lit(",").is_some() {
-            self.skip();
-            of.push(self.citation()?);
-            self.skip();
-        }
         self.lit("{")?;
         self.skip();
         let says = self.keyed_string(SAYS)?;
@@ -2559,6 +2525,21 @@ impl<'s> Reader<'s> {
             depth + 1,
         ))
     }
+}
+
+/// `zh_number = @{ ASCII_DIGIT+ | ("零" | … | "百")+ }` at the start of `text`: its length in
+/// bytes (0 if none), and whether it is in digits.
+fn zh_number_len(text: &str) -> (usize, bool) {
+    let digits = text.bytes().take_while(u8::is_ascii_digit).count();
+    if digits > 0 {
+        return (digits, true);
+    }
+    let len = text
+        .chars()
+        .take_while(|c| "零一二三四五六七八九十百".contains(*c))
+        .map(char::len_utf8)
+        .sum();
+    (len, false)
 }
 
 fn xid_start(c: char) -> bool {
